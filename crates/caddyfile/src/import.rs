@@ -1,0 +1,179 @@
+//! Reading the files an `import` names: glob rules, the deployment-root fence, env substitution
+//! and lexing of each imported file. gblint reads these files; it never executes anything.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use gblint_diagnostics::{FileId, SourceFile, SourceMap};
+
+use crate::env::{substitute, EnvLookup};
+use crate::lexer::{tokenize, LexError};
+use crate::token::CToken;
+
+/// Largest file gblint imports (and lints): larger inputs are refused with a diagnostic.
+pub const MAX_FILE_BYTES: u64 = 128 * 1024 * 1024;
+
+/// Everything `import` resolution needs besides the tokens.
+pub struct ImportContext<'a> {
+    /// Where loaded files are registered so diagnostics can point into them.
+    pub sources: &'a mut SourceMap,
+    /// Environment lookup for `{$VAR}`.
+    pub env: EnvLookup<'a>,
+    /// Imports must resolve inside this folder (the machine folder of a deployment, or the
+    /// checked folder); `None` disables the fence.
+    pub root: Option<PathBuf>,
+    /// Where an absolute import path is anchored: a deployment machine folder holds files at
+    /// their absolute path on that machine, so `/etc/caddy/x` means `<machine>/etc/caddy/x`.
+    pub absolute_base: Option<PathBuf>,
+    /// Disk path of each file that has one (the root file and every imported file).
+    pub disk_paths: HashMap<FileId, PathBuf>,
+    cache: HashMap<PathBuf, Loaded>,
+}
+
+/// An imported file, lexed.
+#[derive(Clone)]
+pub(crate) struct Loaded {
+    pub file: FileId,
+    pub tokens: Arc<Vec<CToken>>,
+    pub errors: Vec<(FileId, LexError)>,
+}
+
+/// Why an import could not be read.
+pub(crate) enum LoadError {
+    /// Caddy's own failure text.
+    Caddy(String),
+    /// The file lies outside the fence.
+    OutsideRoot(PathBuf),
+}
+
+impl<'a> ImportContext<'a> {
+    /// A context with no fence and no absolute base.
+    pub fn new(sources: &'a mut SourceMap, env: EnvLookup<'a>) -> Self {
+        ImportContext { sources, env, root: None, absolute_base: None, disk_paths: HashMap::new(), cache: HashMap::new() }
+    }
+
+    /// The disk folder relative imports in `file` resolve against.
+    pub(crate) fn base_dir(&self, file: FileId) -> Option<PathBuf> {
+        self.disk_paths.get(&file).and_then(|path| path.parent().map(Path::to_path_buf))
+    }
+
+    /// Turn an import pattern written in `file` into the glob pattern Caddy would use.
+    pub(crate) fn glob_pattern(&self, file: FileId, pattern: &str) -> PathBuf {
+        let pattern_path = Path::new(pattern);
+        if pattern_path.is_absolute() {
+            match &self.absolute_base {
+                Some(base) => base.join(pattern_path.strip_prefix("/").unwrap_or(pattern_path)),
+                None => pattern_path.to_path_buf(),
+            }
+        } else {
+            let dir = self.base_dir(file).unwrap_or_else(|| PathBuf::from("."));
+            clean(&dir.join(pattern_path))
+        }
+    }
+
+    /// Load and lex one imported file (cached per canonical path).
+    pub(crate) fn load(&mut self, path: &Path) -> Result<Loaded, LoadError> {
+        let canonical = std::fs::canonicalize(path).map_err(|err| LoadError::Caddy(format!("Could not import {}: {}", path.display(), io_text(&err))))?;
+        if let Some(root) = &self.root {
+            if !canonical.starts_with(root) {
+                return Err(LoadError::OutsideRoot(canonical));
+            }
+        }
+        if let Some(loaded) = self.cache.get(&canonical) {
+            return Ok(loaded.clone());
+        }
+        let meta = std::fs::metadata(&canonical).map_err(|err| LoadError::Caddy(format!("Could not import {}: {}", path.display(), io_text(&err))))?;
+        if meta.is_dir() {
+            return Err(LoadError::Caddy(format!("Could not import {}: is a directory", path.display())));
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(LoadError::Caddy(format!(
+                "Could not import {}: file is {} bytes, larger than gblint's limit of {} bytes",
+                path.display(),
+                meta.len(),
+                MAX_FILE_BYTES
+            )));
+        }
+        let bytes = std::fs::read(&canonical).map_err(|err| LoadError::Caddy(format!("Could not read imported file {}: {}", path.display(), io_text(&err))))?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let display = display_path(path);
+        let file = self.sources.add(SourceFile::new(display, text));
+        self.disk_paths.insert(file, canonical.clone());
+        let text = self.sources.get(file).shared_text();
+        let (tokens, errors) = if text.trim().is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            lex_file(file, &text, self.env)
+        };
+        let loaded = Loaded { file, tokens: Arc::new(tokens), errors: errors.into_iter().map(|e| (file, e)).collect() };
+        self.cache.insert(canonical, loaded.clone());
+        Ok(loaded)
+    }
+}
+
+/// Env-substitute and lex one file's text into Caddy-view tokens with original spans.
+pub fn lex_file(file: FileId, text: &str, env: EnvLookup<'_>) -> (Vec<CToken>, Vec<LexError>) {
+    let substituted = substitute(text, env);
+    let lexed = tokenize(&substituted.text);
+    let chain: Arc<[crate::token::ImportSite]> = Arc::from(Vec::new());
+    let tokens = lexed
+        .tokens
+        .into_iter()
+        .map(|token| CToken {
+            text: token.text,
+            line: token.line,
+            quote: token.quote,
+            file,
+            range: substituted.map_range(token.range),
+            chain: Arc::clone(&chain),
+            snippet: None,
+        })
+        .collect();
+    let errors = lexed
+        .errors
+        .into_iter()
+        .map(|error| LexError { range: substituted.map_range(error.range), ..error })
+        .collect();
+    (tokens, errors)
+}
+
+/// A path as diagnostics should show it: relative to the working directory when inside it.
+pub fn display_path(path: &Path) -> PathBuf {
+    let cleaned = clean(path);
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Ok(relative) = cleaned.strip_prefix(&cwd) {
+            return relative.to_path_buf();
+        }
+    }
+    cleaned
+}
+
+/// Lexically clean a path like Go's `filepath.Clean` (drop `.`, fold `..`), without touching
+/// the file system.
+pub fn clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+fn io_text(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string().to_lowercase(),
+    }
+}

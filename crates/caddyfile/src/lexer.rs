@@ -1,0 +1,364 @@
+//! The Caddyfile tokenizer, faithful to Caddy v2's `lexer.go` including its quirks.
+//!
+//! It is a port of the behaviour, not of the code: one call of [`Lexer::next_token`] reads
+//! characters exactly as Caddy's `next()` does (same order of checks, so the same quirks: a `\`
+//! anywhere in a `#` comment continues the line, `\` before whitespace after a word is dropped,
+//! `\"x"` opens a quoted token whose text starts with `\`, a heredoc closes at the first place
+//! its text ends with the marker). On top of Caddy's token text and line, every token records the
+//! raw byte range it was read from, which makes the lossless syntax tree possible.
+//!
+//! Caddy stops at the first lexer error; this lexer records it with Caddy's exact wording and
+//! carries on (the offending heredoc opener becomes a plain word), so one run reports every error.
+
+use gblint_diagnostics::TextRange;
+
+/// How a token was quoted in the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quote {
+    /// A bare word (also an unterminated quote, which Caddy turns into a bare word at EOF).
+    None,
+    /// `"…"`; the only escape is `\"`.
+    Double,
+    /// `` `…` ``; no escapes.
+    Backtick,
+    /// `<<MARKER … MARKER`.
+    Heredoc,
+}
+
+/// One token as Caddy sees it, plus where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// The token's value (quotes removed, `\"` unescaped, heredoc padding stripped).
+    pub text: String,
+    /// Caddy's line number: the line of the first character; escaped newlines are not counted.
+    pub line: u32,
+    /// Quoting.
+    pub quote: Quote,
+    /// Raw bytes this token was read from, in the lexed text.
+    pub range: TextRange,
+    /// The heredoc marker, for heredoc tokens.
+    pub heredoc_marker: Option<Box<str>>,
+}
+
+impl Token {
+    /// Whether this is an unquoted `{`.
+    pub fn is_open_brace(&self) -> bool {
+        self.quote == Quote::None && self.text == "{"
+    }
+
+    /// Whether this is an unquoted `}`.
+    pub fn is_close_brace(&self) -> bool {
+        self.quote == Quote::None && self.text == "}"
+    }
+
+    /// Number of line breaks inside the token, as Caddy counts them for the same-line test
+    /// (a heredoc adds two: its opening line and the dropped final newline).
+    pub fn line_breaks(&self) -> u32 {
+        let breaks = u32::try_from(self.text.bytes().filter(|b| *b == b'\n').count()).unwrap_or(u32::MAX);
+        if self.quote == Quote::Heredoc {
+            breaks.saturating_add(2)
+        } else {
+            breaks
+        }
+    }
+}
+
+/// A lexer error with Caddy's wording.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LexError {
+    /// Caddy's message, verbatim.
+    pub message: String,
+    /// The bytes the error is about.
+    pub range: TextRange,
+    /// The line Caddy's message names.
+    pub line: u32,
+}
+
+/// Result of tokenizing one text.
+#[derive(Clone, Debug, Default)]
+pub struct Lexed {
+    /// Tokens in order.
+    pub tokens: Vec<Token>,
+    /// Every lexer error, in order.
+    pub errors: Vec<LexError>,
+    /// Whether a leading byte-order mark was skipped (its 3 bytes precede the first token).
+    pub bom: bool,
+}
+
+/// Tokenize `text` as Caddy v2 does.
+pub fn tokenize(text: &str) -> Lexed {
+    let mut lexer = Lexer { src: text, pos: 0, line: 1, skipped: 0, errors: Vec::new() };
+    let bom = text.starts_with('\u{feff}');
+    if bom {
+        lexer.pos = '\u{feff}'.len_utf8();
+    }
+    let mut tokens = Vec::with_capacity(text.len() / 6);
+    while let Some(token) = lexer.next_token() {
+        tokens.push(token);
+    }
+    Lexed { tokens, errors: lexer.errors, bom }
+}
+
+fn is_heredoc_marker(marker: &str) -> bool {
+    !marker.is_empty() && marker.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    pos: usize,
+    line: u32,
+    skipped: u32,
+    errors: Vec<LexError>,
+}
+
+/// Per-token state of one `next_token` call (Caddy's locals in `next()`).
+struct State {
+    val: String,
+    comment: bool,
+    quoted: bool,
+    backtick: bool,
+    in_heredoc: bool,
+    heredoc_escaped: bool,
+    escaped: bool,
+    marker: String,
+    start: usize,
+    line: u32,
+    /// Position of a backslash read while no token had started, so a token it glues onto
+    /// (`\b`, `\<<EOF`) starts its raw range there.
+    pending_escape: Option<usize>,
+}
+
+impl Lexer<'_> {
+    fn range(start: usize, end: usize) -> TextRange {
+        TextRange::from_usize(start, end)
+    }
+
+    fn make(&self, state: State, quote: Quote, end: usize) -> Token {
+        Token {
+            text: state.val,
+            line: state.line,
+            quote,
+            range: Self::range(state.start, end),
+            heredoc_marker: (!state.marker.is_empty()).then(|| state.marker.into_boxed_str()),
+        }
+    }
+
+    fn next_token(&mut self) -> Option<Token> {
+        let mut s = State {
+            val: String::new(),
+            comment: false,
+            quoted: false,
+            backtick: false,
+            in_heredoc: false,
+            heredoc_escaped: false,
+            escaped: false,
+            marker: String::new(),
+            start: self.pos,
+            line: self.line,
+            pending_escape: None,
+        };
+        loop {
+            let here = self.pos;
+            let Some(ch) = self.src[here..].chars().next() else {
+                if s.val.is_empty() {
+                    return None;
+                }
+                if s.in_heredoc {
+                    self.errors.push(LexError {
+                        message: format!(
+                            "incomplete heredoc <<{m} on line #{l}, expected ending marker {m}",
+                            m = s.marker,
+                            l = self.line + self.skipped
+                        ),
+                        range: Self::range(s.start, self.src.len()),
+                        line: self.line + self.skipped,
+                    });
+                    self.line += self.skipped;
+                    self.skipped = 0;
+                    return Some(self.make(s, Quote::Heredoc, here));
+                }
+                return Some(self.make(s, Quote::None, here));
+            };
+            self.pos += ch.len_utf8();
+
+            // Heredoc opener: `<<MARKER` followed by a newline.
+            if !(s.quoted || s.backtick) && !(s.in_heredoc || s.heredoc_escaped) && s.val.len() > 1 && s.val.starts_with("<<") {
+                if ch == ' ' {
+                    return Some(self.make(s, Quote::None, here));
+                }
+                if ch == '\r' {
+                    continue;
+                }
+                if ch == '\n' {
+                    let error = if s.val.len() == 2 {
+                        Some(format!("missing opening heredoc marker on line #{}; must contain only alphanumeric characters, dashes and underscores; got empty string", self.line))
+                    } else if s.val.starts_with("<<<") {
+                        Some(format!("too many '<' for heredoc on line #{}; only use two, for example <<END", self.line))
+                    } else if !is_heredoc_marker(&s.val[2..]) {
+                        Some(format!(
+                            "heredoc marker on line #{} must contain only alphanumeric characters, dashes and underscores; got '{}'",
+                            self.line,
+                            &s.val[2..]
+                        ))
+                    } else {
+                        None
+                    };
+                    if let Some(message) = error {
+                        // Recover: the opener is a plain word and the newline ends the line.
+                        self.errors.push(LexError { message, range: Self::range(s.start, here), line: self.line });
+                        self.pos = here;
+                        return Some(self.make(s, Quote::None, here));
+                    }
+                    s.marker = s.val[2..].to_owned();
+                    s.in_heredoc = true;
+                    self.skipped += 1;
+                    s.val.clear();
+                    continue;
+                }
+                s.val.push(ch);
+                continue;
+            }
+
+            if s.in_heredoc {
+                s.val.push(ch);
+                if ch == '\n' {
+                    self.skipped += 1;
+                }
+                if s.val.ends_with(s.marker.as_str()) {
+                    let text = self.finalize_heredoc(&s.val, &s.marker, s.start, self.pos);
+                    s.val = text;
+                    self.line += self.skipped;
+                    self.skipped = 0;
+                    return Some(self.make(s, Quote::Heredoc, self.pos));
+                }
+                continue;
+            }
+
+            if !s.escaped && !s.backtick && ch == '\\' {
+                s.escaped = true;
+                if s.val.is_empty() && !s.quoted {
+                    s.pending_escape = Some(here);
+                }
+                continue;
+            }
+
+            if s.quoted || s.backtick {
+                if s.quoted && s.escaped {
+                    if ch != '"' {
+                        s.val.push('\\');
+                    }
+                    s.escaped = false;
+                } else if (s.quoted && ch == '"') || (s.backtick && ch == '`') {
+                    let quote = if s.quoted { Quote::Double } else { Quote::Backtick };
+                    return Some(self.make(s, quote, self.pos));
+                }
+                if ch == '\n' {
+                    self.line += 1 + self.skipped;
+                    self.skipped = 0;
+                }
+                s.val.push(ch);
+                continue;
+            }
+
+            if ch.is_whitespace() {
+                if ch == '\r' {
+                    continue;
+                }
+                if ch == '\n' {
+                    if s.escaped {
+                        self.skipped += 1;
+                        s.escaped = false;
+                    } else {
+                        self.line += 1 + self.skipped;
+                        self.skipped = 0;
+                    }
+                    s.comment = false;
+                }
+                if !s.val.is_empty() {
+                    return Some(self.make(s, Quote::None, here));
+                }
+                continue;
+            }
+
+            if ch == '#' && s.val.is_empty() {
+                s.comment = true;
+            }
+            if s.comment {
+                continue;
+            }
+
+            if s.val.is_empty() {
+                s.line = self.line;
+                s.start = match s.pending_escape {
+                    Some(at) if s.escaped => at,
+                    _ => here,
+                };
+                if ch == '"' {
+                    s.quoted = true;
+                    continue;
+                }
+                if ch == '`' {
+                    s.backtick = true;
+                    continue;
+                }
+            }
+
+            if s.escaped {
+                if ch == '<' {
+                    s.heredoc_escaped = true;
+                } else {
+                    s.val.push('\\');
+                }
+                s.escaped = false;
+            }
+            s.val.push(ch);
+        }
+    }
+
+    /// Strip the closing line's padding from every content line (Caddy's `finalizeHeredoc`).
+    /// A line that lacks the padding is an error; recovery keeps such lines unstripped.
+    fn finalize_heredoc(&mut self, val: &str, marker: &str, start: usize, end: usize) -> String {
+        let body_end = val.len() - marker.len();
+        let (body, padding) = match val[..body_end].rfind('\n') {
+            Some(last) => (&val[..=last], &val[last + 1..body_end]),
+            None => ("", &val[..body_end]),
+        };
+        // The content starts right after the opener's newline; `val` is a verbatim copy of it.
+        let body_start = self.src[start..end].find('\n').map_or(start, |at| start + at + 1);
+        let mut out = String::with_capacity(body.len());
+        let mut reported = false;
+        let mut line_start = body_start;
+        let lines: Vec<&str> = body.split('\n').collect();
+        for (number, line) in lines[..lines.len().saturating_sub(1)].iter().enumerate() {
+            let this_start = line_start;
+            line_start += line.len() + 1;
+            if line.is_empty() || *line == "\r" {
+                out.push('\n');
+                continue;
+            }
+            let stripped = match line.strip_prefix(padding) {
+                Some(rest) => rest,
+                None => {
+                    if !reported {
+                        reported = true;
+                        let line_no = self.line + u32::try_from(number).unwrap_or(u32::MAX) + 1;
+                        self.errors.push(LexError {
+                            message: format!(
+                                "mismatched leading whitespace in heredoc <<{marker} on line #{line_no} [{line}], expected whitespace [{padding}] to match the closing marker"
+                            ),
+                            range: Self::range(this_start, this_start + line.len()),
+                            line: line_no,
+                        });
+                    }
+                    line
+                }
+            };
+            out.extend(stripped.chars().filter(|c| *c != '\r'));
+            out.push('\n');
+        }
+        if out.ends_with('\n') {
+            out.pop();
+        }
+        out
+    }
+}

@@ -1,0 +1,125 @@
+//! Caddy v2 Caddyfile support for gblint: a tokenizer faithful to Caddy's (quirks included), a
+//! lossless syntax tree, Caddy's block parser with `import`/snippet/`{$ENV}` expansion, and a
+//! typed view (global options, sites with parsed addresses, directives with sub-blocks).
+//!
+//! Two views of one file, by design:
+//! * the **lossless tree** ([`SyntaxTree`]) is built from the text as written: every byte is in
+//!   a token, so `tree.print(text) == text`, and comments are available for suppressions and
+//!   fixes;
+//! * the **Caddy view** ([`Caddyfile::blocks`], [`Caddyfile::model`]) is what Caddy's adapter
+//!   receives: env variables substituted, imports expanded, each token still pointing at the
+//!   file and bytes it came from.
+//!
+//! Parsing never fails: [`parse`] returns both views plus every error found, with Caddy's
+//! wording. The tokenizer is hand-written (Caddy's lexer is context-sensitive: heredocs, quote
+//! kinds, comment-only-at-token-start); it runs at roughly the speed of a byte scan, see the
+//! benchmark numbers in the project's `docs/benchmarks.md`.
+//!
+//! ```
+//! use gblint_caddyfile::{parse, ImportContext};
+//! use gblint_diagnostics::{SourceFile, SourceMap};
+//!
+//! let mut sources = SourceMap::new();
+//! let file = sources.add(SourceFile::new("Caddyfile", "example.com {\n\treverse_proxy localhost:8080\n}\n"));
+//! let no_env = |_: &str| None;
+//! let mut ctx = ImportContext::new(&mut sources, &no_env);
+//! let caddyfile = parse(file, &mut ctx);
+//! assert!(caddyfile.errors.is_empty());
+//! assert_eq!(caddyfile.model.sites[0].addresses[0].token.text, "example.com");
+//! assert_eq!(caddyfile.model.sites[0].directives[0].name(), "reverse_proxy");
+//! ```
+#![deny(missing_docs)]
+
+pub mod address;
+pub mod env;
+pub mod import;
+pub mod lexer;
+pub mod model;
+pub mod parser;
+pub mod syntax;
+pub mod token;
+
+use std::sync::Arc;
+
+use gblint_diagnostics::FileId;
+
+pub use address::{parse_address, Address};
+pub use import::ImportContext;
+pub use lexer::{tokenize, Lexed, Quote, Token};
+pub use model::{Directive, GlobalOptions, Model, NamedRoute, Site, SiteAddress};
+pub use parser::{ParseError, ParseErrorKind, ServerBlock, SnippetDef};
+pub use syntax::{NodeKind, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, SyntaxTree};
+pub use token::{CToken, ImportSite};
+
+/// Everything gblint knows about one root Caddyfile.
+#[derive(Clone, Debug)]
+pub struct Caddyfile {
+    /// The root file.
+    pub file: FileId,
+    /// Lossless tree of the root file as written.
+    pub tree: SyntaxTree,
+    /// Tokens of the root file as written (the tree's significant tokens point into these).
+    pub raw_tokens: Vec<Token>,
+    /// Caddy's server blocks after imports.
+    pub blocks: Vec<ServerBlock>,
+    /// Snippets defined (in the root file or in imported files).
+    pub snippets: Vec<SnippetDef>,
+    /// The typed view.
+    pub model: Model,
+    /// Every error: lexer, parser, import and structural (adapter) errors.
+    pub errors: Vec<ParseError>,
+    /// Files pulled in by `import`.
+    pub imported_files: Vec<FileId>,
+}
+
+/// Parse the file `file` (already in `ctx.sources`; its disk path, if any, in
+/// `ctx.disk_paths` so relative imports resolve).
+pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
+    let text = ctx.sources.get(file).shared_text();
+    let raw = tokenize(&text);
+    let tree = SyntaxTree::build(&text, &raw);
+    let (tokens, lex_errors) = if text.contains("{$") {
+        import::lex_file(file, &text, ctx.env)
+    } else {
+        let chain: Arc<[ImportSite]> = Arc::from(Vec::new());
+        let tokens = raw
+            .tokens
+            .iter()
+            .map(|token| CToken {
+                text: token.text.clone(),
+                line: token.line,
+                quote: token.quote,
+                file,
+                range: token.range,
+                chain: Arc::clone(&chain),
+                snippet: None,
+            })
+            .collect();
+        (tokens, raw.errors.clone())
+    };
+    let mut errors: Vec<ParseError> = lex_errors
+        .into_iter()
+        .map(|error| ParseError {
+            kind: ParseErrorKind::Lexer,
+            message: error.message,
+            file,
+            range: error.range,
+            line: error.line,
+            chain: Arc::from(Vec::new()),
+        })
+        .collect();
+    let parsed = parser::parse(file, tokens, ctx);
+    errors.extend(parsed.errors);
+    let model = model::build(&parsed.blocks);
+    errors.extend(model.errors.iter().cloned());
+    Caddyfile {
+        file,
+        tree,
+        raw_tokens: raw.tokens,
+        blocks: parsed.blocks,
+        snippets: parsed.snippets,
+        model,
+        errors,
+        imported_files: parsed.imported_files,
+    }
+}

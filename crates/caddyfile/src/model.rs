@@ -1,0 +1,277 @@
+//! The typed view: global options, sites with parsed addresses, snippets, named routes and
+//! directives with arguments and sub-blocks — built from Caddy's server blocks, so it is exactly
+//! what Caddy's HTTP adapter would interpret. Every element keeps its tokens, and so its file,
+//! span and import chain.
+
+use gblint_diagnostics::{FileId, TextRange};
+
+use crate::address::{check_address, parse_address, Address};
+use crate::parser::{ParseError, ParseErrorKind, ServerBlock};
+use crate::token::{is_next_on_new_line, CToken};
+
+/// Blocks nested deeper than this are not turned into directives (the tokens stay in the
+/// server block); it keeps the typed view's recursion bounded on hostile input.
+pub const MAX_DIRECTIVE_DEPTH: usize = 128;
+
+/// A directive (or a global option, or a subdirective): a name, its arguments, and an
+/// optional block of nested directives.
+#[derive(Clone, Debug)]
+pub struct Directive {
+    /// The first token of the line.
+    pub name: CToken,
+    /// Tokens after the name on the same line, before a block opens (and any after it closes).
+    pub args: Vec<CToken>,
+    /// The opening `{`, when the directive has a block.
+    pub open_brace: Option<CToken>,
+    /// The closing `}`, when the block is closed.
+    pub close_brace: Option<CToken>,
+    /// Nested directives.
+    pub block: Vec<Directive>,
+}
+
+impl Directive {
+    /// The directive's name.
+    pub fn name(&self) -> &str {
+        &self.name.text
+    }
+
+    /// Argument texts.
+    pub fn arg_texts(&self) -> impl Iterator<Item = &str> {
+        self.args.iter().map(|token| token.text.as_str())
+    }
+
+    /// Nested directives with this name.
+    pub fn sub<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Directive> + 'a {
+        self.block.iter().filter(move |d| d.name.text == name)
+    }
+
+    /// Bytes from the name through the closing brace (or last argument), when all of them are
+    /// in the name's file; otherwise the name's bytes.
+    pub fn range(&self) -> TextRange {
+        let mut range = self.name.range;
+        let file = self.name.file;
+        let last = self.close_brace.as_ref().or(self.args.last());
+        if let Some(last) = last {
+            if last.file == file && last.range.end() >= range.start() {
+                range = range.cover(last.range);
+            }
+        }
+        range
+    }
+
+    /// The file of the name token.
+    pub fn file(&self) -> FileId {
+        self.name.file
+    }
+}
+
+/// The global options block.
+#[derive(Clone, Debug)]
+pub struct GlobalOptions {
+    /// The opening `{`.
+    pub open_brace: CToken,
+    /// The closing `}`.
+    pub close_brace: Option<CToken>,
+    /// The options in order.
+    pub options: Vec<Directive>,
+}
+
+impl GlobalOptions {
+    /// Options with this name.
+    pub fn option<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Directive> + 'a {
+        self.options.iter().filter(move |d| d.name.text == name)
+    }
+}
+
+/// One site address key, parsed.
+#[derive(Clone, Debug)]
+pub struct SiteAddress {
+    /// The key token (its text without a trailing comma).
+    pub token: CToken,
+    /// The parsed address, or Caddy's error.
+    pub parsed: Result<Address, String>,
+}
+
+/// A site block.
+#[derive(Clone, Debug)]
+pub struct Site {
+    /// Its addresses.
+    pub addresses: Vec<SiteAddress>,
+    /// Its directives.
+    pub directives: Vec<Directive>,
+    /// Opening brace, if written with braces.
+    pub open_brace: Option<CToken>,
+    /// Closing brace.
+    pub close_brace: Option<CToken>,
+}
+
+impl Site {
+    /// Directives with this name, at the top level of the site.
+    pub fn directive<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Directive> + 'a {
+        self.directives.iter().filter(move |d| d.name.text == name)
+    }
+
+    /// Every directive of the site, depth first (sub-blocks included).
+    pub fn walk(&self) -> Vec<&Directive> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&Directive> = self.directives.iter().rev().collect();
+        while let Some(directive) = stack.pop() {
+            out.push(directive);
+            stack.extend(directive.block.iter().rev());
+        }
+        out
+    }
+
+    /// The first key token (where site-level findings point).
+    pub fn first_key(&self) -> Option<&CToken> {
+        self.addresses.first().map(|a| &a.token)
+    }
+}
+
+/// A named route `&(name) { … }`.
+#[derive(Clone, Debug)]
+pub struct NamedRoute {
+    /// The name token (its text is the bare name).
+    pub name: CToken,
+    /// Directives inside.
+    pub directives: Vec<Directive>,
+}
+
+/// Typed view of the server blocks, plus the adapter-level structural errors.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    /// Global options, if the first block is keyless.
+    pub global: Option<GlobalOptions>,
+    /// Sites in order.
+    pub sites: Vec<Site>,
+    /// Named routes.
+    pub named_routes: Vec<NamedRoute>,
+    /// Structural errors found while building the view.
+    pub errors: Vec<ParseError>,
+}
+
+/// Build the typed view from server blocks.
+pub fn build(blocks: &[ServerBlock]) -> Model {
+    let mut model = Model::default();
+    for (index, block) in blocks.iter().enumerate() {
+        let directives: Vec<Directive> = block.segments.iter().map(|segment| segment_directive(segment)).collect();
+        if block.keys.is_empty() {
+            let Some(open) = block.open_brace.clone().or_else(|| block.segments.first().and_then(|s| s.first().cloned())) else {
+                continue;
+            };
+            if index != 0 || model.global.is_some() {
+                model.errors.push(error_at(&open, "server block without any key is global configuration, and if used, it must be first"));
+                continue;
+            }
+            model.global = Some(GlobalOptions { open_brace: open, close_brace: block.close_brace.clone(), options: directives });
+            continue;
+        }
+        if block.is_named_route {
+            // The single segment is: name, `{`, body…, `}`.
+            let body: Vec<CToken> = block.segments.first().map(|s| s.iter().skip(2).cloned().collect()).unwrap_or_default();
+            let body = match body.last() {
+                Some(last) if last.is_close_brace() => body[..body.len() - 1].to_vec(),
+                _ => body,
+            };
+            model.named_routes.push(NamedRoute { name: block.keys[0].clone(), directives: split_lines(&body, 0) });
+            continue;
+        }
+        let mut addresses = Vec::with_capacity(block.keys.len());
+        for key in &block.keys {
+            let parsed = parse_address(&key.text).and_then(|address| check_address(&address, "80", "443").map(|()| address));
+            if let Err(message) = &parsed {
+                model.errors.push(error_at(key, message.clone()));
+            }
+            addresses.push(SiteAddress { token: key.clone(), parsed });
+        }
+        model.sites.push(Site {
+            addresses,
+            directives,
+            open_brace: block.open_brace.clone(),
+            close_brace: block.close_brace.clone(),
+        });
+    }
+    model
+}
+
+fn error_at(token: &CToken, message: impl Into<String>) -> ParseError {
+    ParseError {
+        kind: ParseErrorKind::Syntax,
+        message: message.into(),
+        file: token.file,
+        range: token.range,
+        line: token.line,
+        chain: token.chain.clone(),
+    }
+}
+
+/// Turn one segment (a directive line plus its block) into a directive.
+fn segment_directive(segment: &[CToken]) -> Directive {
+    let mut position = 0;
+    parse_directive(segment, &mut position, 0)
+}
+
+fn parse_directive(tokens: &[CToken], position: &mut usize, depth: usize) -> Directive {
+    let name = tokens[*position].clone();
+    *position += 1;
+    let mut directive = Directive { name, args: Vec::new(), open_brace: None, close_brace: None, block: Vec::new() };
+    while *position < tokens.len() && !is_next_on_new_line(&tokens[*position - 1], &tokens[*position]) {
+        let token = &tokens[*position];
+        if token.is_open_brace() && directive.open_brace.is_none() {
+            directive.open_brace = Some(token.clone());
+            *position += 1;
+            let (block, close) = parse_block(tokens, position, depth + 1);
+            directive.block = block;
+            directive.close_brace = close;
+            // Tokens after the closing brace on the same line still belong to the directive.
+            continue;
+        }
+        directive.args.push(token.clone());
+        *position += 1;
+    }
+    directive
+}
+
+fn parse_block(tokens: &[CToken], position: &mut usize, depth: usize) -> (Vec<Directive>, Option<CToken>) {
+    let mut block = Vec::new();
+    if depth > MAX_DIRECTIVE_DEPTH {
+        // Skip to the matching brace without building the nested view.
+        let mut nesting = 1usize;
+        while *position < tokens.len() {
+            let token = &tokens[*position];
+            *position += 1;
+            if token.is_open_brace() {
+                nesting += 1;
+            } else if token.is_close_brace() {
+                nesting -= 1;
+                if nesting == 0 {
+                    return (block, Some(token.clone()));
+                }
+            }
+        }
+        return (block, None);
+    }
+    while *position < tokens.len() {
+        if tokens[*position].is_close_brace() {
+            let close = tokens[*position].clone();
+            *position += 1;
+            return (block, Some(close));
+        }
+        block.push(parse_directive(tokens, position, depth));
+    }
+    (block, None)
+}
+
+/// Split a flat token list (a named route body) into directives line by line.
+fn split_lines(tokens: &[CToken], depth: usize) -> Vec<Directive> {
+    let mut position = 0;
+    let mut out = Vec::new();
+    while position < tokens.len() {
+        if tokens[position].is_close_brace() {
+            position += 1;
+            continue;
+        }
+        out.push(parse_directive(tokens, &mut position, depth));
+    }
+    out
+}

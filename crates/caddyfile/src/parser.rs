@@ -1,0 +1,1104 @@
+//! Caddy's block parser (`parse.go`): groups tokens into server blocks and segments, expands
+//! `import` (snippets and files, with `{args[…]}`, `{block}`, `{blocks.KEY}`), and records
+//! snippets and named routes.
+//!
+//! Behaviour and error wording follow Caddy v2. Where Caddy stops at its first error, this
+//! parser records the error and resumes after the enclosing top-level block (a failed import
+//! is dropped instead), so one run reports every independent problem in a file.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use gblint_diagnostics::{FileId, TextRange};
+
+use crate::import::{ImportContext, LoadError};
+use crate::token::{is_next_on_new_line, CToken, ImportSite};
+
+/// Upper bound on tokens after import expansion; beyond it expansion stops with an error
+/// (snippets importing snippets can otherwise grow exponentially).
+pub const MAX_EXPANDED_TOKENS: usize = 4_000_000;
+
+/// Upper bound on errors recorded per file.
+const MAX_ERRORS: usize = 200;
+
+/// A server block: keys (site addresses, or a snippet / named-route name) and segments.
+#[derive(Clone, Debug, Default)]
+pub struct ServerBlock {
+    /// Whether the block was written with braces.
+    pub has_braces: bool,
+    /// The keys; empty for the global options block.
+    pub keys: Vec<CToken>,
+    /// One segment per directive: its line plus the block it opens.
+    pub segments: Vec<Vec<CToken>>,
+    /// Whether this is a named route `&(name)`.
+    pub is_named_route: bool,
+    /// The opening `{` of the block, when it has braces.
+    pub open_brace: Option<CToken>,
+    /// The closing `}` of the block, when it has one.
+    pub close_brace: Option<CToken>,
+}
+
+/// A snippet definition `(name) { … }`.
+#[derive(Clone, Debug)]
+pub struct SnippetDef {
+    /// The name without parentheses.
+    pub name: String,
+    /// The `(name)` key token.
+    pub key: CToken,
+    /// Body tokens.
+    pub tokens: Vec<CToken>,
+}
+
+/// What kind of failure a parse error is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseErrorKind {
+    /// A tokenizer error (heredocs).
+    Lexer,
+    /// A structural error (braces, keys, cycles, glob syntax).
+    Syntax,
+    /// An `import` names nothing gblint can read: a missing file, or one outside the root.
+    Import,
+}
+
+/// One parse error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// Category.
+    pub kind: ParseErrorKind,
+    /// Caddy's wording, without its `, at FILE:LINE` suffix (the span says where).
+    pub message: String,
+    /// File of the offending token.
+    pub file: FileId,
+    /// Bytes of the offending token.
+    pub range: TextRange,
+    /// Caddy's line number of the offending token.
+    pub line: u32,
+    /// Import chain of the offending token.
+    pub chain: Arc<[ImportSite]>,
+}
+
+/// Result of parsing one root Caddyfile.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    /// Server blocks in order (snippets are not included).
+    pub blocks: Vec<ServerBlock>,
+    /// Snippets in definition order.
+    pub snippets: Vec<SnippetDef>,
+    /// Every error.
+    pub errors: Vec<ParseError>,
+    /// Files pulled in by `import`, in first-import order.
+    pub imported_files: Vec<FileId>,
+}
+
+/// Parse a root file's tokens.
+pub fn parse(root: FileId, tokens: Vec<CToken>, ctx: &mut ImportContext<'_>) -> Parsed {
+    let mut parser = Parser {
+        tokens,
+        cursor: -1,
+        block: ServerBlock::default(),
+        eof: false,
+        snippets: HashMap::new(),
+        snippet_order: Vec::new(),
+        nesting: 0,
+        dispenser_nesting: 0,
+        graph: ImportGraph::default(),
+        ctx,
+        errors: Vec::new(),
+        in_keys: false,
+        lexed_files: HashSet::from([root]),
+        imported_files: Vec::new(),
+        root,
+        aborted: false,
+    };
+    let blocks = parser.parse_all();
+    Parsed {
+        blocks,
+        snippets: parser.snippet_order.iter().filter_map(|name| parser.snippets.get(name).cloned()).collect(),
+        errors: parser.errors,
+        imported_files: parser.imported_files,
+    }
+}
+
+#[derive(Default)]
+struct ImportGraph {
+    edges: HashMap<String, Vec<String>>,
+}
+
+impl ImportGraph {
+    /// Add edges `from → to`; fails like Caddy when an edge would close a cycle.
+    fn add_edges(&mut self, from: &str, to: &[String]) -> Result<(), String> {
+        for target in to {
+            if self.reaches(target, from) {
+                return Err(format!("a cycle of imports exists between {from} and {target}"));
+            }
+            let list = self.edges.entry(from.to_owned()).or_default();
+            if !list.contains(target) {
+                list.push(target.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `goal` is reachable from `start` through at least one edge.
+    fn reaches(&self, start: &str, goal: &str) -> bool {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut stack: Vec<&str> = self.edges.get(start).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
+        while let Some(node) = stack.pop() {
+            if node == goal {
+                return true;
+            }
+            if seen.insert(node) {
+                if let Some(next) = self.edges.get(node) {
+                    stack.extend(next.iter().map(String::as_str));
+                }
+            }
+        }
+        false
+    }
+}
+
+struct Parser<'c, 'a> {
+    tokens: Vec<CToken>,
+    cursor: isize,
+    block: ServerBlock,
+    eof: bool,
+    snippets: HashMap<String, SnippetDef>,
+    snippet_order: Vec<String>,
+    nesting: i64,
+    dispenser_nesting: i64,
+    graph: ImportGraph,
+    ctx: &'c mut ImportContext<'a>,
+    errors: Vec<ParseError>,
+    in_keys: bool,
+    lexed_files: HashSet<FileId>,
+    imported_files: Vec<FileId>,
+    root: FileId,
+    aborted: bool,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+impl Parser<'_, '_> {
+    // ----- dispenser -------------------------------------------------------------------------
+
+    fn len(&self) -> isize {
+        isize::try_from(self.tokens.len()).unwrap_or(isize::MAX)
+    }
+
+    fn next(&mut self) -> bool {
+        if self.cursor < self.len() - 1 {
+            self.cursor += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> Option<&CToken> {
+        usize::try_from(self.cursor).ok().and_then(|i| self.tokens.get(i))
+    }
+
+    fn val(&self) -> &str {
+        self.token().map_or("", |t| t.text.as_str())
+    }
+
+    fn at_open_brace(&self) -> bool {
+        self.token().is_some_and(CToken::is_open_brace)
+    }
+
+    fn at_close_brace(&self) -> bool {
+        self.token().is_some_and(CToken::is_close_brace)
+    }
+
+    fn is_new_line(&self) -> bool {
+        if self.cursor < 1 {
+            return true;
+        }
+        if self.cursor > self.len() - 1 {
+            return false;
+        }
+        let i = self.cursor as usize;
+        is_next_on_new_line(&self.tokens[i - 1], &self.tokens[i])
+    }
+
+    fn is_next_on_new_line(&self) -> bool {
+        if self.cursor < 0 {
+            return false;
+        }
+        if self.cursor >= self.len() - 1 {
+            return true;
+        }
+        let i = self.cursor as usize;
+        is_next_on_new_line(&self.tokens[i], &self.tokens[i + 1])
+    }
+
+    fn next_on_same_line(&mut self) -> bool {
+        if self.cursor < 0 {
+            self.cursor += 1;
+            return true;
+        }
+        if self.cursor >= self.len() - 1 {
+            return false;
+        }
+        if !self.is_next_on_new_line() {
+            self.cursor += 1;
+            return true;
+        }
+        false
+    }
+
+    fn next_arg(&mut self) -> bool {
+        if !self.next_on_same_line() {
+            return false;
+        }
+        if self.at_open_brace() {
+            self.cursor -= 1;
+            return false;
+        }
+        true
+    }
+
+    fn next_block(&mut self, initial: i64) -> bool {
+        if self.dispenser_nesting > initial {
+            if !self.next() {
+                return false;
+            }
+            if self.at_close_brace() && self.is_next_on_new_line() {
+                self.dispenser_nesting -= 1;
+            } else if self.at_open_brace() && self.is_next_on_new_line() {
+                self.dispenser_nesting += 1;
+            }
+            return self.dispenser_nesting > initial;
+        }
+        if !self.next_on_same_line() {
+            return false;
+        }
+        if !self.at_open_brace() {
+            self.cursor -= 1;
+            return false;
+        }
+        self.next();
+        if self.at_close_brace() {
+            return false;
+        }
+        self.dispenser_nesting += 1;
+        true
+    }
+
+    fn err(&self, kind: ParseErrorKind, message: impl Into<String>) -> ParseError {
+        let token = self.token().or_else(|| self.tokens.last());
+        match token {
+            Some(token) => ParseError {
+                kind,
+                message: message.into(),
+                file: token.file,
+                range: token.range,
+                line: token.line,
+                chain: Arc::clone(&token.chain),
+            },
+            None => ParseError {
+                kind,
+                message: message.into(),
+                file: self.root,
+                range: TextRange::empty(0),
+                line: 1,
+                chain: Arc::from(Vec::new()),
+            },
+        }
+    }
+
+    fn syntax(&self, message: impl Into<String>) -> ParseError {
+        self.err(ParseErrorKind::Syntax, message)
+    }
+
+    fn eof_err(&self) -> ParseError {
+        self.syntax("unexpected EOF")
+    }
+
+    fn syntax_err(&self, expected: &str) -> ParseError {
+        self.syntax(format!("syntax error: unexpected token '{}', expecting '{}'", self.val(), expected))
+    }
+
+    fn record(&mut self, error: ParseError) {
+        if self.errors.len() < MAX_ERRORS && !self.errors.contains(&error) {
+            self.errors.push(error);
+        }
+    }
+
+    // ----- blocks ----------------------------------------------------------------------------
+
+    fn parse_all(&mut self) -> Vec<ServerBlock> {
+        let mut blocks = Vec::new();
+        while !self.aborted && self.next() {
+            let start = self.cursor;
+            self.in_keys = false;
+            match self.parse_one() {
+                Ok(()) => {
+                    let block = std::mem::take(&mut self.block);
+                    if !block.keys.is_empty() || !block.segments.is_empty() {
+                        blocks.push(block);
+                    }
+                    if self.nesting > 0 {
+                        let error = self.eof_err();
+                        self.record(error);
+                        break;
+                    }
+                }
+                Err(error) => {
+                    self.record(error);
+                    let block = std::mem::take(&mut self.block);
+                    if !block.keys.is_empty() && block.has_braces {
+                        // Keep what was understood so rules still see the site's keys.
+                        blocks.push(ServerBlock { segments: Vec::new(), ..block });
+                    }
+                    self.recover(start);
+                }
+            }
+        }
+        blocks
+    }
+
+    /// Skip to the end of the top-level block that started at `start`.
+    fn recover(&mut self, start: isize) {
+        let error_at = self.cursor.max(start);
+        self.nesting = 0;
+        self.dispenser_nesting = 0;
+        self.eof = false;
+        let start = usize::try_from(start).unwrap_or(0);
+        if self.in_keys {
+            // Finish the key line, then skip the block it opens, if any.
+            let mut i = usize::try_from(error_at).unwrap_or(0).min(self.tokens.len().saturating_sub(1));
+            while i + 1 < self.tokens.len() && !is_next_on_new_line(&self.tokens[i], &self.tokens[i + 1]) && !self.tokens[i + 1].is_open_brace() {
+                i += 1;
+            }
+            if i + 1 < self.tokens.len() && self.tokens[i + 1].is_open_brace() {
+                i = self.matching_close(i + 1);
+            }
+            self.cursor = isize::try_from(i).unwrap_or(isize::MAX);
+            return;
+        }
+        let mut depth = 0i64;
+        let mut opened = false;
+        let mut i = start;
+        let stop = loop {
+            if i >= self.tokens.len() {
+                break self.tokens.len().saturating_sub(1);
+            }
+            let token = &self.tokens[i];
+            if token.is_open_brace() {
+                depth += 1;
+                opened = true;
+            } else if token.is_close_brace() {
+                depth -= 1;
+                if depth <= 0 && opened && isize::try_from(i).unwrap_or(isize::MAX) >= error_at {
+                    break i;
+                }
+            }
+            i += 1;
+        };
+        self.cursor = isize::try_from(stop).unwrap_or(isize::MAX);
+    }
+
+    /// Index of the `}` that closes the `{` at `open` (or the last token).
+    fn matching_close(&self, open: usize) -> usize {
+        let mut depth = 0i64;
+        for (i, token) in self.tokens.iter().enumerate().skip(open) {
+            if token.is_open_brace() {
+                depth += 1;
+            } else if token.is_close_brace() {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+        }
+        self.tokens.len().saturating_sub(1)
+    }
+
+    fn parse_one(&mut self) -> PResult<()> {
+        self.block = ServerBlock::default();
+        if self.tokens.is_empty() {
+            return Ok(());
+        }
+        self.in_keys = true;
+        self.addresses()?;
+        self.in_keys = false;
+        if self.eof {
+            self.eof = false;
+            return Ok(());
+        }
+        if let Some(name) = self.named_route_name() {
+            let mut name_token = self.block.keys[0].clone();
+            name_token.text = name;
+            self.block.keys = vec![name_token.clone()];
+            self.block.is_named_route = true;
+            self.block.has_braces = true;
+            self.block.open_brace = self.token().cloned();
+            let mut tokens = self.block_tokens(true)?;
+            self.block.close_brace = tokens.last().cloned();
+            tokens.insert(0, name_token);
+            self.block.segments = vec![tokens];
+            return Ok(());
+        }
+        if let Some(name) = self.snippet_name() {
+            if self.snippets.contains_key(&name) {
+                return Err(self.syntax(format!("redeclaration of previously declared snippet {name}")));
+            }
+            let key = self.block.keys[0].clone();
+            let mut tokens = self.block_tokens(false)?;
+            let shared: Arc<str> = Arc::from(name.as_str());
+            for token in &mut tokens {
+                token.snippet = Some(Arc::clone(&shared));
+            }
+            self.snippet_order.push(name.clone());
+            self.snippets.insert(name.clone(), SnippetDef { name, key, tokens });
+            self.block.keys.clear();
+            return Ok(());
+        }
+        self.block_contents()
+    }
+
+    fn addresses(&mut self) -> PResult<()> {
+        let mut expecting_another = false;
+        loop {
+            let value = self.val().to_owned();
+            if value.starts_with('@') {
+                return Err(self.syntax(format!(
+                    "request matchers may not be defined globally, they must be in a site block; found {value}"
+                )));
+            }
+            if value == "import" && self.is_new_line() {
+                self.do_import(0)?;
+                if self.aborted {
+                    return Ok(());
+                }
+                if self.token().is_none() {
+                    // The import expanded to nothing at the very end of the file.
+                    self.eof = true;
+                    return Ok(());
+                }
+                continue;
+            }
+            if self.at_open_brace() {
+                if expecting_another {
+                    return Err(self.syntax(format!("Expected another address but had '{value}' - check for extra comma")));
+                }
+                self.block.has_braces = true;
+                break;
+            }
+            if value.ends_with('{') {
+                return Err(self.syntax(format!(
+                    "Site addresses cannot end with a curly brace: '{value}' - put a space between the token and the brace"
+                )));
+            }
+            if !value.is_empty() {
+                let mut value = value;
+                if value.ends_with(',') {
+                    value.pop();
+                    expecting_another = true;
+                } else {
+                    expecting_another = false;
+                }
+                if value.contains(',') {
+                    return Err(self.syntax(format!(
+                        "Site addresses cannot contain a comma ',': '{value}' - put a space after the comma to separate site addresses"
+                    )));
+                }
+                if !value.is_empty() {
+                    if let Some(token) = self.token() {
+                        let mut key = token.clone();
+                        key.text = value;
+                        self.block.keys.push(key);
+                    }
+                }
+            }
+            let has_next = self.next();
+            if expecting_another && !has_next {
+                return Err(self.eof_err());
+            }
+            if !has_next {
+                self.eof = true;
+                break;
+            }
+            if !expecting_another && self.is_new_line() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn block_contents(&mut self) -> PResult<()> {
+        let braced = self.at_open_brace();
+        if braced {
+            self.block.open_brace = self.token().cloned();
+        } else {
+            self.cursor -= 1;
+        }
+        self.directives()?;
+        if braced {
+            if !self.at_close_brace() {
+                return Err(self.syntax_err("}"));
+            }
+            self.block.close_brace = self.token().cloned();
+        }
+        Ok(())
+    }
+
+    fn directives(&mut self) -> PResult<()> {
+        while !self.aborted && self.next() {
+            if self.at_close_brace() {
+                break;
+            }
+            if self.val() == "import" {
+                self.do_import(1)?;
+                self.cursor -= 1;
+                continue;
+            }
+            self.directive()?;
+        }
+        Ok(())
+    }
+
+    fn directive(&mut self) -> PResult<()> {
+        let mut segment = vec![self.token().cloned().ok_or_else(|| self.eof_err())?];
+        while !self.aborted && self.next() {
+            let quoted = self.token().is_some_and(CToken::is_quoted);
+            if self.at_open_brace() {
+                self.nesting += 1;
+                if !self.is_next_on_new_line() {
+                    return Err(self.syntax("Unexpected next token after '{' on same line"));
+                }
+                if self.is_new_line() {
+                    return Err(self.syntax("Unexpected '{' on a new line; did you mean to place the '{' on the previous line?"));
+                }
+            } else if self.val() == "{}" && !quoted {
+                if self.is_next_on_new_line() {
+                    return Err(self.syntax("Unexpected '{}' at end of line"));
+                }
+            } else if self.is_new_line() && self.nesting == 0 {
+                self.cursor -= 1;
+                break;
+            } else if self.at_close_brace() && self.nesting > 0 {
+                self.nesting -= 1;
+            } else if self.at_close_brace() && self.nesting == 0 {
+                return Err(self.syntax("Unexpected '}' because no matching opening brace"));
+            } else if self.val() == "import" && self.is_new_line() {
+                self.do_import(1)?;
+                self.cursor -= 1;
+                continue;
+            }
+            if let Some(token) = self.token() {
+                segment.push(token.clone());
+            }
+        }
+        self.block.segments.push(segment);
+        if self.nesting > 0 {
+            return Err(self.eof_err());
+        }
+        Ok(())
+    }
+
+    fn named_route_name(&self) -> Option<String> {
+        match self.block.keys.as_slice() {
+            [key] if key.text.starts_with("&(") && key.text.ends_with(')') && key.text.len() >= 3 => {
+                Some(key.text[2..key.text.len() - 1].to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    fn snippet_name(&self) -> Option<String> {
+        match self.block.keys.as_slice() {
+            [key] if key.text.starts_with('(') && key.text.ends_with(')') && key.text.len() >= 2 => {
+                Some(key.text[1..key.text.len() - 1].to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    fn block_tokens(&mut self, retain_braces: bool) -> PResult<Vec<CToken>> {
+        if !self.at_open_brace() {
+            return Err(self.syntax_err("{"));
+        }
+        let mut nesting = 1;
+        let mut tokens = Vec::new();
+        if retain_braces {
+            tokens.extend(self.token().cloned());
+        }
+        while self.next() {
+            if self.at_close_brace() {
+                nesting -= 1;
+                if nesting == 0 {
+                    if retain_braces {
+                        tokens.extend(self.token().cloned());
+                    }
+                    break;
+                }
+            }
+            if self.at_open_brace() {
+                nesting += 1;
+            }
+            tokens.extend(self.token().cloned());
+        }
+        if nesting != 0 {
+            return Err(self.syntax_err("}"));
+        }
+        Ok(tokens)
+    }
+
+    // ----- import ----------------------------------------------------------------------------
+
+    /// Replace the import statement at the cursor with the tokens it names. On return the
+    /// cursor is where the `import` keyword was (on the first imported token, if any).
+    fn do_import(&mut self, nesting: i64) -> PResult<()> {
+        let import_start = self.cursor;
+        let import_token = self.token().cloned().ok_or_else(|| self.eof_err())?;
+        if !self.next_arg() {
+            return Err(self.syntax(format!("wrong argument count or unexpected line ending after '{}'", self.val())));
+        }
+        let pattern = self.val().to_owned();
+        if pattern.is_empty() {
+            return Err(self.syntax("Import requires a non-empty filepath"));
+        }
+        let mut args = Vec::new();
+        while self.next_arg() {
+            args.push(self.val().to_owned());
+        }
+        let mut block_tokens = Vec::new();
+        let initial = self.dispenser_nesting;
+        while self.next_block(initial) {
+            if let Some(token) = self.token() {
+                block_tokens.push(token.clone());
+            }
+        }
+        self.dispenser_nesting = initial;
+        let import_end = self.cursor;
+        let block_mapping = self.block_mapping(&block_tokens)?;
+
+        let mut nodes = Vec::new();
+        let imported: Vec<CToken> = if let Some(snippet) = self.snippets.get(&pattern) {
+            if let Some(first) = snippet.tokens.first() {
+                nodes.push(format!("{}:{}", self.file_name(first.file), pattern));
+            }
+            snippet.tokens.clone()
+        } else {
+            match self.resolve_file_import(&pattern, &import_token) {
+                Ok((tokens, files)) => {
+                    nodes = files;
+                    tokens
+                }
+                Err(error) => {
+                    self.record(error);
+                    self.splice(import_start, import_end, Vec::new());
+                    return Ok(());
+                }
+            }
+        };
+
+        let mut node_name = self.file_name(import_token.file);
+        if let Some(snippet) = &import_token.snippet {
+            node_name = format!("{node_name}:{snippet}");
+        }
+        if let Err(message) = self.graph.add_edges(&node_name, &nodes) {
+            let error = ParseError {
+                kind: ParseErrorKind::Syntax,
+                message,
+                file: import_token.file,
+                range: import_token.range,
+                line: import_token.line,
+                chain: Arc::clone(&import_token.chain),
+            };
+            self.record(error);
+            self.splice(import_start, import_end, Vec::new());
+            return Ok(());
+        }
+
+        let expanded = self.expand(imported, &import_token, &args, &block_tokens, &block_mapping, nesting);
+        if self.tokens.len() + expanded.len() > MAX_EXPANDED_TOKENS {
+            let error = ParseError {
+                kind: ParseErrorKind::Syntax,
+                message: format!("import expansion exceeds {MAX_EXPANDED_TOKENS} tokens; gblint stopped expanding imports"),
+                file: import_token.file,
+                range: import_token.range,
+                line: import_token.line,
+                chain: Arc::clone(&import_token.chain),
+            };
+            self.record(error);
+            self.aborted = true;
+            self.splice(import_start, import_end, Vec::new());
+            return Ok(());
+        }
+        self.splice(import_start, import_end, expanded);
+        Ok(())
+    }
+
+    fn splice(&mut self, start: isize, end: isize, with: Vec<CToken>) {
+        let start_index = usize::try_from(start).unwrap_or(0).min(self.tokens.len());
+        let end_index = usize::try_from(end).unwrap_or(0).min(self.tokens.len().saturating_sub(1));
+        self.tokens.splice(start_index..=end_index.max(start_index).min(self.tokens.len().saturating_sub(1).max(start_index)), with);
+        self.cursor = start;
+    }
+
+    fn file_name(&self, file: FileId) -> String {
+        self.ctx.sources.get(file).path().display().to_string()
+    }
+
+    fn block_mapping(&self, block_tokens: &[CToken]) -> PResult<HashMap<String, Vec<CToken>>> {
+        let mut mapping = HashMap::new();
+        if block_tokens.is_empty() {
+            return Ok(mapping);
+        }
+        let mut sub = SubDispenser { tokens: block_tokens, cursor: -1, nesting: 0 };
+        while sub.next() {
+            let current = &block_tokens[sub.cursor as usize];
+            if current.is_open_brace() {
+                return Err(self.syntax("anonymous blocks are not supported"));
+            }
+            let key = current.text.clone();
+            let mut value = Vec::new();
+            if sub.next_arg() {
+                value.push(block_tokens[sub.cursor as usize].clone());
+                while sub.next_arg() {
+                    value.push(block_tokens[sub.cursor as usize].clone());
+                }
+            } else {
+                let initial = sub.nesting;
+                while sub.next_block(initial) {
+                    value.push(block_tokens[sub.cursor as usize].clone());
+                }
+            }
+            mapping.insert(key, value);
+        }
+        Ok(mapping)
+    }
+
+    fn resolve_file_import(&mut self, pattern: &str, import_token: &CToken) -> Result<(Vec<CToken>, Vec<String>), ParseError> {
+        let import_err = |kind: ParseErrorKind, message: String| ParseError {
+            kind,
+            message,
+            file: import_token.file,
+            range: import_token.range,
+            line: import_token.line,
+            chain: Arc::clone(&import_token.chain),
+        };
+        let glob_pattern = self.ctx.glob_pattern(import_token.file, pattern);
+        let glob_text = glob_pattern.to_string_lossy().into_owned();
+        if glob_text.matches('*').count() > 1 || glob_text.matches('?').count() > 1 || (glob_text.contains('[') && glob_text.contains(']')) {
+            return Err(import_err(
+                ParseErrorKind::Syntax,
+                format!("Glob pattern may only contain one wildcard (*), but has others: {glob_text}"),
+            ));
+        }
+        let is_glob = glob_text.contains(['*', '?', '[', ']']);
+        let mut matches: Vec<PathBuf> = if is_glob {
+            let options = glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: false };
+            match glob::glob_with(&glob_text, options) {
+                Ok(paths) => paths.filter_map(Result::ok).collect(),
+                Err(error) => {
+                    return Err(import_err(ParseErrorKind::Syntax, format!("Failed to use import pattern {pattern}: {}", error.msg)))
+                }
+            }
+        } else if std::fs::symlink_metadata(&glob_pattern).is_ok() {
+            vec![glob_pattern.clone()]
+        } else {
+            Vec::new()
+        };
+        matches.sort();
+        if matches.is_empty() {
+            if is_glob {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            let mut message = format!("File to import not found: {pattern}");
+            if !pattern.contains(['/', '.']) {
+                message.push_str(&format!(" (no snippet named '{pattern}' is defined before this import either)"));
+            }
+            return Err(import_err(ParseErrorKind::Import, message));
+        }
+        let last_segment_is_star = glob_pattern.file_name().is_some_and(|name| name.to_string_lossy().starts_with('*'));
+        if last_segment_is_star {
+            matches.retain(|path| !path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.')));
+        }
+        let mut tokens = Vec::new();
+        let mut nodes = Vec::new();
+        for path in matches {
+            match self.ctx.load(&path) {
+                Ok(loaded) => {
+                    if self.lexed_files.insert(loaded.file) {
+                        self.imported_files.push(loaded.file);
+                        for (file, error) in &loaded.errors {
+                            let error = ParseError {
+                                kind: ParseErrorKind::Lexer,
+                                message: error.message.clone(),
+                                file: *file,
+                                range: error.range,
+                                line: error.line,
+                                chain: Arc::from(vec![ImportSite {
+                                    file: import_token.file,
+                                    line: import_token.line,
+                                    range: import_token.range,
+                                    snippet: None,
+                                }]),
+                            };
+                            self.record(error);
+                        }
+                    }
+                    nodes.push(self.file_name(loaded.file));
+                    tokens.extend(loaded.tokens.iter().cloned());
+                }
+                Err(LoadError::Caddy(message)) => return Err(import_err(ParseErrorKind::Import, message)),
+                Err(LoadError::OutsideRoot(real)) => {
+                    let root = self.ctx.root.as_ref().map(|r| r.display().to_string()).unwrap_or_default();
+                    return Err(import_err(
+                        ParseErrorKind::Import,
+                        format!("import of '{pattern}' resolves to {}, outside the checked root {root}", real.display()),
+                    ));
+                }
+            }
+        }
+        Ok((tokens, nodes))
+    }
+
+    /// Caddy's per-token expansion of one import: chain annotation, `{block}`/`{blocks.KEY}`,
+    /// variadic `{args[i:j]}`, and `{args[N]}` replacement — skipping snippet definitions found
+    /// inside the imported text, which are expanded only when they are themselves imported.
+    fn expand(
+        &self,
+        imported: Vec<CToken>,
+        import_token: &CToken,
+        args: &[String],
+        block_tokens: &[CToken],
+        block_mapping: &HashMap<String, Vec<CToken>>,
+        mut nesting: i64,
+    ) -> Vec<CToken> {
+        let mut out: Vec<CToken> = Vec::with_capacity(imported.len());
+        let mut maybe_snippet = false;
+        let mut maybe_snippet_id = false;
+        let mut index = 0usize;
+        let mut chains: HashMap<(usize, Option<Arc<str>>), Arc<[ImportSite]>> = HashMap::new();
+        let mut previous: Option<CToken> = None;
+        for (i, mut token) in imported.into_iter().enumerate() {
+            let key = (Arc::as_ptr(&token.chain) as *const ImportSite as usize, token.snippet.clone());
+            let chain = chains
+                .entry(key)
+                .or_insert_with(|| {
+                    let mut chain = token.chain.to_vec();
+                    chain.push(ImportSite {
+                        file: import_token.file,
+                        line: import_token.line,
+                        range: import_token.range,
+                        snippet: token.snippet.clone(),
+                    });
+                    Arc::from(chain)
+                })
+                .clone();
+            token.chain = chain;
+
+            if !maybe_snippet && nesting == 0 {
+                let first_of_line = i == 0 || previous.as_ref().is_none_or(|prev| is_next_on_new_line(prev, &token));
+                if first_of_line {
+                    index = 0;
+                } else {
+                    index += 1;
+                }
+                if index == 0 && token.text.len() >= 3 && token.text.starts_with('(') && token.text.ends_with(')') {
+                    maybe_snippet_id = true;
+                }
+            }
+            if token.is_open_brace() {
+                nesting += 1;
+                if index == 1 && maybe_snippet_id && nesting == 1 {
+                    maybe_snippet = true;
+                    maybe_snippet_id = false;
+                }
+            } else if token.is_close_brace() {
+                nesting -= 1;
+                if nesting == 0 && maybe_snippet {
+                    maybe_snippet = false;
+                }
+            }
+            previous = Some(token.clone());
+
+            let replacement: Option<&[CToken]> = if token.text == "{block}" {
+                Some(block_tokens)
+            } else if token.text.starts_with("{blocks.") && token.text.ends_with('}') {
+                let key = &token.text["{blocks.".len()..token.text.len() - 1];
+                Some(block_mapping.get(key).map_or(&[][..], Vec::as_slice))
+            } else {
+                None
+            };
+            if let Some(replacement) = replacement {
+                if replacement.is_empty() {
+                    out.push(token);
+                } else {
+                    out.extend(replacement.iter().cloned());
+                }
+                continue;
+            }
+            if maybe_snippet {
+                out.push(token);
+                continue;
+            }
+            if let Some((start, end)) = variadic(&token.text, args.len()) {
+                for arg in &args[start..end] {
+                    let mut copy = token.clone();
+                    copy.text = arg.clone();
+                    out.push(copy);
+                }
+            } else {
+                if token.text.contains('{') {
+                    token.text = replace_args(&token.text, args);
+                }
+                out.push(token);
+            }
+        }
+        out
+    }
+}
+
+/// Caddy's `parseVariadic`: a whole-token `{args[i:j]}` with valid bounds.
+fn variadic(text: &str, count: usize) -> Option<(usize, usize)> {
+    let inner = text.strip_prefix("{args[")?.strip_suffix("]}")?;
+    if inner.is_empty() {
+        return None;
+    }
+    let (start, end) = inner.split_once(':')?;
+    if start.contains('}') || end.contains('{') {
+        return None;
+    }
+    let start = if start.is_empty() { 0 } else { start.parse::<usize>().ok()? };
+    let end = if end.is_empty() { count } else { end.parse::<usize>().ok()? };
+    if start > end || end > count {
+        return None;
+    }
+    Some((start, end))
+}
+
+/// Replace `{args[N]}` and the deprecated `{args.N}` placeholders whose index exists; leave
+/// every other placeholder as written (Caddy's `ReplaceKnown` with the import's replacer).
+fn replace_args(text: &str, args: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'{' && (i == 0 || bytes[i - 1] != b'\\') {
+            let Some(close) = text[i + 1..].find('}') else { break };
+            let end = i + 1 + close;
+            let key = &text[i + 1..end];
+            if let Some(value) = arg_value(key, args) {
+                out.push_str(&text[copied..i]);
+                out.push_str(value);
+                copied = end + 1;
+            }
+            i = end + 1;
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+fn arg_value<'a>(key: &str, args: &'a [String]) -> Option<&'a str> {
+    let index = if let Some(rest) = key.strip_prefix("args.") {
+        rest.parse::<usize>().ok()?
+    } else if let Some(rest) = key.strip_prefix("args[").and_then(|r| r.strip_suffix(']')) {
+        if rest.contains(':') {
+            return None;
+        }
+        rest.parse::<usize>().ok()?
+    } else {
+        return None;
+    };
+    args.get(index).map(String::as_str)
+}
+
+/// A dispenser over a borrowed token list (for import blocks).
+struct SubDispenser<'t> {
+    tokens: &'t [CToken],
+    cursor: isize,
+    nesting: i64,
+}
+
+impl SubDispenser<'_> {
+    fn len(&self) -> isize {
+        isize::try_from(self.tokens.len()).unwrap_or(isize::MAX)
+    }
+
+    fn current(&self) -> Option<&CToken> {
+        usize::try_from(self.cursor).ok().and_then(|i| self.tokens.get(i))
+    }
+
+    fn next(&mut self) -> bool {
+        if self.cursor < self.len() - 1 {
+            self.cursor += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn next_on_new_line(&self) -> bool {
+        if self.cursor < 0 {
+            return false;
+        }
+        if self.cursor >= self.len() - 1 {
+            return true;
+        }
+        let i = self.cursor as usize;
+        is_next_on_new_line(&self.tokens[i], &self.tokens[i + 1])
+    }
+
+    fn next_on_same_line(&mut self) -> bool {
+        if self.cursor < 0 {
+            self.cursor += 1;
+            return true;
+        }
+        if self.cursor >= self.len() - 1 || self.next_on_new_line() {
+            return false;
+        }
+        self.cursor += 1;
+        true
+    }
+
+    fn next_arg(&mut self) -> bool {
+        if !self.next_on_same_line() {
+            return false;
+        }
+        if self.current().is_some_and(CToken::is_open_brace) {
+            self.cursor -= 1;
+            return false;
+        }
+        true
+    }
+
+    fn next_block(&mut self, initial: i64) -> bool {
+        if self.nesting > initial {
+            if !self.next() {
+                return false;
+            }
+            let at_close = self.current().is_some_and(CToken::is_close_brace);
+            let at_open = self.current().is_some_and(CToken::is_open_brace);
+            if at_close && self.next_on_new_line() {
+                self.nesting -= 1;
+            } else if at_open && self.next_on_new_line() {
+                self.nesting += 1;
+            }
+            return self.nesting > initial;
+        }
+        if !self.next_on_same_line() {
+            return false;
+        }
+        if !self.current().is_some_and(CToken::is_open_brace) {
+            self.cursor -= 1;
+            return false;
+        }
+        self.next();
+        if self.current().is_some_and(CToken::is_close_brace) {
+            return false;
+        }
+        self.nesting += 1;
+        true
+    }
+}

@@ -1,0 +1,47 @@
+//! Machine-readable renderings of a finished report. Each emitter writes to any `io::Write`;
+//! only the CLI decides where that goes.
+
+mod concise;
+mod github;
+mod json;
+mod sarif;
+
+pub use concise::concise;
+pub use github::github;
+pub use json::json;
+pub use sarif::{sarif, SarifTool};
+
+use crate::{Diagnostic, Severity, SourceMap};
+
+/// What an emitter needs to know about a rule beyond the diagnostics themselves.
+#[derive(Clone, Debug)]
+pub struct RuleInfo {
+    /// Stable code, e.g. `CDY001`.
+    pub code: &'static str,
+    /// Kebab-case name.
+    pub name: &'static str,
+    /// First sentence of the rule's documentation.
+    pub summary: String,
+    /// Full documentation in Markdown.
+    pub doc: String,
+    /// Severity when the configuration does not change it.
+    pub default_severity: Severity,
+}
+
+/// Path of a diagnostic's file as it should appear in reports: forward slashes, no leading `./`.
+pub(crate) fn display_path(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
+    let path = sources.get(diagnostic.file).path().to_string_lossy().replace('\\', "/");
+    path.strip_prefix("./").map(str::to_owned).unwrap_or(path)
+}
+
+/// 64-bit FNV-1a: a stable, dependency-free hash for fingerprints (not for security).
+pub(crate) fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0u8)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}

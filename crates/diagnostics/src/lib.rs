@@ -1,0 +1,23 @@
+//! Shared vocabulary of gblint: byte spans, source files, diagnostics, fixes, and the
+//! machine-readable emitters (concise, JSON, SARIF, GitHub annotations).
+//!
+//! Spans are `u32` byte ranges into a file's text; line and column are computed only when a
+//! diagnostic is rendered (see [`LineIndex`]). This crate is the only library crate that touches
+//! `miette`: [`MietteView`] adapts a [`Diagnostic`] to `miette::Diagnostic` so the CLI can render
+//! it with miette's graphical handler, and nothing else in the workspace depends on miette's types.
+#![deny(missing_docs)]
+
+mod diagnostic;
+pub mod emit;
+mod fix;
+mod line_index;
+mod miette_bridge;
+mod range;
+mod source;
+
+pub use diagnostic::{Diagnostic, Label, Severity};
+pub use fix::{apply_edits, Applicability, Edit, Fix};
+pub use line_index::{LineCol, LineIndex};
+pub use miette_bridge::MietteView;
+pub use range::TextRange;
+pub use source::{FileId, SourceFile, SourceMap};

@@ -1,0 +1,5 @@
+//! Conformance against Caddy's own test suites (read from `GBLINT_CORPUS`).
+
+mod caddy_adapt;
+mod caddy_lexer;
+mod caddy_parse;
