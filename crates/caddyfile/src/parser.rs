@@ -756,17 +756,14 @@ impl Parser<'_, '_> {
                 return Err(self.syntax("anonymous blocks are not supported"));
             }
             let key = current.text.clone();
+            // The line's arguments, then the block it opens (if any).
             let mut value = Vec::new();
-            if sub.next_arg() {
+            while sub.next_arg() {
                 value.push(block_tokens[sub.cursor as usize].clone());
-                while sub.next_arg() {
-                    value.push(block_tokens[sub.cursor as usize].clone());
-                }
-            } else {
-                let initial = sub.nesting;
-                while sub.next_block(initial) {
-                    value.push(block_tokens[sub.cursor as usize].clone());
-                }
+            }
+            let initial = sub.nesting;
+            while sub.next_block(initial) {
+                value.push(block_tokens[sub.cursor as usize].clone());
             }
             mapping.insert(key, value);
         }
@@ -794,7 +791,14 @@ impl Parser<'_, '_> {
         let mut matches: Vec<PathBuf> = if is_glob {
             let options = glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: false };
             match glob::glob_with(&glob_text, options) {
-                Ok(paths) => paths.filter_map(Result::ok).collect(),
+                // Go's Glob lists directory entries, which never include `.` and `..`.
+                Ok(paths) => paths
+                    .filter_map(Result::ok)
+                    .filter(|path| {
+                        let text = path.to_string_lossy();
+                        !(text.ends_with("/.") || text.ends_with("/..") || text == "." || text == "..")
+                    })
+                    .collect(),
                 Err(error) => {
                     return Err(import_err(ParseErrorKind::Syntax, format!("Failed to use import pattern {pattern}: {}", error.msg)))
                 }
