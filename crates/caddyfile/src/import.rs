@@ -28,6 +28,9 @@ pub struct ImportContext<'a> {
     pub absolute_base: Option<PathBuf>,
     /// Disk path of each file that has one (the root file and every imported file).
     pub disk_paths: HashMap<FileId, PathBuf>,
+    /// Files already in `sources`, by canonical path: an import of one reuses its id, so a
+    /// finding in it is reported once, under the path it was given as.
+    pub known: HashMap<PathBuf, FileId>,
     cache: HashMap<PathBuf, Loaded>,
 }
 
@@ -50,7 +53,15 @@ pub(crate) enum LoadError {
 impl<'a> ImportContext<'a> {
     /// A context with no fence and no absolute base.
     pub fn new(sources: &'a mut SourceMap, env: EnvLookup<'a>) -> Self {
-        ImportContext { sources, env, root: None, absolute_base: None, disk_paths: HashMap::new(), cache: HashMap::new() }
+        ImportContext {
+            sources,
+            env,
+            root: None,
+            absolute_base: None,
+            disk_paths: HashMap::new(),
+            known: HashMap::new(),
+            cache: HashMap::new(),
+        }
     }
 
     /// The disk folder relative imports in `file` resolve against.
@@ -82,6 +93,14 @@ impl<'a> ImportContext<'a> {
         }
         if let Some(loaded) = self.cache.get(&canonical) {
             return Ok(loaded.clone());
+        }
+        if let Some(&file) = self.known.get(&canonical) {
+            self.disk_paths.insert(file, canonical.clone());
+            let text = self.sources.get(file).shared_text();
+            let (tokens, errors) = if text.trim().is_empty() { (Vec::new(), Vec::new()) } else { lex_file(file, &text, self.env) };
+            let loaded = Loaded { file, tokens: Arc::new(tokens), errors: errors.into_iter().map(|e| (file, e)).collect() };
+            self.cache.insert(canonical, loaded.clone());
+            return Ok(loaded);
         }
         let meta = std::fs::metadata(&canonical).map_err(|err| LoadError::Caddy(format!("Could not import {}: {}", path.display(), io_text(&err))))?;
         if meta.is_dir() {

@@ -13,8 +13,6 @@ pub struct SarifTool<'a> {
     pub version: &'a str,
     /// Where the tool's documentation lives.
     pub information_uri: &'a str,
-    /// Documentation link for a rule code (e.g. a page per rule).
-    pub rule_help_uri: &'a dyn Fn(&str) -> String,
 }
 
 /// A SARIF 2.1.0 log with one run. Rule ids are the stable codes; each result carries a
@@ -37,7 +35,6 @@ pub fn sarif(
                 "shortDescription": {"text": rule.summary},
                 "fullDescription": {"text": rule.doc},
                 "help": {"text": rule.doc, "markdown": rule.doc},
-                "helpUri": (tool.rule_help_uri)(rule.code),
                 "defaultConfiguration": {"level": level(rule.default_severity)},
                 "properties": {"tags": [prefix_tag(rule.code)]},
             })

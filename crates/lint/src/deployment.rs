@@ -1,0 +1,93 @@
+//! The deployment model every rule reads: machines with roles, input files with formats, and
+//! the parsed form of each file gblint understands.
+
+use std::path::PathBuf;
+
+use gblint_caddyfile::Caddyfile;
+use gblint_diagnostics::{FileId, TextRange};
+
+use crate::format::Format;
+
+/// One machine folder of a deployment tree.
+#[derive(Clone, Debug)]
+pub struct Machine {
+    /// Folder name (`pragmatismo-proxy`).
+    pub name: String,
+    /// The folder.
+    pub dir: PathBuf,
+    /// Role (`proxy`, `host`, …) from the name or `[machines.NAME] role`; `None` when unknown.
+    pub role: Option<String>,
+}
+
+/// One file given to gblint (or found in a deployment tree).
+#[derive(Clone, Debug)]
+pub struct InputFile {
+    /// The file in the source map.
+    pub file: FileId,
+    /// Its format.
+    pub format: Format,
+    /// The machine it belongs to, in deployment mode.
+    pub machine: Option<usize>,
+    /// Its absolute path on that machine (`/opt/gbo/conf/config`), in deployment mode.
+    pub machine_path: Option<String>,
+}
+
+/// A parsed root Caddyfile (files only ever imported by another are not roots).
+#[derive(Clone, Debug)]
+pub struct CaddyDoc {
+    /// Index into [`Deployment::files`].
+    pub input: usize,
+    /// The parse.
+    pub caddyfile: Caddyfile,
+}
+
+/// A file recognised but not checked by this version of gblint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// Path as reported.
+    pub path: PathBuf,
+    /// Its format.
+    pub format: Format,
+}
+
+/// A problem reading a file that still got into the source map (invalid UTF-8, NUL bytes).
+#[derive(Clone, Debug)]
+pub struct ReadProblem {
+    /// The file.
+    pub file: FileId,
+    /// Where (the first offending byte).
+    pub range: TextRange,
+    /// What.
+    pub message: String,
+    /// The file's format (decides which `X000` code reports it).
+    pub format: Format,
+}
+
+/// Everything a run looks at.
+#[derive(Clone, Debug, Default)]
+pub struct Deployment {
+    /// The deployment root, in deployment mode.
+    pub root: Option<PathBuf>,
+    /// Machines, in deployment mode.
+    pub machines: Vec<Machine>,
+    /// Input files.
+    pub files: Vec<InputFile>,
+    /// Parsed root Caddyfiles.
+    pub caddyfiles: Vec<CaddyDoc>,
+    /// Recognised but unchecked files.
+    pub skipped: Vec<SkippedFile>,
+    /// Reading problems.
+    pub read_problems: Vec<ReadProblem>,
+}
+
+impl Deployment {
+    /// The machine of an input file.
+    pub fn machine_of(&self, input: usize) -> Option<&Machine> {
+        self.files.get(input).and_then(|file| file.machine).and_then(|index| self.machines.get(index))
+    }
+
+    /// The role of an input file's machine.
+    pub fn role_of(&self, input: usize) -> Option<&str> {
+        self.machine_of(input).and_then(|machine| machine.role.as_deref())
+    }
+}

@@ -1,0 +1,328 @@
+//! Turning command-line paths into a [`Deployment`]: deployment trees (machines at the top
+//! level, files at their absolute path on each machine) or plain files and folders.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use gblint_caddyfile::ImportContext;
+use gblint_diagnostics::{FileId, SourceFile, SourceMap, TextRange};
+
+use crate::deployment::{CaddyDoc, Deployment, InputFile, Machine, ReadProblem, SkippedFile};
+use crate::format::{detect_by_path, sniff, Format};
+use crate::settings::{Settings, CONFIG_FILE, ROLES};
+
+/// Largest file gblint reads.
+pub const MAX_FILE_BYTES: u64 = gblint_caddyfile::import::MAX_FILE_BYTES;
+
+/// One thing to check.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// A file or folder on disk.
+    Path(PathBuf),
+    /// Text from standard input, reported under `name` (imports resolve next to it).
+    Stdin {
+        /// `--stdin-filename`.
+        name: PathBuf,
+        /// The text.
+        text: String,
+    },
+}
+
+/// Why discovery could not proceed (exit code 2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiscoveryError(pub String);
+
+impl fmt::Display for DiscoveryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DiscoveryError {}
+
+/// The role a machine folder name implies: `host`, or the suffix after `<tenant>-`.
+pub fn role_from_name(name: &str) -> Option<&'static str> {
+    if name == "host" {
+        return Some("host");
+    }
+    // Longest role first so `alm-ci` wins over `ci`-less `alm` and `table-editor` over `editor`.
+    let mut roles: Vec<&'static str> = ROLES.to_vec();
+    roles.sort_by_key(|role| std::cmp::Reverse(role.len()));
+    roles.into_iter().find(|role| *role != "host" && name.len() > role.len() + 1 && name.ends_with(&format!("-{role}")))
+}
+
+/// Whether `dir` is a deployment tree: it has a `gblint.toml` with a `[deployment]` or
+/// `[machines]` table, or a top-level folder named like a machine.
+pub fn is_deployment_root(dir: &Path) -> bool {
+    if let Ok(text) = std::fs::read_to_string(dir.join(CONFIG_FILE)) {
+        if text.lines().any(|line| line.trim_start().starts_with("[deployment]") || line.trim_start().starts_with("[machines")) {
+            return true;
+        }
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.filter_map(Result::ok).any(|entry| {
+        entry.file_type().is_ok_and(|t| t.is_dir()) && role_from_name(&entry.file_name().to_string_lossy()).is_some()
+    })
+}
+
+struct Collected {
+    path: PathBuf,
+    disk: Option<PathBuf>,
+    text: Option<String>,
+    machine: Option<usize>,
+    machine_path: Option<String>,
+    format: Option<Format>,
+    explicit: bool,
+}
+
+/// Build the deployment for `inputs`, reading files into `sources`.
+pub fn discover(
+    inputs: &[Input],
+    settings: &Settings,
+    forced_format: Option<Format>,
+    env: gblint_caddyfile::env::EnvLookup<'_>,
+    sources: &mut SourceMap,
+) -> Result<Deployment, DiscoveryError> {
+    let mut deployment = Deployment::default();
+    let mut collected: Vec<Collected> = Vec::new();
+    let mut fences: HashMap<usize, (PathBuf, Option<PathBuf>)> = HashMap::new(); // collected index → (root, absolute base)
+    let cwd = std::env::current_dir().ok();
+
+    for input in inputs {
+        match input {
+            Input::Stdin { name, text } => {
+                let format = forced_format.or_else(|| detect_by_path(name, None, None)).or_else(|| sniff(text));
+                let format = format.ok_or_else(|| {
+                    DiscoveryError(format!("cannot tell the format of {} (standard input); pass --format", name.display()))
+                })?;
+                let disk = absolute(name, cwd.as_deref());
+                let fence = disk.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/"));
+                fences.insert(collected.len(), (fence_for(&disk, cwd.as_deref()).unwrap_or(fence), None));
+                collected.push(Collected { path: name.clone(), disk: Some(disk), text: Some(text.clone()), machine: None, machine_path: None, format: Some(format), explicit: true });
+            }
+            Input::Path(path) => {
+                let meta = std::fs::metadata(path).map_err(|err| DiscoveryError(format!("{}: {}", path.display(), io_cause(&err))))?;
+                if meta.is_dir() && is_deployment_root(path) {
+                    collect_deployment(path, settings, &mut deployment, &mut collected, &mut fences)?;
+                } else if meta.is_dir() {
+                    let root = std::fs::canonicalize(path).map_err(|err| DiscoveryError(format!("{}: {}", path.display(), io_cause(&err))))?;
+                    let mut files = Vec::new();
+                    walk(path, &mut files).map_err(|err| DiscoveryError(format!("{}: {}", path.display(), io_cause(&err))))?;
+                    for file in files {
+                        let format = detect_by_path(&file, None, None);
+                        fences.insert(collected.len(), (root.clone(), None));
+                        collected.push(Collected { disk: Some(absolute(&file, cwd.as_deref())), path: file, text: None, machine: None, machine_path: None, format, explicit: false });
+                    }
+                } else {
+                    let disk = absolute(path, cwd.as_deref());
+                    let fence = fence_for(&disk, cwd.as_deref()).unwrap_or_else(|| disk.parent().map(Path::to_path_buf).unwrap_or_default());
+                    fences.insert(collected.len(), (fence, None));
+                    let format = forced_format.or_else(|| detect_by_path(path, None, None));
+                    collected.push(Collected { path: path.clone(), disk: Some(disk), text: None, machine: None, machine_path: None, format, explicit: true });
+                }
+            }
+        }
+    }
+
+    // Read every file whose format is known (or, for explicit files, sniff it).
+    let mut origin: Vec<usize> = Vec::new(); // deployment.files index → collected index
+    let mut known: HashMap<PathBuf, FileId> = HashMap::new();
+    for (index, item) in collected.iter_mut().enumerate() {
+        if item.format.is_none() && !item.explicit {
+            continue;
+        }
+        let (text, problem) = match item.text.take() {
+            Some(text) => decode(text.into_bytes()),
+            None => {
+                let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
+                read_text(&disk, &item.path)?
+            }
+        };
+        let format = match item.format.or_else(|| sniff(&text)) {
+            Some(format) => format,
+            None => {
+                return Err(DiscoveryError(format!(
+                    "cannot tell the format of {}; name it after its format (e.g. Caddyfile) or pass --format",
+                    item.path.display()
+                )))
+            }
+        };
+        item.format = Some(format);
+        if !format.is_checked() {
+            deployment.skipped.push(SkippedFile { path: item.path.clone(), format });
+            continue;
+        }
+        let file = sources.add(SourceFile::new(item.path.clone(), text));
+        if let Some((range, message)) = problem {
+            deployment.read_problems.push(ReadProblem { file, range, message, format });
+        }
+        if let Some(disk) = &item.disk {
+            if let Ok(canonical) = std::fs::canonicalize(disk) {
+                known.insert(canonical, file);
+            }
+        }
+        deployment.files.push(InputFile { file, format, machine: item.machine, machine_path: item.machine_path.clone() });
+        origin.push(index);
+    }
+
+    // Parse Caddyfiles; a file that another root imports is not a root itself.
+    let mut parsed = Vec::new();
+    for (input_index, input) in deployment.files.iter().enumerate() {
+        if input.format != Format::Caddyfile {
+            continue;
+        }
+        let item_index = origin[input_index];
+        let (fence, base) = fences.get(&item_index).cloned().unwrap_or_default();
+        let mut ctx = ImportContext::new(sources, env);
+        ctx.root = Some(fence);
+        ctx.absolute_base = base;
+        ctx.known = known.clone();
+        if let Some(disk) = collected.get(item_index).and_then(|c| c.disk.clone()) {
+            ctx.disk_paths.insert(input.file, disk);
+        }
+        let caddyfile = gblint_caddyfile::parse(input.file, &mut ctx);
+        parsed.push(CaddyDoc { input: input_index, caddyfile });
+    }
+    let imported: HashSet<FileId> = parsed.iter().flat_map(|doc| doc.caddyfile.imported_files.iter().copied()).collect();
+    parsed.retain(|doc| !imported.contains(&deployment.files[doc.input].file));
+    deployment.caddyfiles = parsed;
+    Ok(deployment)
+}
+
+fn collect_deployment(
+    root: &Path,
+    settings: &Settings,
+    deployment: &mut Deployment,
+    collected: &mut Vec<Collected>,
+    fences: &mut HashMap<usize, (PathBuf, Option<PathBuf>)>,
+) -> Result<(), DiscoveryError> {
+    deployment.root = Some(root.to_path_buf());
+    let mut entries: Vec<_> = std::fs::read_dir(root)
+        .map_err(|err| DiscoveryError(format!("{}: {}", root.display(), io_cause(&err))))?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|entry| entry.path())
+        .filter(|path| !path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.')))
+        .collect();
+    entries.sort();
+    for dir in entries {
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let role = settings.machine_roles.get(&name).cloned().or_else(|| role_from_name(&name).map(str::to_owned));
+        let machine_index = deployment.machines.len();
+        let canonical = std::fs::canonicalize(&dir).map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
+        deployment.machines.push(Machine { name, dir: dir.clone(), role: role.clone() });
+        let mut files = Vec::new();
+        walk(&dir, &mut files).map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
+        for file in files {
+            let relative = file.strip_prefix(&dir).unwrap_or(&file);
+            let machine_path = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
+            let format = detect_by_path(&file, Some(&machine_path), role.as_deref());
+            fences.insert(collected.len(), (canonical.clone(), Some(canonical.clone())));
+            let disk = std::fs::canonicalize(&file).ok();
+            collected.push(Collected { path: file, disk, text: None, machine: Some(machine_index), machine_path: Some(machine_path), format, explicit: false });
+        }
+    }
+    Ok(())
+}
+
+/// Files under `dir`, sorted, skipping hidden folders and never following symlinked folders.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            if name.starts_with('.') || name == "target" || name == "node_modules" {
+                continue;
+            }
+            walk(&path, out)?;
+        } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
+            if name.starts_with('.') || name.contains(".bak-") || name == CONFIG_FILE {
+                continue;
+            }
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A problem found while reading a file: where, and what.
+type Problem = Option<(TextRange, String)>;
+
+fn read_text(disk: &Path, shown: &Path) -> Result<(String, Problem), DiscoveryError> {
+    let meta = std::fs::metadata(disk).map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(DiscoveryError(format!(
+            "{}: file is {} bytes, larger than gblint's limit of {MAX_FILE_BYTES} bytes",
+            shown.display(),
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(disk).map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
+    Ok(decode(bytes))
+}
+
+/// Decode bytes as UTF-8. Invalid sequences become U+FFFD so the file is still checked, and
+/// the first one is reported; so is a NUL byte, which no config format allows.
+pub fn decode(bytes: Vec<u8>) -> (String, Problem) {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let problem = text.find('\u{0}').map(|offset| {
+                (TextRange::from_usize(offset, offset + 1), format!("file contains a NUL byte at offset {offset}"))
+            });
+            (text, problem)
+        }
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let end = text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+            (text, Some((TextRange::from_usize(offset, end), format!("file is not valid UTF-8 (first invalid byte at offset {offset})"))))
+        }
+    }
+}
+
+fn absolute(path: &Path, cwd: Option<&Path>) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.map(|cwd| cwd.join(path)).unwrap_or_else(|| path.to_path_buf())
+    }
+}
+
+/// The import fence of a lone file: the working directory when the file is inside it,
+/// otherwise the file's own folder.
+fn fence_for(disk: &Path, cwd: Option<&Path>) -> Option<PathBuf> {
+    let canonical_parent = disk.parent().and_then(|parent| std::fs::canonicalize(parent).ok());
+    let canonical_cwd = cwd.and_then(|cwd| std::fs::canonicalize(cwd).ok());
+    match (canonical_parent, canonical_cwd) {
+        (Some(parent), Some(cwd)) if parent.starts_with(&cwd) => Some(cwd),
+        (Some(parent), _) => Some(parent),
+        _ => None,
+    }
+}
+
+fn io_cause(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string().to_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_from_machine_names() {
+        assert_eq!(role_from_name("pragmatismo-proxy"), Some("proxy"));
+        assert_eq!(role_from_name("pragmatismo-alm-ci"), Some("alm-ci"));
+        assert_eq!(role_from_name("acme-table-editor"), Some("table-editor"));
+        assert_eq!(role_from_name("host"), Some("host"));
+        assert_eq!(role_from_name("proxy"), None);
+        assert_eq!(role_from_name("webserver"), None);
+    }
+}

@@ -1,0 +1,152 @@
+//! File formats gblint recognises, and how a file's format is told from its path or content.
+
+use std::fmt;
+use std::path::Path;
+
+/// A configuration format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// Caddy v2 Caddyfile.
+    Caddyfile,
+    /// CoreDNS Corefile.
+    Corefile,
+    /// RFC 1035 zone file.
+    Zone,
+    /// iptables-save / iptables-restore input.
+    Iptables,
+    /// fail2ban jail, filter or action file.
+    Fail2ban,
+    /// systemd unit or drop-in.
+    Systemd,
+    /// `/etc/default/ufw`.
+    Ufw,
+}
+
+impl Format {
+    /// Every format, in a stable order.
+    pub const ALL: [Format; 7] =
+        [Format::Caddyfile, Format::Corefile, Format::Zone, Format::Iptables, Format::Fail2ban, Format::Systemd, Format::Ufw];
+
+    /// The name used by `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Caddyfile => "caddyfile",
+            Format::Corefile => "corefile",
+            Format::Zone => "zone",
+            Format::Iptables => "iptables",
+            Format::Fail2ban => "fail2ban",
+            Format::Systemd => "systemd",
+            Format::Ufw => "ufw",
+        }
+    }
+
+    /// Parse a `--format` value.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|format| format.name() == name)
+    }
+
+    /// Whether this version of gblint parses and lints the format (the others are recognised,
+    /// reported as skipped, and never silently called clean).
+    pub fn is_checked(self) -> bool {
+        matches!(self, Format::Caddyfile)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Tell a file's format from its path on the machine (`/opt/gbo/conf/config`) and its name.
+/// `machine_path` is the path below the machine folder with a leading `/`, when known;
+/// `role` the machine's role.
+pub fn detect_by_path(path: &Path, machine_path: Option<&str>, role: Option<&str>) -> Option<Format> {
+    let name = path.file_name()?.to_string_lossy();
+    let full = machine_path.map(str::to_owned).unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
+    if name == "Caddyfile" || name.starts_with("Caddyfile.") || name.ends_with(".caddyfile") || name.ends_with(".Caddyfile") {
+        return Some(Format::Caddyfile);
+    }
+    // The General Bots proxy keeps its Caddyfile at /opt/gbo/conf/config; on other machines
+    // that path holds other things, so only the proxy role (or a plain folder) counts.
+    if full.ends_with("/opt/gbo/conf/config") && (role == Some("proxy") || machine_path.is_none()) {
+        return Some(Format::Caddyfile);
+    }
+    if full.ends_with("/etc/caddy/Caddyfile") {
+        return Some(Format::Caddyfile);
+    }
+    if name == "Corefile" || name.starts_with("Corefile.") {
+        return Some(Format::Corefile);
+    }
+    if name.ends_with(".zone") || name.starts_with("db.") {
+        return Some(Format::Zone);
+    }
+    if name == "rules.v4" || name == "rules.v6" || name.ends_with(".rules") {
+        return Some(Format::Iptables);
+    }
+    if full.ends_with("/etc/default/ufw") {
+        return Some(Format::Ufw);
+    }
+    if full.contains("/fail2ban/") {
+        let in_subdir = ["/jail.d/", "/filter.d/", "/action.d/"].iter().any(|dir| full.contains(dir));
+        let top = ["jail.conf", "jail.local", "fail2ban.conf", "fail2ban.local"].contains(&name.as_ref());
+        if (in_subdir && (name.ends_with(".conf") || name.ends_with(".local"))) || top {
+            return Some(Format::Fail2ban);
+        }
+    }
+    let unit_suffixes = [".service", ".socket", ".timer", ".mount", ".path", ".target", ".automount", ".slice", ".scope", ".swap", ".device"];
+    if unit_suffixes.iter().any(|suffix| name.ends_with(suffix)) {
+        return Some(Format::Systemd);
+    }
+    if name.ends_with(".conf") {
+        if let Some(parent) = path.parent().and_then(|p| p.file_name()) {
+            let parent = parent.to_string_lossy();
+            if unit_suffixes.iter().any(|suffix| parent.ends_with(&format!("{suffix}.d"))) {
+                return Some(Format::Systemd);
+            }
+        }
+    }
+    None
+}
+
+/// Guess a format from content, for files whose name says nothing. Conservative: only
+/// shapes that no other format has.
+pub fn sniff(text: &str) -> Option<Format> {
+    let meaningful: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#') && !line.starts_with(';'))
+        .take(40)
+        .collect();
+    let first = *meaningful.first()?;
+    if first.starts_with('*') && ["*filter", "*nat", "*mangle", "*raw", "*security"].contains(&first) {
+        return Some(Format::Iptables);
+    }
+    if first.starts_with('[') && first.ends_with(']') {
+        let unit_sections = ["[Unit]", "[Service]", "[Install]", "[Socket]", "[Timer]", "[Mount]", "[Path]"];
+        if unit_sections.contains(&first) {
+            return Some(Format::Systemd);
+        }
+        return Some(Format::Fail2ban);
+    }
+    if first.starts_with("$ORIGIN") || first.starts_with("$TTL") {
+        return Some(Format::Zone);
+    }
+    let caddy_words = ["reverse_proxy", "file_server", "encode", "respond", "root", "tls", "storage", "import", "handle", "header"];
+    let looks_caddy = meaningful.iter().any(|line| {
+        let word = line.split_whitespace().next().unwrap_or("");
+        caddy_words.contains(&word)
+    }) && meaningful.iter().any(|line| line.ends_with('{'));
+    if looks_caddy {
+        return Some(Format::Caddyfile);
+    }
+    let coredns_words = ["forward", "cache", "errors", "log", "file", "acl", "bind", "reload", "hosts"];
+    let looks_coredns = meaningful.iter().all(|line| {
+        let word = line.split_whitespace().next().unwrap_or("");
+        coredns_words.contains(&word) || line.ends_with('{') || *line == "}"
+    });
+    if looks_coredns && meaningful.iter().any(|line| line.ends_with('{')) {
+        return Some(Format::Corefile);
+    }
+    None
+}

@@ -1,0 +1,75 @@
+//! The table of every rule, and rule selection by code or prefix (`CDY001`, `CDY0`, `CDY`, `ALL`).
+
+use crate::rule::Rule;
+use crate::rules;
+
+/// Every rule, in code order. Codes are stable and never reused.
+pub fn all() -> &'static [&'static dyn Rule] {
+    static ALL: &[&dyn Rule] = &[
+        &rules::caddy::syntax_error::SyntaxError,
+        &rules::caddy::storage_not_configured::StorageNotConfigured,
+        &rules::caddy::storage_root_mismatch::StorageRootMismatch,
+        &rules::caddy::duplicate_site_address::DuplicateSiteAddress,
+        &rules::caddy::undefined_import::UndefinedImport,
+        &rules::caddy::admin_api_disabled::AdminApiDisabled,
+        &rules::caddy::comment_continues_line::CommentContinuesLine,
+        &rules::caddy::invalid_upstream::InvalidUpstream,
+        &rules::meta::unused_suppression::UnusedSuppression,
+        &rules::meta::invalid_suppression::InvalidSuppression,
+    ];
+    ALL
+}
+
+/// The rule with this exact code.
+pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
+    all().iter().copied().find(|rule| rule.meta().code.eq_ignore_ascii_case(code))
+}
+
+/// Whether `selector` selects `code`: `ALL`, the exact code, or a prefix of it.
+pub fn selects(selector: &str, code: &str) -> bool {
+    selector.eq_ignore_ascii_case("ALL") || (code.len() >= selector.len() && code[..selector.len()].eq_ignore_ascii_case(selector))
+}
+
+/// Whether a selector selects at least one rule.
+pub fn matches_any(selector: &str) -> bool {
+    !selector.is_empty() && all().iter().any(|rule| selects(selector, rule.meta().code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for rule in all() {
+            let meta = rule.meta();
+            assert!(codes.insert(meta.code), "duplicate code {}", meta.code);
+            assert!(names.insert(meta.name), "duplicate name {}", meta.name);
+            assert_eq!(meta.code.len(), 6, "{}", meta.code);
+            assert!(meta.code[3..].bytes().all(|b| b.is_ascii_digit()), "{}", meta.code);
+            assert!(meta.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", meta.name);
+            // Names describe the hazard, never the remedy (ruff's convention).
+            for banned in ["no-", "disallow", "banned", "use-"] {
+                assert!(!meta.name.starts_with(banned), "{} starts with {banned}", meta.name);
+            }
+            let doc = meta.doc_text();
+            for section in ["## What it does", "## Why is this bad", "## Example", "## Use instead", "## Fix safety"] {
+                assert!(doc.contains(section), "{} lacks a '{section}' section", meta.code);
+            }
+            assert!(!meta.summary().is_empty(), "{} has no summary", meta.code);
+        }
+    }
+
+    #[test]
+    fn selection_by_prefix() {
+        assert!(selects("CDY", "CDY001"));
+        assert!(selects("cdy00", "CDY001"));
+        assert!(selects("ALL", "GBL900"));
+        assert!(!selects("CDY01", "CDY001"));
+        assert!(matches_any("CDY0"));
+        assert!(!matches_any("XYZ"));
+    }
+}

@@ -1,0 +1,84 @@
+use gblint_caddyfile::SyntaxKind;
+use gblint_diagnostics::Diagnostic;
+
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `#` comment containing a backslash that makes Caddy join the next line to the
+    /// directive before the comment.
+    ///
+    /// ## Why is this bad
+    /// Caddy's lexer treats a `\` anywhere in a comment as a line continuation (a quirk of the
+    /// order of its checks). The next line then silently becomes arguments of the directive
+    /// before the comment: `respond "hi" # C:\temp` followed by `file_server` is read as
+    /// `respond "hi" file_server`.
+    ///
+    /// ## Example
+    /// ```caddyfile
+    /// example.com {
+    /// 	root * /srv # was C:\srv on the old box
+    /// 	file_server
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```caddyfile
+    /// example.com {
+    /// 	# was C:/srv on the old box
+    /// 	root * /srv
+    /// 	file_server
+    /// }
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: the comment's wording is the author's.
+    pub struct CommentContinuesLine {
+        code: "CDY006",
+        name: "comment-continues-line",
+        severity: Warning,
+        fix: None,
+        format: Some(Format::Caddyfile),
+    }
+}
+
+impl Rule for CommentContinuesLine {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for doc in &ctx.deployment.caddyfiles {
+            let caddyfile = &doc.caddyfile;
+            let text = ctx.sources.get(caddyfile.file).text();
+            let tokens = &caddyfile.tree.tokens;
+            let mut previous: Option<u32> = None;
+            for (index, token) in tokens.iter().enumerate() {
+                if let Some(lexed) = token.lexed {
+                    previous = Some(lexed);
+                    continue;
+                }
+                if token.kind != SyntaxKind::Comment || !text[token.range.as_range()].contains('\\') {
+                    continue;
+                }
+                let Some(before) = previous.map(|i| &caddyfile.raw_tokens[i as usize]) else { continue };
+                let Some(after) = tokens[index + 1..].iter().find_map(|t| t.lexed).map(|i| &caddyfile.raw_tokens[i as usize]) else {
+                    continue;
+                };
+                let joined = before.line.saturating_add(before.line_breaks()) >= after.line;
+                if joined {
+                    out.push(
+                        Self::META
+                            .diagnostic(caddyfile.file, token.range, format!("the `\\` in this comment joins the next line (`{}`) to this one", after.text))
+                            .with_label("a backslash anywhere in a comment continues the line")
+                            .with_secondary(caddyfile.file, after.range, "read as an argument of the line above")
+                            .with_help("remove the backslash from the comment, or move the comment to its own line"),
+                    );
+                }
+            }
+        }
+    }
+}

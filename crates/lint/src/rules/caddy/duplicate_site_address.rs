@@ -1,0 +1,81 @@
+use std::collections::HashMap;
+
+use gblint_diagnostics::Diagnostic;
+
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a site address that another site block of the same Caddyfile already serves.
+    /// Addresses are compared as Caddy sees them: the host in lower case, the scheme and port
+    /// made explicit (`example.com` and `https://example.com:443` are the same site).
+    ///
+    /// ## Why is this bad
+    /// Caddy refuses the whole configuration (`ambiguous site definition`), so one pasted
+    /// vhost takes every other vhost down with it on the next reload.
+    ///
+    /// ## Example
+    /// ```caddyfile
+    /// chat.example.com {
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    ///
+    /// chat.example.com {
+    /// 	reverse_proxy 10.0.0.10:5858
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Keep one block per address and merge what the two blocks do.
+    ///
+    /// ## Fix safety
+    /// No automatic fix: which block is right is a decision.
+    pub struct DuplicateSiteAddress {
+        code: "CDY003",
+        name: "duplicate-site-address",
+        severity: Error,
+        fix: None,
+        format: Some(Format::Caddyfile),
+    }
+}
+
+impl Rule for DuplicateSiteAddress {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for doc in &ctx.deployment.caddyfiles {
+            let mut seen: HashMap<(String, String, String, String), (usize, &gblint_caddyfile::CToken)> = HashMap::new();
+            for (site_index, site) in doc.caddyfile.model.sites.iter().enumerate() {
+                for address in &site.addresses {
+                    let Ok(parsed) = &address.parsed else { continue };
+                    let identity = parsed.identity();
+                    match seen.get(&identity) {
+                        Some((first_site, first)) if *first_site != site_index => {
+                            out.push(
+                                Self::META
+                                    .diagnostic(
+                                        address.token.file,
+                                        address.token.range,
+                                        format!("site address `{}` is already served by an earlier site block", address.token.text),
+                                    )
+                                    .with_label("defined again here")
+                                    .with_secondary(first.file, first.range, "first defined here")
+                                    .with_note("Caddy refuses the whole Caddyfile: `ambiguous site definition`")
+                                    .with_help("merge the two site blocks, or remove one of them"),
+                            );
+                        }
+                        Some(_) => {}
+                        None => {
+                            seen.insert(identity, (site_index, &address.token));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

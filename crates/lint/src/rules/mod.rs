@@ -1,0 +1,4 @@
+//! The rules, one file each, grouped by the format they read.
+
+pub mod caddy;
+pub mod meta;

@@ -1,0 +1,338 @@
+//! `gblint.toml`: loading, strict validation (unknown keys are errors with a did-you-mean) and
+//! the effective settings a run uses.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use gblint_diagnostics::Severity;
+use serde::Deserialize;
+
+use crate::registry;
+
+/// Name of the configuration file at a deployment root.
+pub const CONFIG_FILE: &str = "gblint.toml";
+
+/// Every key the configuration accepts, by table. `*` stands for any machine name or rule code.
+pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
+    ("", &["deployment", "machines", "rules", "caddy", "network", "fail2ban", "baseline"]),
+    ("deployment", &["tenant"]),
+    ("machines.*", &["role"]),
+    ("rules", &["select", "ignore", "extend-select", "severity"]),
+    ("caddy", &["storage-root", "min-vhosts"]),
+    ("network", &["internal", "internal-ports"]),
+    ("fail2ban", &["flood-maxretry", "flood-findtime", "flood-bantime"]),
+    ("baseline", &["file"]),
+];
+
+/// Roles a machine may have.
+pub const ROLES: &[&str] = &[
+    "host", "proxy", "system", "dns", "email", "webmail", "alm", "alm-ci", "drive", "tables", "table-editor", "directory",
+    "cache", "vault", "vectordb", "llm", "meet", "bot", "doc-editor",
+];
+
+/// A configuration problem: gblint cannot do its job (exit code 2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The configuration file.
+    pub path: PathBuf,
+    /// One-line cause.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    deployment: RawDeployment,
+    #[serde(default)]
+    machines: BTreeMap<String, RawMachine>,
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    caddy: CaddySettings,
+    #[serde(default)]
+    network: RawNetwork,
+    #[serde(default)]
+    fail2ban: Fail2banSettings,
+    #[serde(default)]
+    baseline: BaselineSettings,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawDeployment {
+    tenant: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawMachine {
+    role: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawRules {
+    select: Option<Vec<String>>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    extend_select: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawNetwork {
+    internal: Option<Vec<String>>,
+    internal_ports: Option<Vec<u16>>,
+}
+
+/// `[caddy]` settings.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CaddySettings {
+    /// The storage root every proxy Caddyfile must use (CDY002).
+    pub storage_root: Option<String>,
+    /// Fewest site hosts a proxy Caddyfile may have (CDY010).
+    pub min_vhosts: Option<u32>,
+}
+
+/// `[network]` settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkSettings {
+    /// Internal source networks (CIDRs).
+    pub internal: Vec<String>,
+    /// Ports that must never be reachable from outside.
+    pub internal_ports: Vec<u16>,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        NetworkSettings { internal: vec!["10.0.0.0/8".into(), "127.0.0.0/8".into()], internal_ports: vec![6379] }
+    }
+}
+
+/// `[fail2ban]` settings.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Fail2banSettings {
+    /// Largest acceptable `maxretry` of the flood jail.
+    pub flood_maxretry: Option<u32>,
+    /// Smallest acceptable `findtime` of the flood jail, in seconds.
+    pub flood_findtime: Option<u64>,
+    /// Smallest acceptable `bantime` of the flood jail, in seconds.
+    pub flood_bantime: Option<u64>,
+}
+
+/// `[baseline]` settings.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct BaselineSettings {
+    /// Baseline file, relative to the configuration file.
+    pub file: Option<String>,
+}
+
+/// Which rules run and how loud they are, before command-line overrides.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleSelection {
+    /// Replaces the default set when given.
+    pub select: Option<Vec<String>>,
+    /// Added to the set.
+    pub extend_select: Vec<String>,
+    /// Removed from the set.
+    pub ignore: Vec<String>,
+    /// Per-code severity overrides.
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// Effective settings of a run.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Where the configuration came from, if a file was read.
+    pub config_path: Option<PathBuf>,
+    /// `[deployment] tenant`.
+    pub tenant: Option<String>,
+    /// `[machines.NAME] role` overrides.
+    pub machine_roles: BTreeMap<String, String>,
+    /// Rule selection.
+    pub rules: RuleSelection,
+    /// `[caddy]`.
+    pub caddy: CaddySettings,
+    /// `[network]`.
+    pub network: NetworkSettings,
+    /// `[fail2ban]`.
+    pub fail2ban: Fail2banSettings,
+    /// `[baseline]`.
+    pub baseline: BaselineSettings,
+    /// `--no-inline-ignores`.
+    pub no_inline_ignores: bool,
+}
+
+impl Settings {
+    /// Read and validate a configuration file.
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| ConfigError { path: path.to_path_buf(), message: format!("cannot read: {}", err.to_string().to_lowercase()) })?;
+        let mut settings = Settings::parse(&text).map_err(|message| ConfigError { path: path.to_path_buf(), message })?;
+        settings.config_path = Some(path.to_path_buf());
+        Ok(settings)
+    }
+
+    /// Parse and validate configuration text.
+    pub fn parse(text: &str) -> Result<Settings, String> {
+        let value: toml::Table = text.parse::<toml::Table>().map_err(|err| first_line(&err.to_string()))?;
+        check_keys("", &value)?;
+        let raw: RawConfig = toml::from_str(text).map_err(|err| first_line(&err.to_string()))?;
+        let mut machine_roles = BTreeMap::new();
+        for (name, machine) in raw.machines {
+            if let Some(role) = machine.role {
+                if !ROLES.contains(&role.as_str()) {
+                    return Err(format!(
+                        "[machines.{name}] role = \"{role}\" is not a known role{}; known roles: {}",
+                        did_you_mean(&role, ROLES.iter().copied()),
+                        ROLES.join(", ")
+                    ));
+                }
+                machine_roles.insert(name, role);
+            }
+        }
+        let mut severity = BTreeMap::new();
+        for (code, level) in raw.rules.severity {
+            check_selector(&code, "[rules.severity]")?;
+            let parsed = Severity::parse(&level)
+                .ok_or_else(|| format!("[rules.severity] {code} = \"{level}\": expected \"error\", \"warning\" or \"info\""))?;
+            severity.insert(code, parsed);
+        }
+        let select = raw.rules.select;
+        for code in select.iter().flatten() {
+            check_selector(code, "[rules] select")?;
+        }
+        for code in &raw.rules.extend_select {
+            check_selector(code, "[rules] extend-select")?;
+        }
+        for code in &raw.rules.ignore {
+            check_selector(code, "[rules] ignore")?;
+        }
+        let defaults = NetworkSettings::default();
+        Ok(Settings {
+            config_path: None,
+            tenant: raw.deployment.tenant,
+            machine_roles,
+            rules: RuleSelection { select, extend_select: raw.rules.extend_select, ignore: raw.rules.ignore, severity },
+            caddy: raw.caddy,
+            network: NetworkSettings {
+                internal: raw.network.internal.unwrap_or(defaults.internal),
+                internal_ports: raw.network.internal_ports.unwrap_or(defaults.internal_ports),
+            },
+            fail2ban: raw.fail2ban,
+            baseline: raw.baseline,
+            no_inline_ignores: false,
+        })
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().find(|line| !line.trim().is_empty()).unwrap_or(text);
+    line.trim().trim_end_matches('.').to_owned()
+}
+
+/// Reject a selector (`CDY001`, `CDY`, `CDY0`, `ALL`) that matches no rule.
+pub fn check_selector(selector: &str, place: &str) -> Result<(), String> {
+    if registry::matches_any(selector) {
+        return Ok(());
+    }
+    let codes = registry::all().iter().map(|rule| rule.meta().code);
+    Err(format!("{place}: `{selector}` matches no rule{}", did_you_mean(selector, codes)))
+}
+
+fn check_keys(table: &str, value: &toml::Table) -> Result<(), String> {
+    let pattern = if table.starts_with("machines.") { "machines.*" } else { table };
+    let known = KNOWN_KEYS.iter().find(|(name, _)| *name == pattern).map(|(_, keys)| *keys);
+    for (key, inner) in value {
+        let path = if table.is_empty() { key.clone() } else { format!("{table}.{key}") };
+        match known {
+            Some(keys) if keys.contains(&key.as_str()) => {}
+            Some(keys) => {
+                let place = if table.is_empty() { "at the top level".to_owned() } else { format!("in [{table}]") };
+                return Err(format!("unknown key `{key}` {place}{}", did_you_mean(key, keys.iter().copied())));
+            }
+            // Tables whose keys are names: machines, rules.severity.
+            None => {}
+        }
+        if let toml::Value::Table(inner) = inner {
+            if path == "rules.severity" {
+                continue;
+            }
+            check_keys(&path, inner)?;
+        }
+    }
+    Ok(())
+}
+
+/// `; did you mean `x`?` when a candidate is close enough, else nothing.
+pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let lowered = word.to_ascii_lowercase().replace('_', "-");
+    candidates
+        .map(|candidate| (strsim::jaro_winkler(&lowered, &candidate.to_ascii_lowercase()), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_documented_shape() {
+        let settings = Settings::parse(
+            r#"
+            [deployment]
+            tenant = "pragmatismo"
+            [machines.pragmatismo-edge]
+            role = "proxy"
+            [rules]
+            select = ["CDY"]
+            ignore = ["CDY005"]
+            [rules.severity]
+            CDY001 = "warning"
+            [caddy]
+            storage-root = "/opt/gbo/data/caddy"
+            min-vhosts = 20
+            [network]
+            internal-ports = [6379, 5432]
+            "#,
+        )
+        .expect("valid");
+        assert_eq!(settings.tenant.as_deref(), Some("pragmatismo"));
+        assert_eq!(settings.machine_roles["pragmatismo-edge"], "proxy");
+        assert_eq!(settings.rules.severity["CDY001"], Severity::Warning);
+        assert_eq!(settings.caddy.min_vhosts, Some(20));
+        assert_eq!(settings.network.internal_ports, vec![6379, 5432]);
+        assert_eq!(settings.network.internal, vec!["10.0.0.0/8", "127.0.0.0/8"]);
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion() {
+        let error = Settings::parse("[caddy]\nstorage_root = \"/x\"\n").unwrap_err();
+        assert_eq!(error, "unknown key `storage_root` in [caddy]; did you mean `storage-root`?");
+        let error = Settings::parse("[rule]\nselect = []\n").unwrap_err();
+        assert_eq!(error, "unknown key `rule` at the top level; did you mean `rules`?");
+        let error = Settings::parse("[rules]\nignore = [\"CDY999\"]\n").unwrap_err();
+        assert!(error.starts_with("[rules] ignore: `CDY999` matches no rule"), "{error}");
+        let error = Settings::parse("[machines.x]\nrole = \"proxi\"\n").unwrap_err();
+        assert!(error.contains("did you mean `proxy`?"), "{error}");
+    }
+}
