@@ -160,6 +160,10 @@ pub fn build(blocks: &[ServerBlock]) -> Model {
                 continue;
             };
             if index != 0 || model.global.is_some() {
+                if block.segments.is_empty() {
+                    // Caddy silently drops an empty keyless block wherever it is.
+                    continue;
+                }
                 model.errors.push(error_at(&open, "server block without any key is global configuration, and if used, it must be first"));
                 continue;
             }

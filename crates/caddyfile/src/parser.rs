@@ -336,7 +336,10 @@ impl Parser<'_, '_> {
             match self.parse_one() {
                 Ok(()) => {
                     let block = std::mem::take(&mut self.block);
-                    if !block.keys.is_empty() || !block.segments.is_empty() {
+                    // Caddy drops an empty keyless block; it is kept here (with no segments) so
+                    // the typed view knows a global options block was written.
+                    let empty_global = block.keys.is_empty() && block.has_braces && block.open_brace.is_some();
+                    if !block.keys.is_empty() || !block.segments.is_empty() || empty_global {
                         blocks.push(block);
                     }
                     if self.nesting > 0 {

@@ -1,0 +1,34 @@
+//! `gblint explain CODE`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use gblint_lint::registry;
+use gblint_lint::settings::did_you_mean;
+
+use crate::args::ExplainArgs;
+
+pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+    let rule = registry::by_code(&args.code)
+        .or_else(|| registry::all().iter().copied().find(|rule| rule.meta().name == args.code))
+        .ok_or_else(|| {
+            let candidates = registry::all().iter().flat_map(|rule| [rule.meta().code, rule.meta().name]);
+            anyhow::Error::msg(format!("unknown rule `{}`{}", args.code, did_you_mean(&args.code, candidates)))
+        })?;
+    let meta = rule.meta();
+    let mut out = std::io::stdout().lock();
+    let mut traits = vec![format!("default severity: {}", meta.default_severity)];
+    if !meta.fix.label().is_empty() {
+        traits.push(meta.fix.label().to_owned());
+    }
+    if !meta.enabled_by_default {
+        traits.push("off by default".to_owned());
+    }
+    if !meta.suppressible_inline {
+        traits.push("cannot be suppressed inline".to_owned());
+    }
+    writeln!(out, "# {} {}\n", meta.code, meta.name)?;
+    writeln!(out, "{}\n", traits.join(" · "))?;
+    write!(out, "{}", meta.doc_text())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,44 @@
+//! `gblint rules`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use gblint_lint::registry;
+use serde_json::json;
+
+use crate::args::RulesArgs;
+
+pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let rules: Vec<_> = registry::all()
+            .iter()
+            .map(|rule| {
+                let meta = rule.meta();
+                json!({
+                    "code": meta.code,
+                    "name": meta.name,
+                    "severity": meta.default_severity,
+                    "fix": meta.fix.label(),
+                    "enabled_by_default": meta.enabled_by_default,
+                    "suppressible_inline": meta.suppressible_inline,
+                    "format": meta.format.map(|f| f.name()),
+                    "summary": meta.summary(),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &rules)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{:<7} {:<26} {:<8} {:<16} summary", "code", "name", "severity", "fix")?;
+    for rule in registry::all() {
+        let meta = rule.meta();
+        let mut severity = meta.default_severity.to_string();
+        if !meta.enabled_by_default {
+            severity = "off".to_owned();
+        }
+        writeln!(out, "{:<7} {:<26} {:<8} {:<16} {}", meta.code, meta.name, severity, meta.fix.label(), meta.summary())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
