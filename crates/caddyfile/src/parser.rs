@@ -400,6 +400,14 @@ impl Parser<'_, '_> {
             }
             i += 1;
         };
+        // Stray `}` lines right after the block belong to the broken block, not to a new one.
+        let mut stop = stop;
+        while stop + 1 < self.tokens.len()
+            && self.tokens[stop + 1].is_close_brace()
+            && is_next_on_new_line(&self.tokens[stop], &self.tokens[stop + 1])
+        {
+            stop += 1;
+        }
         self.cursor = isize::try_from(stop).unwrap_or(isize::MAX);
     }
 
@@ -661,6 +669,13 @@ impl Parser<'_, '_> {
             return Err(self.syntax(format!("wrong argument count or unexpected line ending after '{}'", self.val())));
         }
         let pattern = self.val().to_owned();
+        // Findings about the import point at `import PATTERN`.
+        let mut import_token = import_token;
+        if let Some(pattern_token) = self.token() {
+            if pattern_token.file == import_token.file && pattern_token.range.start() >= import_token.range.end() {
+                import_token.range = import_token.range.cover(pattern_token.range);
+            }
+        }
         if pattern.is_empty() {
             return Err(self.syntax("Import requires a non-empty filepath"));
         }

@@ -10,6 +10,9 @@ use gblint_diagnostics::TextRange;
 
 use crate::lexer::{Lexed, Quote, Token};
 
+/// Deepest node nesting the tree builds (statement and block levels both count).
+pub const MAX_TREE_DEPTH: usize = 256;
+
 /// What a syntax token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SyntaxKind {
@@ -240,12 +243,14 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     pending: Vec<u32>,
     previous: Option<&'a Token>,
+    /// Braces opened beyond [`MAX_TREE_DEPTH`] and not closed yet.
+    flat_depth: usize,
 }
 
 impl<'a> Builder<'a> {
     fn new(tokens: &'a [SyntaxToken], lexed: &'a [Token]) -> Self {
         let root = SyntaxNode { kind: NodeKind::Root, range: TextRange::default(), children: Vec::new() };
-        Builder { tokens, lexed, stack: vec![Frame { node: root }], pending: Vec::new(), previous: None }
+        Builder { tokens, lexed, stack: vec![Frame { node: root }], pending: Vec::new(), previous: None, flat_depth: 0 }
     }
 
     fn top_kind(&self) -> NodeKind {
@@ -312,7 +317,9 @@ impl<'a> Builder<'a> {
             };
             let token = &self.lexed[lexed_index as usize];
             let new_line = self.on_new_line(token);
-            if syntax.kind == SyntaxKind::RBrace && self.stack.iter().any(|f| f.node.kind == NodeKind::Block) {
+            if syntax.kind == SyntaxKind::RBrace && self.flat_depth > 0 {
+                self.flat_depth -= 1;
+            } else if syntax.kind == SyntaxKind::RBrace && self.stack.iter().any(|f| f.node.kind == NodeKind::Block) {
                 // Close the statement inside the block, then the block itself.
                 if self.top_kind() == NodeKind::Statement {
                     self.close();
@@ -323,14 +330,19 @@ impl<'a> Builder<'a> {
                 self.previous = Some(token);
                 continue;
             }
-            if self.top_kind() == NodeKind::Statement && new_line {
+            if syntax.kind == SyntaxKind::LBrace && self.stack.len() >= MAX_TREE_DEPTH {
+                self.flat_depth += 1;
+            }
+            if self.top_kind() == NodeKind::Statement && new_line && self.flat_depth == 0 {
                 self.close();
             }
             self.flush_pending();
             if self.top_kind() != NodeKind::Statement {
                 self.open(NodeKind::Statement);
             }
-            if syntax.kind == SyntaxKind::LBrace {
+            // Past MAX_TREE_DEPTH blocks stay flat (tokens are still all kept), so neither
+            // building, walking nor dropping the tree can exhaust the stack on hostile input.
+            if syntax.kind == SyntaxKind::LBrace && self.stack.len() < MAX_TREE_DEPTH {
                 self.open(NodeKind::Block);
             }
             self.push_token(index);
