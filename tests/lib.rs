@@ -1,6 +1,8 @@
 //! Shared helpers for gblint's integration tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 
 /// The shared corpus folder named by `GBLINT_CORPUS`. Suites that need it are switched on
 /// explicitly, so a missing variable or folder is a failure, never a skip.
@@ -9,12 +11,83 @@ pub fn corpus_dir() -> PathBuf {
         .map(PathBuf::from)
         .expect("GBLINT_CORPUS must name the shared corpus folder (e.g. ../shared/corpus) when this suite is switched on");
     // Relative paths are taken from the workspace root, where the suites are started.
-    let dir = if named.is_absolute() { named } else { workspace_root().join(named) };
-    assert!(dir.is_dir(), "GBLINT_CORPUS={} is not a folder", dir.display());
+    let dir = if named.is_absolute() {
+        named
+    } else {
+        workspace_root().join(named)
+    };
+    assert!(
+        dir.is_dir(),
+        "GBLINT_CORPUS={} is not a folder",
+        dir.display()
+    );
     dir.canonicalize().expect("corpus path")
 }
 
 /// Path of the workspace root.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// The `gblint` binary of this workspace, built on first use if `cargo test` has not built it.
+pub fn gblint_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace_root().join("target"));
+        let binary = target.join("debug").join("gblint");
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "--quiet", "-p", "gblint-cli", "--bin", "gblint"])
+            .current_dir(workspace_root())
+            .status()
+            .expect("cargo build runs");
+        assert!(status.success(), "building gblint failed");
+        assert!(binary.is_file(), "no gblint binary at {}", binary.display());
+        binary
+    })
+}
+
+/// Run gblint with `args` in `dir`, with colour off and an optional standard input.
+pub fn run_gblint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write;
+    let mut command = Command::new(gblint_binary());
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE");
+    command.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().expect("gblint starts");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("gblint finishes")
+}
+
+/// Copy a folder tree (the example deployment) into `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
 }

@@ -20,10 +20,20 @@ fn parse_adapt(dir: &Path, text: &str) -> Caddyfile {
 /// The line an expected Caddy error names (`on line #N` or `Caddyfile:N`), if any.
 fn expected_line(message: &str) -> Option<u32> {
     if let Some(rest) = message.split("on line #").nth(1) {
-        return rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok();
+        return rest
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .ok();
     }
     if let Some(rest) = message.split("Caddyfile:").nth(1) {
-        return rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok();
+        return rest
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .ok();
     }
     None
 }
@@ -38,17 +48,30 @@ fn adapt_inputs_accept_and_reject_like_caddy() {
     for line in index.lines().skip(1) {
         let columns: Vec<&str> = line.split('\t').collect();
         let (name, expected) = (columns[0], columns[2]);
-        let message = columns.get(3).copied().unwrap_or("").replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+        let message = columns
+            .get(3)
+            .copied()
+            .unwrap_or("")
+            .replace("\\n", "\n")
+            .replace("\\t", "\t")
+            .replace("\\\\", "\\");
         rows += 1;
         let text = std::fs::read_to_string(dir.join(name)).expect("input");
         let parsed = parse_adapt(&dir, &text);
-        let syntax: Vec<_> = parsed.errors.iter().filter(|e| e.kind != ParseErrorKind::Import).collect();
+        let syntax: Vec<_> = parsed
+            .errors
+            .iter()
+            .filter(|e| e.kind != ParseErrorKind::Import)
+            .collect();
         let ok = match expected {
             "json" => {
                 if parsed.errors.is_empty() {
                     true
                 } else {
-                    failures.push(format!("{name}: expected no syntax error, got {:?}", parsed.errors));
+                    failures.push(format!(
+                        "{name}: expected no syntax error, got {:?}",
+                        parsed.errors
+                    ));
                     false
                 }
             }
@@ -59,7 +82,10 @@ fn adapt_inputs_accept_and_reject_like_caddy() {
                 }
                 Some(error) => match expected_line(&message) {
                     Some(line) if error.line != line => {
-                        failures.push(format!("{name}: error on line {} but Caddy says line {line}: {}", error.line, error.message));
+                        failures.push(format!(
+                            "{name}: error on line {} but Caddy says line {line}: {}",
+                            error.line, error.message
+                        ));
                         false
                     }
                     _ => true,
@@ -74,7 +100,10 @@ fn adapt_inputs_accept_and_reject_like_caddy() {
         }
     }
     assert_eq!(rows, 187, "expected the 187 shared adapt inputs");
-    println!("caddy adapt inputs: {} passed, {} failed", counts.0, counts.1);
+    println!(
+        "caddy adapt inputs: {} passed, {} failed",
+        counts.0, counts.1
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -93,8 +122,16 @@ fn visit(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn every_caddyfile_corpus_file_round_trips_byte_for_byte() {
     let mut files = Vec::new();
     visit(&gblint_tests::corpus_dir().join("caddyfile"), &mut files);
-    files.retain(|path| !path.extension().is_some_and(|ext| ext == "json" || ext == "tsv" || ext == "md"));
-    assert!(files.len() >= 187 + 60, "corpus looks incomplete: {} files", files.len());
+    files.retain(|path| {
+        !path
+            .extension()
+            .is_some_and(|ext| ext == "json" || ext == "tsv" || ext == "md")
+    });
+    assert!(
+        files.len() >= 187 + 60,
+        "corpus looks incomplete: {} files",
+        files.len()
+    );
     let mut failures = Vec::new();
     for path in &files {
         let bytes = std::fs::read(path).expect("read");
@@ -113,9 +150,17 @@ fn every_caddyfile_corpus_file_round_trips_byte_for_byte() {
             cursor = token.range.end();
         }
         if cursor as usize != text.len() {
-            failures.push(format!("{}: tokens end at {cursor} of {}", path.display(), text.len()));
+            failures.push(format!(
+                "{}: tokens end at {cursor} of {}",
+                path.display(),
+                text.len()
+            ));
         }
     }
-    println!("lossless round trip: {} passed, {} failed", files.len() - failures.len(), failures.len());
+    println!(
+        "lossless round trip: {} passed, {} failed",
+        files.len() - failures.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

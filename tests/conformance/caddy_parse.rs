@@ -9,7 +9,9 @@ use gblint_diagnostics::{SourceFile, SourceMap};
 use serde_json::Value;
 
 fn load(name: &str) -> Vec<Value> {
-    let path = gblint_tests::corpus_dir().join("caddyfile/caddy_parse").join(name);
+    let path = gblint_tests::corpus_dir()
+        .join("caddyfile/caddy_parse")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(&path).expect("cases")).expect("json")
 }
 
@@ -40,25 +42,43 @@ fn parse_one_and_import() {
         let parsed = parse_input(input);
         let errored = !parsed.errors.is_empty();
         if errored != should_err {
-            failures.push(format!("case {index} {input:?}: should_err={should_err}, errors={:?}", parsed.errors));
+            failures.push(format!(
+                "case {index} {input:?}: should_err={should_err}, errors={:?}",
+                parsed.errors
+            ));
             continue;
         }
         if should_err {
             continue;
         }
-        let expected_keys: Vec<String> = case["keys"].as_array().expect("keys").iter().map(|k| k.as_str().expect("key").to_owned()).collect();
-        let expected_segments: Vec<usize> =
-            case["num_tokens_per_segment"].as_array().expect("segments").iter().map(|n| n.as_u64().expect("n") as usize).collect();
+        let expected_keys: Vec<String> = case["keys"]
+            .as_array()
+            .expect("keys")
+            .iter()
+            .map(|k| k.as_str().expect("key").to_owned())
+            .collect();
+        let expected_segments: Vec<usize> = case["num_tokens_per_segment"]
+            .as_array()
+            .expect("segments")
+            .iter()
+            .map(|n| n.as_u64().expect("n") as usize)
+            .collect();
         let first = parsed.blocks.first();
         let keys = first.map(|b| texts(&b.keys)).unwrap_or_default();
-        let segments: Vec<usize> = first.map(|b| b.segments.iter().map(Vec::len).collect()).unwrap_or_default();
+        let segments: Vec<usize> = first
+            .map(|b| b.segments.iter().map(Vec::len).collect())
+            .unwrap_or_default();
         if keys != expected_keys || segments != expected_segments {
             failures.push(format!(
                 "case {index} {input:?}: expected keys {expected_keys:?} segments {expected_segments:?}, got {keys:?} {segments:?}"
             ));
         }
     }
-    println!("parse_one: {} passed, {} failed", cases.len() - failures.len(), failures.len());
+    println!(
+        "parse_one: {} passed, {} failed",
+        cases.len() - failures.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -73,7 +93,10 @@ fn parse_all() {
         let parsed = parse_input(input);
         let errored = !parsed.errors.is_empty();
         if errored != should_err {
-            failures.push(format!("case {index} {input:?}: should_err={should_err}, errors={:?}", parsed.errors));
+            failures.push(format!(
+                "case {index} {input:?}: should_err={should_err}, errors={:?}",
+                parsed.errors
+            ));
             continue;
         }
         if should_err {
@@ -83,23 +106,40 @@ fn parse_all() {
             .as_array()
             .expect("blocks")
             .iter()
-            .map(|keys| keys.as_array().expect("keys").iter().map(|k| k.as_str().expect("key").to_owned()).collect())
+            .map(|keys| {
+                keys.as_array()
+                    .expect("keys")
+                    .iter()
+                    .map(|k| k.as_str().expect("key").to_owned())
+                    .collect()
+            })
             .collect();
         let got: Vec<Vec<String>> = parsed.blocks.iter().map(|b| texts(&b.keys)).collect();
         if got != expected {
-            failures.push(format!("case {index} {input:?}: expected {expected:?}, got {got:?}"));
+            failures.push(format!(
+                "case {index} {input:?}: expected {expected:?}, got {got:?}"
+            ));
         }
     }
-    println!("parse_all: {} passed, {} failed", cases.len() - failures.len(), failures.len());
+    println!(
+        "parse_all: {} passed, {} failed",
+        cases.len() - failures.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn environment_replacement() {
     let path = gblint_tests::corpus_dir().join("caddyfile/caddy_parse/env_replacement_cases.json");
-    let data: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("cases")).expect("json");
-    let env: HashMap<String, String> =
-        data["env"].as_object().expect("env").iter().map(|(k, v)| (k.clone(), v.as_str().expect("value").to_owned())).collect();
+    let data: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("cases")).expect("json");
+    let env: HashMap<String, String> = data["env"]
+        .as_object()
+        .expect("env")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().expect("value").to_owned()))
+        .collect();
     let lookup = |name: &str| env.get(name).cloned();
     let cases = data["cases"].as_array().expect("cases");
     assert_eq!(cases.len(), 20);
@@ -112,7 +152,11 @@ fn environment_replacement() {
             failures.push(format!("{input:?}: expected {expected:?}, got {got:?}"));
         }
     }
-    println!("env replacement: {} passed, {} failed", cases.len() - failures.len(), failures.len());
+    println!(
+        "env replacement: {} passed, {} failed",
+        cases.len() - failures.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -125,8 +169,12 @@ fn parse_address_cases() {
         let input = case["input"].as_str().expect("input");
         let should_err = case["should_err"].as_bool().expect("should_err");
         match parse_address(input) {
-            Err(error) if !should_err => failures.push(format!("{input:?}: unexpected error {error}")),
-            Ok(address) if should_err => failures.push(format!("{input:?}: expected an error, got {address:?}")),
+            Err(error) if !should_err => {
+                failures.push(format!("{input:?}: unexpected error {error}"))
+            }
+            Ok(address) if should_err => {
+                failures.push(format!("{input:?}: expected an error, got {address:?}"))
+            }
             Ok(address) => {
                 let got = (address.scheme, address.host, address.port, address.path);
                 let expected = (
@@ -142,6 +190,10 @@ fn parse_address_cases() {
             Err(_) => {}
         }
     }
-    println!("parse_address: {} passed, {} failed", cases.len() - failures.len(), failures.len());
+    println!(
+        "parse_address: {} passed, {} failed",
+        cases.len() - failures.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -1,5 +1,6 @@
 //! Conformance against Caddy's own test suites (read from `GBLINT_CORPUS`).
 
+mod binary;
 mod caddy_adapt;
 mod caddy_lexer;
 mod caddy_parse;

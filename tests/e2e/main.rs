@@ -1,1 +1,6 @@
-//! e2e tests
+//! End-to-end tests of the `gblint` binary.
+
+mod check;
+mod hostile;
+mod outputs;
+mod rules_cli;

@@ -94,7 +94,10 @@ pub fn parse_address(input: &str) -> Result<Address, String> {
         input
     };
     let remaining = input.trim();
-    let mut address = Address { original: remaining.to_owned(), ..Address::default() };
+    let mut address = Address {
+        original: remaining.to_owned(),
+        ..Address::default()
+    };
     let rest = match remaining.split_once("://") {
         Some((scheme, rest)) => {
             address.scheme = scheme.to_owned();
@@ -146,12 +149,25 @@ pub fn parse_address(input: &str) -> Result<Address, String> {
 pub fn check_address(address: &Address, http_port: &str, https_port: &str) -> Result<(), String> {
     match address.scheme.as_str() {
         "" | "http" | "https" => {}
-        "ws" => return Err("the scheme ws:// is only supported in browsers; use http:// instead".into()),
-        "wss" => return Err("the scheme wss:// is only supported in browsers; use https:// instead".into()),
+        "ws" => {
+            return Err(
+                "the scheme ws:// is only supported in browsers; use http:// instead".into(),
+            )
+        }
+        "wss" => {
+            return Err(
+                "the scheme wss:// is only supported in browsers; use https:// instead".into(),
+            )
+        }
         other => return Err(format!("unsupported URL scheme {other}://")),
     }
-    if (address.scheme == "http" && address.port == https_port) || (address.scheme == "https" && address.port == http_port) {
-        return Err(format!("[{}] scheme and port violate convention", address.original));
+    if (address.scheme == "http" && address.port == https_port)
+        || (address.scheme == "https" && address.port == http_port)
+    {
+        return Err(format!(
+            "[{}] scheme and port violate convention",
+            address.original
+        ));
     }
     Ok(())
 }
@@ -169,10 +185,14 @@ fn parse_go_int(text: &str) -> Option<i64> {
 
 /// Go's `net.SplitHostPort`, returning `Err(())` where Go returns an error.
 pub fn split_host_port(hostport: &str) -> Result<(&str, &str), ()> {
-    let Some(colon) = hostport.rfind(':') else { return Err(()) };
+    let Some(colon) = hostport.rfind(':') else {
+        return Err(());
+    };
     let (host, host_start, host_end);
     if hostport.starts_with('[') {
-        let Some(close) = hostport.find(']') else { return Err(()) };
+        let Some(close) = hostport.find(']') else {
+            return Err(());
+        };
         if close + 1 == hostport.len() || close + 1 != colon {
             return Err(());
         }
@@ -200,10 +220,21 @@ mod tests {
     #[test]
     fn parses_common_forms() {
         let a = parse_address("https://Example.com:8443/api").unwrap();
-        assert_eq!((a.scheme.as_str(), a.host.as_str(), a.port.as_str(), a.path.as_str()), ("https", "Example.com", "8443", "/api"));
+        assert_eq!(
+            (
+                a.scheme.as_str(),
+                a.host.as_str(),
+                a.port.as_str(),
+                a.path.as_str()
+            ),
+            ("https", "Example.com", "8443", "/api")
+        );
         let b = parse_address("[::1]:443").unwrap();
         assert_eq!((b.host.as_str(), b.port.as_str()), ("::1", "443"));
         assert!(parse_address(":http").is_err());
-        assert_eq!(parse_address("a:70000").unwrap_err(), "port 70000 is out of range");
+        assert_eq!(
+            parse_address("a:70000").unwrap_err(),
+            "port 70000 is out of range"
+        );
     }
 }

@@ -47,9 +47,11 @@ impl Substituted {
         // A start offset belongs to the piece that contains it; an end offset to the piece it
         // closes. Empty replacements are skipped unless the offset falls exactly on them.
         let index = if is_end {
-            self.pieces.partition_point(|piece| piece.out_start + piece.out_len < offset)
+            self.pieces
+                .partition_point(|piece| piece.out_start + piece.out_len < offset)
         } else {
-            self.pieces.partition_point(|piece| piece.out_start + piece.out_len <= offset)
+            self.pieces
+                .partition_point(|piece| piece.out_start + piece.out_len <= offset)
         };
         let found = self.pieces.get(index);
         let Some(piece) = found.or_else(|| self.pieces.last()) else {
@@ -74,7 +76,13 @@ pub fn substitute(input: &str, lookup: EnvLookup<'_>) -> Substituted {
     if !input.contains("{$") {
         return Substituted {
             text: input.to_owned(),
-            pieces: vec![Piece { out_start: 0, out_len: input.len(), orig_start: 0, orig_len: input.len(), replaced: false }],
+            pieces: vec![Piece {
+                out_start: 0,
+                out_len: input.len(),
+                orig_start: 0,
+                orig_len: input.len(),
+                replaced: false,
+            }],
         };
     }
     let mut text = String::with_capacity(input.len());
@@ -83,7 +91,9 @@ pub fn substitute(input: &str, lookup: EnvLookup<'_>) -> Substituted {
     let mut scan = 0usize;
     while let Some(found) = input[scan..].find("{$") {
         let begin = scan + found;
-        let Some(close) = input[begin + 2..].find('}') else { break };
+        let Some(close) = input[begin + 2..].find('}') else {
+            break;
+        };
         let end = begin + 2 + close;
         let name_and_default = &input[begin + 2..end];
         if name_and_default.is_empty() {
@@ -94,17 +104,37 @@ pub fn substitute(input: &str, lookup: EnvLookup<'_>) -> Substituted {
             Some((name, default)) => (name, Some(default)),
             None => (name_and_default, None),
         };
-        let value = lookup(name).or_else(|| default.map(str::to_owned)).unwrap_or_default();
+        let value = lookup(name)
+            .or_else(|| default.map(str::to_owned))
+            .unwrap_or_default();
         if begin > copied_from {
-            pieces.push(Piece { out_start: text.len(), out_len: begin - copied_from, orig_start: copied_from, orig_len: begin - copied_from, replaced: false });
+            pieces.push(Piece {
+                out_start: text.len(),
+                out_len: begin - copied_from,
+                orig_start: copied_from,
+                orig_len: begin - copied_from,
+                replaced: false,
+            });
             text.push_str(&input[copied_from..begin]);
         }
-        pieces.push(Piece { out_start: text.len(), out_len: value.len(), orig_start: begin, orig_len: end + 1 - begin, replaced: true });
+        pieces.push(Piece {
+            out_start: text.len(),
+            out_len: value.len(),
+            orig_start: begin,
+            orig_len: end + 1 - begin,
+            replaced: true,
+        });
         text.push_str(&value);
         copied_from = end + 1;
         scan = end + 1;
     }
-    pieces.push(Piece { out_start: text.len(), out_len: input.len() - copied_from, orig_start: copied_from, orig_len: input.len() - copied_from, replaced: false });
+    pieces.push(Piece {
+        out_start: text.len(),
+        out_len: input.len() - copied_from,
+        orig_start: copied_from,
+        orig_len: input.len() - copied_from,
+        replaced: false,
+    });
     text.push_str(&input[copied_from..]);
     Substituted { text, pieces }
 }

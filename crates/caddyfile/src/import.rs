@@ -66,7 +66,9 @@ impl<'a> ImportContext<'a> {
 
     /// The disk folder relative imports in `file` resolve against.
     pub(crate) fn base_dir(&self, file: FileId) -> Option<PathBuf> {
-        self.disk_paths.get(&file).and_then(|path| path.parent().map(Path::to_path_buf))
+        self.disk_paths
+            .get(&file)
+            .and_then(|path| path.parent().map(Path::to_path_buf))
     }
 
     /// Turn an import pattern written in `file` into the glob pattern Caddy would use.
@@ -83,9 +85,47 @@ impl<'a> ImportContext<'a> {
         }
     }
 
+    /// Where `pattern` (a glob pattern from [`Self::glob_pattern`]) would lead when that is outside
+    /// the fence: checked on the deepest existing folder above its first wildcard, before any
+    /// file is looked at, so a missing file outside the root is reported as outside, not as
+    /// missing, and gblint never probes the disk beyond the root.
+    pub(crate) fn outside_fence(&self, pattern: &Path) -> Option<PathBuf> {
+        let root = self.root.as_ref()?;
+        let mut literal = PathBuf::new();
+        for component in pattern.components() {
+            if component
+                .as_os_str()
+                .to_string_lossy()
+                .contains(['*', '?', '['])
+            {
+                break;
+            }
+            literal.push(component);
+        }
+        let mut probe = literal.as_path();
+        loop {
+            let candidate = if probe.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                probe
+            };
+            if let Ok(canonical) = std::fs::canonicalize(candidate) {
+                let rest = literal.strip_prefix(probe).unwrap_or(Path::new(""));
+                return (!canonical.starts_with(root)).then(|| clean(&canonical.join(rest)));
+            }
+            probe = probe.parent()?;
+        }
+    }
+
     /// Load and lex one imported file (cached per canonical path).
     pub(crate) fn load(&mut self, path: &Path) -> Result<Loaded, LoadError> {
-        let canonical = std::fs::canonicalize(path).map_err(|err| LoadError::Caddy(format!("Could not import {}: {}", path.display(), io_text(&err))))?;
+        let canonical = std::fs::canonicalize(path).map_err(|err| {
+            LoadError::Caddy(format!(
+                "Could not import {}: {}",
+                path.display(),
+                io_text(&err)
+            ))
+        })?;
         if let Some(root) = &self.root {
             if !canonical.starts_with(root) {
                 return Err(LoadError::OutsideRoot(canonical));
@@ -97,14 +137,31 @@ impl<'a> ImportContext<'a> {
         if let Some(&file) = self.known.get(&canonical) {
             self.disk_paths.insert(file, canonical.clone());
             let text = self.sources.get(file).shared_text();
-            let (tokens, errors) = if text.trim().is_empty() { (Vec::new(), Vec::new()) } else { lex_file(file, &text, self.env) };
-            let loaded = Loaded { file, tokens: Arc::new(tokens), errors: errors.into_iter().map(|e| (file, e)).collect() };
+            let (tokens, errors) = if text.trim().is_empty() {
+                (Vec::new(), Vec::new())
+            } else {
+                lex_file(file, &text, self.env)
+            };
+            let loaded = Loaded {
+                file,
+                tokens: Arc::new(tokens),
+                errors: errors.into_iter().map(|e| (file, e)).collect(),
+            };
             self.cache.insert(canonical, loaded.clone());
             return Ok(loaded);
         }
-        let meta = std::fs::metadata(&canonical).map_err(|err| LoadError::Caddy(format!("Could not import {}: {}", path.display(), io_text(&err))))?;
+        let meta = std::fs::metadata(&canonical).map_err(|err| {
+            LoadError::Caddy(format!(
+                "Could not import {}: {}",
+                path.display(),
+                io_text(&err)
+            ))
+        })?;
         if meta.is_dir() {
-            return Err(LoadError::Caddy(format!("Could not import {}: is a directory", path.display())));
+            return Err(LoadError::Caddy(format!(
+                "Could not import {}: is a directory",
+                path.display()
+            )));
         }
         if meta.len() > MAX_FILE_BYTES {
             return Err(LoadError::Caddy(format!(
@@ -114,7 +171,13 @@ impl<'a> ImportContext<'a> {
                 MAX_FILE_BYTES
             )));
         }
-        let bytes = std::fs::read(&canonical).map_err(|err| LoadError::Caddy(format!("Could not read imported file {}: {}", path.display(), io_text(&err))))?;
+        let bytes = std::fs::read(&canonical).map_err(|err| {
+            LoadError::Caddy(format!(
+                "Could not read imported file {}: {}",
+                path.display(),
+                io_text(&err)
+            ))
+        })?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let display = display_path(path);
         let file = self.sources.add(SourceFile::new(display, text));
@@ -125,7 +188,11 @@ impl<'a> ImportContext<'a> {
         } else {
             lex_file(file, &text, self.env)
         };
-        let loaded = Loaded { file, tokens: Arc::new(tokens), errors: errors.into_iter().map(|e| (file, e)).collect() };
+        let loaded = Loaded {
+            file,
+            tokens: Arc::new(tokens),
+            errors: errors.into_iter().map(|e| (file, e)).collect(),
+        };
         self.cache.insert(canonical, loaded.clone());
         Ok(loaded)
     }
@@ -152,7 +219,10 @@ pub fn lex_file(file: FileId, text: &str, env: EnvLookup<'_>) -> (Vec<CToken>, V
     let errors = lexed
         .errors
         .into_iter()
-        .map(|error| LexError { range: substituted.map_range(error.range), ..error })
+        .map(|error| LexError {
+            range: substituted.map_range(error.range),
+            ..error
+        })
         .collect();
     (tokens, errors)
 }

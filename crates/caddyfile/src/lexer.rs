@@ -54,7 +54,8 @@ impl Token {
     /// Number of line breaks inside the token, as Caddy counts them for the same-line test
     /// (a heredoc adds two: its opening line and the dropped final newline).
     pub fn line_breaks(&self) -> u32 {
-        let breaks = u32::try_from(self.text.bytes().filter(|b| *b == b'\n').count()).unwrap_or(u32::MAX);
+        let breaks =
+            u32::try_from(self.text.bytes().filter(|b| *b == b'\n').count()).unwrap_or(u32::MAX);
         if self.quote == Quote::Heredoc {
             breaks.saturating_add(2)
         } else {
@@ -87,7 +88,13 @@ pub struct Lexed {
 
 /// Tokenize `text` as Caddy v2 does.
 pub fn tokenize(text: &str) -> Lexed {
-    let mut lexer = Lexer { src: text, pos: 0, line: 1, skipped: 0, errors: Vec::new() };
+    let mut lexer = Lexer {
+        src: text,
+        pos: 0,
+        line: 1,
+        skipped: 0,
+        errors: Vec::new(),
+    };
     let bom = text.starts_with('\u{feff}');
     if bom {
         lexer.pos = '\u{feff}'.len_utf8();
@@ -96,11 +103,18 @@ pub fn tokenize(text: &str) -> Lexed {
     while let Some(token) = lexer.next_token() {
         tokens.push(token);
     }
-    Lexed { tokens, errors: lexer.errors, bom }
+    Lexed {
+        tokens,
+        errors: lexer.errors,
+        bom,
+    }
 }
 
 fn is_heredoc_marker(marker: &str) -> bool {
-    !marker.is_empty() && marker.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !marker.is_empty()
+        && marker
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 struct Lexer<'a> {
@@ -182,7 +196,11 @@ impl Lexer<'_> {
             self.pos += ch.len_utf8();
 
             // Heredoc opener: `<<MARKER` followed by a newline.
-            if !(s.quoted || s.backtick) && !(s.in_heredoc || s.heredoc_escaped) && s.val.len() > 1 && s.val.starts_with("<<") {
+            if !(s.quoted || s.backtick)
+                && !(s.in_heredoc || s.heredoc_escaped)
+                && s.val.len() > 1
+                && s.val.starts_with("<<")
+            {
                 if ch == ' ' {
                     return Some(self.make(s, Quote::None, here));
                 }
@@ -193,7 +211,10 @@ impl Lexer<'_> {
                     let error = if s.val.len() == 2 {
                         Some(format!("missing opening heredoc marker on line #{}; must contain only alphanumeric characters, dashes and underscores; got empty string", self.line))
                     } else if s.val.starts_with("<<<") {
-                        Some(format!("too many '<' for heredoc on line #{}; only use two, for example <<END", self.line))
+                        Some(format!(
+                            "too many '<' for heredoc on line #{}; only use two, for example <<END",
+                            self.line
+                        ))
                     } else if !is_heredoc_marker(&s.val[2..]) {
                         Some(format!(
                             "heredoc marker on line #{} must contain only alphanumeric characters, dashes and underscores; got '{}'",
@@ -205,7 +226,11 @@ impl Lexer<'_> {
                     };
                     if let Some(message) = error {
                         // Recover: the opener is a plain word and the newline ends the line.
-                        self.errors.push(LexError { message, range: Self::range(s.start, here), line: self.line });
+                        self.errors.push(LexError {
+                            message,
+                            range: Self::range(s.start, here),
+                            line: self.line,
+                        });
                         self.pos = here;
                         return Some(self.make(s, Quote::None, here));
                     }
@@ -249,7 +274,11 @@ impl Lexer<'_> {
                     }
                     s.escaped = false;
                 } else if (s.quoted && ch == '"') || (s.backtick && ch == '`') {
-                    let quote = if s.quoted { Quote::Double } else { Quote::Backtick };
+                    let quote = if s.quoted {
+                        Quote::Double
+                    } else {
+                        Quote::Backtick
+                    };
                     return Some(self.make(s, quote, self.pos));
                 }
                 if ch == '\n' {
@@ -324,7 +353,9 @@ impl Lexer<'_> {
             None => ("", &val[..body_end]),
         };
         // The content starts right after the opener's newline; `val` is a verbatim copy of it.
-        let body_start = self.src[start..end].find('\n').map_or(start, |at| start + at + 1);
+        let body_start = self.src[start..end]
+            .find('\n')
+            .map_or(start, |at| start + at + 1);
         let mut out = String::with_capacity(body.len());
         let mut reported = false;
         let mut line_start = body_start;

@@ -154,9 +154,17 @@ pub struct Model {
 pub fn build(blocks: &[ServerBlock]) -> Model {
     let mut model = Model::default();
     for (index, block) in blocks.iter().enumerate() {
-        let directives: Vec<Directive> = block.segments.iter().map(|segment| segment_directive(segment)).collect();
+        let directives: Vec<Directive> = block
+            .segments
+            .iter()
+            .map(|segment| segment_directive(segment))
+            .collect();
         if block.keys.is_empty() {
-            let Some(open) = block.open_brace.clone().or_else(|| block.segments.first().and_then(|s| s.first().cloned())) else {
+            let Some(open) = block
+                .open_brace
+                .clone()
+                .or_else(|| block.segments.first().and_then(|s| s.first().cloned()))
+            else {
                 continue;
             };
             if index != 0 || model.global.is_some() {
@@ -167,26 +175,41 @@ pub fn build(blocks: &[ServerBlock]) -> Model {
                 model.errors.push(error_at(&open, "server block without any key is global configuration, and if used, it must be first"));
                 continue;
             }
-            model.global = Some(GlobalOptions { open_brace: open, close_brace: block.close_brace.clone(), options: directives });
+            model.global = Some(GlobalOptions {
+                open_brace: open,
+                close_brace: block.close_brace.clone(),
+                options: directives,
+            });
             continue;
         }
         if block.is_named_route {
             // The single segment is: name, `{`, body…, `}`.
-            let body: Vec<CToken> = block.segments.first().map(|s| s.iter().skip(2).cloned().collect()).unwrap_or_default();
+            let body: Vec<CToken> = block
+                .segments
+                .first()
+                .map(|s| s.iter().skip(2).cloned().collect())
+                .unwrap_or_default();
             let body = match body.last() {
                 Some(last) if last.is_close_brace() => body[..body.len() - 1].to_vec(),
                 _ => body,
             };
-            model.named_routes.push(NamedRoute { name: block.keys[0].clone(), directives: split_lines(&body, 0) });
+            model.named_routes.push(NamedRoute {
+                name: block.keys[0].clone(),
+                directives: split_lines(&body, 0),
+            });
             continue;
         }
         let mut addresses = Vec::with_capacity(block.keys.len());
         for key in &block.keys {
-            let parsed = parse_address(&key.text).and_then(|address| check_address(&address, "80", "443").map(|()| address));
+            let parsed = parse_address(&key.text)
+                .and_then(|address| check_address(&address, "80", "443").map(|()| address));
             if let Err(message) = &parsed {
                 model.errors.push(error_at(key, message.clone()));
             }
-            addresses.push(SiteAddress { token: key.clone(), parsed });
+            addresses.push(SiteAddress {
+                token: key.clone(),
+                parsed,
+            });
         }
         model.sites.push(Site {
             addresses,
@@ -218,8 +241,16 @@ fn segment_directive(segment: &[CToken]) -> Directive {
 fn parse_directive(tokens: &[CToken], position: &mut usize, depth: usize) -> Directive {
     let name = tokens[*position].clone();
     *position += 1;
-    let mut directive = Directive { name, args: Vec::new(), open_brace: None, close_brace: None, block: Vec::new() };
-    while *position < tokens.len() && !is_next_on_new_line(&tokens[*position - 1], &tokens[*position]) {
+    let mut directive = Directive {
+        name,
+        args: Vec::new(),
+        open_brace: None,
+        close_brace: None,
+        block: Vec::new(),
+    };
+    while *position < tokens.len()
+        && !is_next_on_new_line(&tokens[*position - 1], &tokens[*position])
+    {
         let token = &tokens[*position];
         if token.is_open_brace() && directive.open_brace.is_none() {
             directive.open_brace = Some(token.clone());
@@ -236,7 +267,11 @@ fn parse_directive(tokens: &[CToken], position: &mut usize, depth: usize) -> Dir
     directive
 }
 
-fn parse_block(tokens: &[CToken], position: &mut usize, depth: usize) -> (Vec<Directive>, Option<CToken>) {
+fn parse_block(
+    tokens: &[CToken],
+    position: &mut usize,
+    depth: usize,
+) -> (Vec<Directive>, Option<CToken>) {
     let mut block = Vec::new();
     if depth > MAX_DIRECTIVE_DEPTH {
         // Skip to the matching brace without building the nested view.

@@ -7,7 +7,7 @@
 //! is dropped instead), so one run reports every independent problem in a file.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use gblint_diagnostics::{FileId, TextRange};
@@ -114,7 +114,11 @@ pub fn parse(root: FileId, tokens: Vec<CToken>, ctx: &mut ImportContext<'_>) -> 
     let blocks = parser.parse_all();
     Parsed {
         blocks,
-        snippets: parser.snippet_order.iter().filter_map(|name| parser.snippets.get(name).cloned()).collect(),
+        snippets: parser
+            .snippet_order
+            .iter()
+            .filter_map(|name| parser.snippets.get(name).cloned())
+            .collect(),
         errors: parser.errors,
         imported_files: parser.imported_files,
     }
@@ -130,7 +134,9 @@ impl ImportGraph {
     fn add_edges(&mut self, from: &str, to: &[String]) -> Result<(), String> {
         for target in to {
             if self.reaches(target, from) {
-                return Err(format!("a cycle of imports exists between {from} and {target}"));
+                return Err(format!(
+                    "a cycle of imports exists between {from} and {target}"
+                ));
             }
             let list = self.edges.entry(from.to_owned()).or_default();
             if !list.contains(target) {
@@ -143,7 +149,11 @@ impl ImportGraph {
     /// Whether `goal` is reachable from `start` through at least one edge.
     fn reaches(&self, start: &str, goal: &str) -> bool {
         let mut seen: HashSet<&str> = HashSet::new();
-        let mut stack: Vec<&str> = self.edges.get(start).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
+        let mut stack: Vec<&str> = self
+            .edges
+            .get(start)
+            .map(|v| v.iter().map(String::as_str).collect())
+            .unwrap_or_default();
         while let Some(node) = stack.pop() {
             if node == goal {
                 return true;
@@ -196,7 +206,9 @@ impl Parser<'_, '_> {
     }
 
     fn token(&self) -> Option<&CToken> {
-        usize::try_from(self.cursor).ok().and_then(|i| self.tokens.get(i))
+        usize::try_from(self.cursor)
+            .ok()
+            .and_then(|i| self.tokens.get(i))
     }
 
     fn val(&self) -> &str {
@@ -317,7 +329,11 @@ impl Parser<'_, '_> {
     }
 
     fn syntax_err(&self, expected: &str) -> ParseError {
-        self.syntax(format!("syntax error: unexpected token '{}', expecting '{}'", self.val(), expected))
+        self.syntax(format!(
+            "syntax error: unexpected token '{}', expecting '{}'",
+            self.val(),
+            expected
+        ))
     }
 
     fn record(&mut self, error: ParseError) {
@@ -338,7 +354,8 @@ impl Parser<'_, '_> {
                     let block = std::mem::take(&mut self.block);
                     // Caddy drops an empty keyless block; it is kept here (with no segments) so
                     // the typed view knows a global options block was written.
-                    let empty_global = block.keys.is_empty() && block.has_braces && block.open_brace.is_some();
+                    let empty_global =
+                        block.keys.is_empty() && block.has_braces && block.open_brace.is_some();
                     if !block.keys.is_empty() || !block.segments.is_empty() || empty_global {
                         blocks.push(block);
                     }
@@ -353,7 +370,10 @@ impl Parser<'_, '_> {
                     let block = std::mem::take(&mut self.block);
                     if !block.keys.is_empty() && block.has_braces {
                         // Keep what was understood so rules still see the site's keys.
-                        blocks.push(ServerBlock { segments: Vec::new(), ..block });
+                        blocks.push(ServerBlock {
+                            segments: Vec::new(),
+                            ..block
+                        });
                     }
                     self.recover(start);
                 }
@@ -371,8 +391,13 @@ impl Parser<'_, '_> {
         let start = usize::try_from(start).unwrap_or(0);
         if self.in_keys {
             // Finish the key line, then skip the block it opens, if any.
-            let mut i = usize::try_from(error_at).unwrap_or(0).min(self.tokens.len().saturating_sub(1));
-            while i + 1 < self.tokens.len() && !is_next_on_new_line(&self.tokens[i], &self.tokens[i + 1]) && !self.tokens[i + 1].is_open_brace() {
+            let mut i = usize::try_from(error_at)
+                .unwrap_or(0)
+                .min(self.tokens.len().saturating_sub(1));
+            while i + 1 < self.tokens.len()
+                && !is_next_on_new_line(&self.tokens[i], &self.tokens[i + 1])
+                && !self.tokens[i + 1].is_open_brace()
+            {
                 i += 1;
             }
             if i + 1 < self.tokens.len() && self.tokens[i + 1].is_open_brace() {
@@ -454,7 +479,9 @@ impl Parser<'_, '_> {
         }
         if let Some(name) = self.snippet_name() {
             if self.snippets.contains_key(&name) {
-                return Err(self.syntax(format!("redeclaration of previously declared snippet {name}")));
+                return Err(self.syntax(format!(
+                    "redeclaration of previously declared snippet {name}"
+                )));
             }
             let key = self.block.keys[0].clone();
             let mut tokens = self.block_tokens(false)?;
@@ -463,7 +490,8 @@ impl Parser<'_, '_> {
                 token.snippet = Some(Arc::clone(&shared));
             }
             self.snippet_order.push(name.clone());
-            self.snippets.insert(name.clone(), SnippetDef { name, key, tokens });
+            self.snippets
+                .insert(name.clone(), SnippetDef { name, key, tokens });
             self.block.keys.clear();
             return Ok(());
         }
@@ -493,10 +521,17 @@ impl Parser<'_, '_> {
             }
             if self.at_open_brace() {
                 if expecting_another {
-                    return Err(self.syntax(format!("Expected another address but had '{value}' - check for extra comma")));
+                    return Err(self.syntax(format!(
+                        "Expected another address but had '{value}' - check for extra comma"
+                    )));
                 }
                 self.block.has_braces = true;
                 break;
+            }
+            if self.at_close_brace() {
+                // Caddy 2.6 takes a stray `}` for a site address and fails later, when it
+                // cannot get a certificate for "}"; newer Caddy rejects it with this message.
+                return Err(self.syntax("Unexpected '}' because no matching opening brace"));
             }
             if value.ends_with('{') {
                 return Err(self.syntax(format!(
@@ -612,7 +647,9 @@ impl Parser<'_, '_> {
 
     fn named_route_name(&self) -> Option<String> {
         match self.block.keys.as_slice() {
-            [key] if key.text.starts_with("&(") && key.text.ends_with(')') && key.text.len() >= 3 => {
+            [key]
+                if key.text.starts_with("&(") && key.text.ends_with(')') && key.text.len() >= 3 =>
+            {
                 Some(key.text[2..key.text.len() - 1].to_owned())
             }
             _ => None,
@@ -621,7 +658,9 @@ impl Parser<'_, '_> {
 
     fn snippet_name(&self) -> Option<String> {
         match self.block.keys.as_slice() {
-            [key] if key.text.starts_with('(') && key.text.ends_with(')') && key.text.len() >= 2 => {
+            [key]
+                if key.text.starts_with('(') && key.text.ends_with(')') && key.text.len() >= 2 =>
+            {
                 Some(key.text[1..key.text.len() - 1].to_owned())
             }
             _ => None,
@@ -666,13 +705,18 @@ impl Parser<'_, '_> {
         let import_start = self.cursor;
         let import_token = self.token().cloned().ok_or_else(|| self.eof_err())?;
         if !self.next_arg() {
-            return Err(self.syntax(format!("wrong argument count or unexpected line ending after '{}'", self.val())));
+            return Err(self.syntax(format!(
+                "wrong argument count or unexpected line ending after '{}'",
+                self.val()
+            )));
         }
         let pattern = self.val().to_owned();
         // Findings about the import point at `import PATTERN`.
         let mut import_token = import_token;
         if let Some(pattern_token) = self.token() {
-            if pattern_token.file == import_token.file && pattern_token.range.start() >= import_token.range.end() {
+            if pattern_token.file == import_token.file
+                && pattern_token.range.start() >= import_token.range.end()
+            {
                 import_token.range = import_token.range.cover(pattern_token.range);
             }
         }
@@ -732,7 +776,14 @@ impl Parser<'_, '_> {
             return Ok(());
         }
 
-        let expanded = self.expand(imported, &import_token, &args, &block_tokens, &block_mapping, nesting);
+        let expanded = self.expand(
+            imported,
+            &import_token,
+            &args,
+            &block_tokens,
+            &block_mapping,
+            nesting,
+        );
         if self.tokens.len() + expanded.len() > MAX_EXPANDED_TOKENS {
             let error = ParseError {
                 kind: ParseErrorKind::Syntax,
@@ -753,8 +804,16 @@ impl Parser<'_, '_> {
 
     fn splice(&mut self, start: isize, end: isize, with: Vec<CToken>) {
         let start_index = usize::try_from(start).unwrap_or(0).min(self.tokens.len());
-        let end_index = usize::try_from(end).unwrap_or(0).min(self.tokens.len().saturating_sub(1));
-        self.tokens.splice(start_index..=end_index.max(start_index).min(self.tokens.len().saturating_sub(1).max(start_index)), with);
+        let end_index = usize::try_from(end)
+            .unwrap_or(0)
+            .min(self.tokens.len().saturating_sub(1));
+        self.tokens.splice(
+            start_index
+                ..=end_index
+                    .max(start_index)
+                    .min(self.tokens.len().saturating_sub(1).max(start_index)),
+            with,
+        );
         self.cursor = start;
     }
 
@@ -767,7 +826,11 @@ impl Parser<'_, '_> {
         if block_tokens.is_empty() {
             return Ok(mapping);
         }
-        let mut sub = SubDispenser { tokens: block_tokens, cursor: -1, nesting: 0 };
+        let mut sub = SubDispenser {
+            tokens: block_tokens,
+            cursor: -1,
+            nesting: 0,
+        };
         while sub.next() {
             let current = &block_tokens[sub.cursor as usize];
             if current.is_open_brace() {
@@ -788,7 +851,11 @@ impl Parser<'_, '_> {
         Ok(mapping)
     }
 
-    fn resolve_file_import(&mut self, pattern: &str, import_token: &CToken) -> Result<(Vec<CToken>, Vec<String>), ParseError> {
+    fn resolve_file_import(
+        &mut self,
+        pattern: &str,
+        import_token: &CToken,
+    ) -> Result<(Vec<CToken>, Vec<String>), ParseError> {
         let import_err = |kind: ParseErrorKind, message: String| ParseError {
             kind,
             message,
@@ -799,26 +866,44 @@ impl Parser<'_, '_> {
         };
         let glob_pattern = self.ctx.glob_pattern(import_token.file, pattern);
         let glob_text = glob_pattern.to_string_lossy().into_owned();
-        if glob_text.matches('*').count() > 1 || glob_text.matches('?').count() > 1 || (glob_text.contains('[') && glob_text.contains(']')) {
+        if glob_text.matches('*').count() > 1
+            || glob_text.matches('?').count() > 1
+            || (glob_text.contains('[') && glob_text.contains(']'))
+        {
             return Err(import_err(
                 ParseErrorKind::Syntax,
-                format!("Glob pattern may only contain one wildcard (*), but has others: {glob_text}"),
+                format!(
+                    "Glob pattern may only contain one wildcard (*), but has others: {glob_text}"
+                ),
             ));
+        }
+        if let Some(real) = self.ctx.outside_fence(&glob_pattern) {
+            return Err(self.outside_root_error(pattern, &real, import_err));
         }
         let is_glob = glob_text.contains(['*', '?', '[', ']']);
         let mut matches: Vec<PathBuf> = if is_glob {
-            let options = glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: false };
+            let options = glob::MatchOptions {
+                case_sensitive: true,
+                require_literal_separator: true,
+                require_literal_leading_dot: false,
+            };
             match glob::glob_with(&glob_text, options) {
                 // Go's Glob lists directory entries, which never include `.` and `..`.
                 Ok(paths) => paths
                     .filter_map(Result::ok)
                     .filter(|path| {
                         let text = path.to_string_lossy();
-                        !(text.ends_with("/.") || text.ends_with("/..") || text == "." || text == "..")
+                        !(text.ends_with("/.")
+                            || text.ends_with("/..")
+                            || text == "."
+                            || text == "..")
                     })
                     .collect(),
                 Err(error) => {
-                    return Err(import_err(ParseErrorKind::Syntax, format!("Failed to use import pattern {pattern}: {}", error.msg)))
+                    return Err(import_err(
+                        ParseErrorKind::Syntax,
+                        format!("Failed to use import pattern {pattern}: {}", error.msg),
+                    ))
                 }
             }
         } else if std::fs::symlink_metadata(&glob_pattern).is_ok() {
@@ -833,13 +918,21 @@ impl Parser<'_, '_> {
             }
             let mut message = format!("File to import not found: {pattern}");
             if !pattern.contains(['/', '.']) {
-                message.push_str(&format!(" (no snippet named '{pattern}' is defined before this import either)"));
+                message.push_str(&format!(
+                    " (no snippet named '{pattern}' is defined before this import either)"
+                ));
             }
             return Err(import_err(ParseErrorKind::Import, message));
         }
-        let last_segment_is_star = glob_pattern.file_name().is_some_and(|name| name.to_string_lossy().starts_with('*'));
+        let last_segment_is_star = glob_pattern
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with('*'));
         if last_segment_is_star {
-            matches.retain(|path| !path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.')));
+            matches.retain(|path| {
+                !path
+                    .file_name()
+                    .is_some_and(|name| name.to_string_lossy().starts_with('.'))
+            });
         }
         let mut tokens = Vec::new();
         let mut nodes = Vec::new();
@@ -868,17 +961,36 @@ impl Parser<'_, '_> {
                     nodes.push(self.file_name(loaded.file));
                     tokens.extend(loaded.tokens.iter().cloned());
                 }
-                Err(LoadError::Caddy(message)) => return Err(import_err(ParseErrorKind::Import, message)),
+                Err(LoadError::Caddy(message)) => {
+                    return Err(import_err(ParseErrorKind::Import, message))
+                }
                 Err(LoadError::OutsideRoot(real)) => {
-                    let root = self.ctx.root.as_ref().map(|r| r.display().to_string()).unwrap_or_default();
-                    return Err(import_err(
-                        ParseErrorKind::Import,
-                        format!("import of '{pattern}' resolves to {}, outside the checked root {root}", real.display()),
-                    ));
+                    return Err(self.outside_root_error(pattern, &real, import_err))
                 }
             }
         }
         Ok((tokens, nodes))
+    }
+
+    fn outside_root_error(
+        &self,
+        pattern: &str,
+        real: &Path,
+        import_err: impl Fn(ParseErrorKind, String) -> ParseError,
+    ) -> ParseError {
+        let root = self
+            .ctx
+            .root
+            .as_ref()
+            .map(|r| r.display().to_string())
+            .unwrap_or_default();
+        import_err(
+            ParseErrorKind::Import,
+            format!(
+                "import of '{pattern}' resolves to {}, outside the checked root {root}",
+                real.display()
+            ),
+        )
     }
 
     /// Caddy's per-token expansion of one import: chain annotation, `{block}`/`{blocks.KEY}`,
@@ -900,7 +1012,10 @@ impl Parser<'_, '_> {
         let mut chains: HashMap<(usize, Option<Arc<str>>), Arc<[ImportSite]>> = HashMap::new();
         let mut previous: Option<CToken> = None;
         for (i, mut token) in imported.into_iter().enumerate() {
-            let key = (Arc::as_ptr(&token.chain) as *const ImportSite as usize, token.snippet.clone());
+            let key = (
+                Arc::as_ptr(&token.chain) as *const ImportSite as usize,
+                token.snippet.clone(),
+            );
             let chain = chains
                 .entry(key)
                 .or_insert_with(|| {
@@ -917,13 +1032,20 @@ impl Parser<'_, '_> {
             token.chain = chain;
 
             if !maybe_snippet && nesting == 0 {
-                let first_of_line = i == 0 || previous.as_ref().is_none_or(|prev| is_next_on_new_line(prev, &token));
+                let first_of_line = i == 0
+                    || previous
+                        .as_ref()
+                        .is_none_or(|prev| is_next_on_new_line(prev, &token));
                 if first_of_line {
                     index = 0;
                 } else {
                     index += 1;
                 }
-                if index == 0 && token.text.len() >= 3 && token.text.starts_with('(') && token.text.ends_with(')') {
+                if index == 0
+                    && token.text.len() >= 3
+                    && token.text.starts_with('(')
+                    && token.text.ends_with(')')
+                {
                     maybe_snippet_id = true;
                 }
             }
@@ -988,8 +1110,16 @@ fn variadic(text: &str, count: usize) -> Option<(usize, usize)> {
     if start.contains('}') || end.contains('{') {
         return None;
     }
-    let start = if start.is_empty() { 0 } else { start.parse::<usize>().ok()? };
-    let end = if end.is_empty() { count } else { end.parse::<usize>().ok()? };
+    let start = if start.is_empty() {
+        0
+    } else {
+        start.parse::<usize>().ok()?
+    };
+    let end = if end.is_empty() {
+        count
+    } else {
+        end.parse::<usize>().ok()?
+    };
     if start > end || end > count {
         return None;
     }
@@ -1005,7 +1135,9 @@ fn replace_args(text: &str, args: &[String]) -> String {
     let mut copied = 0;
     while i < bytes.len() {
         if bytes[i] == b'{' && (i == 0 || bytes[i - 1] != b'\\') {
-            let Some(close) = text[i + 1..].find('}') else { break };
+            let Some(close) = text[i + 1..].find('}') else {
+                break;
+            };
             let end = i + 1 + close;
             let key = &text[i + 1..end];
             if let Some(value) = arg_value(key, args) {
@@ -1049,7 +1181,9 @@ impl SubDispenser<'_> {
     }
 
     fn current(&self) -> Option<&CToken> {
-        usize::try_from(self.cursor).ok().and_then(|i| self.tokens.get(i))
+        usize::try_from(self.cursor)
+            .ok()
+            .and_then(|i| self.tokens.get(i))
     }
 
     fn next(&mut self) -> bool {

@@ -138,7 +138,9 @@ impl SyntaxTree {
 
     /// Comment tokens in order.
     pub fn comments(&self) -> impl Iterator<Item = &SyntaxToken> {
-        self.tokens.iter().filter(|token| token.kind == SyntaxKind::Comment)
+        self.tokens
+            .iter()
+            .filter(|token| token.kind == SyntaxKind::Comment)
     }
 
     /// The statement that follows the comment at `comment_start` in the same container, if the
@@ -178,7 +180,11 @@ fn tile(text: &str, lexed: &Lexed) -> Vec<SyntaxToken> {
     let mut cursor = 0usize;
     if lexed.bom {
         let len = '\u{feff}'.len_utf8();
-        out.push(SyntaxToken { kind: SyntaxKind::Bom, range: TextRange::from_usize(0, len), lexed: None });
+        out.push(SyntaxToken {
+            kind: SyntaxKind::Bom,
+            range: TextRange::from_usize(0, len),
+            lexed: None,
+        });
         cursor = len;
     }
     for (index, token) in lexed.tokens.iter().enumerate() {
@@ -192,7 +198,11 @@ fn tile(text: &str, lexed: &Lexed) -> Vec<SyntaxToken> {
             Quote::None if token.text == "}" => SyntaxKind::RBrace,
             Quote::None => SyntaxKind::Word,
         };
-        out.push(SyntaxToken { kind, range: token.range, lexed: Some(u32::try_from(index).unwrap_or(u32::MAX)) });
+        out.push(SyntaxToken {
+            kind,
+            range: token.range,
+            lexed: Some(u32::try_from(index).unwrap_or(u32::MAX)),
+        });
         cursor = range.end;
     }
     trivia(text, cursor, text.len(), &mut out);
@@ -206,7 +216,13 @@ fn trivia(text: &str, start: usize, end: usize, out: &mut Vec<SyntaxToken>) {
         let at = start + i;
         let (kind, len) = match gap[i] {
             b'\n' => (SyntaxKind::Newline, 1),
-            b'#' => (SyntaxKind::Comment, gap[i..].iter().position(|b| *b == b'\n').unwrap_or(gap.len() - i)),
+            b'#' => (
+                SyntaxKind::Comment,
+                gap[i..]
+                    .iter()
+                    .position(|b| *b == b'\n')
+                    .unwrap_or(gap.len() - i),
+            ),
             b'\\' => (SyntaxKind::Escape, 1),
             _ => {
                 let rest = &text[at..end];
@@ -227,7 +243,11 @@ fn trivia(text: &str, start: usize, end: usize, out: &mut Vec<SyntaxToken>) {
                 }
             }
         };
-        out.push(SyntaxToken { kind, range: TextRange::from_usize(at, at + len), lexed: None });
+        out.push(SyntaxToken {
+            kind,
+            range: TextRange::from_usize(at, at + len),
+            lexed: None,
+        });
         i += len;
     }
 }
@@ -249,12 +269,25 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(tokens: &'a [SyntaxToken], lexed: &'a [Token]) -> Self {
-        let root = SyntaxNode { kind: NodeKind::Root, range: TextRange::default(), children: Vec::new() };
-        Builder { tokens, lexed, stack: vec![Frame { node: root }], pending: Vec::new(), previous: None, flat_depth: 0 }
+        let root = SyntaxNode {
+            kind: NodeKind::Root,
+            range: TextRange::default(),
+            children: Vec::new(),
+        };
+        Builder {
+            tokens,
+            lexed,
+            stack: vec![Frame { node: root }],
+            pending: Vec::new(),
+            previous: None,
+            flat_depth: 0,
+        }
     }
 
     fn top_kind(&self) -> NodeKind {
-        self.stack.last().map_or(NodeKind::Root, |frame| frame.node.kind)
+        self.stack
+            .last()
+            .map_or(NodeKind::Root, |frame| frame.node.kind)
     }
 
     fn flush_pending(&mut self) {
@@ -271,14 +304,22 @@ impl<'a> Builder<'a> {
     }
 
     fn open(&mut self, kind: NodeKind) {
-        self.stack.push(Frame { node: SyntaxNode { kind, range: TextRange::default(), children: Vec::new() } });
+        self.stack.push(Frame {
+            node: SyntaxNode {
+                kind,
+                range: TextRange::default(),
+                children: Vec::new(),
+            },
+        });
     }
 
     fn close(&mut self) {
         if self.stack.len() <= 1 {
             return;
         }
-        let Some(mut frame) = self.stack.pop() else { return };
+        let Some(mut frame) = self.stack.pop() else {
+            return;
+        };
         frame.node.range = self.node_range(&frame.node);
         if let Some(parent) = self.stack.last_mut() {
             parent.node.children.push(SyntaxElement::Node(frame.node));
@@ -319,7 +360,9 @@ impl<'a> Builder<'a> {
             let new_line = self.on_new_line(token);
             if syntax.kind == SyntaxKind::RBrace && self.flat_depth > 0 {
                 self.flat_depth -= 1;
-            } else if syntax.kind == SyntaxKind::RBrace && self.stack.iter().any(|f| f.node.kind == NodeKind::Block) {
+            } else if syntax.kind == SyntaxKind::RBrace
+                && self.stack.iter().any(|f| f.node.kind == NodeKind::Block)
+            {
                 // Close the statement inside the block, then the block itself.
                 if self.top_kind() == NodeKind::Statement {
                     self.close();
@@ -353,12 +396,17 @@ impl<'a> Builder<'a> {
             self.close();
         }
         self.flush_pending();
-        let mut root = self.stack.pop().map(|frame| frame.node).unwrap_or(SyntaxNode {
-            kind: NodeKind::Root,
-            range: TextRange::default(),
-            children: Vec::new(),
-        });
-        root.range = TextRange::from_usize(0, self.tokens.last().map_or(0, |t| t.range.end() as usize));
+        let mut root = self
+            .stack
+            .pop()
+            .map(|frame| frame.node)
+            .unwrap_or(SyntaxNode {
+                kind: NodeKind::Root,
+                range: TextRange::default(),
+                children: Vec::new(),
+            });
+        root.range =
+            TextRange::from_usize(0, self.tokens.last().map_or(0, |t| t.range.end() as usize));
         root
     }
 }

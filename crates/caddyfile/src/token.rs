@@ -52,7 +52,8 @@ impl CToken {
 
     /// Line breaks inside the token as Caddy counts them.
     pub fn line_breaks(&self) -> u32 {
-        let breaks = u32::try_from(self.text.bytes().filter(|b| *b == b'\n').count()).unwrap_or(u32::MAX);
+        let breaks =
+            u32::try_from(self.text.bytes().filter(|b| *b == b'\n').count()).unwrap_or(u32::MAX);
         if self.quote == Quote::Heredoc {
             breaks.saturating_add(2)
         } else {

@@ -16,8 +16,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     for path in &args.paths {
         if path.as_os_str() == "-" {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|err| anyhow::anyhow!("cannot read standard input: {err}"))?;
-            let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|err| anyhow::anyhow!("cannot read standard input: {err}"))?;
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-"));
             inputs.push(Input::Stdin { name, text });
         } else {
             inputs.push(Input::Path(path.clone()));
@@ -32,9 +37,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 .iter()
                 .find(|p| p.as_os_str() != "-")
                 .cloned()
-                .or_else(|| args.stdin_filename.as_ref().and_then(|p| p.parent().map(PathBuf::from)))
+                .or_else(|| {
+                    args.stdin_filename
+                        .as_ref()
+                        .and_then(|p| p.parent().map(PathBuf::from))
+                })
                 .unwrap_or_else(|| PathBuf::from("."));
-            let start = if start.as_os_str().is_empty() { PathBuf::from(".") } else { start };
+            let start = if start.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                start
+            };
             find_config(&start)
         }
     };
@@ -60,7 +73,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    Ok(if report.fails(threshold) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if report.fails(threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn emit(args: &CheckArgs, report: &Report) -> anyhow::Result<()> {
@@ -69,7 +86,9 @@ fn emit(args: &CheckArgs, report: &Report) -> anyhow::Result<()> {
     let sources = &report.sources;
     match args.output_format {
         OutputFormat::Human => {
-            let color = !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+            let color = !args.no_color
+                && std::env::var_os("NO_COLOR").is_none()
+                && std::io::stdout().is_terminal();
             human::write(&mut out, diagnostics, sources, color)?;
             summary(&mut out, report)?;
         }
@@ -94,7 +113,10 @@ fn emit(args: &CheckArgs, report: &Report) -> anyhow::Result<()> {
                     }
                 })
                 .collect();
-            let tool = SarifTool { version: env!("CARGO_PKG_VERSION"), information_uri: "https://crates.io/crates/gblint-cli" };
+            let tool = SarifTool {
+                version: env!("CARGO_PKG_VERSION"),
+                information_uri: "https://crates.io/crates/gblint-cli",
+            };
             emit::sarif(&mut out, diagnostics, sources, &rules, &tool)?;
         }
     }
@@ -103,8 +125,16 @@ fn emit(args: &CheckArgs, report: &Report) -> anyhow::Result<()> {
 }
 
 fn summary(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
-    let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = report.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     let infos = report.diagnostics.len() - errors - warnings;
     let files = report.deployment.files.len();
     let checked = format!("{files} file{}", if files == 1 { "" } else { "s" });
@@ -114,22 +144,37 @@ fn summary(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
         let mut parts = Vec::new();
         for (count, word) in [(errors, "error"), (warnings, "warning"), (infos, "info")] {
             if count > 0 {
-                parts.push(format!("{count} {word}{}", if count == 1 || word == "info" { "" } else { "s" }));
+                parts.push(format!(
+                    "{count} {word}{}",
+                    if count == 1 || word == "info" {
+                        ""
+                    } else {
+                        "s"
+                    }
+                ));
             }
         }
         writeln!(out, "Found {} ({checked} checked).", parts.join(", "))?;
     }
     if !report.deployment.skipped.is_empty() {
-        let mut by_format: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        let mut by_format: std::collections::BTreeMap<&str, usize> =
+            std::collections::BTreeMap::new();
         for skipped in &report.deployment.skipped {
             *by_format.entry(skipped.format.name()).or_default() += 1;
         }
-        let list: Vec<String> = by_format.iter().map(|(format, count)| format!("{count} {format}")).collect();
+        let list: Vec<String> = by_format
+            .iter()
+            .map(|(format, count)| format!("{count} {format}"))
+            .collect();
         writeln!(
             out,
             "Not checked: {} file{} in formats this version of gblint does not lint yet ({}).",
             report.deployment.skipped.len(),
-            if report.deployment.skipped.len() == 1 { "" } else { "s" },
+            if report.deployment.skipped.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
             list.join(", ")
         )?;
     }

@@ -10,10 +10,21 @@ use crate::args::ExplainArgs;
 
 pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let rule = registry::by_code(&args.code)
-        .or_else(|| registry::all().iter().copied().find(|rule| rule.meta().name == args.code))
+        .or_else(|| {
+            registry::all()
+                .iter()
+                .copied()
+                .find(|rule| rule.meta().name == args.code)
+        })
         .ok_or_else(|| {
-            let candidates = registry::all().iter().flat_map(|rule| [rule.meta().code, rule.meta().name]);
-            anyhow::Error::msg(format!("unknown rule `{}`{}", args.code, did_you_mean(&args.code, candidates)))
+            let candidates = registry::all()
+                .iter()
+                .flat_map(|rule| [rule.meta().code, rule.meta().name]);
+            anyhow::Error::msg(format!(
+                "unknown rule `{}`{}",
+                args.code,
+                did_you_mean(&args.code, candidates)
+            ))
         })?;
     let meta = rule.meta();
     let mut out = std::io::stdout().lock();

@@ -6,14 +6,30 @@ use gblint_diagnostics::{Diagnostic, MietteView, SourceMap};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 /// Render findings as annotated source snippets.
-pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> std::io::Result<()> {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+pub fn write(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    color: bool,
+) -> std::io::Result<()> {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     for diagnostic in diagnostics {
         let view = MietteView::new(diagnostic, sources, None);
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &view).is_err() {
-            rendered = format!("{}: {} {}\n", sources.get(diagnostic.file).path().display(), diagnostic.code, diagnostic.message);
+            rendered = format!(
+                "{}: {} {}\n",
+                sources.get(diagnostic.file).path().display(),
+                diagnostic.code,
+                diagnostic.message
+            );
         }
         writeln!(out, "{rendered}")?;
     }

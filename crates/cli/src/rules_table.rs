@@ -19,11 +19,12 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
                     "code": meta.code,
                     "name": meta.name,
                     "severity": meta.default_severity,
-                    "fix": meta.fix.label(),
+                    "fix": meta.fix.key(),
                     "enabled_by_default": meta.enabled_by_default,
                     "suppressible_inline": meta.suppressible_inline,
                     "format": meta.format.map(|f| f.name()),
                     "summary": meta.summary(),
+                    "doc": meta.doc_text(),
                 })
             })
             .collect();
@@ -31,14 +32,26 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "{:<7} {:<26} {:<8} {:<16} summary", "code", "name", "severity", "fix")?;
+    writeln!(
+        out,
+        "{:<7} {:<26} {:<8} {:<16} summary",
+        "code", "name", "severity", "fix"
+    )?;
     for rule in registry::all() {
         let meta = rule.meta();
         let mut severity = meta.default_severity.to_string();
         if !meta.enabled_by_default {
             severity = "off".to_owned();
         }
-        writeln!(out, "{:<7} {:<26} {:<8} {:<16} {}", meta.code, meta.name, severity, meta.fix.label(), meta.summary())?;
+        writeln!(
+            out,
+            "{:<7} {:<26} {:<8} {:<16} {}",
+            meta.code,
+            meta.name,
+            severity,
+            meta.fix.label(),
+            meta.summary()
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

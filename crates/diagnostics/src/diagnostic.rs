@@ -116,8 +116,17 @@ impl Diagnostic {
 
     /// Add a secondary label.
     #[must_use]
-    pub fn with_secondary(mut self, file: FileId, range: TextRange, message: impl Into<String>) -> Self {
-        self.labels.push(Label { file, range, message: message.into() });
+    pub fn with_secondary(
+        mut self,
+        file: FileId,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> Self {
+        self.labels.push(Label {
+            file,
+            range,
+            message: message.into(),
+        });
         self
     }
 

@@ -34,17 +34,26 @@ pub struct Edit {
 impl Edit {
     /// Insert `content` at `offset`.
     pub fn insertion(offset: u32, content: impl Into<String>) -> Self {
-        Edit { range: TextRange::empty(offset), content: content.into() }
+        Edit {
+            range: TextRange::empty(offset),
+            content: content.into(),
+        }
     }
 
     /// Replace `range` with `content`.
     pub fn replacement(range: TextRange, content: impl Into<String>) -> Self {
-        Edit { range, content: content.into() }
+        Edit {
+            range,
+            content: content.into(),
+        }
     }
 
     /// Delete `range`.
     pub fn deletion(range: TextRange) -> Self {
-        Edit { range, content: String::new() }
+        Edit {
+            range,
+            content: String::new(),
+        }
     }
 }
 
@@ -62,17 +71,29 @@ pub struct Fix {
 impl Fix {
     /// A safe fix.
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Fix { title: title.into(), edits, applicability: Applicability::Safe }
+        Fix {
+            title: title.into(),
+            edits,
+            applicability: Applicability::Safe,
+        }
     }
 
     /// An unsafe fix.
     pub fn unsafe_edit(title: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Fix { title: title.into(), edits, applicability: Applicability::Unsafe }
+        Fix {
+            title: title.into(),
+            edits,
+            applicability: Applicability::Unsafe,
+        }
     }
 
     /// A fix that is only displayed.
     pub fn display_only(title: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Fix { title: title.into(), edits, applicability: Applicability::DisplayOnly }
+        Fix {
+            title: title.into(),
+            edits,
+            applicability: Applicability::DisplayOnly,
+        }
     }
 }
 
@@ -85,7 +106,11 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
     let mut cursor = 0usize;
     for edit in sorted {
         let range = edit.range.as_range();
-        if range.start < cursor || range.end > text.len() || !text.is_char_boundary(range.start) || !text.is_char_boundary(range.end) {
+        if range.start < cursor
+            || range.end > text.len()
+            || !text.is_char_boundary(range.start)
+            || !text.is_char_boundary(range.end)
+        {
             return None;
         }
         out.push_str(&text[cursor..range.start]);

@@ -22,8 +22,11 @@ impl MietteView {
     /// its documentation.
     pub fn new(diagnostic: &Diagnostic, sources: &SourceMap, url: Option<String>) -> Self {
         let file = sources.get(diagnostic.file);
-        let source = NamedSource::new(file.path().display().to_string(), file.shared_text())
-            .with_language("caddyfile");
+        let source = NamedSource::new(
+            crate::emit::display_file_path(file.path()),
+            file.shared_text(),
+        )
+        .with_language("caddyfile");
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(diagnostic.label.clone().unwrap_or_default()).filter(|l| !l.is_empty()),
             diagnostic.range.as_range(),
@@ -31,13 +34,16 @@ impl MietteView {
         let mut elsewhere = Vec::new();
         for label in &diagnostic.labels {
             if label.file == diagnostic.file {
-                labels.push(LabeledSpan::new_with_span(Some(label.message.clone()), label.range.as_range()));
+                labels.push(LabeledSpan::new_with_span(
+                    Some(label.message.clone()),
+                    label.range.as_range(),
+                ));
             } else {
                 let other = sources.get(label.file);
                 let at = other.line_col(label.range.start());
                 elsewhere.push(format!(
                     "{}:{}:{}: {}",
-                    other.path().display(),
+                    crate::emit::display_file_path(other.path()),
                     at.line,
                     at.column,
                     label.message
@@ -53,10 +59,14 @@ impl MietteView {
         }
         help_lines.extend(elsewhere);
         if let Some(fix) = &diagnostic.fix {
-            help_lines.push(format!("fix available ({}): {}", fix.applicability.as_str(), fix.title));
+            help_lines.push(format!(
+                "fix available ({}): {}",
+                fix.applicability.as_str(),
+                fix.title
+            ));
         }
         MietteView {
-            code: diagnostic.code.to_string(),
+            code: format!("{} {}", diagnostic.code, diagnostic.name),
             message: diagnostic.message.clone(),
             severity: diagnostic.severity,
             help: (!help_lines.is_empty()).then(|| help_lines.join("\n")),
@@ -69,7 +79,10 @@ impl MietteView {
 
 impl fmt::Debug for MietteView {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MietteView").field("code", &self.code).field("message", &self.message).finish()
+        f.debug_struct("MietteView")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .finish()
     }
 }
 
@@ -95,11 +108,15 @@ impl miette::Diagnostic for MietteView {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.url.as_ref().map(|url| Box::new(url) as Box<dyn fmt::Display>)
+        self.url
+            .as_ref()
+            .map(|url| Box::new(url) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

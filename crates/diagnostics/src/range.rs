@@ -24,7 +24,10 @@ impl TextRange {
 
     /// An empty range at `offset`.
     pub fn empty(offset: u32) -> Self {
-        TextRange { start: offset, end: offset }
+        TextRange {
+            start: offset,
+            end: offset,
+        }
     }
 
     /// First byte of the range.
@@ -49,7 +52,10 @@ impl TextRange {
 
     /// The smallest range covering both.
     pub fn cover(self, other: TextRange) -> TextRange {
-        TextRange { start: self.start.min(other.start), end: self.end.max(other.end) }
+        TextRange {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     /// Whether `offset` lies inside the range (end exclusive).

@@ -18,7 +18,11 @@ pub struct SourceFile {
 impl SourceFile {
     /// A file reported as `path` with contents `text`.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
-        SourceFile { path: path.into(), text: text.into(), line_index: OnceLock::new() }
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+            line_index: OnceLock::new(),
+        }
     }
 
     /// The path diagnostics name this file by.

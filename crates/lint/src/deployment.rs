@@ -83,11 +83,15 @@ pub struct Deployment {
 impl Deployment {
     /// The machine of an input file.
     pub fn machine_of(&self, input: usize) -> Option<&Machine> {
-        self.files.get(input).and_then(|file| file.machine).and_then(|index| self.machines.get(index))
+        self.files
+            .get(input)
+            .and_then(|file| file.machine)
+            .and_then(|index| self.machines.get(index))
     }
 
     /// The role of an input file's machine.
     pub fn role_of(&self, input: usize) -> Option<&str> {
-        self.machine_of(input).and_then(|machine| machine.role.as_deref())
+        self.machine_of(input)
+            .and_then(|machine| machine.role.as_deref())
     }
 }

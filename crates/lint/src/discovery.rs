@@ -49,20 +49,28 @@ pub fn role_from_name(name: &str) -> Option<&'static str> {
     // Longest role first so `alm-ci` wins over `ci`-less `alm` and `table-editor` over `editor`.
     let mut roles: Vec<&'static str> = ROLES.to_vec();
     roles.sort_by_key(|role| std::cmp::Reverse(role.len()));
-    roles.into_iter().find(|role| *role != "host" && name.len() > role.len() + 1 && name.ends_with(&format!("-{role}")))
+    roles.into_iter().find(|role| {
+        *role != "host" && name.len() > role.len() + 1 && name.ends_with(&format!("-{role}"))
+    })
 }
 
 /// Whether `dir` is a deployment tree: it has a `gblint.toml` with a `[deployment]` or
 /// `[machines]` table, or a top-level folder named like a machine.
 pub fn is_deployment_root(dir: &Path) -> bool {
     if let Ok(text) = std::fs::read_to_string(dir.join(CONFIG_FILE)) {
-        if text.lines().any(|line| line.trim_start().starts_with("[deployment]") || line.trim_start().starts_with("[machines")) {
+        if text.lines().any(|line| {
+            line.trim_start().starts_with("[deployment]")
+                || line.trim_start().starts_with("[machines")
+        }) {
             return true;
         }
     }
-    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
     entries.filter_map(Result::ok).any(|entry| {
-        entry.file_type().is_ok_and(|t| t.is_dir()) && role_from_name(&entry.file_name().to_string_lossy()).is_some()
+        entry.file_type().is_ok_and(|t| t.is_dir())
+            && role_from_name(&entry.file_name().to_string_lossy()).is_some()
     })
 }
 
@@ -92,34 +100,83 @@ pub fn discover(
     for input in inputs {
         match input {
             Input::Stdin { name, text } => {
-                let format = forced_format.or_else(|| detect_by_path(name, None, None)).or_else(|| sniff(text));
+                let format = forced_format
+                    .or_else(|| detect_by_path(name, None, None))
+                    .or_else(|| sniff(text));
                 let format = format.ok_or_else(|| {
-                    DiscoveryError(format!("cannot tell the format of {} (standard input); pass --format", name.display()))
+                    DiscoveryError(format!(
+                        "cannot tell the format of {} (standard input); pass --format",
+                        name.display()
+                    ))
                 })?;
                 let disk = absolute(name, cwd.as_deref());
-                let fence = disk.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/"));
-                fences.insert(collected.len(), (fence_for(&disk, cwd.as_deref()).unwrap_or(fence), None));
-                collected.push(Collected { path: name.clone(), disk: Some(disk), text: Some(text.clone()), machine: None, machine_path: None, format: Some(format), explicit: true });
+                let fence = disk
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from("/"));
+                fences.insert(
+                    collected.len(),
+                    (fence_for(&disk, cwd.as_deref()).unwrap_or(fence), None),
+                );
+                collected.push(Collected {
+                    path: name.clone(),
+                    disk: Some(disk),
+                    text: Some(text.clone()),
+                    machine: None,
+                    machine_path: None,
+                    format: Some(format),
+                    explicit: true,
+                });
             }
             Input::Path(path) => {
-                let meta = std::fs::metadata(path).map_err(|err| DiscoveryError(format!("{}: {}", path.display(), io_cause(&err))))?;
+                let meta = std::fs::metadata(path).map_err(|err| {
+                    DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
+                })?;
                 if meta.is_dir() && is_deployment_root(path) {
-                    collect_deployment(path, settings, &mut deployment, &mut collected, &mut fences)?;
+                    collect_deployment(
+                        path,
+                        settings,
+                        &mut deployment,
+                        &mut collected,
+                        &mut fences,
+                    )?;
                 } else if meta.is_dir() {
-                    let root = std::fs::canonicalize(path).map_err(|err| DiscoveryError(format!("{}: {}", path.display(), io_cause(&err))))?;
+                    let root = std::fs::canonicalize(path).map_err(|err| {
+                        DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
+                    })?;
                     let mut files = Vec::new();
-                    walk(path, &mut files).map_err(|err| DiscoveryError(format!("{}: {}", path.display(), io_cause(&err))))?;
+                    walk(path, &mut files).map_err(|err| {
+                        DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
+                    })?;
                     for file in files {
                         let format = detect_by_path(&file, None, None);
                         fences.insert(collected.len(), (root.clone(), None));
-                        collected.push(Collected { disk: Some(absolute(&file, cwd.as_deref())), path: file, text: None, machine: None, machine_path: None, format, explicit: false });
+                        collected.push(Collected {
+                            disk: Some(absolute(&file, cwd.as_deref())),
+                            path: file,
+                            text: None,
+                            machine: None,
+                            machine_path: None,
+                            format,
+                            explicit: false,
+                        });
                     }
                 } else {
                     let disk = absolute(path, cwd.as_deref());
-                    let fence = fence_for(&disk, cwd.as_deref()).unwrap_or_else(|| disk.parent().map(Path::to_path_buf).unwrap_or_default());
+                    let fence = fence_for(&disk, cwd.as_deref()).unwrap_or_else(|| {
+                        disk.parent().map(Path::to_path_buf).unwrap_or_default()
+                    });
                     fences.insert(collected.len(), (fence, None));
                     let format = forced_format.or_else(|| detect_by_path(path, None, None));
-                    collected.push(Collected { path: path.clone(), disk: Some(disk), text: None, machine: None, machine_path: None, format, explicit: true });
+                    collected.push(Collected {
+                        path: path.clone(),
+                        disk: Some(disk),
+                        text: None,
+                        machine: None,
+                        machine_path: None,
+                        format,
+                        explicit: true,
+                    });
                 }
             }
         }
@@ -150,19 +207,32 @@ pub fn discover(
         };
         item.format = Some(format);
         if !format.is_checked() {
-            deployment.skipped.push(SkippedFile { path: item.path.clone(), format });
+            deployment.skipped.push(SkippedFile {
+                path: item.path.clone(),
+                format,
+            });
             continue;
         }
         let file = sources.add(SourceFile::new(item.path.clone(), text));
         if let Some((range, message)) = problem {
-            deployment.read_problems.push(ReadProblem { file, range, message, format });
+            deployment.read_problems.push(ReadProblem {
+                file,
+                range,
+                message,
+                format,
+            });
         }
         if let Some(disk) = &item.disk {
             if let Ok(canonical) = std::fs::canonicalize(disk) {
                 known.insert(canonical, file);
             }
         }
-        deployment.files.push(InputFile { file, format, machine: item.machine, machine_path: item.machine_path.clone() });
+        deployment.files.push(InputFile {
+            file,
+            format,
+            machine: item.machine,
+            machine_path: item.machine_path.clone(),
+        });
         origin.push(index);
     }
 
@@ -182,9 +252,15 @@ pub fn discover(
             ctx.disk_paths.insert(input.file, disk);
         }
         let caddyfile = gblint_caddyfile::parse(input.file, &mut ctx);
-        parsed.push(CaddyDoc { input: input_index, caddyfile });
+        parsed.push(CaddyDoc {
+            input: input_index,
+            caddyfile,
+        });
     }
-    let imported: HashSet<FileId> = parsed.iter().flat_map(|doc| doc.caddyfile.imported_files.iter().copied()).collect();
+    let imported: HashSet<FileId> = parsed
+        .iter()
+        .flat_map(|doc| doc.caddyfile.imported_files.iter().copied())
+        .collect();
     parsed.retain(|doc| !imported.contains(&deployment.files[doc.input].file));
     deployment.caddyfiles = parsed;
     Ok(deployment)
@@ -203,24 +279,52 @@ fn collect_deployment(
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
         .map(|entry| entry.path())
-        .filter(|path| !path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.')))
+        .filter(|path| {
+            !path
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with('.'))
+        })
         .collect();
     entries.sort();
     for dir in entries {
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let role = settings.machine_roles.get(&name).cloned().or_else(|| role_from_name(&name).map(str::to_owned));
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let role = settings
+            .machine_roles
+            .get(&name)
+            .cloned()
+            .or_else(|| role_from_name(&name).map(str::to_owned));
         let machine_index = deployment.machines.len();
-        let canonical = std::fs::canonicalize(&dir).map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
-        deployment.machines.push(Machine { name, dir: dir.clone(), role: role.clone() });
+        let canonical = std::fs::canonicalize(&dir)
+            .map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
+        deployment.machines.push(Machine {
+            name,
+            dir: dir.clone(),
+            role: role.clone(),
+        });
         let mut files = Vec::new();
-        walk(&dir, &mut files).map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
+        walk(&dir, &mut files)
+            .map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file);
             let machine_path = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
             let format = detect_by_path(&file, Some(&machine_path), role.as_deref());
-            fences.insert(collected.len(), (canonical.clone(), Some(canonical.clone())));
+            fences.insert(
+                collected.len(),
+                (canonical.clone(), Some(canonical.clone())),
+            );
             let disk = std::fs::canonicalize(&file).ok();
-            collected.push(Collected { path: file, disk, text: None, machine: Some(machine_index), machine_path: Some(machine_path), format, explicit: false });
+            collected.push(Collected {
+                path: file,
+                disk,
+                text: None,
+                machine: Some(machine_index),
+                machine_path: Some(machine_path),
+                format,
+                explicit: false,
+            });
         }
     }
     Ok(())
@@ -253,7 +357,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 type Problem = Option<(TextRange, String)>;
 
 fn read_text(disk: &Path, shown: &Path) -> Result<(String, Problem), DiscoveryError> {
-    let meta = std::fs::metadata(disk).map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
+    let meta = std::fs::metadata(disk)
+        .map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(DiscoveryError(format!(
             "{}: file is {} bytes, larger than gblint's limit of {MAX_FILE_BYTES} bytes",
@@ -261,7 +366,8 @@ fn read_text(disk: &Path, shown: &Path) -> Result<(String, Problem), DiscoveryEr
             meta.len()
         )));
     }
-    let bytes = std::fs::read(disk).map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
+    let bytes = std::fs::read(disk)
+        .map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
     Ok(decode(bytes))
 }
 
@@ -271,15 +377,27 @@ pub fn decode(bytes: Vec<u8>) -> (String, Problem) {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let problem = text.find('\u{0}').map(|offset| {
-                (TextRange::from_usize(offset, offset + 1), format!("file contains a NUL byte at offset {offset}"))
+                (
+                    TextRange::from_usize(offset, offset + 1),
+                    format!("file contains a NUL byte at offset {offset}"),
+                )
             });
             (text, problem)
         }
         Err(err) => {
             let offset = err.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            let end = text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
-            (text, Some((TextRange::from_usize(offset, end), format!("file is not valid UTF-8 (first invalid byte at offset {offset})"))))
+            let end = text[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |c| offset + c.len_utf8());
+            (
+                text,
+                Some((
+                    TextRange::from_usize(offset, end),
+                    format!("file is not valid UTF-8 (first invalid byte at offset {offset})"),
+                )),
+            )
         }
     }
 }
@@ -288,14 +406,17 @@ fn absolute(path: &Path, cwd: Option<&Path>) -> PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
     } else {
-        cwd.map(|cwd| cwd.join(path)).unwrap_or_else(|| path.to_path_buf())
+        cwd.map(|cwd| cwd.join(path))
+            .unwrap_or_else(|| path.to_path_buf())
     }
 }
 
 /// The import fence of a lone file: the working directory when the file is inside it,
 /// otherwise the file's own folder.
 fn fence_for(disk: &Path, cwd: Option<&Path>) -> Option<PathBuf> {
-    let canonical_parent = disk.parent().and_then(|parent| std::fs::canonicalize(parent).ok());
+    let canonical_parent = disk
+        .parent()
+        .and_then(|parent| std::fs::canonicalize(parent).ok());
     let canonical_cwd = cwd.and_then(|cwd| std::fs::canonicalize(cwd).ok());
     match (canonical_parent, canonical_cwd) {
         (Some(parent), Some(cwd)) if parent.starts_with(&cwd) => Some(cwd),

@@ -24,8 +24,15 @@ pub enum Format {
 
 impl Format {
     /// Every format, in a stable order.
-    pub const ALL: [Format; 7] =
-        [Format::Caddyfile, Format::Corefile, Format::Zone, Format::Iptables, Format::Fail2ban, Format::Systemd, Format::Ufw];
+    pub const ALL: [Format; 7] = [
+        Format::Caddyfile,
+        Format::Corefile,
+        Format::Zone,
+        Format::Iptables,
+        Format::Fail2ban,
+        Format::Systemd,
+        Format::Ufw,
+    ];
 
     /// The name used by `--format`.
     pub fn name(self) -> &'static str {
@@ -61,10 +68,20 @@ impl fmt::Display for Format {
 /// Tell a file's format from its path on the machine (`/opt/gbo/conf/config`) and its name.
 /// `machine_path` is the path below the machine folder with a leading `/`, when known;
 /// `role` the machine's role.
-pub fn detect_by_path(path: &Path, machine_path: Option<&str>, role: Option<&str>) -> Option<Format> {
+pub fn detect_by_path(
+    path: &Path,
+    machine_path: Option<&str>,
+    role: Option<&str>,
+) -> Option<Format> {
     let name = path.file_name()?.to_string_lossy();
-    let full = machine_path.map(str::to_owned).unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
-    if name == "Caddyfile" || name.starts_with("Caddyfile.") || name.ends_with(".caddyfile") || name.ends_with(".Caddyfile") {
+    let full = machine_path
+        .map(str::to_owned)
+        .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
+    if name == "Caddyfile"
+        || name.starts_with("Caddyfile.")
+        || name.ends_with(".caddyfile")
+        || name.ends_with(".Caddyfile")
+    {
         return Some(Format::Caddyfile);
     }
     // The General Bots proxy keeps its Caddyfile at /opt/gbo/conf/config; on other machines
@@ -88,20 +105,38 @@ pub fn detect_by_path(path: &Path, machine_path: Option<&str>, role: Option<&str
         return Some(Format::Ufw);
     }
     if full.contains("/fail2ban/") {
-        let in_subdir = ["/jail.d/", "/filter.d/", "/action.d/"].iter().any(|dir| full.contains(dir));
-        let top = ["jail.conf", "jail.local", "fail2ban.conf", "fail2ban.local"].contains(&name.as_ref());
+        let in_subdir = ["/jail.d/", "/filter.d/", "/action.d/"]
+            .iter()
+            .any(|dir| full.contains(dir));
+        let top =
+            ["jail.conf", "jail.local", "fail2ban.conf", "fail2ban.local"].contains(&name.as_ref());
         if (in_subdir && (name.ends_with(".conf") || name.ends_with(".local"))) || top {
             return Some(Format::Fail2ban);
         }
     }
-    let unit_suffixes = [".service", ".socket", ".timer", ".mount", ".path", ".target", ".automount", ".slice", ".scope", ".swap", ".device"];
+    let unit_suffixes = [
+        ".service",
+        ".socket",
+        ".timer",
+        ".mount",
+        ".path",
+        ".target",
+        ".automount",
+        ".slice",
+        ".scope",
+        ".swap",
+        ".device",
+    ];
     if unit_suffixes.iter().any(|suffix| name.ends_with(suffix)) {
         return Some(Format::Systemd);
     }
     if name.ends_with(".conf") {
         if let Some(parent) = path.parent().and_then(|p| p.file_name()) {
             let parent = parent.to_string_lossy();
-            if unit_suffixes.iter().any(|suffix| parent.ends_with(&format!("{suffix}.d"))) {
+            if unit_suffixes
+                .iter()
+                .any(|suffix| parent.ends_with(&format!("{suffix}.d")))
+            {
                 return Some(Format::Systemd);
             }
         }
@@ -119,11 +154,21 @@ pub fn sniff(text: &str) -> Option<Format> {
         .take(40)
         .collect();
     let first = *meaningful.first()?;
-    if first.starts_with('*') && ["*filter", "*nat", "*mangle", "*raw", "*security"].contains(&first) {
+    if first.starts_with('*')
+        && ["*filter", "*nat", "*mangle", "*raw", "*security"].contains(&first)
+    {
         return Some(Format::Iptables);
     }
     if first.starts_with('[') && first.ends_with(']') {
-        let unit_sections = ["[Unit]", "[Service]", "[Install]", "[Socket]", "[Timer]", "[Mount]", "[Path]"];
+        let unit_sections = [
+            "[Unit]",
+            "[Service]",
+            "[Install]",
+            "[Socket]",
+            "[Timer]",
+            "[Mount]",
+            "[Path]",
+        ];
         if unit_sections.contains(&first) {
             return Some(Format::Systemd);
         }
@@ -132,7 +177,18 @@ pub fn sniff(text: &str) -> Option<Format> {
     if first.starts_with("$ORIGIN") || first.starts_with("$TTL") {
         return Some(Format::Zone);
     }
-    let caddy_words = ["reverse_proxy", "file_server", "encode", "respond", "root", "tls", "storage", "import", "handle", "header"];
+    let caddy_words = [
+        "reverse_proxy",
+        "file_server",
+        "encode",
+        "respond",
+        "root",
+        "tls",
+        "storage",
+        "import",
+        "handle",
+        "header",
+    ];
     let looks_caddy = meaningful.iter().any(|line| {
         let word = line.split_whitespace().next().unwrap_or("");
         caddy_words.contains(&word)
@@ -140,7 +196,9 @@ pub fn sniff(text: &str) -> Option<Format> {
     if looks_caddy {
         return Some(Format::Caddyfile);
     }
-    let coredns_words = ["forward", "cache", "errors", "log", "file", "acl", "bind", "reload", "hosts"];
+    let coredns_words = [
+        "forward", "cache", "errors", "log", "file", "acl", "bind", "reload", "hosts",
+    ];
     let looks_coredns = meaningful.iter().all(|line| {
         let word = line.split_whitespace().next().unwrap_or("");
         coredns_words.contains(&word) || line.ends_with('{') || *line == "}"

@@ -90,7 +90,11 @@ impl std::error::Error for CheckError {}
 /// Find the configuration for a run: the nearest `gblint.toml` at or above the first path.
 pub fn find_config(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
-    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
     while let Some(current) = dir {
         let candidate = current.join(settings::CONFIG_FILE);
         if candidate.is_file() {
@@ -106,8 +110,15 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
 
 /// The codes of the rules a run uses: the selection (or the defaults), plus extensions, minus
 /// ignores; syntax-error rules always run.
-pub fn enabled_rules(settings: &Settings, options_select: Option<&[String]>, extend: &[String], ignore: &[String]) -> Vec<&'static dyn Rule> {
-    let select: Option<Vec<String>> = options_select.map(<[String]>::to_vec).or_else(|| settings.rules.select.clone());
+pub fn enabled_rules(
+    settings: &Settings,
+    options_select: Option<&[String]>,
+    extend: &[String],
+    ignore: &[String],
+) -> Vec<&'static dyn Rule> {
+    let select: Option<Vec<String>> = options_select
+        .map(<[String]>::to_vec)
+        .or_else(|| settings.rules.select.clone());
     let extends: Vec<&String> = settings.rules.extend_select.iter().chain(extend).collect();
     let ignores: Vec<&String> = settings.rules.ignore.iter().chain(ignore).collect();
     registry::all()
@@ -130,21 +141,52 @@ pub fn enabled_rules(settings: &Settings, options_select: Option<&[String]>, ext
 
 /// Check `inputs`.
 pub fn check(inputs: &[Input], options: &CheckOptions<'_>) -> Result<Report, CheckError> {
-    for selector in options.select.iter().flatten().chain(&options.extend_select).chain(&options.ignore) {
+    for selector in options
+        .select
+        .iter()
+        .flatten()
+        .chain(&options.extend_select)
+        .chain(&options.ignore)
+    {
         settings::check_selector(selector, "command line").map_err(CheckError::Selector)?;
     }
     let mut sources = SourceMap::new();
-    let deployment = discovery::discover(inputs, &options.settings, options.forced_format, options.env, &mut sources)
-        .map_err(CheckError::Discovery)?;
-    let rules = enabled_rules(&options.settings, options.select.as_deref(), &options.extend_select, &options.ignore);
+    let deployment = discovery::discover(
+        inputs,
+        &options.settings,
+        options.forced_format,
+        options.env,
+        &mut sources,
+    )
+    .map_err(CheckError::Discovery)?;
+    let rules = enabled_rules(
+        &options.settings,
+        options.select.as_deref(),
+        &options.extend_select,
+        &options.ignore,
+    );
     let diagnostics = lint(&deployment, &sources, &options.settings, &rules);
-    Ok(Report { sources, diagnostics, deployment, enabled: rules.iter().map(|rule| rule.meta().code).collect() })
+    Ok(Report {
+        sources,
+        diagnostics,
+        deployment,
+        enabled: rules.iter().map(|rule| rule.meta().code).collect(),
+    })
 }
 
 /// Run `rules` over a discovered deployment and post-process the findings: configured
 /// severities, inline suppressions, de-duplication and ordering.
-pub fn lint(deployment: &Deployment, sources: &SourceMap, settings: &Settings, rules: &[&'static dyn Rule]) -> Vec<Diagnostic> {
-    let ctx = Context { deployment, settings, sources };
+pub fn lint(
+    deployment: &Deployment,
+    sources: &SourceMap,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+) -> Vec<Diagnostic> {
+    let ctx = Context {
+        deployment,
+        settings,
+        sources,
+    };
     let mut diagnostics = Vec::new();
     for rule in rules {
         rule.check(&ctx, &mut diagnostics);
@@ -154,7 +196,14 @@ pub fn lint(deployment: &Deployment, sources: &SourceMap, settings: &Settings, r
     if !settings.no_inline_ignores {
         let mut problems = Vec::new();
         let mut suppressions = Vec::new();
-        let mut caddy_files: Vec<_> = deployment.caddyfiles.iter().flat_map(|doc| std::iter::once(doc.caddyfile.file).chain(doc.caddyfile.imported_files.iter().copied())).collect();
+        let mut caddy_files: Vec<_> = deployment
+            .caddyfiles
+            .iter()
+            .flat_map(|doc| {
+                std::iter::once(doc.caddyfile.file)
+                    .chain(doc.caddyfile.imported_files.iter().copied())
+            })
+            .collect();
         caddy_files.sort();
         caddy_files.dedup();
         for file in caddy_files {
@@ -162,7 +211,9 @@ pub fn lint(deployment: &Deployment, sources: &SourceMap, settings: &Settings, r
         }
         diagnostics = suppression::apply(diagnostics, &mut suppressions);
         if enabled.contains("GBL900") {
-            diagnostics.extend(suppression::unused(&suppressions, &|code| enabled.contains(code)));
+            diagnostics.extend(suppression::unused(&suppressions, &|code| {
+                enabled.contains(code)
+            }));
         }
         if enabled.contains("GBL901") {
             diagnostics.extend(problems);
@@ -170,8 +221,15 @@ pub fn lint(deployment: &Deployment, sources: &SourceMap, settings: &Settings, r
     }
 
     for diagnostic in &mut diagnostics {
-        if let Some(severity) = settings.rules.severity.iter().find(|(code, _)| registry::selects(code, diagnostic.code)).map(|(_, s)| *s) {
-            let can_change = registry::by_code(diagnostic.code).is_none_or(|rule| rule.meta().can_disable);
+        if let Some(severity) = settings
+            .rules
+            .severity
+            .iter()
+            .find(|(code, _)| registry::selects(code, diagnostic.code))
+            .map(|(_, s)| *s)
+        {
+            let can_change =
+                registry::by_code(diagnostic.code).is_none_or(|rule| rule.meta().can_disable);
             if can_change {
                 diagnostic.severity = severity;
             }
@@ -186,6 +244,8 @@ pub fn lint(deployment: &Deployment, sources: &SourceMap, settings: &Settings, r
             .then(a.code.cmp(b.code))
             .then(a.message.cmp(&b.message))
     });
-    diagnostics.dedup_by(|a, b| a.file == b.file && a.range == b.range && a.code == b.code && a.message == b.message);
+    diagnostics.dedup_by(|a, b| {
+        a.file == b.file && a.range == b.range && a.code == b.code && a.message == b.message
+    });
     diagnostics
 }

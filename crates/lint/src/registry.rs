@@ -22,12 +22,16 @@ pub fn all() -> &'static [&'static dyn Rule] {
 
 /// The rule with this exact code.
 pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
-    all().iter().copied().find(|rule| rule.meta().code.eq_ignore_ascii_case(code))
+    all()
+        .iter()
+        .copied()
+        .find(|rule| rule.meta().code.eq_ignore_ascii_case(code))
 }
 
 /// Whether `selector` selects `code`: `ALL`, the exact code, or a prefix of it.
 pub fn selects(selector: &str, code: &str) -> bool {
-    selector.eq_ignore_ascii_case("ALL") || (code.len() >= selector.len() && code[..selector.len()].eq_ignore_ascii_case(selector))
+    selector.eq_ignore_ascii_case("ALL")
+        || (code.len() >= selector.len() && code[..selector.len()].eq_ignore_ascii_case(selector))
 }
 
 /// Whether a selector selects at least one rule.
@@ -49,15 +53,39 @@ mod tests {
             assert!(codes.insert(meta.code), "duplicate code {}", meta.code);
             assert!(names.insert(meta.name), "duplicate name {}", meta.name);
             assert_eq!(meta.code.len(), 6, "{}", meta.code);
-            assert!(meta.code[3..].bytes().all(|b| b.is_ascii_digit()), "{}", meta.code);
-            assert!(meta.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", meta.name);
+            assert!(
+                meta.code[3..].bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                meta.code
+            );
+            assert!(
+                meta.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                meta.name
+            );
             // Names describe the hazard, never the remedy (ruff's convention).
             for banned in ["no-", "disallow", "banned", "use-"] {
-                assert!(!meta.name.starts_with(banned), "{} starts with {banned}", meta.name);
+                assert!(
+                    !meta.name.starts_with(banned),
+                    "{} starts with {banned}",
+                    meta.name
+                );
             }
             let doc = meta.doc_text();
-            for section in ["## What it does", "## Why is this bad", "## Example", "## Use instead", "## Fix safety"] {
-                assert!(doc.contains(section), "{} lacks a '{section}' section", meta.code);
+            for section in [
+                "## What it does",
+                "## Why is this bad",
+                "## Example",
+                "## Use instead",
+                "## Fix safety",
+            ] {
+                assert!(
+                    doc.contains(section),
+                    "{} lacks a '{section}' section",
+                    meta.code
+                );
             }
             assert!(!meta.summary().is_empty(), "{} has no summary", meta.code);
         }

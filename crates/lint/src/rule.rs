@@ -26,6 +26,15 @@ impl FixAvailability {
             FixAvailability::Always => "fix",
         }
     }
+
+    /// Stable machine-readable name (`none`, `sometimes`, `always`) for JSON output.
+    pub fn key(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::Always => "always",
+        }
+    }
 }
 
 /// Everything gblint knows about a rule besides its check.
@@ -65,7 +74,10 @@ impl RuleMeta {
     /// The first sentence under "What it does".
     pub fn summary(&self) -> String {
         let doc = self.doc_text();
-        let mut lines = doc.lines().skip_while(|line| !line.starts_with("## What it does")).skip(1);
+        let mut lines = doc
+            .lines()
+            .skip_while(|line| !line.starts_with("## What it does"))
+            .skip(1);
         let mut summary = String::new();
         for line in lines.by_ref() {
             if line.trim().is_empty() {
@@ -83,8 +95,20 @@ impl RuleMeta {
     }
 
     /// A diagnostic of this rule at its default severity.
-    pub fn diagnostic(&'static self, file: FileId, range: TextRange, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(self.code, self.name, self.default_severity, file, range, message)
+    pub fn diagnostic(
+        &'static self,
+        file: FileId,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(
+            self.code,
+            self.name,
+            self.default_severity,
+            file,
+            range,
+            message,
+        )
     }
 }
 

@@ -15,20 +15,51 @@ pub const CONFIG_FILE: &str = "gblint.toml";
 
 /// Every key the configuration accepts, by table. `*` stands for any machine name or rule code.
 pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
-    ("", &["deployment", "machines", "rules", "caddy", "network", "fail2ban", "baseline"]),
+    (
+        "",
+        &[
+            "deployment",
+            "machines",
+            "rules",
+            "caddy",
+            "network",
+            "fail2ban",
+            "baseline",
+        ],
+    ),
     ("deployment", &["tenant"]),
     ("machines.*", &["role"]),
     ("rules", &["select", "ignore", "extend-select", "severity"]),
     ("caddy", &["storage-root", "min-vhosts"]),
     ("network", &["internal", "internal-ports"]),
-    ("fail2ban", &["flood-maxretry", "flood-findtime", "flood-bantime"]),
+    (
+        "fail2ban",
+        &["flood-maxretry", "flood-findtime", "flood-bantime"],
+    ),
     ("baseline", &["file"]),
 ];
 
 /// Roles a machine may have.
 pub const ROLES: &[&str] = &[
-    "host", "proxy", "system", "dns", "email", "webmail", "alm", "alm-ci", "drive", "tables", "table-editor", "directory",
-    "cache", "vault", "vectordb", "llm", "meet", "bot", "doc-editor",
+    "host",
+    "proxy",
+    "system",
+    "dns",
+    "email",
+    "webmail",
+    "alm",
+    "alm-ci",
+    "drive",
+    "tables",
+    "table-editor",
+    "directory",
+    "cache",
+    "vault",
+    "vectordb",
+    "llm",
+    "meet",
+    "bot",
+    "doc-editor",
 ];
 
 /// A configuration problem: gblint cannot do its job (exit code 2).
@@ -119,7 +150,10 @@ pub struct NetworkSettings {
 
 impl Default for NetworkSettings {
     fn default() -> Self {
-        NetworkSettings { internal: vec!["10.0.0.0/8".into(), "127.0.0.0/8".into()], internal_ports: vec![6379] }
+        NetworkSettings {
+            internal: vec!["10.0.0.0/8".into(), "127.0.0.0/8".into()],
+            internal_ports: vec![6379],
+        }
     }
 }
 
@@ -182,16 +216,23 @@ pub struct Settings {
 impl Settings {
     /// Read and validate a configuration file.
     pub fn load(path: &Path) -> Result<Settings, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| ConfigError { path: path.to_path_buf(), message: format!("cannot read: {}", err.to_string().to_lowercase()) })?;
-        let mut settings = Settings::parse(&text).map_err(|message| ConfigError { path: path.to_path_buf(), message })?;
+        let text = std::fs::read_to_string(path).map_err(|err| ConfigError {
+            path: path.to_path_buf(),
+            message: format!("cannot read: {}", err.to_string().to_lowercase()),
+        })?;
+        let mut settings = Settings::parse(&text).map_err(|message| ConfigError {
+            path: path.to_path_buf(),
+            message,
+        })?;
         settings.config_path = Some(path.to_path_buf());
         Ok(settings)
     }
 
     /// Parse and validate configuration text.
     pub fn parse(text: &str) -> Result<Settings, String> {
-        let value: toml::Table = text.parse::<toml::Table>().map_err(|err| first_line(&err.to_string()))?;
+        let value: toml::Table = text
+            .parse::<toml::Table>()
+            .map_err(|err| first_line(&err.to_string()))?;
         check_keys("", &value)?;
         let raw: RawConfig = toml::from_str(text).map_err(|err| first_line(&err.to_string()))?;
         let mut machine_roles = BTreeMap::new();
@@ -229,11 +270,19 @@ impl Settings {
             config_path: None,
             tenant: raw.deployment.tenant,
             machine_roles,
-            rules: RuleSelection { select, extend_select: raw.rules.extend_select, ignore: raw.rules.ignore, severity },
+            rules: RuleSelection {
+                select,
+                extend_select: raw.rules.extend_select,
+                ignore: raw.rules.ignore,
+                severity,
+            },
             caddy: raw.caddy,
             network: NetworkSettings {
                 internal: raw.network.internal.unwrap_or(defaults.internal),
-                internal_ports: raw.network.internal_ports.unwrap_or(defaults.internal_ports),
+                internal_ports: raw
+                    .network
+                    .internal_ports
+                    .unwrap_or(defaults.internal_ports),
             },
             fail2ban: raw.fail2ban,
             baseline: raw.baseline,
@@ -243,7 +292,10 @@ impl Settings {
 }
 
 fn first_line(text: &str) -> String {
-    let line = text.lines().find(|line| !line.trim().is_empty()).unwrap_or(text);
+    let line = text
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or(text);
     line.trim().trim_end_matches('.').to_owned()
 }
 
@@ -253,19 +305,40 @@ pub fn check_selector(selector: &str, place: &str) -> Result<(), String> {
         return Ok(());
     }
     let codes = registry::all().iter().map(|rule| rule.meta().code);
-    Err(format!("{place}: `{selector}` matches no rule{}", did_you_mean(selector, codes)))
+    Err(format!(
+        "{place}: `{selector}` matches no rule{}",
+        did_you_mean(selector, codes)
+    ))
 }
 
 fn check_keys(table: &str, value: &toml::Table) -> Result<(), String> {
-    let pattern = if table.starts_with("machines.") { "machines.*" } else { table };
-    let known = KNOWN_KEYS.iter().find(|(name, _)| *name == pattern).map(|(_, keys)| *keys);
+    let pattern = if table.starts_with("machines.") {
+        "machines.*"
+    } else {
+        table
+    };
+    let known = KNOWN_KEYS
+        .iter()
+        .find(|(name, _)| *name == pattern)
+        .map(|(_, keys)| *keys);
     for (key, inner) in value {
-        let path = if table.is_empty() { key.clone() } else { format!("{table}.{key}") };
+        let path = if table.is_empty() {
+            key.clone()
+        } else {
+            format!("{table}.{key}")
+        };
         match known {
             Some(keys) if keys.contains(&key.as_str()) => {}
             Some(keys) => {
-                let place = if table.is_empty() { "at the top level".to_owned() } else { format!("in [{table}]") };
-                return Err(format!("unknown key `{key}` {place}{}", did_you_mean(key, keys.iter().copied())));
+                let place = if table.is_empty() {
+                    "at the top level".to_owned()
+                } else {
+                    format!("in [{table}]")
+                };
+                return Err(format!(
+                    "unknown key `{key}` {place}{}",
+                    did_you_mean(key, keys.iter().copied())
+                ));
             }
             // Tables whose keys are names: machines, rules.severity.
             None => {}
@@ -284,7 +357,12 @@ fn check_keys(table: &str, value: &toml::Table) -> Result<(), String> {
 pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     let lowered = word.to_ascii_lowercase().replace('_', "-");
     candidates
-        .map(|candidate| (strsim::jaro_winkler(&lowered, &candidate.to_ascii_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::jaro_winkler(&lowered, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
@@ -327,11 +405,20 @@ mod tests {
     #[test]
     fn unknown_keys_get_a_suggestion() {
         let error = Settings::parse("[caddy]\nstorage_root = \"/x\"\n").unwrap_err();
-        assert_eq!(error, "unknown key `storage_root` in [caddy]; did you mean `storage-root`?");
+        assert_eq!(
+            error,
+            "unknown key `storage_root` in [caddy]; did you mean `storage-root`?"
+        );
         let error = Settings::parse("[rule]\nselect = []\n").unwrap_err();
-        assert_eq!(error, "unknown key `rule` at the top level; did you mean `rules`?");
+        assert_eq!(
+            error,
+            "unknown key `rule` at the top level; did you mean `rules`?"
+        );
         let error = Settings::parse("[rules]\nignore = [\"CDY999\"]\n").unwrap_err();
-        assert!(error.starts_with("[rules] ignore: `CDY999` matches no rule"), "{error}");
+        assert!(
+            error.starts_with("[rules] ignore: `CDY999` matches no rule"),
+            "{error}"
+        );
         let error = Settings::parse("[machines.x]\nrole = \"proxi\"\n").unwrap_err();
         assert!(error.contains("did you mean `proxy`?"), "{error}");
     }

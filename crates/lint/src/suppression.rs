@@ -7,7 +7,9 @@ use gblint_caddyfile::{tokenize, SyntaxKind, SyntaxTree};
 use gblint_diagnostics::{Diagnostic, FileId, SourceMap, TextRange};
 
 use crate::registry;
-use crate::rules::meta::{invalid_suppression::InvalidSuppression, unused_suppression::UnusedSuppression};
+use crate::rules::meta::{
+    invalid_suppression::InvalidSuppression, unused_suppression::UnusedSuppression,
+};
 use crate::settings::did_you_mean;
 
 /// One parsed suppression comment.
@@ -27,7 +29,11 @@ pub struct Suppression {
 
 /// Find the suppression comments of a Caddyfile-syntax file; malformed ones become
 /// diagnostics in `problems`.
-pub fn collect_caddy(file: FileId, sources: &SourceMap, problems: &mut Vec<Diagnostic>) -> Vec<Suppression> {
+pub fn collect_caddy(
+    file: FileId,
+    sources: &SourceMap,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Suppression> {
     let text = sources.get(file).text();
     if !text.contains("gblint:") {
         return Vec::new();
@@ -41,7 +47,9 @@ pub fn collect_caddy(file: FileId, sources: &SourceMap, problems: &mut Vec<Diagn
         }
         let comment = &text[token.range.as_range()];
         let body = comment.trim_start_matches('#').trim();
-        let Some(directive) = body.strip_prefix("gblint:") else { continue };
+        let Some(directive) = body.strip_prefix("gblint:") else {
+            continue;
+        };
         let directive = directive.trim_start();
         let (whole_file, rest) = if let Some(rest) = directive.strip_prefix("ignore-file") {
             (true, rest)
@@ -56,11 +64,19 @@ pub fn collect_caddy(file: FileId, sources: &SourceMap, problems: &mut Vec<Diagn
             continue;
         };
         let Some((codes, reason)) = rest.split_once(']') else {
-            problems.push(invalid(file, token.range, "suppression is missing its closing `]`"));
+            problems.push(invalid(
+                file,
+                token.range,
+                "suppression is missing its closing `]`",
+            ));
             continue;
         };
         let mut valid_codes = Vec::new();
-        for code in codes.split(',').map(str::trim).filter(|code| !code.is_empty()) {
+        for code in codes
+            .split(',')
+            .map(str::trim)
+            .filter(|code| !code.is_empty())
+        {
             match registry::by_code(code) {
                 None => problems.push(invalid(
                     file,
@@ -73,7 +89,11 @@ pub fn collect_caddy(file: FileId, sources: &SourceMap, problems: &mut Vec<Diagn
                 Some(rule) if !rule.meta().suppressible_inline => problems.push(invalid(
                     file,
                     token.range,
-                    format!("{} ({}) cannot be suppressed inline", rule.meta().code, rule.meta().name),
+                    format!(
+                        "{} ({}) cannot be suppressed inline",
+                        rule.meta().code,
+                        rule.meta().name
+                    ),
                 )),
                 Some(rule) => valid_codes.push(rule.meta().code.to_owned()),
             }
@@ -96,13 +116,23 @@ pub fn collect_caddy(file: FileId, sources: &SourceMap, problems: &mut Vec<Diagn
             match tree.statement_after(token.range.start()) {
                 Some(range) => Some(range),
                 None => {
-                    problems.push(invalid(file, token.range, "suppression is not followed by a statement it could apply to"));
+                    problems.push(invalid(
+                        file,
+                        token.range,
+                        "suppression is not followed by a statement it could apply to",
+                    ));
                     continue;
                 }
             }
         };
         let used = vec![false; valid_codes.len()];
-        out.push(Suppression { file, comment: token.range, codes: valid_codes, scope, used });
+        out.push(Suppression {
+            file,
+            comment: token.range,
+            codes: valid_codes,
+            scope,
+            used,
+        });
     }
     out
 }
@@ -118,7 +148,9 @@ fn trailing_line(tree: &SyntaxTree, comment_index: usize, text: &str) -> Option<
             SyntaxKind::Newline => return None,
             kind if kind.is_significant() => {
                 let comment = tree.tokens[comment_index].range;
-                let line_start = text[..token.range.start() as usize].rfind('\n').map_or(0, |at| at + 1);
+                let line_start = text[..token.range.start() as usize]
+                    .rfind('\n')
+                    .map_or(0, |at| at + 1);
                 return Some(TextRange::from_usize(line_start, comment.end() as usize));
             }
             _ => {}
@@ -136,7 +168,9 @@ pub fn apply(diagnostics: Vec<Diagnostic>, suppressions: &mut [Suppression]) -> 
     diagnostics
         .into_iter()
         .filter(|diagnostic| {
-            let Some(rule) = registry::by_code(diagnostic.code) else { return true };
+            let Some(rule) = registry::by_code(diagnostic.code) else {
+                return true;
+            };
             if !rule.meta().suppressible_inline {
                 return true;
             }
@@ -144,11 +178,18 @@ pub fn apply(diagnostics: Vec<Diagnostic>, suppressions: &mut [Suppression]) -> 
                 if suppression.file != diagnostic.file {
                     continue;
                 }
-                let in_scope = suppression.scope.is_none_or(|scope| scope.contains(diagnostic.range.start()) || scope.start() == diagnostic.range.start());
+                let in_scope = suppression.scope.is_none_or(|scope| {
+                    scope.contains(diagnostic.range.start())
+                        || scope.start() == diagnostic.range.start()
+                });
                 if !in_scope {
                     continue;
                 }
-                if let Some(position) = suppression.codes.iter().position(|code| code == diagnostic.code) {
+                if let Some(position) = suppression
+                    .codes
+                    .iter()
+                    .position(|code| code == diagnostic.code)
+                {
                     suppression.used[position] = true;
                     return false;
                 }

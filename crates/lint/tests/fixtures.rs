@@ -11,11 +11,25 @@ use gblint_lint::{check, CheckOptions, Input, Report, Settings};
 
 fn run(path: &Path, text_override: Option<&str>) -> Report {
     let settings_path = path.with_extension("toml");
-    let settings = if settings_path.is_file() { Settings::load(&settings_path).expect("fixture settings") } else { Settings::default() };
+    let settings = if settings_path.is_file() {
+        Settings::load(&settings_path).expect("fixture settings")
+    } else {
+        Settings::default()
+    };
     let no_env = |_: &str| None;
-    let options = CheckOptions { settings, select: None, extend_select: Vec::new(), ignore: Vec::new(), forced_format: None, env: &no_env };
+    let options = CheckOptions {
+        settings,
+        select: None,
+        extend_select: Vec::new(),
+        ignore: Vec::new(),
+        forced_format: None,
+        env: &no_env,
+    };
     let input = match text_override {
-        Some(text) => Input::Stdin { name: path.to_path_buf(), text: text.to_owned() },
+        Some(text) => Input::Stdin {
+            name: path.to_path_buf(),
+            text: text.to_owned(),
+        },
         None => Input::Path(path.to_path_buf()),
     };
     check(&[input], &options).expect("check runs")
@@ -35,14 +49,22 @@ fn render(report: &Report, text: &str) -> String {
 fn render_one(out: &mut String, diagnostic: &Diagnostic, sources: &SourceMap, text: &str) {
     let file = sources.get(diagnostic.file);
     let at = file.line_col(diagnostic.range.start());
-    let _ = writeln!(out, "{}:{}: {} [{}] {}", at.line, at.column, diagnostic.code, diagnostic.severity, diagnostic.message);
+    let _ = writeln!(
+        out,
+        "{}:{}: {} [{}] {}",
+        at.line, at.column, diagnostic.code, diagnostic.severity, diagnostic.message
+    );
     let _ = writeln!(out, "  source: {:?}", file.slice(diagnostic.range));
     if let Some(label) = &diagnostic.label {
         let _ = writeln!(out, "  label: {label}");
     }
     for label in &diagnostic.labels {
         let other = sources.get(label.file).line_col(label.range.start());
-        let _ = writeln!(out, "  also {}:{}: {}", other.line, other.column, label.message);
+        let _ = writeln!(
+            out,
+            "  also {}:{}: {}",
+            other.line, other.column, label.message
+        );
     }
     if let Some(note) = &diagnostic.note {
         let _ = writeln!(out, "  note: {note}");
@@ -70,10 +92,18 @@ fn caddy_fixtures() {
         let text = std::fs::read_to_string(path).expect("fixture");
         let report = run(path, None);
         let code = code_of(path);
-        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         let fired = report.diagnostics.iter().any(|d| d.code == code);
         if name.contains("_ok") {
-            assert!(!fired, "{name} must not trigger {code}: {:#?}", report.diagnostics);
+            assert!(
+                !fired,
+                "{name} must not trigger {code}: {:#?}",
+                report.diagnostics
+            );
         } else {
             assert!(fired, "{name} must trigger {code}");
         }
@@ -82,9 +112,16 @@ fn caddy_fixtures() {
             let fix = diagnostic.fix.as_ref().expect("fix");
             let fixed = apply_edits(&text, &fix.edits).expect("edits apply");
             let again = run(path, Some(&fixed));
-            assert!(!again.diagnostics.iter().any(|d| d.code == "CDY000"), "{name}: fix for {} breaks the syntax", diagnostic.code);
             assert!(
-                !again.diagnostics.iter().any(|d| d.code == diagnostic.code && d.message == diagnostic.message),
+                !again.diagnostics.iter().any(|d| d.code == "CDY000"),
+                "{name}: fix for {} breaks the syntax",
+                diagnostic.code
+            );
+            assert!(
+                !again
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == diagnostic.code && d.message == diagnostic.message),
                 "{name}: fix for {} does not resolve it",
                 diagnostic.code
             );

@@ -4,9 +4,15 @@ use super::display_path;
 use crate::{Diagnostic, SourceMap};
 
 /// One line per finding: `path:line:col: CODE message`.
-pub fn concise(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
+pub fn concise(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+) -> io::Result<()> {
     for diagnostic in diagnostics {
-        let at = sources.get(diagnostic.file).line_col(diagnostic.range.start());
+        let at = sources
+            .get(diagnostic.file)
+            .line_col(diagnostic.range.start());
         writeln!(
             out,
             "{}:{}:{}: {} {}",

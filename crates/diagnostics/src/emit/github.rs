@@ -5,7 +5,11 @@ use crate::{Diagnostic, Severity, SourceMap};
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`), which the Actions
 /// runner turns into annotations on the pull request.
-pub fn github(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
+pub fn github(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+) -> io::Result<()> {
     for diagnostic in diagnostics {
         let file = sources.get(diagnostic.file);
         let start = file.line_col(diagnostic.range.start());
@@ -31,7 +35,9 @@ pub fn github(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &SourceM
 }
 
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {

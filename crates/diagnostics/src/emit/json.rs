@@ -7,7 +7,11 @@ use crate::{Diagnostic, SourceMap};
 
 /// A JSON array with one object per finding (code, name, severity, message, file, 1-based
 /// start/end positions, byte span, help, note, labels and fix edits).
-pub fn json(out: &mut dyn Write, diagnostics: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
+pub fn json(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+) -> io::Result<()> {
     let items: Vec<Value> = diagnostics
         .iter()
         .map(|diagnostic| {

@@ -30,7 +30,12 @@ pub struct RuleInfo {
 
 /// Path of a diagnostic's file as it should appear in reports: forward slashes, no leading `./`.
 pub(crate) fn display_path(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
-    let path = sources.get(diagnostic.file).path().to_string_lossy().replace('\\', "/");
+    display_file_path(sources.get(diagnostic.file).path())
+}
+
+/// [`display_path`] for any file path.
+pub(crate) fn display_file_path(path: &std::path::Path) -> String {
+    let path = path.to_string_lossy().replace('\\', "/");
     path.strip_prefix("./").map(str::to_owned).unwrap_or(path)
 }
 

@@ -25,7 +25,11 @@ pub fn sarif(
     rules: &[RuleInfo],
     tool: &SarifTool<'_>,
 ) -> io::Result<()> {
-    let rule_index: HashMap<&str, usize> = rules.iter().enumerate().map(|(index, rule)| (rule.code, index)).collect();
+    let rule_index: HashMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| (rule.code, index))
+        .collect();
     let driver_rules: Vec<Value> = rules
         .iter()
         .map(|rule| {
@@ -50,8 +54,15 @@ pub fn sarif(
             let end = file.line_col(diagnostic.range.end());
             let path = display_path(sources, diagnostic);
             let line_index = file.line_index();
-            let line_text = file.slice(line_index.line_range(line_index.line_of(diagnostic.range.start()), file.text()));
-            let base = fnv1a(&[diagnostic.code, &path, line_text.trim(), &diagnostic.message]);
+            let line_text = file.slice(
+                line_index.line_range(line_index.line_of(diagnostic.range.start()), file.text()),
+            );
+            let base = fnv1a(&[
+                diagnostic.code,
+                &path,
+                line_text.trim(),
+                &diagnostic.message,
+            ]);
             let occurrence = seen.entry(base).or_insert(0);
             *occurrence += 1;
             let fingerprint = format!("{base:016x}:{occurrence}");

@@ -48,7 +48,9 @@ impl Rule for AdminApiDisabled {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &ctx.deployment.caddyfiles {
-            let Some(global) = &doc.caddyfile.model.global else { continue };
+            let Some(global) = &doc.caddyfile.model.global else {
+                continue;
+            };
             for admin in global.option("admin") {
                 if let Some(off) = admin.args.first().filter(|arg| arg.text == "off") {
                     out.push(

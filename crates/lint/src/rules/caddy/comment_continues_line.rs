@@ -61,11 +61,18 @@ impl Rule for CommentContinuesLine {
                     previous = Some(lexed);
                     continue;
                 }
-                if token.kind != SyntaxKind::Comment || !text[token.range.as_range()].contains('\\') {
+                if token.kind != SyntaxKind::Comment || !text[token.range.as_range()].contains('\\')
+                {
                     continue;
                 }
-                let Some(before) = previous.map(|i| &caddyfile.raw_tokens[i as usize]) else { continue };
-                let Some(after) = tokens[index + 1..].iter().find_map(|t| t.lexed).map(|i| &caddyfile.raw_tokens[i as usize]) else {
+                let Some(before) = previous.map(|i| &caddyfile.raw_tokens[i as usize]) else {
+                    continue;
+                };
+                let Some(after) = tokens[index + 1..]
+                    .iter()
+                    .find_map(|t| t.lexed)
+                    .map(|i| &caddyfile.raw_tokens[i as usize])
+                else {
                     continue;
                 };
                 let joined = before.line.saturating_add(before.line_breaks()) >= after.line;

@@ -49,10 +49,15 @@ impl Rule for DuplicateSiteAddress {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &ctx.deployment.caddyfiles {
-            let mut seen: HashMap<(String, String, String, String), (usize, &gblint_caddyfile::CToken)> = HashMap::new();
+            let mut seen: HashMap<
+                (String, String, String, String),
+                (usize, &gblint_caddyfile::CToken),
+            > = HashMap::new();
             for (site_index, site) in doc.caddyfile.model.sites.iter().enumerate() {
                 for address in &site.addresses {
-                    let Ok(parsed) = &address.parsed else { continue };
+                    let Ok(parsed) = &address.parsed else {
+                        continue;
+                    };
                     let identity = parsed.identity();
                     match seen.get(&identity) {
                         Some((first_site, first)) if *first_site != site_index => {

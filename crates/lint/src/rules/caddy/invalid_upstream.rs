@@ -56,7 +56,11 @@ impl Rule for InvalidUpstream {
             let model = &doc.caddyfile.model;
             let mut proxies: Vec<&Directive> = Vec::new();
             for site in &model.sites {
-                proxies.extend(site.walk().into_iter().filter(|d| d.name() == "reverse_proxy"));
+                proxies.extend(
+                    site.walk()
+                        .into_iter()
+                        .filter(|d| d.name() == "reverse_proxy"),
+                );
             }
             for route in &model.named_routes {
                 let mut stack: Vec<&Directive> = route.directives.iter().collect();
@@ -90,20 +94,34 @@ fn check_proxy(proxy: &Directive, out: &mut Vec<Diagnostic>) {
     if upstreams.is_empty() && !dynamic {
         out.push(
             InvalidUpstream::META
-                .diagnostic(proxy.file(), proxy.name.range, "`reverse_proxy` has no upstream")
+                .diagnostic(
+                    proxy.file(),
+                    proxy.name.range,
+                    "`reverse_proxy` has no upstream",
+                )
                 .with_label("proxies to nothing")
                 .with_note("Caddy accepts this and answers every request with 502 Bad Gateway")
-                .with_help("add the backend address, e.g. `reverse_proxy http://10.16.164.10:5858`"),
+                .with_help(
+                    "add the backend address, e.g. `reverse_proxy http://10.16.164.10:5858`",
+                ),
         );
     }
     for upstream in upstreams {
         if let Err(problem) = check_upstream(&upstream.text) {
             out.push(
                 InvalidUpstream::META
-                    .diagnostic(upstream.file, upstream.range, format!("invalid upstream `{}`: {problem}", upstream.text))
+                    .diagnostic(
+                        upstream.file,
+                        upstream.range,
+                        format!("invalid upstream `{}`: {problem}", upstream.text),
+                    )
                     .with_label("this upstream")
-                    .with_note("`caddy validate` does not catch this; the site fails at request time")
-                    .with_help("write upstreams as [scheme://]host:port with a port from 1 to 65535"),
+                    .with_note(
+                        "`caddy validate` does not catch this; the site fails at request time",
+                    )
+                    .with_help(
+                        "write upstreams as [scheme://]host:port with a port from 1 to 65535",
+                    ),
             );
         }
     }
@@ -121,7 +139,10 @@ fn check_upstream(text: &str) -> Result<(), String> {
         }
         rest = after;
         if let Some(slash) = rest.find(['/', '?', '#']) {
-            return Err(format!("`{}` after the host: upstream URLs may only have a scheme, host and port", &rest[slash..]));
+            return Err(format!(
+                "`{}` after the host: upstream URLs may only have a scheme, host and port",
+                &rest[slash..]
+            ));
         }
     } else if text.contains('/') {
         return Err("upstream addresses cannot contain a path".into());
@@ -162,10 +183,29 @@ mod tests {
 
     #[test]
     fn upstream_forms() {
-        for ok in ["localhost:8080", "http://10.0.0.1:5858", "10.0.0.1", ":8080", "https://backend", "[::1]:80", "h2c://x:1", "{env.UP}", "unix//run/x.sock", "x:8000-8010"] {
+        for ok in [
+            "localhost:8080",
+            "http://10.0.0.1:5858",
+            "10.0.0.1",
+            ":8080",
+            "https://backend",
+            "[::1]:80",
+            "h2c://x:1",
+            "{env.UP}",
+            "unix//run/x.sock",
+            "x:8000-8010",
+        ] {
             assert_eq!(check_upstream(ok), Ok(()), "{ok}");
         }
-        for bad in ["10.0.0.1:notaport", "10.0.0.2:99999", "http://x:0", "http://<container-ip>:<port>", "http://x:80/api", "ftp://x:21", "x:"] {
+        for bad in [
+            "10.0.0.1:notaport",
+            "10.0.0.2:99999",
+            "http://x:0",
+            "http://<container-ip>:<port>",
+            "http://x:80/api",
+            "ftp://x:21",
+            "x:",
+        ] {
             assert!(check_upstream(bad).is_err(), "{bad}");
         }
     }

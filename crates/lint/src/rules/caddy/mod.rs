@@ -46,11 +46,20 @@ pub fn storage(global: Option<&GlobalOptions>) -> Storage<'_> {
     match directive.args.first().map(|token| token.text.as_str()) {
         Some("file_system") => {
             let inline = directive.args.get(1);
-            let block = directive.sub("root").last().and_then(|root| root.args.first());
-            Storage::FileSystem { directive, root: inline.or(block) }
+            let block = directive
+                .sub("root")
+                .last()
+                .and_then(|root| root.args.first());
+            Storage::FileSystem {
+                directive,
+                root: inline.or(block),
+            }
         }
         Some(_) => Storage::Other(directive),
-        None => Storage::FileSystem { directive, root: None },
+        None => Storage::FileSystem {
+            directive,
+            root: None,
+        },
     }
 }
 
@@ -66,7 +75,9 @@ pub fn chain_note(chain: &[ImportSite], sources: &SourceMap) -> Option<String> {
         .map(|site| {
             let file = sources.get(site.file);
             match &site.snippet {
-                Some(snippet) => format!("{}:{} (import {snippet})", file.path().display(), site.line),
+                Some(snippet) => {
+                    format!("{}:{} (import {snippet})", file.path().display(), site.line)
+                }
                 None => format!("{}:{} (import)", file.path().display(), site.line),
             }
         })

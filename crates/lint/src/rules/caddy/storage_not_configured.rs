@@ -70,7 +70,10 @@ impl Rule for StorageNotConfigured {
             match storage(model.global.as_ref()) {
                 Storage::Other(_) => {}
                 Storage::FileSystem { root: Some(_), .. } => {}
-                Storage::FileSystem { directive, root: None } => {
+                Storage::FileSystem {
+                    directive,
+                    root: None,
+                } => {
                     out.push(
                         Self::META
                             .diagnostic(directive.file(), directive.range(), "`storage file_system` has no root")
@@ -88,25 +91,40 @@ impl Rule for StorageNotConfigured {
                             // is in the root file and ends right after the brace.
                             let after = brace.range.end() as usize;
                             let line_end = text[after..].find('\n').map(|at| after + at + 1);
-                            let fix = (brace.file == caddyfile.file && text[after..line_end.unwrap_or(after)].trim().is_empty())
-                                .then_some(line_end)
-                                .flatten()
-                                .map(|at| {
-                                    Edit::insertion(
-                                        u32::try_from(at).unwrap_or(u32::MAX),
-                                        format!("\tstorage file_system {{\n\t\troot {root_value}\n\t}}\n"),
-                                    )
-                                });
-                            (brace.file, brace.range, "the global options block sets no storage", fix)
+                            let fix = (brace.file == caddyfile.file
+                                && text[after..line_end.unwrap_or(after)].trim().is_empty())
+                            .then_some(line_end)
+                            .flatten()
+                            .map(|at| {
+                                Edit::insertion(
+                                    u32::try_from(at).unwrap_or(u32::MAX),
+                                    format!(
+                                        "\tstorage file_system {{\n\t\troot {root_value}\n\t}}\n"
+                                    ),
+                                )
+                            });
+                            (
+                                brace.file,
+                                brace.range,
+                                "the global options block sets no storage",
+                                fix,
+                            )
                         }
                         None => {
-                            let key = model.sites[0].first_key().expect("a site has at least one key");
+                            let key = model.sites[0]
+                                .first_key()
+                                .expect("a site has at least one key");
                             let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
                             let fix = Some(Edit::insertion(
                                 start,
                                 format!("{{\n\tstorage file_system {{\n\t\troot {root_value}\n\t}}\n}}\n\n"),
                             ));
-                            (key.file, key.range, "no global options block before the first site", fix)
+                            (
+                                key.file,
+                                key.range,
+                                "no global options block before the first site",
+                                fix,
+                            )
                         }
                     };
                     let mut diagnostic = Self::META

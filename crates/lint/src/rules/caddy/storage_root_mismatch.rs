@@ -48,9 +48,14 @@ impl Rule for StorageRootMismatch {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(expected) = ctx.settings.caddy.storage_root.as_deref() else { return };
+        let Some(expected) = ctx.settings.caddy.storage_root.as_deref() else {
+            return;
+        };
         for doc in &ctx.deployment.caddyfiles {
-            if let Storage::FileSystem { root: Some(root), .. } = storage(doc.caddyfile.model.global.as_ref()) {
+            if let Storage::FileSystem {
+                root: Some(root), ..
+            } = storage(doc.caddyfile.model.global.as_ref())
+            {
                 let actual = root.text.trim_end_matches('/');
                 if actual == expected.trim_end_matches('/') {
                     continue;

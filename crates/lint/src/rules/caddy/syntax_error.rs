@@ -56,7 +56,11 @@ impl Rule for SyntaxError {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for problem in &ctx.deployment.read_problems {
             if problem.format == Format::Caddyfile {
-                out.push(Self::META.diagnostic(problem.file, problem.range, problem.message.clone()).with_label("here"));
+                out.push(
+                    Self::META
+                        .diagnostic(problem.file, problem.range, problem.message.clone())
+                        .with_label("here"),
+                );
             }
         }
         for doc in &ctx.deployment.caddyfiles {
@@ -64,7 +68,9 @@ impl Rule for SyntaxError {
                 if error.kind == ParseErrorKind::Import {
                     continue;
                 }
-                let mut diagnostic = Self::META.diagnostic(error.file, error.range, error.message.clone()).with_label("Caddy stops here");
+                let mut diagnostic = Self::META
+                    .diagnostic(error.file, error.range, error.message.clone())
+                    .with_label("Caddy stops here");
                 if let Some(help) = help_for(&error.message) {
                     diagnostic = diagnostic.with_help(help);
                 }
@@ -80,22 +86,67 @@ impl Rule for SyntaxError {
 /// What to do about Caddy's common structural errors.
 fn help_for(message: &str) -> Option<&'static str> {
     let table: &[(&str, &str)] = &[
-        ("Unexpected next token after '{' on same line", "end the line after `{` and put the block's content on the following lines"),
-        ("Unexpected '{' on a new line", "move the `{` to the end of the previous line"),
-        ("Unexpected '}' because no matching opening brace", "remove the extra `}` or add the missing `{`"),
-        ("unexpected EOF", "a block is never closed: add the missing `}`"),
-        ("Unexpected '{}' at end of line", "write an empty block as `{` and `}` on separate lines, or drop it"),
-        ("Site addresses cannot end with a curly brace", "put a space between the address and `{`"),
-        ("Site addresses cannot contain a comma", "separate site addresses with `, ` (comma and space)"),
-        ("request matchers may not be defined globally", "define the matcher inside the site block that uses it"),
-        ("a cycle of imports exists", "break the cycle: a snippet or file must not import itself, directly or through others"),
-        ("server block without any key is global configuration", "merge this block into the global options block at the top of the file"),
-        ("mismatched leading whitespace in heredoc", "indent every heredoc line at least as much as its closing marker"),
+        (
+            "Unexpected next token after '{' on same line",
+            "end the line after `{` and put the block's content on the following lines",
+        ),
+        (
+            "Unexpected '{' on a new line",
+            "move the `{` to the end of the previous line",
+        ),
+        (
+            "Unexpected '}' because no matching opening brace",
+            "remove the extra `}` or add the missing `{`",
+        ),
+        (
+            "unexpected EOF",
+            "a block is never closed: add the missing `}`",
+        ),
+        (
+            "Unexpected '{}' at end of line",
+            "write an empty block as `{` and `}` on separate lines, or drop it",
+        ),
+        (
+            "Site addresses cannot end with a curly brace",
+            "put a space between the address and `{`",
+        ),
+        (
+            "Site addresses cannot contain a comma",
+            "separate site addresses with `, ` (comma and space)",
+        ),
+        (
+            "request matchers may not be defined globally",
+            "define the matcher inside the site block that uses it",
+        ),
+        (
+            "a cycle of imports exists",
+            "break the cycle: a snippet or file must not import itself, directly or through others",
+        ),
+        (
+            "server block without any key is global configuration",
+            "merge this block into the global options block at the top of the file",
+        ),
+        (
+            "mismatched leading whitespace in heredoc",
+            "indent every heredoc line at least as much as its closing marker",
+        ),
         ("incomplete heredoc", "close the heredoc with its marker"),
-        ("Glob pattern may only contain one wildcard", "use at most one `*` and one `?`, and no `[…]`, in an import pattern"),
+        (
+            "Glob pattern may only contain one wildcard",
+            "use at most one `*` and one `?`, and no `[…]`, in an import pattern",
+        ),
         ("port ", "use a port between 1 and 65535"),
-        ("invalid port", "a site port must be a number between 1 and 65535"),
-        ("unsupported URL scheme", "use http:// or https://, or leave the scheme out"),
+        (
+            "invalid port",
+            "a site port must be a number between 1 and 65535",
+        ),
+        (
+            "unsupported URL scheme",
+            "use http:// or https://, or leave the scheme out",
+        ),
     ];
-    table.iter().find(|(prefix, _)| message.starts_with(prefix)).map(|(_, help)| *help)
+    table
+        .iter()
+        .find(|(prefix, _)| message.starts_with(prefix))
+        .map(|(_, help)| *help)
 }

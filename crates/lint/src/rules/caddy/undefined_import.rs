@@ -62,7 +62,9 @@ impl Rule for UndefinedImport {
                     continue;
                 }
                 let outside = error.message.contains("outside the checked root");
-                let mut diagnostic = Self::META.diagnostic(error.file, error.range, error.message.clone()).with_label("this import");
+                let mut diagnostic = Self::META
+                    .diagnostic(error.file, error.range, error.message.clone())
+                    .with_label("this import");
                 diagnostic = if outside {
                     diagnostic
                         .with_note("gblint reads only files inside the deployment (or the checked folder); on the machine this path may hold anything")

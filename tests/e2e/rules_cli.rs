@@ -1,0 +1,63 @@
+//! `gblint rules` and `gblint explain`.
+
+use gblint_tests::{run_gblint, workspace_root};
+use serde_json::Value;
+
+const CODES: [&str; 10] = [
+    "CDY000", "CDY001", "CDY002", "CDY003", "CDY004", "CDY005", "CDY006", "CDY011", "GBL900",
+    "GBL901",
+];
+
+#[test]
+fn rules_lists_every_rule() {
+    let output = run_gblint(&workspace_root(), &["rules"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    for code in CODES {
+        assert!(
+            text.lines().any(|line| line.starts_with(code)),
+            "{code} missing from:\n{text}"
+        );
+    }
+    let output = run_gblint(&workspace_root(), &["rules", "--json"], None);
+    let rules: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let rules = rules.as_array().expect("array");
+    assert_eq!(rules.len(), CODES.len());
+    for rule in rules {
+        for key in ["code", "name", "severity", "fix", "summary", "doc"] {
+            assert!(rule.get(key).is_some(), "{key} missing in {rule}");
+        }
+    }
+}
+
+#[test]
+fn explain_shows_the_doc_by_code_or_name() {
+    for query in ["CDY001", "cdy001", "storage-not-configured"] {
+        let output = run_gblint(&workspace_root(), &["explain", query], None);
+        assert_eq!(output.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            text.starts_with("# CDY001 storage-not-configured\n"),
+            "{text}"
+        );
+        for section in [
+            "## What it does",
+            "## Why is this bad",
+            "## Example",
+            "## Use instead",
+            "## Fix safety",
+        ] {
+            assert!(text.contains(section), "{section} missing:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn explain_an_unknown_code_suggests_the_nearest() {
+    let output = run_gblint(&workspace_root(), &["explain", "CDY01"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "gblint: error: unknown rule `CDY01`; did you mean `CDY011`?\n"
+    );
+}
