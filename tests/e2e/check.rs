@@ -1,7 +1,5 @@
 //! `gblint check` on the example deployment and on small trees.
 
-use std::path::Path;
-
 use gblint_tests::{copy_tree, run_gblint, workspace_root};
 use serde_json::Value;
 

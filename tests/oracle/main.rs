@@ -1,1 +1,4 @@
-//! oracle tests
+//! Differential tests against the real tools (switched on with `--features oracle`; they fail,
+//! never skip, when a tool is missing).
+
+mod caddy_syntax;

@@ -110,18 +110,18 @@ pub fn parse_address(input: &str) -> Result<Address, String> {
         None => (rest, None),
     };
     match split_host_port(host_port) {
-        Ok((host, port)) => {
+        Some((host, port)) => {
             address.host = host.to_owned();
             address.port = port.to_owned();
         }
-        Err(()) => {
+        None => {
             let with_colon = format!("{host_port}:");
             match split_host_port(&with_colon) {
-                Ok((host, port)) => {
+                Some((host, port)) => {
                     address.host = host.to_owned();
                     address.port = port.to_owned();
                 }
-                Err(()) => address.host = host_port.to_owned(),
+                None => address.host = host_port.to_owned(),
             }
         }
     }
@@ -183,18 +183,14 @@ fn parse_go_int(text: &str) -> Option<i64> {
     Some(if text.starts_with('-') { -value } else { value })
 }
 
-/// Go's `net.SplitHostPort`, returning `Err(())` where Go returns an error.
-pub fn split_host_port(hostport: &str) -> Result<(&str, &str), ()> {
-    let Some(colon) = hostport.rfind(':') else {
-        return Err(());
-    };
+/// Go's `net.SplitHostPort`, returning `None` where Go returns an error.
+pub fn split_host_port(hostport: &str) -> Option<(&str, &str)> {
+    let colon = hostport.rfind(':')?;
     let (host, host_start, host_end);
     if hostport.starts_with('[') {
-        let Some(close) = hostport.find(']') else {
-            return Err(());
-        };
+        let close = hostport.find(']')?;
         if close + 1 == hostport.len() || close + 1 != colon {
-            return Err(());
+            return None;
         }
         host = &hostport[1..close];
         host_start = 1;
@@ -202,15 +198,15 @@ pub fn split_host_port(hostport: &str) -> Result<(&str, &str), ()> {
     } else {
         host = &hostport[..colon];
         if host.contains(':') {
-            return Err(());
+            return None;
         }
         host_start = 0;
         host_end = 0;
     }
     if hostport[host_start..].contains('[') || hostport[host_end..].contains(']') {
-        return Err(());
+        return None;
     }
-    Ok((host, &hostport[colon + 1..]))
+    Some((host, &hostport[colon + 1..]))
 }
 
 #[cfg(test)]

@@ -196,8 +196,7 @@ impl Lexer<'_> {
             self.pos += ch.len_utf8();
 
             // Heredoc opener: `<<MARKER` followed by a newline.
-            if !(s.quoted || s.backtick)
-                && !(s.in_heredoc || s.heredoc_escaped)
+            if !(s.quoted || s.backtick || s.in_heredoc || s.heredoc_escaped)
                 && s.val.len() > 1
                 && s.val.starts_with("<<")
             {

@@ -78,6 +78,9 @@ pub struct ParseError {
     pub chain: Arc<[ImportSite]>,
 }
 
+/// Cache key for shared import chains: the source chain's address and the snippet name.
+type ChainKey = (usize, Option<Arc<str>>);
+
 /// Result of parsing one root Caddyfile.
 #[derive(Clone, Debug, Default)]
 pub struct Parsed {
@@ -1009,7 +1012,7 @@ impl Parser<'_, '_> {
         let mut maybe_snippet = false;
         let mut maybe_snippet_id = false;
         let mut index = 0usize;
-        let mut chains: HashMap<(usize, Option<Arc<str>>), Arc<[ImportSite]>> = HashMap::new();
+        let mut chains: HashMap<ChainKey, Arc<[ImportSite]>> = HashMap::new();
         let mut previous: Option<CToken> = None;
         for (i, mut token) in imported.into_iter().enumerate() {
             let key = (

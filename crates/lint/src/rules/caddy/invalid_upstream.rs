@@ -152,8 +152,8 @@ fn check_upstream(text: &str) -> Result<(), String> {
     }
     let port = match split_host_port(rest) {
         // An empty host (`:8080`) means localhost.
-        Ok((_, port)) => port,
-        Err(()) => {
+        Some((_, port)) => port,
+        None => {
             if rest.matches(':').count() > 1 && !rest.starts_with('[') {
                 return Err("an IPv6 address needs brackets, e.g. [::1]:8080".into());
             }
