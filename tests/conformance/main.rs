@@ -2,5 +2,6 @@
 
 mod binary;
 mod caddy_adapt;
+mod caddy_fmt;
 mod caddy_lexer;
 mod caddy_parse;

@@ -110,7 +110,7 @@ pub fn tokenize(text: &str) -> Lexed {
     }
 }
 
-fn is_heredoc_marker(marker: &str) -> bool {
+pub(crate) fn is_heredoc_marker(marker: &str) -> bool {
     !marker.is_empty()
         && marker
             .bytes()

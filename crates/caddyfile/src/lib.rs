@@ -32,6 +32,7 @@
 
 pub mod address;
 pub mod env;
+pub mod format;
 pub mod import;
 pub mod lexer;
 pub mod model;
