@@ -31,6 +31,9 @@ pub struct ImportContext<'a> {
     /// Files already in `sources`, by canonical path: an import of one reuses its id, so a
     /// finding in it is reported once, under the path it was given as.
     pub known: HashMap<PathBuf, FileId>,
+    /// Texts that replace files on disk, by canonical path: the fix loop checks its edits
+    /// before anything is written.
+    pub overlay: Option<&'a HashMap<PathBuf, String>>,
     cache: HashMap<PathBuf, Loaded>,
 }
 
@@ -60,6 +63,7 @@ impl<'a> ImportContext<'a> {
             absolute_base: None,
             disk_paths: HashMap::new(),
             known: HashMap::new(),
+            overlay: None,
             cache: HashMap::new(),
         }
     }
@@ -171,14 +175,19 @@ impl<'a> ImportContext<'a> {
                 MAX_FILE_BYTES
             )));
         }
-        let bytes = std::fs::read(&canonical).map_err(|err| {
-            LoadError::Caddy(format!(
-                "Could not read imported file {}: {}",
-                path.display(),
-                io_text(&err)
-            ))
-        })?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let text = match self.overlay.and_then(|overlay| overlay.get(&canonical)) {
+            Some(text) => text.clone(),
+            None => {
+                let bytes = std::fs::read(&canonical).map_err(|err| {
+                    LoadError::Caddy(format!(
+                        "Could not read imported file {}: {}",
+                        path.display(),
+                        io_text(&err)
+                    ))
+                })?;
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+        };
         let display = display_path(path);
         let file = self.sources.add(SourceFile::new(display, text));
         self.disk_paths.insert(file, canonical.clone());

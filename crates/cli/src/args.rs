@@ -17,6 +17,10 @@ pub struct Cli {
 pub enum Command {
     /// Check files, folders or a deployment tree (default: the current folder).
     Check(CheckArgs),
+    /// Format Caddyfiles exactly as `caddy fmt` does.
+    Fmt(FmtArgs),
+    /// Record the deployment's facts (site hosts per Caddyfile) in gblint.baseline.json.
+    Baseline(BaselineArgs),
     /// List every rule with its code, name, default severity and fix availability.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -82,6 +86,56 @@ pub struct CheckArgs {
     /// Never use colour (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
+    /// Apply safe fixes, writing each changed file atomically (keeping `<file>.bak-YYYYMMDDHHMM`).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: apply unsafe fixes too.
+    #[arg(long = "unsafe")]
+    pub unsafe_fixes: bool,
+    /// Show the fixes as a unified diff instead of writing them (exit 1 when there are any).
+    #[arg(long)]
+    pub diff: bool,
+    /// Baseline file for CDY010 (default: the nearest gblint.baseline.json, or `[baseline] file`).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline_ref")]
+    pub baseline: Option<PathBuf>,
+    /// Compare against the same files at this git revision instead of a baseline file.
+    #[arg(long, value_name = "GITREF")]
+    pub baseline_ref: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Caddyfiles, folders or deployment trees; `-` formats standard input to standard output.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Write nothing; exit 1 and name the first differing line of each unformatted file.
+    #[arg(long, conflicts_with = "diff")]
+    pub check: bool,
+    /// Write nothing; print a unified diff of what would change (exit 1 when anything would).
+    #[arg(long)]
+    pub diff: bool,
+    /// Configuration file (default: the nearest gblint.toml at or above the first path).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Treat the named files as Caddyfiles whatever their names.
+    #[arg(long, value_name = "FORMAT", value_parser = ["caddyfile"])]
+    pub format: Option<String>,
+    /// Name to report standard input under.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The deployment or folder to record.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Where to write (default: `[baseline] file`, else DIR/gblint.baseline.json).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file (default: the nearest gblint.toml at or above DIR).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,87 +1,165 @@
 //! `gblint check`.
 
-use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use gblint_diagnostics::emit::{self, RuleInfo, SarifTool};
 use gblint_diagnostics::Severity;
-use gblint_lint::{check, find_config, registry, CheckOptions, Format, Input, Report, Settings};
+use gblint_lint::{
+    baseline, check, fix, registry, write, Baseline, CheckOptions, Format, Input, Report, Settings,
+};
 
 use crate::args::{CheckArgs, FailOn, OutputFormat};
+use crate::common::{dir_of, env_lookup, load_settings, read_inputs, start_dir};
 use crate::human;
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let mut inputs = Vec::new();
-    for path in &args.paths {
-        if path.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|err| anyhow::anyhow!("cannot read standard input: {err}"))?;
-            let name = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("-"));
-            inputs.push(Input::Stdin { name, text });
-        } else {
-            inputs.push(Input::Path(path.clone()));
-        }
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        anyhow::bail!("--unsafe applies fixes only with --fix or --diff");
     }
-
-    let config_path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => {
-            let start = args
-                .paths
-                .iter()
-                .find(|p| p.as_os_str() != "-")
-                .cloned()
-                .or_else(|| {
-                    args.stdin_filename
-                        .as_ref()
-                        .and_then(|p| p.parent().map(PathBuf::from))
-                })
-                .unwrap_or_else(|| PathBuf::from("."));
-            let start = if start.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                start
-            };
-            find_config(&start)
-        }
-    };
-    let mut settings = match &config_path {
-        Some(path) => Settings::load(path)?,
-        None => Settings::default(),
-    };
+    let inputs = read_inputs(&args.paths, args.stdin_filename.as_deref(), "-")?;
+    let start = start_dir(&args.paths, args.stdin_filename.as_deref());
+    let mut settings = load_settings(args.config.as_deref(), &start)?;
     settings.no_inline_ignores = args.no_inline_ignores;
+    let baseline = load_baseline(args, &start, &settings)?;
 
-    let env = |name: &str| std::env::var(name).ok();
     let options = CheckOptions {
         settings,
         select: args.select.clone(),
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
         forced_format: args.format.as_deref().and_then(Format::from_name),
-        env: &env,
+        env: &env_lookup,
+        baseline,
     };
-    let report = check(&inputs, &options)?;
-    emit(args, &report)?;
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    Ok(if report.fails(threshold) {
+    if args.fix || args.diff {
+        return fix_run(args, &inputs, &options, threshold);
+    }
+    let report = check(&inputs, &options)?;
+    emit(args, &report, &mut std::io::stdout().lock())?;
+    Ok(exit_code(report.fails(threshold)))
+}
+
+fn exit_code(failed: bool) -> ExitCode {
+    if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The baseline CDY010 compares against: `--baseline-ref`, `--baseline`, or the nearest
+/// `gblint.baseline.json` (or `[baseline] file`).
+fn load_baseline(
+    args: &CheckArgs,
+    start: &Path,
+    settings: &Settings,
+) -> anyhow::Result<Option<Baseline>> {
+    if let Some(rev) = &args.baseline_ref {
+        return Ok(Some(baseline::from_git(rev, &dir_of(start), settings)?));
+    }
+    let path = match &args.baseline {
+        Some(path) => Some(path.clone()),
+        None => baseline::find(start, settings),
+    };
+    Ok(match path {
+        Some(path) => Some(Baseline::load(&path)?),
+        None => None,
     })
 }
 
-fn emit(args: &CheckArgs, report: &Report) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+/// `--fix` and `--diff`: run the fix loop, then write (or show) the changes.
+fn fix_run(
+    args: &CheckArgs,
+    inputs: &[Input],
+    options: &CheckOptions<'_>,
+    threshold: Severity,
+) -> anyhow::Result<ExitCode> {
+    let outcome = fix::fix(inputs, options, args.unsafe_fixes)?;
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    for (path, reason) in &outcome.refused {
+        writeln!(
+            stderr,
+            "gblint: warning: {}: not fixed: {reason}",
+            path.display()
+        )?;
+    }
+    if args.diff {
+        for change in &outcome.changes {
+            stdout.write_all(fix::unified_diff(change).as_bytes())?;
+        }
+        let files = outcome.changes.len();
+        writeln!(
+            stderr,
+            "Would fix {} problem{} in {files} file{}.",
+            outcome.fixed(),
+            plural(outcome.fixed()),
+            plural(files)
+        )?;
+        return Ok(exit_code(!outcome.changes.is_empty()));
+    }
+    let mut to_stdin = false;
+    for change in &outcome.changes {
+        match &change.target {
+            fix::Target::Disk(path) => {
+                let backup =
+                    write::write_atomic(path, change.fixed.as_bytes(), true).map_err(|err| {
+                        anyhow::anyhow!(
+                            "{}: cannot write the fixed file: {err}",
+                            change.display.display()
+                        )
+                    })?;
+                let shown = change.display.to_string_lossy().replace('\\', "/");
+                let shown = shown.strip_prefix("./").unwrap_or(&shown).to_owned();
+                match backup.as_deref().and_then(|b| b.file_name()) {
+                    Some(name) => writeln!(
+                        stderr,
+                        "Fixed {shown}: {} (previous version kept as {})",
+                        change.applied.join(", "),
+                        name.to_string_lossy()
+                    )?,
+                    None => writeln!(stderr, "Fixed {shown}: {}", change.applied.join(", "))?,
+                }
+            }
+            fix::Target::Stdin => {
+                stdout.write_all(change.fixed.as_bytes())?;
+                to_stdin = true;
+            }
+        }
+    }
+    // With standard input the fixed text owns standard output; findings go to standard error.
+    if to_stdin {
+        emit(args, &outcome.report, &mut stderr)?;
+    } else {
+        emit(args, &outcome.report, &mut stdout)?;
+    }
+    let files = outcome.changes.len();
+    writeln!(
+        stderr,
+        "Fixed {} problem{} in {files} file{}.",
+        outcome.fixed(),
+        plural(outcome.fixed()),
+        plural(files)
+    )?;
+    Ok(exit_code(outcome.report.fails(threshold)))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn emit(args: &CheckArgs, report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
     let diagnostics = &report.diagnostics;
     let sources = &report.sources;
     match args.output_format {
@@ -89,16 +167,16 @@ fn emit(args: &CheckArgs, report: &Report) -> anyhow::Result<()> {
             let color = !args.no_color
                 && std::env::var_os("NO_COLOR").is_none()
                 && std::io::stdout().is_terminal();
-            human::write(&mut out, diagnostics, sources, color)?;
-            summary(&mut out, report)?;
+            human::write(out, diagnostics, sources, color)?;
+            summary(out, report)?;
         }
         OutputFormat::Concise => {
-            emit::concise(&mut out, diagnostics, sources)?;
+            emit::concise(out, diagnostics, sources)?;
             let mut err = std::io::stderr().lock();
             summary(&mut err, report)?;
         }
-        OutputFormat::Json => emit::json(&mut out, diagnostics, sources)?,
-        OutputFormat::Github => emit::github(&mut out, diagnostics, sources)?,
+        OutputFormat::Json => emit::json(out, diagnostics, sources)?,
+        OutputFormat::Github => emit::github(out, diagnostics, sources)?,
         OutputFormat::Sarif => {
             let rules: Vec<RuleInfo> = registry::all()
                 .iter()
@@ -117,7 +195,7 @@ fn emit(args: &CheckArgs, report: &Report) -> anyhow::Result<()> {
                 version: env!("CARGO_PKG_VERSION"),
                 information_uri: "https://crates.io/crates/gblint-cli",
             };
-            emit::sarif(&mut out, diagnostics, sources, &rules, &tool)?;
+            emit::sarif(out, diagnostics, sources, &rules, &tool)?;
         }
     }
     out.flush()?;

@@ -2,8 +2,11 @@
 //! above `--fail-on`, 2 gblint could not do its job (bad flag, unreadable path, bad config).
 
 mod args;
+mod baseline_cmd;
 mod check;
+mod common;
 mod explain;
+mod fmt;
 mod human;
 mod rules_table;
 
@@ -18,6 +21,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => check::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Baseline(args) => baseline_cmd::run(args),
         Command::Rules(args) => rules_table::run(args),
         Command::Explain(args) => explain::run(args),
     };

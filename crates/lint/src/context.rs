@@ -2,6 +2,7 @@
 
 use gblint_diagnostics::SourceMap;
 
+use crate::baseline::Baseline;
 use crate::deployment::Deployment;
 use crate::settings::Settings;
 
@@ -13,4 +14,6 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     /// Every file's text.
     pub sources: &'a SourceMap,
+    /// The baseline to compare against (CDY010), if any.
+    pub baseline: Option<&'a Baseline>,
 }

@@ -1,6 +1,7 @@
 //! The deployment model every rule reads: machines with roles, input files with formats, and
 //! the parsed form of each file gblint understands.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use gblint_caddyfile::Caddyfile;
@@ -78,6 +79,11 @@ pub struct Deployment {
     pub skipped: Vec<SkippedFile>,
     /// Reading problems.
     pub read_problems: Vec<ReadProblem>,
+    /// Canonical disk path of every file read from disk (inputs and imported files); fixes
+    /// and `fmt` write there.
+    pub disk_paths: HashMap<FileId, PathBuf>,
+    /// The file read from standard input, if any (never written back).
+    pub stdin: Option<FileId>,
 }
 
 impl Deployment {

@@ -84,12 +84,14 @@ struct Collected {
     explicit: bool,
 }
 
-/// Build the deployment for `inputs`, reading files into `sources`.
+/// Build the deployment for `inputs`, reading files into `sources`. A file whose canonical
+/// path is in `overlay` is read from there instead of the disk (the fix loop's pending edits).
 pub fn discover(
     inputs: &[Input],
     settings: &Settings,
     forced_format: Option<Format>,
     env: gblint_caddyfile::env::EnvLookup<'_>,
+    overlay: Option<&HashMap<PathBuf, String>>,
     sources: &mut SourceMap,
 ) -> Result<Deployment, DiscoveryError> {
     let mut deployment = Deployment::default();
@@ -189,9 +191,20 @@ pub fn discover(
         if item.format.is_none() && !item.explicit {
             continue;
         }
-        let (text, problem) = match item.text.take() {
-            Some(text) => decode(text.into_bytes()),
-            None => {
+        let is_stdin = item.text.is_some();
+        let canonical = if is_stdin {
+            None
+        } else {
+            let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
+            std::fs::canonicalize(disk).ok()
+        };
+        let pending = canonical
+            .as_ref()
+            .and_then(|path| overlay.and_then(|overlay| overlay.get(path)));
+        let (text, problem) = match (item.text.take(), pending) {
+            (Some(text), _) => decode(text.into_bytes()),
+            (None, Some(text)) => decode(text.clone().into_bytes()),
+            (None, None) => {
                 let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
                 read_text(&disk, &item.path)?
             }
@@ -222,10 +235,11 @@ pub fn discover(
                 format,
             });
         }
-        if let Some(disk) = &item.disk {
-            if let Ok(canonical) = std::fs::canonicalize(disk) {
-                known.insert(canonical, file);
-            }
+        if let Some(canonical) = canonical {
+            known.insert(canonical.clone(), file);
+            deployment.disk_paths.insert(file, canonical);
+        } else if is_stdin {
+            deployment.stdin = Some(file);
         }
         deployment.files.push(InputFile {
             file,
@@ -248,10 +262,16 @@ pub fn discover(
         ctx.root = Some(fence);
         ctx.absolute_base = base;
         ctx.known = known.clone();
+        ctx.overlay = overlay;
         if let Some(disk) = collected.get(item_index).and_then(|c| c.disk.clone()) {
             ctx.disk_paths.insert(input.file, disk);
         }
         let caddyfile = gblint_caddyfile::parse(input.file, &mut ctx);
+        for (file, disk) in ctx.disk_paths {
+            if Some(file) != deployment.stdin {
+                deployment.disk_paths.entry(file).or_insert(disk);
+            }
+        }
         parsed.push(CaddyDoc {
             input: input_index,
             caddyfile,
@@ -425,7 +445,7 @@ fn fence_for(disk: &Path, cwd: Option<&Path>) -> Option<PathBuf> {
     }
 }
 
-fn io_cause(err: &std::io::Error) -> String {
+pub(crate) fn io_cause(err: &std::io::Error) -> String {
     match err.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

@@ -5,22 +5,26 @@
 //! prints: [`check`] returns a [`Report`] and the CLI decides how to show it.
 #![deny(missing_docs)]
 
+pub mod baseline;
 pub mod context;
 pub mod deployment;
 pub mod discovery;
+pub mod fix;
 pub mod format;
 pub mod registry;
 pub mod rule;
 pub mod rules;
 pub mod settings;
 pub mod suppression;
+pub mod write;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use gblint_diagnostics::{Diagnostic, Severity, SourceMap};
 
+pub use baseline::Baseline;
 pub use context::Context;
 pub use deployment::Deployment;
 pub use discovery::{DiscoveryError, Input};
@@ -42,6 +46,23 @@ pub struct CheckOptions<'a> {
     pub forced_format: Option<Format>,
     /// Environment for `{$VAR}` substitution.
     pub env: gblint_caddyfile::env::EnvLookup<'a>,
+    /// The baseline CDY010 compares against, if any.
+    pub baseline: Option<Baseline>,
+}
+
+impl<'a> CheckOptions<'a> {
+    /// Options with `settings`, no command-line overrides and no baseline.
+    pub fn new(settings: Settings, env: gblint_caddyfile::env::EnvLookup<'a>) -> Self {
+        CheckOptions {
+            settings,
+            select: None,
+            extend_select: Vec::new(),
+            ignore: Vec::new(),
+            forced_format: None,
+            env,
+            baseline: None,
+        }
+    }
 }
 
 /// The outcome of a check.
@@ -139,8 +160,19 @@ pub fn enabled_rules(
         .collect()
 }
 
+pub(crate) use discovery::io_cause;
+
 /// Check `inputs`.
 pub fn check(inputs: &[Input], options: &CheckOptions<'_>) -> Result<Report, CheckError> {
+    check_with_overlay(inputs, options, None)
+}
+
+/// Check `inputs`, reading the files named in `overlay` (by canonical path) from there.
+pub fn check_with_overlay(
+    inputs: &[Input],
+    options: &CheckOptions<'_>,
+    overlay: Option<&HashMap<PathBuf, String>>,
+) -> Result<Report, CheckError> {
     for selector in options
         .select
         .iter()
@@ -156,6 +188,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions<'_>) -> Result<Report, Che
         &options.settings,
         options.forced_format,
         options.env,
+        overlay,
         &mut sources,
     )
     .map_err(CheckError::Discovery)?;
@@ -165,7 +198,13 @@ pub fn check(inputs: &[Input], options: &CheckOptions<'_>) -> Result<Report, Che
         &options.extend_select,
         &options.ignore,
     );
-    let diagnostics = lint(&deployment, &sources, &options.settings, &rules);
+    let diagnostics = lint(
+        &deployment,
+        &sources,
+        &options.settings,
+        options.baseline.as_ref(),
+        &rules,
+    );
     Ok(Report {
         sources,
         diagnostics,
@@ -180,12 +219,14 @@ pub fn lint(
     deployment: &Deployment,
     sources: &SourceMap,
     settings: &Settings,
+    baseline: Option<&Baseline>,
     rules: &[&'static dyn Rule],
 ) -> Vec<Diagnostic> {
     let ctx = Context {
         deployment,
         settings,
         sources,
+        baseline,
     };
     let mut diagnostics = Vec::new();
     for rule in rules {

@@ -13,6 +13,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rules::caddy::undefined_import::UndefinedImport,
         &rules::caddy::admin_api_disabled::AdminApiDisabled,
         &rules::caddy::comment_continues_line::CommentContinuesLine,
+        &rules::caddy::not_formatted::NotFormatted,
+        &rules::caddy::vhost_count_regressed::VhostCountRegressed,
         &rules::caddy::invalid_upstream::InvalidUpstream,
         &rules::meta::unused_suppression::UnusedSuppression,
         &rules::meta::invalid_suppression::InvalidSuppression,

@@ -17,14 +17,7 @@ fn run(path: &Path, text_override: Option<&str>) -> Report {
         Settings::default()
     };
     let no_env = |_: &str| None;
-    let options = CheckOptions {
-        settings,
-        select: None,
-        extend_select: Vec::new(),
-        ignore: Vec::new(),
-        forced_format: None,
-        env: &no_env,
-    };
+    let options = CheckOptions::new(settings, &no_env);
     let input = match text_override {
         Some(text) => Input::Stdin {
             name: path.to_path_buf(),

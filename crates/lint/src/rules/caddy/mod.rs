@@ -8,6 +8,8 @@ pub mod comment_continues_line;
 pub mod duplicate_site_address;
 /// CDY011: `reverse_proxy` upstreams.
 pub mod invalid_upstream;
+/// CDY007: differs from `caddy fmt`.
+pub mod not_formatted;
 /// CDY001: no storage root.
 pub mod storage_not_configured;
 /// CDY002: storage root differs from the configured one.
@@ -16,6 +18,8 @@ pub mod storage_root_mismatch;
 pub mod syntax_error;
 /// CDY004: imports that name nothing.
 pub mod undefined_import;
+/// CDY010: fewer site hosts than the baseline or `min-vhosts`.
+pub mod vhost_count_regressed;
 
 use gblint_caddyfile::{CToken, Directive, GlobalOptions, ImportSite};
 use gblint_diagnostics::SourceMap;

@@ -1,0 +1,68 @@
+//! `gblint baseline`: record the deployment's facts.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use gblint_lint::baseline::{self, BaselineFile, BASELINE_FILE};
+use gblint_lint::discovery::discover;
+use gblint_lint::{write, Input};
+
+use crate::args::BaselineArgs;
+use crate::common::{env_lookup, load_settings};
+
+pub fn run(args: &BaselineArgs) -> anyhow::Result<ExitCode> {
+    if !args.dir.is_dir() {
+        anyhow::bail!("{}: not a folder", args.dir.display());
+    }
+    let settings = load_settings(args.config.as_deref(), &args.dir)?;
+    let output = match (&args.output, &settings.baseline.file, &settings.config_path) {
+        (Some(path), _, _) => path.clone(),
+        (None, Some(file), Some(config)) => config.parent().unwrap_or(Path::new(".")).join(file),
+        _ => args.dir.join(BASELINE_FILE),
+    };
+    let mut sources = gblint_diagnostics::SourceMap::new();
+    let deployment = discover(
+        &[Input::Path(args.dir.clone())],
+        &settings,
+        None,
+        &env_lookup,
+        None,
+        &mut sources,
+    )?;
+    // A baseline taken from files Caddy would refuse would record the wrong sites.
+    for doc in &deployment.caddyfiles {
+        if let Some(error) = doc.caddyfile.errors.first() {
+            let path = sources.get(error.file).path().display().to_string();
+            anyhow::bail!(
+                "{}:{}: {} — not writing a baseline from a Caddyfile with syntax errors",
+                path.strip_prefix("./").unwrap_or(&path),
+                error.line,
+                error.message
+            );
+        }
+    }
+    let out_dir = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let key_dir = std::fs::canonicalize(&out_dir)
+        .map_err(|err| anyhow::anyhow!("{}: {err}", out_dir.display()))?;
+    let facts = baseline::caddy_facts(&deployment, &key_dir);
+    let previous: Option<BaselineFile> = std::fs::read_to_string(&output)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let text = baseline::render(facts.clone(), previous.as_ref());
+    write::write_atomic(&output, text.as_bytes(), false)
+        .map_err(|err| anyhow::anyhow!("{}: cannot write: {err}", output.display()))?;
+    let hosts: usize = facts.values().map(|f| f.hosts.len()).sum();
+    writeln!(
+        std::io::stderr().lock(),
+        "Wrote {}: {} Caddyfile{}, {hosts} site host{}.",
+        output.display(),
+        facts.len(),
+        if facts.len() == 1 { "" } else { "s" },
+        if hosts == 1 { "" } else { "s" }
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,74 @@
+//! What `check`, `fmt` and `baseline` share: reading inputs and finding the configuration.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use gblint_lint::{find_config, Input, Settings};
+
+/// Turn command-line paths into inputs; `-` reads standard input (once).
+pub fn read_inputs(
+    paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
+    default_stdin_name: &str,
+) -> anyhow::Result<Vec<Input>> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|err| anyhow::anyhow!("cannot read standard input: {err}"))?;
+            let name = stdin_filename
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from(default_stdin_name));
+            inputs.push(Input::Stdin { name, text });
+        } else {
+            inputs.push(Input::Path(path.clone()));
+        }
+    }
+    Ok(inputs)
+}
+
+/// The folder a run is anchored at: the first path (or the folder of `--stdin-filename`).
+pub fn start_dir(paths: &[PathBuf], stdin_filename: Option<&Path>) -> PathBuf {
+    let start = paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .or_else(|| stdin_filename.and_then(|p| p.parent().map(PathBuf::from)))
+        .unwrap_or_else(|| PathBuf::from("."));
+    if start.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        start
+    }
+}
+
+/// `--config`, or the nearest `gblint.toml` at or above the start folder; defaults otherwise.
+pub fn load_settings(config: Option<&Path>, start: &Path) -> anyhow::Result<Settings> {
+    let path = match config {
+        Some(path) => Some(path.to_path_buf()),
+        None => find_config(start),
+    };
+    Ok(match path {
+        Some(path) => Settings::load(&path)?,
+        None => Settings::default(),
+    })
+}
+
+/// The folder of `path` when it is a file, or `path` itself.
+pub fn dir_of(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+}
+
+/// Environment lookup for `{$VAR}`.
+pub fn env_lookup(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}

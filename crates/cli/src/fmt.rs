@@ -1,0 +1,148 @@
+//! `gblint fmt`: format Caddyfiles byte for byte as `caddy fmt` does.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use gblint_caddyfile::format::{first_unformatted_line, format};
+use gblint_caddyfile::tokenize;
+use gblint_lint::discovery::discover;
+use gblint_lint::fix::{unified_diff, FileChange, Target};
+use gblint_lint::{write, Format};
+
+use crate::args::FmtArgs;
+use crate::common::{env_lookup, load_settings, read_inputs, start_dir};
+
+pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
+    let inputs = read_inputs(&args.paths, args.stdin_filename.as_deref(), "Caddyfile")?;
+    let start = start_dir(&args.paths, args.stdin_filename.as_deref());
+    let settings = load_settings(args.config.as_deref(), &start)?;
+    let mut sources = gblint_diagnostics::SourceMap::new();
+    let forced = args.format.as_deref().and_then(Format::from_name);
+    let deployment = discover(&inputs, &settings, forced, &env_lookup, None, &mut sources)?;
+
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    let (mut changed, mut unchanged, mut refused) = (0usize, 0usize, 0usize);
+    for input in deployment
+        .files
+        .iter()
+        .filter(|f| f.format == Format::Caddyfile)
+    {
+        let source = sources.get(input.file);
+        let text = source.text();
+        let formatted = format(text);
+        let is_stdin = deployment.stdin == Some(input.file);
+        let display = source.path().display().to_string();
+        let display = display.strip_prefix("./").unwrap_or(&display).to_owned();
+        if is_stdin && !args.check && !args.diff {
+            stdout.write_all(formatted.as_bytes())?;
+            continue;
+        }
+        if formatted == text {
+            unchanged += 1;
+            continue;
+        }
+        changed += 1;
+        if args.check {
+            let line = first_unformatted_line(text).unwrap_or(1);
+            writeln!(
+                stdout,
+                "{display}:{line}: not formatted (first differing line)"
+            )?;
+            continue;
+        }
+        if args.diff {
+            let change = FileChange {
+                target: Target::Stdin,
+                display: display.clone().into(),
+                original: text.to_owned(),
+                fixed: formatted,
+                applied: Vec::new(),
+            };
+            stdout.write_all(unified_diff(&change).as_bytes())?;
+            continue;
+        }
+        if let Some(reason) = unsafe_to_write(text, &formatted) {
+            writeln!(stderr, "gblint: error: {display}: not formatted: {reason}")?;
+            changed -= 1;
+            refused += 1;
+            continue;
+        }
+        let Some(disk) = deployment.disk_paths.get(&input.file) else {
+            continue;
+        };
+        write::write_atomic(disk, formatted.as_bytes(), true)
+            .map_err(|err| anyhow::anyhow!("{display}: cannot write: {err}"))?;
+    }
+    let total = changed + unchanged;
+    if total > 0 || refused > 0 {
+        let verb = if args.check || args.diff {
+            "would be reformatted"
+        } else {
+            "reformatted"
+        };
+        writeln!(
+            stderr,
+            "{changed} file{} {verb}, {unchanged} file{} already formatted{}.",
+            plural(changed),
+            plural(unchanged),
+            if refused > 0 {
+                format!(", {refused} not written")
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    if !deployment.skipped.is_empty() {
+        writeln!(
+            stderr,
+            "Not formatted: {} file{} in formats gblint cannot format yet.",
+            deployment.skipped.len(),
+            plural(deployment.skipped.len())
+        )?;
+    }
+    let failed = refused > 0 || ((args.check || args.diff) && changed > 0);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Why writing `formatted` over `text` could change what Caddy reads, if it could.
+fn unsafe_to_write(text: &str, formatted: &str) -> Option<String> {
+    let (before, after) = (tokenize(text), tokenize(formatted));
+    if let Some(error) = before.errors.first() {
+        return Some(format!(
+            "line {}: {} (run `gblint check`)",
+            error.line, error.message
+        ));
+    }
+    if let Some(error) = after.errors.first() {
+        return Some(format!(
+            "formatting would make line {} unreadable to Caddy: {}",
+            error.line, error.message
+        ));
+    }
+    let first_change = before
+        .tokens
+        .iter()
+        .zip(&after.tokens)
+        .position(|(a, b)| a.text != b.text);
+    match first_change {
+        Some(index) => Some(format!(
+            "formatting would change what Caddy reads at line {} (`{}` becomes `{}`), as `caddy fmt` would; fix that line by hand",
+            before.tokens[index].line, before.tokens[index].text, after.tokens[index].text
+        )),
+        None if before.tokens.len() != after.tokens.len() => Some("formatting would change the number of tokens Caddy reads".to_owned()),
+        None => None,
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
