@@ -1,6 +1,9 @@
 //! End-to-end tests of the `gblint` binary.
 
+mod baseline;
 mod check;
+mod fix;
+mod fmt;
 mod hostile;
 mod outputs;
 mod rules_cli;

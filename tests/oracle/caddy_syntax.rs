@@ -44,7 +44,7 @@ enum CaddyOutcome {
 }
 
 /// The caddy binary: `GBLINT_CADDY` or `caddy` on PATH; missing is a failure.
-fn caddy() -> PathBuf {
+pub fn caddy() -> PathBuf {
     let caddy = std::env::var_os("GBLINT_CADDY")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("caddy"));

@@ -1,4 +1,6 @@
 //! Differential tests against the real tools (switched on with `--features oracle`; they fail,
 //! never skip, when a tool is missing).
 
+mod caddy_fix;
+mod caddy_fmt;
 mod caddy_syntax;

@@ -42,6 +42,8 @@ struct Formatter {
     open_brace_written: bool,
     /// Whether whitespace other than a line start came before that `{`.
     open_brace_space: bool,
+    /// Output length right after the space written for that `{`.
+    brace_space_end: Option<usize>,
     /// Newlines seen since the last word.
     newlines: usize,
     comment: bool,
@@ -216,7 +218,7 @@ impl Formatter {
             self.open_brace = false;
             if self.line_start {
                 self.indent();
-            } else {
+            } else if !self.open_brace_space {
                 self.write(' ');
             }
             self.write('{');
@@ -241,9 +243,11 @@ impl Formatter {
             }
             self.open_brace = true;
             self.open_brace_written = false;
-            // The space before it is written with the brace, once the next character shows
-            // whether a newline comes first (no trailing space before a line break).
             self.open_brace_space = space_prior && !self.line_start;
+            if self.open_brace_space {
+                self.write(' ');
+                self.brace_space_end = Some(self.out.len());
+            }
             return;
         }
         if ch == '}' && (space_prior || !self.open_brace) {
@@ -256,6 +260,15 @@ impl Formatter {
             self.newlines = 0;
             return;
         }
+        // A `{` that turned out to start a word on the next line (`{$ENV}`) leaves no
+        // trailing space behind (Caddy's "no trailing space on line before env variable").
+        if self.newlines > 0
+            && self.open_brace
+            && !self.open_brace_written
+            && self.brace_space_end == Some(self.out.len())
+        {
+            self.out.pop();
+        }
         for _ in 0..self.newlines.min(2) {
             self.next_line();
         }
@@ -267,8 +280,7 @@ impl Formatter {
             self.next_line();
             self.next_line();
         }
-        let pending_brace = self.open_brace && !self.open_brace_written;
-        if !self.line_start && (space_prior || (pending_brace && self.open_brace_space)) {
+        if !self.line_start && space_prior {
             self.write(' ');
         }
         if self.open_brace && !self.open_brace_written {
@@ -295,6 +307,7 @@ pub fn format(input: &str) -> String {
         open_brace: false,
         open_brace_written: false,
         open_brace_space: false,
+        brace_space_end: None,
         newlines: 0,
         comment: false,
         quoted: false,

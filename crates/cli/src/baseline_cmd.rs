@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gblint_lint::baseline::{self, BaselineFile, BASELINE_FILE};
-use gblint_lint::discovery::discover;
+use gblint_lint::discovery::{discover, DiscoverOptions};
 use gblint_lint::{write, Input};
 
 use crate::args::BaselineArgs;
@@ -25,9 +25,7 @@ pub fn run(args: &BaselineArgs) -> anyhow::Result<ExitCode> {
     let deployment = discover(
         &[Input::Path(args.dir.clone())],
         &settings,
-        None,
-        &env_lookup,
-        None,
+        DiscoverOptions::new(&env_lookup),
         &mut sources,
     )?;
     // A baseline taken from files Caddy would refuse would record the wrong sites.

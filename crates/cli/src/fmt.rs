@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use gblint_caddyfile::format::{first_unformatted_line, format};
 use gblint_caddyfile::tokenize;
-use gblint_lint::discovery::discover;
+use gblint_lint::discovery::{discover, DiscoverOptions};
 use gblint_lint::fix::{unified_diff, FileChange, Target};
 use gblint_lint::{write, Format};
 
@@ -18,7 +18,13 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     let settings = load_settings(args.config.as_deref(), &start)?;
     let mut sources = gblint_diagnostics::SourceMap::new();
     let forced = args.format.as_deref().and_then(Format::from_name);
-    let deployment = discover(&inputs, &settings, forced, &env_lookup, None, &mut sources)?;
+    let options = DiscoverOptions {
+        forced_format: forced,
+        env: &env_lookup,
+        overlay: None,
+        parse: false,
+    };
+    let deployment = discover(&inputs, &settings, options, &mut sources)?;
 
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();

@@ -282,9 +282,7 @@ pub fn from_git(rev: &str, dir: &Path, settings: &Settings) -> Result<Baseline, 
     let deployment = discovery::discover(
         &[Input::Path(root.clone())],
         settings,
-        None,
-        &no_env,
-        None,
+        discovery::DiscoverOptions::new(&no_env),
         &mut sources,
     )
     .map_err(|err| BaselineError(format!("reading {rev}: {err}")))?;

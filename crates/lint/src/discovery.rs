@@ -84,16 +84,44 @@ struct Collected {
     explicit: bool,
 }
 
-/// Build the deployment for `inputs`, reading files into `sources`. A file whose canonical
-/// path is in `overlay` is read from there instead of the disk (the fix loop's pending edits).
+/// How to discover.
+#[derive(Clone, Copy)]
+pub struct DiscoverOptions<'a> {
+    /// `--format`: the format of explicitly named files.
+    pub forced_format: Option<Format>,
+    /// Environment for `{$VAR}`.
+    pub env: gblint_caddyfile::env::EnvLookup<'a>,
+    /// Texts that replace files on disk, by canonical path (the fix loop's pending edits).
+    pub overlay: Option<&'a HashMap<PathBuf, String>>,
+    /// Whether to parse Caddyfiles (`fmt` only needs the files and their formats).
+    pub parse: bool,
+}
+
+impl<'a> DiscoverOptions<'a> {
+    /// Parse everything, no forced format, no overlay.
+    pub fn new(env: gblint_caddyfile::env::EnvLookup<'a>) -> Self {
+        DiscoverOptions {
+            forced_format: None,
+            env,
+            overlay: None,
+            parse: true,
+        }
+    }
+}
+
+/// Build the deployment for `inputs`, reading files into `sources`.
 pub fn discover(
     inputs: &[Input],
     settings: &Settings,
-    forced_format: Option<Format>,
-    env: gblint_caddyfile::env::EnvLookup<'_>,
-    overlay: Option<&HashMap<PathBuf, String>>,
+    options: DiscoverOptions<'_>,
     sources: &mut SourceMap,
 ) -> Result<Deployment, DiscoveryError> {
+    let DiscoverOptions {
+        forced_format,
+        env,
+        overlay,
+        parse,
+    } = options;
     let mut deployment = Deployment::default();
     let mut collected: Vec<Collected> = Vec::new();
     let mut fences: HashMap<usize, (PathBuf, Option<PathBuf>)> = HashMap::new(); // collected index → (root, absolute base)
@@ -250,6 +278,9 @@ pub fn discover(
         origin.push(index);
     }
 
+    if !parse {
+        return Ok(deployment);
+    }
     // Parse Caddyfiles; a file that another root imports is not a root itself.
     let mut parsed = Vec::new();
     for (input_index, input) in deployment.files.iter().enumerate() {

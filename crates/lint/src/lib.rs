@@ -183,15 +183,14 @@ pub fn check_with_overlay(
         settings::check_selector(selector, "command line").map_err(CheckError::Selector)?;
     }
     let mut sources = SourceMap::new();
-    let deployment = discovery::discover(
-        inputs,
-        &options.settings,
-        options.forced_format,
-        options.env,
+    let discover_options = discovery::DiscoverOptions {
+        forced_format: options.forced_format,
+        env: options.env,
         overlay,
-        &mut sources,
-    )
-    .map_err(CheckError::Discovery)?;
+        parse: true,
+    };
+    let deployment = discovery::discover(inputs, &options.settings, discover_options, &mut sources)
+        .map_err(CheckError::Discovery)?;
     let rules = enabled_rules(
         &options.settings,
         options.select.as_deref(),

@@ -22,7 +22,8 @@ pub fn write_atomic(
     let mut backup_path = None;
     if backup && previous.as_ref().is_some_and(|m| m.is_file()) {
         let target = backup_name(path);
-        write_new(&target, &std::fs::read(path)?, dir)?;
+        let permissions = previous.as_ref().map(std::fs::Metadata::permissions);
+        write_new(&target, &std::fs::read(path)?, dir, permissions)?;
         backup_path = Some(target);
     }
     let name = path
@@ -47,12 +48,20 @@ pub fn write_atomic(
 }
 
 /// Write a new file through a temporary file and a rename, never replacing an existing one.
-fn write_new(target: &Path, contents: &[u8], dir: &Path) -> std::io::Result<()> {
+fn write_new(
+    target: &Path,
+    contents: &[u8],
+    dir: &Path,
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
     let mut temp = tempfile::Builder::new()
         .prefix(".gblint-bak-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
     temp.write_all(contents)?;
+    if let Some(permissions) = permissions {
+        temp.as_file().set_permissions(permissions)?;
+    }
     temp.as_file().sync_all()?;
     temp.persist_noclobber(target).map_err(|err| err.error)?;
     Ok(())

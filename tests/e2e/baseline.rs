@@ -1,0 +1,201 @@
+//! `gblint baseline` and CDY010 against a baseline file, a git revision and `min-vhosts`.
+
+use std::path::Path;
+use std::process::Command;
+
+use gblint_tests::{copy_tree, run_gblint, workspace_root};
+use serde_json::Value;
+
+const CADDYFILE: &str = "pragmatismo-proxy/opt/gbo/conf/config";
+
+fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&workspace_root().join("examples/pragmatismo"), dir.path());
+    dir
+}
+
+/// Remove the site block that starts with `header` (up to its closing `}` line).
+fn remove_site(text: &str, header: &str) -> String {
+    let start = text.find(header).expect("site present");
+    let end = start + text[start..].find("\n}\n").expect("site end") + 3;
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+fn findings(dir: &Path, extra: &[&str]) -> (Option<i32>, Vec<Value>) {
+    let mut args = vec!["check", ".", "--output-format", "json"];
+    args.extend_from_slice(extra);
+    let output = run_gblint(dir, &args, None);
+    let json: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("json: {}", String::from_utf8_lossy(&output.stderr)));
+    (
+        output.status.code(),
+        json.as_array().expect("array").clone(),
+    )
+}
+
+#[test]
+fn a_removed_site_is_named_and_reformatting_is_not_a_regression() {
+    let dir = example_copy();
+    let output = run_gblint(dir.path(), &["baseline", "."], None);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "Wrote ./gblint.baseline.json: 1 Caddyfile, 25 site hosts.\n"
+    );
+    let baseline: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("gblint.baseline.json")).expect("baseline"),
+    )
+    .expect("json");
+    assert_eq!(baseline["version"], 1);
+    assert_eq!(
+        baseline["facts"]["caddy"][CADDYFILE]["hosts"]
+            .as_array()
+            .expect("hosts")
+            .len(),
+        25
+    );
+    assert_eq!(
+        findings(dir.path(), &[]).0,
+        Some(0),
+        "clean against its own baseline"
+    );
+
+    let path = dir.path().join(CADDYFILE);
+    let text = std::fs::read_to_string(&path).expect("read");
+    // Reformatting (a different layout, same sites) reports nothing.
+    let reformatted = text
+        .replace('\t', "    ")
+        .replace("}\n\n", "}\n\n\n")
+        .replace(" {\n", "   {\n");
+    assert_ne!(reformatted, text);
+    std::fs::write(&path, &reformatted).expect("write");
+    let (code, found) = findings(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{found:#?}");
+    assert!(found.is_empty(), "{found:#?}");
+
+    // One site removed: CDY010 names it.
+    std::fs::write(&path, remove_site(&text, "drive.pragmatismo.com.br {")).expect("write");
+    let (code, found) = findings(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["code"], "CDY010");
+    assert_eq!(found[0]["file"], CADDYFILE);
+    assert_eq!(found[0]["message"], "24 site hosts now, 25 at the baseline (gblint.baseline.json); removed: drive.pragmatismo.com.br");
+
+    // Not suppressible inline: a suppression comment is itself reported as invalid.
+    let suppressed = format!(
+        "# gblint: ignore[CDY010] trimming the file\n{}",
+        remove_site(&text, "drive.pragmatismo.com.br {")
+    );
+    std::fs::write(&path, suppressed).expect("write");
+    let (_, found) = findings(dir.path(), &[]);
+    let codes: Vec<&str> = found
+        .iter()
+        .map(|f| f["code"].as_str().expect("code"))
+        .collect();
+    assert!(codes.contains(&"CDY010"), "{codes:?}");
+}
+
+#[test]
+fn baseline_ref_reads_the_same_files_from_git() {
+    let dir = example_copy();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q", "."]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "tenant"]);
+    let path = dir.path().join(CADDYFILE);
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        remove_site(
+            &remove_site(&text, "drive.pragmatismo.com.br {"),
+            "meet.pragmatismo.com.br {",
+        ),
+    )
+    .expect("write");
+
+    let (code, found) = findings(dir.path(), &["--baseline-ref", "HEAD"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["message"], "23 site hosts now, 25 at the baseline (git HEAD); removed: drive.pragmatismo.com.br, meet.pragmatismo.com.br");
+    // Same verdict as a baseline file written at that commit.
+    std::fs::write(&path, &text).expect("restore");
+    assert_eq!(
+        run_gblint(dir.path(), &["baseline"], None).status.code(),
+        Some(0)
+    );
+    std::fs::write(
+        &path,
+        remove_site(
+            &remove_site(&text, "drive.pragmatismo.com.br {"),
+            "meet.pragmatismo.com.br {",
+        ),
+    )
+    .expect("write");
+    let (_, from_file) = findings(dir.path(), &[]);
+    assert_eq!(from_file.len(), 1);
+    assert!(from_file[0]["message"]
+        .as_str()
+        .expect("message")
+        .ends_with("removed: drive.pragmatismo.com.br, meet.pragmatismo.com.br"));
+    // The working tree was not touched by --baseline-ref.
+    let status = Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(dir.path())
+        .output()
+        .expect("git status");
+    let porcelain = String::from_utf8_lossy(&status.stdout);
+    assert_eq!(
+        porcelain.lines().count(),
+        2,
+        "only our edit and the new baseline file: {porcelain}"
+    );
+
+    let output = run_gblint(
+        dir.path(),
+        &["check", ".", "--baseline-ref", "no-such-rev"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("gblint: error: git rev-parse"));
+}
+
+#[test]
+fn min_vhosts_catches_a_partial_caddyfile() {
+    let dir = example_copy();
+    let path = dir.path().join(CADDYFILE);
+    std::fs::write(&path, "{\n\tstorage file_system {\n\t\troot /opt/gbo/data/caddy\n\t}\n}\n\nchat.pragmatismo.com.br {\n\treverse_proxy 10.16.164.33:5859\n}\n\ndrive.pragmatismo.com.br {\n\treverse_proxy 10.16.164.34:9000\n}\n").expect("write");
+    let (code, found) = findings(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0]["message"],
+        "only 2 site hosts, fewer than `[caddy] min-vhosts = 20`"
+    );
+}
+
+#[test]
+fn baseline_refuses_a_broken_caddyfile() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Caddyfile"),
+        "example.com {\n\trespond \"hi\" }\n}\n",
+    )
+    .expect("write");
+    let output = run_gblint(dir.path(), &["baseline"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("not writing a baseline from a Caddyfile with syntax errors"));
+    assert!(!dir.path().join("gblint.baseline.json").exists());
+}
