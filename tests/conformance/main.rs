@@ -5,3 +5,4 @@ mod caddy_adapt;
 mod caddy_fmt;
 mod caddy_lexer;
 mod caddy_parse;
+mod iptables_t;

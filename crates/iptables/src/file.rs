@@ -1,0 +1,440 @@
+//! A whole restore file, line by line, as iptables-restore reads it: lossless (each line keeps
+//! its byte range), with every problem found, classified as a syntax error (the line cannot be
+//! read), a restore failure (it reads, but iptables-restore or the kernel refuses it) or a risk
+//! (it loads, but probably not as meant).
+
+use gblint_diagnostics::TextRange;
+
+use crate::command::{parse_command, Command};
+use crate::lexer::words;
+use crate::rule::Family;
+
+/// The tables iptables-restore accepts.
+pub const TABLES: &[&str] = &["filter", "nat", "mangle", "raw", "security"];
+
+/// Built-in chains of each table, in the order iptables-save prints them.
+pub fn builtin_chains(table: &str) -> &'static [&'static str] {
+    match table {
+        "filter" => &["INPUT", "FORWARD", "OUTPUT"],
+        "nat" => &["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
+        "mangle" => &["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
+        "raw" => &["PREROUTING", "OUTPUT"],
+        "security" => &["INPUT", "FORWARD", "OUTPUT"],
+        _ => &[],
+    }
+}
+
+/// Which iptables-save wrote the file, from its header comment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// `iptables-save vX` or `(legacy)`.
+    Legacy,
+    /// `iptables-save vX (nf_tables)`.
+    Nft,
+    /// No header (hand-written or generated restore input).
+    Unknown,
+}
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The line cannot be read as restore input.
+    Syntax,
+    /// iptables-restore (or the kernel, on commit) refuses it.
+    Restore,
+    /// It loads, but likely not as meant (or cannot be verified offline).
+    Risk,
+}
+
+/// A problem on a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Kind.
+    pub kind: ProblemKind,
+    /// Message, with iptables' wording where known.
+    pub message: String,
+    /// Where.
+    pub range: TextRange,
+    /// 1-based line.
+    pub line: u32,
+}
+
+/// What a line is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// Empty.
+    Blank,
+    /// `#` in column 0.
+    Comment,
+    /// `*table`.
+    Table(String),
+    /// `:CHAIN POLICY [p:b]`.
+    Chain {
+        /// Chain name.
+        name: String,
+        /// `ACCEPT`, `DROP` or `-`.
+        policy: String,
+        /// Range of the chain name.
+        name_range: TextRange,
+    },
+    /// `COMMIT`.
+    Commit,
+    /// A command (`-A …`).
+    Command(Box<Command>),
+    /// A `-4`/`-6` command for the other family (skipped by iptables-restore).
+    OtherFamily,
+    /// A line that could not be read (see the file's problems).
+    Invalid,
+}
+
+/// One physical line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based number.
+    pub number: u32,
+    /// The line's bytes, without its newline.
+    pub range: TextRange,
+    /// What it is.
+    pub kind: LineKind,
+    /// The table open at this line (for commands and chain lines).
+    pub table: Option<String>,
+}
+
+/// A parsed restore file.
+#[derive(Clone, Debug)]
+pub struct RulesFile {
+    /// Every line, in order.
+    pub lines: Vec<Line>,
+    /// Every problem found.
+    pub problems: Vec<Problem>,
+    /// The family it was read as.
+    pub family: Family,
+    /// Which tool wrote it.
+    pub dialect: Dialect,
+    /// Whether the text ends with a newline.
+    pub final_newline: bool,
+}
+
+impl RulesFile {
+    /// The text again, from the line ranges: `print(parse(x)) == x`.
+    pub fn print(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for (i, line) in self.lines.iter().enumerate() {
+            out.push_str(&text[line.range.as_range()]);
+            if i + 1 < self.lines.len() || self.final_newline {
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Problems of a kind.
+    pub fn problems_of(&self, kind: ProblemKind) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(move |p| p.kind == kind)
+    }
+}
+
+/// Longest line iptables-restore reads.
+const MAX_LINE: usize = 10240;
+/// Longest argument.
+const MAX_WORD: usize = 1023;
+
+/// Parse restore input for `family`.
+pub fn parse(text: &str, family: Family) -> RulesFile {
+    let mut lines = Vec::new();
+    let mut problems = Vec::new();
+    let mut table: Option<(String, u32)> = None;
+    let final_newline = text.is_empty() || text.ends_with('\n');
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let mut dialect = Dialect::Unknown;
+    let mut offset = 0usize;
+    let pieces: Vec<&str> = if text.is_empty() {
+        Vec::new()
+    } else {
+        body.split('\n').collect()
+    };
+    let count = pieces.len();
+    for (index, raw) in pieces.into_iter().enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let range = TextRange::from_usize(offset, offset + raw.len());
+        let has_newline = index + 1 < count || final_newline;
+        offset += raw.len() + 1;
+        let mut problem = |kind: ProblemKind, message: String, at: TextRange| {
+            problems.push(Problem {
+                kind,
+                message,
+                range: at,
+                line: number,
+            })
+        };
+        let kind = classify(
+            raw,
+            range,
+            has_newline,
+            family,
+            &mut table,
+            &mut dialect,
+            number,
+            &mut problem,
+        );
+        let open = table.as_ref().map(|(name, _)| name.clone());
+        lines.push(Line {
+            number,
+            range,
+            kind,
+            table: open,
+        });
+    }
+    if let Some((name, _)) = &table {
+        let end = TextRange::empty(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let last = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+        problems.push(Problem {
+            kind: ProblemKind::Restore,
+            message: format!(
+                "COMMIT expected at line {}: table `{name}' is never committed",
+                last + 1
+            ),
+            range: end,
+            line: last.max(1),
+        });
+    }
+    if !final_newline {
+        let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        problems.push(Problem {
+            kind: ProblemKind::Restore,
+            message: "the last line has no newline: iptables-legacy-restore fails on it".into(),
+            range: TextRange::empty(end),
+            line: u32::try_from(lines.len()).unwrap_or(u32::MAX),
+        });
+    }
+    RulesFile {
+        lines,
+        problems,
+        family,
+        dialect,
+        final_newline,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn classify(
+    raw: &str,
+    range: TextRange,
+    has_newline: bool,
+    family: Family,
+    table: &mut Option<(String, u32)>,
+    dialect: &mut Dialect,
+    number: u32,
+    problem: &mut dyn FnMut(ProblemKind, String, TextRange),
+) -> LineKind {
+    if raw.is_empty() {
+        return LineKind::Blank;
+    }
+    if raw.len() > MAX_LINE {
+        problem(
+            ProblemKind::Syntax,
+            format!(
+                "line is {} bytes, longer than iptables-restore's {MAX_LINE}",
+                raw.len()
+            ),
+            range,
+        );
+        return LineKind::Invalid;
+    }
+    if raw.ends_with('\r') {
+        problem(ProblemKind::Restore, "line ends with a carriage return (CRLF): iptables-restore reads it as part of the line".into(), TextRange::new(range.end() - 1, range.end()));
+        return LineKind::Invalid;
+    }
+    if let Some(comment) = raw.strip_prefix('#') {
+        if *dialect == Dialect::Unknown && comment.starts_with(" Generated by ") {
+            *dialect = if comment.contains("(nf_tables)") {
+                Dialect::Nft
+            } else {
+                Dialect::Legacy
+            };
+        }
+        return LineKind::Comment;
+    }
+    if let Some(rest) = raw.strip_prefix('*') {
+        if table.is_some() {
+            problem(
+                ProblemKind::Syntax,
+                format!("`*{rest}' inside a table: COMMIT the open table first"),
+                range,
+            );
+            return LineKind::Invalid;
+        }
+        let name = rest.split([' ', '\t']).next().unwrap_or("");
+        if !TABLES.contains(&name) {
+            problem(
+                ProblemKind::Syntax,
+                format!("table name '{name}' invalid"),
+                range,
+            );
+            return LineKind::Invalid;
+        }
+        *table = Some((name.to_owned(), number));
+        return LineKind::Table(name.to_owned());
+    }
+    if raw == "COMMIT" {
+        if table.take().is_none() {
+            problem(
+                ProblemKind::Restore,
+                "COMMIT without an open table".into(),
+                range,
+            );
+            return LineKind::Invalid;
+        }
+        return LineKind::Commit;
+    }
+    if raw.starts_with("COMMIT") {
+        problem(ProblemKind::Restore, "`COMMIT' must be alone on its line (trailing characters make iptables-restore read a command)".into(), range);
+        return LineKind::Invalid;
+    }
+    let Some((table_name, _)) = table.as_ref() else {
+        problem(
+            ProblemKind::Restore,
+            "rule outside a table: no `*table' line is open".into(),
+            range,
+        );
+        return LineKind::Invalid;
+    };
+    let table_name = table_name.clone();
+    let words = words(raw, range.start() as usize, has_newline);
+    if let Some(long) = words.iter().find(|w| w.value.len() > MAX_WORD) {
+        problem(
+            ProblemKind::Syntax,
+            "Parameter too long!".into(),
+            long.range,
+        );
+        return LineKind::Invalid;
+    }
+    for word in &words {
+        if word.unterminated {
+            problem(ProblemKind::Restore, "unterminated `\"': the quote runs to the end of the line and takes everything after it".into(), word.range);
+        } else if !word.quoted
+            && word.value.starts_with('\'')
+            && word.value.ends_with('\'')
+            && word.value.len() > 1
+        {
+            problem(ProblemKind::Risk, format!("single quotes are not quotes for iptables-restore: the value is `{}' with the quotes", word.value), word.range);
+        }
+    }
+    if let Some(rest) = raw.strip_prefix(':') {
+        let parts: Vec<&str> = rest.split([' ', '\t']).filter(|p| !p.is_empty()).collect();
+        let name = parts.first().copied().unwrap_or("");
+        let name_range = TextRange::from_usize(
+            range.start() as usize + 1,
+            range.start() as usize + 1 + name.len(),
+        );
+        if name.is_empty() || name.len() > 28 {
+            problem(
+                ProblemKind::Syntax,
+                format!("invalid chain name `{name}'"),
+                range,
+            );
+            return LineKind::Invalid;
+        }
+        let policy = parts.get(1).copied().unwrap_or("");
+        let builtin = builtin_chains(&table_name).contains(&name);
+        let valid_policy = if builtin {
+            matches!(policy, "ACCEPT" | "DROP" | "-")
+        } else {
+            policy == "-"
+        };
+        if !valid_policy {
+            problem(
+                ProblemKind::Restore,
+                format!("Bad policy name `{policy}' for chain `{name}'"),
+                range,
+            );
+            return LineKind::Invalid;
+        }
+        if let Some(counters) = parts.get(2) {
+            if parse_counters(counters).is_none() {
+                problem(
+                    ProblemKind::Syntax,
+                    "invalid policy counters for chain".into(),
+                    range,
+                );
+                return LineKind::Invalid;
+            }
+        }
+        return LineKind::Chain {
+            name: name.to_owned(),
+            policy: policy.to_owned(),
+            name_range,
+        };
+    }
+    let mut words = words;
+    let mut counters = None;
+    if raw.starts_with('[') {
+        let first = words.first().map(|w| w.value.clone()).unwrap_or_default();
+        match parse_counters(&first) {
+            Some(c) => {
+                counters = Some(c);
+                words.remove(0);
+            }
+            None => {
+                problem(
+                    ProblemKind::Syntax,
+                    format!("Bad counters `{first}'"),
+                    range,
+                );
+                return LineKind::Invalid;
+            }
+        }
+    }
+    if words.is_empty() {
+        problem(
+            ProblemKind::Restore,
+            "no command specified (a line of blanks is not an empty line)".into(),
+            range,
+        );
+        return LineKind::Invalid;
+    }
+    match words[0].value.as_str() {
+        "-4" | "--ipv4" => {
+            if family == Family::V6 {
+                return LineKind::OtherFamily;
+            }
+            words.remove(0);
+        }
+        "-6" | "--ipv6" => {
+            if family == Family::V4 {
+                return LineKind::OtherFamily;
+            }
+            words.remove(0);
+        }
+        _ => {}
+    }
+    if let Some(hash) = words.iter().find(|w| w.value.starts_with('#') && !w.quoted) {
+        problem(
+            ProblemKind::Syntax,
+            format!(
+                "Bad argument `{}': `#' starts a comment only in the first column",
+                hash.value
+            ),
+            hash.range,
+        );
+        return LineKind::Invalid;
+    }
+    match parse_command(&words, family, &table_name, counters) {
+        Ok(command) => LineKind::Command(Box::new(command)),
+        Err(error) => {
+            let kind = if error.placement {
+                ProblemKind::Restore
+            } else {
+                ProblemKind::Syntax
+            };
+            problem(kind, error.message, error.range);
+            LineKind::Invalid
+        }
+    }
+}
+
+fn parse_counters(text: &str) -> Option<(u64, u64)> {
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
+    let (a, b) = inner.split_once(':')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
