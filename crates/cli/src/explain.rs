@@ -9,6 +9,20 @@ use gblint_lint::settings::did_you_mean;
 use crate::args::ExplainArgs;
 
 pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+    // A name shared by several formats (`syntax-error`) must be asked for by code.
+    let named: Vec<&str> = registry::all()
+        .iter()
+        .filter(|rule| rule.meta().name == args.code)
+        .map(|rule| rule.meta().code)
+        .collect();
+    if named.len() > 1 {
+        anyhow::bail!(
+            "`{}` names {} rules ({}); ask for one by code",
+            args.code,
+            named.len(),
+            named.join(", ")
+        );
+    }
     let rule = registry::by_code(&args.code)
         .or_else(|| {
             registry::all()

@@ -1,1 +1,425 @@
-//! placeholder
+//! The effective ruleset: a restore file's commands replayed per table into the chains the
+//! kernel would hold (`-I` inserts at the top by default, `-D`/`-R` by number or spec, `-F`,
+//! `-N`, `-X`, `-E`, `-P`, one rule per `-s a,b` address), plus the problems only the replay
+//! can see: a rule appended to a chain that does not exist, a jump to a chain not declared
+//! yet, an insertion index past the end.
+
+use std::collections::BTreeMap;
+
+use gblint_diagnostics::TextRange;
+
+use crate::command::{Command, Op};
+use crate::file::{builtin_chains, LineKind, Problem, ProblemKind, RulesFile};
+use crate::modules;
+use crate::render;
+use crate::rule::{Address, Family, Neg, Rule};
+
+/// A rule in a chain, with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlacedRule {
+    /// The rule (a single `-s`/`-d` address each).
+    pub rule: Rule,
+    /// 1-based line of the command that put it there.
+    pub line: u32,
+    /// The command's range.
+    pub range: TextRange,
+}
+
+/// A chain of the effective ruleset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chain {
+    /// Name.
+    pub name: String,
+    /// Built-in chain of its table.
+    pub builtin: bool,
+    /// Policy of a built-in chain (`ACCEPT`/`DROP`); `None` when unknown (a fragment loaded
+    /// on top of rules gblint cannot see).
+    pub policy: Option<String>,
+    /// Line setting the policy, if any.
+    pub policy_line: Option<u32>,
+    /// Rules in order.
+    pub rules: Vec<PlacedRule>,
+    /// Its contents are not fully known (it existed before the file was loaded).
+    pub opaque: bool,
+}
+
+/// A table of the effective ruleset.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    /// Chains: built-ins first in hook order, then user chains in creation order.
+    pub chains: Vec<Chain>,
+}
+
+impl Table {
+    /// The chain called `name`.
+    pub fn chain(&self, name: &str) -> Option<&Chain> {
+        self.chains.iter().find(|c| c.name == name)
+    }
+
+    fn chain_mut(&mut self, name: &str) -> Option<&mut Chain> {
+        self.chains.iter_mut().find(|c| c.name == name)
+    }
+}
+
+/// How the file is loaded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReplayOptions {
+    /// Loaded with `--noflush` on top of existing rules (ufw's `*.rules`, kube-proxy, Docker):
+    /// chains it uses without declaring already exist with unknown contents, and built-in
+    /// policies it does not set are unknown.
+    pub fragment: bool,
+}
+
+/// The replayed tables of one file.
+#[derive(Clone, Debug)]
+pub struct Ruleset {
+    /// Address family.
+    pub family: Family,
+    /// Tables by name.
+    pub tables: BTreeMap<String, Table>,
+    /// Problems found while replaying (all [`ProblemKind::Restore`]).
+    pub problems: Vec<Problem>,
+}
+
+impl Ruleset {
+    /// The table called `name`.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+}
+
+fn fresh_table(name: &str, fragment: bool) -> Table {
+    Table {
+        chains: builtin_chains(name)
+            .iter()
+            .map(|chain| Chain {
+                name: (*chain).to_owned(),
+                builtin: true,
+                policy: (!fragment).then(|| "ACCEPT".to_owned()),
+                policy_line: None,
+                rules: Vec::new(),
+                opaque: fragment,
+            })
+            .collect(),
+    }
+}
+
+/// Whether `-j NAME` is a verdict or an extension rather than a chain.
+pub fn is_standard_or_extension(name: &str) -> bool {
+    matches!(name, "ACCEPT" | "DROP" | "RETURN" | "QUEUE") || modules::is_target_extension(name)
+}
+
+/// One rule per combination of `-s`/`-d` addresses, as iptables expands them.
+pub fn expand(rule: &Rule) -> Vec<Rule> {
+    let split = |field: &Option<Neg<Vec<Address>>>| -> Vec<Option<Neg<Vec<Address>>>> {
+        match field {
+            None => vec![None],
+            Some(neg) => neg
+                .value
+                .iter()
+                .map(|a| {
+                    Some(Neg {
+                        negated: neg.negated,
+                        value: vec![a.clone()],
+                    })
+                })
+                .collect(),
+        }
+    };
+    let mut out = Vec::new();
+    for source in split(&rule.source) {
+        for destination in split(&rule.destination) {
+            let mut one = rule.clone();
+            one.source = source.clone();
+            one.destination = destination;
+            out.push(one);
+        }
+    }
+    out
+}
+
+/// Replay `file`'s commands.
+pub fn replay(file: &RulesFile, options: ReplayOptions) -> Ruleset {
+    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut current: Option<String> = None;
+    for line in &file.lines {
+        let mut problem = |message: String, range: TextRange| {
+            problems.push(Problem {
+                kind: ProblemKind::Restore,
+                message,
+                range,
+                line: line.number,
+            })
+        };
+        match &line.kind {
+            LineKind::Table(name) => {
+                // Without --noflush the table is flushed and its user chains deleted.
+                if !options.fragment || !tables.contains_key(name) {
+                    tables.insert(name.clone(), fresh_table(name, options.fragment));
+                }
+                current = Some(name.clone());
+            }
+            LineKind::Commit => current = None,
+            LineKind::Chain {
+                name,
+                policy,
+                name_range,
+            } => {
+                let Some(table) = current.as_ref().and_then(|t| tables.get_mut(t)) else {
+                    continue;
+                };
+                match table.chain_mut(name) {
+                    Some(chain) if chain.builtin => {
+                        if policy != "-" {
+                            chain.policy = Some(policy.clone());
+                            chain.policy_line = Some(line.number);
+                        }
+                    }
+                    Some(chain) => {
+                        // Re-declaring a user chain (with --noflush) flushes it.
+                        chain.rules.clear();
+                        chain.opaque = false;
+                    }
+                    None => table.chains.push(Chain {
+                        name: name.clone(),
+                        builtin: false,
+                        policy: None,
+                        policy_line: None,
+                        rules: Vec::new(),
+                        opaque: false,
+                    }),
+                }
+                let _ = name_range;
+            }
+            LineKind::Command(command) => {
+                let Some(table_name) = current.clone() else {
+                    continue;
+                };
+                let table = tables.get_mut(&table_name).expect("open table exists");
+                apply(table, command, line.number, options, &mut problem);
+            }
+            _ => {}
+        }
+    }
+    Ruleset {
+        family: file.family,
+        tables,
+        problems,
+    }
+}
+
+fn ensure_chain<'t>(
+    table: &'t mut Table,
+    name: &str,
+    options: ReplayOptions,
+) -> Option<&'t mut Chain> {
+    if table.chain(name).is_none() && options.fragment {
+        table.chains.push(Chain {
+            name: name.to_owned(),
+            builtin: false,
+            policy: None,
+            policy_line: None,
+            rules: Vec::new(),
+            opaque: true,
+        });
+    }
+    table.chain_mut(name)
+}
+
+fn apply(
+    table: &mut Table,
+    command: &Command,
+    line: u32,
+    options: ReplayOptions,
+    problem: &mut dyn FnMut(String, TextRange),
+) {
+    let chain_name = command.chain.as_str();
+    // A jump target must exist when the rule is added.
+    if let Some(target) = &command.rule.target {
+        let needs_chain = matches!(
+            command.op,
+            Op::Append | Op::Insert(_) | Op::Replace(_) | Op::Check | Op::DeleteRule
+        ) && (target.goto || !is_standard_or_extension(&target.name));
+        if needs_chain && table.chain(&target.name).is_none() {
+            if options.fragment {
+                ensure_chain(table, &target.name, options);
+            } else {
+                problem(
+                    format!(
+                        "Couldn't load target `{}': chain `{}' is not declared before this line",
+                        target.name, target.name
+                    ),
+                    target.range,
+                );
+                return;
+            }
+        }
+    }
+    let placed = |rule: Rule| PlacedRule {
+        rule,
+        line,
+        range: command.range,
+    };
+    match &command.op {
+        Op::Append
+        | Op::Insert(_)
+        | Op::Replace(_)
+        | Op::DeleteNumber(_)
+        | Op::DeleteRule
+        | Op::Check => {
+            let Some(chain) = ensure_chain(table, chain_name, options) else {
+                problem(format!("chain `{chain_name}' does not exist (declare it with `:{chain_name} - [0:0]' first)"), command.chain_range);
+                return;
+            };
+            let rules = expand(&command.rule);
+            match &command.op {
+                Op::Append => chain.rules.extend(rules.into_iter().map(placed)),
+                Op::Insert(n) => {
+                    let at = *n as usize - 1;
+                    if at > chain.rules.len() && !chain.opaque {
+                        problem(
+                            format!(
+                                "Index of insertion too big: {n} in a chain of {} rules",
+                                chain.rules.len()
+                            ),
+                            command.range,
+                        );
+                        return;
+                    }
+                    let at = at.min(chain.rules.len());
+                    for (offset, rule) in rules.into_iter().enumerate() {
+                        chain.rules.insert(at + offset, placed(rule));
+                    }
+                }
+                Op::Replace(n) => {
+                    let at = *n as usize - 1;
+                    match (chain.rules.get_mut(at), rules.into_iter().next()) {
+                        (Some(slot), Some(rule)) => *slot = placed(rule),
+                        _ if chain.opaque => {}
+                        _ => problem(format!("Index of replacement too big: {n}"), command.range),
+                    }
+                }
+                Op::DeleteNumber(n) => {
+                    let at = *n as usize - 1;
+                    if at < chain.rules.len() {
+                        chain.rules.remove(at);
+                    } else if !chain.opaque {
+                        problem(format!("Index of deletion too big: {n}"), command.range);
+                    }
+                }
+                Op::DeleteRule => {
+                    for rule in rules {
+                        let wanted = render::specs(&rule);
+                        match chain
+                            .rules
+                            .iter()
+                            .position(|r| render::specs(&r.rule) == wanted)
+                        {
+                            Some(at) => {
+                                chain.rules.remove(at);
+                            }
+                            None if chain.opaque => {}
+                            None => problem(
+                                "Bad rule (does a matching rule exist in that chain?)".into(),
+                                command.range,
+                            ),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Op::NewChain => {
+            if table.chain(chain_name).is_some() {
+                problem(
+                    format!("Chain `{chain_name}' already exists"),
+                    command.chain_range,
+                );
+            } else {
+                table.chains.push(Chain {
+                    name: chain_name.to_owned(),
+                    builtin: false,
+                    policy: None,
+                    policy_line: None,
+                    rules: Vec::new(),
+                    opaque: false,
+                });
+            }
+        }
+        Op::DeleteChain => {
+            if chain_name.is_empty() {
+                table.chains.retain(|c| c.builtin);
+            } else {
+                match table.chains.iter().position(|c| c.name == chain_name) {
+                    Some(at) if !table.chains[at].builtin => {
+                        table.chains.remove(at);
+                    }
+                    Some(_) => problem(
+                        format!("Can't delete built-in chain `{chain_name}'"),
+                        command.chain_range,
+                    ),
+                    None if options.fragment => {}
+                    None => problem(
+                        format!("chain `{chain_name}' does not exist"),
+                        command.chain_range,
+                    ),
+                }
+            }
+        }
+        Op::Flush => {
+            if chain_name.is_empty() {
+                for chain in &mut table.chains {
+                    chain.rules.clear();
+                    chain.opaque = false;
+                }
+            } else if let Some(chain) = ensure_chain(table, chain_name, options) {
+                chain.rules.clear();
+                chain.opaque = false;
+            } else {
+                problem(
+                    format!("chain `{chain_name}' does not exist"),
+                    command.chain_range,
+                );
+            }
+        }
+        Op::Zero => {}
+        Op::Policy(policy) => match table.chain_mut(chain_name) {
+            Some(chain) if chain.builtin => {
+                if matches!(policy.as_str(), "ACCEPT" | "DROP") {
+                    chain.policy = Some(policy.clone());
+                    chain.policy_line = Some(line);
+                } else {
+                    problem(format!("Bad policy name `{policy}'"), command.range);
+                }
+            }
+            _ => problem(
+                format!("-P only applies to built-in chains, not `{chain_name}'"),
+                command.chain_range,
+            ),
+        },
+        Op::Rename(new) => {
+            if table.chain(new).is_some() {
+                problem(format!("Chain `{new}' already exists"), command.range);
+                return;
+            }
+            let Some(chain) = table.chain_mut(chain_name) else {
+                problem(
+                    format!("chain `{chain_name}' does not exist"),
+                    command.chain_range,
+                );
+                return;
+            };
+            chain.name = new.clone();
+            for chain in &mut table.chains {
+                for placed in &mut chain.rules {
+                    if let Some(target) = &mut placed.rule.target {
+                        if target.name == chain_name {
+                            target.name = new.clone();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

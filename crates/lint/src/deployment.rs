@@ -42,6 +42,21 @@ pub struct CaddyDoc {
     pub caddyfile: Caddyfile,
 }
 
+/// A parsed iptables rules file with its replayed ruleset.
+#[derive(Clone, Debug)]
+pub struct IptablesDoc {
+    /// Index into [`Deployment::files`].
+    pub input: usize,
+    /// The file.
+    pub file: FileId,
+    /// The parse.
+    pub rules: gblint_iptables::RulesFile,
+    /// The chains after replaying it.
+    pub ruleset: gblint_iptables::ruleset::Ruleset,
+    /// Loaded on top of rules gblint cannot see (ufw's files, `--noflush` input).
+    pub fragment: bool,
+}
+
 /// A file recognised but not checked by this version of gblint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkippedFile {
@@ -75,6 +90,8 @@ pub struct Deployment {
     pub files: Vec<InputFile>,
     /// Parsed root Caddyfiles.
     pub caddyfiles: Vec<CaddyDoc>,
+    /// Parsed iptables rules files.
+    pub iptables: Vec<IptablesDoc>,
     /// Recognised but unchecked files.
     pub skipped: Vec<SkippedFile>,
     /// Reading problems.

@@ -281,6 +281,31 @@ pub fn discover(
     if !parse {
         return Ok(deployment);
     }
+    for (input_index, input) in deployment.files.iter().enumerate() {
+        if input.format != Format::Iptables {
+            continue;
+        }
+        let text = sources.get(input.file).text();
+        let path = sources.get(input.file).path();
+        let shown = input
+            .machine_path
+            .clone()
+            .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
+        let family = crate::iptables::family_of(&shown, text);
+        let rules = gblint_iptables::parse(text, family);
+        let fragment = crate::iptables::is_fragment(&shown, &rules);
+        let ruleset = gblint_iptables::ruleset::replay(
+            &rules,
+            gblint_iptables::ruleset::ReplayOptions { fragment },
+        );
+        deployment.iptables.push(crate::deployment::IptablesDoc {
+            input: input_index,
+            file: input.file,
+            rules,
+            ruleset,
+            fragment,
+        });
+    }
     // Parse Caddyfiles; a file that another root imports is not a root itself.
     let mut parsed = Vec::new();
     for (input_index, input) in deployment.files.iter().enumerate() {

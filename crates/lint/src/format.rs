@@ -55,7 +55,7 @@ impl Format {
     /// Whether this version of gblint parses and lints the format (the others are recognised,
     /// reported as skipped, and never silently called clean).
     pub fn is_checked(self) -> bool {
-        matches!(self, Format::Caddyfile)
+        matches!(self, Format::Caddyfile | Format::Iptables)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod deployment;
 pub mod discovery;
 pub mod fix;
 pub mod format;
+pub mod iptables;
 pub mod registry;
 pub mod rule;
 pub mod rules;
@@ -248,6 +249,9 @@ pub fn lint(
         caddy_files.dedup();
         for file in caddy_files {
             suppressions.extend(suppression::collect_caddy(file, sources, &mut problems));
+        }
+        for doc in &deployment.iptables {
+            suppressions.extend(suppression::collect_lines(doc.file, sources, &mut problems));
         }
         diagnostics = suppression::apply(diagnostics, &mut suppressions);
         if enabled.contains("GBL900") {

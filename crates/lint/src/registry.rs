@@ -16,6 +16,11 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rules::caddy::not_formatted::NotFormatted,
         &rules::caddy::vhost_count_regressed::VhostCountRegressed,
         &rules::caddy::invalid_upstream::InvalidUpstream,
+        &rules::iptables::syntax_error::SyntaxError,
+        &rules::iptables::loopback_dropped::LoopbackDropped,
+        &rules::iptables::internal_port_exposed::InternalPortExposed,
+        &rules::iptables::shadowed_rule::ShadowedRule,
+        &rules::iptables::restore_will_fail::RestoreWillFail,
         &rules::meta::unused_suppression::UnusedSuppression,
         &rules::meta::invalid_suppression::InvalidSuppression,
     ];
@@ -53,7 +58,12 @@ mod tests {
         for rule in all() {
             let meta = rule.meta();
             assert!(codes.insert(meta.code), "duplicate code {}", meta.code);
-            assert!(names.insert(meta.name), "duplicate name {}", meta.name);
+            assert!(
+                names.insert((&meta.code[..3], meta.name)),
+                "duplicate name {} in {}",
+                meta.name,
+                &meta.code[..3]
+            );
             assert_eq!(meta.code.len(), 6, "{}", meta.code);
             assert!(
                 meta.code[3..].bytes().all(|b| b.is_ascii_digit()),

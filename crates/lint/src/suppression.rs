@@ -46,68 +46,10 @@ pub fn collect_caddy(
             continue;
         }
         let comment = &text[token.range.as_range()];
-        let body = comment.trim_start_matches('#').trim();
-        let Some(directive) = body.strip_prefix("gblint:") else {
+        let Some((whole_file, valid_codes)) = parse_directive(file, token.range, comment, problems)
+        else {
             continue;
         };
-        let directive = directive.trim_start();
-        let (whole_file, rest) = if let Some(rest) = directive.strip_prefix("ignore-file") {
-            (true, rest)
-        } else if let Some(rest) = directive.strip_prefix("ignore") {
-            (false, rest)
-        } else {
-            problems.push(invalid(file, token.range, "unknown gblint directive; expected `ignore[CODE] reason` or `ignore-file[CODE] reason`"));
-            continue;
-        };
-        let Some(rest) = rest.strip_prefix('[') else {
-            problems.push(invalid(file, token.range, "suppression must name its codes in brackets, e.g. `# gblint: ignore[CDY005] reason`"));
-            continue;
-        };
-        let Some((codes, reason)) = rest.split_once(']') else {
-            problems.push(invalid(
-                file,
-                token.range,
-                "suppression is missing its closing `]`",
-            ));
-            continue;
-        };
-        let mut valid_codes = Vec::new();
-        for code in codes
-            .split(',')
-            .map(str::trim)
-            .filter(|code| !code.is_empty())
-        {
-            match registry::by_code(code) {
-                None => problems.push(invalid(
-                    file,
-                    token.range,
-                    format!(
-                        "`{code}` is not a gblint rule code{}",
-                        did_you_mean(code, registry::all().iter().map(|rule| rule.meta().code))
-                    ),
-                )),
-                Some(rule) if !rule.meta().suppressible_inline => problems.push(invalid(
-                    file,
-                    token.range,
-                    format!(
-                        "{} ({}) cannot be suppressed inline",
-                        rule.meta().code,
-                        rule.meta().name
-                    ),
-                )),
-                Some(rule) => valid_codes.push(rule.meta().code.to_owned()),
-            }
-        }
-        if valid_codes.is_empty() {
-            if codes.trim().is_empty() {
-                problems.push(invalid(file, token.range, "suppression names no code"));
-            }
-            continue;
-        }
-        if reason.trim().is_empty() {
-            problems.push(invalid(file, token.range, "suppression needs a reason after the codes, e.g. `# gblint: ignore[CDY005] admin API is proxied`"));
-            continue;
-        }
         let scope = if whole_file {
             None
         } else if let Some(line_range) = trailing_line(&tree, index, text) {
@@ -157,6 +99,137 @@ fn trailing_line(tree: &SyntaxTree, comment_index: usize, text: &str) -> Option<
         }
     }
     None
+}
+
+/// Read a `# gblint: …` comment: `Some((whole_file, codes))` for a usable suppression, `None`
+/// for an ordinary comment or a malformed one (then reported in `problems`).
+fn parse_directive(
+    file: FileId,
+    range: TextRange,
+    comment: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(bool, Vec<String>)> {
+    let body = comment.trim_start_matches(['#', ';']).trim();
+    let directive = body.strip_prefix("gblint:")?;
+    let directive = directive.trim_start();
+    let (whole_file, rest) = if let Some(rest) = directive.strip_prefix("ignore-file") {
+        (true, rest)
+    } else if let Some(rest) = directive.strip_prefix("ignore") {
+        (false, rest)
+    } else {
+        problems.push(invalid(file, range, "unknown gblint directive; expected `ignore[CODE] reason` or `ignore-file[CODE] reason`"));
+        return None;
+    };
+    let Some(rest) = rest.strip_prefix('[') else {
+        problems.push(invalid(
+            file,
+            range,
+            "suppression must name its codes in brackets, e.g. `# gblint: ignore[CDY005] reason`",
+        ));
+        return None;
+    };
+    let Some((codes, reason)) = rest.split_once(']') else {
+        problems.push(invalid(
+            file,
+            range,
+            "suppression is missing its closing `]`",
+        ));
+        return None;
+    };
+    let mut valid_codes = Vec::new();
+    for code in codes
+        .split(',')
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+    {
+        match registry::by_code(code) {
+            None => problems.push(invalid(
+                file,
+                range,
+                format!(
+                    "`{code}` is not a gblint rule code{}",
+                    did_you_mean(code, registry::all().iter().map(|rule| rule.meta().code))
+                ),
+            )),
+            Some(rule) if !rule.meta().suppressible_inline => problems.push(invalid(
+                file,
+                range,
+                format!(
+                    "{} ({}) cannot be suppressed inline",
+                    rule.meta().code,
+                    rule.meta().name
+                ),
+            )),
+            Some(rule) => valid_codes.push(rule.meta().code.to_owned()),
+        }
+    }
+    if valid_codes.is_empty() {
+        if codes.trim().is_empty() {
+            problems.push(invalid(file, range, "suppression names no code"));
+        }
+        return None;
+    }
+    if reason.trim().is_empty() {
+        problems.push(invalid(file, range, "suppression needs a reason after the codes, e.g. `# gblint: ignore[CDY005] admin API is proxied`"));
+        return None;
+    }
+    Some((whole_file, valid_codes))
+}
+
+/// Find the suppression comments of a line-oriented file (iptables rules): a comment line
+/// (`#` in column 0) applies to the next line that is neither blank nor a comment.
+pub fn collect_lines(
+    file: FileId,
+    sources: &SourceMap,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Suppression> {
+    let text = sources.get(file).text();
+    if !text.contains("gblint:") {
+        return Vec::new();
+    }
+    let mut lines: Vec<TextRange> = Vec::new();
+    let mut offset = 0usize;
+    for line in text.split('\n') {
+        lines.push(TextRange::from_usize(offset, offset + line.len()));
+        offset += line.len() + 1;
+    }
+    let mut out = Vec::new();
+    for (index, range) in lines.iter().enumerate() {
+        let line = &text[range.as_range()];
+        if !line.starts_with('#') {
+            continue;
+        }
+        let Some((whole_file, codes)) = parse_directive(file, *range, line, problems) else {
+            continue;
+        };
+        let scope = if whole_file {
+            None
+        } else {
+            match lines[index + 1..].iter().find(|r| {
+                let next = &text[r.as_range()];
+                !next.trim().is_empty() && !next.starts_with('#')
+            }) {
+                Some(next) => Some(*next),
+                None => {
+                    problems.push(invalid(
+                        file,
+                        *range,
+                        "suppression is not followed by a line it could apply to",
+                    ));
+                    continue;
+                }
+            }
+        };
+        let used = vec![false; codes.len()];
+        out.push(Suppression {
+            file,
+            comment: *range,
+            codes,
+            scope,
+            used,
+        });
+    }
+    out
 }
 
 fn invalid(file: FileId, range: TextRange, message: impl Into<String>) -> Diagnostic {

@@ -79,48 +79,62 @@ fn code_of(path: &Path) -> String {
     stem.split('_').next().expect("code").to_owned()
 }
 
+fn check_fixture(path: &Path, suite: &str) {
+    let text = std::fs::read_to_string(path).expect("fixture");
+    let report = run(path, None);
+    let code = code_of(path);
+    let name = path
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let fired = report.diagnostics.iter().any(|d| d.code == code);
+    if name.contains("_ok") {
+        assert!(
+            !fired,
+            "{name} must not trigger {code}: {:#?}",
+            report.diagnostics
+        );
+    } else {
+        assert!(fired, "{name} must trigger {code}");
+    }
+    // Every fix applies cleanly and resolves its finding without breaking the file.
+    let syntax_code = format!("{}000", &code[..3]);
+    for diagnostic in report.diagnostics.iter().filter(|d| d.fix.is_some()) {
+        let fix = diagnostic.fix.as_ref().expect("fix");
+        let fixed = apply_edits(&text, &fix.edits).expect("edits apply");
+        let again = run(path, Some(&fixed));
+        assert!(
+            !again.diagnostics.iter().any(|d| d.code == syntax_code),
+            "{name}: fix for {} breaks the syntax",
+            diagnostic.code
+        );
+        assert!(
+            !again
+                .diagnostics
+                .iter()
+                .any(|d| d.code == diagnostic.code && d.message == diagnostic.message),
+            "{name}: fix for {} does not resolve it",
+            diagnostic.code
+        );
+    }
+    insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true, description => text.clone() }, {
+        insta::assert_snapshot!(suite, render(&report, &text));
+    });
+}
+
 #[test]
 fn caddy_fixtures() {
-    insta::glob!("../resources/caddy", "*.caddyfile", |path| {
-        let text = std::fs::read_to_string(path).expect("fixture");
-        let report = run(path, None);
-        let code = code_of(path);
-        let name = path
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
-        let fired = report.diagnostics.iter().any(|d| d.code == code);
-        if name.contains("_ok") {
-            assert!(
-                !fired,
-                "{name} must not trigger {code}: {:#?}",
-                report.diagnostics
-            );
-        } else {
-            assert!(fired, "{name} must trigger {code}");
-        }
-        // Every fix applies cleanly and resolves its finding without breaking the file.
-        for diagnostic in report.diagnostics.iter().filter(|d| d.fix.is_some()) {
-            let fix = diagnostic.fix.as_ref().expect("fix");
-            let fixed = apply_edits(&text, &fix.edits).expect("edits apply");
-            let again = run(path, Some(&fixed));
-            assert!(
-                !again.diagnostics.iter().any(|d| d.code == "CDY000"),
-                "{name}: fix for {} breaks the syntax",
-                diagnostic.code
-            );
-            assert!(
-                !again
-                    .diagnostics
-                    .iter()
-                    .any(|d| d.code == diagnostic.code && d.message == diagnostic.message),
-                "{name}: fix for {} does not resolve it",
-                diagnostic.code
-            );
-        }
-        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true, description => text.clone() }, {
-            insta::assert_snapshot!(render(&report, &text));
-        });
-    });
+    insta::glob!("../resources/caddy", "*.caddyfile", |path| check_fixture(
+        path,
+        "caddy_fixtures"
+    ));
+}
+
+#[test]
+fn iptables_fixtures() {
+    insta::glob!("../resources/iptables", "*.rules", |path| check_fixture(
+        path,
+        "iptables_fixtures"
+    ));
 }

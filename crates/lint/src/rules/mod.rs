@@ -1,4 +1,5 @@
 //! The rules, one file each, grouped by the format they read.
 
 pub mod caddy;
+pub mod iptables;
 pub mod meta;

@@ -1,0 +1,82 @@
+use gblint_diagnostics::{Diagnostic, Severity};
+use gblint_iptables::ProblemKind;
+
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports input that reads as iptables-restore syntax but that iptables-restore or the
+    /// kernel still refuses, or that loads differently from what it says: `COMMIT` with
+    /// trailing characters, CRLF line ends, a last line without a newline (legacy fails),
+    /// a table never committed, a rule appended to a chain never declared, a jump to a chain
+    /// declared only later, `-I CHAIN N` past the end, a target outside its table or chains
+    /// (DNAT in filter, REJECT in PREROUTING), a line of blanks, an unterminated `"` that
+    /// swallows the rest of the line. Single-quoted values (the quotes become part of the
+    /// value) are reported as warnings.
+    ///
+    /// ## Why is this bad
+    /// `iptables-restore < rules.v4` succeeds only if every line does; the failure shows up at
+    /// boot (netfilter-persistent) or in a deploy log nobody reads, and the old rules stay.
+    /// `iptables-restore --test` (nft) does not even catch some of these: it defers chain
+    /// checks to the commit.
+    ///
+    /// ## Example
+    /// ```iptables
+    /// *filter
+    /// :INPUT DROP [0:0]
+    /// -A INPUT -j LOGDROP
+    /// :LOGDROP - [0:0]
+    /// COMMIT
+    /// ```
+    ///
+    /// ## Use instead
+    /// Declare every chain before the rules (as iptables-save prints them):
+    /// ```iptables
+    /// *filter
+    /// :INPUT DROP [0:0]
+    /// :LOGDROP - [0:0]
+    /// -A INPUT -j LOGDROP
+    /// COMMIT
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix.
+    pub struct RestoreWillFail {
+        code: "IPT004",
+        name: "restore-will-fail",
+        severity: Error,
+        fix: None,
+        format: Some(Format::Iptables),
+    }
+}
+
+impl Rule for RestoreWillFail {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for doc in &ctx.deployment.iptables {
+            let problems = doc.rules.problems.iter().chain(&doc.ruleset.problems);
+            for problem in problems {
+                match problem.kind {
+                    ProblemKind::Syntax => {}
+                    ProblemKind::Restore => out.push(
+                        Self::META
+                            .diagnostic(doc.file, problem.range, problem.message.clone())
+                            .with_label("iptables-restore fails here")
+                            .with_help("iptables-restore applies the file all or nothing: fix this line or nothing loads"),
+                    ),
+                    ProblemKind::Risk => {
+                        let mut diagnostic = Self::META.diagnostic(doc.file, problem.range, problem.message.clone()).with_label("loads, but not as written");
+                        diagnostic.severity = Severity::Warning;
+                        out.push(diagnostic);
+                    }
+                }
+            }
+        }
+    }
+}
