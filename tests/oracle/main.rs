@@ -4,3 +4,4 @@
 mod caddy_fix;
 mod caddy_fmt;
 mod caddy_syntax;
+mod iptables;
