@@ -1,8 +1,9 @@
 //! gblint's accept/reject verdict on iptables-restore input against iptables 1.8.9's legacy
 //! backend (`iptables-legacy-restore`, `ip6tables-legacy-restore`).
 //!
-//! gblint's verdict: a file is rejected iff [`gblint_iptables::parse`] reports a `Syntax` or
-//! `Restore` problem (`Risk` problems load fine). Two oracles judge each input, both in a fresh
+//! gblint's verdict: a file is rejected iff [`gblint_iptables::parse`] or the chain replay
+//! ([`gblint_iptables::ruleset::replay`]: undeclared chains and jump targets, indexes past the
+//! end) reports a `Syntax` or `Restore` problem (`Risk` problems load fine). Two oracles judge each input, both in a fresh
 //! network namespace that this test creates and deletes (never the machine's own namespace):
 //!
 //! * `test`: `iptables-legacy-restore --test` (userspace parse, plus the target and chain
@@ -18,8 +19,8 @@
 //!
 //! ufw's `*.rules` are fragments: ufw-init creates its skeleton chains (`ufw-logging-deny`,
 //! `ufw-skip-to-policy-input`, …) and then runs `iptables-restore -n` on each fragment. The
-//! oracles here do the same (skeleton, then `--noflush`), and gblint's side is `parse` alone:
-//! its line-level verdict is what a fragment can be judged on.
+//! oracles here do the same (skeleton, then `--noflush`), and gblint replays them as fragments
+//! (`ReplayOptions { fragment: true }`: chains used without a declaration already exist).
 //!
 //! Every disagreement must be listed, as `ORACLE:ID<TAB>reason`, in
 //! `iptables-disagreements.tsv`; an unlisted disagreement or a stale entry fails the test. The
@@ -32,6 +33,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use gblint_iptables::ruleset::{replay, ReplayOptions};
 use gblint_iptables::{Family, ProblemKind};
 use gblint_tests::{corpus_dir, workspace_root};
 
@@ -231,12 +233,16 @@ fn run_oracles(case: &Case) -> (Outcome, Outcome) {
     (test, load)
 }
 
-/// gblint's verdict: the first Syntax or Restore problem, if any.
+/// gblint's verdict: the first Syntax or Restore problem of [`gblint_iptables::parse`] or of
+/// the chain replay ([`gblint_iptables::ruleset::replay`], as a fragment for ufw's files), if any.
 fn gblint_rejection(case: &Case) -> Option<String> {
     let file = gblint_iptables::parse(&case.text, case.family);
+    let replayed = replay(&file, ReplayOptions { fragment: case.ufw });
     file.problems
         .iter()
-        .find(|p| p.kind != ProblemKind::Risk)
+        .chain(&replayed.problems)
+        .filter(|p| p.kind != ProblemKind::Risk)
+        .min_by_key(|p| p.line)
         .map(|p| format!("line {} {:?}: {}", p.line, p.kind, p.message))
 }
 
