@@ -121,11 +121,19 @@ const PROTOCOLS: &[(&str, u8)] = &[
     ("esp", 50),
     ("ah", 51),
     ("sctp", 132),
-    ("mh", 135),
     ("dccp", 33),
     ("gre", 47),
     ("igmp", 2),
-    ("ipip", 4),
+    ("ipencap", 4),
+    ("ipip", 94),
+    ("ipcomp", 108),
+    ("mobility-header", 135),
+    ("pim", 103),
+    ("rsvp", 46),
+    ("ipv6-route", 43),
+    ("ipv6-frag", 44),
+    ("ipv6-nonxt", 59),
+    ("ipv6-opts", 60),
     ("ipv6", 41),
     ("ospf", 89),
     ("vrrp", 112),
@@ -135,9 +143,10 @@ const PROTOCOLS: &[(&str, u8)] = &[
 struct Parser<'a> {
     words: &'a [Word],
     index: usize,
-    family: Family,
-    table: &'a str,
 }
+
+/// The target with its spec (when known) and its options with their spec indices.
+type LoadedTarget = (Target, Option<&'static ModuleSpec>, Vec<(usize, Opt)>);
 
 struct Loaded {
     spec: Option<&'static ModuleSpec>,
@@ -186,18 +195,13 @@ pub fn parse_command(
         (Some(first), Some(last)) => first.range.cover(last.range),
         _ => return err("no command specified", TextRange::empty(0)),
     };
-    let mut p = Parser {
-        words,
-        index: 0,
-        family,
-        table,
-    };
+    let mut p = Parser { words, index: 0 };
     let mut op: Option<Op> = None;
     let mut chain = String::new();
     let mut chain_range = TextRange::empty(range.start());
     let mut rule = Rule::default();
     let mut loaded: Vec<Loaded> = Vec::new();
-    let mut target: Option<(Target, Option<&'static ModuleSpec>, Vec<(usize, Opt)>)> = None;
+    let mut target: Option<LoadedTarget> = None;
     let mut invert: Option<TextRange> = None;
     let mut protocol: Option<String> = None;
 
@@ -346,7 +350,7 @@ pub fn parse_command(
                     'A' | 'C' | 'D' | 'R' | 'I' | 'N' | 'P' | 'E' => {
                         let (name, at) = take(&mut p, attached)?;
                         if name.starts_with('-') {
-                            return err(format!("chain name not allowed to start with `-'"), at);
+                            return err("chain name not allowed to start with `-'", at);
                         }
                         chain = name;
                         chain_range = at;
@@ -524,7 +528,7 @@ pub fn parse_command(
                         };
                         match (packets.parse::<u64>(), bytes.parse::<u64>()) {
                             (Ok(pk), Ok(by)) => rule.set_counters = Some((pk, by)),
-                            _ => return err(format!("-c packet counter not numeric"), at),
+                            _ => return err("-c packet counter not numeric", at),
                         }
                     }
                     't' => {
@@ -630,7 +634,7 @@ pub fn parse_command(
                         }
                     }
                 }
-                if options.iter().any(|(i, _)| *i == index) {
+                if !spec.ordered && options.iter().any(|(i, _)| *i == index) {
                     return err(
                         format!(
                             "{}: \"--{}\" option may only be specified once",
@@ -667,7 +671,7 @@ pub fn parse_command(
     };
     for module in loaded {
         let mut options: Vec<(usize, Opt)> = module.options;
-        if module.spec.is_some() {
+        if module.spec.is_some_and(|s| !s.ordered) {
             options.sort_by_key(|(i, _)| *i);
         }
         let mut options: Vec<Opt> = options.into_iter().map(|(_, o)| o).collect();
@@ -680,6 +684,7 @@ pub fn parse_command(
                 })?;
             }
             check_protocol_match(spec.name, protocol.as_deref(), family, module.range)?;
+            check_placement(spec, table, &chain, module.range)?;
         }
         rule.matches.push(Match {
             name: module.name,
@@ -704,7 +709,13 @@ pub fn parse_command(
             }
             check_placement(spec, table, &chain, t.range)?;
         }
+        let range = t.range;
         rule.target = Some(t);
+        modules::check_rule(&rule, &chain).map_err(|message| CommandError {
+            message,
+            range,
+            placement: true,
+        })?;
     }
     Ok(Command {
         counters,
@@ -731,7 +742,8 @@ fn check_protocol_match(
     range: TextRange,
 ) -> Result<(), CommandError> {
     let needs = match name {
-        "tcp" | "udp" | "sctp" | "dccp" | "udplite" | "esp" | "ah" => name,
+        "tcp" | "udp" | "sctp" | "dccp" | "udplite" | "esp" => name,
+        "ah" if family == Family::V4 => name,
         "icmp" if family == Family::V4 => "icmp",
         "icmp6" => "ipv6-icmp",
         _ => return Ok(()),
@@ -760,9 +772,13 @@ fn check_placement(
             placement: true,
         })
     };
+    let kind = match spec.kind {
+        modules::Kind::Match => "match",
+        modules::Kind::Target => "target",
+    };
     if !spec.tables.is_empty() && !spec.tables.contains(&table) {
         return placement(format!(
-            "{} target is only valid in the {} table",
+            "{} {kind} is only valid in the {} table",
             spec.name,
             spec.tables.join("/")
         ));
@@ -773,7 +789,7 @@ fn check_placement(
     );
     if builtin && !spec.chains.is_empty() && !spec.chains.contains(&chain) {
         return placement(format!(
-            "{} target is only valid in the {} chains",
+            "{} {kind} is only valid in the {} chains",
             spec.name,
             spec.chains.join("/")
         ));
@@ -889,6 +905,18 @@ fn resolve_long(name: &str, loaded: &[Loaded], target: Option<&'static ModuleSpe
     }
 }
 
+/// The number of a protocol in saved form (`tcp` → 6, `all` → 0).
+pub fn protocol_number(canonical: &str) -> Option<u8> {
+    if canonical == "all" {
+        return Some(0);
+    }
+    PROTOCOLS
+        .iter()
+        .find(|(name, _)| *name == canonical)
+        .map(|(_, n)| *n)
+        .or_else(|| canonical.parse().ok())
+}
+
 /// `-p` value in saved form.
 pub fn canonical_protocol(text: &str, family: Family) -> Result<String, String> {
     let lower = text.to_ascii_lowercase();
@@ -897,6 +925,10 @@ pub fn canonical_protocol(text: &str, family: Family) -> Result<String, String> 
     }
     if lower == "icmpv6" || (lower == "ipv6-icmp") {
         return Ok("ipv6-icmp".into());
+    }
+    // iptables' own names for 135; /etc/protocols calls it mobility-header.
+    if lower == "mh" || lower == "ipv6-mh" {
+        return Ok("mobility-header".into());
     }
     if let Some((name, _)) = PROTOCOLS.iter().find(|(name, _)| *name == lower) {
         let _ = family;
@@ -982,7 +1014,7 @@ fn contiguous_prefix(mask: IpAddr) -> Option<u8> {
         IpAddr::V6(m) => (u128::from(m), 128u32),
     };
     let ones = bits.leading_ones();
-    (bits.checked_shl(ones).unwrap_or(0) == 0 && ones <= width).then(|| ones as u8)
+    (bits.checked_shl(ones).unwrap_or(0) == 0 && ones <= width).then_some(ones as u8)
 }
 
 fn apply_mask(addr: IpAddr, mask: IpAddr) -> IpAddr {

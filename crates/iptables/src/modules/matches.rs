@@ -1,6 +1,9 @@
 //! Match extensions (`-m NAME`).
 
-use super::values::{keyword_list, number, port_number, port_range, text};
+// Finish functions share one signature (`Finish`), so some take a `Vec` they only read.
+#![allow(clippy::ptr_arg)]
+
+use super::values::{self, number, port_number, port_range, text};
 use super::{Arity, Ctx, Kind, ModuleSpec, OptionSpec};
 use crate::rule::{Family, Opt};
 
@@ -32,6 +35,7 @@ const fn module(
         finish,
         tables: &[],
         chains: &[],
+        ordered: false,
     }
 }
 
@@ -125,28 +129,6 @@ fn finish_multiport(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String>
     }
 }
 
-fn ctstate(value: &str, _: &Ctx<'_>) -> Result<String, String> {
-    keyword_list(
-        value,
-        &[
-            "INVALID",
-            "ESTABLISHED",
-            "NEW",
-            "RELATED",
-            "UNTRACKED",
-            "SNAT",
-            "DNAT",
-        ],
-    )
-}
-
-fn state(value: &str, _: &Ctx<'_>) -> Result<String, String> {
-    keyword_list(
-        value,
-        &["INVALID", "ESTABLISHED", "NEW", "RELATED", "UNTRACKED"],
-    )
-}
-
 fn comment(value: &str, _: &Ctx<'_>) -> Result<String, String> {
     text(value, 255)
 }
@@ -159,125 +141,139 @@ fn require_any(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
     }
 }
 
-fn limit_rate(value: &str, _: &Ctx<'_>) -> Result<String, String> {
-    let (count, unit) = value.split_once('/').unwrap_or((value, "sec"));
-    let count: u32 = count.parse().map_err(|_| format!("bad rate `{value}'"))?;
-    let unit = match unit {
-        "s" | "sec" | "second" => "second",
-        "m" | "min" | "minute" => "minute",
-        "h" | "hour" => "hour",
-        "d" | "day" => "day",
-        _ => return Err(format!("bad rate `{value}'")),
-    };
-    if count == 0 {
-        return Err(format!("bad rate `{value}'"));
-    }
-    Ok(format!("{count}/{unit}"))
-}
+/// ICMP type names with their type and code range (as iptables' tables list them).
+const ICMP4: &[(&str, u8, u8, u8)] = &[
+    ("any", 0xff, 0, 0xff),
+    ("echo-reply", 0, 0, 0xff),
+    ("pong", 0, 0, 0xff),
+    ("destination-unreachable", 3, 0, 0xff),
+    ("network-unreachable", 3, 0, 0),
+    ("host-unreachable", 3, 1, 1),
+    ("protocol-unreachable", 3, 2, 2),
+    ("port-unreachable", 3, 3, 3),
+    ("fragmentation-needed", 3, 4, 4),
+    ("source-route-failed", 3, 5, 5),
+    ("network-unknown", 3, 6, 6),
+    ("host-unknown", 3, 7, 7),
+    ("network-prohibited", 3, 9, 9),
+    ("host-prohibited", 3, 10, 10),
+    ("TOS-network-unreachable", 3, 11, 11),
+    ("TOS-host-unreachable", 3, 12, 12),
+    ("communication-prohibited", 3, 13, 13),
+    ("host-precedence-violation", 3, 14, 14),
+    ("precedence-cutoff", 3, 15, 15),
+    ("source-quench", 4, 0, 0xff),
+    ("redirect", 5, 0, 0xff),
+    ("network-redirect", 5, 0, 0),
+    ("host-redirect", 5, 1, 1),
+    ("TOS-network-redirect", 5, 2, 2),
+    ("TOS-host-redirect", 5, 3, 3),
+    ("echo-request", 8, 0, 0xff),
+    ("ping", 8, 0, 0xff),
+    ("router-advertisement", 9, 0, 0xff),
+    ("router-solicitation", 10, 0, 0xff),
+    ("time-exceeded", 11, 0, 0xff),
+    ("ttl-exceeded", 11, 0, 0xff),
+    ("ttl-zero-during-transit", 11, 0, 0),
+    ("ttl-zero-during-reassembly", 11, 1, 1),
+    ("parameter-problem", 12, 0, 0xff),
+    ("ip-header-bad", 12, 0, 0),
+    ("required-option-missing", 12, 1, 1),
+    ("timestamp-request", 13, 0, 0xff),
+    ("timestamp-reply", 14, 0, 0xff),
+    ("address-mask-request", 17, 0, 0xff),
+    ("address-mask-reply", 18, 0, 0xff),
+];
 
-fn burst(value: &str, _: &Ctx<'_>) -> Result<String, String> {
-    number(value, 10000)
-}
+const ICMP6: &[(&str, u8, u8, u8)] = &[
+    ("destination-unreachable", 1, 0, 0xff),
+    ("no-route", 1, 0, 0),
+    ("communication-prohibited", 1, 1, 1),
+    ("beyond-scope", 1, 2, 2),
+    ("address-unreachable", 1, 3, 3),
+    ("port-unreachable", 1, 4, 4),
+    ("failed-policy", 1, 5, 5),
+    ("reject-route", 1, 6, 6),
+    ("packet-too-big", 2, 0, 0xff),
+    ("time-exceeded", 3, 0, 0xff),
+    ("ttl-exceeded", 3, 0, 0xff),
+    ("ttl-zero-during-transit", 3, 0, 0),
+    ("ttl-zero-during-reassembly", 3, 1, 1),
+    ("parameter-problem", 4, 0, 0xff),
+    ("bad-header", 4, 0, 0),
+    ("unknown-header-type", 4, 1, 1),
+    ("unknown-option", 4, 2, 2),
+    ("echo-request", 128, 0, 0xff),
+    ("ping", 128, 0, 0xff),
+    ("echo-reply", 129, 0, 0xff),
+    ("pong", 129, 0, 0xff),
+    ("mld-listener-query", 130, 0, 0xff),
+    ("mld-listener-report", 131, 0, 0xff),
+    ("mld-listener-done", 132, 0, 0xff),
+    ("mld-listener-reduction", 132, 0, 0xff),
+    ("router-solicitation", 133, 0, 0xff),
+    ("router-advertisement", 134, 0, 0xff),
+    ("neighbour-solicitation", 135, 0, 0xff),
+    ("neighbor-solicitation", 135, 0, 0xff),
+    ("neighbour-advertisement", 136, 0, 0xff),
+    ("neighbor-advertisement", 136, 0, 0xff),
+    ("redirect", 137, 0, 0xff),
+];
 
+/// `--icmp-type`/`--icmpv6-type`: a name (exact or unique prefix, any case) or
+/// `TYPE[/CODE[:CODE]]`; saved as `TYPE` or `TYPE/CODE` (`any` for every type and code in v4).
 fn icmp_type(value: &str, ctx: &Ctx<'_>) -> Result<String, String> {
-    let names: &[(&str, &str)] = match ctx.family {
-        Family::V4 => &[
-            ("any", "any"),
-            ("echo-reply", "0"),
-            ("pong", "0"),
-            ("destination-unreachable", "3"),
-            ("network-unreachable", "3/0"),
-            ("host-unreachable", "3/1"),
-            ("protocol-unreachable", "3/2"),
-            ("port-unreachable", "3/3"),
-            ("fragmentation-needed", "3/4"),
-            ("source-route-failed", "3/5"),
-            ("source-quench", "4"),
-            ("redirect", "5"),
-            ("echo-request", "8"),
-            ("ping", "8"),
-            ("router-advertisement", "9"),
-            ("router-solicitation", "10"),
-            ("time-exceeded", "11"),
-            ("ttl-exceeded", "11"),
-            ("parameter-problem", "12"),
-            ("timestamp-request", "13"),
-            ("timestamp-reply", "14"),
-            ("address-mask-request", "17"),
-            ("address-mask-reply", "18"),
-        ],
-        Family::V6 => &[
-            ("destination-unreachable", "1"),
-            ("no-route", "1/0"),
-            ("communication-prohibited", "1/1"),
-            ("address-unreachable", "1/3"),
-            ("port-unreachable", "1/4"),
-            ("packet-too-big", "2"),
-            ("time-exceeded", "3"),
-            ("ttl-exceeded", "3"),
-            ("parameter-problem", "4"),
-            ("echo-request", "128"),
-            ("ping", "128"),
-            ("echo-reply", "129"),
-            ("pong", "129"),
-            ("router-solicitation", "133"),
-            ("router-advertisement", "134"),
-            ("neighbour-solicitation", "135"),
-            ("neighbor-solicitation", "135"),
-            ("neighbour-advertisement", "136"),
-            ("neighbor-advertisement", "136"),
-            ("redirect", "137"),
-        ],
+    let table = match ctx.family {
+        Family::V4 => ICMP4,
+        Family::V6 => ICMP6,
     };
-    if let Some((_, number)) = names.iter().find(|(name, _)| *name == value) {
-        return Ok((*number).to_owned());
-    }
-    let valid = |part: &str| part.parse::<u8>().is_ok();
-    match value.split_once('/') {
-        Some((t, c)) if valid(t) && valid(c) => Ok(value.to_owned()),
-        None if valid(value) => Ok(value.to_owned()),
-        _ => Err(format!("Invalid ICMP type `{value}'")),
-    }
-}
-
-fn addr_type(value: &str, _: &Ctx<'_>) -> Result<String, String> {
-    keyword_list(
-        value,
-        &[
-            "UNSPEC",
-            "UNICAST",
-            "LOCAL",
-            "BROADCAST",
-            "ANYCAST",
-            "MULTICAST",
-            "BLACKHOLE",
-            "UNREACHABLE",
-            "PROHIBIT",
-            "THROW",
-            "NAT",
-            "XRESOLVE",
-        ],
-    )
-}
-
-fn mark_value(value: &str, _: &Ctx<'_>) -> Result<String, String> {
-    let (v, m) = match value.split_once('/') {
-        Some((v, m)) => (v, Some(m)),
-        None => (value, None),
-    };
-    let parse = |t: &str| {
-        if let Some(h) = t.strip_prefix("0x") {
-            u32::from_str_radix(h, 16).ok()
-        } else {
-            t.parse::<u32>().ok()
+    let invalid = || format!("Invalid ICMP type `{value}'");
+    let lower = value.to_ascii_lowercase();
+    let exact = table.iter().find(|e| e.0.eq_ignore_ascii_case(value));
+    let found = match exact {
+        Some(e) => Some(*e),
+        None => {
+            let candidates: Vec<_> = table
+                .iter()
+                .filter(|e| e.0.to_ascii_lowercase().starts_with(&lower))
+                .collect();
+            let distinct = candidates
+                .iter()
+                .all(|c| (c.1, c.2, c.3) == (candidates[0].1, candidates[0].2, candidates[0].3));
+            match candidates.first() {
+                Some(first) if distinct => Some(**first),
+                Some(_) => return Err(format!("Ambiguous ICMP type `{value}'")),
+                None => None,
+            }
         }
     };
-    let v = parse(v).ok_or_else(|| format!("Bad MARK value \"{value}\""))?;
-    Ok(match m.map(parse) {
-        Some(Some(m)) => format!("{v:#x}/{m:#x}"),
-        Some(None) => return Err(format!("Bad MARK value \"{value}\"")),
-        None => format!("{v:#x}"),
-    })
+    let (kind, low, high) = match found {
+        Some((_, t, l, h)) => (t, l, h),
+        None => {
+            let (t, codes) = match value.split_once('/') {
+                Some((t, c)) => (t, Some(c)),
+                None => (value, None),
+            };
+            let kind = values::parse_uint(t, 255).ok_or_else(invalid)? as u8;
+            let (low, high) = match codes {
+                None => (0, 0xff),
+                Some(c) => {
+                    let (l, h) = values::parse_uint_range(c, 255, None).map_err(|_| invalid())?;
+                    (l as u8, h as u8)
+                }
+            };
+            (kind, low, high)
+        }
+    };
+    Ok(
+        if ctx.family == Family::V4 && kind == 0xff && low == 0 && high == 0xff {
+            "any".to_owned()
+        } else if low == 0 && high == 0xff {
+            kind.to_string()
+        } else {
+            format!("{kind}/{low}")
+        },
+    )
 }
 
 fn port_or_service(value: &str, _: &Ctx<'_>) -> Result<String, String> {
@@ -352,41 +348,9 @@ pub static MATCHES: &[ModuleSpec] = &[
         Some(finish_multiport),
     ),
     module(
-        "conntrack",
-        &[
-            opt(&["ctstate"], Arity::One, true, Some(ctstate)),
-            opt(&["ctproto"], Arity::One, true, None),
-            opt(&["ctorigsrc"], Arity::One, true, None),
-            opt(&["ctorigdst"], Arity::One, true, None),
-            opt(&["ctreplsrc"], Arity::One, true, None),
-            opt(&["ctrepldst"], Arity::One, true, None),
-            opt(&["ctorigsrcport"], Arity::One, true, None),
-            opt(&["ctorigdstport"], Arity::One, true, None),
-            opt(&["ctreplsrcport"], Arity::One, true, None),
-            opt(&["ctrepldstport"], Arity::One, true, None),
-            opt(&["ctstatus"], Arity::One, true, None),
-            opt(&["ctexpire"], Arity::One, true, None),
-            opt(&["ctdir"], Arity::One, false, None),
-        ],
-        Some(require_any),
-    ),
-    module(
-        "state",
-        &[opt(&["state"], Arity::One, true, Some(state))],
-        Some(require_any),
-    ),
-    module(
         "comment",
         &[opt(&["comment"], Arity::One, false, Some(comment))],
         Some(require_any),
-    ),
-    module(
-        "limit",
-        &[
-            opt(&["limit"], Arity::One, false, Some(limit_rate)),
-            opt(&["limit-burst"], Arity::One, false, Some(burst)),
-        ],
-        None,
     ),
     ModuleSpec {
         name: "icmp",
@@ -397,6 +361,7 @@ pub static MATCHES: &[ModuleSpec] = &[
         finish: None,
         tables: &[],
         chains: &[],
+        ordered: false,
     },
     ModuleSpec {
         name: "icmp6",
@@ -407,54 +372,17 @@ pub static MATCHES: &[ModuleSpec] = &[
         finish: None,
         tables: &[],
         chains: &[],
+        ordered: false,
     },
     module(
-        "addrtype",
-        &[
-            opt(&["src-type"], Arity::One, true, Some(addr_type)),
-            opt(&["dst-type"], Arity::One, true, Some(addr_type)),
-            opt(&["limit-iface-in"], Arity::Zero, false, None),
-            opt(&["limit-iface-out"], Arity::Zero, false, None),
-        ],
-        None,
-    ),
-    module(
         "mark",
-        &[opt(&["mark"], Arity::One, true, Some(mark_value))],
+        &[opt(
+            &["mark"],
+            Arity::One,
+            true,
+            Some(super::conn::mark_mask),
+        )],
         Some(require_any),
-    ),
-    module(
-        "connmark",
-        &[opt(&["mark"], Arity::One, true, Some(mark_value))],
-        Some(require_any),
-    ),
-    module(
-        "owner",
-        &[
-            opt(&["uid-owner"], Arity::One, true, None),
-            opt(&["gid-owner"], Arity::One, true, None),
-            opt(&["suppl-groups"], Arity::Zero, false, None),
-            opt(&["socket-exists"], Arity::Zero, true, None),
-        ],
-        None,
-    ),
-    module(
-        "recent",
-        &[
-            opt(&["set"], Arity::Zero, true, None),
-            opt(&["rcheck"], Arity::Zero, true, None),
-            opt(&["update"], Arity::Zero, true, None),
-            opt(&["remove"], Arity::Zero, true, None),
-            opt(&["seconds"], Arity::One, false, None),
-            opt(&["reap"], Arity::Zero, false, None),
-            opt(&["hitcount"], Arity::One, false, None),
-            opt(&["rttl"], Arity::Zero, false, None),
-            opt(&["name"], Arity::One, false, None),
-            opt(&["mask"], Arity::One, false, None),
-            opt(&["rsource"], Arity::Zero, false, None),
-            opt(&["rdest"], Arity::Zero, false, None),
-        ],
-        None,
     ),
     module(
         "set",
@@ -466,26 +394,10 @@ pub static MATCHES: &[ModuleSpec] = &[
         Some(require_any),
     ),
     module(
-        "mac",
-        &[opt(&["mac-source"], Arity::One, true, None)],
-        Some(require_any),
-    ),
-    module(
         "iprange",
         &[
             opt(&["src-range"], Arity::One, true, None),
             opt(&["dst-range"], Arity::One, true, None),
-        ],
-        Some(require_any),
-    ),
-    module(
-        "physdev",
-        &[
-            opt(&["physdev-in"], Arity::One, true, None),
-            opt(&["physdev-out"], Arity::One, true, None),
-            opt(&["physdev-is-in"], Arity::Zero, true, None),
-            opt(&["physdev-is-out"], Arity::Zero, true, None),
-            opt(&["physdev-is-bridged"], Arity::Zero, true, None),
         ],
         Some(require_any),
     ),

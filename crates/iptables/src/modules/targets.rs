@@ -1,6 +1,11 @@
 //! Target extensions (`-j NAME`).
 
-use super::values::{number, text};
+// Finish functions share one signature (`Finish`), so some take a `Vec` they only read.
+#![allow(clippy::ptr_arg)]
+
+use std::net::IpAddr;
+
+use super::values::{number, parse_uint, port_number, text, uint};
 use super::{Arity, Ctx, Kind, ModuleSpec, OptionSpec};
 use crate::rule::{Family, Opt};
 
@@ -31,6 +36,7 @@ const fn target(
         finish,
         tables: &[],
         chains: &[],
+        ordered: false,
     }
 }
 
@@ -151,24 +157,176 @@ fn log_level(value: &str, _: &Ctx<'_>) -> Result<String, String> {
 
 fn log_prefix(value: &str, _: &Ctx<'_>) -> Result<String, String> {
     if value.len() > 29 {
-        return Err(format!("Maximum prefix length 29 for --log-prefix"));
+        return Err("Maximum prefix length 29 for --log-prefix".into());
     }
     text(value, 29)
 }
 
-fn nat_range(value: &str, _: &Ctx<'_>) -> Result<String, String> {
-    if value.is_empty() {
-        return Err("bad address".into());
+/// A NAT port: a number, or a service name standing for the whole text.
+fn nat_port(text: &str) -> Result<(u16, &str), String> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        let value =
+            parse_uint(&text[..digits], 65535).ok_or_else(|| format!("Port `{text}' not valid"))?;
+        return Ok((value as u16, &text[digits..]));
     }
-    Ok(value.to_owned())
+    port_number(text)
+        .map(|p| (p, ""))
+        .ok_or_else(|| format!("Port `{text}' not valid"))
+}
+
+/// DNAT/SNAT `ADDR[-ADDR][:PORT[-PORT][/BASE]]` (v6 `[ADDR[-ADDR]]:PORT…`), saved with single
+/// values for equal ends and names resolved.
+fn nat_range(value: &str, ctx: &Ctx<'_>) -> Result<String, String> {
+    let bad = || format!("Bad IP address \"{value}\"");
+    let (addrs, ports) = match ctx.family {
+        Family::V6 if value.starts_with('[') => {
+            let close = value.find(']').ok_or_else(bad)?;
+            let rest = &value[close + 1..];
+            let ports = match rest.strip_prefix(':') {
+                Some(p) => Some(p),
+                None if rest.is_empty() => None,
+                None => return Err(bad()),
+            };
+            (&value[1..close], ports)
+        }
+        Family::V6 => (value, None),
+        Family::V4 => match value.split_once(':') {
+            Some((a, p)) => (a, Some(p)),
+            None => (value, None),
+        },
+    };
+    let mut out = String::new();
+    if !addrs.is_empty() {
+        let (low, high) = match addrs.split_once('-') {
+            Some((a, b)) => (a, b),
+            None => (addrs, addrs),
+        };
+        let parse = |a: &str| -> Result<IpAddr, String> {
+            let ip: IpAddr = a.parse().map_err(|_| bad())?;
+            match (ctx.family, ip) {
+                (Family::V4, IpAddr::V4(_)) | (Family::V6, IpAddr::V6(_)) => Ok(ip),
+                _ => Err(bad()),
+            }
+        };
+        let (low, high) = (parse(low)?, parse(high)?);
+        out = if low == high {
+            low.to_string()
+        } else {
+            format!("{low}-{high}")
+        };
+    }
+    if let Some(ports) = ports {
+        let (min, rest) = nat_port(ports)?;
+        let mut text = min.to_string();
+        if let Some(rest) = rest.strip_prefix('-') {
+            let (max, rest) = nat_port(rest)?;
+            if max < min {
+                return Err(format!("Port range `{ports}' is invalid"));
+            }
+            if max != min {
+                text = format!("{min}-{max}");
+            }
+            if let Some(base) = rest.strip_prefix('/') {
+                let (base, tail) = nat_port(base)?;
+                if base == 0 || !tail.is_empty() {
+                    return Err(format!("Port range `{ports}' is invalid"));
+                }
+                text.push_str(&format!("/{base}"));
+            } else if !rest.is_empty() {
+                return Err(format!("Garbage after port value `{ports}'"));
+            }
+        } else if rest.starts_with(':') {
+            return Err("Invalid port delimiter".into());
+        } else if !rest.is_empty() {
+            return Err(format!("Garbage after port value `{ports}'"));
+        }
+        out = if ctx.family == Family::V6 {
+            format!("[{out}]:{text}")
+        } else {
+            format!("{out}:{text}")
+        };
+    } else if out.is_empty() {
+        return Err(bad());
+    }
+    Ok(out)
+}
+
+/// REDIRECT/MASQUERADE `--to-ports PORT[-PORT]` (the upper end must be numeric).
+fn redirect_ports(value: &str, _: &Ctx<'_>) -> Result<String, String> {
+    let bad = || format!("Invalid --to-ports \"{value}\"");
+    let (min, rest) = nat_port(value).map_err(|_| bad())?;
+    if rest.is_empty() {
+        return Ok(min.to_string());
+    }
+    let max = rest
+        .strip_prefix('-')
+        .and_then(|m| parse_uint(m, 65535))
+        .ok_or_else(bad)?;
+    if max < u64::from(min) {
+        return Err(bad());
+    }
+    Ok(if max == u64::from(min) {
+        min.to_string()
+    } else {
+        format!("{min}-{max}")
+    })
+}
+
+fn finish_dnat(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String> {
+    if !options.iter().any(|o| o.name == "to-destination") {
+        return Err("option \"--to-destination\" must be specified".into());
+    }
+    finish_nat_needs_port_protocol(options, ctx)
+}
+
+fn finish_snat(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String> {
+    if !options.iter().any(|o| o.name == "to-source") {
+        return Err("option \"--to-source\" must be specified".into());
+    }
+    finish_nat_needs_port_protocol(options, ctx)
+}
+
+/// LOG saves the prefix only when not empty and the level only when not 4 (warning).
+fn finish_log(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
+    options.retain(|o| {
+        !(o.name == "log-level" && o.args[0] == "4"
+            || o.name == "log-prefix" && o.args[0] == "\"\"")
+    });
+    Ok(())
+}
+
+/// NFLOG keeps at most 63 bytes of prefix (longer ones are cut).
+fn nflog_prefix(value: &str, _: &Ctx<'_>) -> Result<String, String> {
+    if value.contains('\n') {
+        return Err("Newlines not allowed in --log-prefix".into());
+    }
+    let mut end = value.len().min(63);
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    text(&value[..end], 63)
+}
+
+/// NFLOG leaves out group 0, threshold 0 and an empty prefix.
+fn finish_nflog(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
+    if options.iter().any(|o| o.name == "nflog-size")
+        && options.iter().any(|o| o.name == "nflog-range")
+    {
+        return Err("--nflog-size and --nflog-range cannot be combined".into());
+    }
+    options.retain(|o| {
+        !(matches!(o.name.as_str(), "nflog-group" | "nflog-threshold") && o.args[0] == "0"
+            || o.name == "nflog-prefix" && o.args[0] == "\"\"")
+    });
+    Ok(())
 }
 
 fn finish_nat_needs_port_protocol(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String> {
     let has_port = options.iter().any(|o| match o.name.as_str() {
-        "to-destination" | "to-source" => o.args.first().is_some_and(|a| {
-            a.rsplit_once(']')
-                .map_or(a.as_str(), |(_, rest)| rest)
-                .contains(':')
+        "to-destination" | "to-source" => o.args.first().is_some_and(|a| match ctx.family {
+            Family::V4 => a.contains(':'),
+            Family::V6 => a.starts_with('['),
         }),
         "to-ports" => true,
         _ => false,
@@ -195,30 +353,43 @@ pub static TARGETS: &[ModuleSpec] = &[
         finish: Some(finish_reject),
         tables: &["filter", "security"],
         chains: &["INPUT", "FORWARD", "OUTPUT"],
+        ordered: false,
     },
     target(
         "LOG",
         &[
-            opt(&["log-level"], Arity::One, Some(log_level)),
             opt(&["log-prefix"], Arity::One, Some(log_prefix)),
+            opt(&["log-level"], Arity::One, Some(log_level)),
             opt(&["log-tcp-sequence"], Arity::Zero, None),
             opt(&["log-tcp-options"], Arity::Zero, None),
             opt(&["log-ip-options"], Arity::Zero, None),
             opt(&["log-uid"], Arity::Zero, None),
             opt(&["log-macdecode"], Arity::Zero, None),
         ],
-        None,
+        Some(finish_log),
     ),
     target(
         "NFLOG",
         &[
-            opt(&["nflog-group"], Arity::One, Some(|v, _| number(v, 65535))),
-            opt(&["nflog-prefix"], Arity::One, Some(|v, _| text(v, 63))),
-            opt(&["nflog-range"], Arity::One, None),
-            opt(&["nflog-size"], Arity::One, None),
-            opt(&["nflog-threshold"], Arity::One, None),
+            opt(&["nflog-prefix"], Arity::One, Some(nflog_prefix)),
+            opt(&["nflog-group"], Arity::One, Some(|v, _| uint(v, 65535))),
+            opt(
+                &["nflog-size"],
+                Arity::One,
+                Some(|v, _| uint(v, u64::from(u32::MAX))),
+            ),
+            opt(
+                &["nflog-range"],
+                Arity::One,
+                Some(|v, _| uint(v, u64::from(u32::MAX))),
+            ),
+            opt(
+                &["nflog-threshold"],
+                Arity::One,
+                Some(|v, _| uint(v, 65535)),
+            ),
         ],
-        None,
+        Some(finish_nflog),
     ),
     ModuleSpec {
         name: "DNAT",
@@ -230,9 +401,10 @@ pub static TARGETS: &[ModuleSpec] = &[
             opt(&["random"], Arity::Zero, None),
             opt(&["persistent"], Arity::Zero, None),
         ],
-        finish: Some(finish_nat_needs_port_protocol),
+        finish: Some(finish_dnat),
         tables: &["nat"],
         chains: &["PREROUTING", "OUTPUT"],
+        ordered: false,
     },
     ModuleSpec {
         name: "SNAT",
@@ -245,9 +417,10 @@ pub static TARGETS: &[ModuleSpec] = &[
             opt(&["random-fully"], Arity::Zero, None),
             opt(&["persistent"], Arity::Zero, None),
         ],
-        finish: Some(finish_nat_needs_port_protocol),
+        finish: Some(finish_snat),
         tables: &["nat"],
         chains: &["POSTROUTING", "INPUT"],
+        ordered: false,
     },
     ModuleSpec {
         name: "MASQUERADE",
@@ -255,13 +428,14 @@ pub static TARGETS: &[ModuleSpec] = &[
         kind: Kind::Target,
         family: None,
         options: &[
-            opt(&["to-ports"], Arity::One, None),
+            opt(&["to-ports"], Arity::One, Some(redirect_ports)),
             opt(&["random"], Arity::Zero, None),
             opt(&["random-fully"], Arity::Zero, None),
         ],
         finish: Some(finish_nat_needs_port_protocol),
         tables: &["nat"],
         chains: &["POSTROUTING"],
+        ordered: false,
     },
     ModuleSpec {
         name: "REDIRECT",
@@ -269,24 +443,14 @@ pub static TARGETS: &[ModuleSpec] = &[
         kind: Kind::Target,
         family: None,
         options: &[
-            opt(&["to-ports"], Arity::One, None),
+            opt(&["to-ports"], Arity::One, Some(redirect_ports)),
             opt(&["random"], Arity::Zero, None),
         ],
         finish: Some(finish_nat_needs_port_protocol),
         tables: &["nat"],
         chains: &["PREROUTING", "OUTPUT"],
+        ordered: false,
     },
-    target(
-        "MARK",
-        &[
-            opt(&["set-xmark"], Arity::One, None),
-            opt(&["set-mark"], Arity::One, None),
-            opt(&["and-mark"], Arity::One, None),
-            opt(&["or-mark"], Arity::One, None),
-            opt(&["xor-mark"], Arity::One, None),
-        ],
-        None,
-    ),
     ModuleSpec {
         name: "CT",
         aliases: &[],
@@ -297,13 +461,22 @@ pub static TARGETS: &[ModuleSpec] = &[
             opt(&["helper"], Arity::One, None),
             opt(&["ctevents"], Arity::One, None),
             opt(&["expevents"], Arity::One, None),
-            opt(&["zone-orig"], Arity::One, None),
-            opt(&["zone-reply"], Arity::One, None),
-            opt(&["zone"], Arity::One, None),
+            opt(
+                &["zone-orig"],
+                Arity::One,
+                Some(super::mangle::ct_zone_value),
+            ),
+            opt(
+                &["zone-reply"],
+                Arity::One,
+                Some(super::mangle::ct_zone_value),
+            ),
+            opt(&["zone"], Arity::One, Some(super::mangle::ct_zone_value)),
             opt(&["timeout"], Arity::One, None),
         ],
         finish: None,
         tables: &["raw"],
         chains: &[],
+        ordered: false,
     },
 ];
