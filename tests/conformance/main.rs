@@ -5,4 +5,5 @@ mod caddy_adapt;
 mod caddy_fmt;
 mod caddy_lexer;
 mod caddy_parse;
+mod iptables_corpus;
 mod iptables_t;

@@ -17,7 +17,7 @@ pub struct Cli {
 pub enum Command {
     /// Check files, folders or a deployment tree (default: the current folder).
     Check(CheckArgs),
-    /// Format Caddyfiles exactly as `caddy fmt` does.
+    /// Format Caddyfiles exactly as `caddy fmt` does, and iptables rules in iptables-save form.
     Fmt(FmtArgs),
     /// Record the deployment's facts (site hosts per Caddyfile) in gblint.baseline.json.
     Baseline(BaselineArgs),
@@ -105,7 +105,8 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct FmtArgs {
-    /// Caddyfiles, folders or deployment trees; `-` formats standard input to standard output.
+    /// Caddyfiles, iptables rules, folders or deployment trees; `-` formats standard input to
+    /// standard output.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Write nothing; exit 1 and name the first differing line of each unformatted file.
@@ -117,9 +118,13 @@ pub struct FmtArgs {
     /// Configuration file (default: the nearest gblint.toml at or above the first path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Treat the named files as Caddyfiles whatever their names.
-    #[arg(long, value_name = "FORMAT", value_parser = ["caddyfile"])]
+    /// Treat the named files as this format whatever their names.
+    #[arg(long, value_name = "FORMAT", value_parser = ["caddyfile", "iptables"])]
     pub format: Option<String>,
+    /// iptables rules: print the full iptables-save form (rules regrouped chain by chain,
+    /// `-I`/`-D` resolved, comments dropped) instead of normalising each line in place.
+    #[arg(long)]
+    pub canonical: bool,
     /// Name to report standard input under.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,

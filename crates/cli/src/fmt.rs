@@ -32,11 +32,28 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     for input in deployment
         .files
         .iter()
-        .filter(|f| f.format == Format::Caddyfile)
+        .filter(|f| matches!(f.format, Format::Caddyfile | Format::Iptables))
     {
         let source = sources.get(input.file);
         let text = source.text();
-        let formatted = format(text);
+        let formatted = match input.format {
+            Format::Iptables => {
+                let shown = input
+                    .machine_path
+                    .clone()
+                    .unwrap_or_else(|| source.path().to_string_lossy().replace('\\', "/"));
+                match format_rules(&shown, text, args.canonical) {
+                    Some(formatted) => formatted,
+                    None => {
+                        let display = source.path().display().to_string();
+                        writeln!(stderr, "gblint: error: {}: not formatted: iptables-restore cannot read it (run `gblint check`)", display.strip_prefix("./").unwrap_or(&display))?;
+                        refused += 1;
+                        continue;
+                    }
+                }
+            }
+            _ => format(text),
+        };
         let is_stdin = deployment.stdin == Some(input.file);
         let display = source.path().display().to_string();
         let display = display.strip_prefix("./").unwrap_or(&display).to_owned();
@@ -68,7 +85,12 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
             stdout.write_all(unified_diff(&change).as_bytes())?;
             continue;
         }
-        if let Some(reason) = unsafe_to_write(text, &formatted) {
+        let unsafe_reason = if input.format == Format::Caddyfile {
+            unsafe_to_write(text, &formatted)
+        } else {
+            None
+        };
+        if let Some(reason) = unsafe_reason {
             writeln!(stderr, "gblint: error: {display}: not formatted: {reason}")?;
             changed -= 1;
             refused += 1;
@@ -113,6 +135,29 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// An iptables rules file normalised in place, or in full iptables-save form; `None` when
+/// iptables-restore cannot read it.
+fn format_rules(path: &str, text: &str, canonical: bool) -> Option<String> {
+    let family = gblint_lint::iptables::family_of(path, text);
+    let rules = gblint_iptables::parse(text, family);
+    if canonical {
+        if rules
+            .problems
+            .iter()
+            .any(|p| p.kind == gblint_iptables::ProblemKind::Syntax)
+        {
+            return None;
+        }
+        let fragment = gblint_lint::iptables::is_fragment(path, &rules);
+        let ruleset = gblint_iptables::ruleset::replay(
+            &rules,
+            gblint_iptables::ruleset::ReplayOptions { fragment },
+        );
+        return Some(gblint_iptables::render::canonical(&rules, &ruleset));
+    }
+    gblint_iptables::render::format_in_place(&rules, text)
 }
 
 /// Why writing `formatted` over `text` could change what Caddy reads, if it could.

@@ -311,7 +311,7 @@ fn classify(
     }
     for word in &words {
         if word.unterminated {
-            problem(ProblemKind::Restore, "unterminated `\"': the quote runs to the end of the line and takes everything after it".into(), word.range);
+            problem(ProblemKind::Risk, "unterminated `\"': the quote runs to the end of the line and takes everything after it (the rule loads without what follows)".into(), word.range);
         } else if !word.quoted
             && word.value.starts_with('\'')
             && word.value.ends_with('\'')
@@ -352,12 +352,8 @@ fn classify(
         }
         if let Some(counters) = parts.get(2) {
             if parse_counters(counters).is_none() {
-                problem(
-                    ProblemKind::Syntax,
-                    "invalid policy counters for chain".into(),
-                    range,
-                );
-                return LineKind::Invalid;
+                // Only `iptables-restore -c` reads them (and then fails).
+                problem(ProblemKind::Risk, format!("invalid policy counters `{counters}' (iptables-restore -c refuses them)"), range);
             }
         }
         return LineKind::Chain {
@@ -376,12 +372,8 @@ fn classify(
                 words.remove(0);
             }
             None => {
-                problem(
-                    ProblemKind::Syntax,
-                    format!("Bad counters `{first}'"),
-                    range,
-                );
-                return LineKind::Invalid;
+                problem(ProblemKind::Risk, format!("bad counters `{first}' (iptables-restore -c refuses them)"), range);
+                words.remove(0);
             }
         }
     }
@@ -420,7 +412,13 @@ fn classify(
         return LineKind::Invalid;
     }
     match parse_command(&words, family, &table_name, counters) {
-        Ok(command) => LineKind::Command(Box::new(command)),
+        Ok(command) => {
+            if table_name == "nat" && command.rule.target.as_ref().is_some_and(|t| t.name == "DROP") {
+                let at = command.rule.target.as_ref().map_or(range, |t| t.range);
+                problem(ProblemKind::Restore, "The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.".into(), at);
+            }
+            LineKind::Command(Box::new(command))
+        }
         Err(error) => {
             let kind = if error.placement {
                 ProblemKind::Restore

@@ -115,3 +115,161 @@ fn render_opt(option: &Opt) -> String {
     }
     out
 }
+
+/// The rule specification with `-s`/`-d` address lists kept on one line (comma-joined), for
+/// normalising a line in place without changing what it does.
+pub fn spec_in_place(rule: &Rule) -> String {
+    let mut joined = rule.clone();
+    let first = |field: &mut Option<Neg<Vec<Address>>>| -> Option<String> {
+        let neg = field.as_ref()?;
+        let list = neg
+            .value
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let negated = neg.negated;
+        *field = None;
+        Some(format!("{}{list}", bang(negated)))
+    };
+    let source = first(&mut joined.source);
+    let destination = first(&mut joined.destination);
+    let rest = specs(&joined).pop().unwrap_or_default();
+    let mut parts = Vec::new();
+    if let Some(s) = source {
+        parts.push(match s.strip_prefix("! ") {
+            Some(list) => format!("! -s {list}"),
+            None => format!("-s {s}"),
+        });
+    }
+    if let Some(d) = destination {
+        parts.push(match d.strip_prefix("! ") {
+            Some(list) => format!("! -d {list}"),
+            None => format!("-d {d}"),
+        });
+    }
+    if !rest.is_empty() {
+        parts.push(rest);
+    }
+    parts.join(" ")
+}
+
+/// Normalise every command line of a file in place (canonical option order and values, e.g.
+/// `-p tcp --dport 22` → `-p tcp -m tcp --dport 22`), leaving comments, blank lines, table,
+/// chain and COMMIT lines, line order and commands (`-I 2`, `-D`, …) as they are. `None` when
+/// the file has a line iptables-restore cannot read.
+pub fn format_in_place(file: &crate::file::RulesFile, text: &str) -> Option<String> {
+    use crate::command::Op;
+    use crate::file::{LineKind, ProblemKind};
+    if file.problems.iter().any(|p| p.kind == ProblemKind::Syntax) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (index, line) in file.lines.iter().enumerate() {
+        let raw = &text[line.range.as_range()];
+        match &line.kind {
+            LineKind::Command(command) => {
+                let mut head = String::new();
+                if let Some((p, b)) = command.counters {
+                    head.push_str(&format!("[{p}:{b}] "));
+                }
+                let chain = &command.chain;
+                let op = match &command.op {
+                    Op::Append => format!("-A {chain}"),
+                    Op::Insert(1) if !raw.split_whitespace().any(|w| w == "1") => {
+                        format!("-I {chain}")
+                    }
+                    Op::Insert(n) => format!("-I {chain} {n}"),
+                    Op::DeleteNumber(n) => format!("-D {chain} {n}"),
+                    Op::DeleteRule => format!("-D {chain}"),
+                    Op::Replace(n) => format!("-R {chain} {n}"),
+                    Op::Check => format!("-C {chain}"),
+                    // Chain commands have no rule to normalise.
+                    _ => raw.trim().to_owned(),
+                };
+                let is_rule_op = matches!(
+                    command.op,
+                    Op::Append
+                        | Op::Insert(_)
+                        | Op::DeleteRule
+                        | Op::Replace(_)
+                        | Op::Check
+                        | Op::DeleteNumber(_)
+                );
+                let spec = if is_rule_op && !matches!(command.op, Op::DeleteNumber(_)) {
+                    spec_in_place(&command.rule)
+                } else {
+                    String::new()
+                };
+                head.push_str(&op);
+                if !spec.is_empty() {
+                    head.push(' ');
+                    head.push_str(&spec);
+                }
+                out.push_str(&head);
+            }
+            LineKind::Chain { name, policy, .. } => {
+                let counters = raw.split_whitespace().nth(2).unwrap_or("[0:0]");
+                out.push_str(&format!(":{name} {policy} {counters}"));
+            }
+            _ => out.push_str(raw),
+        }
+        if index + 1 < file.lines.len() || file.final_newline {
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
+/// The iptables-save form of a replayed ruleset: per table (in the file's order) the
+/// built-in chains in hook order, user chains sorted, then every rule chain by chain, then
+/// `COMMIT`. Comments are not kept. Policies gblint cannot know print as `-`.
+pub fn canonical(file: &crate::file::RulesFile, ruleset: &crate::ruleset::Ruleset) -> String {
+    use crate::file::LineKind;
+    let mut order: Vec<&str> = Vec::new();
+    for line in &file.lines {
+        if let LineKind::Table(name) = &line.kind {
+            if !order.contains(&name.as_str()) {
+                order.push(name);
+            }
+        }
+    }
+    let mut out = String::new();
+    for name in order {
+        let Some(table) = ruleset.table(name) else {
+            continue;
+        };
+        out.push_str(&format!("*{name}\n"));
+        let mut user: Vec<&crate::ruleset::Chain> =
+            table.chains.iter().filter(|c| !c.builtin).collect();
+        user.sort_by(|a, b| a.name.cmp(&b.name));
+        for chain in table
+            .chains
+            .iter()
+            .filter(|c| c.builtin)
+            .chain(user.iter().copied())
+        {
+            let policy = if chain.builtin {
+                chain.policy.as_deref().unwrap_or("-")
+            } else {
+                "-"
+            };
+            out.push_str(&format!(":{} {policy} [0:0]\n", chain.name));
+        }
+        for chain in table
+            .chains
+            .iter()
+            .filter(|c| c.builtin)
+            .chain(user.iter().copied())
+        {
+            for placed in &chain.rules {
+                for line in rule_lines(&chain.name, &placed.rule) {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+            }
+        }
+        out.push_str("COMMIT\n");
+    }
+    out
+}

@@ -177,6 +177,11 @@ pub fn replay(file: &RulesFile, options: ReplayOptions) -> Ruleset {
                         }
                     }
                     Some(chain) => {
+                        if !options.fragment {
+                            // The table was flushed at `*table`: the chain was declared twice
+                            // in this block, which iptables-legacy-restore refuses (nft accepts).
+                            problem(format!("error creating chain '{name}': File exists (iptables-legacy-restore refuses a chain declared twice)"), *name_range);
+                        }
                         // Re-declaring a user chain (with --noflush) flushes it.
                         chain.rules.clear();
                         chain.opaque = false;
@@ -190,7 +195,6 @@ pub fn replay(file: &RulesFile, options: ReplayOptions) -> Ruleset {
                         opaque: false,
                     }),
                 }
-                let _ = name_range;
             }
             LineKind::Command(command) => {
                 let Some(table_name) = current.clone() else {
@@ -351,7 +355,11 @@ fn apply(
             if chain_name.is_empty() {
                 table.chains.retain(|c| c.builtin);
             } else {
+                let referenced = table.chains.iter().any(|c| c.rules.iter().any(|r| r.rule.target.as_ref().is_some_and(|t| t.name == chain_name)));
                 match table.chains.iter().position(|c| c.name == chain_name) {
+                    Some(at) if !table.chains[at].builtin && (referenced || !table.chains[at].rules.is_empty()) => {
+                        problem(format!("Can't delete chain `{chain_name}': it still has rules or is still jumped to"), command.chain_range);
+                    }
                     Some(at) if !table.chains[at].builtin => {
                         table.chains.remove(at);
                     }
@@ -384,6 +392,9 @@ fn apply(
             }
         }
         Op::Zero => {}
+        Op::Policy(policy) if policy == "DROP" && table_is_nat(table) => {
+            problem("The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.".into(), command.range);
+        }
         Op::Policy(policy) => match table.chain_mut(chain_name) {
             Some(chain) if chain.builtin => {
                 if matches!(policy.as_str(), "ACCEPT" | "DROP") {
@@ -422,4 +433,10 @@ fn apply(
             }
         }
     }
+}
+
+/// The nat table is the only one with PREROUTING and POSTROUTING but no FORWARD.
+fn table_is_nat(table: &Table) -> bool {
+    let has = |name: &str| table.chains.iter().any(|c| c.builtin && c.name == name);
+    has("PREROUTING") && has("POSTROUTING") && !has("FORWARD")
 }
