@@ -5,5 +5,6 @@ mod check;
 mod fix;
 mod fmt;
 mod hostile;
+mod iptables;
 mod outputs;
 mod rules_cli;

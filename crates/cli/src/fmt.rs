@@ -67,7 +67,19 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
         }
         changed += 1;
         if args.check {
-            let line = first_unformatted_line(text).unwrap_or(1);
+            let line = if input.format == Format::Caddyfile {
+                first_unformatted_line(text).unwrap_or(1)
+            } else {
+                let differs = text
+                    .lines()
+                    .zip(formatted.lines())
+                    .position(|(a, b)| a != b);
+                u32::try_from(differs.map_or_else(
+                    || text.lines().count().min(formatted.lines().count()) + 1,
+                    |i| i + 1,
+                ))
+                .unwrap_or(u32::MAX)
+            };
             writeln!(
                 stdout,
                 "{display}:{line}: not formatted (first differing line)"

@@ -1,0 +1,81 @@
+//! iptables rules files end to end: the seed scenario, `--fix`, `fmt`.
+
+use gblint_tests::run_gblint;
+
+const SEED: &str = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 6379 -j DROP\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n";
+
+#[test]
+fn seed_scenario_is_an_error_and_fix_resolves_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("rules.v4");
+    std::fs::write(&path, SEED).expect("write");
+    let output = run_gblint(
+        dir.path(),
+        &["check", "rules.v4", "--output-format", "concise"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("rules.v4:5:1: IPT001 loopback connections to port 6379 are dropped by line 5 (filter/INPUT)"), "{stdout}");
+
+    let output = run_gblint(dir.path(), &["check", "rules.v4", "--fix"], None);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let fixed = std::fs::read_to_string(&path).expect("read");
+    assert_eq!(
+        fixed,
+        SEED.replace(
+            "-A INPUT -p tcp --dport 6379 -j DROP\n",
+            "-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp --dport 6379 -j DROP\n"
+        )
+    );
+    // Idempotent.
+    let output = run_gblint(dir.path(), &["check", "rules.v4", "--fix"], None);
+    assert!(String::from_utf8_lossy(&output.stderr).ends_with("Fixed 0 problems in 0 files.\n"));
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), fixed);
+}
+
+#[test]
+fn human_output_shows_the_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:trusted - [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j trusted\n-A trusted -i lo -j ACCEPT\n-A trusted -j RETURN\nCOMMIT\n";
+    std::fs::write(dir.path().join("rules.v4"), text).expect("write");
+    let output = run_gblint(dir.path(), &["check", "rules.v4"], None);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn fmt_normalises_rules_in_place_and_canonical_on_request() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "# firewall\n*filter\n:INPUT DROP [0:0]\n-A INPUT --in-int lo -j ACCEPT\n-I INPUT -p tcp --dpor 22 -j ACCEPT\nCOMMIT\n";
+    std::fs::write(dir.path().join("rules.v4"), text).expect("write");
+    let output = run_gblint(dir.path(), &["fmt", "--check", "rules.v4"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "rules.v4:4: not formatted (first differing line)\n"
+    );
+    let output = run_gblint(
+        dir.path(),
+        &["fmt", "-", "--stdin-filename", "rules.v4"],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "# firewall\n*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-I INPUT -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n"
+    );
+    let output = run_gblint(
+        dir.path(),
+        &["fmt", "-", "--stdin-filename", "rules.v4", "--canonical"],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n"
+    );
+}
