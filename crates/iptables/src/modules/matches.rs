@@ -299,14 +299,15 @@ pub static MATCHES: &[ModuleSpec] = &[
                 true,
                 Some(port_range),
             ),
-            opt(&["tcp-flags"], Arity::Two, true, Some(tcp_flags)),
-            opt(&["syn"], Arity::Zero, true, None),
+            // Saved order: ports, --tcp-option, then the flags (--syn is saved as flags).
             opt(
                 &["tcp-option"],
                 Arity::One,
                 true,
                 Some(|v, _| number(v, 255)),
             ),
+            opt(&["tcp-flags"], Arity::Two, true, Some(tcp_flags)),
+            opt(&["syn"], Arity::Zero, true, None),
         ],
         Some(finish_tcp),
     ),
