@@ -755,7 +755,7 @@ fn match_matches(m: &Match, packet: &Packet, tcp: bool) -> Tri {
                 let (v, m) = first.split_once('/').unwrap_or((first, "0xffffffff"));
                 let parse = |t: &str| u32::from_str_radix(t.trim_start_matches("0x"), 16).ok();
                 match (parse(v), parse(m)) {
-                    (Some(v), Some(m)) => Tri::from(m & 0 == v),
+                    (Some(v), Some(_)) => Tri::from(v == 0),
                     _ => Tri::Unknown,
                 }
             }

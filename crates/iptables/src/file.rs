@@ -353,7 +353,13 @@ fn classify(
         if let Some(counters) = parts.get(2) {
             if parse_counters(counters).is_none() {
                 // Only `iptables-restore -c` reads them (and then fails).
-                problem(ProblemKind::Risk, format!("invalid policy counters `{counters}' (iptables-restore -c refuses them)"), range);
+                problem(
+                    ProblemKind::Risk,
+                    format!(
+                        "invalid policy counters `{counters}' (iptables-restore -c refuses them)"
+                    ),
+                    range,
+                );
             }
         }
         return LineKind::Chain {
@@ -372,7 +378,11 @@ fn classify(
                 words.remove(0);
             }
             None => {
-                problem(ProblemKind::Risk, format!("bad counters `{first}' (iptables-restore -c refuses them)"), range);
+                problem(
+                    ProblemKind::Risk,
+                    format!("bad counters `{first}' (iptables-restore -c refuses them)"),
+                    range,
+                );
                 words.remove(0);
             }
         }
@@ -413,7 +423,13 @@ fn classify(
     }
     match parse_command(&words, family, &table_name, counters) {
         Ok(command) => {
-            if table_name == "nat" && command.rule.target.as_ref().is_some_and(|t| t.name == "DROP") {
+            if table_name == "nat"
+                && command
+                    .rule
+                    .target
+                    .as_ref()
+                    .is_some_and(|t| t.name == "DROP")
+            {
                 let at = command.rule.target.as_ref().map_or(range, |t| t.range);
                 problem(ProblemKind::Restore, "The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.".into(), at);
             }

@@ -355,9 +355,16 @@ fn apply(
             if chain_name.is_empty() {
                 table.chains.retain(|c| c.builtin);
             } else {
-                let referenced = table.chains.iter().any(|c| c.rules.iter().any(|r| r.rule.target.as_ref().is_some_and(|t| t.name == chain_name)));
+                let referenced = table.chains.iter().any(|c| {
+                    c.rules
+                        .iter()
+                        .any(|r| r.rule.target.as_ref().is_some_and(|t| t.name == chain_name))
+                });
                 match table.chains.iter().position(|c| c.name == chain_name) {
-                    Some(at) if !table.chains[at].builtin && (referenced || !table.chains[at].rules.is_empty()) => {
+                    Some(at)
+                        if !table.chains[at].builtin
+                            && (referenced || !table.chains[at].rules.is_empty()) =>
+                    {
                         problem(format!("Can't delete chain `{chain_name}': it still has rules or is still jumped to"), command.chain_range);
                     }
                     Some(at) if !table.chains[at].builtin => {

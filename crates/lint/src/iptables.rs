@@ -24,10 +24,10 @@ pub fn family_of(path: &str, text: &str) -> Family {
         if line.starts_with('-') || line.starts_with('[') {
             let mut words = line.split_whitespace();
             while let Some(word) = words.next() {
-                if matches!(word, "-s" | "-d" | "--source" | "--destination") {
-                    if words.next().is_some_and(|addr| addr.contains(':')) {
-                        return Family::V6;
-                    }
+                if matches!(word, "-s" | "-d" | "--source" | "--destination")
+                    && words.next().is_some_and(|addr| addr.contains(':'))
+                {
+                    return Family::V6;
                 }
             }
         }
@@ -59,12 +59,12 @@ pub fn is_fragment(path: &str, rules: &RulesFile) -> bool {
                 tables += 1;
                 current = Some(name);
             }
-            LineKind::Chain { name, .. } => {
+            LineKind::Chain { name, .. }
                 if current.is_some_and(|t| {
                     gblint_iptables::file::builtin_chains(t).contains(&name.as_str())
-                }) {
-                    declared_builtin = true;
-                }
+                }) =>
+            {
+                declared_builtin = true;
             }
             _ => {}
         }
