@@ -134,6 +134,57 @@ impl RulesFile {
     }
 }
 
+/// Match extensions of iptables 1.8.9 that gblint keeps opaque (no spec), so an unknown name
+/// can be told from a real one.
+const OTHER_MATCHES: &[&str] = &[
+    "bpf",
+    "cgroup",
+    "cluster",
+    "connbytes",
+    "connlabel",
+    "cpu",
+    "devgroup",
+    "dst",
+    "ecn",
+    "hbh",
+    "helper",
+    "ipcomp",
+    "ipv6header",
+    "ipvs",
+    "nfacct",
+    "osf",
+    "pkttype",
+    "policy",
+    "quota",
+    "rateest",
+    "realm",
+    "rpfilter",
+    "rt",
+    "socket",
+    "srh",
+    "statistic",
+    "string",
+    "time",
+    "u32",
+    "frag",
+    "mh",
+    "esp",
+    "ah",
+    "eui64",
+    "dscp",
+    "tos",
+    "ttl",
+    "hl",
+    "length",
+    "tcpmss",
+    "sctp",
+    "dccp",
+    "hashlimit",
+    "connlimit",
+    "iprange",
+    "l2tp",
+];
+
 /// Longest line iptables-restore reads.
 const MAX_LINE: usize = 10240;
 /// Longest argument.
@@ -432,6 +483,23 @@ fn classify(
             {
                 let at = command.rule.target.as_ref().map_or(range, |t| t.range);
                 problem(ProblemKind::Restore, "The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.".into(), at);
+            }
+            for m in &command.rule.matches {
+                if crate::modules::find_match(&m.name, family).is_none()
+                    && !OTHER_MATCHES.contains(&m.name.as_str())
+                {
+                    problem(ProblemKind::Risk, format!("unknown match `{}': iptables 1.8.9 has no such extension (`Couldn't load match`)", m.name), m.range);
+                }
+            }
+            for field in [&command.rule.source, &command.rule.destination]
+                .into_iter()
+                .flatten()
+            {
+                for address in &field.value {
+                    if let crate::rule::Address::Host(host) = address {
+                        problem(ProblemKind::Risk, format!("`{host}' is a host name: iptables-restore resolves it with DNS at load time (boot may have no DNS yet), and gblint cannot check it"), command.range);
+                    }
+                }
             }
             LineKind::Command(Box::new(command))
         }
