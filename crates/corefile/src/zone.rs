@@ -1,0 +1,1 @@
+//! RFC 1035 zone files (placeholder; being written).
