@@ -5,5 +5,6 @@ mod caddy_adapt;
 mod caddy_fmt;
 mod caddy_lexer;
 mod caddy_parse;
+mod corefile;
 mod iptables_corpus;
 mod iptables_t;

@@ -1,5 +1,22 @@
 //! CoreDNS configuration for gblint: the Corefile (CoreDNS's fork of the Caddy v1 block
 //! syntax) and the RFC 1035 zone files its `file` plugin serves.
+//!
+//! * [`lexer`]: the v1 tokenizer (comments anywhere, `"` quotes only), lossless by ranges.
+//! * [`parser`]: server blocks, directives, snippets and imports, every error collected.
+//! * [`keys`]: server block keys normalised as CoreDNS does (transport, port, FQDN, reverse
+//!   zones from CIDRs).
+//! * [`plugins`]: plugin.cfg order and once-per-block plugins.
+//! * [`acl`]: the `acl` plugin's policies, typed, with its setup errors.
+//! * [`zone`]: zone files.
+//! * [`format`]: a Corefile formatter.
 #![deny(missing_docs)]
 
+pub mod acl;
+pub mod format;
+pub mod keys;
+pub mod lexer;
+pub mod parser;
+pub mod plugins;
 pub mod zone;
+
+pub use parser::{parse, Corefile, Directive, ImportOptions, ParseError, ServerBlock};

@@ -1,0 +1,107 @@
+//! A Corefile formatter: one tab per nesting level, no trailing spaces, at most one blank line
+//! in a row, no blank lines right inside braces, exactly one newline at the end. Comments,
+//! quoted strings and the order and line breaks of tokens are kept, so the tokens CoreDNS
+//! reads are unchanged (a property the tests check on the whole corpus).
+
+use crate::lexer::tokenize;
+
+/// Format a Corefile.
+pub fn format(text: &str) -> String {
+    let tokens = tokenize(text);
+    // Depth at the start of each line, from the tokens (braces in comments/quotes don't count).
+    let mut line_starts = vec![0usize];
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            line_starts.push(i + 1);
+        }
+    }
+    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset) - 1;
+    let mut depth_before = vec![0i64; line_starts.len() + 1];
+    let mut closes_first = vec![false; line_starts.len() + 1];
+    let mut depth = 0i64;
+    let mut last_line = usize::MAX;
+    for token in &tokens {
+        let line = line_of(token.range.start() as usize);
+        if line != last_line {
+            for d in depth_before
+                .iter_mut()
+                .take(line + 1)
+                .skip(if last_line == usize::MAX {
+                    0
+                } else {
+                    last_line + 1
+                })
+            {
+                *d = depth;
+            }
+            depth_before[line] = depth;
+            closes_first[line] = token.text == "}";
+            last_line = line;
+        }
+        if token.text == "{" {
+            depth += 1;
+        } else if token.text == "}" {
+            depth = (depth - 1).max(0);
+        }
+        // A quoted token spanning lines keeps its continuation lines verbatim.
+        let end_line = line_of(token.range.end().saturating_sub(1) as usize);
+        if end_line > line {
+            for l in line + 1..=end_line {
+                depth_before[l] = -1;
+            }
+            last_line = end_line;
+        }
+    }
+    for d in depth_before.iter_mut().skip(if last_line == usize::MAX {
+        0
+    } else {
+        last_line + 1
+    }) {
+        *d = depth;
+    }
+    let mut out: Vec<String> = Vec::new();
+    let lines: Vec<&str> = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .split('\n')
+        .collect();
+    let bom = text.starts_with('\u{feff}');
+    for (index, raw) in lines.iter().enumerate() {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        if depth_before.get(index).copied() == Some(-1) {
+            out.push(raw.to_owned());
+            continue;
+        }
+        let content = raw.trim();
+        if content.is_empty() {
+            // At most one blank line; none after an opening brace.
+            if out
+                .last()
+                .is_some_and(|l| l.is_empty() || l.trim_end().ends_with('{'))
+                || out.is_empty()
+            {
+                continue;
+            }
+            out.push(String::new());
+            continue;
+        }
+        let mut level = depth_before.get(index).copied().unwrap_or(0).max(0) as usize;
+        if closes_first.get(index).copied().unwrap_or(false) {
+            level = level.saturating_sub(1);
+            // No blank line right before a closing brace.
+            while out.last().is_some_and(String::is_empty) {
+                out.pop();
+            }
+        }
+        out.push(format!("{}{}", "\t".repeat(level), content));
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    let mut result = out.join("\n");
+    result.push('\n');
+    if bom {
+        result.insert(0, '\u{feff}');
+    }
+    result
+}
