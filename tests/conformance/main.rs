@@ -8,3 +8,4 @@ mod caddy_parse;
 mod corefile;
 mod iptables_corpus;
 mod iptables_t;
+mod zonefile;
