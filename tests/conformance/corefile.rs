@@ -21,11 +21,25 @@ fn coredns_caddy_lexer_cases() {
     let mut failures = Vec::new();
     for (index, case) in cases.iter().enumerate() {
         let input = case["input"].as_str().expect("input");
-        let expected: Vec<(u64, String)> =
-            case["tokens"].as_array().expect("tokens").iter().map(|t| (t["line"].as_u64().expect("line"), t["text"].as_str().expect("text").to_owned())).collect();
-        let got: Vec<(u64, String)> = tokenize(input).into_iter().map(|t| (u64::from(t.line), t.text)).collect();
+        let expected: Vec<(u64, String)> = case["tokens"]
+            .as_array()
+            .expect("tokens")
+            .iter()
+            .map(|t| {
+                (
+                    t["line"].as_u64().expect("line"),
+                    t["text"].as_str().expect("text").to_owned(),
+                )
+            })
+            .collect();
+        let got: Vec<(u64, String)> = tokenize(input)
+            .into_iter()
+            .map(|t| (u64::from(t.line), t.text))
+            .collect();
         if got != expected {
-            failures.push(format!("case {index} {input:?}: expected {expected:?}, got {got:?}"));
+            failures.push(format!(
+                "case {index} {input:?}: expected {expected:?}, got {got:?}"
+            ));
         }
     }
     println!("coredns lexer cases: {} passed of 14", 14 - failures.len());
@@ -50,16 +64,24 @@ fn key_normalize_cases() {
                 // Go's TestHostNormalizeExact sorts the expected list and compares it with the
                 // first entries of the result in generation order; a /18 key yields 64 zones of
                 // which the test names the first three.
-                let mut expected: Vec<String> = expected.iter().map(|z| z.as_str().expect("zone").to_owned()).collect();
+                let mut expected: Vec<String> = expected
+                    .iter()
+                    .map(|z| z.as_str().expect("zone").to_owned())
+                    .collect();
                 expected.sort();
                 match got {
-                    Ok(zones) if zones.len() >= expected.len() && zones[..expected.len()] == expected[..] => {}
+                    Ok(zones)
+                        if zones.len() >= expected.len()
+                            && zones[..expected.len()] == expected[..] => {}
                     other => failures.push(format!("{key}: expected {expected:?}, got {other:?}")),
                 }
             }
         }
     }
-    println!("coredns key normalisation cases: {} passed of 15", 15 - failures.len());
+    println!(
+        "coredns key normalisation cases: {} passed of 15",
+        15 - failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -75,7 +97,15 @@ fn acl_setup_cases() {
         let want_err = case["want_err"].as_bool().expect("want_err");
         invalid += usize::from(want_err);
         let text = format!(". {{\n{config}\n}}\n");
-        let corefile = parse(Path::new("Corefile"), &text, &ImportOptions { base: None, fence: None, env: &no_env });
+        let corefile = parse(
+            Path::new("Corefile"),
+            &text,
+            &ImportOptions {
+                base: None,
+                fence: None,
+                env: &no_env,
+            },
+        );
         let mut error = corefile.errors.first().map(|e| e.message.clone());
         if error.is_none() {
             for directive in corefile.blocks.iter().flat_map(|b| b.directive("acl")) {
@@ -86,11 +116,17 @@ fn acl_setup_cases() {
             }
         }
         if error.is_some() != want_err {
-            failures.push(format!("{}: want_err={want_err}, got {error:?}", case["name"]));
+            failures.push(format!(
+                "{}: want_err={want_err}, got {error:?}",
+                case["name"]
+            ));
         }
     }
     assert_eq!(invalid, 8);
-    println!("acl setup cases: {} passed of 29 (8 invalid)", 29 - failures.len());
+    println!(
+        "acl setup cases: {} passed of 29 (8 invalid)",
+        29 - failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -123,7 +159,15 @@ fn every_corpus_corefile() {
         }
         rebuilt.push_str(&text[cursor..]);
         assert_eq!(rebuilt, text, "{name}: not lossless");
-        let corefile = parse(&path, &text, &ImportOptions { base: None, fence: None, env: &no_env });
+        let corefile = parse(
+            &path,
+            &text,
+            &ImportOptions {
+                base: None,
+                fence: None,
+                env: &no_env,
+            },
+        );
         if corefile.errors.is_empty() {
             clean += 1;
         } else {
@@ -134,13 +178,26 @@ fn every_corpus_corefile() {
         let before: Vec<String> = tokens.iter().map(|t| t.text.clone()).collect();
         let after: Vec<String> = tokenize(&formatted).into_iter().map(|t| t.text).collect();
         assert_eq!(before, after, "{name}: formatting changed the tokens");
-        assert_eq!(gblint_corefile::format::format(&formatted), formatted, "{name}: formatting is not idempotent");
+        assert_eq!(
+            gblint_corefile::format::format(&formatted),
+            formatted,
+            "{name}: formatting is not idempotent"
+        );
     }
-    println!("corefile corpus: {} files reprinted byte for byte; {clean} parse without errors", names.len());
+    println!(
+        "corefile corpus: {} files reprinted byte for byte; {clean} parse without errors",
+        names.len()
+    );
     for line in &with_errors {
         println!("  {line}");
     }
     let listed: Vec<&str> = FRAGMENTS.iter().map(|(n, _)| *n).collect();
-    let unlisted: Vec<&String> = with_errors.iter().filter(|e| !listed.iter().any(|n| e.starts_with(&format!("{n}:")))).collect();
-    assert!(unlisted.is_empty(), "Corefiles with syntax errors that are not listed as fragments: {unlisted:?}");
+    let unlisted: Vec<&String> = with_errors
+        .iter()
+        .filter(|e| !listed.iter().any(|n| e.starts_with(&format!("{n}:"))))
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "Corefiles with syntax errors that are not listed as fragments: {unlisted:?}"
+    );
 }

@@ -2,6 +2,7 @@
 
 mod baseline;
 mod check;
+mod dns;
 mod fix;
 mod fmt;
 mod hostile;

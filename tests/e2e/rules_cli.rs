@@ -3,9 +3,10 @@
 use gblint_tests::{run_gblint, workspace_root};
 use serde_json::Value;
 
-const CODES: [&str; 17] = [
+const CODES: [&str; 26] = [
     "CDY000", "CDY001", "CDY002", "CDY003", "CDY004", "CDY005", "CDY006", "CDY007", "CDY010",
-    "CDY011", "IPT000", "IPT001", "IPT002", "IPT003", "IPT004", "GBL900", "GBL901",
+    "CDY011", "IPT000", "IPT001", "IPT002", "IPT003", "IPT004", "DNS000", "DNS001", "DNS002",
+    "DNS003", "DNS004", "DNS005", "DNS006", "DNS007", "GBL001", "GBL900", "GBL901",
 ];
 
 #[test]

@@ -288,16 +288,3 @@ fn parse_source(token: &Token) -> Result<IpNet, AclError> {
         Err(_) => error(format!("illegal CIDR notation {text:?}"), token),
     }
 }
-
-/// The first policy deciding `qtype` from `source`: `Ok(Some(policy))`, `Ok(None)` when none
-/// matches (the query is allowed), `Err(())` when it depends on the exact address.
-pub fn decide<'a>(acl: &'a Acl, qtype: &str, source: &IpNet) -> Result<Option<&'a Policy>, ()> {
-    for policy in &acl.policies {
-        match policy.matches(qtype, source) {
-            Some(true) => return Ok(Some(policy)),
-            Some(false) => {}
-            None => return Err(()),
-        }
-    }
-    Ok(None)
-}

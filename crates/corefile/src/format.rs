@@ -46,8 +46,8 @@ pub fn format(text: &str) -> String {
         // A quoted token spanning lines keeps its continuation lines verbatim.
         let end_line = line_of(token.range.end().saturating_sub(1) as usize);
         if end_line > line {
-            for l in line + 1..=end_line {
-                depth_before[l] = -1;
+            for slot in depth_before.iter_mut().take(end_line + 1).skip(line + 1) {
+                *slot = -1;
             }
             last_line = end_line;
         }

@@ -25,10 +25,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut start: Option<(usize, u32)> = None;
     let (mut comment, mut quoted, mut escaped) = (false, false, false);
     let offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut chars = text[offset..]
-        .char_indices()
-        .map(|(i, c)| (i + offset, c))
-        .peekable();
+    let chars = text[offset..].char_indices().map(|(i, c)| (i + offset, c));
     let finish =
         |out: &mut Vec<Token>, value: &mut String, start: &mut Option<(usize, u32)>, end: usize| {
             if let Some((at, line)) = start.take() {
@@ -39,7 +36,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 });
             }
         };
-    while let Some((at, ch)) = chars.next() {
+    for (at, ch) in chars {
         if quoted {
             if !escaped {
                 if ch == '\\' {

@@ -203,8 +203,9 @@ fn expand(
             && token.text.starts_with('(')
             && token.text.ends_with(')')
             && token.text.len() > 2
+            && tokens.get(i + 1).is_some_and(|t| t.text == "{")
         {
-            if tokens.get(i + 1).is_some_and(|t| t.text == "{") {
+            {
                 let name = token.text[1..token.text.len() - 1].to_owned();
                 let mut depth_in = 0;
                 let mut j = i + 1;

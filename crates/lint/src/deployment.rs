@@ -57,6 +57,30 @@ pub struct IptablesDoc {
     pub fragment: bool,
 }
 
+/// A parsed Corefile.
+#[derive(Clone, Debug)]
+pub struct CorefileDoc {
+    /// Index into [`Deployment::files`].
+    pub input: usize,
+    /// The file.
+    pub file: FileId,
+    /// The parse.
+    pub corefile: gblint_corefile::Corefile,
+}
+
+/// A parsed zone file and the origin it was read with.
+#[derive(Clone, Debug)]
+pub struct ZoneDoc {
+    /// Index into [`Deployment::files`].
+    pub input: usize,
+    /// The file.
+    pub file: FileId,
+    /// Origin (FQDN): the zone a Corefile serves it as, else `$ORIGIN` or the file name.
+    pub origin: String,
+    /// The parse.
+    pub zone: gblint_corefile::zone::ZoneFile,
+}
+
 /// A file recognised but not checked by this version of gblint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkippedFile {
@@ -92,6 +116,10 @@ pub struct Deployment {
     pub caddyfiles: Vec<CaddyDoc>,
     /// Parsed iptables rules files.
     pub iptables: Vec<IptablesDoc>,
+    /// Parsed Corefiles.
+    pub corefiles: Vec<CorefileDoc>,
+    /// Parsed zone files.
+    pub zones: Vec<ZoneDoc>,
     /// Recognised but unchecked files.
     pub skipped: Vec<SkippedFile>,
     /// Reading problems.
@@ -110,6 +138,18 @@ impl Deployment {
             .get(input)
             .and_then(|file| file.machine)
             .and_then(|index| self.machines.get(index))
+    }
+
+    /// The path of an input file as its machine sees it (`/opt/gbo/data/x.zone`), or as given.
+    pub fn shown_path(&self, input: usize, sources: &gblint_diagnostics::SourceMap) -> String {
+        let file = &self.files[input];
+        file.machine_path.clone().unwrap_or_else(|| {
+            sources
+                .get(file.file)
+                .path()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
     }
 
     /// The role of an input file's machine.

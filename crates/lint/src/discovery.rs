@@ -306,6 +306,12 @@ pub fn discover(
             fragment,
         });
     }
+    crate::dns::parse_dns(
+        &mut deployment,
+        sources,
+        env,
+        &fences_by_input(&origin, &fences),
+    );
     // Parse Caddyfiles; a file that another root imports is not a root itself.
     let mut parsed = Vec::new();
     for (input_index, input) in deployment.files.iter().enumerate() {
@@ -507,6 +513,17 @@ pub(crate) fn io_cause(err: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => err.to_string().to_lowercase(),
     }
+}
+
+/// The import fence of each input file (by index into the deployment's files).
+fn fences_by_input(
+    origin: &[usize],
+    fences: &HashMap<usize, (PathBuf, Option<PathBuf>)>,
+) -> Vec<Option<PathBuf>> {
+    origin
+        .iter()
+        .map(|item| fences.get(item).map(|(root, _)| root.clone()))
+        .collect()
 }
 
 #[cfg(test)]

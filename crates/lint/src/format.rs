@@ -55,7 +55,10 @@ impl Format {
     /// Whether this version of gblint parses and lints the format (the others are recognised,
     /// reported as skipped, and never silently called clean).
     pub fn is_checked(self) -> bool {
-        matches!(self, Format::Caddyfile | Format::Iptables)
+        matches!(
+            self,
+            Format::Caddyfile | Format::Iptables | Format::Corefile | Format::Zone
+        )
     }
 }
 
@@ -92,7 +95,7 @@ pub fn detect_by_path(
     if full.ends_with("/etc/caddy/Caddyfile") {
         return Some(Format::Caddyfile);
     }
-    if name == "Corefile" || name.starts_with("Corefile.") {
+    if name == "Corefile" || name.starts_with("Corefile.") || name.ends_with(".corefile") {
         return Some(Format::Corefile);
     }
     if name.ends_with(".zone") || name.starts_with("db.") {

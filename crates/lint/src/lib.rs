@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod context;
 pub mod deployment;
 pub mod discovery;
+pub mod dns;
 pub mod fix;
 pub mod format;
 pub mod iptables;

@@ -138,3 +138,10 @@ fn iptables_fixtures() {
         "iptables_fixtures"
     ));
 }
+
+#[test]
+fn dns_fixtures() {
+    insta::glob!("../resources/dns", "*.{corefile,zone}", |path| {
+        check_fixture(path, "dns_fixtures")
+    });
+}

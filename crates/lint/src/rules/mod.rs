@@ -1,5 +1,7 @@
 //! The rules, one file each, grouped by the format they read.
 
 pub mod caddy;
+pub mod cross;
+pub mod dns;
 pub mod iptables;
 pub mod meta;

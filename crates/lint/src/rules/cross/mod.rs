@@ -1,0 +1,4 @@
+//! Rules that read several formats at once (`GBL`).
+
+/// GBL001: a Caddy site without a DNS record in the zones the deployment serves.
+pub mod vhost_without_dns_record;

@@ -1,0 +1,99 @@
+use gblint_corefile::acl::{self, Action};
+use gblint_diagnostics::Diagnostic;
+
+use super::{internal_nets, reach, Reach};
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `acl` that lets sources outside `[network] internal` ask for `ANY` (or for
+    /// every type: no `type` section, or `type *`), and an acl without a final default-deny —
+    /// a last `block`, `drop` or `filter` that applies to every type and source — since the
+    /// acl plugin allows whatever no line matches.
+    ///
+    /// ## Why is this bad
+    /// `ANY` answers are the classic DNS amplification vector; CoreDNS answers them in full
+    /// from `file` zones. And an acl that ends without a catch-all denies only what it names.
+    ///
+    /// ## Example
+    /// ```corefile
+    /// acl {
+    ///     allow type ANY net 0.0.0.0/0
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```corefile
+    /// acl {
+    ///     allow type ANY net 10.0.0.0/8 127.0.0.0/8
+    ///     allow type A AAAA MX TXT NS SOA SRV CNAME HTTPS CAA net 0.0.0.0/0 ::/0
+    ///     block
+    /// }
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: which types the public needs is a decision.
+    pub struct AclAllowsAnyPublicly {
+        code: "DNS002",
+        name: "acl-allows-any-publicly",
+        severity: Error,
+        fix: None,
+        format: Some(Format::Corefile),
+    }
+}
+
+impl Rule for AclAllowsAnyPublicly {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let internal = internal_nets(ctx.settings);
+        for doc in &ctx.deployment.corefiles {
+            for block in &doc.corefile.blocks {
+                for directive in block.directive("acl") {
+                    if doc.corefile.token_file(&directive.name) != 0 {
+                        continue;
+                    }
+                    let Ok(parsed) = acl::parse(directive) else {
+                        continue;
+                    };
+                    for policy in &parsed.policies {
+                        let any = policy.all_types() || policy.types.iter().any(|t| t == "ANY");
+                        if policy.action == Action::Allow
+                            && any
+                            && reach(policy, &internal) != Reach::Internal
+                        {
+                            let what = if policy.all_types() {
+                                "every query type"
+                            } else {
+                                "type ANY"
+                            };
+                            out.push(
+                                Self::META
+                                    .diagnostic(doc.file, policy.range, format!("the acl allows {what} from outside the internal networks"))
+                                    .with_label("public sources get ANY answers")
+                                    .with_note(format!("internal networks are {} (`[network] internal`)", ctx.settings.network.internal.join(", ")))
+                                    .with_help("allow ANY only from internal networks; give the public a list of ordinary types"),
+                            );
+                        }
+                    }
+                    let denies_last = parsed.policies.last().is_some_and(|p| {
+                        p.action != Action::Allow && p.all_types() && p.all_sources()
+                    });
+                    if !denies_last {
+                        out.push(
+                            Self::META
+                                .diagnostic(doc.file, directive.range(), "the acl has no final default-deny: queries no line matches are allowed")
+                                .with_label("add `block` as the last line")
+                                .with_help("end the acl with a bare `block` (or `drop`/`filter`)"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

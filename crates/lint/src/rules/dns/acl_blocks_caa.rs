@@ -1,0 +1,87 @@
+use gblint_corefile::{acl, keys};
+use gblint_diagnostics::Diagnostic;
+
+use super::{allows, internal_nets, public_decision};
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `acl` that refuses `CAA` queries from the public in a server block whose
+    /// zone file publishes CAA records.
+    ///
+    /// ## Why is this bad
+    /// Let's Encrypt (and every CA) must look up CAA before issuing; a REFUSED or dropped CAA
+    /// query fails issuance and renewal for every name of the zone ("CAA record
+    /// lookup failed"), so certificates expire one by one.
+    ///
+    /// ## Example
+    /// ```corefile
+    /// acl {
+    ///     allow type A AAAA MX TXT NS SOA net 0.0.0.0/0
+    ///     block
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```corefile
+    /// acl {
+    ///     allow type A AAAA MX TXT NS SOA CAA net 0.0.0.0/0
+    ///     block
+    /// }
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix.
+    pub struct AclBlocksCaa {
+        code: "DNS003",
+        name: "acl-blocks-caa",
+        severity: Warning,
+        fix: None,
+        format: Some(Format::Corefile),
+    }
+}
+
+impl Rule for AclBlocksCaa {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let internal = internal_nets(ctx.settings);
+        for doc in &ctx.deployment.corefiles {
+            for block in &doc.corefile.blocks {
+                let zones: Vec<String> = block
+                    .keys
+                    .iter()
+                    .filter_map(|k| keys::normalize(&k.text).ok())
+                    .flat_map(|k| k.zones)
+                    .collect();
+                let publishes_caa = ctx.deployment.zones.iter().any(|z| {
+                    zones.contains(&z.origin) && z.zone.records.iter().any(|r| r.rtype == "CAA")
+                });
+                if !publishes_caa {
+                    continue;
+                }
+                for directive in block.directive("acl") {
+                    let Ok(parsed) = acl::parse(directive) else {
+                        continue;
+                    };
+                    if let Some(decision) = public_decision(&parsed.policies, "CAA", &internal) {
+                        if !allows(decision) {
+                            let at = decision.map_or(directive.range(), |p| p.range);
+                            out.push(
+                                Self::META
+                                    .diagnostic(doc.file, at, "the acl refuses CAA queries from the public, but the zone publishes CAA records")
+                                    .with_label("CAA queries from certificate authorities stop here")
+                                    .with_help("add CAA to the types the public may ask for"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+use gblint_corefile::acl;
+use gblint_diagnostics::Diagnostic;
+
+use super::{allows, internal_nets, is_public_listener, public_decision};
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a server block that `forward`s queries (recursion) on a public listener with no
+    /// `acl` limiting who may ask, or with an acl that still lets the public through.
+    ///
+    /// ## Why is this bad
+    /// An open resolver answers anyone's recursive queries: it is abused for amplification
+    /// attacks within days of being found, and the provider's abuse desk will block the
+    /// address.
+    ///
+    /// ## Example
+    /// ```corefile
+    /// . {
+    ///     forward . 8.8.8.8 1.1.1.1
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```corefile
+    /// . {
+    ///     forward . 8.8.8.8 1.1.1.1
+    ///     acl {
+    ///         allow net 10.0.0.0/8 127.0.0.0/8
+    ///         block
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix.
+    pub struct OpenResolver {
+        code: "DNS004",
+        name: "open-resolver",
+        severity: Warning,
+        fix: None,
+        format: Some(Format::Corefile),
+    }
+}
+
+impl Rule for OpenResolver {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let internal = internal_nets(ctx.settings);
+        for doc in &ctx.deployment.corefiles {
+            for block in &doc.corefile.blocks {
+                let Some(forward) = block.directive("forward").next() else {
+                    continue;
+                };
+                if !is_public_listener(block, &internal) {
+                    continue;
+                }
+                let acls: Vec<_> = block
+                    .directive("acl")
+                    .filter_map(|d| acl::parse(d).ok())
+                    .collect();
+                let open = if acls.is_empty() {
+                    true
+                } else {
+                    let policies: Vec<_> = acls
+                        .iter()
+                        .flat_map(|a| a.policies.iter().cloned())
+                        .collect();
+                    matches!(public_decision(&policies, "A", &internal), Some(decision) if allows(decision))
+                };
+                if open {
+                    out.push(
+                        Self::META
+                            .diagnostic(doc.file, forward.range(), "this block forwards queries for anyone: an open resolver")
+                            .with_label("recursion for every source")
+                            .with_help("add an acl that allows only internal networks and ends with `block`, or `bind` to an internal address"),
+                    );
+                }
+            }
+        }
+    }
+}

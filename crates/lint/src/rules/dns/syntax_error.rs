@@ -1,0 +1,151 @@
+use gblint_corefile::{acl, keys};
+use gblint_diagnostics::Diagnostic;
+
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports what makes CoreDNS refuse to start: Corefile syntax (braces, `import` with
+    /// other than one argument, missing import files), server block keys that are not zones
+    /// (`zone is not a valid domain name`, a trailing `:`), two blocks serving the same zone
+    /// on the same port and transport, `acl` stanzas the plugin rejects (unknown action,
+    /// unknown query type, bad CIDR, empty section), and zone file lines that do not parse.
+    /// Every error is reported, not only the first.
+    ///
+    /// ## Why is this bad
+    /// CoreDNS exits at startup on any of these (and `reload` keeps the old configuration),
+    /// so every zone it serves goes dark until someone reads the log.
+    ///
+    /// ## Example
+    /// ```corefile
+    /// example.org {
+    ///     acl {
+    ///         blck type A net 192.168.0.0/16
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```corefile
+    /// example.org {
+    ///     acl {
+    ///         block type A net 192.168.0.0/16
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix.
+    pub struct SyntaxError {
+        code: "DNS000",
+        name: "syntax-error",
+        severity: Error,
+        fix: None,
+        suppressible: false,
+        can_disable: false,
+        format: Some(Format::Corefile),
+    }
+}
+
+impl Rule for SyntaxError {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for problem in &ctx.deployment.read_problems {
+            if matches!(problem.format, Format::Corefile | Format::Zone) {
+                out.push(
+                    Self::META
+                        .diagnostic(problem.file, problem.range, problem.message.clone())
+                        .with_label("here"),
+                );
+            }
+        }
+        for doc in &ctx.deployment.corefiles {
+            for error in &doc.corefile.errors {
+                // Errors inside imported files are reported on the import's own file when it
+                // is part of the run; otherwise on the root file.
+                if error.file == 0 {
+                    out.push(
+                        Self::META
+                            .diagnostic(doc.file, error.range, error.message.clone())
+                            .with_label("CoreDNS stops here"),
+                    );
+                } else {
+                    let path = doc
+                        .corefile
+                        .files
+                        .get(error.file)
+                        .map(|(p, _)| p.display().to_string())
+                        .unwrap_or_default();
+                    out.push(
+                        Self::META
+                            .diagnostic(
+                                doc.file,
+                                gblint_diagnostics::TextRange::empty(0),
+                                format!("{path}:{}: {}", error.line, error.message),
+                            )
+                            .with_label("in a file this Corefile imports"),
+                    );
+                }
+            }
+            let mut served: Vec<(String, String, String)> = Vec::new();
+            for block in &doc.corefile.blocks {
+                for key in &block.keys {
+                    match keys::normalize(&key.text) {
+                        Err(message) => out.push(
+                            Self::META
+                                .diagnostic(doc.file, key.range, message)
+                                .with_label("not a zone"),
+                        ),
+                        Ok(normalized) => {
+                            for zone in &normalized.zones {
+                                let id = (
+                                    normalized.transport.clone(),
+                                    zone.clone(),
+                                    normalized.port.clone(),
+                                );
+                                if served.contains(&id) && block.directive("view").next().is_none()
+                                {
+                                    out.push(
+                                        Self::META
+                                            .diagnostic(doc.file, key.range, format!("cannot serve {}://{}:{} - it is already defined", id.0, id.1, id.2))
+                                            .with_label("served twice"),
+                                    );
+                                } else {
+                                    served.push(id);
+                                }
+                            }
+                        }
+                    }
+                }
+                for directive in block.directive("acl") {
+                    if let Err(error) = acl::parse(directive) {
+                        out.push(
+                            Self::META
+                                .diagnostic(
+                                    doc.file,
+                                    error.range,
+                                    format!("acl: {}", error.message),
+                                )
+                                .with_label("the acl plugin refuses this"),
+                        );
+                    }
+                }
+            }
+        }
+        for doc in &ctx.deployment.zones {
+            for problem in &doc.zone.problems {
+                out.push(
+                    Self::META
+                        .diagnostic(doc.file, problem.range, problem.message.clone())
+                        .with_label("CoreDNS cannot load this zone"),
+                );
+            }
+        }
+    }
+}
