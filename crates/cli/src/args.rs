@@ -17,7 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Check files, folders or a deployment tree (default: the current folder).
     Check(CheckArgs),
-    /// Format Caddyfiles exactly as `caddy fmt` does, and iptables rules in iptables-save form.
+    /// Format Caddyfiles exactly as `caddy fmt` does, iptables rules in iptables-save form, and
+    /// Corefiles (tab indentation, blank lines tidied, tokens unchanged).
     Fmt(FmtArgs),
     /// Record the deployment's facts (site hosts per Caddyfile) in gblint.baseline.json.
     Baseline(BaselineArgs),
@@ -119,7 +120,7 @@ pub struct FmtArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Treat the named files as this format whatever their names.
-    #[arg(long, value_name = "FORMAT", value_parser = ["caddyfile", "iptables"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["caddyfile", "iptables", "corefile"])]
     pub format: Option<String>,
     /// iptables rules: print the full iptables-save form (rules regrouped chain by chain,
     /// `-I`/`-D` resolved, comments dropped) instead of normalising each line in place.

@@ -29,11 +29,12 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     let (mut changed, mut unchanged, mut refused) = (0usize, 0usize, 0usize);
-    for input in deployment
-        .files
-        .iter()
-        .filter(|f| matches!(f.format, Format::Caddyfile | Format::Iptables))
-    {
+    for input in deployment.files.iter().filter(|f| {
+        matches!(
+            f.format,
+            Format::Caddyfile | Format::Iptables | Format::Corefile
+        )
+    }) {
         let source = sources.get(input.file);
         let text = source.text();
         let formatted = match input.format {
@@ -52,6 +53,7 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+            Format::Corefile => gblint_corefile::format::format(text),
             _ => format(text),
         };
         let is_stdin = deployment.stdin == Some(input.file);
