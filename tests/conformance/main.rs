@@ -8,4 +8,5 @@ mod caddy_parse;
 mod corefile;
 mod iptables_corpus;
 mod iptables_t;
+mod systemd;
 mod zonefile;

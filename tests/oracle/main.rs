@@ -5,3 +5,4 @@ mod caddy_fix;
 mod caddy_fmt;
 mod caddy_syntax;
 mod iptables;
+mod systemd;
