@@ -8,4 +8,5 @@ mod fmt;
 mod hostile;
 mod iptables;
 mod outputs;
+mod render;
 mod rules_cli;

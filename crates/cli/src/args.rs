@@ -22,6 +22,8 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Record the deployment's facts (site hosts per Caddyfile) in gblint.baseline.json.
     Baseline(BaselineArgs),
+    /// Generate a tenant's deployment tree from a TOML inventory (self-checked before writing).
+    Render(RenderArgs),
     /// List every rule with its code, name, default severity and fix availability.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -142,6 +144,28 @@ pub struct BaselineArgs {
     /// Configuration file (default: the nearest gblint.toml at or above DIR).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The tenant inventory (TOML; schema in docs/inventory.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: PathBuf,
+    /// The deployment tree to write (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write nothing; print a unified diff of what would change (exit 1 when anything would).
+    #[arg(long, conflicts_with = "check")]
+    pub diff: bool,
+    /// Write nothing; exit 1 when the tree is out of date.
+    #[arg(long)]
+    pub check: bool,
+    /// Write a Caddyfile even when it serves fewer site hosts than the one it replaces.
+    #[arg(long)]
+    pub allow_shrink: bool,
+    /// Folder of templates replacing the embedded ones (same relative names, `*.j2`).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ mod common;
 mod explain;
 mod fmt;
 mod human;
+mod render_cmd;
 mod rules_table;
 
 use std::io::Write;
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Baseline(args) => baseline_cmd::run(args),
+        Command::Render(args) => render_cmd::run(args),
         Command::Rules(args) => rules_table::run(args),
         Command::Explain(args) => explain::run(args),
     };

@@ -1,0 +1,86 @@
+//! The render's own lint: every output is written to a temporary copy of the tree and run
+//! through `gblint check` (parsers and every default rule, cross-file rules included) before
+//! anything reaches `--out`. A finding names the rendered file and line and the template
+//! that produced it; the tree is then not written at all.
+
+use std::path::{Path, PathBuf};
+
+use gblint_diagnostics::Severity;
+use gblint_lint::{settings, CheckOptions, Input, Settings};
+
+use crate::error::RenderError;
+use crate::plan::Output;
+
+/// Check `outputs` as one deployment tree.
+pub fn check(outputs: &[Output]) -> Result<(), RenderError> {
+    let dir = tempfile::Builder::new()
+        .prefix("gblint-render-")
+        .tempdir()
+        .map_err(|err| RenderError::Write(format!("cannot create a temporary folder: {err}")))?;
+    let root = dir.path();
+    for output in outputs {
+        let path = root.join(&output.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|err| RenderError::Write(format!("{}: {err}", parent.display())))?;
+        }
+        std::fs::write(&path, &output.text)
+            .map_err(|err| RenderError::Write(format!("{}: {err}", path.display())))?;
+    }
+    let config = root.join(settings::CONFIG_FILE);
+    let settings = if config.is_file() {
+        Settings::load(&config).map_err(|err| {
+            RenderError::SelfCheck(vec![format!(
+                "{}: {err} (from templates/gblint/gblint.toml.j2)",
+                settings::CONFIG_FILE
+            )])
+        })?
+    } else {
+        Settings::default()
+    };
+    let no_env = |_: &str| None;
+    let options = CheckOptions::new(settings, &no_env);
+    let report = gblint_lint::check(&[Input::Path(root.to_path_buf())], &options)
+        .map_err(|err| RenderError::SelfCheck(vec![err.to_string()]))?;
+    let findings: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+        .map(|d| {
+            let source = report.sources.get(d.file);
+            let at = source.line_col(d.range.start());
+            let relative = relative_to(source.path(), root);
+            let template = outputs
+                .iter()
+                .find(|o| o.path == relative)
+                .map(|o| format!(" (from templates/{})", o.template))
+                .unwrap_or_default();
+            format!(
+                "{}:{}:{}: {} {}{template}",
+                relative.display(),
+                at.line,
+                at.column,
+                d.code,
+                d.message
+            )
+        })
+        .collect();
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(RenderError::SelfCheck(findings))
+    }
+}
+
+/// `path` relative to the temporary tree (canonical or not).
+fn relative_to(path: &Path, root: &Path) -> PathBuf {
+    if let Ok(rel) = path.strip_prefix(root) {
+        return rel.to_path_buf();
+    }
+    if let Ok(canonical) = std::fs::canonicalize(root) {
+        if let Ok(rel) = path.strip_prefix(&canonical) {
+            return rel.to_path_buf();
+        }
+    }
+    path.to_path_buf()
+}
