@@ -5,4 +5,5 @@ mod caddy_fix;
 mod caddy_fmt;
 mod caddy_syntax;
 mod iptables;
+mod render;
 mod systemd;

@@ -1,0 +1,304 @@
+//! Everything `gblint render` produces for the example inventory, judged by the real tools:
+//!
+//! * the Caddyfile: `caddy validate --adapter caddyfile`;
+//! * rules.v4 / rules.v6: a real load with `iptables-legacy-restore` /
+//!   `ip6tables-legacy-restore` inside a network namespace this test creates and deletes
+//!   (never the machine's own firewall), then `-save` from the namespace shows the rules;
+//! * the fail2ban files of the host and the proxy: `fail2ban-client -c DIR -t` over the
+//!   installed package configuration with the rendered files laid on top (the proxy's log
+//!   path moved into the temporary folder, where the log file is created), and the flood
+//!   filter matches exactly the 4xx lines of the shared corpus' Caddy access log
+//!   (`fail2ban-regex`);
+//! * every unit: `systemd-analyze verify --man=no` prints nothing but the host-dependent
+//!   "Command … is not executable" for binaries that live only in the containers.
+//!
+//! A missing tool is a failure, never a skip.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use gblint_tests::{corpus_dir, run_gblint, workspace_root};
+
+/// Render the example inventory into a fresh temporary folder.
+fn rendered() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = workspace_root();
+    let output = run_gblint(
+        &root,
+        &[
+            "render",
+            "--inventory",
+            "examples/pragmatismo.toml",
+            "--out",
+            dir.path().to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "render failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dir
+}
+
+fn tool(program: &str, args: &[&str]) -> Output {
+    Command::new(program)
+        .args(args)
+        .env("LC_ALL", "C")
+        .env("SYSTEMD_LOG_COLOR", "0")
+        .env("SYSTEMD_PAGER", "")
+        .output()
+        .unwrap_or_else(|err| panic!("{program} is missing ({err}): install it (see .ci/run)"))
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn rendered_caddyfile_passes_caddy_validate() {
+    let tree = rendered();
+    let config = tree.path().join("pragmatismo-proxy/opt/gbo/conf/config");
+    let output = tool(
+        "caddy",
+        &[
+            "validate",
+            "--adapter",
+            "caddyfile",
+            "--config",
+            config.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(output.status.success(), "caddy validate: {}", text(&output));
+    assert!(
+        text(&output).contains("Valid configuration"),
+        "{}",
+        text(&output)
+    );
+}
+
+/// A network namespace of this test, deleted when dropped (also when the test panics).
+struct Netns {
+    name: String,
+}
+
+impl Netns {
+    fn new(tag: &str) -> Netns {
+        let name = format!("gblint-render-{tag}-{}", std::process::id());
+        let output = tool("ip", &["netns", "add", &name]);
+        assert!(
+            output.status.success(),
+            "`ip netns add {name}` failed (this oracle needs root): {}",
+            text(&output)
+        );
+        Netns { name }
+    }
+
+    fn run(&self, program: &str, args: &[&str], input: &str) -> Output {
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", &self.name, program])
+            .args(args)
+            .env("LC_ALL", "C")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("ip netns exec starts");
+        let mut stdin = child.stdin.take().expect("stdin");
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let _ = stdin.write_all(input.as_bytes());
+            });
+            child.wait_with_output().expect("ip netns exec finishes")
+        })
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let deleted = Command::new("ip")
+            .args(["netns", "delete", &self.name])
+            .status();
+        if !matches!(deleted, Ok(status) if status.success()) {
+            eprintln!("warning: could not delete network namespace {}", self.name);
+        }
+    }
+}
+
+#[test]
+fn rendered_rules_load_into_a_throwaway_namespace() {
+    let tree = rendered();
+    let dir = tree.path().join("pragmatismo-system/etc/iptables");
+    for (file, restore, save, tag) in [
+        (
+            "rules.v4",
+            "iptables-legacy-restore",
+            "iptables-legacy-save",
+            "v4",
+        ),
+        (
+            "rules.v6",
+            "ip6tables-legacy-restore",
+            "ip6tables-legacy-save",
+            "v6",
+        ),
+    ] {
+        let rules = std::fs::read_to_string(dir.join(file)).expect("rules");
+        let netns = Netns::new(tag);
+        let load = netns.run(restore, &[], &rules);
+        assert!(load.status.success(), "{restore} {file}: {}", text(&load));
+        let saved = netns.run(save, &[], "");
+        assert!(saved.status.success(), "{save}: {}", text(&saved));
+        let saved = text(&saved);
+        let lo = saved
+            .find("-A INPUT -i lo -j ACCEPT")
+            .expect("loopback rule loaded");
+        let drop = saved
+            .find("-A INPUT -p tcp -m tcp --dport 6379 -j DROP")
+            .expect("6379 drop loaded");
+        assert!(lo < drop, "loopback must come first:\n{saved}");
+        eprintln!("{file}: loaded into namespace {}", netns.name);
+    }
+}
+
+/// The installed fail2ban configuration with `files` (relative to /etc/fail2ban) on top.
+fn fail2ban_dir(files: &[(PathBuf, String)]) -> tempfile::TempDir {
+    let base = Path::new("/etc/fail2ban");
+    assert!(
+        base.join("jail.conf").is_file(),
+        "fail2ban is missing: apt-get install -y --no-install-recommends fail2ban"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    gblint_tests::copy_tree(base, dir.path());
+    for (relative, content) in files {
+        let path = dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+    }
+    dir
+}
+
+fn fail2ban_files(machine: &Path, logs: &Path) -> Vec<(PathBuf, String)> {
+    let root = machine.join("etc/fail2ban");
+    let mut files = Vec::new();
+    for relative in [
+        "jail.local",
+        "jail.d/defaults-debian.conf",
+        "filter.d/caddy-http-flood.conf",
+    ] {
+        if let Ok(content) = std::fs::read_to_string(root.join(relative)) {
+            let moved = content.replace("/opt/gbo/logs/", &format!("{}/", logs.display()));
+            files.push((PathBuf::from(relative), moved));
+        }
+    }
+    assert!(
+        !files.is_empty(),
+        "no fail2ban files under {}",
+        root.display()
+    );
+    files
+}
+
+#[test]
+fn rendered_fail2ban_trees_pass_fail2ban_client_test() {
+    let tree = rendered();
+    let logs = tempfile::tempdir().expect("logs");
+    std::fs::write(logs.path().join("access.log"), "").expect("log file");
+    for machine in ["host", "pragmatismo-proxy"] {
+        let files = fail2ban_files(&tree.path().join(machine), logs.path());
+        let conf = fail2ban_dir(&files);
+        let output = tool(
+            "fail2ban-client",
+            &["-c", conf.path().to_str().expect("utf-8"), "-t"],
+        );
+        assert!(
+            output.status.success(),
+            "{machine}: fail2ban-client -t: {}",
+            text(&output)
+        );
+        assert!(
+            text(&output).contains("OK: configuration test is successful"),
+            "{machine}: {}",
+            text(&output)
+        );
+    }
+}
+
+#[test]
+fn rendered_flood_filter_matches_the_4xx_lines_of_caddys_access_log() {
+    let tree = rendered();
+    let filter = tree
+        .path()
+        .join("pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf");
+    let log = corpus_dir().join("caddy-access-log/caddy-2.6.2-access.log");
+    let lines = std::fs::read_to_string(&log).expect("access log");
+    let total = lines.lines().count();
+    let client_errors = lines
+        .lines()
+        .filter(|line| {
+            line.split("\"status\":")
+                .nth(1)
+                .is_some_and(|rest| rest.starts_with('4'))
+        })
+        .count();
+    assert!(client_errors > 0, "the corpus log has 4xx lines");
+    let output = tool(
+        "fail2ban-regex",
+        &[
+            log.to_str().expect("utf-8"),
+            filter.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(output.status.success(), "fail2ban-regex: {}", text(&output));
+    let expected = format!(
+        "Lines: {total} lines, 0 ignored, {client_errors} matched, {} missed",
+        total - client_errors
+    );
+    assert!(
+        text(&output).contains(&expected),
+        "want `{expected}`:\n{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn rendered_units_pass_systemd_analyze_verify() {
+    let tree = rendered();
+    let mut units = Vec::new();
+    for machine in std::fs::read_dir(tree.path()).expect("tree") {
+        let dir = machine.expect("entry").path().join("etc/systemd/system");
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            units.extend(entries.map(|e| e.expect("entry").path()));
+        }
+    }
+    units.sort();
+    assert_eq!(units.len(), 4, "{units:?}");
+    for unit in &units {
+        let output = tool(
+            "systemd-analyze",
+            &["verify", "--man=no", unit.to_str().expect("utf-8")],
+        );
+        // The binaries live in the containers, not on this machine: that message depends on
+        // the host. Any other line is a warning about the unit itself.
+        let warnings: Vec<String> = text(&output)
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .filter(|line| !line.contains("is not executable: No such file or directory"))
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            warnings.is_empty(),
+            "{}: systemd-analyze verify warned:\n{}",
+            unit.display(),
+            warnings.join("\n")
+        );
+        eprintln!("{}: verified", unit.display());
+    }
+}
