@@ -6,6 +6,7 @@ mod caddy_fmt;
 mod caddy_lexer;
 mod caddy_parse;
 mod corefile;
+mod fail2ban;
 mod iptables_corpus;
 mod iptables_t;
 mod systemd;

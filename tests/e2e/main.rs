@@ -10,3 +10,4 @@ mod iptables;
 mod outputs;
 mod render;
 mod rules_cli;
+mod services;

@@ -362,6 +362,22 @@ fn an_inventory_breaking_an_operations_invariant_fails_with_the_rule() {
 }
 
 #[test]
+fn a_non_local_botserver_url_fails_with_syd001() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    // botui pointed at the public URL: the operations guide's BOTSERVER_URL rule.
+    let text = example_inventory().replacen(
+        "http://localhost:5858",
+        "https://system.pragmatismo.com.br",
+        1,
+    );
+    let output = render_variant(dir.path(), &text, &out, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("SYD001"), "{}", stderr(&output));
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
 fn unknown_inventory_keys_are_errors_with_a_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");

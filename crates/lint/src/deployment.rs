@@ -81,6 +81,73 @@ pub struct ZoneDoc {
     pub zone: gblint_corefile::zone::ZoneFile,
 }
 
+/// One fail2ban configuration folder (`/etc/fail2ban/` of a machine).
+#[derive(Clone, Debug)]
+pub struct Fail2banDoc {
+    /// Its machine, in deployment mode.
+    pub machine: Option<usize>,
+    /// The folder, as shown (`/etc/fail2ban/`).
+    pub base: String,
+    /// Each file, by its path inside the folder (`jail.local`), with its parse.
+    pub files: std::collections::BTreeMap<String, (FileId, gblint_fail2ban::IniFile)>,
+    /// The merged view fail2ban would build.
+    pub config: gblint_fail2ban::Config,
+}
+
+impl Fail2banDoc {
+    /// The source file of a path inside the folder.
+    pub fn file_of(&self, relative: &str) -> Option<FileId> {
+        self.files.get(relative).map(|(file, _)| *file)
+    }
+}
+
+/// A systemd unit with its drop-ins.
+#[derive(Clone, Debug)]
+pub struct UnitDoc {
+    /// Its machine, in deployment mode.
+    pub machine: Option<usize>,
+    /// Unit name (`ui.service`).
+    pub name: String,
+    /// Input index of the unit file itself (`None` when only drop-ins exist).
+    pub main: Option<usize>,
+    /// The unit file then its drop-ins: (label = path as shown, file, parse).
+    pub files: Vec<(String, FileId, gblint_systemd::UnitFile)>,
+    /// The merged view.
+    pub merged: gblint_systemd::Merged,
+}
+
+impl UnitDoc {
+    /// The source file of a merged value's label.
+    pub fn file_of(&self, label: &str) -> Option<FileId> {
+        self.files
+            .iter()
+            .find(|(l, _, _)| l == label)
+            .map(|(_, file, _)| *file)
+    }
+}
+
+/// `/etc/default/ufw`.
+#[derive(Clone, Debug)]
+pub struct UfwDoc {
+    /// Index into [`Deployment::files`].
+    pub input: usize,
+    /// The file.
+    pub file: FileId,
+    /// Its assignments.
+    pub assignments: Vec<gblint_systemd::EnvAssignment>,
+    /// Its parse problems.
+    pub problems: Vec<gblint_systemd::Problem>,
+}
+
+/// A file that holds a secret (GBL002).
+#[derive(Clone, Debug)]
+pub struct SecretFile {
+    /// The file (in the source map, with no text: its content is never shown).
+    pub file: FileId,
+    /// What was found.
+    pub reason: String,
+}
+
 /// A file recognised but not checked by this version of gblint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkippedFile {
@@ -120,6 +187,14 @@ pub struct Deployment {
     pub corefiles: Vec<CorefileDoc>,
     /// Parsed zone files.
     pub zones: Vec<ZoneDoc>,
+    /// Files holding secrets.
+    pub secrets: Vec<SecretFile>,
+    /// fail2ban configurations.
+    pub fail2ban: Vec<Fail2banDoc>,
+    /// systemd units.
+    pub units: Vec<UnitDoc>,
+    /// ufw defaults.
+    pub ufw: Vec<UfwDoc>,
     /// Recognised but unchecked files.
     pub skipped: Vec<SkippedFile>,
     /// Reading problems.
@@ -150,6 +225,22 @@ impl Deployment {
                 .to_string_lossy()
                 .replace('\\', "/")
         })
+    }
+
+    /// The root Caddyfile of a machine ("the Caddyfile of this machine"), if it has one.
+    pub fn machine_caddyfile(&self, machine: usize) -> Option<&CaddyDoc> {
+        self.caddyfiles
+            .iter()
+            .find(|doc| self.files[doc.input].machine == Some(machine))
+    }
+
+    /// The index of the machine with role `role`, in deployment mode.
+    pub fn machines_with_role<'a>(&'a self, role: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.machines
+            .iter()
+            .enumerate()
+            .filter(move |(_, m)| m.role.as_deref() == Some(role))
+            .map(|(i, _)| i)
     }
 
     /// The role of an input file's machine.

@@ -212,6 +212,19 @@ pub fn discover(
         }
     }
 
+    // Secrets are looked for in every file of the tree, whatever its format.
+    for item in &collected {
+        if let Some(reason) =
+            crate::secrets::scan(&item.path, item.disk.as_deref(), item.text.as_deref())
+        {
+            let shown_text = String::new();
+            let file = sources.add(SourceFile::new(item.path.clone(), shown_text));
+            deployment
+                .secrets
+                .push(crate::deployment::SecretFile { file, reason });
+        }
+    }
+
     // Read every file whose format is known (or, for explicit files, sniff it).
     let mut origin: Vec<usize> = Vec::new(); // deployment.files index → collected index
     let mut known: HashMap<PathBuf, FileId> = HashMap::new();
@@ -306,6 +319,7 @@ pub fn discover(
             fragment,
         });
     }
+    crate::services::parse_services(&mut deployment, sources);
     crate::dns::parse_dns(
         &mut deployment,
         sources,

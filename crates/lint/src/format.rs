@@ -57,7 +57,13 @@ impl Format {
     pub fn is_checked(self) -> bool {
         matches!(
             self,
-            Format::Caddyfile | Format::Iptables | Format::Corefile | Format::Zone
+            Format::Caddyfile
+                | Format::Iptables
+                | Format::Corefile
+                | Format::Zone
+                | Format::Fail2ban
+                | Format::Systemd
+                | Format::Ufw
         )
     }
 }

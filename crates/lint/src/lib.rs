@@ -16,6 +16,8 @@ pub mod iptables;
 pub mod registry;
 pub mod rule;
 pub mod rules;
+pub mod secrets;
+pub mod services;
 pub mod settings;
 pub mod suppression;
 pub mod write;

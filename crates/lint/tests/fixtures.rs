@@ -145,3 +145,11 @@ fn dns_fixtures() {
         check_fixture(path, "dns_fixtures")
     });
 }
+
+#[test]
+fn systemd_fixtures() {
+    insta::glob!("../resources/systemd", "*.service", |path| check_fixture(
+        path,
+        "systemd_fixtures"
+    ));
+}

@@ -3,5 +3,8 @@
 pub mod caddy;
 pub mod cross;
 pub mod dns;
+pub mod fail2ban;
 pub mod iptables;
 pub mod meta;
+pub mod systemd;
+pub mod ufw;

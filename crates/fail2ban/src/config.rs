@@ -1,0 +1,626 @@
+//! A fail2ban configuration directory, merged as fail2ban's client reads it
+//! (`configreader.py`, `configparserinc.py`, `jailreader.py`).
+//!
+//! fail2ban reads one *name* (`jail`, `filter.d/sshd`, …) into one parser: `N.conf`,
+//! `N.d/*.conf`, `N.local`, `N.d/*.local`, each expanded with its `[INCLUDES] before/after`
+//! files (and every included file followed by its `.local`). Each file is parsed on its own,
+//! then merged key by key: a later file overrides single options, never whole sections, and
+//! the overridden value stays reachable as `%(known/opt)s`. Interpolation is lazy — it runs
+//! when an option is read, in the section it is read from — which is why `action =
+//! %(action_)s` in `[DEFAULT]` expands with each jail's own `port` and `logpath`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use gblint_diagnostics::TextRange;
+
+use crate::ini::{parse_ini, py_repr, IniFile, Problem};
+
+/// configparser's `MAX_INTERPOLATION_DEPTH`.
+const MAX_DEPTH: usize = 10;
+
+/// Where a value was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The file, as a key of the map given to [`load`].
+    pub file: String,
+    /// 1-based line of the key.
+    pub line: u32,
+    /// The key in that file.
+    pub key_range: TextRange,
+    /// The first line's value in that file.
+    pub value_range: TextRange,
+}
+
+/// One option as fail2ban sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    /// The merged value before interpolation.
+    pub raw: String,
+    /// The value after `%(x)s` interpolation, or configparser's error text (missing key,
+    /// recursion, a lone `%`). An error here makes fail2ban refuse the configuration.
+    pub interpolated: Result<String, String>,
+    /// The file and line that won the merge.
+    pub origin: Origin,
+}
+
+/// A jail (or a filter's `[Definition]`) with every option it can read: its own and the
+/// `[DEFAULT]` ones it inherits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Jail {
+    /// The section name.
+    pub name: String,
+    /// Options by lower-case key.
+    pub options: BTreeMap<String, Value>,
+}
+
+impl Jail {
+    /// An option by key (any case, as configparser lower-cases keys).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.options
+            .get(key)
+            .or_else(|| self.options.get(&key.to_lowercase()))
+    }
+}
+
+/// A stored raw value; builtins (`fail2ban_version`, …) have no origin.
+#[derive(Clone, Debug)]
+struct Stored {
+    raw: String,
+    origin: Option<Origin>,
+}
+
+type Options = BTreeMap<String, Stored>;
+
+/// One parser's merged state: `_defaults` and `_sections` (hidden `KNOWN/<sec>` included).
+#[derive(Clone, Debug, Default)]
+struct Merged {
+    defaults: Options,
+    sections: HashMap<String, Options>,
+    /// Section names in first-seen order (without `KNOWN/…`).
+    order: Vec<String>,
+    /// The files read, in read order.
+    files: Vec<String>,
+}
+
+/// What [`load_with`] assumes about the installation.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// `%(fail2ban_confpath)s`: the configuration directory (fail2ban's `-c`).
+    pub confpath: String,
+    /// `%(fail2ban_version)s`.
+    pub version: String,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            confpath: "/etc/fail2ban".to_string(),
+            version: "1.0.2".to_string(),
+        }
+    }
+}
+
+/// The merged view of a fail2ban configuration directory.
+#[derive(Clone, Debug)]
+pub struct Config {
+    parsed: BTreeMap<String, IniFile>,
+    jail: Merged,
+}
+
+/// Loads a configuration directory given as relative path → text (the caller does the IO),
+/// with Debian's defaults for the builtins (see [`LoadOptions`]).
+pub fn load(files: &BTreeMap<String, String>) -> Config {
+    load_with(files, &LoadOptions::default())
+}
+
+/// [`load`] with explicit builtins.
+pub fn load_with(files: &BTreeMap<String, String>, options: &LoadOptions) -> Config {
+    let parsed: BTreeMap<String, IniFile> = files
+        .iter()
+        .map(|(path, text)| (normalize(path), parse_ini(text)))
+        .collect();
+    let mut config = Config {
+        parsed,
+        jail: Merged::default(),
+    };
+    let mut jail = config.read("jail").unwrap_or_default();
+    // JailReader.getOptions: merge_defaults before any interpolation.
+    for (key, value) in [
+        ("fail2ban_version", &options.version),
+        ("fail2ban_confpath", &options.confpath),
+    ] {
+        jail.defaults.insert(
+            key.to_string(),
+            Stored {
+                raw: value.clone(),
+                origin: None,
+            },
+        );
+    }
+    config.jail = jail;
+    config
+}
+
+/// `a/./b/../c` → `a/c` (the filesystem resolves these when fail2ban opens a path).
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+fn dirname(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// `os.path.splitext(path)[0] + '.local'`.
+fn local_of(path: &str) -> String {
+    let base_start = path.rfind('/').map_or(0, |i| i + 1);
+    let base = &path[base_start..];
+    let stem_len = match base.rfind('.') {
+        Some(dot) if base[..dot].chars().any(|c| c != '.') => base_start + dot,
+        _ => path.len(),
+    };
+    format!("{}.local", &path[..stem_len])
+}
+
+/// Is `c` a Python regex `\w`?
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl Config {
+    /// Files that exist, in the order fail2ban reads them for `name` (before includes).
+    fn candidates(&self, name: &str) -> Vec<String> {
+        let dir_files = |ext: &str| -> Vec<String> {
+            let prefix = format!("{name}.d/");
+            // glob `*.conf`: one level, no hidden files; sorted by code point.
+            self.parsed
+                .keys()
+                .filter(|p| {
+                    p.strip_prefix(&prefix).is_some_and(|rest| {
+                        !rest.contains('/') && !rest.starts_with('.') && rest.ends_with(ext)
+                    })
+                })
+                .cloned()
+                .collect()
+        };
+        let mut files = vec![format!("{name}.conf")];
+        files.extend(dir_files(".conf"));
+        files.push(format!("{name}.local"));
+        files.extend(dir_files(".local"));
+        files.retain(|f| self.parsed.contains_key(f));
+        files
+    }
+
+    /// `_getIncludes`: each file preceded by its `before` and followed by its `after`
+    /// includes, recursively; `seen` holds the ancestors only (as fail2ban does, so a file
+    /// included from two places is read twice).
+    fn includes(&self, files: &[String], seen: &[String]) -> Vec<String> {
+        let mut expanded = Vec::new();
+        for file in files {
+            expanded.push(file.clone());
+            let local = local_of(file);
+            if !files.contains(&local) && self.parsed.contains_key(&local) {
+                expanded.push(local);
+            }
+        }
+        let mut out = Vec::new();
+        for file in &expanded {
+            let Some(ini) = self.parsed.get(file) else {
+                continue;
+            };
+            let single = merge_files(&self.parsed, std::slice::from_ref(file));
+            let dir = dirname(file);
+            let mut lists: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+            let has_includes = ini.sections.iter().any(|s| s.name == "INCLUDES");
+            for (slot, option) in lists.iter_mut().zip(["before", "after"]) {
+                if !has_includes {
+                    break;
+                }
+                let Some(Ok(value)) = single.get("INCLUDES", option, &HashMap::new()) else {
+                    continue;
+                };
+                for resource in value.split('\n') {
+                    if resource.is_empty() || resource.starts_with('/') {
+                        // Absolute paths lie outside the directory we were given.
+                        continue;
+                    }
+                    let path = normalize(&format!("{dir}/{resource}"));
+                    if seen.contains(&path) {
+                        continue;
+                    }
+                    let mut chain = seen.to_vec();
+                    chain.push(file.clone());
+                    slot.extend(self.includes(std::slice::from_ref(&path), &chain));
+                }
+            }
+            let [before, after] = lists;
+            out.extend(before);
+            out.push(file.clone());
+            out.extend(after);
+        }
+        out
+    }
+
+    /// `ConfigReader.read(name)`: `None` when no file for it exists ("Found no accessible
+    /// config files").
+    fn read(&self, name: &str) -> Option<Merged> {
+        let candidates = self.candidates(name);
+        if candidates.is_empty() {
+            return None;
+        }
+        let files = self.includes(&candidates, &[]);
+        Some(merge_files(&self.parsed, &files))
+    }
+
+    /// Jail sections of `jail.*`, in first-seen order.
+    pub fn jails(&self) -> Vec<String> {
+        self.jail
+            .order
+            .iter()
+            .filter(|n| !matches!(n.as_str(), "INCLUDES" | "Definition" | "Init"))
+            .cloned()
+            .collect()
+    }
+
+    /// A jail with its merged and interpolated options (own and `[DEFAULT]`).
+    pub fn jail(&self, name: &str) -> Option<Jail> {
+        if !self.jails().iter().any(|j| j == name) {
+            return None;
+        }
+        Some(self.jail.view(name))
+    }
+
+    /// The files read for `jail` (includes resolved), in read order.
+    pub fn jail_files(&self) -> &[String] {
+        &self.jail.files
+    }
+
+    /// A filter's `[Definition]` options (with its `[DEFAULT]`s and includes such as
+    /// `common.conf`), interpolated without a jail's arguments. `None` when no
+    /// `filter.d/<name>.conf`/`.local` exists or it has no `[Definition]`.
+    pub fn filter_options(&self, name: &str) -> Option<Jail> {
+        self.section_options(&format!("filter.d/{name}"), "Definition")
+    }
+
+    /// An action's `[Definition]` options, as [`Config::filter_options`].
+    pub fn action_options(&self, name: &str) -> Option<Jail> {
+        self.section_options(&format!("action.d/{name}"), "Definition")
+    }
+
+    /// Any section of any name (`filter.d/sshd`, `Init`), merged and interpolated.
+    pub fn section_options(&self, name: &str, section: &str) -> Option<Jail> {
+        let merged = self.read(name)?;
+        merged
+            .sections
+            .contains_key(section)
+            .then(|| merged.view(section))
+    }
+
+    /// Whether fail2ban finds any file for `name` (`filter.d/sshd`, `action.d/iptables`);
+    /// without one it fails with "Found no accessible config files".
+    pub fn exists(&self, name: &str) -> bool {
+        !self.candidates(name).is_empty()
+    }
+
+    /// The parse problems of every file, by file.
+    pub fn problems(&self) -> Vec<(String, Problem)> {
+        self.parsed
+            .iter()
+            .flat_map(|(file, ini)| ini.problems.iter().map(move |p| (file.clone(), p.clone())))
+            .collect()
+    }
+
+    /// A parsed file.
+    pub fn file(&self, path: &str) -> Option<&IniFile> {
+        self.parsed.get(path)
+    }
+}
+
+/// `SafeConfigParserWithIncludes.read` over several files: merge each file's own parse.
+fn merge_files(parsed: &BTreeMap<String, IniFile>, files: &[String]) -> Merged {
+    let mut merged = Merged {
+        files: files.to_vec(),
+        ..Merged::default()
+    };
+    for file in files {
+        let Some(ini) = parsed.get(file) else {
+            continue;
+        };
+        // The file's own parser: DEFAULT blocks and repeated sections fold together.
+        let mut defaults = Options::new();
+        let mut sections: Vec<(String, Options)> = Vec::new();
+        for section in &ini.sections {
+            let target = if section.name == "DEFAULT" {
+                &mut defaults
+            } else {
+                let index = match sections.iter().position(|(n, _)| *n == section.name) {
+                    Some(i) => i,
+                    None => {
+                        sections.push((section.name.clone(), Options::new()));
+                        sections.len() - 1
+                    }
+                };
+                &mut sections[index].1
+            };
+            for entry in &section.entries {
+                target.insert(
+                    entry.key.clone(),
+                    Stored {
+                        raw: entry.value.clone(),
+                        origin: Some(Origin {
+                            file: file.clone(),
+                            line: entry.line,
+                            key_range: entry.key_range,
+                            value_range: entry.value_range,
+                        }),
+                    },
+                );
+            }
+        }
+        merged.defaults.extend(defaults);
+        for (name, options) in sections {
+            // `[Init?family=inet6]` merges into `Init` as `key?family=inet6`.
+            let (name, options) = match conditional(&name) {
+                Some((base, cond)) => (
+                    base.to_string(),
+                    options
+                        .into_iter()
+                        .map(|(k, v)| (format!("{k}{cond}"), v))
+                        .collect(),
+                ),
+                None => (name, options),
+            };
+            if let Some(existing) = merged.sections.get_mut(&name) {
+                let known: Options = existing
+                    .iter()
+                    .filter(|(k, _)| options.contains_key(*k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                existing.extend(options);
+                merged
+                    .sections
+                    .entry(format!("KNOWN/{name}"))
+                    .or_default()
+                    .extend(known);
+            } else {
+                merged.order.push(name.clone());
+                merged.sections.insert(name, options);
+            }
+        }
+    }
+    merged
+}
+
+/// `CONDITIONAL_RE = ^(\w+)(\?.+)$`.
+fn conditional(name: &str) -> Option<(&str, &str)> {
+    let q = name.find('?')?;
+    let (base, cond) = name.split_at(q);
+    (!base.is_empty() && base.chars().all(is_word) && cond.len() > 1).then_some((base, cond))
+}
+
+impl Merged {
+    /// All options `section` can read, interpolated there.
+    fn view(&self, section: &str) -> Jail {
+        let own = self.sections.get(section);
+        let mut options = BTreeMap::new();
+        let keys = own
+            .into_iter()
+            .flat_map(|o| o.iter())
+            .chain(self.defaults.iter());
+        for (key, stored) in keys {
+            if options.contains_key(key) {
+                continue;
+            }
+            let Some(origin) = stored.origin.clone() else {
+                continue;
+            };
+            let interpolated = match self.get(section, key, &HashMap::new()) {
+                Some(result) => result,
+                None => Err(format!("no option {key}")),
+            };
+            options.insert(
+                key.clone(),
+                Value {
+                    raw: stored.raw.clone(),
+                    interpolated,
+                    origin,
+                },
+            );
+        }
+        Jail {
+            name: section.to_string(),
+            options,
+        }
+    }
+
+    /// `get(section, option, vars=vars)`: `None` when the option does not exist.
+    fn get(
+        &self,
+        section: &str,
+        option: &str,
+        vars: &HashMap<String, String>,
+    ) -> Option<Result<String, String>> {
+        let option = option.to_lowercase();
+        let own = if section == "DEFAULT" {
+            None
+        } else {
+            Some(self.sections.get(section)?)
+        };
+        let lookup = |key: &str| -> Option<String> {
+            vars.get(key)
+                .cloned()
+                .or_else(|| own.and_then(|o| o.get(key)).map(|s| s.raw.clone()))
+                .or_else(|| self.defaults.get(key).map(|s| s.raw.clone()))
+        };
+        let raw = lookup(&option)?;
+        let mut out = String::new();
+        let context = Context {
+            option: &option,
+            section,
+            rawval: &raw,
+            lookup: &lookup,
+        };
+        Some(
+            self.interpolate_some(&context, &raw, &HashMap::new(), 1, &mut out)
+                .map(|()| out),
+        )
+    }
+
+    /// configparser's `BasicInterpolation._interpolate_some` as fail2ban decorates it
+    /// (`BasicInterpolationWithName`): at every level — its `__name__ in map` guard tests
+    /// the module's own name, so it never holds — the map is copied, `__name__` set to the
+    /// section and the level's `%(sec/opt)s` references resolved to raw values.
+    fn interpolate_some(
+        &self,
+        cx: &Context<'_>,
+        value: &str,
+        parent: &HashMap<String, String>,
+        depth: usize,
+        out: &mut String,
+    ) -> Result<(), String> {
+        let mut extra = parent.clone();
+        extra.insert("__name__".to_string(), cx.section.to_string());
+        self.map_section_options(cx.section, value, cx.lookup, &mut extra);
+        let map = |key: &str| extra.get(key).cloned().or_else(|| (cx.lookup)(key));
+        if depth > MAX_DEPTH {
+            return Err(format!(
+                "Recursion limit exceeded in value substitution: option {} in section {} contains an interpolation key which cannot be substituted in {MAX_DEPTH} steps. Raw value: {}",
+                py_repr(cx.option),
+                py_repr(cx.section),
+                py_repr(cx.rawval)
+            ));
+        }
+        let mut rest = value;
+        while !rest.is_empty() {
+            let Some(p) = rest.find('%') else {
+                out.push_str(rest);
+                return Ok(());
+            };
+            out.push_str(&rest[..p]);
+            rest = &rest[p..];
+            if rest[1..].starts_with('%') {
+                out.push('%');
+                rest = &rest[2..];
+            } else if rest[1..].starts_with('(') {
+                // _KEYCRE = %\(([^)]+)\)s
+                let key = rest[2..]
+                    .find(')')
+                    .filter(|&close| close > 0 && rest[2 + close + 1..].starts_with('s'))
+                    .map(|close| &rest[2..2 + close]);
+                let Some(key) = key else {
+                    return Err(format!(
+                        "bad interpolation variable reference {}",
+                        py_repr(rest)
+                    ));
+                };
+                let var = key.to_lowercase();
+                rest = &rest[2 + key.len() + 2..];
+                let Some(v) = map(&var) else {
+                    return Err(format!(
+                        "Bad value substitution: option {} in section {} contains an interpolation key {} which is not a valid option name. Raw value: {}",
+                        py_repr(cx.option),
+                        py_repr(cx.section),
+                        py_repr(&var),
+                        py_repr(cx.rawval)
+                    ));
+                };
+                if v.contains('%') {
+                    self.interpolate_some(cx, &v, &extra, depth + 1, out)?;
+                } else {
+                    out.push_str(&v);
+                }
+            } else {
+                return Err(format!(
+                    "'%' must be followed by '%' or '(', found: {}",
+                    py_repr(rest)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `_map_section_options`: resolve `%(sec/opt)s`, `%(default/opt)s`, `%(known/opt)s`
+    /// to raw values.
+    fn map_section_options(
+        &self,
+        section: &str,
+        rest: &str,
+        lookup: &dyn Fn(&str) -> Option<String>,
+        extra: &mut HashMap<String, String>,
+    ) {
+        if !rest.contains('/') || !rest.contains("%(") {
+            return;
+        }
+        for (sopt, sec, opt) in section_references(rest) {
+            if extra.contains_key(&sopt) || lookup(&sopt).is_some() {
+                continue;
+            }
+            let lower = sec.to_lowercase();
+            let value = if lower == "default" {
+                None
+            } else if lower == "known" {
+                self.sections
+                    .get(&format!("KNOWN/{section}"))
+                    .and_then(|s| s.get(&opt))
+                    .map(|s| s.raw.clone())
+            } else {
+                let Some(options) = self.sections.get(&sec) else {
+                    continue;
+                };
+                options.get(&opt).map(|s| s.raw.clone())
+            };
+            let value = value.or_else(|| self.defaults.get(&opt).map(|s| s.raw.clone()));
+            if let Some(value) = value {
+                extra.insert(sopt, value);
+            }
+        }
+    }
+}
+
+/// `SECTION_OPTSUBST_CRE.findall`: `%\(([\w\-]+/([^\)]+))\)s` → (whole, section, option).
+fn section_references(text: &str) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("%(") {
+        let after = &rest[at + 2..];
+        let sec_len = after
+            .char_indices()
+            .find(|&(_, c)| !(is_word(c) || c == '-'))
+            .map_or(after.len(), |(i, _)| i);
+        let matched = (sec_len > 0 && after[sec_len..].starts_with('/'))
+            .then(|| {
+                let opt_part = &after[sec_len + 1..];
+                let close = opt_part.find(')')?;
+                (close > 0 && opt_part[close + 1..].starts_with('s')).then_some(close)
+            })
+            .flatten();
+        match matched {
+            Some(close) => {
+                let sec = &after[..sec_len];
+                let opt = &after[sec_len + 1..sec_len + 1 + close];
+                found.push((format!("{sec}/{opt}"), sec.to_string(), opt.to_string()));
+                rest = &after[sec_len + 1 + close + 2..];
+            }
+            None => rest = &rest[at + 1..],
+        }
+    }
+    found
+}
+
+/// What one `get` interpolates: the option read, where, and the lookup chain
+/// (`vars`, the section, `[DEFAULT]`).
+struct Context<'a> {
+    option: &'a str,
+    section: &'a str,
+    rawval: &'a str,
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}

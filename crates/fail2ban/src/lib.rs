@@ -1,0 +1,38 @@
+//! fail2ban configuration for gblint.
+//!
+//! * [`parse_ini`] reads one file exactly as fail2ban's Python `configparser` does (first
+//!   `=`/`:` splits, keys lower-cased, continuation by deeper indentation, ` ;` inline
+//!   comments, strict duplicates), keeping a lossless line table ([`IniFile::print`]).
+//! * [`load`] merges a configuration directory in fail2ban's read order (`X.conf`,
+//!   `X.d/*.conf`, `X.local`, `X.d/*.local`, `[INCLUDES] before/after`) and gives each jail's
+//!   options with `[DEFAULT]` fallback and fail2ban's lazy `%(x)s` interpolation
+//!   ([`Config::jail`]), plus filters' and actions' `[Definition]`s.
+//! * [`parse_duration`], [`parse_bool`], [`parse_spec`] and [`split_actions`] read option
+//!   values as fail2ban's client and server do.
+//!
+//! Nothing here runs fail2ban or touches the file system: the caller reads the files. The
+//! behaviour was taken from fail2ban 1.0.2 and Python 3.11 and is checked against
+//! `fail2ban-client -d` by the oracle suite.
+#![deny(missing_docs)]
+
+mod config;
+mod duration;
+mod ini;
+mod spec;
+
+pub use config::{load, load_with, Config, Jail, LoadOptions, Origin, Value};
+pub use duration::{eval_duration, parse_duration, rewrite_duration, Number};
+pub use ini::{parse_ini, Entry, IniFile, Line, LineKind, Problem, Section};
+pub use spec::{parse_spec, split_actions, FilterSpec};
+
+/// fail2ban's boolean reading (`helpers._as_bool`): `1`, `on`, `true`, `yes` (any case) are
+/// true and *everything else* is silently false. This returns `Some(false)` only for the
+/// spellings that clearly mean false (`0`, `off`, `false`, `no`) and `None` for the rest
+/// (`ture`, `enable`, empty), which fail2ban reads as false without a word — a lint's cue.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text.to_lowercase().as_str() {
+        "1" | "on" | "true" | "yes" => Some(true),
+        "0" | "off" | "false" | "no" => Some(false),
+        _ => None,
+    }
+}

@@ -1,0 +1,52 @@
+use gblint_diagnostics::{Diagnostic, TextRange};
+
+use crate::context::Context;
+use crate::declare_rule;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports files in the checked tree that hold secrets: Vault unseal key files (any name
+    /// containing `unseal`), Vault's `init.json` with its unseal keys and root token, and
+    /// private keys (PEM `-----BEGIN … PRIVATE KEY-----`, OpenSSH keys). Every file of the
+    /// tree is looked at, whatever its format; the secret itself is never printed.
+    ///
+    /// ## Why is this bad
+    /// A deployment tree is committed, copied into CI and shared. Unseal keys and the root
+    /// token open every secret of the tenant; a private key lets anyone impersonate the
+    /// server. The operations guide keeps them off the machines' config folders entirely.
+    ///
+    /// ## Example
+    /// `pragmatismo-vault/opt/gbo/conf/vault-unseal-keys.txt`
+    ///
+    /// ## Use instead
+    /// Keep unseal keys with their custodians (offline, split), and private keys only on the
+    /// machine that uses them, outside the tree gblint checks (or in a secrets manager).
+    ///
+    /// ## Fix safety
+    /// No automatic fix: removing the file is not enough — the secret must be rotated.
+    pub struct SecretInTree {
+        code: "GBL002",
+        name: "secret-in-tree",
+        severity: Error,
+        fix: None,
+        format: None,
+    }
+}
+
+impl Rule for SecretInTree {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for secret in &ctx.deployment.secrets {
+            out.push(
+                Self::META
+                    .diagnostic(secret.file, TextRange::empty(0), format!("this file holds {}", secret.reason))
+                    .with_label("secret in the deployment tree")
+                    .with_help("remove it from the tree and rotate the secret: anyone who saw the tree has it"),
+            );
+        }
+    }
+}

@@ -1,0 +1,102 @@
+use gblint_diagnostics::Diagnostic;
+
+use super::{access_logs, is_flood_jail, logpaths, origin, proxies};
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// On a proxy machine, reports the HTTP flood jail (a jail reading a Caddy log, or named
+    /// or filtered for caddy/http/flood) when its `logpath` is not a file the machine's
+    /// Caddyfile writes with `log { output file … }`, and the Caddy access log when it is not
+    /// written as JSON (`format json`), which the flood filter expects.
+    ///
+    /// ## Why is this bad
+    /// fail2ban watches a file that never grows (or parses lines it cannot match): the jail is
+    /// enabled, shows no errors, and never bans.
+    ///
+    /// ## Example
+    /// ```ini
+    /// [caddy-http-flood]
+    /// logpath = /var/log/caddy/access.log
+    /// ```
+    /// while the Caddyfile writes `output file /opt/gbo/logs/access.log`.
+    ///
+    /// ## Use instead
+    /// ```ini
+    /// [caddy-http-flood]
+    /// logpath = /opt/gbo/logs/access.log
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix.
+    pub struct JailLogpathMismatch {
+        code: "F2B004",
+        name: "jail-logpath-mismatch",
+        severity: Error,
+        fix: None,
+        format: Some(Format::Fail2ban),
+    }
+}
+
+impl Rule for JailLogpathMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (doc, caddyfile) in proxies(ctx) {
+            let logs = access_logs(caddyfile);
+            if logs.is_empty() {
+                continue;
+            }
+            for name in doc.config.jails() {
+                let Some(jail) = doc.config.jail(&name) else {
+                    continue;
+                };
+                if !is_flood_jail(&jail, &logs) || jail.name == "sshd" {
+                    continue;
+                }
+                let paths = logpaths(&jail);
+                let Some(value) = jail.get("logpath") else {
+                    continue;
+                };
+                if !paths.iter().any(|p| logs.iter().any(|l| &l.path == p)) {
+                    if let Some((file, range)) = origin(doc, value) {
+                        let written: Vec<&str> = logs.iter().map(|l| l.path.as_str()).collect();
+                        out.push(
+                            Self::META
+                                .diagnostic(
+                                    file,
+                                    range,
+                                    format!(
+                                        "[{name}] reads {}, but Caddy writes its access log to {}",
+                                        paths.join(" "),
+                                        written.join(", ")
+                                    ),
+                                )
+                                .with_label("Caddy never writes this file")
+                                .with_secondary(
+                                    logs[0].at.0,
+                                    logs[0].at.1,
+                                    "the access log Caddy writes",
+                                )
+                                .with_help(format!("set `logpath = {}`", written[0])),
+                        );
+                    }
+                    continue;
+                }
+                for log in logs.iter().filter(|l| paths.contains(&l.path) && !l.json) {
+                    out.push(
+                        Self::META
+                            .diagnostic(log.at.0, log.at.1, format!("the access log {} is not JSON, but [{name}] expects Caddy's JSON lines", log.path))
+                            .with_label("add `format json`")
+                            .with_help("write `format json` in this log block"),
+                    );
+                }
+            }
+        }
+    }
+}

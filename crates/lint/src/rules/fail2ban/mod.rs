@@ -1,0 +1,128 @@
+//! fail2ban rules (`F2B`).
+
+/// F2B003: `enabled` values fail2ban silently reads as false.
+pub mod enabled_not_boolean;
+/// F2B001: no flood jail on the proxy's Caddy access log.
+pub mod http_flood_jail_missing;
+/// F2B004: the flood jail reads a file Caddy does not write (or not as JSON).
+pub mod jail_logpath_mismatch;
+/// F2B005: loopback can be banned.
+pub mod loopback_bannable;
+/// F2B002: an sshd jail where no SSH server runs.
+pub mod sshd_jail_without_sshd;
+/// F2B000: files fail2ban cannot read.
+pub mod syntax_error;
+
+use gblint_caddyfile::{Caddyfile, Directive};
+use gblint_diagnostics::{FileId, TextRange};
+use gblint_fail2ban::{Jail, Value};
+
+use crate::context::Context;
+use crate::deployment::Fail2banDoc;
+
+/// The Caddy access log a proxy's Caddyfile writes: the `output file` of a `log` directive
+/// (global or in a site, snippets expanded), with whether it is JSON and where it is.
+pub struct AccessLog {
+    /// The file path.
+    pub path: String,
+    /// `format json` is set.
+    pub json: bool,
+    /// The `log` directive's file and range.
+    pub at: (FileId, TextRange),
+}
+
+/// Every access log file the Caddyfile writes.
+pub fn access_logs(caddyfile: &Caddyfile) -> Vec<AccessLog> {
+    let mut out: Vec<AccessLog> = Vec::new();
+    let directives: Vec<&Directive> = caddyfile
+        .model
+        .sites
+        .iter()
+        .flat_map(|site| site.walk())
+        .collect();
+    for directive in directives {
+        if directive.name.text != "log" {
+            continue;
+        }
+        let Some(output) = directive.sub("output").last() else {
+            continue;
+        };
+        if output.args.first().is_none_or(|a| a.text != "file") {
+            continue;
+        }
+        let Some(path) = output.args.get(1) else {
+            continue;
+        };
+        let json = directive
+            .sub("format")
+            .last()
+            .is_some_and(|f| f.args.first().is_some_and(|a| a.text == "json"));
+        if !out.iter().any(|l| l.path == path.text) {
+            out.push(AccessLog {
+                path: path.text.clone(),
+                json,
+                at: (directive.name.file, directive.name.range),
+            });
+        }
+    }
+    out
+}
+
+/// The source location of a merged value.
+pub fn origin(doc: &Fail2banDoc, value: &Value) -> Option<(FileId, TextRange)> {
+    Some((doc.file_of(&value.origin.file)?, value.origin.value_range))
+}
+
+/// The jail's effective value of `key`, interpolated.
+pub fn value(jail: &Jail, key: &str) -> Option<String> {
+    jail.get(key).and_then(|v| v.interpolated.clone().ok())
+}
+
+/// Whether a jail is enabled as fail2ban reads it (anything not a recognised true is false).
+pub fn enabled(jail: &Jail) -> bool {
+    value(jail, "enabled")
+        .and_then(|v| gblint_fail2ban::parse_bool(&v))
+        .unwrap_or(false)
+}
+
+/// The log files a jail reads (`logpath`, one per line).
+pub fn logpaths(jail: &Jail) -> Vec<String> {
+    value(jail, "logpath")
+        .map(|v| {
+            v.split(['\n', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The proxy machines' fail2ban configurations with that machine's Caddyfile.
+pub fn proxies<'a>(ctx: &'a Context<'_>) -> Vec<(&'a Fail2banDoc, &'a Caddyfile)> {
+    ctx.deployment
+        .fail2ban
+        .iter()
+        .filter_map(|doc| {
+            let machine = doc.machine?;
+            if ctx.deployment.machines.get(machine)?.role.as_deref() != Some("proxy") {
+                return None;
+            }
+            Some((doc, &ctx.deployment.machine_caddyfile(machine)?.caddyfile))
+        })
+        .collect()
+}
+
+/// Whether a jail is the HTTP flood jail: it reads a Caddy log, or its name or filter says so.
+pub fn is_flood_jail(jail: &Jail, logs: &[AccessLog]) -> bool {
+    let name = jail.name.to_ascii_lowercase();
+    let filter = value(jail, "filter")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    logpaths(jail)
+        .iter()
+        .any(|p| logs.iter().any(|l| &l.path == p))
+        || ["caddy", "flood", "http"]
+            .iter()
+            .any(|w| name.contains(w) || filter.contains(w))
+}

@@ -1,0 +1,88 @@
+use gblint_diagnostics::Diagnostic;
+
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports what fail2ban's configuration reader refuses: a line before any `[section]`,
+    /// a line that is neither `key = value`, a comment nor a continuation, a key or section
+    /// given twice in one file (fail2ban's reader is strict), and `%(name)s` references that
+    /// cannot be resolved or loop.
+    ///
+    /// ## Why is this bad
+    /// `fail2ban-client` refuses to start (or to reload) the whole server on any of these:
+    /// every jail stops banning, not only the broken one.
+    ///
+    /// ## Example
+    /// ```ini
+    /// [sshd]
+    /// enabled = true
+    /// enabled = false
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```ini
+    /// [sshd]
+    /// enabled = false
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix.
+    pub struct SyntaxError {
+        code: "F2B000",
+        name: "syntax-error",
+        severity: Error,
+        fix: None,
+        suppressible: false,
+        can_disable: false,
+        format: Some(Format::Fail2ban),
+    }
+}
+
+impl Rule for SyntaxError {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for problem in &ctx.deployment.read_problems {
+            if problem.format == Format::Fail2ban {
+                out.push(
+                    Self::META
+                        .diagnostic(problem.file, problem.range, problem.message.clone())
+                        .with_label("here"),
+                );
+            }
+        }
+        for doc in &ctx.deployment.fail2ban {
+            for (file, ini) in doc.files.values() {
+                for problem in &ini.problems {
+                    out.push(
+                        Self::META
+                            .diagnostic(*file, problem.range, problem.message.clone())
+                            .with_label("fail2ban refuses this"),
+                    );
+                }
+            }
+            for name in doc.config.jails() {
+                let Some(jail) = doc.config.jail(&name) else {
+                    continue;
+                };
+                for (key, value) in &jail.options {
+                    if let Err(error) = &value.interpolated {
+                        if let Some((file, range)) = super::origin(doc, value) {
+                            out.push(
+                                Self::META
+                                    .diagnostic(file, range, format!("[{name}] {key}: {error}"))
+                                    .with_label("cannot be interpolated"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

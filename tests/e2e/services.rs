@@ -1,0 +1,151 @@
+//! The operations-guide scenarios for fail2ban, systemd, ufw and secrets on the example
+//! deployment: each triggers exactly its rule(s); the unchanged example reports nothing.
+
+use gblint_tests::{copy_tree, run_gblint, workspace_root};
+use serde_json::Value;
+
+const UI: &str = "pragmatismo-system/etc/systemd/system/ui.service";
+const JAIL: &str = "pragmatismo-proxy/etc/fail2ban/jail.local";
+const DEBIAN: &str = "pragmatismo-proxy/etc/fail2ban/jail.d/defaults-debian.conf";
+const UFW: &str = "host/etc/default/ufw";
+
+fn example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&workspace_root().join("examples/pragmatismo"), dir.path());
+    dir
+}
+
+fn edit(dir: &tempfile::TempDir, path: &str, from: &str, to: &str) {
+    let full = dir.path().join(path);
+    let text = std::fs::read_to_string(&full).expect("read");
+    assert!(text.contains(from), "{path} must contain {from:?}");
+    std::fs::write(&full, text.replacen(from, to, 1)).expect("write");
+}
+
+fn codes(dir: &tempfile::TempDir) -> Vec<String> {
+    let output = run_gblint(dir.path(), &["check", ".", "--output-format", "json"], None);
+    let json: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+    let mut codes: Vec<String> = json
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code").to_owned())
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn the_unchanged_example_reports_nothing() {
+    let dir = example();
+    assert_eq!(codes(&dir), Vec::<String>::new());
+}
+
+#[test]
+fn external_botserver_url_is_syd001_and_fix_restores_it() {
+    let dir = example();
+    edit(
+        &dir,
+        UI,
+        "BOTSERVER_URL=http://localhost:5858",
+        "BOTSERVER_URL=https://api.pragmatismo.com.br",
+    );
+    assert_eq!(
+        codes(&dir),
+        ["SYD001", "SYD002"],
+        "the external URL also has the wrong port (443)"
+    );
+    let output = run_gblint(dir.path(), &["check", ".", "--fix"], None);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let fixed = std::fs::read_to_string(dir.path().join(UI)).expect("read");
+    assert!(
+        fixed.contains("Environment=BOTSERVER_URL=http://localhost:5858\n"),
+        "{fixed}"
+    );
+    assert_eq!(codes(&dir), Vec::<String>::new());
+}
+
+#[test]
+fn port_mismatch_is_syd002() {
+    let dir = example();
+    edit(
+        &dir,
+        UI,
+        "BOTSERVER_URL=http://localhost:5858",
+        "BOTSERVER_URL=http://localhost:8080",
+    );
+    assert_eq!(codes(&dir), ["SYD002"]);
+}
+
+#[test]
+fn misspelt_enabled_is_f2b003_and_f2b001() {
+    let dir = example();
+    edit(&dir, JAIL, "enabled  = true", "enabled  = ture");
+    assert_eq!(codes(&dir), ["F2B001", "F2B003"]);
+}
+
+#[test]
+fn flood_jail_on_the_wrong_file_is_f2b004() {
+    let dir = example();
+    edit(
+        &dir,
+        JAIL,
+        "logpath  = /opt/gbo/logs/access.log",
+        "logpath  = /var/log/caddy/access.log",
+    );
+    assert_eq!(codes(&dir), ["F2B001", "F2B004"]);
+}
+
+#[test]
+fn sshd_jail_in_the_proxy_is_f2b002() {
+    let dir = example();
+    edit(&dir, DEBIAN, "enabled = false", "enabled = true");
+    assert_eq!(codes(&dir), ["F2B002"]);
+    let output = run_gblint(dir.path(), &["check", ".", "--fix"], None);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(codes(&dir), Vec::<String>::new());
+}
+
+#[test]
+fn forward_policy_drop_is_ufw001() {
+    let dir = example();
+    edit(
+        &dir,
+        UFW,
+        "DEFAULT_FORWARD_POLICY=\"ACCEPT\"",
+        "DEFAULT_FORWARD_POLICY=\"DROP\"",
+    );
+    assert_eq!(codes(&dir), ["UFW001"]);
+    let output = run_gblint(dir.path(), &["check", ".", "--fix"], None);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(std::fs::read_to_string(dir.path().join(UFW))
+        .expect("read")
+        .contains("DEFAULT_FORWARD_POLICY=\"ACCEPT\"\n"));
+}
+
+#[test]
+fn vault_unseal_keys_in_the_tree_is_gbl002() {
+    let dir = example();
+    std::fs::write(
+        dir.path()
+            .join("pragmatismo-system/opt/gbo/conf/vault-unseal-keys.txt"),
+        "key1\nkey2\nkey3\n",
+    )
+    .ok()
+    .or_else(|| {
+        std::fs::create_dir_all(dir.path().join("pragmatismo-system/opt/gbo/conf")).expect("mkdir");
+        std::fs::write(
+            dir.path()
+                .join("pragmatismo-system/opt/gbo/conf/vault-unseal-keys.txt"),
+            "key1\nkey2\nkey3\n",
+        )
+        .ok()
+    });
+    assert_eq!(codes(&dir), ["GBL002"]);
+}
