@@ -4,6 +4,7 @@
 mod caddy_fix;
 mod caddy_fmt;
 mod caddy_syntax;
+mod fail2ban;
 mod iptables;
 mod render;
 mod systemd;

@@ -1,0 +1,512 @@
+//! gblint's merged fail2ban configuration against fail2ban 1.0.2's own reader
+//! (`fail2ban-client -c DIR -d`, which reads the configuration and prints the command stream
+//! it would send to the server; it never starts or contacts a server).
+//!
+//! * Upstream `config/`: copied to a temporary folder with every absolute log path moved
+//!   under that folder, a `jail.local` enabling every jail, and the log files gblint's
+//!   `logpath` names created there. For every jail, gblint's interpolated values (maxretry,
+//!   findtime, bantime, backend, usedns, ignoreip, ignorecommand, logpath, the actions and
+//!   their port, the filter's failregex) are compared with the dump.
+//! * The imperfect test config (`tests-config/`): for every enabled jail, gblint's verdict
+//!   (a parse problem, an interpolation error, a bad filter/action spec, a missing filter or
+//!   action file) against fail2ban's "Errors in jail" list.
+//!
+//! Disagreements are listed in `fail2ban-disagreements.tsv` (`id<TAB>reason`); an unlisted
+//! one or a stale entry fails the test, and so does a missing `fail2ban-client`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use gblint_fail2ban::{load_with, parse_bool, parse_spec, split_actions, Config, LoadOptions};
+use gblint_tests::{corpus_dir, workspace_root};
+
+/// Top-level folders of the log paths in jail.conf and paths-*.conf, moved under the
+/// temporary folder so that the files can exist without touching the machine.
+const ROOTS: &[&str] = &[
+    "/var/",
+    "/opt/",
+    "/home/",
+    "/root/",
+    "/service/",
+    "/usr/local/",
+];
+
+fn read_tree(dir: &Path, prefix: &str, out: &mut BTreeMap<String, String>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        let key = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if path.is_dir() {
+            read_tree(&path, &key, out);
+        } else {
+            out.insert(key, std::fs::read_to_string(&path).expect("utf-8 config"));
+        }
+    }
+}
+
+fn write_tree(dir: &Path, files: &BTreeMap<String, String>) {
+    for (path, text) in files {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(target, text).expect("write");
+    }
+}
+
+/// Prefixes absolute paths (after whitespace or `=`) with `root`.
+fn move_paths(text: &str, root: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev = '\n';
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if (prev.is_whitespace() || prev == '=') && ROOTS.iter().any(|r| rest.starts_with(r)) {
+            out.push_str(root);
+        }
+        out.push(c);
+        prev = c;
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// A file name a glob matches: `*`/`?` → `x`, `[…]` → its first character.
+fn example_of(glob: &str) -> String {
+    let mut out = String::new();
+    let mut chars = glob.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' | '?' => out.push('x'),
+            '[' => {
+                let class: String = chars.by_ref().take_while(|&c| c != ']').collect();
+                out.push(class.chars().next().unwrap_or('x'));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `fail2ban-client -c DIR -d` as JSON values, one per command (python3 converts the
+/// Python literals), and stderr.
+fn dump(dir: &Path) -> (Vec<serde_json::Value>, String) {
+    let output = Command::new("fail2ban-client")
+        .arg("-c")
+        .arg(dir)
+        .arg("-d")
+        .stdin(Stdio::null())
+        .output()
+        .expect("fail2ban-client runs");
+    // Through a file: piping both ways to python3 would deadlock on a large dump.
+    let raw = dir.join(".gblint-dump.txt");
+    std::fs::write(&raw, &output.stdout).expect("write dump");
+    let converted = Command::new("python3")
+        .args([
+            "-c",
+            "import ast,json,sys\nfor l in open(sys.argv[1]):\n  l=l.strip()\n  if l.startswith('['): print(json.dumps(ast.literal_eval(l)))",
+        ])
+        .arg(&raw)
+        .stdin(Stdio::null())
+        .output()
+        .expect("python3 runs");
+    let commands = String::from_utf8_lossy(&converted.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    (
+        commands,
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+fn require_fail2ban() {
+    let found = Command::new("fail2ban-client")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "fail2ban-client is missing: apt-get install -y --no-install-recommends fail2ban"
+    );
+}
+
+/// What fail2ban dumped for one jail.
+#[derive(Default, Debug)]
+struct Dumped {
+    backend: Option<String>,
+    set: BTreeMap<String, String>,
+    logpaths: Vec<String>,
+    ignoreip: Vec<String>,
+    failregex: Vec<String>,
+    actions: Vec<String>,
+    ports: Vec<String>,
+}
+
+fn as_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "None".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn by_jail(commands: &[serde_json::Value]) -> BTreeMap<String, Dumped> {
+    let mut jails: BTreeMap<String, Dumped> = BTreeMap::new();
+    for command in commands {
+        let Some(parts) = command.as_array() else {
+            continue;
+        };
+        let word = |i: usize| parts.get(i).map(as_text).unwrap_or_default();
+        let jail = jails.entry(word(1)).or_default();
+        match (word(0).as_str(), word(2).as_str()) {
+            ("add", _) => jail.backend = Some(word(2)),
+            ("set", "addlogpath") => jail.logpaths.push(word(3)),
+            ("set", "addignoreip") => jail.ignoreip.extend((3..parts.len()).map(word)),
+            ("set", "addfailregex") => jail.failregex.push(word(3)),
+            ("multi-set", "addfailregex") => {
+                if let Some(list) = parts.get(3).and_then(|v| v.as_array()) {
+                    jail.failregex.extend(list.iter().map(as_text));
+                }
+            }
+            ("set", "addaction") => jail.actions.push(word(3)),
+            ("multi-set", "action") => {
+                let port = parts
+                    .get(4)
+                    .and_then(|v| v.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|pair| pair.as_array())
+                    .find(|pair| pair.first().map(as_text).as_deref() == Some("port"))
+                    .and_then(|pair| pair.get(1).map(as_text));
+                jail.ports.extend(port);
+            }
+            ("set", key) => {
+                jail.set.insert(key.to_string(), word(3));
+            }
+            _ => {}
+        }
+    }
+    jails
+}
+
+fn listed() -> BTreeMap<String, String> {
+    let path = workspace_root().join("tests/oracle/fail2ban-disagreements.tsv");
+    let text = std::fs::read_to_string(&path).expect("fail2ban-disagreements.tsv");
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (id, reason) = l.split_once('\t').expect("id<TAB>reason");
+            assert!(!reason.trim().is_empty(), "no reason for {id}");
+            (id.to_string(), reason.to_string())
+        })
+        .collect()
+}
+
+fn value(config: &Config, jail: &str, key: &str) -> Option<String> {
+    config.jail(jail)?.get(key).map(|v| {
+        v.interpolated
+            .clone()
+            .unwrap_or_else(|e| format!("ERROR {e}"))
+    })
+}
+
+/// Server-side tags fail2ban leaves in a failregex; any other `<tag>` is substituted by the
+/// client from the filter's `[Init]` and gblint does not do that layer.
+fn only_server_tags(regex: &str) -> bool {
+    regex.split('<').skip(1).all(|part| {
+        let tag = part.split('>').next().unwrap_or("");
+        matches!(
+            tag,
+            "HOST" | "ADDR" | "IP4" | "IP6" | "DNS" | "CIDR" | "SUBNET" | "SKIPLINES"
+        ) || tag.starts_with("F-")
+            || tag.starts_with("/F-")
+            || !part.contains('>')
+    })
+}
+
+/// Compares every jail of upstream config/ and returns (disagreements, comparisons).
+fn compare_upstream(found: &mut BTreeMap<String, String>) -> usize {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let conf = tmp.path().join("conf");
+    let root = tmp.path().join("root").to_string_lossy().to_string();
+    let mut files = BTreeMap::new();
+    read_tree(&corpus_dir().join("fail2ban/config"), "", &mut files);
+    for (path, text) in files.iter_mut() {
+        if path == "jail.conf" || path.starts_with("paths-") {
+            *text = move_paths(text, &root);
+        }
+    }
+    let options = LoadOptions {
+        confpath: conf.to_string_lossy().to_string(),
+        ..LoadOptions::default()
+    };
+    let jails = load_with(&files, &options).jails();
+    let local: String = jails
+        .iter()
+        .map(|j| format!("[{j}]\nenabled = true\n\n"))
+        .collect();
+    files.insert("jail.local".to_string(), local);
+    write_tree(&conf, &files);
+    let config = load_with(&files, &options);
+    // The log files gblint says each jail reads.
+    for jail in &jails {
+        let logpath = value(&config, jail, "logpath").unwrap_or_default();
+        for line in logpath.split('\n') {
+            let glob = line.rsplit_once(' ').map_or(line, |(path, _)| path);
+            if glob.starts_with(&root) {
+                let file = example_of(glob);
+                std::fs::create_dir_all(Path::new(&file).parent().expect("parent")).expect("mkdir");
+                std::fs::write(&file, "").expect("log file");
+            }
+        }
+    }
+    let (commands, _stderr) = dump(&conf);
+    let dumped = by_jail(&commands);
+    let mut compared = 0;
+    let mut check = |id: String, ours: String, theirs: String| {
+        compared += 1;
+        if ours != theirs {
+            found.insert(id, format!("gblint {ours:?}, fail2ban {theirs:?}"));
+        }
+    };
+    for jail in &jails {
+        let empty = Dumped::default();
+        let d = dumped.get(jail).unwrap_or(&empty);
+        let enabled = value(&config, jail, "enabled").and_then(|v| parse_bool(&v)) == Some(true);
+        check(
+            format!("config:{jail}:enabled"),
+            enabled.to_string(),
+            d.backend.is_some().to_string(),
+        );
+        for key in ["maxretry", "findtime", "bantime", "usedns", "ignorecommand"] {
+            let theirs = d.set.get(key).cloned().unwrap_or_default();
+            check(
+                format!("config:{jail}:{key}"),
+                value(&config, jail, key).unwrap_or_default(),
+                theirs,
+            );
+        }
+        let backend = value(&config, jail, "backend").unwrap_or_default();
+        check(
+            format!("config:{jail}:backend"),
+            backend.clone(),
+            d.backend.clone().unwrap_or_default(),
+        );
+        let ignoreip: Vec<String> = value(&config, jail, "ignoreip")
+            .unwrap_or_default()
+            .split([' ', ',', '\n'])
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect();
+        check(
+            format!("config:{jail}:ignoreip"),
+            ignoreip.join(" "),
+            d.ignoreip.join(" "),
+        );
+        if !backend.starts_with("systemd") {
+            let logpaths: BTreeSet<String> = value(&config, jail, "logpath")
+                .unwrap_or_default()
+                .split('\n')
+                .map(|l| example_of(l.rsplit_once(' ').map_or(l, |(p, _)| p)))
+                .collect();
+            let theirs: BTreeSet<String> = d.logpaths.iter().cloned().collect();
+            check(
+                format!("config:{jail}:logpath"),
+                format!("{logpaths:?}"),
+                format!("{theirs:?}"),
+            );
+        }
+        let actions = value(&config, jail, "action").unwrap_or_default();
+        let mut names = Vec::new();
+        let mut ports = Vec::new();
+        for item in split_actions(&actions) {
+            match parse_spec(&item) {
+                Ok(spec) => {
+                    let args: BTreeMap<_, _> = spec.args.iter().cloned().collect();
+                    // ActionReader: a unique name per jail from the `name` argument.
+                    let actname =
+                        args.get("actname")
+                            .cloned()
+                            .unwrap_or_else(|| match args.get("name") {
+                                Some(n) if n != jail => match n.strip_prefix(jail.as_str()) {
+                                    Some(rest) => format!("{}{rest}", spec.name),
+                                    None => format!("{}-{n}", spec.name),
+                                },
+                                _ => spec.name.clone(),
+                            });
+                    names.push(actname);
+                    if let Some(port) = args.get("port") {
+                        ports.push(port.clone());
+                    }
+                }
+                Err(e) => names.push(format!("ERROR {e}")),
+            }
+        }
+        // Actions whose own [Init] sets the port are left out of the port comparison.
+        check(
+            format!("config:{jail}:action"),
+            names.join(" "),
+            d.actions.join(" "),
+        );
+        let theirs_ports: Vec<String> = d.ports.iter().take(ports.len()).cloned().collect();
+        check(
+            format!("config:{jail}:port"),
+            ports.join(" "),
+            theirs_ports.join(" "),
+        );
+        let filter = value(&config, jail, "filter").unwrap_or_default();
+        match parse_spec(&filter) {
+            Ok(spec) => {
+                let ours = config
+                    .filter_options(&spec.name)
+                    .and_then(|f| f.get("failregex").cloned())
+                    .map(|v| v.interpolated.unwrap_or_else(|e| format!("ERROR {e}")))
+                    .unwrap_or_default();
+                if only_server_tags(&ours) {
+                    let ours: Vec<&str> = ours.split('\n').filter(|l| !l.is_empty()).collect();
+                    check(
+                        format!("config:{jail}:filter"),
+                        ours.join("\n"),
+                        d.failregex.join("\n"),
+                    );
+                }
+            }
+            Err(e) => check(
+                format!("config:{jail}:filter"),
+                format!("ERROR {e}"),
+                String::new(),
+            ),
+        }
+    }
+    compared
+}
+
+/// gblint's verdict on one jail: the first reason fail2ban would refuse it.
+fn jail_error(config: &Config, jail: &str) -> Option<String> {
+    let j = config.jail(jail)?;
+    for key in [
+        "enabled", "backend", "filter", "maxretry", "findtime", "bantime", "logpath", "action",
+        "ignoreip", "usedns",
+    ] {
+        if let Some(Err(e)) = j.get(key).map(|v| v.interpolated.clone()) {
+            return Some(e);
+        }
+    }
+    let text = |k: &str| {
+        j.get(k)
+            .and_then(|v| v.interpolated.clone().ok())
+            .unwrap_or_default()
+    };
+    let filter = text("filter");
+    if !filter.is_empty() {
+        match parse_spec(&filter) {
+            Err(e) => return Some(format!("Invalid filter definition: {e}")),
+            Ok(spec) if !config.exists(&format!("filter.d/{}", spec.name)) => {
+                return Some(format!("Unable to read the filter {}", spec.name))
+            }
+            Ok(_) => {}
+        }
+    }
+    for item in split_actions(&text("action")) {
+        match parse_spec(&item) {
+            Err(e) => return Some(format!("Invalid action definition: {e}")),
+            Ok(spec)
+                if !spec.name.ends_with(".py")
+                    && !config.exists(&format!("action.d/{}", spec.name)) =>
+            {
+                return Some(format!("Unable to read action {}", spec.name))
+            }
+            Ok(_) => {}
+        }
+    }
+    None
+}
+
+/// Verdicts on every enabled jail of tests-config/; returns the number of jails judged.
+fn compare_test_config(found: &mut BTreeMap<String, String>) -> usize {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut files = BTreeMap::new();
+    read_tree(&corpus_dir().join("fail2ban/tests-config"), "", &mut files);
+    write_tree(tmp.path(), &files);
+    let config = load_with(
+        &files,
+        &LoadOptions {
+            confpath: tmp.path().to_string_lossy().to_string(),
+            ..LoadOptions::default()
+        },
+    );
+    let parse_problems = config.problems();
+    let (_commands, stderr) = dump(tmp.path());
+    let refused: BTreeSet<String> = stderr
+        .lines()
+        .filter_map(|l| l.split("Errors in jail '").nth(1))
+        .filter_map(|l| l.split('\'').next())
+        .map(String::from)
+        .collect();
+    let failed_everything = stderr.contains("Failed during configuration");
+    let mut judged = 0;
+    for jail in config.jails() {
+        let enabled = value(&config, &jail, "enabled").and_then(|v| parse_bool(&v)) == Some(true);
+        if !enabled {
+            continue;
+        }
+        judged += 1;
+        let ours = jail_error(&config, &jail).or_else(|| {
+            parse_problems
+                .first()
+                .map(|(f, p)| format!("{f}: {}", p.message))
+        });
+        let theirs = refused.contains(&jail) || failed_everything;
+        if ours.is_some() != theirs {
+            found.insert(
+                format!("tests-config:{jail}"),
+                format!("gblint {ours:?}, fail2ban refused: {theirs}"),
+            );
+        }
+    }
+    judged
+}
+
+#[test]
+fn fail2ban_merged_values_agree_with_fail2ban_client() {
+    require_fail2ban();
+    let mut found = BTreeMap::new();
+    let compared = compare_upstream(&mut found);
+    let judged = compare_test_config(&mut found);
+    let listed = listed();
+    let unlisted: Vec<String> = found
+        .iter()
+        .filter(|(id, _)| !listed.contains_key(*id))
+        .map(|(id, what)| format!("{id}\t{what}"))
+        .collect();
+    let stale: Vec<&String> = listed
+        .keys()
+        .filter(|id| !found.contains_key(*id))
+        .collect();
+    println!(
+        "fail2ban oracle: {compared} values compared on upstream config/, {judged} jails judged in tests-config/, {} disagreements (all listed: {})",
+        found.len(),
+        unlisted.is_empty()
+    );
+    assert!(
+        unlisted.is_empty(),
+        "disagreements with fail2ban-client not listed in fail2ban-disagreements.tsv:\n{}",
+        unlisted.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "fail2ban-disagreements.tsv lists agreements (remove them): {stale:?}"
+    );
+}
