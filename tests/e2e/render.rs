@@ -93,6 +93,21 @@ fn example_inventory_renders_the_example_tree_byte_for_byte() {
     assert_eq!(rendered, expected);
 }
 
+/// One insta snapshot per rendered file, so a template change shows up in review as the
+/// exact files it changes.
+#[test]
+fn snapshots_of_every_rendered_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let output = render_example(&out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for file in files_under(&out) {
+        let text = std::fs::read_to_string(out.join(&file)).expect("rendered");
+        let name = file.to_string_lossy().replace(['/', '.'], "_");
+        insta::assert_snapshot!(format!("render__{name}"), text);
+    }
+}
+
 #[test]
 fn the_rendered_tree_lints_clean_with_every_rule_and_caddy_fmt_form() {
     let dir = tempfile::tempdir().expect("tempdir");
