@@ -202,3 +202,54 @@ fn human_report_snapshot() {
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
 }
+
+#[test]
+fn gitlab_code_quality_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path());
+    let output = run_gblint(
+        dir.path(),
+        &["check", ".", "--output-format", "gitlab"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let issues: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let issues = issues.as_array().expect("array");
+    assert_eq!(issues.len(), 7);
+    for issue in issues {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(issue[key].is_string(), "{key} in {issue}");
+        }
+        assert!(issue["location"]["path"].is_string());
+        assert!(
+            issue["location"]["positions"]["begin"]["line"]
+                .as_u64()
+                .expect("line")
+                >= 1
+        );
+        assert!(["major", "minor", "info"].contains(&issue["severity"].as_str().expect("severity")));
+    }
+    let prints: std::collections::HashSet<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().expect("fp"))
+        .collect();
+    assert_eq!(prints.len(), 7, "fingerprints are unique");
+}
+
+#[test]
+fn junit_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path());
+    std::fs::write(
+        dir.path().join("clean.caddyfile"),
+        "{\n\tstorage file_system /data\n}\n\nexample.com {\n\trespond hi\n}\n",
+    )
+    .expect("write");
+    let output = run_gblint(
+        dir.path(),
+        &["check", ".", "--output-format", "junit"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}

@@ -42,6 +42,10 @@ pub enum OutputFormat {
     Sarif,
     /// GitHub Actions workflow commands (annotations on the pull request).
     Github,
+    /// GitLab Code Quality report (merge request widget).
+    Gitlab,
+    /// JUnit XML (one test case per finding; clean files pass).
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -177,6 +177,23 @@ fn emit(args: &CheckArgs, report: &Report, out: &mut dyn Write) -> anyhow::Resul
         }
         OutputFormat::Json => emit::json(out, diagnostics, sources)?,
         OutputFormat::Github => emit::github(out, diagnostics, sources)?,
+        OutputFormat::Gitlab => emit::gitlab(out, diagnostics, sources)?,
+        OutputFormat::Junit => {
+            let checked: Vec<String> = report
+                .deployment
+                .files
+                .iter()
+                .map(|f| {
+                    let path = sources
+                        .get(f.file)
+                        .path()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    path.strip_prefix("./").map(str::to_owned).unwrap_or(path)
+                })
+                .collect();
+            emit::junit(out, diagnostics, sources, &checked)?
+        }
         OutputFormat::Sarif => {
             let rules: Vec<RuleInfo> = registry::all()
                 .iter()

@@ -3,12 +3,16 @@
 
 mod concise;
 mod github;
+mod gitlab;
 mod json;
+mod junit;
 mod sarif;
 
 pub use concise::concise;
 pub use github::github;
+pub use gitlab::gitlab;
 pub use json::json;
+pub use junit::junit;
 pub use sarif::{sarif, SarifTool};
 
 use crate::{Diagnostic, Severity, SourceMap};
@@ -49,4 +53,31 @@ pub(crate) fn fnv1a(parts: &[&str]) -> u64 {
         }
     }
     hash
+}
+
+/// Stable fingerprints of findings: rule, path, the trimmed text of the finding's line and the
+/// message, plus an occurrence number for identical ones — so a finding keeps its identity when
+/// lines move (SARIF partialFingerprints, GitLab Code Quality `fingerprint`).
+pub(crate) fn fingerprints(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<String> {
+    let mut seen = std::collections::HashMap::new();
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let file = sources.get(diagnostic.file);
+            let path = display_path(sources, diagnostic);
+            let line_index = file.line_index();
+            let line_text = file.slice(
+                line_index.line_range(line_index.line_of(diagnostic.range.start()), file.text()),
+            );
+            let base = fnv1a(&[
+                diagnostic.code,
+                &path,
+                line_text.trim(),
+                &diagnostic.message,
+            ]);
+            let occurrence = seen.entry(base).or_insert(0);
+            *occurrence += 1;
+            format!("{base:016x}:{occurrence}")
+        })
+        .collect()
 }
