@@ -1,4 +1,6 @@
-//! A Corefile formatter: one tab per nesting level, no trailing spaces, at most one blank line
+//! A Corefile formatter: one indentation unit per nesting level — the unit the file already
+//! uses (CoreDNS's documentation indents with four spaces, many files with tabs), a tab when it
+//! has none — no trailing spaces, at most one blank line
 //! in a row, no blank lines right inside braces, exactly one newline at the end. Comments,
 //! quoted strings and the order and line breaks of tokens are kept, so the tokens CoreDNS
 //! reads are unchanged (a property the tests check on the whole corpus).
@@ -59,6 +61,7 @@ pub fn format(text: &str) -> String {
     }) {
         *d = depth;
     }
+    let unit = indent_unit(text, &depth_before);
     let mut out: Vec<String> = Vec::new();
     let lines: Vec<&str> = text
         .strip_prefix('\u{feff}')
@@ -93,7 +96,7 @@ pub fn format(text: &str) -> String {
                 out.pop();
             }
         }
-        out.push(format!("{}{}", "\t".repeat(level), content));
+        out.push(format!("{}{}", unit.repeat(level), content));
     }
     while out.last().is_some_and(String::is_empty) {
         out.pop();
@@ -104,4 +107,19 @@ pub fn format(text: &str) -> String {
         result.insert(0, '\u{feff}');
     }
     result
+}
+
+/// The indentation of the first line at depth 1 (spaces or a tab), or a tab.
+fn indent_unit(text: &str, depth_before: &[i64]) -> String {
+    for (index, line) in text.split('\n').enumerate() {
+        if depth_before.get(index).copied() != Some(1) || line.trim().is_empty() {
+            continue;
+        }
+        let lead: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        if !lead.is_empty() && (lead.chars().all(|c| c == ' ') || lead == "\t") {
+            return lead;
+        }
+        break;
+    }
+    "\t".to_owned()
 }
