@@ -2,6 +2,7 @@
 
 mod baseline;
 mod check;
+mod config_schema;
 mod dns;
 mod fix;
 mod fmt;

@@ -64,3 +64,23 @@ fn explain_an_unknown_code_suggests_the_nearest() {
         "gblint: error: unknown rule `CDY01`; did you mean `CDY011`?\n"
     );
 }
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let output = run_gblint(&workspace_root(), &["completions", shell], None);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            text.contains("gblint") && text.contains("baseline") && text.contains("render"),
+            "{shell}: {text}"
+        );
+    }
+    let output = run_gblint(&workspace_root(), &["man"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.starts_with(".ie") && text.contains(".TH gblint 1"),
+        "{text}"
+    );
+}

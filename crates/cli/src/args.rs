@@ -18,7 +18,7 @@ pub enum Command {
     /// Check files, folders or a deployment tree (default: the current folder).
     Check(CheckArgs),
     /// Format Caddyfiles exactly as `caddy fmt` does, iptables rules in iptables-save form, and
-    /// Corefiles (tab indentation, blank lines tidied, tokens unchanged).
+    /// Corefiles (the file's indentation unit, blank lines tidied, tokens unchanged).
     Fmt(FmtArgs),
     /// Record the deployment's facts (site hosts per Caddyfile) in gblint.baseline.json.
     Baseline(BaselineArgs),
@@ -28,6 +28,17 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to standard output.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -115,7 +115,10 @@ fn indent_unit(text: &str, depth_before: &[i64]) -> String {
         if depth_before.get(index).copied() != Some(1) || line.trim().is_empty() {
             continue;
         }
-        let lead: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let lead: String = line
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
         if !lead.is_empty() && (lead.chars().all(|c| c == ' ') || lead == "\t") {
             return lead;
         }
