@@ -510,3 +510,31 @@ fn fail2ban_merged_values_agree_with_fail2ban_client() {
         "fail2ban-disagreements.tsv lists agreements (remove them): {stale:?}"
     );
 }
+
+/// The Debian package's own /etc/fail2ban (jail.conf with [INCLUDES] paths-debian.conf, every
+/// filter and action) as a machine folder: gblint reads it as fail2ban does and reports nothing.
+/// (Regression: paths-*.conf were once not read, and unused `action_*` options of disabled
+/// jails were interpolated although fail2ban never evaluates them.)
+#[test]
+fn the_installed_fail2ban_tree_checks_clean() {
+    let etc = std::path::Path::new("/etc/fail2ban");
+    assert!(
+        etc.join("jail.conf").is_file(),
+        "the fail2ban oracle needs Debian's fail2ban installed"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    gblint_tests::copy_tree(etc, &dir.path().join("etc/fail2ban"));
+    let output = gblint_tests::run_gblint(
+        dir.path(),
+        &["check", ".", "--output-format", "concise"],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!stdout.contains("F2B000"), "{stdout}");
+}

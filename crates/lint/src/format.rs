@@ -117,8 +117,12 @@ pub fn detect_by_path(
         let in_subdir = ["/jail.d/", "/filter.d/", "/action.d/"]
             .iter()
             .any(|dir| full.contains(dir));
-        let top =
-            ["jail.conf", "jail.local", "fail2ban.conf", "fail2ban.local"].contains(&name.as_ref());
+        // Every .conf/.local directly in the fail2ban folder is read (paths-debian.conf is
+        // included by jail.conf's [INCLUDES]).
+        let top = full
+            .rsplit_once('/')
+            .is_some_and(|(dir, _)| dir.ends_with("/fail2ban") || dir == "fail2ban")
+            && (name.ends_with(".conf") || name.ends_with(".local"));
         if (in_subdir && (name.ends_with(".conf") || name.ends_with(".local"))) || top {
             return Some(Format::Fail2ban);
         }

@@ -5,6 +5,37 @@ use crate::declare_rule;
 use crate::format::Format;
 use crate::rule::{Rule, RuleMeta};
 
+/// The jail options fail2ban's jail reader evaluates (a broken `%(x)s` there stops the start).
+const JAIL_OPTIONS: &[&str] = &[
+    "enabled",
+    "filter",
+    "logpath",
+    "action",
+    "backend",
+    "maxretry",
+    "maxmatches",
+    "findtime",
+    "bantime",
+    "ignoreip",
+    "ignoreself",
+    "ignorecommand",
+    "ignorecache",
+    "usedns",
+    "port",
+    "protocol",
+    "chain",
+    "logencoding",
+    "logtimezone",
+    "journalmatch",
+    "datepattern",
+    "prefregex",
+    "failregex",
+    "ignoreregex",
+    "maxlines",
+    "banaction",
+    "banaction_allports",
+];
+
 declare_rule! {
     /// ## What it does
     /// Reports what fail2ban's configuration reader refuses: a line before any `[section]`,
@@ -71,7 +102,15 @@ impl Rule for SyntaxError {
                 let Some(jail) = doc.config.jail(&name) else {
                     continue;
                 };
-                for (key, value) in &jail.options {
+                // fail2ban interpolates lazily: only the options it reads, of enabled jails.
+                if !super::enabled(&jail) {
+                    continue;
+                }
+                for (key, value) in jail
+                    .options
+                    .iter()
+                    .filter(|(key, _)| JAIL_OPTIONS.contains(&key.as_str()))
+                {
                     if let Err(error) = &value.interpolated {
                         if let Some((file, range)) = super::origin(doc, value) {
                             out.push(
