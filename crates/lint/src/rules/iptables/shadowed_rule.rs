@@ -73,33 +73,42 @@ impl Rule for ShadowedRule {
 
 /// Earlier terminal rules, indexed by their source network (rules without `-s` in `broad`).
 fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut Vec<Diagnostic>) {
-    let mut broad: Vec<&PlacedRule> = Vec::new();
-    let mut by_source: HashMap<IpNet, Vec<&PlacedRule>> = HashMap::new();
+    // Earlier terminal rules, indexed by source network (`None`: no `-s`) and, for rules with
+    // one destination port, by that port: a rule for port 22 can only be covered by an earlier
+    // rule for port 22 or one not limited to a single port.
+    let mut all: HashMap<Option<IpNet>, Vec<&PlacedRule>> = HashMap::new();
+    let mut by_port: HashMap<(Option<IpNet>, u16), Vec<&PlacedRule>> = HashMap::new();
+    let mut any_port: HashMap<Option<IpNet>, Vec<&PlacedRule>> = HashMap::new();
     let mut budget = BUDGET;
     let mut reported = std::collections::HashSet::new();
     for later in rules {
         let mut found: Option<&PlacedRule> = None;
-        let candidates: Box<dyn Iterator<Item = &&PlacedRule>> =
-            match single_net(later.rule.source.as_ref()) {
-                Some(net) => {
-                    let supernets = (0..=net.prefix_len())
-                        .rev()
-                        .filter_map(move |len| IpNet::new(net.addr(), len).ok().map(|n| n.trunc()));
-                    let by_source = &by_source;
-                    Box::new(broad.iter().chain(
-                        supernets.flat_map(move |n| by_source.get(&n).into_iter().flatten()),
-                    ))
-                }
-                None => Box::new(broad.iter()),
-            };
-        for earlier in candidates {
-            if budget == 0 {
-                return;
+        let source = single_net(later.rule.source.as_ref());
+        if source.is_some() || later.rule.source.is_none() {
+            let mut sources: Vec<Option<IpNet>> = vec![None];
+            if let Some(net) = source {
+                sources.extend(
+                    (0..=net.prefix_len()).rev().filter_map(|len| {
+                        IpNet::new(net.addr(), len).ok().map(|n| Some(n.trunc()))
+                    }),
+                );
             }
-            budget -= 1;
-            if covers(&earlier.rule, &later.rule) {
-                found = Some(earlier);
-                break;
+            let port = single_dport(&later.rule);
+            'search: for key in sources {
+                let lists: [Option<&Vec<&PlacedRule>>; 2] = match port {
+                    Some(p) => [by_port.get(&(key, p)), any_port.get(&key)],
+                    None => [all.get(&key), None],
+                };
+                for earlier in lists.into_iter().flatten().flatten() {
+                    if budget == 0 {
+                        return;
+                    }
+                    budget -= 1;
+                    if covers(&earlier.rule, &later.rule) {
+                        found = Some(earlier);
+                        break 'search;
+                    }
+                }
             }
         }
         if let Some(earlier) = found {
@@ -119,13 +128,54 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
             }
         }
         if is_terminal(&later.rule) {
-            match single_net(later.rule.source.as_ref()) {
-                Some(net) => by_source.entry(net).or_default().push(later),
-                None if later.rule.source.is_none() => broad.push(later),
-                None => {}
+            let key = match single_net(later.rule.source.as_ref()) {
+                Some(net) => Some(net),
+                None if later.rule.source.is_none() => None,
+                None => continue,
+            };
+            all.entry(key).or_default().push(later);
+            match dport_set(&later.rule) {
+                Some(ports) => {
+                    for p in ports {
+                        by_port.entry((key, p)).or_default().push(later);
+                    }
+                }
+                None => any_port.entry(key).or_default().push(later),
             }
         }
     }
+}
+
+/// The destination ports a rule is limited to when they are a short list of single ports
+/// (`--dport 22`, `-m multiport --dports 80,443`); `None` for ranges or no port condition.
+fn dport_set(rule: &IptRule) -> Option<Vec<u16>> {
+    if let Some(port) = single_dport(rule) {
+        return Some(vec![port]);
+    }
+    let multiport = rule.matches.iter().find(|m| m.name == "multiport")?;
+    let option = multiport.opt("dports").filter(|o| !o.negated)?;
+    option
+        .args
+        .first()?
+        .split(',')
+        .map(|item| {
+            parse_port_range(item)
+                .filter(|(low, high)| low == high)
+                .map(|(low, _)| low)
+        })
+        .collect()
+}
+
+/// The single destination port a rule is limited to (`-p tcp --dport 22`), if any.
+fn single_dport(rule: &IptRule) -> Option<u16> {
+    rule.matches
+        .iter()
+        .filter(|m| matches!(m.name.as_str(), "tcp" | "udp"))
+        .find_map(|m| {
+            let option = m.opt("dport").filter(|o| !o.negated)?;
+            let (low, high) = parse_port_range(option.args.first()?)?;
+            (low == high).then_some(low)
+        })
 }
 
 fn single_net(field: Option<&Neg<Vec<Address>>>) -> Option<IpNet> {
