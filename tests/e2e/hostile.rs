@@ -128,3 +128,36 @@ fn a_directory_named_like_a_config_file() {
     // A folder is walked (it is empty), so nothing is checked and nothing is called clean.
     assert!(matches!(output.status.code(), Some(0 | 2)), "{stderr}");
 }
+
+#[test]
+fn symlink_loops_and_links_out_of_the_tree_are_not_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let machine = dir.path().join("acme-proxy/etc/caddy");
+    std::fs::create_dir_all(&machine).expect("mkdir");
+    std::fs::write(
+        machine.join("Caddyfile"),
+        "{\n\tstorage file_system /data\n}\n\nexample.com {\n\trespond hi\n}\n",
+    )
+    .expect("write");
+    // A loop (a -> b -> a), a folder link back up the tree, and a link to a file outside.
+    std::os::unix::fs::symlink("b", machine.join("a")).expect("symlink");
+    std::os::unix::fs::symlink("a", machine.join("b")).expect("symlink");
+    std::os::unix::fs::symlink("../..", machine.join("up")).expect("symlink");
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("Caddyfile"), "x.example.com {\n}\n").expect("write");
+    std::os::unix::fs::symlink(
+        outside.path().join("Caddyfile"),
+        dir.path().join("acme-proxy/etc/outside.caddyfile"),
+    )
+    .expect("symlink");
+    let started = Instant::now();
+    let output = run_gblint(
+        dir.path(),
+        &["check", ".", "--output-format", "concise"],
+        None,
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{stderr}");
+}
