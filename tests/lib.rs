@@ -91,3 +91,38 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A checked-in `tests/oracle/<name>` list of known disagreements with a real tool:
+/// `id<TAB>reason` lines (`#` comments, blank lines ignored). Every entry needs its reason.
+pub fn listed_disagreements(name: &str) -> std::collections::BTreeMap<String, String> {
+    let path = workspace_root().join("tests/oracle").join(name);
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let (id, reason) = line
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("{name}: expected id<TAB>reason, got {line:?}"));
+            assert!(
+                reason.trim().len() > 10,
+                "{id}: a listed disagreement needs its reason"
+            );
+            (id.to_owned(), reason.to_owned())
+        })
+        .collect()
+}
+
+/// Run one of the shared input generators (`bench/gen/SCRIPT N OUT`) and return what it wrote.
+pub fn run_generator(shared: &Path, script: &str, size: u32, out_name: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join(out_name);
+    let status = Command::new("python3")
+        .arg(shared.join("bench/gen").join(script))
+        .arg(size.to_string())
+        .arg(&out)
+        .status()
+        .expect("python3 runs the generator");
+    assert!(status.success(), "{script} {size} failed");
+    std::fs::read_to_string(out).expect("generated")
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gblint_caddyfile::tokenize;
-use gblint_tests::{corpus_dir, run_gblint, workspace_root};
+use gblint_tests::{corpus_dir, run_gblint};
 
 use crate::caddy_syntax::caddy;
 
@@ -121,19 +121,6 @@ fn generated_inputs(scratch: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
-fn listed() -> BTreeMap<String, String> {
-    let text =
-        std::fs::read_to_string(workspace_root().join("tests/oracle/caddy-fmt-disagreements.tsv"))
-            .expect("caddy-fmt-disagreements.tsv");
-    text.lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|line| {
-            let (id, reason) = line.split_once('\t').expect("id<TAB>reason");
-            (id.to_owned(), reason.to_owned())
-        })
-        .collect()
-}
-
 #[test]
 fn fmt_matches_caddy_fmt_byte_for_byte() {
     let caddy = caddy();
@@ -176,7 +163,7 @@ fn fmt_matches_caddy_fmt_byte_for_byte() {
         inputs.len() - corpus_count,
         differ.len()
     );
-    let listed = listed();
+    let listed = gblint_tests::listed_disagreements("caddy-fmt-disagreements.tsv");
     for (id, what) in &differ {
         if let Some(reason) = listed.get(id) {
             println!("  listed difference {id}: {what} — {reason}");

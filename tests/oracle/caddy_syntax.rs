@@ -233,7 +233,12 @@ fn cases() -> Vec<Case> {
             beside: None,
         });
     }
-    let generated = generate(corpus.parent().expect("shared"), 20);
+    let generated = gblint_tests::run_generator(
+        corpus.parent().expect("shared"),
+        "gen_caddy.py",
+        20,
+        "Caddyfile",
+    );
     cases.push(Case {
         id: "generated/20".into(),
         text: generated.clone(),
@@ -241,20 +246,6 @@ fn cases() -> Vec<Case> {
     });
     cases.extend(mutants(&generated));
     cases
-}
-
-/// `gen_caddy.py 20` from the shared bench generators.
-fn generate(shared: &Path, sites: u32) -> String {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("Caddyfile");
-    let status = Command::new("python3")
-        .arg(shared.join("bench/gen/gen_caddy.py"))
-        .arg(sites.to_string())
-        .arg(&out)
-        .status()
-        .expect("python3 runs the generator");
-    assert!(status.success());
-    std::fs::read_to_string(out).expect("generated")
 }
 
 /// Deterministic syntax-breaking edits of a generated file, one per kind and position.
@@ -332,24 +323,6 @@ fn mutants(text: &str) -> Vec<Case> {
         }
     }
     cases
-}
-
-/// The checked-in list: id → reason.
-fn listed() -> BTreeMap<String, String> {
-    let text =
-        std::fs::read_to_string(workspace_root().join("tests/oracle/caddy-disagreements.tsv"))
-            .expect("caddy-disagreements.tsv");
-    text.lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|line| {
-            let (id, reason) = line.split_once('\t').expect("id<TAB>reason");
-            assert!(
-                reason.trim().len() > 10,
-                "{id}: a listed disagreement needs its reason"
-            );
-            (id.to_owned(), reason.to_owned())
-        })
-        .collect()
 }
 
 #[test]
@@ -454,7 +427,7 @@ fn syntax_verdicts_agree_with_caddy_adapt() {
             println!("  not compared {id}: caddy {error}; gblint {file}:{line} {message}");
         }
     }
-    let listed = listed();
+    let listed = gblint_tests::listed_disagreements("caddy-disagreements.tsv");
     let unlisted: Vec<String> = disagreements
         .iter()
         .filter(|(id, _)| !listed.contains_key(*id))

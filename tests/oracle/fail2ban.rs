@@ -19,7 +19,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use gblint_fail2ban::{load_with, parse_bool, parse_spec, split_actions, Config, LoadOptions};
-use gblint_tests::{corpus_dir, workspace_root};
+use gblint_tests::corpus_dir;
 
 /// Top-level folders of the log paths in jail.conf and paths-*.conf, moved under the
 /// temporary folder so that the files can exist without touching the machine.
@@ -198,19 +198,6 @@ fn by_jail(commands: &[serde_json::Value]) -> BTreeMap<String, Dumped> {
         }
     }
     jails
-}
-
-fn listed() -> BTreeMap<String, String> {
-    let path = workspace_root().join("tests/oracle/fail2ban-disagreements.tsv");
-    let text = std::fs::read_to_string(&path).expect("fail2ban-disagreements.tsv");
-    text.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let (id, reason) = l.split_once('\t').expect("id<TAB>reason");
-            assert!(!reason.trim().is_empty(), "no reason for {id}");
-            (id.to_string(), reason.to_string())
-        })
-        .collect()
 }
 
 fn value(config: &Config, jail: &str, key: &str) -> Option<String> {
@@ -485,7 +472,7 @@ fn fail2ban_merged_values_agree_with_fail2ban_client() {
     let mut found = BTreeMap::new();
     let compared = compare_upstream(&mut found);
     let judged = compare_test_config(&mut found);
-    let listed = listed();
+    let listed = gblint_tests::listed_disagreements("fail2ban-disagreements.tsv");
     let unlisted: Vec<String> = found
         .iter()
         .filter(|(id, _)| !listed.contains_key(*id))

@@ -29,13 +29,12 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gblint_iptables::ruleset::{replay, ReplayOptions};
 use gblint_iptables::{Family, ProblemKind};
-use gblint_tests::{corpus_dir, workspace_root};
+use gblint_tests::corpus_dir;
 
 /// One input.
 struct Case {
@@ -112,6 +111,18 @@ impl Drop for Netns {
 }
 
 /// Check the prerequisites; a missing one is a failure with the way to fix it.
+/// The listed disagreements; each id names its oracle (`test:` or `load:`).
+fn listed() -> BTreeMap<String, String> {
+    let listed = gblint_tests::listed_disagreements("iptables-disagreements.tsv");
+    for id in listed.keys() {
+        assert!(
+            id.starts_with("test:") || id.starts_with("load:"),
+            "{id}: a listed disagreement names its oracle (test: or load:)"
+        );
+    }
+    listed
+}
+
 fn require_tools() {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
     let uid = status
@@ -304,20 +315,6 @@ fn corpus_cases() -> Vec<Case> {
         "the iptables corpus is incomplete"
     );
     cases
-}
-
-/// `gen_iptables.py N` from the shared bench generators.
-fn generate(shared: &Path, rules: u32) -> String {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("rules.v4");
-    let status = Command::new("python3")
-        .arg(shared.join("bench/gen/gen_iptables.py"))
-        .arg(rules.to_string())
-        .arg(&out)
-        .status()
-        .expect("python3 runs the generator");
-    assert!(status.success(), "gen_iptables.py {rules} failed");
-    std::fs::read_to_string(out).expect("generated")
 }
 
 /// `text` with `lines` inserted before its last `COMMIT`.
@@ -741,12 +738,12 @@ fn cases() -> Vec<Case> {
     for rules in [10, 1000, 20000] {
         cases.push(Case {
             id: format!("generated/{rules}"),
-            text: generate(&shared, rules),
+            text: gblint_tests::run_generator(&shared, "gen_iptables.py", rules, "rules.v4"),
             family: Family::V4,
             ufw: false,
         });
     }
-    let base = generate(&shared, 10);
+    let base = gblint_tests::run_generator(&shared, "gen_iptables.py", 10, "rules.v4");
     for (name, text) in mutants(&base) {
         cases.push(Case {
             id: format!("mutant/{name}"),
@@ -764,27 +761,6 @@ fn cases() -> Vec<Case> {
         });
     }
     cases
-}
-
-/// The checked-in list: `ORACLE:ID` → reason.
-fn listed() -> BTreeMap<String, String> {
-    let path = workspace_root().join("tests/oracle/iptables-disagreements.tsv");
-    let text = std::fs::read_to_string(&path).expect("iptables-disagreements.tsv");
-    text.lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|line| {
-            let (id, reason) = line.split_once('\t').expect("ORACLE:ID<TAB>reason");
-            assert!(
-                id.starts_with("test:") || id.starts_with("load:"),
-                "{id}: a listed disagreement names its oracle (test: or load:)"
-            );
-            assert!(
-                reason.trim().len() > 10,
-                "{id}: a listed disagreement needs its reason"
-            );
-            (id.to_owned(), reason.to_owned())
-        })
-        .collect()
 }
 
 #[test]

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gblint_systemd::{check_keys, environment_words, parse, unit_type, unknown_specifiers};
-use gblint_tests::{corpus_dir, workspace_root};
+use gblint_tests::corpus_dir;
 
 /// One `systemd-analyze verify` run: files to write (relative paths) and the unit to verify.
 struct Case {
@@ -373,22 +373,6 @@ fn systemd_messages(case: &Case) -> (BTreeSet<String>, String) {
     (out, all)
 }
 
-fn listed() -> BTreeMap<String, String> {
-    let path = workspace_root().join("tests/oracle/systemd-disagreements.tsv");
-    let text = std::fs::read_to_string(&path).expect("systemd-disagreements.tsv");
-    text.lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|line| {
-            let (id, reason) = line.split_once('\t').expect("id<TAB>reason");
-            assert!(
-                reason.trim().len() > 10,
-                "{id}: a listed disagreement needs its reason"
-            );
-            (id.to_owned(), reason.to_owned())
-        })
-        .collect()
-}
-
 #[test]
 fn unit_file_warnings_agree_with_systemd_analyze_verify() {
     let version = Command::new("systemd-analyze").arg("--version").output();
@@ -421,7 +405,7 @@ fn unit_file_warnings_agree_with_systemd_analyze_verify() {
             disagreements.insert(format!("{}|gblint-only|{only}", case.id), raw.clone());
         }
     }
-    let listed = listed();
+    let listed = gblint_tests::listed_disagreements("systemd-disagreements.tsv");
     let unlisted: Vec<String> = disagreements
         .iter()
         .filter(|(id, _)| !listed.contains_key(*id))
