@@ -43,7 +43,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let report = check(&inputs, &options)?;
     emit(args, &report, &mut std::io::stdout().lock())?;
-    Ok(exit_code(report.fails(threshold)))
+    let code = exit_code(report.fails(threshold));
+    // The process ends right after this: freeing every token and tree node one by one would
+    // take a fifth of a large check's time (measured on 10,000 sites), so the OS reclaims it.
+    std::mem::forget(report);
+    Ok(code)
 }
 
 fn exit_code(failed: bool) -> ExitCode {
