@@ -77,13 +77,13 @@ fn every_fail2ban_file_reprints_and_config_tree_loads() {
                 .get(key)
                 .unwrap_or_else(|| panic!("[{name}] has no {key}"));
             assert!(
-                value.interpolated.is_ok(),
+                value.interpolated().is_ok(),
                 "[{name}] {key}: {:?}",
-                value.interpolated
+                value.interpolated()
             );
         }
         options += jail.options.len();
-        let filter = jail.get("filter").and_then(|v| v.interpolated.clone().ok());
+        let filter = jail.get("filter").and_then(|v| v.interpolated().clone().ok());
         let spec = parse_spec(&filter.unwrap_or_default()).expect("filter spec");
         assert!(
             config.filter_options(&spec.name).is_some(),

@@ -202,7 +202,7 @@ fn by_jail(commands: &[serde_json::Value]) -> BTreeMap<String, Dumped> {
 
 fn value(config: &Config, jail: &str, key: &str) -> Option<String> {
     config.jail(jail)?.get(key).map(|v| {
-        v.interpolated
+        v.interpolated()
             .clone()
             .unwrap_or_else(|e| format!("ERROR {e}"))
     })
@@ -359,7 +359,7 @@ fn compare_upstream(found: &mut BTreeMap<String, String>) -> usize {
                 let ours = config
                     .filter_options(&spec.name)
                     .and_then(|f| f.get("failregex").cloned())
-                    .map(|v| v.interpolated.unwrap_or_else(|e| format!("ERROR {e}")))
+                    .map(|v| v.interpolated().clone().unwrap_or_else(|e| format!("ERROR {e}")))
                     .unwrap_or_default();
                 if only_server_tags(&ours) {
                     let ours: Vec<&str> = ours.split('\n').filter(|l| !l.is_empty()).collect();
@@ -387,13 +387,13 @@ fn jail_error(config: &Config, jail: &str) -> Option<String> {
         "enabled", "backend", "filter", "maxretry", "findtime", "bantime", "logpath", "action",
         "ignoreip", "usedns",
     ] {
-        if let Some(Err(e)) = j.get(key).map(|v| v.interpolated.clone()) {
+        if let Some(Err(e)) = j.get(key).map(|v| v.interpolated().clone()) {
             return Some(e);
         }
     }
     let text = |k: &str| {
         j.get(k)
-            .and_then(|v| v.interpolated.clone().ok())
+            .and_then(|v| v.interpolated().clone().ok())
             .unwrap_or_default()
     };
     let filter = text("filter");

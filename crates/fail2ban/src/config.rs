@@ -10,6 +10,7 @@
 //! %(action_)s` in `[DEFAULT]` expands with each jail's own `port` and `logpath`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use gblint_diagnostics::TextRange;
 
@@ -32,16 +33,54 @@ pub struct Origin {
 }
 
 /// One option as fail2ban sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Value {
     /// The merged value before interpolation.
     pub raw: String,
-    /// The value after `%(x)s` interpolation, or configparser's error text (missing key,
-    /// recursion, a lone `%`). An error here makes fail2ban refuse the configuration.
-    pub interpolated: Result<String, String>,
     /// The file and line that won the merge.
     pub origin: Origin,
+    /// Interpolated on first read, as fail2ban does: a jail inherits ~100 `[DEFAULT]` options
+    /// and the rules read a handful, so interpolating all of them eagerly cost most of a
+    /// 200-jail check.
+    interpolated: OnceLock<Result<String, String>>,
+    /// Where to interpolate: the merged parser, the section the value is read in, its key.
+    source: Arc<Merged>,
+    section: Arc<str>,
+    key: String,
 }
+
+impl Value {
+    /// The value after `%(x)s` interpolation, or configparser's error text (missing key,
+    /// recursion, a lone `%`). An error here makes fail2ban refuse the configuration.
+    pub fn interpolated(&self) -> &Result<String, String> {
+        self.interpolated.get_or_init(|| {
+            match self.source.get(&self.section, &self.key, &HashMap::new()) {
+                Some(result) => result,
+                None => Err(format!("no option {}", self.key)),
+            }
+        })
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Value")
+            .field("raw", &self.raw)
+            .field("interpolated", self.interpolated())
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+            && self.origin == other.origin
+            && self.interpolated() == other.interpolated()
+    }
+}
+
+impl Eq for Value {}
 
 /// A jail (or a filter's `[Definition]`) with every option it can read: its own and the
 /// `[DEFAULT]` ones it inherits.
@@ -104,7 +143,10 @@ impl Default for LoadOptions {
 #[derive(Clone, Debug)]
 pub struct Config {
     parsed: BTreeMap<String, IniFile>,
-    jail: Merged,
+    jail: Arc<Merged>,
+    /// Every jail's interpolated view, built on first use: several rules read every jail, and
+    /// interpolating ~100 inherited options per jail once per rule dominated a 200-jail check.
+    jail_views: OnceLock<Vec<Jail>>,
 }
 
 /// Loads a configuration directory given as relative path → text (the caller does the IO),
@@ -121,7 +163,8 @@ pub fn load_with(files: &BTreeMap<String, String>, options: &LoadOptions) -> Con
         .collect();
     let mut config = Config {
         parsed,
-        jail: Merged::default(),
+        jail: Arc::default(),
+        jail_views: OnceLock::new(),
     };
     let mut jail = config.read("jail").unwrap_or_default();
     // JailReader.getOptions: merge_defaults before any interpolation.
@@ -137,7 +180,7 @@ pub fn load_with(files: &BTreeMap<String, String>, options: &LoadOptions) -> Con
             },
         );
     }
-    config.jail = jail;
+    config.jail = Arc::new(jail);
     config
 }
 
@@ -272,11 +315,18 @@ impl Config {
     }
 
     /// A jail with its merged and interpolated options (own and `[DEFAULT]`).
-    pub fn jail(&self, name: &str) -> Option<Jail> {
-        if !self.jails().iter().any(|j| j == name) {
-            return None;
-        }
-        Some(self.jail.view(name))
+    pub fn jail(&self, name: &str) -> Option<&Jail> {
+        self.jail_views().iter().find(|jail| jail.name == name)
+    }
+
+    /// Every jail of [`Config::jails`] with its merged and interpolated options, in order.
+    pub fn jail_views(&self) -> &[Jail] {
+        self.jail_views.get_or_init(|| {
+            self.jails()
+                .iter()
+                .map(|name| self.jail.view(name))
+                .collect()
+        })
     }
 
     /// The files read for `jail` (includes resolved), in read order.
@@ -298,7 +348,7 @@ impl Config {
 
     /// Any section of any name (`filter.d/sshd`, `Init`), merged and interpolated.
     pub fn section_options(&self, name: &str, section: &str) -> Option<Jail> {
-        let merged = self.read(name)?;
+        let merged = Arc::new(self.read(name)?);
         merged
             .sections
             .contains_key(section)
@@ -408,9 +458,10 @@ fn conditional(name: &str) -> Option<(&str, &str)> {
 }
 
 impl Merged {
-    /// All options `section` can read, interpolated there.
-    fn view(&self, section: &str) -> Jail {
+    /// All options `section` can read, each interpolated there when first read.
+    fn view(self: &Arc<Self>, section: &str) -> Jail {
         let own = self.sections.get(section);
+        let shared_section: Arc<str> = Arc::from(section);
         let mut options = BTreeMap::new();
         let keys = own
             .into_iter()
@@ -423,16 +474,15 @@ impl Merged {
             let Some(origin) = stored.origin.clone() else {
                 continue;
             };
-            let interpolated = match self.get(section, key, &HashMap::new()) {
-                Some(result) => result,
-                None => Err(format!("no option {key}")),
-            };
             options.insert(
                 key.clone(),
                 Value {
                     raw: stored.raw.clone(),
-                    interpolated,
                     origin,
+                    interpolated: OnceLock::new(),
+                    source: Arc::clone(self),
+                    section: Arc::clone(&shared_section),
+                    key: key.clone(),
                 },
             );
         }

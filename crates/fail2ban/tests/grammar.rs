@@ -109,11 +109,11 @@ fn read_order_includes_and_known() {
     assert_eq!(config.jails(), vec!["sshd", "recidive"]);
     let sshd = config.jail("sshd").unwrap();
     assert_eq!(
-        sshd.get("port").unwrap().interpolated.as_deref(),
+        sshd.get("port").unwrap().interpolated().as_deref(),
         Ok("2222,9")
     );
     assert_eq!(
-        sshd.get("logpath").unwrap().interpolated.as_deref(),
+        sshd.get("logpath").unwrap().interpolated().as_deref(),
         Ok("/local.log")
     );
     assert_eq!(sshd.get("MaxRetry").unwrap().origin.file, "jail.d/a.conf");
@@ -141,7 +141,7 @@ fn interpolation_is_lazy_and_fail2ban_flavoured() {
         "[DEFAULT]\nfilter = %(__name__)s[mode=%(mode)s]\nmode = normal\naction_ = %(banaction)s[port=\"%(port)s\"]\naction = %(action_)s\nbanaction = nft\nport = 0\npct = 100%%\nloop = %(loop)s\nlone = 5%\nmissing = %(nope)s\nver = %(fail2ban_version)s\n[web]\nport = http\nmode = aggressive\nother = %(sshd/port)s %(default/port)s\nnested = %(action_n)s\naction_n = %(default/action_)s[x=1]\n[sshd]\nport = ssh\n",
     )]));
     let web = config.jail("web").unwrap();
-    let get = |k: &str| web.get(k).unwrap().interpolated.clone();
+    let get = |k: &str| web.get(k).unwrap().interpolated().clone();
     assert_eq!(get("filter").as_deref(), Ok("web[mode=aggressive]"));
     assert_eq!(get("action").as_deref(), Ok("nft[port=\"http\"]"));
     assert_eq!(get("pct").as_deref(), Ok("100%"));
@@ -168,7 +168,7 @@ fn filters_merge_conf_local_and_includes() {
     ]));
     let x = config.filter_options("x").unwrap();
     assert_eq!(
-        x.get("failregex").unwrap().interpolated.as_deref(),
+        x.get("failregex").unwrap().interpolated().as_deref(),
         Ok("^pre<HOST>\nsecond <HOST>")
     );
     assert!(config

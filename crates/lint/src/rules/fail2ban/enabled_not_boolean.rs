@@ -52,7 +52,7 @@ impl Rule for EnabledNotBoolean {
                 let Some(value) = jail.get("enabled") else {
                     continue;
                 };
-                let Ok(text) = &value.interpolated else {
+                let Ok(text) = value.interpolated() else {
                     continue;
                 };
                 if gblint_fail2ban::parse_bool(text).is_none() {

@@ -68,12 +68,12 @@ impl Rule for HttpFloodJailMissing {
                 .filter_map(|name| doc.config.jail(name))
                 .any(|jail| {
                     let duration = |key: &str| {
-                        value(&jail, key).and_then(|v| gblint_fail2ban::parse_duration(&v).ok())
+                        value(jail, key).and_then(|v| gblint_fail2ban::parse_duration(&v).ok())
                     };
                     let retries =
-                        value(&jail, "maxretry").and_then(|v| v.trim().parse::<i64>().ok());
-                    enabled(&jail)
-                        && logpaths(&jail)
+                        value(jail, "maxretry").and_then(|v| v.trim().parse::<i64>().ok());
+                    enabled(jail)
+                        && logpaths(jail)
                             .iter()
                             .any(|p| logs.iter().any(|l| &l.path == p))
                         && retries.is_some_and(|r| r <= max_retry)

@@ -56,10 +56,10 @@ impl Rule for JailLogpathMismatch {
                 let Some(jail) = doc.config.jail(&name) else {
                     continue;
                 };
-                if !is_flood_jail(&jail, &logs) || jail.name == "sshd" {
+                if !is_flood_jail(jail, &logs) || jail.name == "sshd" {
                     continue;
                 }
-                let paths = logpaths(&jail);
+                let paths = logpaths(jail);
                 let Some(value) = jail.get("logpath") else {
                     continue;
                 };

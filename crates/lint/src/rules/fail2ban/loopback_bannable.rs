@@ -52,13 +52,13 @@ impl Rule for LoopbackBannable {
                 let Some(jail) = doc.config.jail(&name) else {
                     continue;
                 };
-                let self_ignored = value(&jail, "ignoreself")
+                let self_ignored = value(jail, "ignoreself")
                     .and_then(|v| gblint_fail2ban::parse_bool(&v))
                     .unwrap_or(true);
                 if self_ignored {
                     continue;
                 }
-                let ignoreip = value(&jail, "ignoreip").unwrap_or_default();
+                let ignoreip = value(jail, "ignoreip").unwrap_or_default();
                 let entries: Vec<&str> = ignoreip
                     .split([' ', ',', '\n'])
                     .filter(|s| !s.is_empty())

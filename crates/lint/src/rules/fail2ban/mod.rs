@@ -75,7 +75,7 @@ pub fn origin(doc: &Fail2banDoc, value: &Value) -> Option<(FileId, TextRange)> {
 
 /// The jail's effective value of `key`, interpolated.
 pub fn value(jail: &Jail, key: &str) -> Option<String> {
-    jail.get(key).and_then(|v| v.interpolated.clone().ok())
+    jail.get(key).and_then(|v| v.interpolated().clone().ok())
 }
 
 /// Whether a jail is enabled as fail2ban reads it (anything not a recognised true is false).

@@ -74,7 +74,7 @@ impl Rule for SshdJailWithoutSshd {
             let Some(jail) = doc.config.jail("sshd") else {
                 continue;
             };
-            if !enabled(&jail) {
+            if !enabled(jail) {
                 continue;
             }
             let Some(value) = jail.get("enabled") else {

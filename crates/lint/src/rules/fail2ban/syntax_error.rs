@@ -103,7 +103,7 @@ impl Rule for SyntaxError {
                     continue;
                 };
                 // fail2ban interpolates lazily: only the options it reads, of enabled jails.
-                if !super::enabled(&jail) {
+                if !super::enabled(jail) {
                     continue;
                 }
                 for (key, value) in jail
@@ -111,7 +111,7 @@ impl Rule for SyntaxError {
                     .iter()
                     .filter(|(key, _)| JAIL_OPTIONS.contains(&key.as_str()))
                 {
-                    if let Err(error) = &value.interpolated {
+                    if let Err(error) = value.interpolated() {
                         if let Some((file, range)) = super::origin(doc, value) {
                             out.push(
                                 Self::META
