@@ -104,6 +104,7 @@ fn acl_setup_cases() {
                 base: None,
                 fence: None,
                 env: &no_env,
+                max_file_bytes: u64::MAX,
             },
         );
         let mut error = corefile.errors.first().map(|e| e.message.clone());
@@ -166,6 +167,7 @@ fn every_corpus_corefile() {
                 base: None,
                 fence: None,
                 env: &no_env,
+                max_file_bytes: u64::MAX,
             },
         );
         if corefile.errors.is_empty() {

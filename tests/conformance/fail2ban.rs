@@ -83,7 +83,9 @@ fn every_fail2ban_file_reprints_and_config_tree_loads() {
             );
         }
         options += jail.options.len();
-        let filter = jail.get("filter").and_then(|v| v.interpolated().clone().ok());
+        let filter = jail
+            .get("filter")
+            .and_then(|v| v.interpolated().clone().ok());
         let spec = parse_spec(&filter.unwrap_or_default()).expect("filter spec");
         assert!(
             config.filter_options(&spec.name).is_some(),

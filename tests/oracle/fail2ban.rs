@@ -359,7 +359,11 @@ fn compare_upstream(found: &mut BTreeMap<String, String>) -> usize {
                 let ours = config
                     .filter_options(&spec.name)
                     .and_then(|f| f.get("failregex").cloned())
-                    .map(|v| v.interpolated().clone().unwrap_or_else(|e| format!("ERROR {e}")))
+                    .map(|v| {
+                        v.interpolated()
+                            .clone()
+                            .unwrap_or_else(|e| format!("ERROR {e}"))
+                    })
                     .unwrap_or_default();
                 if only_server_tags(&ours) {
                     let ours: Vec<&str> = ours.split('\n').filter(|l| !l.is_empty()).collect();

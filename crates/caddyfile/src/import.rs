@@ -11,8 +11,9 @@ use crate::env::{substitute, EnvLookup};
 use crate::lexer::{tokenize, LexError};
 use crate::token::CToken;
 
-/// Largest file gblint imports (and lints): larger inputs are refused with a diagnostic.
-pub const MAX_FILE_BYTES: u64 = 128 * 1024 * 1024;
+/// Largest file an import reads unless the caller sets [`ImportContext::max_file_bytes`]:
+/// larger ones are refused with a diagnostic.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Everything `import` resolution needs besides the tokens.
 pub struct ImportContext<'a> {
@@ -34,6 +35,8 @@ pub struct ImportContext<'a> {
     /// Texts that replace files on disk, by canonical path: the fix loop checks its edits
     /// before anything is written.
     pub overlay: Option<&'a HashMap<PathBuf, String>>,
+    /// Largest file an import reads; larger ones are an error, not a read.
+    pub max_file_bytes: u64,
     cache: HashMap<PathBuf, Loaded>,
 }
 
@@ -64,6 +67,7 @@ impl<'a> ImportContext<'a> {
             disk_paths: HashMap::new(),
             known: HashMap::new(),
             overlay: None,
+            max_file_bytes: MAX_FILE_BYTES,
             cache: HashMap::new(),
         }
     }
@@ -167,12 +171,19 @@ impl<'a> ImportContext<'a> {
                 path.display()
             )));
         }
-        if meta.len() > MAX_FILE_BYTES {
+        // A FIFO would block the read forever and a device (`/dev/zero`) never ends.
+        if !meta.is_file() {
+            return Err(LoadError::Caddy(format!(
+                "Could not import {}: not a regular file",
+                path.display()
+            )));
+        }
+        if meta.len() > self.max_file_bytes {
             return Err(LoadError::Caddy(format!(
                 "Could not import {}: file is {} bytes, larger than gblint's limit of {} bytes",
                 path.display(),
                 meta.len(),
-                MAX_FILE_BYTES
+                self.max_file_bytes
             )));
         }
         let text = match self.overlay.and_then(|overlay| overlay.get(&canonical)) {

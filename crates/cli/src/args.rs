@@ -101,6 +101,9 @@ pub struct CheckArgs {
     /// Ignore every `# gblint: ignore[…]` comment.
     #[arg(long)]
     pub no_inline_ignores: bool,
+    /// Largest file gblint reads, in bytes (default 16 MiB; also `[limits] max-file-bytes`).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_bytes: Option<u64>,
     /// Never use colour (also: the NO_COLOR environment variable).
     #[arg(long)]
     pub no_color: bool,
@@ -146,6 +149,9 @@ pub struct FmtArgs {
     /// Name to report standard input under.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
+    /// Largest file gblint reads, in bytes (default 16 MiB; also `[limits] max-file-bytes`).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_bytes: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -18,10 +18,18 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     if args.unsafe_fixes && !(args.fix || args.diff) {
         anyhow::bail!("--unsafe applies fixes only with --fix or --diff");
     }
-    let inputs = read_inputs(&args.paths, args.stdin_filename.as_deref(), "-")?;
     let start = start_dir(&args.paths, args.stdin_filename.as_deref());
     let mut settings = load_settings(args.config.as_deref(), &start)?;
     settings.no_inline_ignores = args.no_inline_ignores;
+    if let Some(bytes) = args.max_file_bytes {
+        settings.limits.max_file_bytes = bytes;
+    }
+    let inputs = read_inputs(
+        &args.paths,
+        args.stdin_filename.as_deref(),
+        "-",
+        settings.limits.max_file_bytes,
+    )?;
     let baseline = load_baseline(args, &start, &settings)?;
 
     let options = CheckOptions {

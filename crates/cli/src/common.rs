@@ -5,19 +5,34 @@ use std::path::{Path, PathBuf};
 
 use gblint_lint::{find_config, Input, Settings};
 
-/// Turn command-line paths into inputs; `-` reads standard input (once).
+/// Turn command-line paths into inputs; `-` reads standard input (once, at most `max_bytes`).
 pub fn read_inputs(
     paths: &[PathBuf],
     stdin_filename: Option<&Path>,
     default_stdin_name: &str,
+    max_bytes: u64,
 ) -> anyhow::Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut text = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .lock()
+                .take(max_bytes.saturating_add(1))
+                .read_to_end(&mut bytes)
                 .map_err(|err| anyhow::anyhow!("cannot read standard input: {err}"))?;
+            if bytes.len() as u64 > max_bytes {
+                anyhow::bail!(
+                    "standard input is larger than gblint's limit of {max_bytes} bytes (raise it with --max-file-bytes)"
+                );
+            }
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(err) => anyhow::bail!(
+                    "standard input is not valid UTF-8 (first invalid byte at offset {})",
+                    err.utf8_error().valid_up_to()
+                ),
+            };
             let name = stdin_filename
                 .map(Path::to_path_buf)
                 .unwrap_or_else(|| PathBuf::from(default_stdin_name));

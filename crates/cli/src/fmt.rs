@@ -13,9 +13,17 @@ use crate::args::FmtArgs;
 use crate::common::{env_lookup, load_settings, read_inputs, start_dir};
 
 pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
-    let inputs = read_inputs(&args.paths, args.stdin_filename.as_deref(), "Caddyfile")?;
     let start = start_dir(&args.paths, args.stdin_filename.as_deref());
-    let settings = load_settings(args.config.as_deref(), &start)?;
+    let mut settings = load_settings(args.config.as_deref(), &start)?;
+    if let Some(bytes) = args.max_file_bytes {
+        settings.limits.max_file_bytes = bytes;
+    }
+    let inputs = read_inputs(
+        &args.paths,
+        args.stdin_filename.as_deref(),
+        "Caddyfile",
+        settings.limits.max_file_bytes,
+    )?;
     let mut sources = gblint_diagnostics::SourceMap::new();
     let forced = args.format.as_deref().and_then(Format::from_name);
     let options = DiscoverOptions {

@@ -133,6 +133,8 @@ pub struct ImportOptions<'a> {
     pub fence: Option<PathBuf>,
     /// Environment for `{$VAR}`/`{%VAR%}`.
     pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// Largest file an import may read; larger ones are an error, not a read.
+    pub max_file_bytes: u64,
 }
 
 /// Parse `text` (the root Corefile at `path`).
@@ -160,6 +162,7 @@ pub fn parse(path: &Path, text: &str, options: &ImportOptions<'_>) -> Corefile {
         &mut errors,
         options,
         0,
+        &mut MAX_IMPORTS.clone(),
     );
     let blocks = parse_blocks(&expanded, &mut errors, &token_files);
     Corefile {
@@ -172,6 +175,11 @@ pub fn parse(path: &Path, text: &str, options: &ImportOptions<'_>) -> Corefile {
 
 const MAX_IMPORT_DEPTH: usize = 100;
 
+/// Imports (files and snippets) one parse may expand in all. Depth alone does not bound the
+/// work: a glob that matches the importing file, or a snippet importing itself twice, doubles
+/// at every level (2^100 expansions), so gblint stops at a total, as CoreDNS caps file imports.
+const MAX_IMPORTS: usize = 10_000;
+
 #[allow(clippy::too_many_arguments)]
 fn expand(
     tokens: &[Token],
@@ -183,6 +191,7 @@ fn expand(
     errors: &mut Vec<ParseError>,
     options: &ImportOptions<'_>,
     depth: usize,
+    budget: &mut usize,
 ) {
     let error = |errors: &mut Vec<ParseError>, message: String, token: &Token| {
         errors.push(ParseError {
@@ -263,6 +272,19 @@ fn expand(
                 );
                 continue;
             }
+            if *budget == 0 {
+                // Reported once, where the budget ran out.
+                continue;
+            }
+            *budget -= 1;
+            if *budget == 0 {
+                error(
+                    errors,
+                    format!("more than {MAX_IMPORTS} imports expanded (an import cycle, or a glob that matches the importing file?)"),
+                    token,
+                );
+                continue;
+            }
             let pattern = args[0].text.clone();
             if let Some(body) = snippets.get(&pattern).cloned() {
                 // Snippet tokens take the import's line so they form lines of their own.
@@ -276,6 +298,7 @@ fn expand(
                     errors,
                     options,
                     depth + 1,
+                    budget,
                 );
                 continue;
             }
@@ -290,6 +313,7 @@ fn expand(
                 errors,
                 options,
                 depth,
+                budget,
             );
             continue;
         }
@@ -310,6 +334,7 @@ fn import_files(
     errors: &mut Vec<ParseError>,
     options: &ImportOptions<'_>,
     depth: usize,
+    budget: &mut usize,
 ) {
     let error = |errors: &mut Vec<ParseError>, message: String| {
         errors.push(ParseError {
@@ -386,6 +411,29 @@ fn import_files(
                 continue;
             }
         }
+        // Only regular files: a FIFO or a device (`/dev/zero`) would block or never end.
+        match std::fs::metadata(&canonical) {
+            Ok(meta) if !meta.is_file() => {
+                error(
+                    errors,
+                    format!("Could not import {}: not a regular file", path.display()),
+                );
+                continue;
+            }
+            Ok(meta) if meta.len() > options.max_file_bytes => {
+                error(
+                    errors,
+                    format!(
+                        "Could not import {}: file is {} bytes, larger than gblint's limit of {} bytes",
+                        path.display(),
+                        meta.len(),
+                        options.max_file_bytes
+                    ),
+                );
+                continue;
+            }
+            _ => {}
+        }
         let Ok(text) = std::fs::read_to_string(&canonical) else {
             error(errors, format!("Could not import {}", path.display()));
             continue;
@@ -412,6 +460,7 @@ fn import_files(
             errors,
             options,
             depth + 1,
+            budget,
         );
     }
 }

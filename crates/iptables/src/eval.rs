@@ -299,6 +299,9 @@ struct Branch {
     packet: Packet,
     steps: Vec<Step>,
     certain: bool,
+    /// A jump was not followed (nesting deeper than [`MAX_DEPTH`], or a chain already on the
+    /// stack): where this branch ends is not known, so the verdict is incomplete.
+    truncated: bool,
 }
 
 /// Follow `packet` through `hooks` in `ruleset`.
@@ -309,6 +312,7 @@ pub fn evaluate(ruleset: &Ruleset, hooks: &[Hook], packet: &Packet) -> Verdict {
         packet: packet.clone(),
         steps: Vec::new(),
         certain: true,
+        truncated: false,
     }];
     for hook in hooks {
         // nat sees only the first packet of a connection.
@@ -321,6 +325,7 @@ pub fn evaluate(ruleset: &Ruleset, hooks: &[Hook], packet: &Packet) -> Verdict {
         let mut next = Vec::new();
         for branch in branches {
             for (end, branch) in run_chain(ruleset, hook, chain, branch, &mut budget) {
+                verdict.incomplete |= branch.truncated;
                 match end {
                     ChainEnd::Continue => next.push(branch),
                     ChainEnd::Drop => record(
@@ -508,6 +513,7 @@ fn run_chain(
                         || state.frames.iter().any(|(n, _)| *n == name)
                     {
                         state.branch.certain = false;
+                        state.branch.truncated = true;
                         continue;
                     }
                     state.branch.steps.push(step(format!(

@@ -12,9 +12,6 @@ use crate::deployment::{CaddyDoc, Deployment, InputFile, Machine, ReadProblem, S
 use crate::format::{detect_by_path, sniff, Format};
 use crate::settings::{Settings, CONFIG_FILE, ROLES};
 
-/// Largest file gblint reads.
-pub const MAX_FILE_BYTES: u64 = gblint_caddyfile::import::MAX_FILE_BYTES;
-
 /// One thing to check.
 #[derive(Clone, Debug)]
 pub enum Input {
@@ -247,7 +244,7 @@ pub fn discover(
             (None, Some(text)) => decode(text.clone().into_bytes()),
             (None, None) => {
                 let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
-                read_text(&disk, &item.path)?
+                read_text(&disk, &item.path, settings.limits.max_file_bytes)?
             }
         };
         let format = match item.format.or_else(|| sniff(&text)) {
@@ -325,6 +322,7 @@ pub fn discover(
         sources,
         env,
         &fences_by_input(&origin, &fences),
+        settings.limits.max_file_bytes,
     );
     // Parse Caddyfiles; a file that another root imports is not a root itself.
     let mut parsed = Vec::new();
@@ -335,6 +333,7 @@ pub fn discover(
         let item_index = origin[input_index];
         let (fence, base) = fences.get(&item_index).cloned().unwrap_or_default();
         let mut ctx = ImportContext::new(sources, env);
+        ctx.max_file_bytes = settings.limits.max_file_bytes;
         ctx.root = Some(fence);
         ctx.absolute_base = base;
         ctx.known = known.clone();
@@ -452,12 +451,23 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// A problem found while reading a file: where, and what.
 type Problem = Option<(TextRange, String)>;
 
-fn read_text(disk: &Path, shown: &Path) -> Result<(String, Problem), DiscoveryError> {
+fn read_text(
+    disk: &Path,
+    shown: &Path,
+    max_bytes: u64,
+) -> Result<(String, Problem), DiscoveryError> {
     let meta = std::fs::metadata(disk)
         .map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
-    if meta.len() > MAX_FILE_BYTES {
+    // A FIFO would block the read forever and a device (`/dev/zero`) never ends.
+    if !meta.is_file() {
         return Err(DiscoveryError(format!(
-            "{}: file is {} bytes, larger than gblint's limit of {MAX_FILE_BYTES} bytes",
+            "{}: not a regular file",
+            shown.display()
+        )));
+    }
+    if meta.len() > max_bytes {
+        return Err(DiscoveryError(format!(
+            "{}: file is {} bytes, larger than gblint's limit of {max_bytes} bytes (raise it with --max-file-bytes or [limits] max-file-bytes)",
             shown.display(),
             meta.len()
         )));

@@ -16,6 +16,7 @@ pub fn parse_dns(
     sources: &SourceMap,
     env: gblint_caddyfile::env::EnvLookup<'_>,
     fences: &[Option<PathBuf>],
+    max_file_bytes: u64,
 ) {
     let env_fn = |name: &str| env(name);
     for (input, file) in deployment.files.iter().enumerate() {
@@ -30,6 +31,7 @@ pub fn parse_dns(
                 .and_then(|d| d.parent().map(Path::to_path_buf)),
             fence: fences.get(input).cloned().flatten(),
             env: &env_fn,
+            max_file_bytes,
         };
         let corefile = gblint_corefile::parse(source.path(), source.text(), &options);
         deployment.corefiles.push(CorefileDoc {

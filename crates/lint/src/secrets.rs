@@ -17,8 +17,13 @@ pub fn scan(path: &Path, disk: Option<&Path>, text: Option<&str>) -> Option<Stri
     let head = match text {
         Some(text) => text.chars().take(PEEK as usize).collect::<String>(),
         None => {
+            let disk = disk?;
+            // Opening a FIFO blocks until a writer comes; only regular files are peeked at.
+            if !std::fs::metadata(disk).ok()?.is_file() {
+                return None;
+            }
             let mut buffer = Vec::new();
-            std::fs::File::open(disk?)
+            std::fs::File::open(disk)
                 .ok()?
                 .take(PEEK)
                 .read_to_end(&mut buffer)

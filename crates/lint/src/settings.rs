@@ -25,6 +25,7 @@ pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "network",
             "fail2ban",
             "baseline",
+            "limits",
         ],
     ),
     ("deployment", &["tenant"]),
@@ -37,6 +38,7 @@ pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
         &["flood-maxretry", "flood-findtime", "flood-bantime"],
     ),
     ("baseline", &["file"]),
+    ("limits", &["max-file-bytes"]),
 ];
 
 /// Roles a machine may have.
@@ -96,6 +98,14 @@ struct RawConfig {
     fail2ban: Fail2banSettings,
     #[serde(default)]
     baseline: BaselineSettings,
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawLimits {
+    max_file_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -177,6 +187,29 @@ pub struct BaselineSettings {
     pub file: Option<String>,
 }
 
+/// `[limits]`: how much gblint reads, so hostile or runaway input ends in a one-line refusal
+/// (exit 2) instead of exhausting memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file gblint reads (a checked file, an import, an include), in bytes.
+    pub max_file_bytes: u64,
+}
+
+impl Limits {
+    /// 16 MiB: twice a 100,000-rule iptables dump (7 MB), 20 times a 10,000-site Caddyfile
+    /// (752 KB). Parsing keeps tokens and a lossless tree (tens of bytes per input byte), so a
+    /// larger default would let one file take gigabytes.
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = gblint_caddyfile::import::MAX_FILE_BYTES;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
 /// Which rules run and how loud they are, before command-line overrides.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RuleSelection {
@@ -209,6 +242,8 @@ pub struct Settings {
     pub fail2ban: Fail2banSettings,
     /// `[baseline]`.
     pub baseline: BaselineSettings,
+    /// `[limits]` (and `--max-file-bytes`).
+    pub limits: Limits,
     /// `--no-inline-ignores`.
     pub no_inline_ignores: bool,
 }
@@ -286,6 +321,13 @@ impl Settings {
             },
             fail2ban: raw.fail2ban,
             baseline: raw.baseline,
+            limits: Limits {
+                max_file_bytes: match raw.limits.max_file_bytes {
+                    Some(0) => return Err("[limits] max-file-bytes must be at least 1".into()),
+                    Some(bytes) => bytes,
+                    None => Limits::DEFAULT_MAX_FILE_BYTES,
+                },
+            },
             no_inline_ignores: false,
         })
     }
