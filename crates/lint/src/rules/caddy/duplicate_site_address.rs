@@ -52,7 +52,7 @@ impl Rule for DuplicateSiteAddress {
             let mut seen: HashMap<
                 (String, String, String, String),
                 (usize, &gblint_caddyfile::CToken),
-            > = HashMap::new();
+            > = HashMap::with_capacity(doc.caddyfile.model.sites.len());
             for (site_index, site) in doc.caddyfile.model.sites.iter().enumerate() {
                 for address in &site.addresses {
                     let Ok(parsed) = &address.parsed else {
