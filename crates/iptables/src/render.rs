@@ -168,12 +168,29 @@ pub fn format_in_place(file: &crate::file::RulesFile, text: &str) -> Option<Stri
     for (index, line) in file.lines.iter().enumerate() {
         let raw = &text[line.range.as_range()];
         match &line.kind {
+            // An unterminated `"` takes the rest of the line, newline included, into one value
+            // that no quoting can write back on one line: such a line stays as written.
+            LineKind::Command(_)
+                if crate::lexer::words(raw, 0, true)
+                    .iter()
+                    .any(|word| word.unterminated) =>
+            {
+                out.push_str(raw)
+            }
             LineKind::Command(command) => {
                 let mut head = String::new();
                 if let Some((p, b)) = command.counters {
                     head.push_str(&format!("[{p}:{b}] "));
                 }
-                let chain = &command.chain;
+                // A chain name that is empty or has blanks or quotes was written quoted; bare,
+                // it would read as another word (`-A "" -j X` → `-A  -j X`: `-j` as the chain).
+                let chain = if command.chain.is_empty()
+                    || command.chain.contains([' ', '\t', '\n', '"', '\\'])
+                {
+                    save_quote(&command.chain)
+                } else {
+                    command.chain.clone()
+                };
                 let op = match &command.op {
                     Op::Append => format!("-A {chain}"),
                     Op::Insert(1) if !raw.split_whitespace().any(|w| w == "1") => {
@@ -272,4 +289,46 @@ pub fn canonical(file: &crate::file::RulesFile, ruleset: &crate::ruleset::Rulese
         out.push_str("COMMIT\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_in_place;
+    use crate::file::{parse, ProblemKind};
+    use crate::rule::Family;
+
+    fn format(text: &str) -> String {
+        format_in_place(&parse(text, Family::V4), text).expect("readable")
+    }
+
+    /// Found by the `iptables` fuzz target: `-A ""` was printed as `-A ` and the next option
+    /// became the chain name (`-A  -j ACCEPT`: `-j` is the chain, `ACCEPT` a bad argument),
+    /// and a line with an unterminated quote was re-quoted across two lines.
+    #[test]
+    fn a_quoted_chain_name_stays_quoted() {
+        for (text, expected) in [
+            (
+                "*filter\n-A \"\" -j ACCEPT\nCOMMIT\n",
+                "*filter\n-A \"\" -j ACCEPT\nCOMMIT\n",
+            ),
+            ("*nat\n-A \"", "*nat\n-A \""),
+            (
+                "*filter\n-A X -m comment --comment \"a -j ACCEPT\nCOMMIT\n",
+                "*filter\n-A X -m comment --comment \"a -j ACCEPT\nCOMMIT\n",
+            ),
+            (
+                "*filter\n-I \"a b\" 2 -j DROP\nCOMMIT\n",
+                "*filter\n-I \"a b\" 2 -j DROP\nCOMMIT\n",
+            ),
+        ] {
+            let formatted = format(text);
+            assert_eq!(formatted, expected);
+            let reparsed = parse(&formatted, Family::V4);
+            assert!(!reparsed
+                .problems
+                .iter()
+                .any(|p| p.kind == ProblemKind::Syntax));
+            assert_eq!(format(&formatted), formatted);
+        }
+    }
 }
