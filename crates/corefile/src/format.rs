@@ -9,6 +9,40 @@ use crate::lexer::tokenize;
 
 /// Format a Corefile.
 pub fn format(text: &str) -> String {
+    // A quote left open takes every byte to the end of the file into its token: the line it
+    // starts on and everything after it stay as written.
+    match unterminated_quote_line(text) {
+        Some(0) => text.to_owned(),
+        Some(start) => {
+            let mut out = format_complete(&text[..start]);
+            out.push_str(&text[start..]);
+            out
+        }
+        None => format_complete(text),
+    }
+}
+
+/// Where the line of the last token starts, when that token is a quote never closed.
+fn unterminated_quote_line(text: &str) -> Option<usize> {
+    let last = tokenize(text).pop()?;
+    let raw = &text[last.range.as_range()];
+    let body = raw.strip_prefix('"')?;
+    // The lexer's quote rule: `\` escapes the next character, an unescaped `"` closes.
+    let mut escaped = false;
+    for ch in body.chars() {
+        if escaped {
+            escaped = false;
+        } else if ch == '\\' {
+            escaped = true;
+        } else if ch == '"' {
+            return None;
+        }
+    }
+    let start = last.range.start() as usize;
+    Some(text[..start].rfind('\n').map_or(0, |i| i + 1))
+}
+
+fn format_complete(text: &str) -> String {
     let tokens = tokenize(text);
     // Depth at the start of each line, from the tokens (braces in comments/quotes don't count).
     let mut line_starts = vec![0usize];
@@ -20,6 +54,8 @@ pub fn format(text: &str) -> String {
     let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset) - 1;
     let mut depth_before = vec![0i64; line_starts.len() + 1];
     let mut closes_first = vec![false; line_starts.len() + 1];
+    // Lines whose end is inside a quoted token (its blanks and `\r` belong to the token).
+    let mut keep_end = vec![false; line_starts.len() + 1];
     let mut depth = 0i64;
     let mut last_line = usize::MAX;
     for token in &tokens {
@@ -48,6 +84,7 @@ pub fn format(text: &str) -> String {
         // A quoted token spanning lines keeps its continuation lines verbatim.
         let end_line = line_of(token.range.end().saturating_sub(1) as usize);
         if end_line > line {
+            keep_end[line] = true;
             for slot in depth_before.iter_mut().take(end_line + 1).skip(line + 1) {
                 *slot = -1;
             }
@@ -70,12 +107,15 @@ pub fn format(text: &str) -> String {
         .collect();
     let bom = text.starts_with('\u{feff}');
     for (index, raw) in lines.iter().enumerate() {
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
         if depth_before.get(index).copied() == Some(-1) {
-            out.push(raw.to_owned());
+            out.push((*raw).to_owned());
             continue;
         }
-        let content = raw.trim();
+        let content = if keep_end.get(index).copied().unwrap_or(false) {
+            raw.trim_start()
+        } else {
+            raw.strip_suffix('\r').unwrap_or(raw).trim()
+        };
         if content.is_empty() {
             // At most one blank line; none after an opening brace.
             if out
@@ -125,4 +165,36 @@ fn indent_unit(text: &str, depth_before: &[i64]) -> String {
         break;
     }
     "\t".to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format;
+    use crate::lexer::tokenize;
+
+    fn texts(text: &str) -> Vec<String> {
+        tokenize(text).into_iter().map(|t| t.text).collect()
+    }
+
+    /// Found by the `corefile` fuzz target: formatting added the final newline (and trimmed
+    /// blanks) inside a quote left open at the end of the file, and trimmed the blanks and
+    /// `\r` that end the first lines of a quoted string spanning lines, changing the token.
+    #[test]
+    fn quoted_text_is_kept_to_the_byte() {
+        for text in [
+            "\"",
+            ". {\n    log \"abc  ",
+            ". {\n  whoami\n}\n\n\nx \"open\n  \n",
+            ". {\n\thosts \"a   \r\n b\r\n\" \n}\n",
+            "\u{feff}\"x\\\"",
+        ] {
+            let once = format(text);
+            assert_eq!(texts(&once), texts(text), "{text:?} -> {once:?}");
+            assert_eq!(format(&once), once, "{text:?}");
+        }
+        assert_eq!(
+            format(". {\n  log\n}\n\n\nx \"open "),
+            ". {\n  log\n}\nx \"open "
+        );
+    }
 }
