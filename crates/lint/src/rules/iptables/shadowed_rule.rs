@@ -79,6 +79,8 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
     let mut all: HashMap<Option<IpNet>, Vec<&PlacedRule>> = HashMap::new();
     let mut by_port: HashMap<(Option<IpNet>, u16), Vec<&PlacedRule>> = HashMap::new();
     let mut any_port: HashMap<Option<IpNet>, Vec<&PlacedRule>> = HashMap::new();
+    // Bit n set: some earlier rule is indexed under a source network of prefix length n.
+    let mut indexed_lengths: u128 = 0;
     let mut budget = BUDGET;
     let mut reported = std::collections::HashSet::new();
     for later in rules {
@@ -87,10 +89,15 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
         if source.is_some() || later.rule.source.is_none() {
             let mut sources: Vec<Option<IpNet>> = vec![None];
             if let Some(net) = source {
+                // Only the prefix lengths some earlier rule was indexed under: a /32 source
+                // would otherwise cost 33 hash lookups per rule.
                 sources.extend(
-                    (0..=net.prefix_len()).rev().filter_map(|len| {
-                        IpNet::new(net.addr(), len).ok().map(|n| Some(n.trunc()))
-                    }),
+                    (0..=net.prefix_len())
+                        .rev()
+                        .filter(|len| indexed_lengths & (1u128 << len) != 0)
+                        .filter_map(|len| {
+                            IpNet::new(net.addr(), len).ok().map(|n| Some(n.trunc()))
+                        }),
                 );
             }
             let port = single_dport(&later.rule);
@@ -133,6 +140,9 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
                 None if later.rule.source.is_none() => None,
                 None => continue,
             };
+            if let Some(net) = key {
+                indexed_lengths |= 1u128 << net.prefix_len();
+            }
             all.entry(key).or_default().push(later);
             match dport_set(&later.rule) {
                 Some(ports) => {
@@ -302,9 +312,15 @@ fn match_implies(narrow: &Match, wide: &Match) -> bool {
 }
 
 fn ranges_within(narrow: &str, wide: &str) -> bool {
-    let wide: Vec<(u16, u16)> = wide.split(',').filter_map(parse_port_range).collect();
+    // Same text, same ranges (when they parse); no allocation on this hot path.
+    if narrow == wide {
+        return narrow.split(',').all(|item| parse_port_range(item).is_some());
+    }
     narrow.split(',').all(|item| {
-        parse_port_range(item)
-            .is_some_and(|(lo, hi)| wide.iter().any(|(a, b)| *a <= lo && hi <= *b))
+        parse_port_range(item).is_some_and(|(lo, hi)| {
+            wide.split(',')
+                .filter_map(parse_port_range)
+                .any(|(a, b)| a <= lo && hi <= b)
+        })
     })
 }
