@@ -79,8 +79,9 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
     let mut all: HashMap<Option<IpNet>, Vec<&PlacedRule>> = HashMap::new();
     let mut by_port: HashMap<(Option<IpNet>, u16), Vec<&PlacedRule>> = HashMap::new();
     let mut any_port: HashMap<Option<IpNet>, Vec<&PlacedRule>> = HashMap::new();
-    // Bit n set: some earlier rule is indexed under a source network of prefix length n.
-    let mut indexed_lengths: u128 = 0;
+    // Entry n set: some earlier rule is indexed under a source network of prefix length n
+    // (0..=128: IPv6 has 129 lengths).
+    let mut indexed_lengths = [false; 129];
     let mut budget = BUDGET;
     let mut reported = std::collections::HashSet::new();
     for later in rules {
@@ -94,7 +95,7 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
                 sources.extend(
                     (0..=net.prefix_len())
                         .rev()
-                        .filter(|len| indexed_lengths & (1u128 << len) != 0)
+                        .filter(|len| indexed_lengths[usize::from(*len)])
                         .filter_map(|len| {
                             IpNet::new(net.addr(), len).ok().map(|n| Some(n.trunc()))
                         }),
@@ -141,7 +142,7 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
                 None => continue,
             };
             if let Some(net) = key {
-                indexed_lengths |= 1u128 << net.prefix_len();
+                indexed_lengths[usize::from(net.prefix_len())] = true;
             }
             all.entry(key).or_default().push(later);
             match dport_set(&later.rule) {
