@@ -209,8 +209,12 @@ pub fn discover(
         }
     }
 
-    // Secrets are looked for in every file of the tree, whatever its format.
+    // Secrets are looked for in every file of the tree, whatever its format; files read
+    // below are scanned from their text there (one open per file, not two).
     for item in &collected {
+        if item.format.is_some() || item.explicit {
+            continue;
+        }
         if let Some(reason) =
             crate::secrets::scan(&item.path, item.disk.as_deref(), item.text.as_deref())
         {
@@ -225,6 +229,7 @@ pub fn discover(
     // Read every file whose format is known (or, for explicit files, sniff it).
     let mut origin: Vec<usize> = Vec::new(); // deployment.files index → collected index
     let mut known: HashMap<PathBuf, FileId> = HashMap::new();
+    let mut canonical_dirs = CanonicalDirs::default();
     for (index, item) in collected.iter_mut().enumerate() {
         if item.format.is_none() && !item.explicit {
             continue;
@@ -234,7 +239,7 @@ pub fn discover(
             None
         } else {
             let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
-            std::fs::canonicalize(disk).ok()
+            canonical_dirs.canonicalize(&disk)
         };
         let pending = canonical
             .as_ref()
@@ -247,6 +252,12 @@ pub fn discover(
                 read_text(&disk, &item.path, settings.limits.max_file_bytes)?
             }
         };
+        if let Some(reason) = crate::secrets::scan(&item.path, None, Some(&text)) {
+            let file = sources.add(SourceFile::new(item.path.clone(), String::new()));
+            deployment
+                .secrets
+                .push(crate::deployment::SecretFile { file, reason });
+        }
         let format = match item.format.or_else(|| sniff(&text)) {
             Some(format) => format,
             None => {
@@ -446,6 +457,41 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `std::fs::canonicalize` with the folders cached: resolving every component of every path
+/// (one `readlink` each) was most of the system time of a 200-unit check. A file that is not
+/// a symlink resolves to its resolved folder joined with its name.
+#[derive(Default)]
+struct CanonicalDirs {
+    folders: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl CanonicalDirs {
+    fn canonicalize(&mut self, path: &Path) -> Option<PathBuf> {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return std::fs::canonicalize(path).ok();
+        };
+        if name == ".."
+            || std::fs::symlink_metadata(path)
+                .ok()?
+                .file_type()
+                .is_symlink()
+        {
+            return std::fs::canonicalize(path).ok();
+        }
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        let folder = self
+            .folders
+            .entry(parent.to_path_buf())
+            .or_insert_with(|| std::fs::canonicalize(parent).ok())
+            .as_ref()?;
+        Some(folder.join(name))
+    }
 }
 
 /// A problem found while reading a file: where, and what.
