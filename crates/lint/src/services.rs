@@ -47,10 +47,11 @@ pub fn parse_services(deployment: &mut Deployment, sources: &SourceMap) {
         let parsed: BTreeMap<String, (FileId, gblint_fail2ban::IniFile)> = files
             .iter()
             .map(|(rel, file, _)| {
-                (
-                    rel.clone(),
-                    (*file, gblint_fail2ban::parse_ini(sources.get(*file).text())),
-                )
+                // `load` parsed every file already; parse again only what it keyed differently.
+                let ini = config.file(rel).cloned().unwrap_or_else(|| {
+                    gblint_fail2ban::parse_ini(sources.get(*file).text())
+                });
+                (rel.clone(), (*file, ini))
             })
             .collect();
         deployment.fail2ban.push(Fail2banDoc {
