@@ -75,7 +75,7 @@ fuzz_target!(|data: &[u8]| {
     ctx.absolute_base = Some(dir.to_path_buf());
     ctx.disk_paths.insert(file, dir.join("Caddyfile"));
     let caddyfile = parse(file, &mut ctx);
-    assert_eq!(caddyfile.tree.print(root), root);
+    assert_eq!(caddyfile.tree(root).print(root), root);
     for error in &caddyfile.errors {
         if error.file == file {
             assert_range_in(root, error.range, "parse error");

@@ -174,8 +174,9 @@ impl SyntaxTree {
     }
 }
 
-/// Cover the text with tokens: significant tokens from the lexer, trivia in the gaps.
-fn tile(text: &str, lexed: &Lexed) -> Vec<SyntaxToken> {
+/// Cover the text with tokens: significant tokens from the lexer, trivia in the gaps. The
+/// flat sequence [`SyntaxTree::build`] nests; cheap enough to build on every parse.
+pub fn tile(text: &str, lexed: &Lexed) -> Vec<SyntaxToken> {
     let mut out = Vec::with_capacity(lexed.tokens.len() * 2 + 2);
     let mut cursor = 0usize;
     if lexed.bom {

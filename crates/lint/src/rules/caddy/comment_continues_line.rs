@@ -54,7 +54,7 @@ impl Rule for CommentContinuesLine {
         for doc in &ctx.deployment.caddyfiles {
             let caddyfile = &doc.caddyfile;
             let text = ctx.sources.get(caddyfile.file).text();
-            let tokens = &caddyfile.tree.tokens;
+            let tokens = &caddyfile.syntax_tokens;
             let mut previous: Option<u32> = None;
             for (index, token) in tokens.iter().enumerate() {
                 if let Some(lexed) = token.lexed {
