@@ -48,9 +48,10 @@ pub fn parse_services(deployment: &mut Deployment, sources: &SourceMap) {
             .iter()
             .map(|(rel, file, _)| {
                 // `load` parsed every file already; parse again only what it keyed differently.
-                let ini = config.file(rel).cloned().unwrap_or_else(|| {
-                    gblint_fail2ban::parse_ini(sources.get(*file).text())
-                });
+                let ini = config
+                    .file(rel)
+                    .cloned()
+                    .unwrap_or_else(|| gblint_fail2ban::parse_ini(sources.get(*file).text()));
                 (rel.clone(), (*file, ini))
             })
             .collect();

@@ -315,7 +315,9 @@ fn match_implies(narrow: &Match, wide: &Match) -> bool {
 fn ranges_within(narrow: &str, wide: &str) -> bool {
     // Same text, same ranges (when they parse); no allocation on this hot path.
     if narrow == wide {
-        return narrow.split(',').all(|item| parse_port_range(item).is_some());
+        return narrow
+            .split(',')
+            .all(|item| parse_port_range(item).is_some());
     }
     narrow.split(',').all(|item| {
         parse_port_range(item).is_some_and(|(lo, hi)| {
