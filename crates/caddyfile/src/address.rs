@@ -41,6 +41,9 @@ impl Address {
 
     /// The host in lower case except inside placeholders, as Caddy normalises it.
     pub fn normalized_host(&self) -> String {
+        if self.host.is_ascii() && !self.host.contains('{') {
+            return self.host.to_ascii_lowercase();
+        }
         let mut out = String::with_capacity(self.host.len());
         let mut depth = 0u32;
         for ch in self.host.chars() {
