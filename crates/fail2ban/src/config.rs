@@ -22,8 +22,9 @@ const MAX_DEPTH: usize = 10;
 /// Where a value was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
-    /// The file, as a key of the map given to [`load`].
-    pub file: String,
+    /// The file, as a key of the map given to [`load`] (shared: every option of a file, in
+    /// every jail view, points at the same name).
+    pub file: Arc<str>,
     /// 1-based line of the key.
     pub line: u32,
     /// The key in that file.
@@ -385,6 +386,7 @@ fn merge_files(parsed: &BTreeMap<String, IniFile>, files: &[String]) -> Merged {
         let Some(ini) = parsed.get(file) else {
             continue;
         };
+        let shared_file: Arc<str> = Arc::from(file.as_str());
         // The file's own parser: DEFAULT blocks and repeated sections fold together.
         let mut defaults = Options::new();
         let mut sections: Vec<(String, Options)> = Vec::new();
@@ -407,7 +409,7 @@ fn merge_files(parsed: &BTreeMap<String, IniFile>, files: &[String]) -> Merged {
                     Stored {
                         raw: entry.value.clone(),
                         origin: Some(Origin {
-                            file: file.clone(),
+                            file: Arc::clone(&shared_file),
                             line: entry.line,
                             key_range: entry.key_range,
                             value_range: entry.value_range,

@@ -116,7 +116,7 @@ fn read_order_includes_and_known() {
         sshd.get("logpath").unwrap().interpolated().as_deref(),
         Ok("/local.log")
     );
-    assert_eq!(sshd.get("MaxRetry").unwrap().origin.file, "jail.d/a.conf");
+    assert_eq!(&*sshd.get("MaxRetry").unwrap().origin.file, "jail.d/a.conf");
     // A DEFAULT override in jail.local does not beat a key set in the jail section.
     let recidive = config.jail("recidive").unwrap();
     assert_eq!(recidive.get("bantime").unwrap().raw, "1w");

@@ -15,7 +15,13 @@ pub fn scan(path: &Path, disk: Option<&Path>, text: Option<&str>) -> Option<Stri
         return Some("a Vault unseal key file".into());
     }
     let head = match text {
-        Some(text) => text.chars().take(PEEK as usize).collect::<String>(),
+        Some(text) => {
+            let mut end = text.len().min(PEEK as usize);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text[..end].to_owned()
+        }
         None => {
             let disk = disk?;
             // Opening a FIFO blocks until a writer comes; only regular files are peeked at.
