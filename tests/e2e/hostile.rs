@@ -562,6 +562,23 @@ fn unreadable_files_are_a_one_line_cause() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.trim(), "gblint: error: Caddyfile: permission denied");
+    // An unreadable folder inside a checked tree is named, not its parent.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let locked = dir.path().join("tree/locked");
+    std::fs::create_dir_all(&locked).expect("mkdir");
+    std::fs::set_permissions(
+        dir.path().join("tree"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let output = run_limited(dir.path(), &["check", "tree"], None, as_nobody);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "gblint: error: tree/locked: permission denied"
+    );
 }
 
 #[test]

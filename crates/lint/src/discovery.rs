@@ -172,9 +172,7 @@ pub fn discover(
                         DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
                     })?;
                     let mut files = Vec::new();
-                    walk(path, &mut files).map_err(|err| {
-                        DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
-                    })?;
+                    walk(path, &mut files)?;
                     for file in files {
                         let format = detect_by_path(&file, None, None);
                         fences.insert(collected.len(), (root.clone(), None));
@@ -411,8 +409,7 @@ fn collect_deployment(
             role: role.clone(),
         });
         let mut files = Vec::new();
-        walk(&dir, &mut files)
-            .map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
+        walk(&dir, &mut files)?;
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file);
             let machine_path = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
@@ -437,13 +434,20 @@ fn collect_deployment(
 }
 
 /// Files under `dir`, sorted, skipping hidden folders and never following symlinked folders.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
+/// Collect the files under `dir`; an unreadable folder is an error naming that folder.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoveryError> {
+    let cause = |at: &Path, err: std::io::Error| {
+        DiscoveryError(format!("{}: {}", at.display(), io_cause(&err)))
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|err| cause(dir, err))?
+        .filter_map(Result::ok)
+        .collect();
     entries.sort_by_key(|entry| entry.file_name());
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        let kind = entry.file_type()?;
+        let kind = entry.file_type().map_err(|err| cause(&path, err))?;
         if kind.is_dir() {
             if name.starts_with('.') || name == "target" || name == "node_modules" {
                 continue;
