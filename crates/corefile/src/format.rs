@@ -22,9 +22,12 @@ pub fn format(text: &str) -> String {
     }
 }
 
-/// Where the line of the last token starts, when that token is a quote never closed.
+/// Where the line of the last token starts, when that token is a quote never closed (moved up
+/// to the line of any quoted token that spans that line start, so the text before it ends
+/// outside every token).
 fn unterminated_quote_line(text: &str) -> Option<usize> {
-    let last = tokenize(text).pop()?;
+    let tokens = tokenize(text);
+    let last = tokens.last()?;
     let raw = &text[last.range.as_range()];
     let body = raw.strip_prefix('"')?;
     // The lexer's quote rule: `\` escapes the next character, an unescaped `"` closes.
@@ -38,8 +41,19 @@ fn unterminated_quote_line(text: &str) -> Option<usize> {
             return None;
         }
     }
-    let start = last.range.start() as usize;
-    Some(text[..start].rfind('\n').map_or(0, |i| i + 1))
+    let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let mut cut = line_start(last.range.start() as usize);
+    for token in tokens.iter().rev() {
+        let (start, end) = (token.range.start() as usize, token.range.end() as usize);
+        if start >= cut {
+            continue;
+        }
+        if end <= cut {
+            break;
+        }
+        cut = line_start(start);
+    }
+    Some(cut)
 }
 
 fn format_complete(text: &str) -> String {
@@ -98,7 +112,7 @@ fn format_complete(text: &str) -> String {
     }) {
         *d = depth;
     }
-    let unit = indent_unit(text, &depth_before);
+    let unit = indent_unit(text, &depth_before, &closes_first);
     let mut out: Vec<String> = Vec::new();
     let lines: Vec<&str> = text
         .strip_prefix('\u{feff}')
@@ -145,14 +159,22 @@ fn format_complete(text: &str) -> String {
     result.push('\n');
     if bom {
         result.insert(0, '\u{feff}');
+    } else if result.starts_with('\u{feff}') {
+        // A U+FEFF that is a token (after blank lines) must not become the byte-order mark the
+        // lexer skips at the very start of the file.
+        result.insert(0, '\n');
     }
     result
 }
 
-/// The indentation of the first line at depth 1 (spaces or a tab), or a tab.
-fn indent_unit(text: &str, depth_before: &[i64]) -> String {
+/// The indentation of the first line at depth 1 (spaces or a tab), or a tab. A line that
+/// starts by closing a block is printed one level out, so it says nothing about the unit.
+fn indent_unit(text: &str, depth_before: &[i64], closes_first: &[bool]) -> String {
     for (index, line) in text.split('\n').enumerate() {
-        if depth_before.get(index).copied() != Some(1) || line.trim().is_empty() {
+        if depth_before.get(index).copied() != Some(1)
+            || closes_first.get(index).copied().unwrap_or(false)
+            || line.trim().is_empty()
+        {
             continue;
         }
         let lead: String = line
@@ -178,15 +200,26 @@ mod tests {
 
     /// Found by the `corefile` fuzz target: formatting added the final newline (and trimmed
     /// blanks) inside a quote left open at the end of the file, and trimmed the blanks and
-    /// `\r` that end the first lines of a quoted string spanning lines, changing the token.
+    /// `\r` that end the first lines of a quoted string spanning lines, changing the token
+    /// (also when the open quote follows such a string on its closing line); and a U+FEFF
+    /// token after blank lines was moved to the start of the file, where it is a BOM. And the
+    /// indentation unit was read from a line that closes a block, so a second pass changed it.
     #[test]
-    fn quoted_text_is_kept_to_the_byte() {
+    fn formatting_keeps_tokens_and_is_idempotent() {
         for text in [
             "\"",
             ". {\n    log \"abc  ",
             ". {\n  whoami\n}\n\n\nx \"open\n  \n",
             ". {\n\thosts \"a   \r\n b\r\n\" \n}\n",
             "\u{feff}\"x\\\"",
+            // The open quote's line starts inside a quoted string spanning lines.
+            ". {\n    x \"a b \n\" y \"open",
+            "a \"1 \n\" \"2 \n\" \"3 \n\" \"open ",
+            // U+FEFF after blank lines is a token, not a byte-order mark.
+            "\n\u{feff}",
+            "\u{feff}\n\u{feff}x",
+            // The first depth-1 line closes a block: its indentation is not the unit.
+            "{\n } {\n\u{e9}",
         ] {
             let once = format(text);
             assert_eq!(texts(&once), texts(text), "{text:?} -> {once:?}");
