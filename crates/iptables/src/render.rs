@@ -223,7 +223,12 @@ pub fn format_in_place(file: &crate::file::RulesFile, text: &str) -> Option<Stri
                     head.push(' ');
                     head.push_str(&spec);
                 }
-                out.push_str(&head);
+                // An option's value written attached (`-i#x`) would, once separated, be a word
+                // starting with `#`, which iptables-restore refuses: such a line stays as written.
+                let unreadable = crate::lexer::words(&head, 0, false)
+                    .iter()
+                    .any(|word| word.value.starts_with('#') && !word.quoted);
+                out.push_str(if unreadable { raw } else { &head });
             }
             LineKind::Chain { name, policy, .. } => {
                 let counters = raw.split_whitespace().nth(2).unwrap_or("[0:0]");
@@ -303,7 +308,8 @@ mod tests {
 
     /// Found by the `iptables` fuzz target: `-A ""` was printed as `-A ` and the next option
     /// became the chain name (`-A  -j ACCEPT`: `-j` is the chain, `ACCEPT` a bad argument),
-    /// and a line with an unterminated quote was re-quoted across two lines.
+    /// a line with an unterminated quote was re-quoted across two lines, and `-i#x` became
+    /// `-i #x`, where `#x` is refused.
     #[test]
     fn a_quoted_chain_name_stays_quoted() {
         for (text, expected) in [
@@ -312,6 +318,10 @@ mod tests {
                 "*filter\n-A \"\" -j ACCEPT\nCOMMIT\n",
             ),
             ("*nat\n-A \"", "*nat\n-A \""),
+            (
+                "*filter\n-A X -i#x -j ACCEPT\nCOMMIT\n",
+                "*filter\n-A X -i#x -j ACCEPT\nCOMMIT\n",
+            ),
             (
                 "*filter\n-A X -m comment --comment \"a -j ACCEPT\nCOMMIT\n",
                 "*filter\n-A X -m comment --comment \"a -j ACCEPT\nCOMMIT\n",
