@@ -37,7 +37,7 @@ pub struct Origin {
 #[derive(Clone)]
 pub struct Value {
     /// The merged value before interpolation.
-    pub raw: String,
+    pub raw: Arc<str>,
     /// The file and line that won the merge.
     pub origin: Origin,
     /// Interpolated on first read, as fail2ban does: a jail inherits ~100 `[DEFAULT]` options
@@ -105,7 +105,7 @@ impl Jail {
 /// A stored raw value; builtins (`fail2ban_version`, …) have no origin.
 #[derive(Clone, Debug)]
 struct Stored {
-    raw: String,
+    raw: Arc<str>,
     origin: Option<Origin>,
 }
 
@@ -176,7 +176,7 @@ pub fn load_with(files: &BTreeMap<String, String>, options: &LoadOptions) -> Con
         jail.defaults.insert(
             key.to_string(),
             Stored {
-                raw: value.clone(),
+                raw: Arc::from(value.as_str()),
                 origin: None,
             },
         );
@@ -407,7 +407,7 @@ fn merge_files(parsed: &BTreeMap<String, IniFile>, files: &[String]) -> Merged {
                 target.insert(
                     entry.key.clone(),
                     Stored {
-                        raw: entry.value.clone(),
+                        raw: Arc::from(entry.value.as_str()),
                         origin: Some(Origin {
                             file: Arc::clone(&shared_file),
                             line: entry.line,
@@ -464,30 +464,53 @@ impl Merged {
     fn view(self: &Arc<Self>, section: &str) -> Jail {
         let own = self.sections.get(section);
         let shared_section: Arc<str> = Arc::from(section);
-        let mut options = BTreeMap::new();
-        let keys = own
-            .into_iter()
-            .flat_map(|o| o.iter())
-            .chain(self.defaults.iter());
-        for (key, stored) in keys {
-            if options.contains_key(key) {
-                continue;
-            }
-            let Some(origin) = stored.origin.clone() else {
-                continue;
-            };
-            options.insert(
-                key.clone(),
-                Value {
-                    raw: stored.raw.clone(),
-                    origin,
-                    interpolated: OnceLock::new(),
-                    source: Arc::clone(self),
-                    section: Arc::clone(&shared_section),
-                    key: key.clone(),
+        // Own options win over `[DEFAULT]` ones. Both maps are sorted, so one merge pass
+        // yields sorted entries and the map is bulk-built from them (per-key inserts were most
+        // of a 200-jail check).
+        let mut own_entries = own.into_iter().flat_map(|o| o.iter()).peekable();
+        let mut default_entries = self.defaults.iter().peekable();
+        let mut chosen: Vec<(&String, &Stored)> = Vec::new();
+        loop {
+            let next = match (own_entries.peek(), default_entries.peek()) {
+                (Some(mine), Some(inherited)) => match mine.0.cmp(inherited.0) {
+                    std::cmp::Ordering::Less => own_entries.next(),
+                    std::cmp::Ordering::Greater => default_entries.next(),
+                    std::cmp::Ordering::Equal => {
+                        let inherited = default_entries.next();
+                        let mine = own_entries.next();
+                        // A value without an origin (a builtin) yields to the other one.
+                        if mine.is_some_and(|(_, stored)| stored.origin.is_some()) {
+                            mine
+                        } else {
+                            inherited
+                        }
+                    }
                 },
-            );
+                (Some(_), None) => own_entries.next(),
+                (None, Some(_)) => default_entries.next(),
+                (None, None) => break,
+            };
+            if let Some(entry) = next {
+                chosen.push(entry);
+            }
         }
+        let options: BTreeMap<String, Value> = chosen
+            .into_iter()
+            .filter_map(|(key, stored)| {
+                let origin = stored.origin.clone()?;
+                Some((
+                    key.clone(),
+                    Value {
+                        raw: Arc::clone(&stored.raw),
+                        origin,
+                        interpolated: OnceLock::new(),
+                        source: Arc::clone(self),
+                        section: Arc::clone(&shared_section),
+                        key: key.clone(),
+                    },
+                ))
+            })
+            .collect();
         Jail {
             name: section.to_string(),
             options,
@@ -510,8 +533,8 @@ impl Merged {
         let lookup = |key: &str| -> Option<String> {
             vars.get(key)
                 .cloned()
-                .or_else(|| own.and_then(|o| o.get(key)).map(|s| s.raw.clone()))
-                .or_else(|| self.defaults.get(key).map(|s| s.raw.clone()))
+                .or_else(|| own.and_then(|o| o.get(key)).map(|s| s.raw.to_string()))
+                .or_else(|| self.defaults.get(key).map(|s| s.raw.to_string()))
         };
         let raw = lookup(&option)?;
         let mut out = String::new();
@@ -623,14 +646,14 @@ impl Merged {
                 self.sections
                     .get(&format!("KNOWN/{section}"))
                     .and_then(|s| s.get(&opt))
-                    .map(|s| s.raw.clone())
+                    .map(|s| s.raw.to_string())
             } else {
                 let Some(options) = self.sections.get(&sec) else {
                     continue;
                 };
-                options.get(&opt).map(|s| s.raw.clone())
+                options.get(&opt).map(|s| s.raw.to_string())
             };
-            let value = value.or_else(|| self.defaults.get(&opt).map(|s| s.raw.clone()));
+            let value = value.or_else(|| self.defaults.get(&opt).map(|s| s.raw.to_string()));
             if let Some(value) = value {
                 extra.insert(sopt, value);
             }

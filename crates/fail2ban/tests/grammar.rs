@@ -119,8 +119,8 @@ fn read_order_includes_and_known() {
     assert_eq!(&*sshd.get("MaxRetry").unwrap().origin.file, "jail.d/a.conf");
     // A DEFAULT override in jail.local does not beat a key set in the jail section.
     let recidive = config.jail("recidive").unwrap();
-    assert_eq!(recidive.get("bantime").unwrap().raw, "1w");
-    assert_eq!(sshd.get("bantime").unwrap().raw, "1h");
+    assert_eq!(&*recidive.get("bantime").unwrap().raw, "1w");
+    assert_eq!(&*sshd.get("bantime").unwrap().raw, "1h");
     assert_eq!(
         config.jail_files(),
         [
