@@ -51,7 +51,13 @@ fuzz_target!(|data: &[u8]| {
                 assert_range_in(text, problem.range, "replay problem");
             }
             let _ = canonical(&rules, &ruleset);
-            for port in [22, port] {
+            // The evaluator forks on every undecidable match (up to 50,000 states per call):
+            // once per family on the whole file is enough, and keeps an exec under a second
+            // in the instrumented build (40 calls per exec took 19 s on one 4 KB input).
+            if fragment {
+                continue;
+            }
+            {
                 for src in [Addr::Loopback, Addr::Local] {
                     let _ = evaluate(
                         &ruleset,
