@@ -399,6 +399,9 @@ fn check_keys(table: &str, value: &toml::Table) -> Result<(), String> {
 pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     let lowered = word.to_ascii_lowercase().replace('_', "-");
     candidates
+        // A word far longer than a candidate cannot score above the threshold, and Jaro is
+        // quadratic: a 5 KB garbage directive name took a second against CoreDNS's plugins.
+        .filter(|candidate| lowered.len() <= candidate.len() * 2 + 8)
         .map(|candidate| {
             (
                 strsim::jaro_winkler(&lowered, &candidate.to_ascii_lowercase()),

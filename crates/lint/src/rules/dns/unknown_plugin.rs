@@ -52,6 +52,9 @@ impl Rule for UnknownPlugin {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &ctx.deployment.corefiles {
+            // A snippet imported many times repeats its directives at the same place: report
+            // (and look for a suggestion) once per place.
+            let mut reported = std::collections::HashSet::new();
             for block in &doc.corefile.blocks {
                 let mut seen: Vec<&str> = Vec::new();
                 for directive in &block.directives {
@@ -60,6 +63,11 @@ impl Rule for UnknownPlugin {
                     }
                     let name = directive.name.text.as_str();
                     if !is_plugin(name) {
+                        if !reported
+                            .insert((directive.name.range.start(), directive.name.range.end()))
+                        {
+                            continue;
+                        }
                         out.push(
                             Self::META
                                 .diagnostic(doc.file, directive.name.range, format!("Unknown directive '{name}'{}", did_you_mean(name, PLUGINS.iter().copied())))
