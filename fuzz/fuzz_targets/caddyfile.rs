@@ -48,7 +48,11 @@ fuzz_target!(|data: &[u8]| {
     let once = format(root);
     let twice = format(&once);
     let relexed = tokenize(&once);
-    let keeps_tokens = lexed.errors.is_empty()
+    // A `\` line continuation is left out as well: caddy 2.6.2 formats `B \\\n{` as
+    // `B \\\n{` once and `B \\\n {` the second time, and gblint reproduces it.
+    let keeps_tokens = !root.contains("\\\n")
+        && !root.contains("\\\r")
+        && lexed.errors.is_empty()
         && relexed.errors.is_empty()
         && lexed.tokens.len() == relexed.tokens.len()
         && lexed

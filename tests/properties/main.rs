@@ -149,9 +149,13 @@ proptest! {
         // Idempotent on what Caddy can read: with unbalanced braces Caddy's own formatter is
         // not (`caddy fmt` 2.6.2 turns `{$HOME}{ {` into `{$HOME}\n\n{\n`, then into
         // `{$HOME}\n`), and gblint's matches it byte for byte.
-        // An escaped heredoc opener (`\<<EOF`) is left out too: the formatter splits it again
-        // on every pass, as Caddy's does.
-        if lexed.errors.is_empty() && balanced(&lexed) && !text.contains("\\<") {
+        // An escaped heredoc opener (`\<<EOF`) and a `\` line continuation are left out too:
+        // Caddy's formatter changes them again on a second pass (caddy 2.6.2 turns `B \\\n{`
+        // into `B \\\n {`), and gblint's matches it.
+        if lexed.errors.is_empty() && balanced(&lexed) && !text.contains("\\<")
+            && !text.contains("\\\n")
+            && !text.contains("\\\r")
+        {
             let once = gblint_caddyfile::format::format(&text);
             prop_assert_eq!(gblint_caddyfile::format::format(&once), once.clone());
         }
