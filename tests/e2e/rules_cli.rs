@@ -84,3 +84,72 @@ fn completions_and_man_page() {
         "{text}"
     );
 }
+
+#[test]
+fn every_rule_has_a_category_and_a_category_selects_its_rules() {
+    let output = run_gblint(
+        &workspace_root(),
+        &["rules", "--output-format", "json"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let rules: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let categories = [
+        "load",
+        "correctness",
+        "security",
+        "suspicious",
+        "policy",
+        "style",
+        "suppression",
+    ];
+    let mut load = Vec::new();
+    for rule in rules.as_array().expect("array") {
+        let category = rule["category"].as_str().expect("category");
+        assert!(categories.contains(&category), "{rule}");
+        if category == "load" {
+            load.push(rule["code"].as_str().expect("code").to_owned());
+        }
+    }
+    // Every syntax-error rule refuses the file, so it is a load finding.
+    for code in ["CDY000", "IPT000", "DNS000", "F2B000", "SYD000", "IPT004"] {
+        assert!(load.iter().any(|c| c == code), "{code} not load: {load:?}");
+    }
+
+    // `--select load` on a Caddyfile with a syntax error and a missing storage block reports
+    // only the syntax error, and JSON findings carry the category.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Caddyfile"),
+        "example.com {\n\treverse_proxy localhost:8080\n}\n}\n",
+    )
+    .expect("write");
+    let all = run_gblint(dir.path(), &["check", "--output-format", "json", "."], None);
+    let all: Value = serde_json::from_slice(&all.stdout).expect("json");
+    let codes: Vec<&str> = all
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| d["code"].as_str().expect("code"))
+        .collect();
+    assert!(
+        codes.contains(&"CDY001") && codes.contains(&"CDY000"),
+        "{codes:?}"
+    );
+    let only_load = run_gblint(
+        dir.path(),
+        &["check", "--select", "load", "--output-format", "json", "."],
+        None,
+    );
+    let only_load: Value = serde_json::from_slice(&only_load.stdout).expect("json");
+    let findings = only_load.as_array().expect("array");
+    assert!(!findings.is_empty());
+    for finding in findings {
+        assert_eq!(finding["category"], "load", "{finding}");
+    }
+
+    // A mistyped category gets a did-you-mean, exit 2.
+    let typo = run_gblint(dir.path(), &["check", "--select", "lod", "."], None);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `load`"));
+}

@@ -191,9 +191,21 @@ pub struct RenderArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Print the table as JSON.
-    #[arg(long)]
+    /// How to print the rules: a text table, or JSON (code, name, category, severity, …).
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub output_format: RulesFormat,
+    /// Same as `--output-format json`.
+    #[arg(long, conflicts_with = "output_format")]
     pub json: bool,
+}
+
+/// Output formats of `gblint rules`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// An aligned table, one rule a line.
+    Text,
+    /// A JSON array of rule objects.
+    Json,
 }
 
 #[derive(Debug, Args)]

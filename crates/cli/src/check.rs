@@ -217,6 +217,7 @@ fn emit(args: &CheckArgs, report: &Report, out: &mut dyn Write) -> anyhow::Resul
                         summary: meta.summary(),
                         doc: meta.doc_text(),
                         default_severity: meta.default_severity,
+                        category: meta.category,
                     }
                 })
                 .collect();

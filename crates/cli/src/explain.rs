@@ -42,7 +42,10 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         })?;
     let meta = rule.meta();
     let mut out = std::io::stdout().lock();
-    let mut traits = vec![format!("default severity: {}", meta.default_severity)];
+    let mut traits = vec![
+        format!("default severity: {}", meta.default_severity),
+        format!("category: {}", meta.category),
+    ];
     if !meta.fix.label().is_empty() {
         traits.push(meta.fix.label().to_owned());
     }

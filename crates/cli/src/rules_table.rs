@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use gblint_lint::registry;
 use serde_json::json;
 
-use crate::args::RulesArgs;
+use crate::args::{RulesArgs, RulesFormat};
 
 pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    if args.json {
+    if args.json || args.output_format == RulesFormat::Json {
         let rules: Vec<_> = registry::all()
             .iter()
             .map(|rule| {
@@ -19,6 +19,7 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
                     "code": meta.code,
                     "name": meta.name,
                     "severity": meta.default_severity,
+                    "category": meta.category,
                     "fix": meta.fix.key(),
                     "enabled_by_default": meta.enabled_by_default,
                     "suppressible_inline": meta.suppressible_inline,
@@ -34,8 +35,8 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "{:<7} {:<26} {:<8} {:<16} summary",
-        "code", "name", "severity", "fix"
+        "{:<7} {:<26} {:<8} {:<12} {:<16} summary",
+        "code", "name", "severity", "category", "fix"
     )?;
     for rule in registry::all() {
         let meta = rule.meta();
@@ -45,10 +46,11 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
         }
         writeln!(
             out,
-            "{:<7} {:<26} {:<8} {:<16} {}",
+            "{:<7} {:<26} {:<8} {:<12} {:<16} {}",
             meta.code,
             meta.name,
             severity,
+            meta.category.as_str(),
             meta.fix.label(),
             meta.summary()
         )?;

@@ -2,7 +2,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::{FileId, Fix, TextRange};
+use crate::{Category, FileId, Fix, TextRange};
 
 /// How serious a finding is; `--fail-on` compares against it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -64,6 +64,8 @@ pub struct Diagnostic {
     pub name: &'static str,
     /// Effective severity after configuration.
     pub severity: Severity,
+    /// The rule's category (`load` when the real tool refuses the file).
+    pub category: Category,
     /// One lowercase sentence without a final period: what is wrong.
     pub message: String,
     /// The file the primary range is in.
@@ -88,6 +90,7 @@ impl Diagnostic {
         code: &'static str,
         name: &'static str,
         severity: Severity,
+        category: Category,
         file: FileId,
         range: TextRange,
         message: impl Into<String>,
@@ -96,6 +99,7 @@ impl Diagnostic {
             code,
             name,
             severity,
+            category,
             message: message.into(),
             file,
             range,

@@ -7,6 +7,7 @@
 //! it with miette's graphical handler, and nothing else in the workspace depends on miette's types.
 #![deny(missing_docs)]
 
+mod category;
 mod diagnostic;
 pub mod emit;
 mod fix;
@@ -15,6 +16,7 @@ mod miette_bridge;
 mod range;
 mod source;
 
+pub use category::Category;
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use fix::{apply_edits, Applicability, Edit, Fix};
 pub use line_index::{LineCol, LineIndex};

@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use gblint_diagnostics::{Diagnostic, Severity, SourceMap};
+use gblint_diagnostics::{Category, Diagnostic, Severity, SourceMap};
 
 pub use baseline::Baseline;
 pub use context::Context;
@@ -155,11 +155,11 @@ pub fn enabled_rules(
                 return true;
             }
             let base = match &select {
-                Some(selectors) => selectors.iter().any(|s| registry::selects(s, meta.code)),
+                Some(selectors) => selectors.iter().any(|s| registry::selects_rule(s, meta)),
                 None => meta.enabled_by_default,
             };
-            let on = base || extends.iter().any(|s| registry::selects(s, meta.code));
-            on && !ignores.iter().any(|s| registry::selects(s, meta.code))
+            let on = base || extends.iter().any(|s| registry::selects_rule(s, meta));
+            on && !ignores.iter().any(|s| registry::selects_rule(s, meta))
         })
         .collect()
 }
@@ -272,7 +272,10 @@ pub fn lint(
             .rules
             .severity
             .iter()
-            .find(|(code, _)| registry::selects(code, diagnostic.code))
+            .find(|(selector, _)| {
+                registry::selects(selector, diagnostic.code)
+                    || Category::parse(selector) == Some(diagnostic.category)
+            })
             .map(|(_, s)| *s)
         {
             let can_change =

@@ -1,6 +1,9 @@
-//! The table of every rule, and rule selection by code or prefix (`CDY001`, `CDY0`, `CDY`, `ALL`).
+//! The table of every rule, and rule selection by code, prefix or category (`CDY001`, `CDY0`,
+//! `CDY`, `load`, `ALL`).
 
-use crate::rule::Rule;
+use gblint_diagnostics::Category;
+
+use crate::rule::{Rule, RuleMeta};
 use crate::rules;
 
 /// Every rule, in code order. Codes are stable and never reused.
@@ -63,9 +66,16 @@ pub fn selects(selector: &str, code: &str) -> bool {
         || (code.len() >= selector.len() && code[..selector.len()].eq_ignore_ascii_case(selector))
 }
 
+/// Whether `selector` selects the rule: [`selects`] its code, or names its category (`load`,
+/// `security`, …). Codes are upper-case letters and digits and categories lower-case words, so
+/// the two never collide.
+pub fn selects_rule(selector: &str, meta: &RuleMeta) -> bool {
+    selects(selector, meta.code) || Category::parse(selector) == Some(meta.category)
+}
+
 /// Whether a selector selects at least one rule.
 pub fn matches_any(selector: &str) -> bool {
-    !selector.is_empty() && all().iter().any(|rule| selects(selector, rule.meta().code))
+    !selector.is_empty() && all().iter().any(|rule| selects_rule(selector, rule.meta()))
 }
 
 #[cfg(test)]
@@ -133,5 +143,10 @@ mod tests {
         assert!(!selects("CDY01", "CDY001"));
         assert!(matches_any("CDY0"));
         assert!(!matches_any("XYZ"));
+        assert!(matches_any("load"));
+        assert!(matches_any("Security"));
+        let load = by_code("CDY000").expect("CDY000").meta();
+        assert!(selects_rule("load", load));
+        assert!(!selects_rule("style", load));
     }
 }

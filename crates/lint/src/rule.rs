@@ -1,7 +1,7 @@
 //! What a rule is: metadata declared once (code, name, severity, fix availability, the doc
 //! comment as documentation) and a check over the deployment.
 
-use gblint_diagnostics::{Diagnostic, FileId, Severity, TextRange};
+use gblint_diagnostics::{Category, Diagnostic, FileId, Severity, TextRange};
 
 use crate::context::Context;
 use crate::format::Format;
@@ -48,6 +48,8 @@ pub struct RuleMeta {
     pub doc: &'static str,
     /// Severity unless configured otherwise.
     pub default_severity: Severity,
+    /// What kind of problem it reports (`load`: the real tool refuses the file).
+    pub category: Category,
     /// Fix availability.
     pub fix: FixAvailability,
     /// Whether the rule runs without being selected.
@@ -105,6 +107,7 @@ impl RuleMeta {
             self.code,
             self.name,
             self.default_severity,
+            self.category,
             file,
             range,
             message,
@@ -140,6 +143,7 @@ macro_rules! declare_rule {
             code: $code:literal,
             name: $kebab:literal,
             severity: $severity:ident,
+            category: $category:ident,
             fix: $fix:ident,
             $(enabled: $enabled:literal,)?
             $(suppressible: $suppressible:literal,)?
@@ -157,6 +161,7 @@ macro_rules! declare_rule {
                 name: $kebab,
                 doc: concat!($($doc, "\n"),+),
                 default_severity: ::gblint_diagnostics::Severity::$severity,
+                category: ::gblint_diagnostics::Category::$category,
                 fix: $crate::rule::FixAvailability::$fix,
                 enabled_by_default: $crate::declare_rule!(@or $($enabled)?, true),
                 suppressible_inline: $crate::declare_rule!(@or $($suppressible)?, true),

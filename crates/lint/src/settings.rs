@@ -341,12 +341,15 @@ fn first_line(text: &str) -> String {
     line.trim().trim_end_matches('.').to_owned()
 }
 
-/// Reject a selector (`CDY001`, `CDY`, `CDY0`, `ALL`) that matches no rule.
+/// Reject a selector (`CDY001`, `CDY`, `CDY0`, `load`, `ALL`) that matches no rule.
 pub fn check_selector(selector: &str, place: &str) -> Result<(), String> {
     if registry::matches_any(selector) {
         return Ok(());
     }
-    let codes = registry::all().iter().map(|rule| rule.meta().code);
+    let codes = registry::all()
+        .iter()
+        .map(|rule| rule.meta().code)
+        .chain(gblint_diagnostics::Category::ALL.map(|category| category.as_str()));
     Err(format!(
         "{place}: `{selector}` matches no rule{}",
         did_you_mean(selector, codes)

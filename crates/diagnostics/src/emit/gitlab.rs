@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::{display_path, fingerprints};
-use crate::{Diagnostic, Severity, SourceMap};
+use crate::{Category, Diagnostic, Severity, SourceMap};
 
 /// Write `diagnostics` as a GitLab Code Quality report.
 pub fn gitlab(
@@ -24,8 +24,12 @@ pub fn gitlab(
             let begin = file.line_col(diagnostic.range.start());
             let end = file.line_col(diagnostic.range.end());
             json!({
-                "description": format!("{} {}", diagnostic.code, diagnostic.message),
+                "description": format!(
+                    "{} [{}] {}",
+                    diagnostic.code, diagnostic.category, diagnostic.message
+                ),
                 "check_name": diagnostic.code,
+                "categories": [code_climate_category(diagnostic.category)],
                 "fingerprint": fingerprint,
                 "severity": match diagnostic.severity {
                     Severity::Error => "major",
@@ -45,4 +49,16 @@ pub fn gitlab(
     // Serialise first so a closed pipe surfaces as an io::Error the CLI recognises.
     let text = serde_json::to_string_pretty(&issues).map_err(io::Error::other)?;
     writeln!(out, "{text}")
+}
+
+/// The Code Climate category (the fixed list GitLab's report format takes) for a gblint category;
+/// gblint's own category name is kept in the description's `[category]` tag.
+fn code_climate_category(category: Category) -> &'static str {
+    match category {
+        Category::Load | Category::Correctness | Category::Suspicious => "Bug Risk",
+        Category::Security => "Security",
+        Category::Policy => "Compatibility",
+        Category::Style => "Style",
+        Category::Suppression => "Clarity",
+    }
 }

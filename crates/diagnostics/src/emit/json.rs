@@ -52,6 +52,7 @@ pub fn json(
                 "code": diagnostic.code,
                 "name": diagnostic.name,
                 "severity": diagnostic.severity,
+                "category": diagnostic.category,
                 "message": diagnostic.message,
                 "file": display_path(sources, diagnostic),
                 "location": {"line": start.line, "column": start.column},

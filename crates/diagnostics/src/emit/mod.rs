@@ -15,7 +15,7 @@ pub use json::json;
 pub use junit::junit;
 pub use sarif::{sarif, SarifTool};
 
-use crate::{Diagnostic, Severity, SourceMap};
+use crate::{Category, Diagnostic, Severity, SourceMap};
 
 /// What an emitter needs to know about a rule beyond the diagnostics themselves.
 #[derive(Clone, Debug)]
@@ -30,6 +30,8 @@ pub struct RuleInfo {
     pub doc: String,
     /// Severity when the configuration does not change it.
     pub default_severity: Severity,
+    /// What kind of problem the rule reports.
+    pub category: Category,
 }
 
 /// Path of a diagnostic's file as it should appear in reports: forward slashes, no leading `./`.

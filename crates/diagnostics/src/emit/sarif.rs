@@ -40,7 +40,10 @@ pub fn sarif(
                 "fullDescription": {"text": rule.doc},
                 "help": {"text": rule.doc, "markdown": rule.doc},
                 "defaultConfiguration": {"level": level(rule.default_severity)},
-                "properties": {"tags": [prefix_tag(rule.code)]},
+                "properties": {
+                    "tags": [prefix_tag(rule.code), rule.category.as_str()],
+                    "category": rule.category.as_str(),
+                },
             })
         })
         .collect();
@@ -87,6 +90,7 @@ pub fn sarif(
                     }
                 }],
                 "partialFingerprints": {"gblint/v1": fingerprint},
+                "properties": {"category": diagnostic.category.as_str()},
             });
             if let Some(index) = rule_index.get(diagnostic.code) {
                 result["ruleIndex"] = json!(index);

@@ -36,6 +36,7 @@ declare_rule! {
         code: "CDY005",
         name: "admin-api-disabled",
         severity: Warning,
+        category: Correctness,
         fix: None,
         format: Some(Format::Caddyfile),
     }

@@ -40,6 +40,7 @@ declare_rule! {
         code: "CDY006",
         name: "comment-continues-line",
         severity: Warning,
+        category: Suspicious,
         fix: None,
         format: Some(Format::Caddyfile),
     }

@@ -37,6 +37,7 @@ declare_rule! {
         code: "CDY003",
         name: "duplicate-site-address",
         severity: Error,
+        category: Load,
         fix: None,
         format: Some(Format::Caddyfile),
     }

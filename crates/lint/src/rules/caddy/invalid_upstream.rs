@@ -41,6 +41,7 @@ declare_rule! {
         code: "CDY011",
         name: "invalid-upstream",
         severity: Error,
+        category: Load,
         fix: None,
         format: Some(Format::Caddyfile),
     }

@@ -42,6 +42,7 @@ declare_rule! {
         code: "CDY007",
         name: "not-formatted",
         severity: Warning,
+        category: Style,
         fix: Sometimes,
         enabled: false,
         format: Some(Format::Caddyfile),

@@ -48,6 +48,7 @@ declare_rule! {
         code: "CDY001",
         name: "storage-not-configured",
         severity: Error,
+        category: Correctness,
         fix: Sometimes,
         format: Some(Format::Caddyfile),
     }

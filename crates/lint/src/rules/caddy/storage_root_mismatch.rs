@@ -37,6 +37,7 @@ declare_rule! {
         code: "CDY002",
         name: "storage-root-mismatch",
         severity: Warning,
+        category: Policy,
         fix: Always,
         format: Some(Format::Caddyfile),
     }

@@ -41,6 +41,7 @@ declare_rule! {
         code: "CDY000",
         name: "syntax-error",
         severity: Error,
+        category: Load,
         fix: None,
         suppressible: false,
         can_disable: false,

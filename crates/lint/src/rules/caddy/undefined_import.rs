@@ -45,6 +45,7 @@ declare_rule! {
         code: "CDY004",
         name: "undefined-import",
         severity: Error,
+        category: Load,
         fix: None,
         format: Some(Format::Caddyfile),
     }

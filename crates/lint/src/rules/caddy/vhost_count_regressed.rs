@@ -47,6 +47,7 @@ declare_rule! {
         code: "CDY010",
         name: "vhost-count-regressed",
         severity: Error,
+        category: Correctness,
         fix: None,
         suppressible: false,
         format: Some(Format::Caddyfile),

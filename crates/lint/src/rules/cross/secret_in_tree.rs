@@ -29,6 +29,7 @@ declare_rule! {
         code: "GBL002",
         name: "secret-in-tree",
         severity: Error,
+        category: Security,
         fix: None,
         format: None,
     }

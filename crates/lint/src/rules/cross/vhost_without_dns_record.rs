@@ -37,6 +37,7 @@ declare_rule! {
         code: "GBL001",
         name: "vhost-without-dns-record",
         severity: Error,
+        category: Correctness,
         fix: None,
         format: None,
     }

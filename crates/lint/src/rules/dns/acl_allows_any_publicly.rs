@@ -40,6 +40,7 @@ declare_rule! {
         code: "DNS002",
         name: "acl-allows-any-publicly",
         severity: Error,
+        category: Security,
         fix: None,
         format: Some(Format::Corefile),
     }

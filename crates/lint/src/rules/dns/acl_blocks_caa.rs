@@ -39,6 +39,7 @@ declare_rule! {
         code: "DNS003",
         name: "acl-blocks-caa",
         severity: Warning,
+        category: Correctness,
         fix: None,
         format: Some(Format::Corefile),
     }

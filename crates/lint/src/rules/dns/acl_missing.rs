@@ -44,6 +44,7 @@ declare_rule! {
         code: "DNS001",
         name: "acl-missing",
         severity: Error,
+        category: Security,
         fix: Sometimes,
         format: Some(Format::Corefile),
     }

@@ -41,6 +41,7 @@ declare_rule! {
         code: "DNS004",
         name: "open-resolver",
         severity: Warning,
+        category: Security,
         fix: None,
         format: Some(Format::Corefile),
     }

@@ -33,6 +33,7 @@ declare_rule! {
         code: "DNS006",
         name: "soa-missing",
         severity: Error,
+        category: Load,
         fix: None,
         format: Some(Format::Zone),
     }

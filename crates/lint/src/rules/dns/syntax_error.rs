@@ -43,6 +43,7 @@ declare_rule! {
         code: "DNS000",
         name: "syntax-error",
         severity: Error,
+        category: Load,
         fix: None,
         suppressible: false,
         can_disable: false,

@@ -40,6 +40,7 @@ declare_rule! {
         code: "DNS007",
         name: "unknown-plugin",
         severity: Error,
+        category: Load,
         fix: None,
         format: Some(Format::Corefile),
     }

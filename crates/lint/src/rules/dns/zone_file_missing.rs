@@ -36,6 +36,7 @@ declare_rule! {
         code: "DNS005",
         name: "zone-file-missing",
         severity: Error,
+        category: Correctness,
         fix: None,
         format: Some(Format::Corefile),
     }

@@ -33,6 +33,7 @@ declare_rule! {
         code: "F2B003",
         name: "enabled-not-boolean",
         severity: Error,
+        category: Correctness,
         fix: None,
         format: Some(Format::Fail2ban),
     }

@@ -42,6 +42,7 @@ declare_rule! {
         code: "F2B001",
         name: "http-flood-jail-missing",
         severity: Error,
+        category: Policy,
         fix: None,
         format: Some(Format::Fail2ban),
     }

@@ -36,6 +36,7 @@ declare_rule! {
         code: "F2B004",
         name: "jail-logpath-mismatch",
         severity: Error,
+        category: Correctness,
         fix: None,
         format: Some(Format::Fail2ban),
     }

@@ -36,6 +36,7 @@ declare_rule! {
         code: "F2B005",
         name: "loopback-bannable",
         severity: Warning,
+        category: Security,
         fix: None,
         format: Some(Format::Fail2ban),
     }

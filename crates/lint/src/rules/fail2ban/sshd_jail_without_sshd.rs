@@ -36,6 +36,7 @@ declare_rule! {
         code: "F2B002",
         name: "sshd-jail-without-sshd",
         severity: Warning,
+        category: Correctness,
         fix: Always,
         format: Some(Format::Fail2ban),
     }

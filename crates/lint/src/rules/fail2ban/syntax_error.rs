@@ -66,6 +66,7 @@ declare_rule! {
         code: "F2B000",
         name: "syntax-error",
         severity: Error,
+        category: Load,
         fix: None,
         suppressible: false,
         can_disable: false,

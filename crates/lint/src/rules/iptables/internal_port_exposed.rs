@@ -44,6 +44,7 @@ declare_rule! {
         code: "IPT002",
         name: "internal-port-exposed",
         severity: Error,
+        category: Security,
         fix: None,
         format: Some(Format::Iptables),
     }

@@ -59,6 +59,7 @@ declare_rule! {
         code: "IPT001",
         name: "loopback-dropped",
         severity: Error,
+        category: Correctness,
         fix: Sometimes,
         format: Some(Format::Iptables),
     }

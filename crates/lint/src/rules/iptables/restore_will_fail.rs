@@ -48,6 +48,7 @@ declare_rule! {
         code: "IPT004",
         name: "restore-will-fail",
         severity: Error,
+        category: Load,
         fix: None,
         format: Some(Format::Iptables),
     }

@@ -44,6 +44,7 @@ declare_rule! {
         code: "IPT003",
         name: "shadowed-rule",
         severity: Warning,
+        category: Suspicious,
         fix: None,
         format: Some(Format::Iptables),
     }

@@ -39,6 +39,7 @@ declare_rule! {
         code: "IPT000",
         name: "syntax-error",
         severity: Error,
+        category: Load,
         fix: None,
         suppressible: false,
         can_disable: false,

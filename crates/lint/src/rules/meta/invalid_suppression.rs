@@ -36,6 +36,7 @@ declare_rule! {
         code: "GBL901",
         name: "invalid-suppression",
         severity: Warning,
+        category: Suppression,
         fix: None,
         suppressible: false,
         format: None,

@@ -29,6 +29,7 @@ declare_rule! {
         code: "GBL900",
         name: "unused-suppression",
         severity: Warning,
+        category: Suppression,
         fix: None,
         suppressible: false,
         format: None,

@@ -33,6 +33,7 @@ declare_rule! {
         code: "SYD002",
         name: "botserver-port-mismatch",
         severity: Error,
+        category: Correctness,
         fix: None,
         format: Some(Format::Systemd),
     }

@@ -36,6 +36,7 @@ declare_rule! {
         code: "SYD001",
         name: "botserver-url-not-local",
         severity: Error,
+        category: Correctness,
         fix: Sometimes,
         format: Some(Format::Systemd),
     }

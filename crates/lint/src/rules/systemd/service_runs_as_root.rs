@@ -36,6 +36,7 @@ declare_rule! {
         code: "SYD003",
         name: "service-runs-as-root",
         severity: Warning,
+        category: Security,
         fix: None,
         format: Some(Format::Systemd),
     }

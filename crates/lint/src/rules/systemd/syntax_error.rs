@@ -33,6 +33,7 @@ declare_rule! {
         code: "SYD000",
         name: "syntax-error",
         severity: Error,
+        category: Load,
         fix: None,
         suppressible: false,
         can_disable: false,

@@ -34,6 +34,7 @@ declare_rule! {
         code: "SYD004",
         name: "unknown-key",
         severity: Warning,
+        category: Suspicious,
         fix: None,
         format: Some(Format::Systemd),
     }

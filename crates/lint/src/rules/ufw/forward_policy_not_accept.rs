@@ -32,6 +32,7 @@ declare_rule! {
         code: "UFW001",
         name: "forward-policy-not-accept",
         severity: Error,
+        category: Correctness,
         fix: Always,
         format: Some(Format::Ufw),
     }
