@@ -2,7 +2,7 @@
 //!
 //! Each case (a corpus unit with the drop-ins beside it, or a hand-written fixture with typos)
 //! is written to a fresh temporary folder and checked with `systemd-analyze verify --man=no
-//! DIR/UNIT`, which needs no systemd as PID 1 (docs: oracles.md §4): the unit's folder joins
+//! DIR/UNIT`, which needs no systemd as PID 1: the unit's folder joins
 //! the search path, so drop-ins in `UNIT.d/` apply, and parse warnings come out as
 //! `/abs/path:LINE: message`. `.in` build templates are checked under their name without
 //! `.in`; a drop-in without its unit gets a stub unit.

@@ -1,4 +1,4 @@
-//! Property tests (DESIGN §8) in the normal test suite: for generated inputs, every parser
+//! Property tests (docs/design.md §7) in the normal test suite: for generated inputs, every parser
 //! reprints its input byte for byte, every formatter is idempotent and keeps the tokens, and
 //! `--fix` converges to a text that re-parses without new syntax errors. The fuzz targets in
 //! `fuzz/` assert the same on coverage-guided inputs; these run on every `cargo test`.

@@ -5,7 +5,7 @@
 //! brace, space and newline between them. Reproducing its output exactly (including its
 //! quirks, such as `respond abc}` becoming two lines, or unbalanced braces left unrepaired)
 //! means walking the text the same way, so this module is a state machine too. The rules are
-//! listed in the module's tests and in `formats-caddyfile-corefile.md` §1.5.
+//! listed in the module's tests, each pinned by a case of Caddy's own formatter tests.
 
 use crate::lexer::is_heredoc_marker;
 

@@ -1,5 +1,5 @@
 //! From a validated inventory to the list of files to write: which template renders which
-//! path of the deployment tree (DESIGN §3), with what context. Paths are built from
+//! path of the deployment tree (docs/design.md §3), with what context. Paths are built from
 //! validated names and absolute in-machine paths, then checked once more to consist only of
 //! plain segments, so nothing can land outside `--out`.
 
