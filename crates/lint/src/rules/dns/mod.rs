@@ -8,6 +8,8 @@ pub mod acl_blocks_caa;
 pub mod acl_missing;
 /// DNS004: recursion for anyone.
 pub mod open_resolver;
+/// DNS008: plugin arguments and options the plugin's setup refuses.
+pub mod plugin_setup;
 /// DNS006: zone file without SOA.
 pub mod soa_missing;
 /// DNS000: what CoreDNS refuses to load.
