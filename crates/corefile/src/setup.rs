@@ -470,6 +470,9 @@ fn check_spec(spec: &Spec, directive: &Directive) -> Option<Found> {
             if let Some(found) = value(opt.value, taken) {
                 return Some(found);
             }
+            if let Some(found) = values::check(spec.plugin, opt.name, taken) {
+                return Some(found);
+            }
             rest = &tail[read..];
         }
     }
@@ -763,3 +766,4 @@ pub fn go_duration_nanos(text: &str) -> Option<i128> {
 
 #[cfg(test)]
 mod tests;
+mod values;

@@ -167,3 +167,37 @@ fn snippet_after_a_directive_is_its_own_directive() {
         .collect();
     assert_eq!(names, ["log", "forward", "cache"]);
 }
+
+#[test]
+fn option_values() {
+    for (directive, want) in [
+        ("cache {\n success 15\n denial aaa\n}", Some("plugin/cache: strconv.Atoi: parsing \"aaa\": invalid syntax")),
+        ("cache {\n prefetch 0 blurp\n}", Some("plugin/cache: time: invalid duration \"blurp\"")),
+        ("cache {\n prefetch 10 1m 95%\n}", Some("plugin/cache: percentage should fall in range [10, 90]: 95")),
+        ("cache {\n servfail 10m\n}", Some("plugin/cache: caching SERVFAIL responses over 5 minutes is not permitted")),
+        ("cache {\n disable both\n}", Some("plugin/cache: cache type for disable must be \"success\" or \"denial\"")),
+        ("cache {\n serve_stale 1h later\n}", Some("plugin/cache: invalid value for serve_stale refresh mode: later")),
+        ("forward . 1.1.1.1 {\n max_fails many\n}", Some("plugin/forward: strconv.ParseUint: parsing \"many\": invalid syntax")),
+        ("forward . 1.1.1.1 {\n max_concurrent -4\n}", Some("plugin/forward: max_concurrent can't be negative: -4")),
+        ("forward . 1.1.1.1 {\n health_check 0.5s rec\n}", Some("plugin/forward: health_check: unknown option rec")),
+        ("forward . 1.1.1.1 {\n health_check 0.5s domain\n}", Some("plugin/forward: Error during parsing: Wrong argument count or unexpected line ending after 'domain'")),
+        ("forward . 1.1.1.1 {\n next NOERROR SERVFALL\n}", Some("plugin/forward: SERVFALL is not a valid rcode")),
+        ("forward . 1.1.1.1 {\n failover noerror\n}", Some("plugin/forward: NoError cannot be used in failover")),
+        ("forward . 1.1.1.1 {\n resolver dns.google\n}", Some("plugin/forward: resolver must be an IP address or IP:port: \"dns.google\"")),
+        ("forward . 1.1.1.1 {\n doh_method PUT\n}", Some("plugin/forward: doh_method must be either POST or GET")),
+        ("health :1 {\n lameduck a\n}", Some("plugin/health: unable to parse lameduck duration value: 'a' : time: invalid duration \"a\"")),
+        ("hosts {\n ttl 0\n}", Some("plugin/hosts: Error during parsing: ttl provided is invalid")),
+        ("file db.x {\n reload soon\n}", Some("plugin/file: plugin/file: time: invalid duration \"soon\"")),
+        ("log {\n class abracadabra\n}", Some("plugin/log: invalid Class: abracadabra")),
+        ("template ANY ANY {\n rcode UNDEFINED\n}", Some("plugin/template: Error during parsing: unknown rcode UNDEFINED")),
+        ("errors {\n consolidate 1m .* error warning\n}", Some("plugin/errors: Error during parsing: multiple log levels specified in consolidate")),
+        ("errors {\n consolidate 1 .*\n}", Some("plugin/errors: Error during parsing: time: invalid duration \"1\"")),
+        // Accepted.
+        ("cache {\n success 10 30 0\n prefetch 5 10m 50%\n servfail 0\n serve_stale 1h verify 5s\n serve_stale_policy prefer_positive\n}", None),
+        ("forward . 1.1.1.1 {\n max_fails 0\n health_check 5s no_rec domain example.org\n next nxdomain\n failover SERVFAIL REFUSED\n resolver 8.8.8.8 [::1]:53\n source_address 10.0.0.1\n read_timeout 2s\n}", None),
+        ("hosts {\n ttl 3600\n reload 1m\n}", None),
+        ("errors {\n consolidate 5m ^foo info show_first\n}", None),
+    ] {
+        assert_eq!(case(directive).as_deref(), want, "{directive}");
+    }
+}

@@ -11,7 +11,8 @@ declare_rule! {
     /// Reports a plugin directive whose arguments or block options the plugin's setup refuses:
     /// a wrong number of arguments (`cache 30 { http … }`, `auto { directory DIR RE TPL 10 }`
     /// with the fourth argument CoreDNS 1.5 removed), an unknown block option, or a value the
-    /// setup checks (a duration, a `host:port`, a DNS class or type, a policy name). The
+    /// setup checks (an integer, a duration, a `host:port`, a DNS class, type or rcode, a
+    /// policy name). The
     /// message is CoreDNS's own (`plugin/cache: Error during parsing: Wrong argument count or
     /// unexpected line ending after 'http'`), without its `Corefile:LINE -` prefix.
     ///
