@@ -103,6 +103,15 @@ fn refusing_caa_triggers_dns003() {
     );
     let (_, found) = findings(&dir);
     assert_eq!(codes(&found), ["DNS003"], "{found:#?}");
+    // The same block listening on loopback only is not asked by certificate authorities.
+    edit(
+        &dir,
+        COREFILE,
+        "pragmatismo.com.br.zone\n    bind 0.0.0.0\n",
+        "pragmatismo.com.br.zone\n    bind 127.0.0.1\n",
+    );
+    let (_, found) = findings(&dir);
+    assert!(codes(&found).is_empty(), "{found:#?}");
 }
 
 #[test]
