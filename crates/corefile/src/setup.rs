@@ -578,6 +578,16 @@ fn special_args(plugin: &str, args: &[&Token]) -> Option<Found> {
             }
             None
         }
+        "forward" => args.iter().skip(1).find_map(|to| {
+            // parseStanza: `https://HOST/PATH` — the path is fixed to /dns-query.
+            let host = to.text.strip_prefix("https://")?;
+            host.contains('/').then(|| {
+                (
+                    format!("paths are not allowed in HTTPS upstream addresses (the /dns-query path is used by default): {}", to.text),
+                    to.range,
+                )
+            })
+        }),
         "cache" => {
             let ttl = args.first()?;
             match ttl.text.parse::<i64>() {

@@ -95,6 +95,7 @@ fn refused_configurations() {
         ("forward . 1.1.1.1 {\n force_tcp yes\n}", format!("plugin/forward: {ARG} 'yes'")),
         ("forward . 1.1.1.1 {\n health_check\n}", format!("plugin/forward: {ARG} 'health_check'")),
         ("forward . 1.1.1.1 {\n policy fastest\n}", "plugin/forward: Error during parsing: unknown policy 'fastest'".to_owned()),
+        ("forward . https://1.1.1.1/ ", "plugin/forward: paths are not allowed in HTTPS upstream addresses (the /dns-query path is used by default): https://1.1.1.1/".to_owned()),
         ("forward . 1.1.1.1 {\n protocol dns\n}", "plugin/forward: Error during parsing: unknown property 'protocol'".to_owned()),
         ("bind", "plugin/bind: at least one address or interface name is expected".to_owned()),
         ("bind 10.0.0.1 {\n except\n}", "plugin/bind: at least one address or interface must be given to except subdirective".to_owned()),
