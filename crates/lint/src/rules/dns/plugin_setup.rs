@@ -12,9 +12,9 @@ declare_rule! {
     /// a wrong number of arguments (`cache 30 { http … }`, `auto { directory DIR RE TPL 10 }`
     /// with the fourth argument CoreDNS 1.5 removed), an unknown block option, or a value the
     /// setup checks (an integer, a duration, a `host:port`, a DNS class, type or rcode, a
-    /// policy name). The
-    /// message is CoreDNS's own (`plugin/cache: Error during parsing: Wrong argument count or
-    /// unexpected line ending after 'http'`), without its `Corefile:LINE -` prefix.
+    /// policy name). The message is CoreDNS's own (`plugin/cache: Error during parsing: Wrong
+    /// argument count or unexpected line ending after 'http'`), without its `Corefile:LINE -`
+    /// prefix.
     ///
     /// Modelled from `plugin/*/setup.go` of CoreDNS 1.14.7: `file`, `auto`, `cache`,
     /// `errors`, `log`, `forward`, `bind`, `reload`, `health`, `ready`, `prometheus`, `hosts`,
