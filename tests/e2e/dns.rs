@@ -1,6 +1,7 @@
 //! The CoreDNS scenarios on the example deployment: a missing A record (GBL001), a missing
 //! acl (DNS001, fixed by --fix), ANY for everyone (DNS002), CAA refused (DNS003), a zone file
-//! that is not there (DNS005).
+//! that is not there (DNS005), a plugin option CoreDNS refuses (DNS008), and views of one
+//! zone that CoreDNS accepts.
 
 use gblint_tests::{copy_tree, run_gblint, workspace_root};
 use serde_json::Value;
@@ -102,6 +103,15 @@ fn refusing_caa_triggers_dns003() {
     );
     let (_, found) = findings(&dir);
     assert_eq!(codes(&found), ["DNS003"], "{found:#?}");
+    // The same block listening on loopback only is not asked by certificate authorities.
+    edit(
+        &dir,
+        COREFILE,
+        "pragmatismo.com.br.zone\n    bind 0.0.0.0\n",
+        "pragmatismo.com.br.zone\n    bind 127.0.0.1\n",
+    );
+    let (_, found) = findings(&dir);
+    assert!(codes(&found).is_empty(), "{found:#?}");
 }
 
 #[test]
@@ -116,4 +126,49 @@ fn a_missing_zone_file_triggers_dns005() {
     let (code, found) = findings(&dir);
     assert_eq!(code, Some(1));
     assert!(codes(&found).contains(&"DNS005".to_owned()), "{found:#?}");
+}
+
+#[test]
+fn a_cache_option_coredns_refuses_triggers_dns008_as_load() {
+    let dir = example();
+    edit(
+        &dir,
+        COREFILE,
+        "    cache\n    errors\n",
+        "    cache 30 {\n        http 10\n    }\n    errors\n",
+    );
+    let (code, found) = findings(&dir);
+    assert_eq!(code, Some(1));
+    assert_eq!(codes(&found), ["DNS008"], "{found:#?}");
+    assert_eq!(found[0]["category"], "load");
+    assert_eq!(
+        found[0]["message"],
+        "plugin/cache: Error during parsing: Wrong argument count or unexpected line ending after 'http'"
+    );
+    // `--select load` is the "will CoreDNS start?" gate.
+    let output = run_gblint(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--select",
+            "load",
+            "--output-format",
+            "concise",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("DNS008"));
+}
+
+#[test]
+fn views_of_one_zone_then_a_default_block_load_cleanly() {
+    let dir = example();
+    let path = dir.path().join(COREFILE);
+    let text = std::fs::read_to_string(&path).expect("read");
+    let view = "internal.example {\n    view lan {\n        expr incidr(client_ip(), '10.0.0.0/8')\n    }\n    whoami\n}\n\ninternal.example {\n    view office {\n        expr incidr(client_ip(), '192.168.0.0/16')\n    }\n    whoami\n}\n\ninternal.example {\n    whoami\n}\n";
+    std::fs::write(&path, format!("{text}\n{view}")).expect("write");
+    let (code, found) = findings(&dir);
+    assert_eq!(code, Some(0), "{found:#?}");
 }

@@ -95,9 +95,14 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     out
 }
 
-/// Whether `b` starts on a later line than `a` ends on.
+/// Whether `b` is not on the line `a` ends on — CoreDNS's dispenser reads two tokens as one
+/// line only when `Line + line breaks` of the first equals the second's `Line`. Within a file
+/// lines only grow, so this means "on a later line"; but gblint expands imports in place,
+/// and an imported snippet's tokens keep their (earlier) lines: the jump back is a line break,
+/// as the `import` line it replaces was for CoreDNS. (Without this, a directive just before
+/// `import snippet` swallowed the snippet's first directive.)
 pub fn next_on_new_line(a: &Token, b: &Token) -> bool {
-    a.line + (a.text.matches('\n').count() as u32) < b.line
+    a.line + (a.text.matches('\n').count() as u32) != b.line
 }
 
 /// Replace `{$VAR}` and `{%VAR%}` in a token, per token and without defaults, as CoreDNS does

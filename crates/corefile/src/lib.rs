@@ -6,6 +6,8 @@
 //! * [`keys`]: server block keys normalised as CoreDNS does (transport, port, FQDN, reverse
 //!   zones from CIDRs).
 //! * [`plugins`]: plugin.cfg order and once-per-block plugins.
+//! * [`register`]: which blocks CoreDNS refuses to register together (zone, port, bind, view).
+//! * [`setup`]: what each stock plugin's setup refuses (arguments, block options, values).
 //! * [`acl`]: the `acl` plugin's policies, typed, with its setup errors.
 //! * [`zone`]: zone files.
 //! * [`format`]: a Corefile formatter.
@@ -17,6 +19,8 @@ pub mod keys;
 pub mod lexer;
 pub mod parser;
 pub mod plugins;
+pub mod register;
+pub mod setup;
 pub mod zone;
 
 pub use parser::{parse, Corefile, Directive, ImportOptions, ParseError, ServerBlock};

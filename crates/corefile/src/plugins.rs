@@ -90,18 +90,26 @@ pub fn is_plugin(name: &str) -> bool {
     PLUGINS.contains(&name)
 }
 
-/// Plugins that serve zone data (authoritative answers) rather than recursion.
+/// Plugins that answer from zone data they hold or read — record sets an operator published
+/// (zone files, a hosts file, a DNS provider, a service registry) — so that everyone who can
+/// reach the listener can ask for every record, `ANY` included.
+///
+/// Left out on purpose, because they answer from something else: `template` (answers
+/// synthesised from a pattern), `forward` and `grpc` (recursion through another server),
+/// `whoami` (the client's own address), `erratic` (test answers), `chaos` (`version.bind`),
+/// `local` (localhost names), `loop` (its own probe), `any` (refuses ANY), `sign` (writes signed
+/// zone files for `file`, answers nothing itself), `transfer` (AXFR of zones another plugin
+/// serves), `dns64`, `rewrite`, `header`, `minimal`, `cache`.
 pub const ZONE_DATA: &[&str] = &[
     "file",
     "auto",
     "secondary",
     "hosts",
-    "template",
     "etcd",
     "kubernetes",
     "k8s_external",
     "route53",
     "azure",
     "clouddns",
-    "sign",
+    "nomad",
 ];

@@ -32,6 +32,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rules::dns::zone_file_missing::ZoneFileMissing,
         &rules::dns::soa_missing::SoaMissing,
         &rules::dns::unknown_plugin::UnknownPlugin,
+        &rules::dns::plugin_setup::PluginSetup,
         &rules::fail2ban::syntax_error::SyntaxError,
         &rules::fail2ban::http_flood_jail_missing::HttpFloodJailMissing,
         &rules::fail2ban::sshd_jail_without_sshd::SshdJailWithoutSshd,

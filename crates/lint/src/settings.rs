@@ -149,6 +149,20 @@ pub struct CaddySettings {
     pub min_vhosts: Option<u32>,
 }
 
+/// `[network] internal` when no configuration sets it: loopback, the RFC 1918 ranges, shared
+/// address space (RFC 6598), unique-local and link-local IPv6 — addresses no stranger on the
+/// Internet can send from.
+pub const DEFAULT_INTERNAL: &[&str] = &[
+    "127.0.0.0/8",
+    "::1/128",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "fc00::/7",
+    "fe80::/10",
+];
+
 /// `[network]` settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetworkSettings {
@@ -161,7 +175,7 @@ pub struct NetworkSettings {
 impl Default for NetworkSettings {
     fn default() -> Self {
         NetworkSettings {
-            internal: vec!["10.0.0.0/8".into(), "127.0.0.0/8".into()],
+            internal: DEFAULT_INTERNAL.iter().map(|n| (*n).to_owned()).collect(),
             internal_ports: vec![6379],
         }
     }
@@ -447,7 +461,7 @@ mod tests {
         assert_eq!(settings.rules.severity["CDY001"], Severity::Warning);
         assert_eq!(settings.caddy.min_vhosts, Some(20));
         assert_eq!(settings.network.internal_ports, vec![6379, 5432]);
-        assert_eq!(settings.network.internal, vec!["10.0.0.0/8", "127.0.0.0/8"]);
+        assert_eq!(settings.network.internal, DEFAULT_INTERNAL);
     }
 
     #[test]

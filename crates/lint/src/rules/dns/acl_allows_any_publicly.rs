@@ -1,7 +1,7 @@
 use gblint_corefile::acl::{self, Action};
 use gblint_diagnostics::Diagnostic;
 
-use super::{internal_nets, reach, Reach};
+use super::{internal_nets, is_public_listener, reach, serves_zone_data, Reach};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::format::Format;
@@ -12,7 +12,12 @@ declare_rule! {
     /// Reports an `acl` that lets sources outside `[network] internal` ask for `ANY` (or for
     /// every type: no `type` section, or `type *`), and an acl without a final default-deny —
     /// a last `block`, `drop` or `filter` that applies to every type and source — since the
-    /// acl plugin allows whatever no line matches.
+    /// acl plugin allows whatever no line matches. Only blocks that serve zone data (`file`,
+    /// `auto`, `hosts`, … — the plugins DNS001 names) on a public listener are checked (no
+    /// `bind`, or a bind address outside loopback and `[network] internal`): a block bound to
+    /// `lo`, `::1` or `127.0.0.53` answers nobody outside, and a block that only forwards is
+    /// DNS004's concern (an acl used as a deny list in front of `forward` or `template` is a
+    /// deliberate default-allow).
     ///
     /// ## Why is this bad
     /// `ANY` answers are the classic DNS amplification vector; CoreDNS answers them in full
@@ -55,6 +60,11 @@ impl Rule for AclAllowsAnyPublicly {
         let internal = internal_nets(ctx.settings);
         for doc in &ctx.deployment.corefiles {
             for block in &doc.corefile.blocks {
+                // Nobody outside can ask a block that listens only on loopback or internal
+                // addresses.
+                if !is_public_listener(block, &internal) || !serves_zone_data(block) {
+                    continue;
+                }
                 for directive in block.directive("acl") {
                     if doc.corefile.token_file(&directive.name) != 0 {
                         continue;

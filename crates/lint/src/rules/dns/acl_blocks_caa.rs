@@ -1,7 +1,7 @@
 use gblint_corefile::{acl, keys};
 use gblint_diagnostics::Diagnostic;
 
-use super::{allows, internal_nets, public_decision};
+use super::{allows, internal_nets, is_public_listener, public_decision};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::format::Format;
@@ -10,7 +10,9 @@ use crate::rule::{Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Reports an `acl` that refuses `CAA` queries from the public in a server block whose
-    /// zone file publishes CAA records.
+    /// zone file publishes CAA records. A block that listens only on loopback or internal
+    /// addresses (`bind lo`, `bind 127.0.0.1`, `bind 10.0.0.5`) is not asked by certificate
+    /// authorities, so it is not checked.
     ///
     /// ## Why is this bad
     /// Let's Encrypt (and every CA) must look up CAA before issuing; a REFUSED or dropped CAA
@@ -63,7 +65,7 @@ impl Rule for AclBlocksCaa {
                 let publishes_caa = ctx.deployment.zones.iter().any(|z| {
                     zones.contains(&z.origin) && z.zone.records.iter().any(|r| r.rtype == "CAA")
                 });
-                if !publishes_caa {
+                if !publishes_caa || !is_public_listener(block, &internal) {
                     continue;
                 }
                 for directive in block.directive("acl") {

@@ -8,9 +8,19 @@ use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a server block that serves zone data (`file`, `auto`, `secondary`, `hosts`,
-    /// …) on a public listener (no `bind`, or a bind address outside `[network] internal`)
-    /// without an `acl`.
+    /// Reports a server block that serves zone data on a public listener without an `acl`.
+    ///
+    /// *Zone data* means a plugin that answers from records it holds or reads: `file`, `auto`,
+    /// `secondary`, `hosts`, `etcd`, `kubernetes`, `k8s_external`, `route53`, `azure`,
+    /// `clouddns`, `nomad`. A block with only `template` (answers synthesised from a pattern),
+    /// `forward`/`grpc` (recursion: DNS004's business), `whoami`, `erratic`, `chaos`, `local`,
+    /// `loop`, `any`, `sign` (writes signed files, answers nothing) or `transfer` (AXFR of
+    /// another plugin's zones) serves no zone data of its own.
+    ///
+    /// *Public listener*: no `bind`, or a bind address that is unspecified or outside both
+    /// loopback and `[network] internal` (default: loopback, RFC 1918, 100.64.0.0/10,
+    /// fc00::/7, fe80::/10). `bind lo`, `bind ::1`, `bind 127.0.0.53` are internal; any other
+    /// interface name (`bind eth0`) has addresses gblint cannot know and is not reported.
     ///
     /// ## Why is this bad
     /// Without an acl the server answers every query type to everyone, `ANY` included: an

@@ -8,6 +8,8 @@ pub mod acl_blocks_caa;
 pub mod acl_missing;
 /// DNS004: recursion for anyone.
 pub mod open_resolver;
+/// DNS008: plugin arguments and options the plugin's setup refuses.
+pub mod plugin_setup;
 /// DNS006: zone file without SOA.
 pub mod soa_missing;
 /// DNS000: what CoreDNS refuses to load.
@@ -41,8 +43,9 @@ pub fn internal_nets(settings: &Settings) -> Vec<IpNet> {
 }
 
 /// Whether a block listens where the public can reach it: no `bind` (every interface), or a
-/// bind address that is unspecified or outside the internal networks. An interface name
-/// (`bind eth0`) counts as public: gblint cannot know its addresses.
+/// bind address that is unspecified (`0.0.0.0`, `::`) or outside both loopback and the
+/// internal networks. `bind` also takes interface names: `lo` is loopback; any other name
+/// (`eth0`) has addresses gblint cannot know, so it does not make the block public.
 pub fn is_public_listener(block: &ServerBlock, internal: &[IpNet]) -> bool {
     let binds: Vec<String> = block
         .directive("bind")
@@ -53,16 +56,20 @@ pub fn is_public_listener(block: &ServerBlock, internal: &[IpNet]) -> bool {
                 .collect::<Vec<_>>()
         })
         .collect();
-    if binds.is_empty() {
+    if binds.is_empty() && block.directive("bind").next().is_none() {
         return true;
     }
     binds.iter().any(|b| match b.parse::<IpAddr>() {
-        Ok(addr) => addr.is_unspecified() || !internal.iter().any(|n| n.contains(&addr)),
-        Err(_) => true,
+        Ok(addr) => {
+            addr.is_unspecified()
+                || !(addr.is_loopback() || internal.iter().any(|n| n.contains(&addr)))
+        }
+        // An interface name: `lo` is loopback, others are unknown — not reported.
+        Err(_) => false,
     })
 }
 
-/// Whether a block serves zone data (authoritative answers).
+/// Whether a block serves zone data (see [`ZONE_DATA`] for which plugins do and why).
 pub fn serves_zone_data(block: &ServerBlock) -> bool {
     block
         .directives

@@ -10,7 +10,11 @@ use crate::rule::{Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Reports a server block that `forward`s queries (recursion) on a public listener with no
-    /// `acl` limiting who may ask, or with an acl that still lets the public through.
+    /// `acl` limiting who may ask, or with an acl that still lets the public through. A
+    /// listener is public without `bind`, or with a bind address that is unspecified or
+    /// outside both loopback and `[network] internal`; `bind lo`, `bind ::1` and
+    /// `bind 127.0.0.53` are internal, and another interface name (`bind eth0`) is not
+    /// reported since its addresses are unknown.
     ///
     /// ## Why is this bad
     /// An open resolver answers anyone's recursive queries: it is abused for amplification

@@ -1,4 +1,4 @@
-use gblint_corefile::{acl, keys};
+use gblint_corefile::{acl, keys, register};
 use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
@@ -11,9 +11,17 @@ declare_rule! {
     /// Reports what makes CoreDNS refuse to start: Corefile syntax (braces, `import` with
     /// other than one argument, missing import files), server block keys that are not zones
     /// (`zone is not a valid domain name`, a trailing `:`), two blocks serving the same zone
-    /// on the same port and transport, `acl` stanzas the plugin rejects (unknown action,
+    /// on the same port, transport and listen address (`it is already defined`), a block
+    /// without `bind` next to one with `bind` for the same zone and port (`zone overlap
+    /// listener capacity`), `acl` stanzas the plugin rejects (unknown action,
     /// unknown query type, bad CIDR, empty section), and zone file lines that do not parse.
     /// Every error is reported, not only the first.
+    ///
+    /// Blocks with a `view` filter follow CoreDNS's registration rule: they are checked
+    /// against the unfiltered blocks but never registered, so several views of a zone followed
+    /// (or preceded) by one unfiltered default block is accepted; only an overlap between a
+    /// bound and an unbound listener is refused for them. A `bind` naming an interface
+    /// (`bind lo`) listens on addresses gblint cannot know, so that block is not compared.
     ///
     /// ## Why is this bad
     /// CoreDNS exits at startup on any of these (and `reload` keeps the old configuration),
@@ -94,36 +102,26 @@ impl Rule for SyntaxError {
                     );
                 }
             }
-            let mut served: Vec<(String, String, String)> = Vec::new();
             for block in &doc.corefile.blocks {
                 for key in &block.keys {
-                    match keys::normalize(&key.text) {
-                        Err(message) => out.push(
+                    if let Err(message) = keys::normalize(&key.text) {
+                        out.push(
                             Self::META
                                 .diagnostic(doc.file, key.range, message)
                                 .with_label("not a zone"),
-                        ),
-                        Ok(normalized) => {
-                            for zone in &normalized.zones {
-                                let id = (
-                                    normalized.transport.clone(),
-                                    zone.clone(),
-                                    normalized.port.clone(),
-                                );
-                                if served.contains(&id) && block.directive("view").next().is_none()
-                                {
-                                    out.push(
-                                        Self::META
-                                            .diagnostic(doc.file, key.range, format!("cannot serve {}://{}:{} - it is already defined", id.0, id.1, id.2))
-                                            .with_label("served twice"),
-                                    );
-                                } else {
-                                    served.push(id);
-                                }
-                            }
-                        }
+                        );
                     }
                 }
+            }
+            for refusal in register::refusals(&doc.corefile.blocks) {
+                let key = &doc.corefile.blocks[refusal.block].keys[refusal.key];
+                out.push(
+                    Self::META
+                        .diagnostic(doc.file, key.range, refusal.message)
+                        .with_label("served twice"),
+                );
+            }
+            for block in &doc.corefile.blocks {
                 for directive in block.directive("acl") {
                     if let Err(error) = acl::parse(directive) {
                         out.push(
