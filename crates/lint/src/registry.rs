@@ -19,6 +19,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rules::caddy::not_formatted::NotFormatted,
         &rules::caddy::vhost_count_regressed::VhostCountRegressed,
         &rules::caddy::invalid_upstream::InvalidUpstream,
+        &rules::caddy::import_not_followed::ImportNotFollowed,
+        &rules::caddy::unknown_directive::UnknownDirective,
         &rules::iptables::syntax_error::SyntaxError,
         &rules::iptables::loopback_dropped::LoopbackDropped,
         &rules::iptables::internal_port_exposed::InternalPortExposed,
