@@ -21,6 +21,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rules::caddy::invalid_upstream::InvalidUpstream,
         &rules::caddy::import_not_followed::ImportNotFollowed,
         &rules::caddy::unknown_directive::UnknownDirective,
+        &rules::caddy::subject_not_certifiable::SubjectNotCertifiable,
         &rules::iptables::syntax_error::SyntaxError,
         &rules::iptables::loopback_dropped::LoopbackDropped,
         &rules::iptables::internal_port_exposed::InternalPortExposed,

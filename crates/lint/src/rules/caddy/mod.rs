@@ -16,6 +16,8 @@ pub mod not_formatted;
 pub mod storage_not_configured;
 /// CDY002: storage root differs from the configured one.
 pub mod storage_root_mismatch;
+/// CDY014: site hosts Caddy will not manage a certificate for.
+pub mod subject_not_certifiable;
 /// CDY000: what Caddy would refuse to parse.
 pub mod syntax_error;
 /// CDY004: imports that name nothing.
