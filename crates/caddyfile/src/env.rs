@@ -212,7 +212,7 @@ mod tests {
         let found = empty_placeholders("a {$FOO} {$NOPE} {$EMPTY} {$NOPE:d} {$}", &env);
         let names: Vec<(&str, bool)> = found.iter().map(|p| (p.name.as_str(), p.set)).collect();
         assert_eq!(names, [("NOPE", false), ("EMPTY", true)]);
-        assert_eq!(found[0].range, TextRange::new(9, 17));
+        assert_eq!(found[0].range, TextRange::new(9, 16));
     }
 
     #[test]

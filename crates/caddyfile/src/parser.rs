@@ -998,16 +998,11 @@ impl Parser<'_, '_> {
         real: &Path,
         import_err: impl Fn(ParseErrorKind, String) -> ParseError,
     ) -> ParseError {
-        let root = self
-            .ctx
-            .root
-            .as_ref()
-            .map(|r| r.display().to_string())
-            .unwrap_or_default();
+        // The root itself is left out of the message: it is the folder the user checked.
         import_err(
             ParseErrorKind::NotFollowed,
             format!(
-                "import of '{pattern}' not followed: it resolves to {}, outside the checked root {root}",
+                "import of '{pattern}' not followed: it resolves to {}, outside the checked root",
                 real.display()
             ),
         )
