@@ -183,3 +183,35 @@ fn plugins_of_the_deployments_build_are_not_refused() {
     );
     assert_eq!(findings(&run_gblint(dir.path(), &args, None)), Vec::new());
 }
+
+#[test]
+fn an_unset_site_address_variable_is_named_where_caddy_refuses() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        &dir.path().join("Caddyfile"),
+        "{$GBLINT_TEST_BACKEND} {\n\tencode gzip\n\treverse_proxy 10.0.0.1:8080\n}\n",
+    );
+    let output = check_with_env(dir.path(), &[], &["check", ".", "--output-format", "json"]);
+    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    // Caddy reads the site as the global options block and refuses `encode` there: so does
+    // gblint, naming the variable.
+    let encode = json
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["message"] == "unrecognized global option: encode")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(encode["category"], "load");
+    assert!(
+        encode["help"]
+            .as_str()
+            .is_some_and(|help| help.starts_with("`{$GBLINT_TEST_BACKEND}` is unset")),
+        "{encode}"
+    );
+    let output = check_with_env(
+        dir.path(),
+        &[("GBLINT_TEST_BACKEND", "example.com")],
+        &["check", ".", "--output-format", "json", "--select", "load"],
+    );
+    assert_eq!(findings(&output), Vec::new());
+}

@@ -131,6 +131,29 @@ pub const LOG_ENCODERS: &[&str] = &["append", "console", "filter", "journald", "
 /// Storage modules (`caddy.storage.*`, the global `storage` option).
 pub const STORAGE: &[&str] = &["file_system"];
 
+/// Response encoders (`http.encoders.*`, the formats of `encode`); `br` is a plugin.
+pub const ENCODERS: &[&str] = &["gzip", "zstd"];
+
+/// `reverse_proxy` transports (`http.reverse_proxy.transport.*`).
+pub const TRANSPORTS: &[&str] = &["fastcgi", "http"];
+
+/// `reverse_proxy` load-balancing policies (`http.reverse_proxy.selection_policies.*`). Newer
+/// than 2.6.2: `client_ip_hash`, `query`, `weighted_round_robin`.
+pub const SELECTION_POLICIES: &[&str] = &[
+    "client_ip_hash",
+    "cookie",
+    "first",
+    "header",
+    "ip_hash",
+    "least_conn",
+    "query",
+    "random",
+    "random_choose",
+    "round_robin",
+    "uri_hash",
+    "weighted_round_robin",
+];
+
 /// What replaced a Caddy v1 directive in v2 (v1 directives no v2 release registers).
 pub const V1_REPLACEMENTS: &[(&str, &str)] = &[
     ("gzip", "`encode gzip`"),

@@ -1,5 +1,6 @@
+use gblint_caddyfile::env::EmptyPlaceholder;
 use gblint_caddyfile::{Directive, GlobalOptions, Site};
-use gblint_diagnostics::Diagnostic;
+use gblint_diagnostics::{Diagnostic, FileId};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -73,7 +74,7 @@ impl Rule for SubjectNotCertifiable {
             let http_port = port_option("http_port", "80");
             let https_port = port_option("https_port", "443");
             for site in &model.sites {
-                check_site(site, &http_port, &https_port, out);
+                check_site(site, &http_port, &https_port, &doc.caddyfile.empty_env, out);
             }
         }
     }
@@ -89,7 +90,13 @@ fn has_issuer(tls: &Directive) -> bool {
     tls.open_brace.is_some() || tls.args.len() == 1
 }
 
-fn check_site(site: &Site, http_port: &str, https_port: &str, out: &mut Vec<Diagnostic>) {
+fn check_site(
+    site: &Site,
+    http_port: &str,
+    https_port: &str,
+    empty_env: &[(FileId, EmptyPlaceholder)],
+    out: &mut Vec<Diagnostic>,
+) {
     if site.directive("tls").any(has_issuer) {
         return;
     }
@@ -123,16 +130,39 @@ fn check_site(site: &Site, http_port: &str, https_port: &str, out: &mut Vec<Diag
         if host.ends_with(".ts.net") || qualifies(&host) {
             continue;
         }
+        let token = &address.token;
+        // A `{$VAR}` that expanded to nothing inside the address (`www.{$DOMAIN}` → `www.`).
+        let unset: Vec<String> = empty_env
+            .iter()
+            .filter(|(file, placeholder)| {
+                *file == token.file
+                    && placeholder.range.start() >= token.range.start()
+                    && placeholder.range.start() <= token.range.end()
+            })
+            .map(|(_, placeholder)| {
+                let state = if placeholder.set { "empty" } else { "unset" };
+                format!("`{{${}}}` is {state}", placeholder.name)
+            })
+            .collect();
+        let help = if unset.is_empty() {
+            "write the real host name; a template placeholder like `<name>` was probably left in"
+                .to_owned()
+        } else {
+            format!(
+                "{} where gblint ran; set it as on the machine Caddy runs on (Caddy refuses this address too when it is unset)",
+                unset.join(", ")
+            )
+        };
         out.push(
             SubjectNotCertifiable::META
                 .diagnostic(
-                    address.token.file,
-                    address.token.range,
+                    token.file,
+                    token.range,
                     format!("subject does not qualify for certificate: '{host}'"),
                 )
                 .with_label("not a name a certificate can be issued for")
                 .with_note("Caddy refuses the whole file (also with `auto_https off`)")
-                .with_help("write the real host name; a template placeholder like `<name>` was probably left in"),
+                .with_help(help),
         );
     }
 }

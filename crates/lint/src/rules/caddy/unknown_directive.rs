@@ -1,10 +1,12 @@
 use std::collections::HashSet;
 
+use gblint_caddyfile::env::EmptyPlaceholder;
 use gblint_caddyfile::stock::{
-    v1_replacement, DIRECTIVES, GLOBAL_OPTIONS, LOG_ENCODERS, LOG_WRITERS, MATCHERS, STORAGE,
+    v1_replacement, DIRECTIVES, ENCODERS, GLOBAL_OPTIONS, LOG_ENCODERS, LOG_WRITERS, MATCHERS,
+    SELECTION_POLICIES, STORAGE, TRANSPORTS,
 };
 use gblint_caddyfile::{CToken, Directive, Quote};
-use gblint_diagnostics::Diagnostic;
+use gblint_diagnostics::{Diagnostic, FileId};
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -17,8 +19,9 @@ declare_rule! {
     /// Reports what a stock Caddy build does not have, in Caddy's own words: a directive
     /// (`unrecognized directive: gzip`), a global option (`unrecognized global option:
     /// frankenphp`), a directive named in `order` (`sablier is not a registered directive`), a
-    /// request matcher (`http.matchers.remote_host`), a log writer or encoder, a storage module
-    /// and a DNS provider (`dns.providers.cloudflare`: a stock build has none). Caddy v1
+    /// request matcher (`http.matchers.remote_host`), a log writer or encoder, a storage module,
+    /// an `encode` format (`br`), a `reverse_proxy` transport or `lb_policy`, and a DNS provider
+    /// (`dns.providers.cloudflare`: a stock build has none). Caddy v1
     /// directives get their v2 replacement (`gzip` → `encode gzip`, `proxy` → `reverse_proxy`),
     /// other names the nearest stock name. Also `tls` with one argument that is neither
     /// `internal` nor an email address (v1's `tls self_signed`).
@@ -91,11 +94,14 @@ impl Rule for UnknownDirective {
             .map(String::as_str)
             .collect();
         for doc in &ctx.deployment.caddyfiles {
+            let model = &doc.caddyfile.model;
             let mut check = Check {
                 plugins: &plugins,
                 out: &mut *out,
+                keyless_because: model.global.as_ref().and_then(|global| {
+                    emptied_key(&global.open_brace, &doc.caddyfile.empty_env, ctx)
+                }),
             };
-            let model = &doc.caddyfile.model;
             if let Some(global) = &model.global {
                 for option in &global.options {
                     check.global_option(option);
@@ -114,6 +120,35 @@ impl Rule for UnknownDirective {
 struct Check<'a, 'o> {
     plugins: &'a HashSet<&'a str>,
     out: &'o mut Vec<Diagnostic>,
+    /// Why the first block has no key, when a site address `{$VAR}` expanded to nothing before
+    /// its `{` (Caddy then reads the site's directives as global options).
+    keyless_because: Option<String>,
+}
+
+/// The `{$VAR}` placeholders that expanded to nothing on the line of `brace`, before it.
+fn emptied_key(
+    brace: &CToken,
+    empty_env: &[(FileId, EmptyPlaceholder)],
+    ctx: &Context<'_>,
+) -> Option<String> {
+    let text = ctx.sources.get(brace.file).text();
+    let start = brace.range.start() as usize;
+    let line_start = text[..start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let names: Vec<String> = empty_env
+        .iter()
+        .filter(|(file, placeholder)| {
+            *file == brace.file
+                && placeholder.range.start() as usize >= line_start
+                && placeholder.range.end() as usize <= start
+        })
+        .map(|(_, placeholder)| {
+            let state = if placeholder.set { "empty" } else { "unset" };
+            format!("`{{${}}}` is {state}", placeholder.name)
+        })
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
 }
 
 /// A name Caddy would look up, but gblint cannot know: it came from a runtime placeholder, a
@@ -159,7 +194,10 @@ impl Check<'_, '_> {
         }
         if !GLOBAL_OPTIONS.contains(&name) {
             if !self.has_plugin(name, None) {
-                let help = Self::hint(name, GLOBAL_OPTIONS);
+                let help = match &self.keyless_because {
+                    Some(unset) => Some(format!("{unset} where gblint ran, so the site address before `{{` is empty and Caddy reads this site as the global options block; set the variable as on the machine Caddy runs on")),
+                    None => Self::hint(name, GLOBAL_OPTIONS),
+                };
                 self.push(
                     &option.name,
                     format!("unrecognized global option: {name}"),
@@ -254,6 +292,21 @@ impl Check<'_, '_> {
                 _ if ROUTE_DIRECTIVES.contains(&name) => self.directives(&directive.block),
                 "log" => self.log_block(directive),
                 "tls" => self.tls(directive),
+                "encode" => self.encode(directive),
+                "reverse_proxy" => {
+                    for line in &directive.block {
+                        let (namespace, stock) = match line.name() {
+                            "transport" => ("http.reverse_proxy.transport", TRANSPORTS),
+                            "lb_policy" => {
+                                ("http.reverse_proxy.selection_policies", SELECTION_POLICIES)
+                            }
+                            _ => continue,
+                        };
+                        if let Some(module) = line.args.first() {
+                            self.module(module, namespace, stock);
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -317,6 +370,25 @@ impl Check<'_, '_> {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// `encode [matcher] formats…` and the format lines of its block.
+    fn encode(&mut self, encode: &Directive) {
+        let mut args = encode.args.iter().peekable();
+        if args
+            .peek()
+            .is_some_and(|first| first.text.starts_with(['@', '/', '*']))
+        {
+            args.next();
+        }
+        for format in args {
+            self.module(format, "http.encoders", ENCODERS);
+        }
+        for line in &encode.block {
+            if !matches!(line.name(), "minimum_length" | "match") {
+                self.module(&line.name, "http.encoders", ENCODERS);
             }
         }
     }
