@@ -154,6 +154,16 @@ pub const SELECTION_POLICIES: &[&str] = &[
     "weighted_round_robin",
 ];
 
+/// Certificate issuers (`tls.issuance.*`: `cert_issuer`, `tls { issuer … }`).
+pub const ISSUERS: &[&str] = &["acme", "internal", "zerossl"];
+
+/// Certificate managers (`tls.get_certificate.*`: `tls { get_certificate … }`).
+pub const CERT_GETTERS: &[&str] = &["http", "tailscale"];
+
+/// Listener wrappers (`caddy.listeners.*`: `servers { listener_wrappers { … } }`). Newer than
+/// 2.6.2: `proxy_protocol` (a plugin before 2.7).
+pub const LISTENER_WRAPPERS: &[&str] = &["http_redirect", "proxy_protocol", "tls"];
+
 /// What replaced a Caddy v1 directive in v2 (v1 directives no v2 release registers).
 pub const V1_REPLACEMENTS: &[(&str, &str)] = &[
     ("gzip", "`encode gzip`"),

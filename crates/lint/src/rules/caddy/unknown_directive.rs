@@ -2,8 +2,8 @@ use std::collections::HashSet;
 
 use gblint_caddyfile::env::EmptyPlaceholder;
 use gblint_caddyfile::stock::{
-    v1_replacement, DIRECTIVES, ENCODERS, GLOBAL_OPTIONS, LOG_ENCODERS, LOG_WRITERS, MATCHERS,
-    SELECTION_POLICIES, STORAGE, TRANSPORTS,
+    v1_replacement, CERT_GETTERS, DIRECTIVES, ENCODERS, GLOBAL_OPTIONS, ISSUERS, LISTENER_WRAPPERS,
+    LOG_ENCODERS, LOG_WRITERS, MATCHERS, SELECTION_POLICIES, STORAGE, TRANSPORTS,
 };
 use gblint_caddyfile::{CToken, Directive, Quote};
 use gblint_diagnostics::{Diagnostic, FileId};
@@ -20,8 +20,9 @@ declare_rule! {
     /// (`unrecognized directive: gzip`), a global option (`unrecognized global option:
     /// frankenphp`), a directive named in `order` (`sablier is not a registered directive`), a
     /// request matcher (`http.matchers.remote_host`), a log writer or encoder, a storage module,
-    /// an `encode` format (`br`), a `reverse_proxy` transport or `lb_policy`, and a DNS provider
-    /// (`dns.providers.cloudflare`: a stock build has none). Caddy v1
+    /// an `encode` format (`br`), a `reverse_proxy` transport or `lb_policy`, a certificate
+    /// issuer or manager, a listener wrapper, and a DNS provider (`dns.providers.cloudflare`: a
+    /// stock build has none). Caddy v1
     /// directives get their v2 replacement (`gzip` → `encode gzip`, `proxy` → `reverse_proxy`),
     /// other names the nearest stock name. Also `tls` with one argument that is neither
     /// `internal` nor an email address (v1's `tls self_signed`).
@@ -236,6 +237,18 @@ impl Check<'_, '_> {
                     self.module(module, "caddy.storage", STORAGE);
                 }
             }
+            "cert_issuer" => {
+                if let Some(module) = option.args.first() {
+                    self.module(module, "tls.issuance", ISSUERS);
+                }
+            }
+            "servers" => {
+                for wrappers in option.sub("listener_wrappers") {
+                    for wrapper in &wrappers.block {
+                        self.module(&wrapper.name, "caddy.listeners", LISTENER_WRAPPERS);
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -424,9 +437,15 @@ impl Check<'_, '_> {
                 self.out.push(diagnostic);
             }
         }
-        for dns in tls.sub("dns") {
-            if let Some(provider) = dns.args.first() {
-                self.module(provider, "dns.providers", &[]);
+        for line in &tls.block {
+            let (namespace, stock) = match line.name() {
+                "dns" => ("dns.providers", &[][..]),
+                "issuer" => ("tls.issuance", ISSUERS),
+                "get_certificate" => ("tls.get_certificate", CERT_GETTERS),
+                _ => continue,
+            };
+            if let Some(module) = line.args.first() {
+                self.module(module, namespace, stock);
             }
         }
     }
