@@ -280,6 +280,20 @@ impl Check<'_, '_> {
     fn directives(&mut self, directives: &[Directive]) {
         for directive in directives {
             let name = directive.name();
+            if directive.name.is_open_brace() {
+                // A block opened on a line of its own inside a site: Caddy reads `{` as a
+                // directive name.
+                self.push(
+                    &directive.name,
+                    "unrecognized directive: {".to_owned(),
+                    "a brace where a directive should be",
+                    Some(
+                        "are you sure your Caddyfile structure (nesting and braces) is correct?"
+                            .to_owned(),
+                    ),
+                );
+                continue;
+            }
             if opaque(&directive.name) {
                 continue;
             }
