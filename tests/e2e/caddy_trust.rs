@@ -158,6 +158,27 @@ fn select_load_keeps_only_what_caddy_refuses() {
     ));
     assert_eq!(load.len(), 1, "{load:?}");
     assert_eq!(load[0].4, 10, "{load:?}");
+
+    // The other way round: CDY001 is `correctness`, but Caddy refuses a `storage file_system`
+    // without a root, and that one finding is `load`.
+    write(
+        &dir.path().join("Caddyfile"),
+        "{\n\tstorage file_system\n}\n\na.example.com {\n\trespond hi\n}\n",
+    );
+    for args in [
+        &["check", ".", "--output-format", "json"][..],
+        &["check", ".", "--select", "load", "--output-format", "json"][..],
+    ] {
+        let found = findings(&run_gblint(dir.path(), args, None));
+        let codes: Vec<(&str, &str)> = found.iter().map(|f| (f.0.as_str(), f.2.as_str())).collect();
+        assert_eq!(codes, [("CDY001", "load")], "{args:?}");
+    }
+    let ignored = findings(&run_gblint(
+        dir.path(),
+        &["check", ".", "--ignore", "load", "--output-format", "json"],
+        None,
+    ));
+    assert_eq!(ignored, Vec::new());
 }
 
 #[test]

@@ -151,6 +151,9 @@ pub fn enabled_rules(
         .copied()
         .filter(|rule| {
             let meta = rule.meta();
+            // A rule runs when the selection takes it, or when a category selector might take
+            // one of its findings: a finding may carry another category than its rule (see
+            // `finding_selected`), so a category is decided finding by finding.
             !meta.can_disable
                 || selection_takes(
                     select.as_deref(),
@@ -158,6 +161,20 @@ pub fn enabled_rules(
                     &ignores,
                     meta.enabled_by_default,
                     &|selector| registry::selects_rule(selector, meta),
+                )
+                || selection_takes(
+                    select.as_deref(),
+                    &extends,
+                    &ignores
+                        .iter()
+                        .copied()
+                        .filter(|selector| Category::parse(selector).is_none())
+                        .collect::<Vec<_>>(),
+                    meta.enabled_by_default,
+                    &|selector| {
+                        registry::selects(selector, meta.code)
+                            || Category::parse(selector).is_some()
+                    },
                 )
         })
         .collect()
@@ -179,9 +196,9 @@ fn selection_takes(
     on && !ignores.iter().any(|s| selects(s))
 }
 
-/// A finding whose category differs from its rule's (CDY011 reports what Caddy loads as
-/// `correctness`) is kept only when the selection takes it under its own category, so
-/// `--select load` is a "will it start?" gate and `--ignore correctness` drops it.
+/// Whether the selection takes this finding, by its code or by its own category: a finding
+/// may carry another category than its rule (CDY011 reports what Caddy loads as `correctness`,
+/// CDY001 a `storage` Caddy refuses as `load`), so `--select load` is a "will it start?" gate.
 fn finding_selected(
     settings: &Settings,
     options_select: Option<&[String]>,
@@ -193,7 +210,7 @@ fn finding_selected(
         return true;
     };
     let meta = rule.meta();
-    if meta.category == diagnostic.category || !meta.can_disable {
+    if !meta.can_disable {
         return true;
     }
     let select: Option<Vec<String>> = options_select
