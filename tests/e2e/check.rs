@@ -147,7 +147,9 @@ fn deployment_imports_resolve_inside_the_machine_folder() {
     assert_eq!(stdout.matches("CDY011").count(), 1, "{stdout}");
     // An import leaving the machine folder is reported, not followed.
     assert!(
-        stdout.contains("CDY004 import of '../../../../outside.caddyfile' resolves to"),
+        stdout.contains(
+            "CDY012 import of '../../../../outside.caddyfile' not followed: it resolves to"
+        ),
         "{stdout}"
     );
     assert!(!stdout.contains("CDY001"), "{stdout}");

@@ -536,7 +536,7 @@ fn paths_escaping_the_root_are_not_read() {
         "read a file outside the root: {text}"
     );
     assert!(
-        text.contains("CDY004") && text.contains("outside the checked root"),
+        text.contains("CDY012") && text.contains("outside the checked root"),
         "{text}"
     );
     assert!(

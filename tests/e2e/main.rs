@@ -1,6 +1,7 @@
 //! End-to-end tests of the `gblint` binary.
 
 mod baseline;
+mod caddy_trust;
 mod check;
 mod config_schema;
 mod dns;

@@ -3,12 +3,12 @@
 use gblint_tests::{run_gblint, workspace_root};
 use serde_json::Value;
 
-const CODES: [&str; 40] = [
+const CODES: [&str; 43] = [
     "CDY000", "CDY001", "CDY002", "CDY003", "CDY004", "CDY005", "CDY006", "CDY007", "CDY010",
-    "CDY011", "IPT000", "IPT001", "IPT002", "IPT003", "IPT004", "DNS000", "DNS001", "DNS002",
-    "DNS003", "DNS004", "DNS005", "DNS006", "DNS007", "DNS008", "F2B000", "F2B001", "F2B002",
-    "F2B003", "F2B004", "F2B005", "SYD000", "SYD001", "SYD002", "SYD003", "SYD004", "UFW001",
-    "GBL001", "GBL002", "GBL900", "GBL901",
+    "CDY011", "CDY012", "CDY013", "CDY014", "IPT000", "IPT001", "IPT002", "IPT003", "IPT004",
+    "DNS000", "DNS001", "DNS002", "DNS003", "DNS004", "DNS005", "DNS006", "DNS007", "DNS008",
+    "F2B000", "F2B001", "F2B002", "F2B003", "F2B004", "F2B005", "SYD000", "SYD001", "SYD002",
+    "SYD003", "SYD004", "UFW001", "GBL001", "GBL002", "GBL900", "GBL901",
 ];
 
 #[test]
@@ -57,11 +57,12 @@ fn explain_shows_the_doc_by_code_or_name() {
 
 #[test]
 fn explain_an_unknown_code_suggests_the_nearest() {
-    let output = run_gblint(&workspace_root(), &["explain", "CDY01"], None);
+    // A code one keystroke away from exactly one rule (`CDY01` is as near to CDY010 as to CDY014).
+    let output = run_gblint(&workspace_root(), &["explain", "CDY0111"], None);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "gblint: error: unknown rule `CDY01`; did you mean `CDY011`?\n"
+        "gblint: error: unknown rule `CDY0111`; did you mean `CDY011`?\n"
     );
 }
 

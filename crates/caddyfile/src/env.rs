@@ -139,6 +139,54 @@ pub fn substitute(input: &str, lookup: EnvLookup<'_>) -> Substituted {
     Substituted { text, pieces }
 }
 
+/// A `{$NAME}` placeholder that Caddy replaces with nothing: the variable is unset (and the
+/// placeholder has no default) or set to the empty string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmptyPlaceholder {
+    /// The variable name.
+    pub name: String,
+    /// Whether the variable is set (to the empty string) rather than unset.
+    pub set: bool,
+    /// The placeholder's bytes in the original text, braces included.
+    pub range: TextRange,
+}
+
+/// Every placeholder in `input` that [`substitute`] replaces with the empty string, found by
+/// the same scan (so `{$}` and an unclosed `{$` are skipped exactly as Caddy skips them).
+pub fn empty_placeholders(input: &str, lookup: EnvLookup<'_>) -> Vec<EmptyPlaceholder> {
+    let mut out = Vec::new();
+    let mut scan = 0usize;
+    while let Some(found) = input[scan..].find("{$") {
+        let begin = scan + found;
+        let Some(close) = input[begin + 2..].find('}') else {
+            break;
+        };
+        let end = begin + 2 + close;
+        scan = end + 1;
+        let name_and_default = &input[begin + 2..end];
+        if name_and_default.is_empty() {
+            continue;
+        }
+        let (name, default) = match name_and_default.split_once(':') {
+            Some((name, default)) => (name, Some(default)),
+            None => (name_and_default, None),
+        };
+        let value = lookup(name);
+        let set = value.is_some();
+        let text = value
+            .or_else(|| default.map(str::to_owned))
+            .unwrap_or_default();
+        if text.is_empty() {
+            out.push(EmptyPlaceholder {
+                name: name.to_owned(),
+                set,
+                range: TextRange::from_usize(begin, end + 1),
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +205,14 @@ mod tests {
         assert_eq!(substitute("{$NOPE:dflt}", &env).text, "dflt");
         assert_eq!(substitute("{$EMPTY:dflt}x", &env).text, "x");
         assert_eq!(substitute("{$}{$FOO", &env).text, "{$}{$FOO");
+    }
+
+    #[test]
+    fn finds_empty_placeholders() {
+        let found = empty_placeholders("a {$FOO} {$NOPE} {$EMPTY} {$NOPE:d} {$}", &env);
+        let names: Vec<(&str, bool)> = found.iter().map(|p| (p.name.as_str(), p.set)).collect();
+        assert_eq!(names, [("NOPE", false), ("EMPTY", true)]);
+        assert_eq!(found[0].range, TextRange::new(9, 16));
     }
 
     #[test]

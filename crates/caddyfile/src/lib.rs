@@ -37,6 +37,7 @@ pub mod import;
 pub mod lexer;
 pub mod model;
 pub mod parser;
+pub mod stock;
 pub mod syntax;
 pub mod token;
 
@@ -72,6 +73,11 @@ pub struct Caddyfile {
     pub errors: Vec<ParseError>,
     /// Files pulled in by `import`.
     pub imported_files: Vec<FileId>,
+    /// Imports gblint did not follow because they lead outside what it may read (the checked
+    /// folder or machine folder): Caddy may well find files there, so these are not errors.
+    pub not_followed: Vec<ParseError>,
+    /// `{$VAR}` placeholders that expand to nothing, in the root file and every imported file.
+    pub empty_env: Vec<(FileId, env::EmptyPlaceholder)>,
 }
 
 impl Caddyfile {
@@ -128,6 +134,17 @@ pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
     errors.extend(parsed.errors);
     let model = model::build(&parsed.blocks);
     errors.extend(model.errors.iter().cloned());
+    let mut empty_env = Vec::new();
+    for &source in std::iter::once(&file).chain(&parsed.imported_files) {
+        let text = ctx.sources.get(source).shared_text();
+        if text.contains("{$") {
+            empty_env.extend(
+                env::empty_placeholders(&text, ctx.env)
+                    .into_iter()
+                    .map(|placeholder| (source, placeholder)),
+            );
+        }
+    }
     Caddyfile {
         file,
         syntax_tokens,
@@ -137,5 +154,7 @@ pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
         model,
         errors,
         imported_files: parsed.imported_files,
+        not_followed: parsed.not_followed,
+        empty_env,
     }
 }

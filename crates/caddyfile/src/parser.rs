@@ -57,8 +57,11 @@ pub enum ParseErrorKind {
     Lexer,
     /// A structural error (braces, keys, cycles, glob syntax).
     Syntax,
-    /// An `import` names nothing gblint can read: a missing file, or one outside the root.
+    /// An `import` names nothing: a missing file (Caddy refuses it too).
     Import,
+    /// An `import` gblint does not follow: it leads outside the root gblint may read. Caddy
+    /// may find files there; these are kept apart from the errors ([`Parsed::not_followed`]).
+    NotFollowed,
 }
 
 /// One parse error.
@@ -92,6 +95,8 @@ pub struct Parsed {
     pub errors: Vec<ParseError>,
     /// Files pulled in by `import`, in first-import order.
     pub imported_files: Vec<FileId>,
+    /// Imports not followed because they lead outside the root (kind [`ParseErrorKind::NotFollowed`]).
+    pub not_followed: Vec<ParseError>,
 }
 
 /// Parse a root file's tokens.
@@ -111,6 +116,7 @@ pub fn parse(root: FileId, tokens: Vec<CToken>, ctx: &mut ImportContext<'_>) -> 
         in_keys: false,
         lexed_files: HashSet::from([root]),
         imported_files: Vec::new(),
+        not_followed: Vec::new(),
         root,
         aborted: false,
     };
@@ -124,6 +130,7 @@ pub fn parse(root: FileId, tokens: Vec<CToken>, ctx: &mut ImportContext<'_>) -> 
             .collect(),
         errors: parser.errors,
         imported_files: parser.imported_files,
+        not_followed: parser.not_followed,
     }
 }
 
@@ -186,6 +193,7 @@ struct Parser<'c, 'a> {
     in_keys: bool,
     lexed_files: HashSet<FileId>,
     imported_files: Vec<FileId>,
+    not_followed: Vec<ParseError>,
     root: FileId,
     aborted: bool,
 }
@@ -753,6 +761,15 @@ impl Parser<'_, '_> {
                     nodes = files;
                     tokens
                 }
+                Err(error) if error.kind == ParseErrorKind::NotFollowed => {
+                    // Caddy reads that path on the machine; gblint treats it as an import that
+                    // brought nothing (what a glob matching nothing does) and says so apart.
+                    if !self.not_followed.contains(&error) {
+                        self.not_followed.push(error);
+                    }
+                    self.splice(import_start, import_end, Vec::new());
+                    return Ok(());
+                }
                 Err(error) => {
                     self.record(error);
                     self.splice(import_start, import_end, Vec::new());
@@ -981,16 +998,11 @@ impl Parser<'_, '_> {
         real: &Path,
         import_err: impl Fn(ParseErrorKind, String) -> ParseError,
     ) -> ParseError {
-        let root = self
-            .ctx
-            .root
-            .as_ref()
-            .map(|r| r.display().to_string())
-            .unwrap_or_default();
+        // The root itself is left out of the message: it is the folder the user checked.
         import_err(
-            ParseErrorKind::Import,
+            ParseErrorKind::NotFollowed,
             format!(
-                "import of '{pattern}' resolves to {}, outside the checked root {root}",
+                "import of '{pattern}' not followed: it resolves to {}, outside the checked root",
                 real.display()
             ),
         )

@@ -151,17 +151,83 @@ pub fn enabled_rules(
         .copied()
         .filter(|rule| {
             let meta = rule.meta();
-            if !meta.can_disable {
-                return true;
-            }
-            let base = match &select {
-                Some(selectors) => selectors.iter().any(|s| registry::selects_rule(s, meta)),
-                None => meta.enabled_by_default,
-            };
-            let on = base || extends.iter().any(|s| registry::selects_rule(s, meta));
-            on && !ignores.iter().any(|s| registry::selects_rule(s, meta))
+            // A rule runs when the selection takes it, or when a category selector might take
+            // one of its findings: a finding may carry another category than its rule (see
+            // `finding_selected`), so a category is decided finding by finding.
+            !meta.can_disable
+                || selection_takes(
+                    select.as_deref(),
+                    &extends,
+                    &ignores,
+                    meta.enabled_by_default,
+                    &|selector| registry::selects_rule(selector, meta),
+                )
+                || selection_takes(
+                    select.as_deref(),
+                    &extends,
+                    &ignores
+                        .iter()
+                        .copied()
+                        .filter(|selector| Category::parse(selector).is_none())
+                        .collect::<Vec<_>>(),
+                    meta.enabled_by_default,
+                    &|selector| {
+                        registry::selects(selector, meta.code)
+                            || Category::parse(selector).is_some()
+                    },
+                )
         })
         .collect()
+}
+
+/// Whether the selection takes something `selects` answers for (a rule, or one finding).
+fn selection_takes(
+    select: Option<&[String]>,
+    extends: &[&String],
+    ignores: &[&String],
+    by_default: bool,
+    selects: &dyn Fn(&str) -> bool,
+) -> bool {
+    let base = match select {
+        Some(selectors) => selectors.iter().any(|s| selects(s)),
+        None => by_default,
+    };
+    let on = base || extends.iter().any(|s| selects(s));
+    on && !ignores.iter().any(|s| selects(s))
+}
+
+/// Whether the selection takes this finding, by its code or by its own category: a finding
+/// may carry another category than its rule (CDY011 reports what Caddy loads as `correctness`,
+/// CDY001 a `storage` Caddy refuses as `load`), so `--select load` is a "will it start?" gate.
+fn finding_selected(
+    settings: &Settings,
+    options_select: Option<&[String]>,
+    extend: &[String],
+    ignore: &[String],
+    diagnostic: &Diagnostic,
+) -> bool {
+    let Some(rule) = registry::by_code(diagnostic.code) else {
+        return true;
+    };
+    let meta = rule.meta();
+    if !meta.can_disable {
+        return true;
+    }
+    let select: Option<Vec<String>> = options_select
+        .map(<[String]>::to_vec)
+        .or_else(|| settings.rules.select.clone());
+    let extends: Vec<&String> = settings.rules.extend_select.iter().chain(extend).collect();
+    let ignores: Vec<&String> = settings.rules.ignore.iter().chain(ignore).collect();
+    selection_takes(
+        select.as_deref(),
+        &extends,
+        &ignores,
+        meta.enabled_by_default,
+        &|selector| {
+            registry::selects(selector, meta.code)
+                || Category::parse(selector) == Some(diagnostic.category)
+        },
+    )
 }
 
 pub(crate) use discovery::io_cause;
@@ -201,13 +267,22 @@ pub fn check_with_overlay(
         &options.extend_select,
         &options.ignore,
     );
-    let diagnostics = lint(
+    let mut diagnostics = lint(
         &deployment,
         &sources,
         &options.settings,
         options.baseline.as_ref(),
         &rules,
     );
+    diagnostics.retain(|diagnostic| {
+        finding_selected(
+            &options.settings,
+            options.select.as_deref(),
+            &options.extend_select,
+            &options.ignore,
+            diagnostic,
+        )
+    });
     Ok(Report {
         sources,
         diagnostics,

@@ -31,7 +31,7 @@ pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("deployment", &["tenant"]),
     ("machines.*", &["role"]),
     ("rules", &["select", "ignore", "extend-select", "severity"]),
-    ("caddy", &["storage-root", "min-vhosts"]),
+    ("caddy", &["storage-root", "min-vhosts", "plugins"]),
     ("network", &["internal", "internal-ports"]),
     (
         "fail2ban",
@@ -147,6 +147,11 @@ pub struct CaddySettings {
     pub storage_root: Option<String>,
     /// Fewest site hosts a proxy Caddyfile may have (CDY010).
     pub min_vhosts: Option<u32>,
+    /// What the deployment's Caddy build adds to a stock one (CDY013): directive and global
+    /// option names (`rate_limit`), module IDs (`dns.providers.cloudflare`,
+    /// `http.matchers.remote_host`) or their last part (`cloudflare`).
+    #[serde(default)]
+    pub plugins: Vec<String>,
 }
 
 /// `[network] internal` when no configuration sets it: loopback, the RFC 1918 ranges, shared
@@ -451,6 +456,7 @@ mod tests {
             [caddy]
             storage-root = "/opt/gbo/data/caddy"
             min-vhosts = 20
+            plugins = ["rate_limit", "dns.providers.cloudflare"]
             [network]
             internal-ports = [6379, 5432]
             "#,
@@ -460,6 +466,10 @@ mod tests {
         assert_eq!(settings.machine_roles["pragmatismo-edge"], "proxy");
         assert_eq!(settings.rules.severity["CDY001"], Severity::Warning);
         assert_eq!(settings.caddy.min_vhosts, Some(20));
+        assert_eq!(
+            settings.caddy.plugins,
+            ["rate_limit", "dns.providers.cloudflare"]
+        );
         assert_eq!(settings.network.internal_ports, vec![6379, 5432]);
         assert_eq!(settings.network.internal, DEFAULT_INTERNAL);
     }

@@ -6,6 +6,8 @@ pub mod admin_api_disabled;
 pub mod comment_continues_line;
 /// CDY003: one address in two site blocks.
 pub mod duplicate_site_address;
+/// CDY012: imports leading outside what gblint reads.
+pub mod import_not_followed;
 /// CDY011: `reverse_proxy` upstreams.
 pub mod invalid_upstream;
 /// CDY007: differs from `caddy fmt`.
@@ -14,10 +16,14 @@ pub mod not_formatted;
 pub mod storage_not_configured;
 /// CDY002: storage root differs from the configured one.
 pub mod storage_root_mismatch;
+/// CDY014: site hosts Caddy will not manage a certificate for.
+pub mod subject_not_certifiable;
 /// CDY000: what Caddy would refuse to parse.
 pub mod syntax_error;
 /// CDY004: imports that name nothing.
 pub mod undefined_import;
+/// CDY013: directives, options and modules a stock Caddy does not have.
+pub mod unknown_directive;
 /// CDY010: fewer site hosts than the baseline or `min-vhosts`.
 pub mod vhost_count_regressed;
 

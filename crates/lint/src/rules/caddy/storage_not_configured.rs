@@ -1,4 +1,4 @@
-use gblint_diagnostics::{Diagnostic, Edit, Fix};
+use gblint_diagnostics::{Category, Diagnostic, Edit, Fix};
 
 use super::{storage, Storage, GUIDE_STORAGE_ROOT};
 use crate::context::Context;
@@ -75,13 +75,36 @@ impl Rule for StorageNotConfigured {
                     directive,
                     root: None,
                 } => {
-                    out.push(
-                        Self::META
-                            .diagnostic(directive.file(), directive.range(), "`storage file_system` has no root")
-                            .with_label("no root path here")
-                            .with_note("Caddy refuses this (`missing root path`), and without a root certificates would not be kept")
-                            .with_help(format!("give the root inline (`storage file_system {root_value}`) or in the block (`root {root_value}`)")),
-                    );
+                    let mut diagnostic = Self::META
+                        .diagnostic(directive.file(), directive.range(), "`storage file_system` has no root")
+                        .with_label("no root path here")
+                        .with_note("Caddy refuses this (`missing root path`), and without a root certificates would not be kept")
+                        .with_help(format!("give the root inline (`storage file_system {root_value}`) or in the block (`root {root_value}`)"));
+                    // `caddy adapt` refuses the file: this one finding is a load failure.
+                    diagnostic.category = Category::Load;
+                    // The directive's bytes, through the end of its first line (an empty `{$ROOT}`
+                    // leaves no token behind to extend the range).
+                    let text = ctx.sources.get(directive.file()).text();
+                    let start = directive.range().start() as usize;
+                    let line_end = text[start..].find('\n').map_or(text.len(), |at| start + at);
+                    let end = line_end.max(directive.range().end() as usize);
+                    let unset: Vec<String> = caddyfile
+                        .empty_env
+                        .iter()
+                        .filter(|(file, placeholder)| {
+                            *file == directive.file()
+                                && placeholder.range.start() as usize >= start
+                                && placeholder.range.end() as usize <= end
+                        })
+                        .map(|(_, placeholder)| format!("`{{${}}}`", placeholder.name))
+                        .collect();
+                    if !unset.is_empty() {
+                        diagnostic = diagnostic.with_help(format!(
+                            "{} expanded to nothing where gblint ran; set it as on the machine Caddy runs on",
+                            unset.join(", ")
+                        ));
+                    }
+                    out.push(diagnostic);
                 }
                 Storage::Missing => {
                     let text = ctx.sources.get(caddyfile.file).text();

@@ -9,8 +9,9 @@ use crate::rule::{Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Reports an `import` that names neither a snippet defined before it nor a file that
-    /// exists, and an import gblint will not follow because it resolves outside the checked
-    /// root (the machine folder of a deployment tree).
+    /// exists. A glob that matches nothing is not reported (Caddy accepts it), and an import
+    /// that leads outside what gblint reads is CDY012 (not followed), not this rule: gblint
+    /// reports a missing file only where it can see that it is missing.
     ///
     /// ## Why is this bad
     /// Caddy refuses the whole file (`File to import not found`). In the General Bots proxy
@@ -62,20 +63,13 @@ impl Rule for UndefinedImport {
                 if error.kind != ParseErrorKind::Import {
                     continue;
                 }
-                let outside = error.message.contains("outside the checked root");
-                let mut diagnostic = Self::META
-                    .diagnostic(error.file, error.range, error.message.clone())
-                    .with_label("this import");
-                diagnostic = if outside {
-                    diagnostic
-                        .with_note("gblint reads only files inside the deployment (or the checked folder); on the machine this path may hold anything")
-                        .with_help("keep imported files inside the machine folder, at their absolute path on that machine")
-                } else {
-                    diagnostic
+                out.push(
+                    Self::META
+                        .diagnostic(error.file, error.range, error.message.clone())
+                        .with_label("this import")
                         .with_note("Caddy refuses to load a Caddyfile whose import names nothing")
-                        .with_help("define the snippet above the import, or correct the path (relative paths start at the importing file's folder)")
-                };
-                out.push(diagnostic);
+                        .with_help("define the snippet above the import, or correct the path (relative paths start at the importing file's folder)"),
+                );
             }
         }
     }
