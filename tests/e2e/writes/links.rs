@@ -1,0 +1,106 @@
+//! §1: writes stay inside the tree. A config file that is a link out of the checked tree is
+//! reported and never read or written; `render` writes through folders it holds open, so a
+//! folder swapped for a link mid-run cannot carry a write outside `--out`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use super::{gblint, moved_port_inventory, names_in, render, stderr};
+
+/// Unformatted, with a finding `--fix --unsafe` fixes (no storage block), and a line that
+/// must never show up in a snippet.
+const OUTSIDE: &str = "chat.example.com {\nreverse_proxy 10.0.0.10:5859\n}\n";
+
+#[test]
+fn a_linked_file_out_of_the_tree_is_reported_never_read_or_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (tree, etc) = (dir.path().join("tree"), dir.path().join("etc"));
+    std::fs::create_dir_all(&tree).expect("mkdir");
+    std::fs::create_dir_all(&etc).expect("mkdir");
+    std::fs::write(etc.join("Caddyfile"), OUTSIDE).expect("write");
+    std::os::unix::fs::symlink("../etc/Caddyfile", tree.join("Caddyfile")).expect("symlink");
+
+    let check = gblint(&tree, &["check", "Caddyfile"]);
+    let shown = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{shown}{}", stderr(&check));
+    assert!(shown.contains("outside the checked root"), "{shown}");
+    assert!(!shown.contains("10.0.0.10"), "the target was read: {shown}");
+
+    for args in [
+        &["fmt", "Caddyfile"][..],
+        &["check", "Caddyfile", "--fix"],
+        &["check", "Caddyfile", "--fix", "--unsafe"],
+        &["check", ".", "--fix", "--unsafe"],
+        &["fmt", "."],
+    ] {
+        let output = gblint(&tree, args);
+        assert_ne!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+        assert!(
+            !stderr(&output).contains("panicked"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            std::fs::read_to_string(etc.join("Caddyfile")).expect("read"),
+            OUTSIDE,
+            "{args:?} wrote through the link"
+        );
+        assert_eq!(names_in(&etc), ["Caddyfile"], "{args:?} left a file next to the target");
+        assert_eq!(names_in(&tree), ["Caddyfile"], "{args:?}");
+    }
+}
+
+#[test]
+fn render_never_writes_through_a_folder_swapped_for_a_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    assert_eq!(render(&out, None).status.code(), Some(0));
+    let moved = moved_port_inventory(dir.path());
+    let units = out.join("pragmatismo-system/etc/systemd/system");
+    let link = out.join("pragmatismo-system/etc/systemd/system.link");
+    std::os::unix::fs::symlink(&outside, &link).expect("symlink");
+    for round in 0..20 {
+        let stop = Arc::new(AtomicBool::new(false));
+        let racer = {
+            let (stop, units, link) = (stop.clone(), units.clone(), link.clone());
+            // The folder and the link trade names atomically (RENAME_EXCHANGE), so the name
+            // is always there: a plain folder one moment, a link out of --out the next.
+            std::thread::spawn(move || {
+                let swap = || {
+                    rustix::fs::renameat_with(
+                        rustix::fs::CWD,
+                        &units,
+                        rustix::fs::CWD,
+                        &link,
+                        rustix::fs::RenameFlags::EXCHANGE,
+                    )
+                    .expect("exchange")
+                };
+                while !stop.load(Ordering::Relaxed) {
+                    swap();
+                    std::thread::yield_now();
+                    swap();
+                    std::thread::yield_now();
+                }
+            })
+        };
+        // Alternate inventories so every round has files to write.
+        let inventory = if round % 2 == 0 { Some(moved.as_path()) } else { None };
+        let output = render(&out, inventory);
+        stop.store(true, Ordering::Relaxed);
+        racer.join().expect("racer");
+        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+        assert!(
+            matches!(output.status.code(), Some(0 | 2)),
+            "round {round}: {}",
+            stderr(&output)
+        );
+        let escaped = names_in(&outside);
+        assert!(
+            escaped.is_empty(),
+            "round {round}: render wrote outside --out: {escaped:?}"
+        );
+    }
+}
