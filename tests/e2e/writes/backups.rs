@@ -32,9 +32,9 @@ fn a_write_that_fails_leaves_no_backup() {
     let guard = super::Immutable::set(&path);
     let output = gblint(dir.path(), &["fmt", "Caddyfile"]);
     drop(guard);
+    assert_eq!(names_in(dir.path()), ["Caddyfile"], "{}", stderr(&output));
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("Caddyfile: is immutable"), "{}", stderr(&output));
-    assert_eq!(names_in(dir.path()), ["Caddyfile"]);
 }
 
 #[test]

@@ -25,10 +25,10 @@ fn render_moved_all_or_nothing(dir: &Path, out: &Path, new_tree: &[(PathBuf, Vec
             false
         }
         Some(2) => {
-            assert!(message.contains("nothing written"), "{message}");
-            assert!(message.contains(&out.display().to_string()), "names no file: {message}");
             assert_eq!(after, old_tree, "failed and the old tree is not whole: {message}");
             assert!(strays(&after).is_empty(), "{:?}", strays(&after));
+            assert!(message.contains("nothing written"), "{message}");
+            assert!(message.contains(&out.display().to_string()), "names no file: {message}");
             true
         }
         other => panic!("exit {other:?}: {message}"),
@@ -76,6 +76,12 @@ fn a_multi_file_fmt_with_an_immutable_file_writes_nothing() {
     }
     let guard = Immutable::set(&dir.path().join("b.caddyfile"));
     let output = gblint(dir.path(), &["fmt", "."]);
+    drop(guard);
+    let files = snapshot(dir.path());
+    for (path, bytes) in &files {
+        assert_eq!(bytes, UNFORMATTED.as_bytes(), "{} was written", path.display());
+    }
+    assert!(strays(&files).is_empty(), "{:?}", strays(&files));
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("b.caddyfile: is immutable")
@@ -83,12 +89,6 @@ fn a_multi_file_fmt_with_an_immutable_file_writes_nothing() {
         "{}",
         stderr(&output)
     );
-    drop(guard);
-    let files = snapshot(dir.path());
-    assert!(strays(&files).is_empty(), "{:?}", strays(&files));
-    for (path, bytes) in files {
-        assert_eq!(bytes, UNFORMATTED.as_bytes(), "{} was written", path.display());
-    }
 }
 
 /// A tmpfs mounted for the test and unmounted when dropped.
