@@ -128,3 +128,19 @@ pub fn strays(files: &[(PathBuf, Vec<u8>)]) -> Vec<String> {
         .filter(|name| name.contains(".gblint-") || name.contains(".bak-"))
         .collect()
 }
+
+/// The paths that differ between two snapshots (missing from one, or with other bytes): what
+/// an assertion shows instead of two whole trees.
+pub fn differing(a: &[(PathBuf, Vec<u8>)], b: &[(PathBuf, Vec<u8>)]) -> Vec<String> {
+    let mut paths: Vec<&PathBuf> = a.iter().chain(b).map(|(p, _)| p).collect();
+    paths.sort();
+    paths.dedup();
+    let get = |tree: &[(PathBuf, Vec<u8>)], path: &PathBuf| {
+        tree.iter().find(|(p, _)| p == path).map(|(_, bytes)| bytes.clone())
+    };
+    paths
+        .into_iter()
+        .filter(|path| get(a, path) != get(b, path))
+        .map(|path| path.display().to_string())
+        .collect()
+}
