@@ -65,7 +65,12 @@ pub fn run(args: &BaselineArgs) -> anyhow::Result<ExitCode> {
         backup: false,
         create_dirs: false,
     };
-    let write = FileWrite::new(&output, &output, expected, text.into_bytes());
+    // The writer follows no link below `/`: give it the folder's resolved path.
+    let target = match output.file_name() {
+        Some(name) => key_dir.join(name),
+        None => anyhow::bail!("{}: not a file name", output.display()),
+    };
+    let write = FileWrite::new(&target, &output, expected, text.into_bytes());
     write::write_files(&[write], options)?;
     let hosts: usize = facts.values().map(|f| f.hosts.len()).sum();
     writeln!(

@@ -34,7 +34,11 @@ fn a_write_that_fails_leaves_no_backup() {
     drop(guard);
     assert_eq!(names_in(dir.path()), ["Caddyfile"], "{}", stderr(&output));
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("Caddyfile: is immutable"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Caddyfile: is immutable"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

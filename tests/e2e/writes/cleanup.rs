@@ -35,7 +35,10 @@ fn stale_files_of_killed_runs_are_removed_by_the_next_run() {
     let stale_temp = format!(".Caddyfile.gblint-{pid}-0123456789abcdef.tmp");
     let stale_keep = format!(".Caddyfile.gblint-{pid}-0123456789abcdef.old");
     // One of a live process (this test) is left alone.
-    let live = format!(".Caddyfile.gblint-{}-0123456789abcdef.tmp", std::process::id());
+    let live = format!(
+        ".Caddyfile.gblint-{}-0123456789abcdef.tmp",
+        std::process::id()
+    );
     for name in [&stale_temp, &stale_keep, &live] {
         std::fs::write(dir.path().join(name), "half-written").expect("write");
     }

@@ -24,10 +24,20 @@ const ACL: &[u8] = &[
 fn give_to_service(path: &Path) {
     std::os::unix::fs::chown(path, Some(SERVICE), Some(SERVICE)).expect("chown (needs root)");
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
-    rustix::fs::setxattr(path, "user.gblint-test", b"kept", rustix::fs::XattrFlags::empty())
-        .expect("user xattr");
-    rustix::fs::setxattr(path, "system.posix_acl_access", ACL, rustix::fs::XattrFlags::empty())
-        .expect("ACL");
+    rustix::fs::setxattr(
+        path,
+        "user.gblint-test",
+        b"kept",
+        rustix::fs::XattrFlags::empty(),
+    )
+    .expect("user xattr");
+    rustix::fs::setxattr(
+        path,
+        "system.posix_acl_access",
+        ACL,
+        rustix::fs::XattrFlags::empty(),
+    )
+    .expect("ACL");
 }
 
 fn xattr(path: &Path, name: &str) -> Vec<u8> {
@@ -40,7 +50,11 @@ fn xattr(path: &Path, name: &str) -> Vec<u8> {
 
 fn assert_kept(path: &Path, what: &str) {
     let meta = std::fs::metadata(path).expect("stat");
-    assert_eq!((meta.uid(), meta.gid()), (SERVICE, SERVICE), "{what}: owner");
+    assert_eq!(
+        (meta.uid(), meta.gid()),
+        (SERVICE, SERVICE),
+        "{what}: owner"
+    );
     assert_eq!(meta.mode() & 0o7777, 0o640, "{what}: mode");
     assert_eq!(xattr(path, "user.gblint-test"), b"kept", "{what}: xattr");
     assert_eq!(xattr(path, "system.posix_acl_access"), ACL, "{what}: ACL");
@@ -64,7 +78,9 @@ fn rewrites_keep_owner_group_mode_xattrs_and_acls() {
     give_to_service(&path);
     let output = gblint(dir.path(), &["check", "Caddyfile", "--fix", "--unsafe"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(std::fs::read_to_string(&path).expect("read").contains("storage"));
+    assert!(std::fs::read_to_string(&path)
+        .expect("read")
+        .contains("storage"));
     assert_kept(&path, "check --fix");
 
     let out = dir.path().join("out");
@@ -73,7 +89,9 @@ fn rewrites_keep_owner_group_mode_xattrs_and_acls() {
     give_to_service(&unit);
     let output = render(&out, Some(&moved_port_inventory(dir.path())));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(std::fs::read_to_string(&unit).expect("read").contains("5868"));
+    assert!(std::fs::read_to_string(&unit)
+        .expect("read")
+        .contains("5868"));
     assert_kept(&unit, "render");
 }
 
@@ -85,15 +103,27 @@ fn a_hard_linked_file_is_reported_and_left_whole() {
     std::fs::create_dir(dir.path().join("elsewhere")).expect("mkdir");
     let other = dir.path().join("elsewhere/Caddyfile.live");
     std::fs::hard_link(&path, &other).expect("link");
-    for args in [&["fmt", "Caddyfile"][..], &["check", "Caddyfile", "--fix", "--unsafe"]] {
+    for args in [
+        &["fmt", "Caddyfile"][..],
+        &["check", "Caddyfile", "--fix", "--unsafe"],
+    ] {
         let output = gblint(dir.path(), args);
         let (a, b) = (
             std::fs::metadata(&path).expect("stat"),
             std::fs::metadata(&other).expect("stat"),
         );
-        assert_eq!((a.ino(), a.nlink()), (b.ino(), 2), "{args:?} split the file");
+        assert_eq!(
+            (a.ino(), a.nlink()),
+            (b.ino(), 2),
+            "{args:?} split the file"
+        );
         assert_eq!(std::fs::read_to_string(&other).expect("read"), UNFORMATTED);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
         assert!(
             stderr(&output).contains("Caddyfile: has 2 hard links"),
             "{args:?}: {}",

@@ -41,14 +41,23 @@ fn fmt_and_fix_never_write_through_a_link_out_of_the_tree() {
             OUTSIDE,
             "{args:?} wrote through the link"
         );
-        assert_eq!(names_in(&etc), ["Caddyfile"], "{args:?} left a file next to the target");
+        assert_eq!(
+            names_in(&etc),
+            ["Caddyfile"],
+            "{args:?} left a file next to the target"
+        );
         assert_eq!(names_in(&tree), ["Caddyfile"], "{args:?}");
         assert!(
             !stderr(&output).contains("panicked"),
             "{args:?}: {}",
             stderr(&output)
         );
-        assert_ne!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+        assert_ne!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
     }
 }
 
@@ -102,7 +111,11 @@ fn render_never_writes_through_a_folder_swapped_for_a_link() {
             })
         };
         // Alternate inventories so every round has files to write.
-        let inventory = if round % 2 == 0 { Some(moved.as_path()) } else { None };
+        let inventory = if round % 2 == 0 {
+            Some(moved.as_path())
+        } else {
+            None
+        };
         let output = render(&out, inventory);
         stop.store(true, Ordering::Relaxed);
         racer.join().expect("racer");

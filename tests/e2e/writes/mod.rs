@@ -136,7 +136,9 @@ pub fn differing(a: &[(PathBuf, Vec<u8>)], b: &[(PathBuf, Vec<u8>)]) -> Vec<Stri
     paths.sort();
     paths.dedup();
     let get = |tree: &[(PathBuf, Vec<u8>)], path: &PathBuf| {
-        tree.iter().find(|(p, _)| p == path).map(|(_, bytes)| bytes.clone())
+        tree.iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, bytes)| bytes.clone())
     };
     paths
         .into_iter()

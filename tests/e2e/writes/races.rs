@@ -75,7 +75,11 @@ fn fix_racing_an_operator_edit_loses_no_update() {
                     "round {round}: {}",
                     stderr(&output)
                 );
-                assert_eq!(now, format!("{original}{edit}"), "round {round}: wrote anyway");
+                assert_eq!(
+                    now,
+                    format!("{original}{edit}"),
+                    "round {round}: wrote anyway"
+                );
             }
             Some(0) => {
                 won += 1;

@@ -35,7 +35,10 @@ fn render_moved_all_or_nothing(dir: &Path, out: &Path, new_tree: &[(PathBuf, Vec
             );
             assert!(strays(&after).is_empty(), "{:?}", strays(&after));
             assert!(message.contains("nothing written"), "{message}");
-            assert!(message.contains(&out.display().to_string()), "names no file: {message}");
+            assert!(
+                message.contains(&out.display().to_string()),
+                "names no file: {message}"
+            );
             true
         }
         other => panic!("exit {other:?}: {message}"),
@@ -86,7 +89,12 @@ fn a_multi_file_fmt_with_an_immutable_file_writes_nothing() {
     drop(guard);
     let files = snapshot(dir.path());
     for (path, bytes) in &files {
-        assert_eq!(bytes, UNFORMATTED.as_bytes(), "{} was written", path.display());
+        assert_eq!(
+            bytes,
+            UNFORMATTED.as_bytes(),
+            "{} was written",
+            path.display()
+        );
     }
     assert!(strays(&files).is_empty(), "{:?}", strays(&files));
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
@@ -154,5 +162,8 @@ fn render_on_a_full_disk_leaves_the_old_tree_whole() {
         std::fs::remove_dir_all(&out).expect("rm out");
     }
     // Both outcomes were exercised.
-    assert!(failed > 0 && written > 0, "failed {failed}, written {written}");
+    assert!(
+        failed > 0 && written > 0,
+        "failed {failed}, written {written}"
+    );
 }

@@ -56,7 +56,10 @@ pub(super) fn open_beneath(
             Component::RootDir | Component::Prefix(_) => {
                 return Err(WalkError {
                     at,
-                    error: io::Error::new(io::ErrorKind::InvalidInput, "absolute path below a base"),
+                    error: io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "absolute path below a base",
+                    ),
                     link: false,
                 })
             }

@@ -11,10 +11,7 @@ use rustix::fs::{fchmod, fchown, fstat, Gid, Mode, Stat, Uid};
 pub(super) fn copy_metadata(from: &File, stat: &Stat, to: &File) -> Result<(), String> {
     let mine = fstat(to).map_err(|err| format!("cannot read the new file's owner: {err}"))?;
     if mine.st_uid != stat.st_uid || mine.st_gid != stat.st_gid {
-        let (uid, gid) = (
-            Uid::from_raw(stat.st_uid),
-            Gid::from_raw(stat.st_gid),
-        );
+        let (uid, gid) = (Uid::from_raw(stat.st_uid), Gid::from_raw(stat.st_gid));
         fchown(to, Some(uid), Some(gid)).map_err(|err| {
             format!(
                 "cannot keep its owner {}:{} ({err}); run gblint as that user or as root",
@@ -69,9 +66,9 @@ fn copy_xattrs(_from: &File, _to: &File) -> Result<(), String> {
 pub(super) fn check_flags(file: &File) -> Result<(), String> {
     use rustix::fs::IFlags;
     match rustix::fs::ioctl_getflags(file) {
-        Ok(flags) if flags.intersects(IFlags::IMMUTABLE | IFlags::APPEND) => Err(
-            "is immutable or append-only (chattr +i / +a); not rewritten".to_owned(),
-        ),
+        Ok(flags) if flags.intersects(IFlags::IMMUTABLE | IFlags::APPEND) => {
+            Err("is immutable or append-only (chattr +i / +a); not rewritten".to_owned())
+        }
         // No such flags on this file system (tmpfs before 6.0, NFS…): nothing to refuse.
         _ => Ok(()),
     }

@@ -114,7 +114,10 @@ impl fmt::Display for WriteError {
 impl std::error::Error for WriteError {}
 
 /// Write every file of `writes`, all or nothing (see the module documentation).
-pub fn write_files(writes: &[FileWrite], options: WriteOptions) -> Result<Vec<Written>, WriteError> {
+pub fn write_files(
+    writes: &[FileWrite],
+    options: WriteOptions,
+) -> Result<Vec<Written>, WriteError> {
     let stamp = jiff::Zoned::now().strftime("%Y%m%d%H%M").to_string();
     let mut created = Vec::new();
     let mut swept = Vec::new();
@@ -128,7 +131,11 @@ pub fn write_files(writes: &[FileWrite], options: WriteOptions) -> Result<Vec<Wr
                     let _ = unlinkat(&folder.parent, folder.name.as_os_str(), AtFlags::REMOVEDIR);
                 }
                 return Err(WriteError {
-                    message: format!("{}: {cause}; {}", write.shown.display(), nothing(writes.len())),
+                    message: format!(
+                        "{}: {cause}; {}",
+                        write.shown.display(),
+                        nothing(writes.len())
+                    ),
                     written: Vec::new(),
                 });
             }
@@ -187,12 +194,23 @@ fn replace(item: &Staged, write: &FileWrite) -> Result<(), String> {
             if let Expected::Bytes(bytes) = &write.expected {
                 stage::still_holds(file, bytes)?;
             }
-            renameat(&item.dir, item.temp.as_os_str(), &item.dir, item.name.as_os_str())
-                .map_err(|err| format!("cannot replace it: {err}"))
+            renameat(
+                &item.dir,
+                item.temp.as_os_str(),
+                &item.dir,
+                item.name.as_os_str(),
+            )
+            .map_err(|err| format!("cannot replace it: {err}"))
         }
         None => {
             // A link never replaces an existing name: a file that appeared meanwhile stays.
-            match linkat(&item.dir, item.temp.as_os_str(), &item.dir, item.name.as_os_str(), AtFlags::empty()) {
+            match linkat(
+                &item.dir,
+                item.temp.as_os_str(),
+                &item.dir,
+                item.name.as_os_str(),
+                AtFlags::empty(),
+            ) {
                 Ok(()) => {
                     let _ = unlinkat(&item.dir, item.temp.as_os_str(), AtFlags::empty());
                     Ok(())
@@ -212,7 +230,12 @@ fn undo(staged: &[Staged], writes: &[FileWrite], failed: usize, cause: &str) -> 
     let mut stuck = Vec::new();
     for (item, write) in staged[..failed].iter().zip(writes).rev() {
         let restored = match &item.keep {
-            Some(keep) => renameat(&item.dir, keep.as_os_str(), &item.dir, item.name.as_os_str()),
+            Some(keep) => renameat(
+                &item.dir,
+                keep.as_os_str(),
+                &item.dir,
+                item.name.as_os_str(),
+            ),
             None => unlinkat(&item.dir, item.name.as_os_str(), AtFlags::empty()),
         };
         if restored.is_err() {
@@ -241,7 +264,12 @@ fn undo(staged: &[Staged], writes: &[FileWrite], failed: usize, cause: &str) -> 
 mod tests {
     use super::*;
 
-    fn one(path: &Path, old: Option<&[u8]>, new: &[u8], backup: bool) -> Result<Written, WriteError> {
+    fn one(
+        path: &Path,
+        old: Option<&[u8]>,
+        new: &[u8],
+        backup: bool,
+    ) -> Result<Written, WriteError> {
         let expected = old.map_or(Expected::Absent, |b| Expected::Bytes(b.to_vec()));
         let write = FileWrite::new(path, path, expected, new.to_vec());
         let options = WriteOptions {
@@ -298,7 +326,10 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "{}\n");
         // Creating over a file that appeared meanwhile is refused, and it is left alone.
         let err = one(&path, None, b"[]\n", true).expect_err("appeared");
-        assert!(err.message.contains("appeared after gblint looked"), "{err}");
+        assert!(
+            err.message.contains("appeared after gblint looked"),
+            "{err}"
+        );
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "{}\n");
     }
 
@@ -308,7 +339,10 @@ mod tests {
         let path = dir.path().join("Caddyfile");
         std::fs::write(&path, "edited by someone\n").expect("write");
         let err = one(&path, Some(b"old\n"), b"new\n", true).expect_err("changed");
-        assert!(err.message.contains("changed after gblint read it"), "{err}");
+        assert!(
+            err.message.contains("changed after gblint read it"),
+            "{err}"
+        );
         assert_eq!(
             std::fs::read_to_string(&path).expect("read"),
             "edited by someone\n"
@@ -328,7 +362,12 @@ mod tests {
         let path = dir.path().join("Caddyfile");
         std::fs::write(&path, "old\n").expect("write");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
-        assert_eq!(one(&path, Some(b"old\n"), b"new\n", false).expect("write").backup, None);
+        assert_eq!(
+            one(&path, Some(b"old\n"), b"new\n", false)
+                .expect("write")
+                .backup,
+            None
+        );
         let meta = std::fs::metadata(&path).expect("stat");
         assert_eq!(meta.mode() & 0o7777, 0o640);
         assert_eq!(meta.nlink(), 1);

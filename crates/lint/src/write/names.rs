@@ -109,7 +109,8 @@ pub(super) fn sweep(dir: &OwnedFd) {
         let modified = rustix::fs::statat(dir, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW)
             .ok()
             .map(|stat| {
-                SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(stat.st_mtime).unwrap_or(0))
+                SystemTime::UNIX_EPOCH
+                    + Duration::from_secs(u64::try_from(stat.st_mtime).unwrap_or(0))
             });
         if is_stale(pid, modified) {
             let _ = unlinkat(dir, entry.file_name(), AtFlags::empty());
@@ -133,15 +134,26 @@ mod tests {
             backup(latin1, "202612051200", 1).as_bytes(),
             b"caf\xe9.bak-202612051200"
         );
-        assert!(hidden(latin1, "tmp").as_bytes().starts_with(b".caf\xe9.gblint-"));
+        assert!(hidden(latin1, "tmp")
+            .as_bytes()
+            .starts_with(b".caf\xe9.gblint-"));
     }
 
     #[test]
     fn owner_pid_reads_only_gblint_names() {
         let name = hidden(OsStr::new("Caddyfile"), "tmp");
-        assert_eq!(owner_pid(name.as_bytes(), b".gblint-"), Some(std::process::id()));
-        assert_eq!(owner_pid(b".Caddyfile.gblint-ab12cd.tmp", b".gblint-"), None);
-        assert_eq!(owner_pid(b"gblint-render-42-x1", b"gblint-render-"), Some(42));
+        assert_eq!(
+            owner_pid(name.as_bytes(), b".gblint-"),
+            Some(std::process::id())
+        );
+        assert_eq!(
+            owner_pid(b".Caddyfile.gblint-ab12cd.tmp", b".gblint-"),
+            None
+        );
+        assert_eq!(
+            owner_pid(b"gblint-render-42-x1", b"gblint-render-"),
+            Some(42)
+        );
         assert!(!is_stale(Some(std::process::id()), None));
     }
 }

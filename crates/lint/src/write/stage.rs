@@ -88,13 +88,13 @@ pub(super) fn stage(
     let name = name.to_os_string();
     let original = match &write.expected {
         Expected::Bytes(bytes) => Some(open_original(&dir, &name, bytes)?),
-        Expected::Absent => {
-            match statat(&dir, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW) {
-                Err(Errno::NOENT) => None,
-                Ok(_) => return Err("appeared after gblint looked; not written (run gblint again)".into()),
-                Err(err) => return Err(err.to_string()),
+        Expected::Absent => match statat(&dir, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW) {
+            Err(Errno::NOENT) => None,
+            Ok(_) => {
+                return Err("appeared after gblint looked; not written (run gblint again)".into())
             }
-        }
+            Err(err) => return Err(err.to_string()),
+        },
     };
     let temp = names::hidden(&name, "tmp");
     let mut staged = Staged {
@@ -175,17 +175,27 @@ pub(super) fn still_holds(mut file: &File, expected: &[u8]) -> Result<(), String
 fn fill(staged: &Staged, contents: &[u8]) -> Result<(), String> {
     // A new file gets 0666 less the umask, like any file a program creates; a replacing one
     // starts private and gets the old mode once its owner is set.
-    let mode = if staged.original.is_some() { 0o600 } else { 0o666 };
+    let mode = if staged.original.is_some() {
+        0o600
+    } else {
+        0o666
+    };
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let fd = openat(&staged.dir, staged.temp.as_os_str(), flags, Mode::from_raw_mode(mode))
-        .map_err(|err| format!("cannot create a temporary file next to it: {err}"))?;
+    let fd = openat(
+        &staged.dir,
+        staged.temp.as_os_str(),
+        flags,
+        Mode::from_raw_mode(mode),
+    )
+    .map_err(|err| format!("cannot create a temporary file next to it: {err}"))?;
     let mut file = File::from(fd);
     file.write_all(contents)
         .map_err(|err| format!("cannot write: {err}"))?;
     if let Some((original, stat)) = &staged.original {
         keep::copy_metadata(original, stat, &file)?;
     }
-    file.sync_all().map_err(|err| format!("cannot write: {err}"))
+    file.sync_all()
+        .map_err(|err| format!("cannot write: {err}"))
 }
 
 /// Give the file being replaced a second name: the backup, or a hidden link when no backup
