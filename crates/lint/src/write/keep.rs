@@ -67,7 +67,7 @@ pub(super) fn check_flags(file: &File) -> Result<(), String> {
     use rustix::fs::IFlags;
     match rustix::fs::ioctl_getflags(file) {
         Ok(flags) if flags.intersects(IFlags::IMMUTABLE | IFlags::APPEND) => {
-            Err("is immutable or append-only (chattr +i / +a); not rewritten".to_owned())
+            Err("is immutable or append-only (chattr +i / +a)".to_owned())
         }
         // No such flags on this file system (tmpfs before 6.0, NFS…): nothing to refuse.
         _ => Ok(()),

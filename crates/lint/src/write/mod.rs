@@ -189,7 +189,7 @@ fn replace(item: &Staged, write: &FileWrite) -> Result<(), String> {
                 || (still.st_mtime, still.st_mtime_nsec, still.st_size)
                     != (stat.st_mtime, stat.st_mtime_nsec, stat.st_size)
             {
-                return Err("changed after gblint read it; not written (run gblint again)".into());
+                return Err("changed after gblint read it (run gblint again)".into());
             }
             if let Expected::Bytes(bytes) = &write.expected {
                 stage::still_holds(file, bytes)?;
@@ -216,7 +216,7 @@ fn replace(item: &Staged, write: &FileWrite) -> Result<(), String> {
                     Ok(())
                 }
                 Err(rustix::io::Errno::EXIST) => {
-                    Err("appeared after gblint looked; not written (run gblint again)".into())
+                    Err("appeared after gblint looked (run gblint again)".into())
                 }
                 Err(err) => Err(format!("cannot create it: {err}")),
             }
@@ -372,5 +372,36 @@ mod tests {
         assert_eq!(meta.mode() & 0o7777, 0o640);
         assert_eq!(meta.nlink(), 1);
         assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_failed_rename_puts_back_what_was_already_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let old = dir.path().join("a.caddyfile");
+        std::fs::write(&old, "old\n").expect("write");
+        let new = dir.path().join("new.caddyfile");
+        // The same new file twice: both stage (it is absent), the second rename finds the
+        // first one's file there and fails, after `a.caddyfile` was already replaced.
+        let writes = [
+            FileWrite::new(&old, &old, Expected::Bytes(b"old\n".to_vec()), b"new\n".to_vec()),
+            FileWrite::new(&new, &new, Expected::Absent, b"one\n".to_vec()),
+            FileWrite::new(&new, &new, Expected::Absent, b"two\n".to_vec()),
+        ];
+        let options = WriteOptions {
+            backup: true,
+            create_dirs: false,
+        };
+        let err = write_files(&writes, options).expect_err("second create fails");
+        assert!(err.message.contains("appeared after gblint looked"), "{err}");
+        assert!(err.message.ends_with("nothing written (of 3 files)"), "{err}");
+        assert!(err.written.is_empty());
+        assert_eq!(std::fs::read_to_string(&old).expect("read"), "old\n");
+        assert!(!new.exists());
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("read_dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.caddyfile")]);
     }
 }

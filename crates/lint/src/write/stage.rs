@@ -91,7 +91,7 @@ pub(super) fn stage(
         Expected::Absent => match statat(&dir, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW) {
             Err(Errno::NOENT) => None,
             Ok(_) => {
-                return Err("appeared after gblint looked; not written (run gblint again)".into())
+                return Err("appeared after gblint looked (run gblint again)".into())
             }
             Err(err) => return Err(err.to_string()),
         },
@@ -128,26 +128,26 @@ fn open_original(dir: &OwnedFd, name: &OsString, expected: &[u8]) -> Result<(Fil
             return Err("is a symbolic link; gblint does not write through links".into())
         }
         Err(Errno::NOENT) => {
-            return Err("was removed after gblint read it; not written (run gblint again)".into())
+            return Err("was removed after gblint read it (run gblint again)".into())
         }
         Err(err) => return Err(err.to_string()),
     };
     let file = File::from(fd);
     let stat = fstat(&file).map_err(|err| err.to_string())?;
     if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
-        return Err("not a regular file; not written".into());
+        return Err("not a regular file".into());
     }
     match flock(&file, FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => {}
         Err(Errno::WOULDBLOCK) => {
-            return Err("another gblint run is writing it; not written (run gblint again)".into())
+            return Err("another gblint run is writing it (run gblint again)".into())
         }
         // A file system without locks (some NFS setups): the content check below still runs.
         Err(_) => {}
     }
     if stat.st_nlink > 1 {
         return Err(format!(
-            "has {} hard links; replacing it would split it from its other names, so it is not rewritten (edit it in place, or remove the other links)",
+            "has {} hard links; replacing it would split it from its other names (edit it in place, or remove the other links)",
             stat.st_nlink
         ));
     }
@@ -158,7 +158,7 @@ fn open_original(dir: &OwnedFd, name: &OsString, expected: &[u8]) -> Result<(Fil
 
 /// Whether `file` still holds exactly `expected` (read from its start).
 pub(super) fn still_holds(mut file: &File, expected: &[u8]) -> Result<(), String> {
-    let changed = || "changed after gblint read it; not written (run gblint again)".to_owned();
+    let changed = || "changed after gblint read it (run gblint again)".to_owned();
     file.rewind().map_err(|err| err.to_string())?;
     let mut now = Vec::with_capacity(expected.len());
     // One byte past the expected length is enough to tell that it grew.
@@ -221,13 +221,13 @@ fn link_keep(staged: &mut Staged, backup: bool, stamp: &str) -> Result<(), Strin
             Err(Errno::EXIST) if tries < 100 => continue,
             Err(Errno::EXIST) => {
                 return Err(format!(
-                    "backup {} exists (and 99 numbered ones after it); not written",
-                    PathBuf::from(&candidate).display()
+                    "backup {} exists, and so do its numbered ones up to -{tries}",
+                    PathBuf::from(names::backup(&staged.name, stamp, 1)).display()
                 ))
             }
             Err(err) if backup => {
                 return Err(format!(
-                    "cannot keep the backup {}: {err}; not written",
+                    "cannot keep the backup {}: {err}",
                     PathBuf::from(&candidate).display()
                 ))
             }
@@ -239,6 +239,6 @@ fn link_keep(staged: &mut Staged, backup: bool, stamp: &str) -> Result<(), Strin
     // The name was linked, not the locked file: make sure it was the same file.
     match statat(&staged.dir, keep.as_os_str(), AtFlags::SYMLINK_NOFOLLOW) {
         Ok(stat) if Some(stat.st_ino) == ino => Ok(()),
-        _ => Err("changed after gblint read it; not written (run gblint again)".into()),
+        _ => Err("changed after gblint read it (run gblint again)".into()),
     }
 }
