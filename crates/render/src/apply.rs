@@ -59,9 +59,12 @@ pub fn compare(out: &Path, outputs: Vec<Output>) -> Result<Vec<Change>, RenderEr
         .map(|output| {
             let disk = out.join(&output.path);
             refuse_links(out, &output.path)?;
-            let current = match std::fs::read(&disk) {
-                Ok(bytes) => Some(bytes),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            // Read the way it would be written: no link followed below `out`.
+            let current = match gblint_lint::write::read_beneath(out, &output.path) {
+                Ok(bytes) => bytes,
+                Err(err) if err.kind() == std::io::ErrorKind::InvalidInput => {
+                    return Err(RenderError::Usage(err.to_string()))
+                }
                 Err(err) => return Err(RenderError::Usage(format!("{}: {err}", disk.display()))),
             };
             let kind = match &current {

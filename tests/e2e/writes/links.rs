@@ -86,30 +86,7 @@ fn render_never_writes_through_a_folder_swapped_for_a_link() {
     let link = out.join("pragmatismo-system/etc/systemd/system.link");
     std::os::unix::fs::symlink(&outside, &link).expect("symlink");
     for round in 0..20 {
-        let stop = Arc::new(AtomicBool::new(false));
-        let racer = {
-            let (stop, units, link) = (stop.clone(), units.clone(), link.clone());
-            // The folder and the link trade names atomically (RENAME_EXCHANGE), so the name
-            // is always there: a plain folder one moment, a link out of --out the next.
-            std::thread::spawn(move || {
-                let swap = || {
-                    rustix::fs::renameat_with(
-                        rustix::fs::CWD,
-                        &units,
-                        rustix::fs::CWD,
-                        &link,
-                        rustix::fs::RenameFlags::EXCHANGE,
-                    )
-                    .expect("exchange")
-                };
-                while !stop.load(Ordering::Relaxed) {
-                    swap();
-                    std::thread::yield_now();
-                    swap();
-                    std::thread::yield_now();
-                }
-            })
-        };
+        let swapper = Swapper::start(&units, &link);
         // Alternate inventories so every round has files to write.
         let inventory = if round % 2 == 0 {
             Some(moved.as_path())
@@ -117,8 +94,7 @@ fn render_never_writes_through_a_folder_swapped_for_a_link() {
             None
         };
         let output = render(&out, inventory);
-        stop.store(true, Ordering::Relaxed);
-        racer.join().expect("racer");
+        swapper.stop();
         assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
         assert!(
             matches!(output.status.code(), Some(0 | 2)),
@@ -130,5 +106,83 @@ fn render_never_writes_through_a_folder_swapped_for_a_link() {
             escaped.is_empty(),
             "round {round}: render wrote outside --out: {escaped:?}"
         );
+    }
+}
+
+#[test]
+fn render_diff_never_reads_through_a_folder_swapped_for_a_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    for unit in ["system.service", "ui.service"] {
+        std::fs::write(outside.join(unit), "# OUTSIDE --out, never to be shown\n").expect("write");
+    }
+    assert_eq!(render(&out, None).status.code(), Some(0));
+    let moved = moved_port_inventory(dir.path());
+    let units = out.join("pragmatismo-system/etc/systemd/system");
+    let link = out.join("pragmatismo-system/etc/systemd/system.link");
+    std::os::unix::fs::symlink(&outside, &link).expect("symlink");
+    let args = [
+        "render",
+        "--inventory",
+        moved.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--diff",
+    ];
+    for round in 0..20 {
+        let swapper = Swapper::start(&units, &link);
+        let output = gblint(dir.path(), &args);
+        swapper.stop();
+        let shown = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !shown.contains("OUTSIDE --out"),
+            "round {round}: --diff showed a file outside --out:\n{shown}"
+        );
+        assert!(
+            matches!(output.status.code(), Some(1 | 2)),
+            "round {round}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// Trades the names of a folder and a link next to it (RENAME_EXCHANGE) until stopped, so
+/// the folder's name is always there: a plain folder one moment, a link out of --out the next.
+struct Swapper {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Swapper {
+    fn start(folder: &Path, link: &Path) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (flag, folder, link) = (stop.clone(), folder.to_path_buf(), link.to_path_buf());
+        let thread = std::thread::spawn(move || {
+            let swap = || {
+                rustix::fs::renameat_with(
+                    rustix::fs::CWD,
+                    &folder,
+                    rustix::fs::CWD,
+                    &link,
+                    rustix::fs::RenameFlags::EXCHANGE,
+                )
+                .expect("exchange")
+            };
+            // Two swaps per turn: when stopped, the folder is back under its name.
+            while !flag.load(Ordering::Relaxed) {
+                swap();
+                std::thread::yield_now();
+                swap();
+                std::thread::yield_now();
+            }
+        });
+        Swapper { stop, thread }
+    }
+
+    fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().expect("swapper");
     }
 }

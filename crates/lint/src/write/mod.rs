@@ -19,6 +19,7 @@
 mod dirs;
 mod keep;
 mod names;
+mod read;
 mod stage;
 
 use std::fmt;
@@ -27,6 +28,7 @@ use std::path::{Path, PathBuf};
 use rustix::fs::{fstat, fsync, linkat, renameat, statat, unlinkat, AtFlags};
 
 pub use names::{is_stale, owner_pid};
+pub use read::read_beneath;
 use stage::Staged;
 
 /// What the target must hold when it is replaced.
@@ -383,7 +385,12 @@ mod tests {
         // The same new file twice: both stage (it is absent), the second rename finds the
         // first one's file there and fails, after `a.caddyfile` was already replaced.
         let writes = [
-            FileWrite::new(&old, &old, Expected::Bytes(b"old\n".to_vec()), b"new\n".to_vec()),
+            FileWrite::new(
+                &old,
+                &old,
+                Expected::Bytes(b"old\n".to_vec()),
+                b"new\n".to_vec(),
+            ),
             FileWrite::new(&new, &new, Expected::Absent, b"one\n".to_vec()),
             FileWrite::new(&new, &new, Expected::Absent, b"two\n".to_vec()),
         ];
@@ -392,8 +399,14 @@ mod tests {
             create_dirs: false,
         };
         let err = write_files(&writes, options).expect_err("second create fails");
-        assert!(err.message.contains("appeared after gblint looked"), "{err}");
-        assert!(err.message.ends_with("nothing written (of 3 files)"), "{err}");
+        assert!(
+            err.message.contains("appeared after gblint looked"),
+            "{err}"
+        );
+        assert!(
+            err.message.ends_with("nothing written (of 3 files)"),
+            "{err}"
+        );
         assert!(err.written.is_empty());
         assert_eq!(std::fs::read_to_string(&old).expect("read"), "old\n");
         assert!(!new.exists());

@@ -90,9 +90,7 @@ pub(super) fn stage(
         Expected::Bytes(bytes) => Some(open_original(&dir, &name, bytes)?),
         Expected::Absent => match statat(&dir, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW) {
             Err(Errno::NOENT) => None,
-            Ok(_) => {
-                return Err("appeared after gblint looked (run gblint again)".into())
-            }
+            Ok(_) => return Err("appeared after gblint looked (run gblint again)".into()),
             Err(err) => return Err(err.to_string()),
         },
     };
