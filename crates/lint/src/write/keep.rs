@@ -49,6 +49,12 @@ fn copy_xattrs(from: &File, to: &File) -> Result<(), String> {
         let mut value = vec![0u8; size];
         let len = fgetxattr(from, name, &mut value[..])
             .map_err(|err| format!("cannot read its extended attribute {shown}: {err}"))?;
+        // A label the new file already has (an SELinux context inherited from the folder)
+        // is not set again: setting `security.*` can need privileges gblint lacks.
+        let mut current = vec![0u8; len];
+        if fgetxattr(to, name, &mut current[..]).is_ok_and(|n| current[..n] == value[..len]) {
+            continue;
+        }
         fsetxattr(to, name, &value[..len], XattrFlags::empty())
             .map_err(|err| format!("cannot keep its extended attribute {shown}: {err}"))?;
     }
