@@ -7,7 +7,8 @@ use std::os::unix::ffi::OsStrExt;
 
 use super::{gblint, names_in, stderr, FORMATTED, UNFORMATTED};
 
-/// The backup stamps of this minute and the next (a run may cross the minute).
+/// The backup stamps of this minute and the next (a run may cross the minute; GNU date).
+#[cfg(target_os = "linux")]
 fn stamps() -> Vec<String> {
     let output = std::process::Command::new("date")
         .args(["+%Y%m%d%H%M", "-d", "now"])
@@ -42,6 +43,7 @@ fn a_write_that_fails_leaves_no_backup() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn a_taken_backup_name_is_skipped_not_reported_as_file_exists() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("Caddyfile");

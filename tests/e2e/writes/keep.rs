@@ -7,9 +7,11 @@ use std::path::Path;
 
 use super::{gblint, moved_port_inventory, render, stderr, FORMATTED, NO_STORAGE, UNFORMATTED};
 
+#[cfg(target_os = "linux")]
 /// nobody:nogroup, standing in for the service user.
 const SERVICE: u32 = 65534;
 
+#[cfg(target_os = "linux")]
 /// A POSIX ACL (`system.posix_acl_access`, version 2): user::rw-, user:33:r--, group::r--,
 /// mask::r--, other::---.
 const ACL: &[u8] = &[
@@ -21,6 +23,7 @@ const ACL: &[u8] = &[
     0x20, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
 ];
 
+#[cfg(target_os = "linux")]
 fn give_to_service(path: &Path) {
     std::os::unix::fs::chown(path, Some(SERVICE), Some(SERVICE)).expect("chown (needs root)");
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
@@ -40,6 +43,7 @@ fn give_to_service(path: &Path) {
     .expect("ACL");
 }
 
+#[cfg(target_os = "linux")]
 fn xattr(path: &Path, name: &str) -> Vec<u8> {
     let mut value = vec![0u8; 256];
     let len = rustix::fs::getxattr(path, name, &mut value[..])
@@ -48,6 +52,7 @@ fn xattr(path: &Path, name: &str) -> Vec<u8> {
     value
 }
 
+#[cfg(target_os = "linux")]
 fn assert_kept(path: &Path, what: &str) {
     let meta = std::fs::metadata(path).expect("stat");
     assert_eq!(

@@ -3,6 +3,9 @@
 //! all or nothing across files. Tests that need root (chown, chattr, tmpfs) assume it, as CI
 //! and the development machines run as root, and undo what they did.
 
+// Helpers only the Linux-gated tests (chattr, tmpfs, xattrs) use are unused elsewhere.
+#![cfg_attr(not(target_os = "linux"), allow(dead_code, unused_imports))]
+
 mod backups;
 mod cleanup;
 mod keep;
