@@ -71,3 +71,31 @@ fn stale_files_of_killed_runs_are_removed_by_the_next_run() {
     // Neither the stale folder nor this run's own is left.
     assert_eq!(names_in(tmp.path()), Vec::<String>::new());
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_failed_render_leaves_no_temporary_file_or_scratch_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    assert_eq!(super::render(&out, None).status.code(), Some(0));
+    let moved = super::moved_port_inventory(dir.path());
+    let guard =
+        super::Immutable::set(&out.join("pragmatismo-system/etc/systemd/system/ui.service"));
+    let output = run_with_tmpdir(
+        dir.path(),
+        tmp.path(),
+        &[
+            "render",
+            "--inventory",
+            moved.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+    );
+    drop(guard);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(names_in(tmp.path()), Vec::<String>::new());
+    let strays = super::strays(&super::snapshot(&out));
+    assert!(strays.is_empty(), "{strays:?}");
+}
