@@ -13,3 +13,4 @@ mod outputs;
 mod render;
 mod rules_cli;
 mod services;
+mod writes;

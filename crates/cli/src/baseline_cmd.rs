@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use gblint_lint::baseline::{self, BaselineFile, BASELINE_FILE};
 use gblint_lint::discovery::{discover, DiscoverOptions};
-use gblint_lint::{write, Input};
+use gblint_lint::write::{self, Expected, FileWrite, WriteOptions};
+use gblint_lint::Input;
 
 use crate::args::BaselineArgs;
 use crate::common::{env_lookup, load_settings};
@@ -47,12 +48,30 @@ pub fn run(args: &BaselineArgs) -> anyhow::Result<ExitCode> {
     let key_dir = std::fs::canonicalize(&out_dir)
         .map_err(|err| anyhow::anyhow!("{}: {err}", out_dir.display()))?;
     let facts = baseline::caddy_facts(&deployment, &key_dir);
-    let previous: Option<BaselineFile> = std::fs::read_to_string(&output)
-        .ok()
-        .and_then(|text| serde_json::from_str(&text).ok());
+    // What is there now: kept facts are merged from it, and it must still be there, unchanged,
+    // when the new baseline replaces it (see docs/writes.md).
+    let (expected, previous): (Expected, Option<BaselineFile>) = match std::fs::read(&output) {
+        Ok(bytes) => {
+            let previous = std::str::from_utf8(&bytes)
+                .ok()
+                .and_then(|text| serde_json::from_str(text).ok());
+            (Expected::Bytes(bytes), previous)
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => (Expected::Absent, None),
+        Err(err) => anyhow::bail!("{}: cannot read: {err}", output.display()),
+    };
     let text = baseline::render(facts.clone(), previous.as_ref());
-    write::write_atomic(&output, text.as_bytes(), false)
-        .map_err(|err| anyhow::anyhow!("{}: cannot write: {err}", output.display()))?;
+    let options = WriteOptions {
+        backup: false,
+        create_dirs: false,
+    };
+    // The writer follows no link below `/`: give it the folder's resolved path.
+    let target = match output.file_name() {
+        Some(name) => key_dir.join(name),
+        None => anyhow::bail!("{}: not a file name", output.display()),
+    };
+    let write = FileWrite::new(&target, &output, expected, text.into_bytes());
+    write::write_files(&[write], options)?;
     let hosts: usize = facts.values().map(|f| f.hosts.len()).sum();
     writeln!(
         std::io::stderr().lock(),

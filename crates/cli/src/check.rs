@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use gblint_diagnostics::emit::{self, RuleInfo, SarifTool};
 use gblint_diagnostics::Severity;
+use gblint_lint::write::{self, Expected, FileWrite, WriteOptions};
 use gblint_lint::{
-    baseline, check, fix, registry, write, Baseline, CheckOptions, Format, Input, Report, Settings,
+    baseline, check, fix, registry, Baseline, CheckOptions, Format, Input, Report, Settings,
 };
 
 use crate::args::{CheckArgs, FailOn, OutputFormat};
@@ -118,32 +119,42 @@ fn fix_run(
         return Ok(exit_code(!outcome.changes.is_empty()));
     }
     let mut to_stdin = false;
+    // Every fixed file is written together, all or nothing (see docs/writes.md).
+    let mut writes = Vec::new();
+    let mut applied = Vec::new();
     for change in &outcome.changes {
         match &change.target {
             fix::Target::Disk(path) => {
-                let backup =
-                    write::write_atomic(path, change.fixed.as_bytes(), true).map_err(|err| {
-                        anyhow::anyhow!(
-                            "{}: cannot write the fixed file: {err}",
-                            change.display.display()
-                        )
-                    })?;
                 let shown = change.display.to_string_lossy().replace('\\', "/");
                 let shown = shown.strip_prefix("./").unwrap_or(&shown).to_owned();
-                match backup.as_deref().and_then(|b| b.file_name()) {
-                    Some(name) => writeln!(
-                        stderr,
-                        "Fixed {shown}: {} (previous version kept as {})",
-                        change.applied.join(", "),
-                        name.to_string_lossy()
-                    )?,
-                    None => writeln!(stderr, "Fixed {shown}: {}", change.applied.join(", "))?,
-                }
+                writes.push(FileWrite::new(
+                    path,
+                    Path::new(&shown),
+                    Expected::Bytes(change.original.as_bytes().to_vec()),
+                    change.fixed.as_bytes().to_vec(),
+                ));
+                applied.push(change.applied.join(", "));
             }
             fix::Target::Stdin => {
                 stdout.write_all(change.fixed.as_bytes())?;
                 to_stdin = true;
             }
+        }
+    }
+    let options = WriteOptions {
+        backup: true,
+        create_dirs: false,
+    };
+    let written = write::write_files(&writes, options)?;
+    for (done, fixes) in written.iter().zip(&applied) {
+        let shown = done.shown.display();
+        match done.backup.as_deref().and_then(|b| b.file_name()) {
+            Some(name) => writeln!(
+                stderr,
+                "Fixed {shown}: {fixes} (previous version kept as {})",
+                name.to_string_lossy()
+            )?,
+            None => writeln!(stderr, "Fixed {shown}: {fixes}")?,
         }
     }
     // With standard input the fixed text owns standard output; findings go to standard error.

@@ -1,13 +1,15 @@
 //! `gblint fmt`: format Caddyfiles byte for byte as `caddy fmt` does.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use gblint_caddyfile::format::{first_unformatted_line, format};
 use gblint_caddyfile::tokenize;
 use gblint_lint::discovery::{discover, DiscoverOptions};
 use gblint_lint::fix::{unified_diff, FileChange, Target};
-use gblint_lint::{write, Format};
+use gblint_lint::write::{self, Expected, FileWrite, WriteOptions};
+use gblint_lint::Format;
 
 use crate::args::FmtArgs;
 use crate::common::{env_lookup, load_settings, read_inputs, start_dir};
@@ -37,6 +39,8 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     let (mut changed, mut unchanged, mut refused) = (0usize, 0usize, 0usize);
+    // Written together at the end, all or nothing (see docs/writes.md).
+    let mut writes = Vec::new();
     for input in deployment.files.iter().filter(|f| {
         matches!(
             f.format,
@@ -45,6 +49,23 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     }) {
         let source = sources.get(input.file);
         let text = source.text();
+        // A file that was not read as it is (invalid UTF-8, a link out of the tree) would be
+        // written back with what gblint put in its place.
+        if let Some(problem) = deployment
+            .read_problems
+            .iter()
+            .find(|p| p.file == input.file)
+        {
+            let display = source.path().display().to_string();
+            writeln!(
+                stderr,
+                "gblint: error: {}: not formatted: {}",
+                display.strip_prefix("./").unwrap_or(&display),
+                problem.message
+            )?;
+            refused += 1;
+            continue;
+        }
         let formatted = match input.format {
             Format::Iptables => {
                 let shown = input
@@ -121,9 +142,18 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
         let Some(disk) = deployment.disk_paths.get(&input.file) else {
             continue;
         };
-        write::write_atomic(disk, formatted.as_bytes(), true)
-            .map_err(|err| anyhow::anyhow!("{display}: cannot write: {err}"))?;
+        writes.push(FileWrite::new(
+            disk,
+            Path::new(&display),
+            Expected::Bytes(text.as_bytes().to_vec()),
+            formatted.into_bytes(),
+        ));
     }
+    let options = WriteOptions {
+        backup: true,
+        create_dirs: false,
+    };
+    write::write_files(&writes, options)?;
     let total = changed + unchanged;
     if total > 0 || refused > 0 {
         let verb = if args.check || args.diff {

@@ -209,8 +209,17 @@ pub fn discover(
 
     // Secrets are looked for in every file of the tree, whatever its format; files read
     // below are scanned from their text there (one open per file, not two).
-    for item in &collected {
+    let mut canonical_dirs = CanonicalDirs::default();
+    for (index, item) in collected.iter().enumerate() {
         if item.format.is_some() || item.explicit {
+            continue;
+        }
+        // A link out of the tree is not read, not even its first bytes.
+        let outside = item.text.is_none()
+            && item.disk.as_deref().is_some_and(|disk| {
+                outside_fence(&mut canonical_dirs, disk, fences.get(&index)).is_some()
+            });
+        if outside {
             continue;
         }
         if let Some(reason) =
@@ -227,7 +236,6 @@ pub fn discover(
     // Read every file whose format is known (or, for explicit files, sniff it).
     let mut origin: Vec<usize> = Vec::new(); // deployment.files index → collected index
     let mut known: HashMap<PathBuf, FileId> = HashMap::new();
-    let mut canonical_dirs = CanonicalDirs::default();
     for (index, item) in collected.iter_mut().enumerate() {
         if item.format.is_none() && !item.explicit {
             continue;
@@ -242,6 +250,39 @@ pub fn discover(
         let pending = canonical
             .as_ref()
             .and_then(|path| overlay.and_then(|overlay| overlay.get(path)));
+        // A file that resolves outside its root (a link to /etc/…) is reported like an import
+        // that does: not read, and with no disk path, so nothing can ever be written to it.
+        let escape = if is_stdin {
+            None
+        } else {
+            let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
+            outside_fence(&mut canonical_dirs, &disk, fences.get(&index))
+        };
+        if let Some(message) = escape {
+            let shown = item.path.display().to_string();
+            let shown = shown.strip_prefix("./").unwrap_or(&shown).to_owned();
+            let Some(format) = item.format.filter(|f| f.is_checked()) else {
+                if item.explicit {
+                    return Err(DiscoveryError(format!("{shown}: {message}")));
+                }
+                continue;
+            };
+            let file = sources.add(SourceFile::new(item.path.clone(), String::new()));
+            deployment.read_problems.push(ReadProblem {
+                file,
+                range: TextRange::from_usize(0, 0),
+                message,
+                format,
+            });
+            deployment.files.push(InputFile {
+                file,
+                format,
+                machine: item.machine,
+                machine_path: item.machine_path.clone(),
+            });
+            origin.push(index);
+            continue;
+        }
         let (text, problem) = match (item.text.take(), pending) {
             (Some(text), _) => decode(text.into_bytes()),
             (None, Some(text)) => decode(text.clone().into_bytes()),
@@ -496,6 +537,26 @@ impl CanonicalDirs {
             .as_ref()?;
         Some(folder.join(name))
     }
+}
+
+/// Why `disk` may not be read, when it resolves (through a symbolic link) outside the root
+/// it was found under (`fence`: its root and absolute base).
+fn outside_fence(
+    canonical_dirs: &mut CanonicalDirs,
+    disk: &Path,
+    fence: Option<&(PathBuf, Option<PathBuf>)>,
+) -> Option<String> {
+    let (root, _) = fence?;
+    let real = canonical_dirs.canonicalize(disk)?;
+    // A FIFO or device is refused as such when it is read (without being opened).
+    if real.starts_with(root) || !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    Some(format!(
+        "resolves to {} through a symbolic link, outside the checked root {}; not read",
+        real.display(),
+        root.display()
+    ))
 }
 
 /// A problem found while reading a file: where, and what.

@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use gblint_diagnostics::{SourceFile, SourceMap};
 use gblint_lint::fix::{FileChange, Target};
+use gblint_lint::write::{Expected, FileWrite, WriteOptions};
 
 use crate::error::RenderError;
 use crate::plan::Output;
@@ -32,6 +33,8 @@ pub struct Change {
     pub disk: PathBuf,
     /// What is there now (lossy UTF-8), if anything.
     pub current: Option<String>,
+    /// The bytes read from the file now there: it must still hold them when it is replaced.
+    pub read: Option<Vec<u8>>,
     /// Create, update or nothing.
     pub kind: ChangeKind,
 }
@@ -56,9 +59,12 @@ pub fn compare(out: &Path, outputs: Vec<Output>) -> Result<Vec<Change>, RenderEr
         .map(|output| {
             let disk = out.join(&output.path);
             refuse_links(out, &output.path)?;
-            let current = match std::fs::read(&disk) {
-                Ok(bytes) => Some(bytes),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            // Read the way it would be written: no link followed below `out`.
+            let current = match gblint_lint::write::read_beneath(out, &output.path) {
+                Ok(bytes) => bytes,
+                Err(err) if err.kind() == std::io::ErrorKind::InvalidInput => {
+                    return Err(RenderError::Usage(err.to_string()))
+                }
                 Err(err) => return Err(RenderError::Usage(format!("{}: {err}", disk.display()))),
             };
             let kind = match &current {
@@ -67,7 +73,10 @@ pub fn compare(out: &Path, outputs: Vec<Output>) -> Result<Vec<Change>, RenderEr
                 Some(_) => ChangeKind::Update,
             };
             Ok(Change {
-                current: current.map(|b| String::from_utf8_lossy(&b).into_owned()),
+                current: current
+                    .as_ref()
+                    .map(|b| String::from_utf8_lossy(b).into_owned()),
+                read: current,
                 output,
                 disk,
                 kind,
@@ -154,21 +163,30 @@ fn site_hosts(text: &str, path: &Path) -> BTreeSet<String> {
     gblint_lint::baseline::site_hosts(&caddyfile)
 }
 
-/// Write every created or updated file atomically; a replaced file is kept as
-/// `<file>.bak-YYYYMMDDHHMM`. Returns the backups made.
-pub fn write(changes: &[Change]) -> Result<Vec<PathBuf>, RenderError> {
-    let mut backups = Vec::new();
-    for change in changes.iter().filter(|c| c.kind != ChangeKind::Unchanged) {
-        if let Some(parent) = change.disk.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| RenderError::Write(format!("{}: {err}", parent.display())))?;
-        }
-        let backup =
-            gblint_lint::write::write_atomic(&change.disk, change.output.text.as_bytes(), true)
-                .map_err(|err| {
-                    RenderError::Write(format!("{}: cannot write: {err}", change.disk.display()))
-                })?;
-        backups.extend(backup);
-    }
-    Ok(backups)
+/// Write every created or updated file, all or nothing: each is staged next to its target
+/// and only then renamed, through folders opened under `out` without following links (see
+/// `docs/writes.md`); a replaced file is kept as `<file>.bak-YYYYMMDDHHMM`. Returns the
+/// backups made.
+pub fn write(out: &Path, changes: &[Change]) -> Result<Vec<PathBuf>, RenderError> {
+    let writes: Vec<FileWrite> = changes
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Unchanged)
+        .map(|change| FileWrite {
+            base: out.to_path_buf(),
+            relative: change.output.path.clone(),
+            shown: change.disk.clone(),
+            expected: match &change.read {
+                Some(bytes) => Expected::Bytes(bytes.clone()),
+                None => Expected::Absent,
+            },
+            contents: change.output.text.clone().into_bytes(),
+        })
+        .collect();
+    let options = WriteOptions {
+        backup: true,
+        create_dirs: true,
+    };
+    let written = gblint_lint::write::write_files(&writes, options)
+        .map_err(|err| RenderError::Write(err.message))?;
+    Ok(written.into_iter().filter_map(|w| w.backup).collect())
 }

@@ -15,7 +15,7 @@ pub enum RenderError {
     SelfCheck(Vec<String>),
     /// Writing would shrink a Caddyfile and `--allow-shrink` was not given (exit 1).
     Shrink(String),
-    /// Writing failed part-way (exit 2).
+    /// Writing failed; the message names the file and says what was (not) written (exit 2).
     Write(String),
 }
 

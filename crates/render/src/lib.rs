@@ -117,7 +117,7 @@ pub fn run(request: &Request) -> Result<Summary, RenderError> {
         if !request.allow_shrink {
             apply::guard_shrink(&changes)?;
         }
-        backups = apply::write(&changes)?;
+        backups = apply::write(&request.out, &changes)?;
     }
     Ok(Summary { changes, backups })
 }

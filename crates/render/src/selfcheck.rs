@@ -11,10 +11,37 @@ use gblint_lint::{settings, CheckOptions, Input, Settings};
 use crate::error::RenderError;
 use crate::plan::Output;
 
+/// How the scratch folders of the self-check are named: `gblint-render-<pid>-<random>`.
+const SCRATCH: &str = "gblint-render-";
+
+/// Remove the scratch folders that killed renders left in `tmp` (their process is gone).
+fn sweep_scratch(tmp: &Path) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let bytes = name.as_encoded_bytes();
+        if !bytes.starts_with(SCRATCH.as_bytes()) {
+            continue;
+        }
+        let pid = gblint_lint::write::owner_pid(bytes, SCRATCH.as_bytes());
+        // Only folders, never through a link (a link named like ours is not ours).
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if meta.is_dir() && gblint_lint::write::is_stale(pid, meta.modified().ok()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Check `outputs` as one deployment tree.
 pub fn check(outputs: &[Output]) -> Result<(), RenderError> {
+    sweep_scratch(&std::env::temp_dir());
+    // The process id in the name lets a later run tell a folder a killed run left.
     let dir = tempfile::Builder::new()
-        .prefix("gblint-render-")
+        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
         .tempdir()
         .map_err(|err| RenderError::Write(format!("cannot create a temporary folder: {err}")))?;
     let root = dir.path();
