@@ -172,7 +172,7 @@ pub fn discover(
                         DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
                     })?;
                     let mut files = Vec::new();
-                    walk(path, &mut files)?;
+                    walk(path, &root, &mut files, settings, Nested::Skip)?;
                     for file in files {
                         let format = detect_by_path(&file, None, None);
                         fences.insert(collected.len(), (root.clone(), None));
@@ -230,6 +230,7 @@ pub fn discover(
     let mut canonical_dirs = CanonicalDirs::default();
     for (index, item) in collected.iter_mut().enumerate() {
         if item.format.is_none() && !item.explicit {
+            deployment.unknown.push(item.path.clone());
             continue;
         }
         let is_stdin = item.text.is_some();
@@ -378,9 +379,12 @@ fn collect_deployment(
     fences: &mut HashMap<usize, (PathBuf, Option<PathBuf>)>,
 ) -> Result<(), DiscoveryError> {
     deployment.root = Some(root.to_path_buf());
-    let mut entries: Vec<_> = std::fs::read_dir(root)
+    let listing: Vec<_> = std::fs::read_dir(root)
         .map_err(|err| DiscoveryError(format!("{}: {}", root.display(), io_cause(&err))))?
         .filter_map(Result::ok)
+        .collect();
+    let mut entries: Vec<_> = listing
+        .into_iter()
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
         .map(|entry| entry.path())
         .filter(|path| {
@@ -403,13 +407,16 @@ fn collect_deployment(
         let machine_index = deployment.machines.len();
         let canonical = std::fs::canonicalize(&dir)
             .map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
+        if settings.excludes(&canonical) {
+            continue;
+        }
         deployment.machines.push(Machine {
             name,
             dir: dir.clone(),
             role: role.clone(),
         });
         let mut files = Vec::new();
-        walk(&dir, &mut files)?;
+        walk(&dir, &canonical, &mut files, settings, Nested::Walk)?;
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file);
             let machine_path = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
@@ -433,9 +440,25 @@ fn collect_deployment(
     Ok(())
 }
 
-/// Files under `dir`, sorted, skipping hidden folders and never following symlinked folders.
-/// Collect the files under `dir`; an unreadable folder is an error naming that folder.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoveryError> {
+/// What [`walk`] does with a folder below it that is a deployment tree of its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nested {
+    /// Leave it out: it is checked as a deployment of its own (folder mode).
+    Skip,
+    /// Walk it like any folder (inside a machine folder, names mean nothing).
+    Walk,
+}
+
+/// Collect the files under `dir` (whose canonical path is `canonical`), sorted, skipping
+/// hidden folders, what `exclude` names and, with [`Nested::Skip`], deployment trees; never
+/// follows symlinked folders. An unreadable folder is an error naming that folder.
+fn walk(
+    dir: &Path,
+    canonical: &Path,
+    out: &mut Vec<PathBuf>,
+    settings: &Settings,
+    nested: Nested,
+) -> Result<(), DiscoveryError> {
     let cause = |at: &Path, err: std::io::Error| {
         DiscoveryError(format!("{}: {}", at.display(), io_cause(&err)))
     };
@@ -448,16 +471,68 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoveryError> {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         let kind = entry.file_type().map_err(|err| cause(&path, err))?;
+        let disk = canonical.join(entry.file_name());
         if kind.is_dir() {
-            if name.starts_with('.') || name == "target" || name == "node_modules" {
+            if skipped_folder(&name) || settings.excludes(&disk) {
                 continue;
             }
-            walk(&path, out)?;
+            if nested == Nested::Skip && is_deployment_root(&path) {
+                continue;
+            }
+            walk(&path, &disk, out, settings, nested)?;
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
-            if name.starts_with('.') || name.contains(".bak-") || name == CONFIG_FILE {
+            if name.starts_with('.')
+                || name.contains(".bak-")
+                || name == CONFIG_FILE
+                || settings.excludes(&disk)
+            {
                 continue;
             }
             out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Folders no walk enters: hidden ones (`.git`), build output and dependencies.
+fn skipped_folder(name: &str) -> bool {
+    name.starts_with('.') || name == "target" || name == "node_modules"
+}
+
+/// The deployment trees below `dir` (not `dir` itself), sorted: every folder that
+/// [`is_deployment_root`] recognises, without looking inside one for more. Folders `exclude`
+/// names, hidden folders, `target` and `node_modules` are not entered.
+pub fn nested_deployments(dir: &Path, settings: &Settings) -> Result<Vec<PathBuf>, DiscoveryError> {
+    let canonical = std::fs::canonicalize(dir)
+        .map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
+    let mut out = Vec::new();
+    find_nested(dir, &canonical, settings, &mut out)?;
+    Ok(out)
+}
+
+fn find_nested(
+    dir: &Path,
+    canonical: &Path,
+    settings: &Settings,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), DiscoveryError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+        .collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let disk = canonical.join(entry.file_name());
+        if skipped_folder(&name) || settings.excludes(&disk) {
+            continue;
+        }
+        let path = entry.path();
+        if is_deployment_root(&path) {
+            out.push(path);
+        } else {
+            find_nested(&path, &disk, settings, out)?;
         }
     }
     Ok(())

@@ -13,6 +13,7 @@ pub mod dns;
 pub mod fix;
 pub mod format;
 pub mod iptables;
+pub mod paths;
 pub mod registry;
 pub mod rule;
 pub mod rules;
@@ -20,6 +21,7 @@ pub mod secrets;
 pub mod services;
 pub mod settings;
 pub mod suppression;
+pub mod units;
 pub mod write;
 
 use std::collections::{HashMap, HashSet};
@@ -52,6 +54,15 @@ pub struct CheckOptions<'a> {
     pub env: gblint_caddyfile::env::EnvLookup<'a>,
     /// The baseline CDY010 compares against, if any.
     pub baseline: Option<Baseline>,
+    /// Whether each deployment tree found below a given folder reads its own nearest
+    /// `gblint.toml` (the command line does, unless `--config` names one); otherwise
+    /// [`CheckOptions::settings`] applies everywhere.
+    pub config_search: bool,
+    /// Whether each deployment tree uses its own nearest `gblint.baseline.json` (unless a
+    /// baseline was named); otherwise [`CheckOptions::baseline`] applies everywhere.
+    pub baseline_search: bool,
+    /// `--max-file-bytes`, applied over every configuration file a run reads.
+    pub max_file_bytes: Option<u64>,
 }
 
 impl<'a> CheckOptions<'a> {
@@ -65,6 +76,9 @@ impl<'a> CheckOptions<'a> {
             forced_format: None,
             env,
             baseline: None,
+            config_search: false,
+            baseline_search: false,
+            max_file_bytes: None,
         }
     }
 }
@@ -80,6 +94,8 @@ pub struct Report {
     pub deployment: Deployment,
     /// Codes of the rules that ran.
     pub enabled: Vec<&'static str>,
+    /// The units of the run (each deployment tree, and the files outside them), in order.
+    pub units: Vec<units::UnitReport>,
 }
 
 impl Report {
@@ -186,6 +202,36 @@ pub fn check_with_overlay(
     {
         settings::check_selector(selector, "command line").map_err(CheckError::Selector)?;
     }
+    let plan = units::plan(inputs, &options.settings).map_err(CheckError::Discovery)?;
+    let mut reports = units::run_parallel(plan.len(), &|index| {
+        check_unit(&plan[index], options, overlay)
+    })
+    .into_iter()
+    .collect::<Result<Vec<Report>, CheckError>>()?;
+    // Loose files that turned out to be none (a folder holding only deployment trees) are
+    // not a unit of the run.
+    if reports.len() > 1 && plan[0].root.is_none() {
+        let first = &reports[0];
+        if first.deployment.files.is_empty()
+            && first.deployment.unknown.is_empty()
+            && first.diagnostics.is_empty()
+        {
+            reports.remove(0);
+        }
+    }
+    if reports.len() == 1 {
+        return Ok(reports.remove(0));
+    }
+    Ok(units::merge(reports))
+}
+
+/// Discover and lint one unit with its own settings.
+fn check_unit(
+    unit: &units::Unit,
+    options: &CheckOptions<'_>,
+    overlay: Option<&HashMap<PathBuf, String>>,
+) -> Result<Report, CheckError> {
+    let setup = units::setup(unit, options)?;
     let mut sources = SourceMap::new();
     let discover_options = discovery::DiscoverOptions {
         forced_format: options.forced_format,
@@ -193,10 +239,15 @@ pub fn check_with_overlay(
         overlay,
         parse: true,
     };
-    let deployment = discovery::discover(inputs, &options.settings, discover_options, &mut sources)
-        .map_err(CheckError::Discovery)?;
+    let deployment = discovery::discover(
+        &unit.inputs,
+        &setup.settings,
+        discover_options,
+        &mut sources,
+    )
+    .map_err(CheckError::Discovery)?;
     let rules = enabled_rules(
-        &options.settings,
+        &setup.settings,
         options.select.as_deref(),
         &options.extend_select,
         &options.ignore,
@@ -204,15 +255,28 @@ pub fn check_with_overlay(
     let diagnostics = lint(
         &deployment,
         &sources,
-        &options.settings,
-        options.baseline.as_ref(),
+        &setup.settings,
+        setup.baseline.as_ref(),
         &rules,
     );
+    let summary = units::UnitReport {
+        root: unit.root.clone(),
+        config: setup.settings.config_path.clone(),
+        baseline: setup.baseline_path,
+        files: deployment
+            .files
+            .iter()
+            .map(|input| sources.get(input.file).path().to_path_buf())
+            .collect(),
+        unknown: deployment.unknown.clone(),
+        settings: setup.settings,
+    };
     Ok(Report {
         sources,
         diagnostics,
         deployment,
         enabled: rules.iter().map(|rule| rule.meta().code).collect(),
+        units: vec![summary],
     })
 }
 
