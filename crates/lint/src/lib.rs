@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod baseline;
+pub mod comments;
 pub mod context;
 pub mod deployment;
 pub mod discovery;
@@ -300,6 +301,9 @@ pub fn lint(
         rule.check(&ctx, &mut diagnostics);
     }
     let enabled: HashSet<&str> = rules.iter().map(|rule| rule.meta().code).collect();
+    if !settings.per_path_ignores.is_empty() {
+        diagnostics = per_path_ignores(diagnostics, deployment, sources, settings);
+    }
 
     if !settings.no_inline_ignores {
         let mut problems = Vec::new();
@@ -319,6 +323,19 @@ pub fn lint(
         }
         for doc in &deployment.iptables {
             suppressions.extend(suppression::collect_lines(doc.file, sources, &mut problems));
+        }
+        for input in &deployment.files {
+            if matches!(
+                input.format,
+                Format::Corefile | Format::Zone | Format::Fail2ban | Format::Systemd | Format::Ufw
+            ) {
+                suppressions.extend(suppression::collect(
+                    input.format,
+                    input.file,
+                    sources,
+                    &mut problems,
+                ));
+            }
         }
         diagnostics = suppression::apply(diagnostics, &mut suppressions);
         if enabled.contains("GBL900") {
@@ -362,4 +379,39 @@ pub fn lint(
         a.file == b.file && a.range == b.range && a.code == b.code && a.message == b.message
     });
     diagnostics
+}
+
+/// Drop the findings `[per-path-ignores]` switches off for their file. Syntax errors (rules
+/// that cannot be disabled) stay.
+fn per_path_ignores(
+    diagnostics: Vec<Diagnostic>,
+    deployment: &Deployment,
+    sources: &SourceMap,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut by_file: HashMap<gblint_diagnostics::FileId, Vec<&str>> = HashMap::new();
+    diagnostics
+        .into_iter()
+        .filter(|diagnostic| {
+            let Some(rule) = registry::by_code(diagnostic.code) else {
+                return true;
+            };
+            if !rule.meta().can_disable {
+                return true;
+            }
+            let selectors = by_file.entry(diagnostic.file).or_insert_with(|| {
+                // Files gblint only scanned (secrets) have no disk path recorded.
+                let disk = deployment
+                    .disk_paths
+                    .get(&diagnostic.file)
+                    .cloned()
+                    .or_else(|| std::fs::canonicalize(sources.get(diagnostic.file).path()).ok());
+                disk.map(|disk| settings.ignored_for(&disk))
+                    .unwrap_or_default()
+            });
+            !selectors
+                .iter()
+                .any(|selector| registry::selects_rule(selector, rule.meta()))
+        })
+        .collect()
 }
