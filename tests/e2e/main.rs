@@ -12,3 +12,4 @@ mod outputs;
 mod render;
 mod rules_cli;
 mod services;
+mod tenants;

@@ -264,7 +264,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     let files = report.deployment.files.len();
     let deployments = report.units.iter().filter(|u| u.root.is_some()).count();
     let checked = format!(
-        "{files} file{}{}",
+        "{files} file{} checked{}",
         if files == 1 { "" } else { "s" },
         if deployments > 1 {
             format!(" in {deployments} deployments")
@@ -273,7 +273,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
         }
     );
     if report.diagnostics.is_empty() {
-        writeln!(out, "All checks passed ({checked} checked).")?;
+        writeln!(out, "All checks passed ({checked}).")?;
     } else {
         let mut parts = Vec::new();
         for (count, word) in [(errors, "error"), (warnings, "warning"), (infos, "info")] {
@@ -288,7 +288,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
                 ));
             }
         }
-        writeln!(out, "Found {} ({checked} checked).", parts.join(", "))?;
+        writeln!(out, "Found {} ({checked}).", parts.join(", "))?;
     }
     if !report.deployment.skipped.is_empty() {
         let mut by_format: std::collections::BTreeMap<&str, usize> =

@@ -15,8 +15,12 @@ use crate::settings::{Settings, CONFIG_FILE, ROLES};
 /// One thing to check.
 #[derive(Clone, Debug)]
 pub enum Input {
-    /// A file or folder on disk.
+    /// A file or folder on disk. A folder that is not a deployment tree is checked file by
+    /// file, deployment trees below it included.
     Path(PathBuf),
+    /// A folder checked file by file, leaving out the deployment trees below it (a run checks
+    /// those on their own; see [`crate::units`]).
+    FolderOutsideDeployments(PathBuf),
     /// Text from standard input, reported under `name` (imports resolve next to it).
     Stdin {
         /// `--stdin-filename`.
@@ -155,11 +159,16 @@ pub fn discover(
                     explicit: true,
                 });
             }
-            Input::Path(path) => {
+            Input::Path(path) | Input::FolderOutsideDeployments(path) => {
+                let nested = if matches!(input, Input::FolderOutsideDeployments(_)) {
+                    Nested::Skip
+                } else {
+                    Nested::Walk
+                };
                 let meta = std::fs::metadata(path).map_err(|err| {
                     DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
                 })?;
-                if meta.is_dir() && is_deployment_root(path) {
+                if meta.is_dir() && nested == Nested::Walk && is_deployment_root(path) {
                     collect_deployment(
                         path,
                         settings,
@@ -172,7 +181,7 @@ pub fn discover(
                         DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
                     })?;
                     let mut files = Vec::new();
-                    walk(path, &root, &mut files, settings, Nested::Skip)?;
+                    walk(path, &root, &mut files, settings, nested)?;
                     for file in files {
                         let format = detect_by_path(&file, None, None);
                         fences.insert(collected.len(), (root.clone(), None));
@@ -484,6 +493,7 @@ fn walk(
             if name.starts_with('.')
                 || name.contains(".bak-")
                 || name == CONFIG_FILE
+                || name == crate::baseline::BASELINE_FILE
                 || settings.excludes(&disk)
             {
                 continue;

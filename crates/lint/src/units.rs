@@ -58,7 +58,7 @@ pub fn plan(inputs: &[Input], settings: &Settings) -> Result<Vec<Unit>, Discover
         }
     };
     for input in inputs {
-        let Input::Path(path) = input else {
+        let (Input::Path(path) | Input::FolderOutsideDeployments(path)) = input else {
             loose.push(input.clone());
             continue;
         };
@@ -74,7 +74,7 @@ pub fn plan(inputs: &[Input], settings: &Settings) -> Result<Vec<Unit>, Discover
                 add(root, &mut deployments);
             }
             // The folder walk leaves the nested trees out.
-            loose.push(input.clone());
+            loose.push(Input::FolderOutsideDeployments(path.clone()));
         }
     }
     let mut units = Vec::new();
