@@ -11,8 +11,10 @@ fn findings(name: &str, format: Option<Format>, honour: bool) -> Vec<(u32, &'sta
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("resources/suppression")
         .join(name);
-    let mut settings = Settings::default();
-    settings.no_inline_ignores = !honour;
+    let settings = Settings {
+        no_inline_ignores: !honour,
+        ..Settings::default()
+    };
     let no_env = |_: &str| None;
     let mut options = CheckOptions::new(settings, &no_env);
     options.forced_format = format;
