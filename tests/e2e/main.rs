@@ -12,4 +12,5 @@ mod outputs;
 mod render;
 mod rules_cli;
 mod services;
+mod suppressions;
 mod tenants;

@@ -47,7 +47,7 @@ pub enum OutputFormat {
     Human,
     /// One line per finding: path:line:col: CODE message.
     Concise,
-    /// A JSON array of findings (unchanged since 0.1; see json-report for the whole run).
+    /// A JSON array of findings (the shape it always had; json-report describes the whole run).
     Json,
     /// A JSON object: the findings, every deployment checked with its configuration file and
     /// files, and the files not checked.
