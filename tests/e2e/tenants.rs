@@ -261,3 +261,30 @@ fn nothing_to_check_exits_2_and_unknown_files_are_named() {
         "All checks passed (1 file checked).\nNot checked: 1 file in no format gblint knows: notes/todo.txt.\n"
     );
 }
+
+#[test]
+fn a_tenants_own_exclude_applies_inside_it() {
+    let repo = repository("");
+    let config = repo.path().join(tenant(0)).join("gblint.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    // A top-level key goes before the first table.
+    std::fs::write(
+        &config,
+        format!("exclude = [\"pragmatismo-proxy/etc/fail2ban/jail.d\", \"rules.v6\"]\n{text}"),
+    )
+    .expect("write");
+    let output = run_gblint(
+        repo.path(),
+        &["check", tenant(0).as_str(), "--show-files"],
+        None,
+    );
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    assert!(!text.contains("jail.d"), "{text}");
+    assert!(!text.contains("rules.v6"), "{text}");
+    assert!(text.contains("rules.v4"), "{text}");
+    assert!(
+        text.ends_with("1 deployment, 13 files to check, 0 not checked.\n"),
+        "{text}"
+    );
+}

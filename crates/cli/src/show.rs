@@ -94,6 +94,13 @@ pub fn settings(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             list(&settings.rules.extend_select)
         )?;
         writeln!(out, "  rules.ignore: {}", list(&settings.rules.ignore))?;
+        let enabled: Vec<String> = unit.enabled.iter().map(|code| (*code).to_owned()).collect();
+        writeln!(
+            out,
+            "  rules enabled (with the command line): {} {}",
+            enabled.len(),
+            list(&enabled)
+        )?;
         for (selector, severity) in &settings.rules.severity {
             writeln!(out, "  rules.severity.{selector}: {severity}")?;
         }

@@ -270,6 +270,7 @@ fn check_unit(
             .map(|input| sources.get(input.file).path().to_path_buf())
             .collect(),
         unknown: deployment.unknown.clone(),
+        enabled: rules.iter().map(|rule| rule.meta().code).collect(),
         settings: setup.settings,
     };
     Ok(Report {

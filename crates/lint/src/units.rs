@@ -42,6 +42,8 @@ pub struct UnitReport {
     pub files: Vec<PathBuf>,
     /// Files in formats gblint does not check.
     pub unknown: Vec<PathBuf>,
+    /// Codes of the rules that ran, after the configuration and the command line.
+    pub enabled: Vec<&'static str>,
 }
 
 /// Split `inputs` into units: every deployment tree named or found below a named folder,
