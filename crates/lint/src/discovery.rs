@@ -58,13 +58,8 @@ pub fn role_from_name(name: &str) -> Option<&'static str> {
 /// Whether `dir` is a deployment tree: it has a `gblint.toml` with a `[deployment]` or
 /// `[machines]` table, or a top-level folder named like a machine.
 pub fn is_deployment_root(dir: &Path) -> bool {
-    if let Ok(text) = std::fs::read_to_string(dir.join(CONFIG_FILE)) {
-        if text.lines().any(|line| {
-            line.trim_start().starts_with("[deployment]")
-                || line.trim_start().starts_with("[machines")
-        }) {
-            return true;
-        }
+    if has_deployment_config(dir) {
+        return true;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
@@ -72,6 +67,55 @@ pub fn is_deployment_root(dir: &Path) -> bool {
     entries.filter_map(Result::ok).any(|entry| {
         entry.file_type().is_ok_and(|t| t.is_dir())
             && role_from_name(&entry.file_name().to_string_lossy()).is_some()
+    })
+}
+
+/// Whether `dir`, met while searching a folder, is a deployment tree of its own. Stricter than
+/// [`is_deployment_root`] (which judges a folder the user named): a `gblint.toml` with a
+/// `[deployment]` or `[machines]` table, or top-level folders that are all machines — `host` or
+/// `<tenant>-<role>` with one tenant — so that a folder that merely holds a `kube-proxy`
+/// beside `docker` is not taken for a tenant.
+pub fn is_nested_deployment_root(dir: &Path) -> bool {
+    if has_deployment_config(dir) {
+        return true;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut tenant: Option<String> = None;
+    let mut machines = 0usize;
+    for entry in entries.filter_map(Result::ok) {
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        if name == "host" {
+            machines += 1;
+            continue;
+        }
+        let Some(role) = role_from_name(&name) else {
+            return false;
+        };
+        let prefix = name[..name.len() - role.len() - 1].to_owned();
+        match &tenant {
+            Some(known) if *known != prefix => return false,
+            Some(_) => {}
+            None => tenant = Some(prefix),
+        }
+        machines += 1;
+    }
+    machines > 0
+}
+
+fn has_deployment_config(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(CONFIG_FILE)).is_ok_and(|text| {
+        text.lines().any(|line| {
+            line.trim_start().starts_with("[deployment]")
+                || line.trim_start().starts_with("[machines")
+        })
     })
 }
 
@@ -485,7 +529,7 @@ fn walk(
             if skipped_folder(&name) || settings.excludes(&disk) {
                 continue;
             }
-            if nested == Nested::Skip && is_deployment_root(&path) {
+            if nested == Nested::Skip && is_nested_deployment_root(&path) {
                 continue;
             }
             walk(&path, &disk, out, settings, nested)?;
@@ -510,7 +554,7 @@ fn skipped_folder(name: &str) -> bool {
 }
 
 /// The deployment trees below `dir` (not `dir` itself), sorted: every folder that
-/// [`is_deployment_root`] recognises, without looking inside one for more. Folders `exclude`
+/// [`is_nested_deployment_root`] recognises, without looking inside one for more. Folders `exclude`
 /// names, hidden folders, `target` and `node_modules` are not entered.
 pub fn nested_deployments(dir: &Path, settings: &Settings) -> Result<Vec<PathBuf>, DiscoveryError> {
     let canonical = std::fs::canonicalize(dir)
@@ -539,7 +583,7 @@ fn find_nested(
             continue;
         }
         let path = entry.path();
-        if is_deployment_root(&path) {
+        if is_nested_deployment_root(&path) {
             out.push(path);
         } else {
             find_nested(&path, &disk, settings, out)?;
@@ -688,6 +732,30 @@ fn fences_by_input(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_trees_need_every_folder_to_be_a_machine_of_one_tenant() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let make = |path: &str| std::fs::create_dir_all(dir.path().join(path)).expect("mkdir");
+        make("a/host");
+        make("a/acme-proxy");
+        make("a/.git");
+        make("b/kube-proxy");
+        make("b/docker");
+        make("c/one-proxy");
+        make("c/two-dns");
+        make("d/notes");
+        std::fs::write(dir.path().join("d/gblint.toml"), "[deployment]\n").expect("config");
+        assert!(is_nested_deployment_root(&dir.path().join("a")));
+        assert!(!is_nested_deployment_root(&dir.path().join("b")));
+        assert!(
+            is_deployment_root(&dir.path().join("b")),
+            "a named folder is judged leniently"
+        );
+        assert!(!is_nested_deployment_root(&dir.path().join("c")));
+        assert!(is_nested_deployment_root(&dir.path().join("d")));
+        assert!(!is_nested_deployment_root(&dir.path().join("a/host")));
+    }
 
     #[test]
     fn roles_from_machine_names() {
