@@ -288,3 +288,36 @@ fn a_tenants_own_exclude_applies_inside_it() {
         "{text}"
     );
 }
+
+#[test]
+fn fix_from_the_root_writes_into_the_right_tenant() {
+    let repo = repository("");
+    let corefile = repo
+        .path()
+        .join(tenant(3))
+        .join("pragmatismo-dns/opt/gbo/conf/Corefile");
+    let text = std::fs::read_to_string(&corefile).expect("corefile");
+    let start = text.find("    acl {").expect("acl");
+    let end = start + text[start..].find("\n    }\n").expect("acl end") + "\n    }\n".len();
+    std::fs::write(&corefile, format!("{}{}", &text[..start], &text[end..])).expect("write");
+    let output = run_gblint(
+        repo.path(),
+        &["check", ".", "--fix", "--output-format", "concise"],
+        None,
+    );
+    // Tenant 17's missing record has no fix: still exit 1, and only that finding is left.
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "Fixed {}/pragmatismo-dns/opt/gbo/conf/Corefile: DNS001",
+            tenant(3)
+        )),
+        "{err}"
+    );
+    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains("GBL001"), "{lines:#?}");
+    let fixed = std::fs::read_to_string(&corefile).expect("fixed");
+    assert!(fixed.contains("acl {"), "{fixed}");
+}

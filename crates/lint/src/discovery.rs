@@ -432,12 +432,9 @@ fn collect_deployment(
     fences: &mut HashMap<usize, (PathBuf, Option<PathBuf>)>,
 ) -> Result<(), DiscoveryError> {
     deployment.root = Some(root.to_path_buf());
-    let listing: Vec<_> = std::fs::read_dir(root)
+    let mut entries: Vec<_> = std::fs::read_dir(root)
         .map_err(|err| DiscoveryError(format!("{}: {}", root.display(), io_cause(&err))))?
         .filter_map(Result::ok)
-        .collect();
-    let mut entries: Vec<_> = listing
-        .into_iter()
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
         .map(|entry| entry.path())
         .filter(|path| {
