@@ -321,3 +321,35 @@ fn fix_from_the_root_writes_into_the_right_tenant() {
     let fixed = std::fs::read_to_string(&corefile).expect("fixed");
     assert!(fixed.contains("acl {"), "{fixed}");
 }
+
+#[test]
+fn a_file_named_again_inside_a_named_tree_is_reported_once() {
+    let repo = repository("");
+    let ufw = format!("{}/host/etc/default/ufw", tenant(0));
+    let path = repo.path().join(&ufw);
+    let text = std::fs::read_to_string(&path).expect("ufw");
+    std::fs::write(
+        &path,
+        text.replacen(
+            "DEFAULT_FORWARD_POLICY=\"ACCEPT\"",
+            "DEFAULT_FORWARD_POLICY=\"DROP\"",
+            1,
+        ),
+    )
+    .expect("write");
+    let output = run_gblint(
+        repo.path(),
+        &[
+            "check",
+            ufw.as_str(),
+            tenant(0).as_str(),
+            "--output-format",
+            "concise",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains("UFW001"), "{lines:#?}");
+}

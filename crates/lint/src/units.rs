@@ -261,6 +261,16 @@ pub(crate) fn merge(parts: Vec<Report>) -> Report {
             .then(a.code.cmp(b.code))
             .then(a.message.cmp(&b.message))
     });
+    // A file named on its own and again inside a named tree is read by two units.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| {
+        let file = deployment
+            .disk_paths
+            .get(&d.file)
+            .cloned()
+            .unwrap_or_else(|| sources.get(d.file).path().to_path_buf());
+        seen.insert((file, d.range, d.code, d.message.clone()))
+    });
     Report {
         sources,
         diagnostics,
