@@ -59,3 +59,31 @@ fn example_config_validates_and_typos_do_not() {
     let typo: toml::Value = toml::from_str("[caddy]\nstorage_root = \"/x\"\n").expect("toml");
     assert!(!validator.is_valid(&serde_json::to_value(typo).expect("json")));
 }
+
+#[test]
+fn exclude_and_per_path_ignores_validate_and_are_read() {
+    let validator = jsonschema::validator_for(&schema()).expect("schema compiles");
+    let text = "exclude = [\"tenants/retired-*\", \"*.orig\"]\n[per-path-ignores]\n\"*/jail.d/*.conf\" = [\"F2B005\"]\n\"tenants/lab/**\" = [\"security\", \"CDY\"]\n";
+    let config: toml::Value = toml::from_str(text).expect("toml");
+    let json = serde_json::to_value(config).expect("json");
+    assert!(
+        validator.is_valid(&json),
+        "{:?}",
+        validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    );
+    gblint_lint::Settings::parse(text).expect("the reader accepts what the schema accepts");
+    for bad in [
+        "exclude = \"x\"\n",
+        "[per-path-ignores]\n\"x\" = \"F2B005\"\n",
+    ] {
+        let config: toml::Value = toml::from_str(bad).expect("toml");
+        assert!(
+            !validator.is_valid(&serde_json::to_value(config).expect("json")),
+            "{bad}"
+        );
+        assert!(gblint_lint::Settings::parse(bad).is_err(), "{bad}");
+    }
+}

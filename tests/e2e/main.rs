@@ -13,4 +13,6 @@ mod outputs;
 mod render;
 mod rules_cli;
 mod services;
+mod suppressions;
+mod tenants;
 mod writes;

@@ -5,7 +5,7 @@
 use gblint_diagnostics::TextRange;
 
 /// Looks up an environment variable; `None` when unset (distinct from set-but-empty).
-pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+pub type EnvLookup<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 
 /// One stretch of the substituted text.
 #[derive(Clone, Copy, Debug)]

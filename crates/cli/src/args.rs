@@ -47,8 +47,11 @@ pub enum OutputFormat {
     Human,
     /// One line per finding: path:line:col: CODE message.
     Concise,
-    /// A JSON array of findings.
+    /// A JSON array of findings (the shape it always had; json-report describes the whole run).
     Json,
+    /// A JSON object: the findings, every deployment checked with its configuration file and
+    /// files, and the files not checked.
+    JsonReport,
     /// SARIF 2.1.0 (GitHub code scanning, GitLab, Azure DevOps).
     Sarif,
     /// GitHub Actions workflow commands (annotations on the pull request).
@@ -71,7 +74,8 @@ pub enum FailOn {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files, folders or deployment trees; `-` reads standard input.
+    /// Files, folders or deployment trees; `-` reads standard input. Every deployment tree
+    /// below a folder is checked as a deployment, with its nearest gblint.toml.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// How to print findings.
@@ -89,9 +93,17 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Configuration file (default: the nearest gblint.toml at or above the first path).
+    /// Configuration file for every file and deployment (default: each deployment's nearest
+    /// gblint.toml; for other files the nearest at or above the first path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// List each deployment and the files it checks (and those it does not), then exit.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "show_settings"])]
+    pub show_files: bool,
+    /// Print the settings each deployment uses and the configuration file they come from,
+    /// then exit.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub show_settings: bool,
     /// Treat the named files as this format instead of guessing from their names.
     #[arg(long, value_name = "FORMAT", value_parser = ["caddyfile", "corefile", "zone", "iptables", "fail2ban", "systemd", "ufw"])]
     pub format: Option<String>,

@@ -41,6 +41,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         forced_format: args.format.as_deref().and_then(Format::from_name),
         env: &env_lookup,
         baseline,
+        // Without --config, each deployment found reads its own nearest gblint.toml; without a
+        // named baseline, its own nearest gblint.baseline.json.
+        config_search: args.config.is_none(),
+        baseline_search: args.baseline.is_none() && args.baseline_ref.is_none(),
+        max_file_bytes: args.max_file_bytes,
     };
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
@@ -51,6 +56,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         return fix_run(args, &inputs, &options, threshold);
     }
     let report = check(&inputs, &options)?;
+    if args.show_files {
+        crate::show::files(&mut std::io::stdout().lock(), &report)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.show_settings {
+        crate::show::settings(&mut std::io::stdout().lock(), &report)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if crate::show::nothing_checked(&report) {
+        anyhow::bail!("{}", crate::show::nothing_message(&args.paths, &report));
+    }
     emit(args, &report, &mut std::io::stdout().lock())?;
     let code = exit_code(report.fails(threshold));
     // The process ends right after this: freeing every token and tree node one by one would
@@ -199,6 +215,7 @@ fn emit(args: &CheckArgs, report: &Report, out: &mut dyn Write) -> anyhow::Resul
             summary(&mut err, report)?;
         }
         OutputFormat::Json => emit::json(out, diagnostics, sources)?,
+        OutputFormat::JsonReport => crate::show::json_report(out, report)?,
         OutputFormat::Github => emit::github(out, diagnostics, sources)?,
         OutputFormat::Gitlab => emit::gitlab(out, diagnostics, sources)?,
         OutputFormat::Junit => {
@@ -256,9 +273,18 @@ fn summary(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
         .count();
     let infos = report.diagnostics.len() - errors - warnings;
     let files = report.deployment.files.len();
-    let checked = format!("{files} file{}", if files == 1 { "" } else { "s" });
+    let deployments = report.units.iter().filter(|u| u.root.is_some()).count();
+    let checked = format!(
+        "{files} file{} checked{}",
+        if files == 1 { "" } else { "s" },
+        if deployments > 1 {
+            format!(" in {deployments} deployments")
+        } else {
+            String::new()
+        }
+    );
     if report.diagnostics.is_empty() {
-        writeln!(out, "All checks passed ({checked} checked).")?;
+        writeln!(out, "All checks passed ({checked}).")?;
     } else {
         let mut parts = Vec::new();
         for (count, word) in [(errors, "error"), (warnings, "warning"), (infos, "info")] {
@@ -273,7 +299,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
                 ));
             }
         }
-        writeln!(out, "Found {} ({checked} checked).", parts.join(", "))?;
+        writeln!(out, "Found {} ({checked}).", parts.join(", "))?;
     }
     if !report.deployment.skipped.is_empty() {
         let mut by_format: std::collections::BTreeMap<&str, usize> =
@@ -297,5 +323,6 @@ fn summary(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             list.join(", ")
         )?;
     }
+    crate::show::unknown_line(out, report)?;
     Ok(())
 }

@@ -10,6 +10,7 @@ mod fmt;
 mod human;
 mod render_cmd;
 mod rules_table;
+mod show;
 
 use std::io::Write;
 use std::process::ExitCode;

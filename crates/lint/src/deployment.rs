@@ -197,6 +197,9 @@ pub struct Deployment {
     pub ufw: Vec<UfwDoc>,
     /// Recognised but unchecked files.
     pub skipped: Vec<SkippedFile>,
+    /// Files in no format gblint knows (found by walking folders): not checked, and named
+    /// as such in the output so that no file is silently called clean.
+    pub unknown: Vec<PathBuf>,
     /// Reading problems.
     pub read_problems: Vec<ReadProblem>,
     /// Canonical disk path of every file read from disk (inputs and imported files); fixes

@@ -15,8 +15,12 @@ use crate::settings::{Settings, CONFIG_FILE, ROLES};
 /// One thing to check.
 #[derive(Clone, Debug)]
 pub enum Input {
-    /// A file or folder on disk.
+    /// A file or folder on disk. A folder that is not a deployment tree is checked file by
+    /// file, deployment trees below it included.
     Path(PathBuf),
+    /// A folder checked file by file, leaving out the deployment trees below it (a run checks
+    /// those on their own; see [`crate::units`]).
+    FolderOutsideDeployments(PathBuf),
     /// Text from standard input, reported under `name` (imports resolve next to it).
     Stdin {
         /// `--stdin-filename`.
@@ -54,13 +58,8 @@ pub fn role_from_name(name: &str) -> Option<&'static str> {
 /// Whether `dir` is a deployment tree: it has a `gblint.toml` with a `[deployment]` or
 /// `[machines]` table, or a top-level folder named like a machine.
 pub fn is_deployment_root(dir: &Path) -> bool {
-    if let Ok(text) = std::fs::read_to_string(dir.join(CONFIG_FILE)) {
-        if text.lines().any(|line| {
-            line.trim_start().starts_with("[deployment]")
-                || line.trim_start().starts_with("[machines")
-        }) {
-            return true;
-        }
+    if has_deployment_config(dir) {
+        return true;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
@@ -68,6 +67,55 @@ pub fn is_deployment_root(dir: &Path) -> bool {
     entries.filter_map(Result::ok).any(|entry| {
         entry.file_type().is_ok_and(|t| t.is_dir())
             && role_from_name(&entry.file_name().to_string_lossy()).is_some()
+    })
+}
+
+/// Whether `dir`, met while searching a folder, is a deployment tree of its own. Stricter than
+/// [`is_deployment_root`] (which judges a folder the user named): a `gblint.toml` with a
+/// `[deployment]` or `[machines]` table, or top-level folders that are all machines — `host` or
+/// `<tenant>-<role>` with one tenant — so that a folder that merely holds a `kube-proxy`
+/// beside `docker` is not taken for a tenant.
+pub fn is_nested_deployment_root(dir: &Path) -> bool {
+    if has_deployment_config(dir) {
+        return true;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut tenant: Option<String> = None;
+    let mut machines = 0usize;
+    for entry in entries.filter_map(Result::ok) {
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        if name == "host" {
+            machines += 1;
+            continue;
+        }
+        let Some(role) = role_from_name(&name) else {
+            return false;
+        };
+        let prefix = name[..name.len() - role.len() - 1].to_owned();
+        match &tenant {
+            Some(known) if *known != prefix => return false,
+            Some(_) => {}
+            None => tenant = Some(prefix),
+        }
+        machines += 1;
+    }
+    machines > 0
+}
+
+fn has_deployment_config(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(CONFIG_FILE)).is_ok_and(|text| {
+        text.lines().any(|line| {
+            line.trim_start().starts_with("[deployment]")
+                || line.trim_start().starts_with("[machines")
+        })
     })
 }
 
@@ -155,11 +203,16 @@ pub fn discover(
                     explicit: true,
                 });
             }
-            Input::Path(path) => {
+            Input::Path(path) | Input::FolderOutsideDeployments(path) => {
+                let nested = if matches!(input, Input::FolderOutsideDeployments(_)) {
+                    Nested::Skip
+                } else {
+                    Nested::Walk
+                };
                 let meta = std::fs::metadata(path).map_err(|err| {
                     DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
                 })?;
-                if meta.is_dir() && is_deployment_root(path) {
+                if meta.is_dir() && nested == Nested::Walk && is_deployment_root(path) {
                     collect_deployment(
                         path,
                         settings,
@@ -172,7 +225,7 @@ pub fn discover(
                         DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
                     })?;
                     let mut files = Vec::new();
-                    walk(path, &mut files)?;
+                    walk(path, &root, &mut files, settings, nested)?;
                     for file in files {
                         let format = detect_by_path(&file, None, None);
                         fences.insert(collected.len(), (root.clone(), None));
@@ -238,6 +291,7 @@ pub fn discover(
     let mut known: HashMap<PathBuf, FileId> = HashMap::new();
     for (index, item) in collected.iter_mut().enumerate() {
         if item.format.is_none() && !item.explicit {
+            deployment.unknown.push(item.path.clone());
             continue;
         }
         let is_stdin = item.text.is_some();
@@ -444,13 +498,16 @@ fn collect_deployment(
         let machine_index = deployment.machines.len();
         let canonical = std::fs::canonicalize(&dir)
             .map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
+        if settings.excludes(&canonical) {
+            continue;
+        }
         deployment.machines.push(Machine {
             name,
             dir: dir.clone(),
             role: role.clone(),
         });
         let mut files = Vec::new();
-        walk(&dir, &mut files)?;
+        walk(&dir, &canonical, &mut files, settings, Nested::Walk)?;
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file);
             let machine_path = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
@@ -474,9 +531,25 @@ fn collect_deployment(
     Ok(())
 }
 
-/// Files under `dir`, sorted, skipping hidden folders and never following symlinked folders.
-/// Collect the files under `dir`; an unreadable folder is an error naming that folder.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoveryError> {
+/// What [`walk`] does with a folder below it that is a deployment tree of its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nested {
+    /// Leave it out: it is checked as a deployment of its own (folder mode).
+    Skip,
+    /// Walk it like any folder (inside a machine folder, names mean nothing).
+    Walk,
+}
+
+/// Collect the files under `dir` (whose canonical path is `canonical`), sorted, skipping
+/// hidden folders, what `exclude` names and, with [`Nested::Skip`], deployment trees; never
+/// follows symlinked folders. An unreadable folder is an error naming that folder.
+fn walk(
+    dir: &Path,
+    canonical: &Path,
+    out: &mut Vec<PathBuf>,
+    settings: &Settings,
+    nested: Nested,
+) -> Result<(), DiscoveryError> {
     let cause = |at: &Path, err: std::io::Error| {
         DiscoveryError(format!("{}: {}", at.display(), io_cause(&err)))
     };
@@ -489,16 +562,69 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoveryError> {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         let kind = entry.file_type().map_err(|err| cause(&path, err))?;
+        let disk = canonical.join(entry.file_name());
         if kind.is_dir() {
-            if name.starts_with('.') || name == "target" || name == "node_modules" {
+            if skipped_folder(&name) || settings.excludes(&disk) {
                 continue;
             }
-            walk(&path, out)?;
+            if nested == Nested::Skip && is_nested_deployment_root(&path) {
+                continue;
+            }
+            walk(&path, &disk, out, settings, nested)?;
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
-            if name.starts_with('.') || name.contains(".bak-") || name == CONFIG_FILE {
+            if name.starts_with('.')
+                || name.contains(".bak-")
+                || name == CONFIG_FILE
+                || name == crate::baseline::BASELINE_FILE
+                || settings.excludes(&disk)
+            {
                 continue;
             }
             out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Folders no walk enters: hidden ones (`.git`), build output and dependencies.
+fn skipped_folder(name: &str) -> bool {
+    name.starts_with('.') || name == "target" || name == "node_modules"
+}
+
+/// The deployment trees below `dir` (not `dir` itself), sorted: every folder that
+/// [`is_nested_deployment_root`] recognises, without looking inside one for more. Folders `exclude`
+/// names, hidden folders, `target` and `node_modules` are not entered.
+pub fn nested_deployments(dir: &Path, settings: &Settings) -> Result<Vec<PathBuf>, DiscoveryError> {
+    let canonical = std::fs::canonicalize(dir)
+        .map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
+    let mut out = Vec::new();
+    find_nested(dir, &canonical, settings, &mut out)?;
+    Ok(out)
+}
+
+fn find_nested(
+    dir: &Path,
+    canonical: &Path,
+    settings: &Settings,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), DiscoveryError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+        .collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let disk = canonical.join(entry.file_name());
+        if skipped_folder(&name) || settings.excludes(&disk) {
+            continue;
+        }
+        let path = entry.path();
+        if is_nested_deployment_root(&path) {
+            out.push(path);
+        } else {
+            find_nested(&path, &disk, settings, out)?;
         }
     }
     Ok(())
@@ -664,6 +790,30 @@ fn fences_by_input(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_trees_need_every_folder_to_be_a_machine_of_one_tenant() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let make = |path: &str| std::fs::create_dir_all(dir.path().join(path)).expect("mkdir");
+        make("a/host");
+        make("a/acme-proxy");
+        make("a/.git");
+        make("b/kube-proxy");
+        make("b/docker");
+        make("c/one-proxy");
+        make("c/two-dns");
+        make("d/notes");
+        std::fs::write(dir.path().join("d/gblint.toml"), "[deployment]\n").expect("config");
+        assert!(is_nested_deployment_root(&dir.path().join("a")));
+        assert!(!is_nested_deployment_root(&dir.path().join("b")));
+        assert!(
+            is_deployment_root(&dir.path().join("b")),
+            "a named folder is judged leniently"
+        );
+        assert!(!is_nested_deployment_root(&dir.path().join("c")));
+        assert!(is_nested_deployment_root(&dir.path().join("d")));
+        assert!(!is_nested_deployment_root(&dir.path().join("a/host")));
+    }
 
     #[test]
     fn roles_from_machine_names() {

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod baseline;
+pub mod comments;
 pub mod context;
 pub mod deployment;
 pub mod discovery;
@@ -13,6 +14,7 @@ pub mod dns;
 pub mod fix;
 pub mod format;
 pub mod iptables;
+pub mod paths;
 pub mod registry;
 pub mod rule;
 pub mod rules;
@@ -20,6 +22,7 @@ pub mod secrets;
 pub mod services;
 pub mod settings;
 pub mod suppression;
+pub mod units;
 pub mod write;
 
 use std::collections::{HashMap, HashSet};
@@ -52,6 +55,15 @@ pub struct CheckOptions<'a> {
     pub env: gblint_caddyfile::env::EnvLookup<'a>,
     /// The baseline CDY010 compares against, if any.
     pub baseline: Option<Baseline>,
+    /// Whether each deployment tree found below a given folder reads its own nearest
+    /// `gblint.toml` (the command line does, unless `--config` names one); otherwise
+    /// [`CheckOptions::settings`] applies everywhere.
+    pub config_search: bool,
+    /// Whether each deployment tree uses its own nearest `gblint.baseline.json` (unless a
+    /// baseline was named); otherwise [`CheckOptions::baseline`] applies everywhere.
+    pub baseline_search: bool,
+    /// `--max-file-bytes`, applied over every configuration file a run reads.
+    pub max_file_bytes: Option<u64>,
 }
 
 impl<'a> CheckOptions<'a> {
@@ -65,6 +77,9 @@ impl<'a> CheckOptions<'a> {
             forced_format: None,
             env,
             baseline: None,
+            config_search: false,
+            baseline_search: false,
+            max_file_bytes: None,
         }
     }
 }
@@ -80,6 +95,8 @@ pub struct Report {
     pub deployment: Deployment,
     /// Codes of the rules that ran.
     pub enabled: Vec<&'static str>,
+    /// The units of the run (each deployment tree, and the files outside them), in order.
+    pub units: Vec<units::UnitReport>,
 }
 
 impl Report {
@@ -252,6 +269,36 @@ pub fn check_with_overlay(
     {
         settings::check_selector(selector, "command line").map_err(CheckError::Selector)?;
     }
+    let plan = units::plan(inputs, &options.settings).map_err(CheckError::Discovery)?;
+    let mut reports = units::run_parallel(plan.len(), &|index| {
+        check_unit(&plan[index], options, overlay)
+    })
+    .into_iter()
+    .collect::<Result<Vec<Report>, CheckError>>()?;
+    // Loose files that turned out to be none (a folder holding only deployment trees) are
+    // not a unit of the run.
+    if reports.len() > 1 && plan[0].root.is_none() {
+        let first = &reports[0];
+        if first.deployment.files.is_empty()
+            && first.deployment.unknown.is_empty()
+            && first.diagnostics.is_empty()
+        {
+            reports.remove(0);
+        }
+    }
+    if reports.len() == 1 {
+        return Ok(reports.remove(0));
+    }
+    Ok(units::merge(reports))
+}
+
+/// Discover and lint one unit with its own settings.
+fn check_unit(
+    unit: &units::Unit,
+    options: &CheckOptions<'_>,
+    overlay: Option<&HashMap<PathBuf, String>>,
+) -> Result<Report, CheckError> {
+    let setup = units::setup(unit, options)?;
     let mut sources = SourceMap::new();
     let discover_options = discovery::DiscoverOptions {
         forced_format: options.forced_format,
@@ -259,10 +306,15 @@ pub fn check_with_overlay(
         overlay,
         parse: true,
     };
-    let deployment = discovery::discover(inputs, &options.settings, discover_options, &mut sources)
-        .map_err(CheckError::Discovery)?;
+    let deployment = discovery::discover(
+        &unit.inputs,
+        &setup.settings,
+        discover_options,
+        &mut sources,
+    )
+    .map_err(CheckError::Discovery)?;
     let rules = enabled_rules(
-        &options.settings,
+        &setup.settings,
         options.select.as_deref(),
         &options.extend_select,
         &options.ignore,
@@ -270,24 +322,38 @@ pub fn check_with_overlay(
     let mut diagnostics = lint(
         &deployment,
         &sources,
-        &options.settings,
-        options.baseline.as_ref(),
+        &setup.settings,
+        setup.baseline.as_ref(),
         &rules,
     );
     diagnostics.retain(|diagnostic| {
         finding_selected(
-            &options.settings,
+            &setup.settings,
             options.select.as_deref(),
             &options.extend_select,
             &options.ignore,
             diagnostic,
         )
     });
+    let summary = units::UnitReport {
+        root: unit.root.clone(),
+        config: setup.settings.config_path.clone(),
+        baseline: setup.baseline_path,
+        files: deployment
+            .files
+            .iter()
+            .map(|input| sources.get(input.file).path().to_path_buf())
+            .collect(),
+        unknown: deployment.unknown.clone(),
+        enabled: rules.iter().map(|rule| rule.meta().code).collect(),
+        settings: setup.settings,
+    };
     Ok(Report {
         sources,
         diagnostics,
         deployment,
         enabled: rules.iter().map(|rule| rule.meta().code).collect(),
+        units: vec![summary],
     })
 }
 
@@ -311,6 +377,9 @@ pub fn lint(
         rule.check(&ctx, &mut diagnostics);
     }
     let enabled: HashSet<&str> = rules.iter().map(|rule| rule.meta().code).collect();
+    if !settings.per_path_ignores.is_empty() {
+        diagnostics = per_path_ignores(diagnostics, deployment, sources, settings);
+    }
 
     if !settings.no_inline_ignores {
         let mut problems = Vec::new();
@@ -330,6 +399,19 @@ pub fn lint(
         }
         for doc in &deployment.iptables {
             suppressions.extend(suppression::collect_lines(doc.file, sources, &mut problems));
+        }
+        for input in &deployment.files {
+            if matches!(
+                input.format,
+                Format::Corefile | Format::Zone | Format::Fail2ban | Format::Systemd | Format::Ufw
+            ) {
+                suppressions.extend(suppression::collect(
+                    input.format,
+                    input.file,
+                    sources,
+                    &mut problems,
+                ));
+            }
         }
         diagnostics = suppression::apply(diagnostics, &mut suppressions);
         if enabled.contains("GBL900") {
@@ -373,4 +455,39 @@ pub fn lint(
         a.file == b.file && a.range == b.range && a.code == b.code && a.message == b.message
     });
     diagnostics
+}
+
+/// Drop the findings `[per-path-ignores]` switches off for their file. Syntax errors (rules
+/// that cannot be disabled) stay.
+fn per_path_ignores(
+    diagnostics: Vec<Diagnostic>,
+    deployment: &Deployment,
+    sources: &SourceMap,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut by_file: HashMap<gblint_diagnostics::FileId, Vec<&str>> = HashMap::new();
+    diagnostics
+        .into_iter()
+        .filter(|diagnostic| {
+            let Some(rule) = registry::by_code(diagnostic.code) else {
+                return true;
+            };
+            if !rule.meta().can_disable {
+                return true;
+            }
+            let selectors = by_file.entry(diagnostic.file).or_insert_with(|| {
+                // Files gblint only scanned (secrets) have no disk path recorded.
+                let disk = deployment
+                    .disk_paths
+                    .get(&diagnostic.file)
+                    .cloned()
+                    .or_else(|| std::fs::canonicalize(sources.get(diagnostic.file).path()).ok());
+                disk.map(|disk| settings.ignored_for(&disk))
+                    .unwrap_or_default()
+            });
+            !selectors
+                .iter()
+                .any(|selector| registry::selects_rule(selector, rule.meta()))
+        })
+        .collect()
 }

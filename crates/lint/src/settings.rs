@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use gblint_diagnostics::Severity;
 use serde::Deserialize;
 
+use crate::paths::PathPatterns;
 use crate::registry;
 
 /// Name of the configuration file at a deployment root.
@@ -26,6 +27,8 @@ pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "fail2ban",
             "baseline",
             "limits",
+            "exclude",
+            "per-path-ignores",
         ],
     ),
     ("deployment", &["tenant"]),
@@ -100,6 +103,10 @@ struct RawConfig {
     baseline: BaselineSettings,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    per_path_ignores: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -265,6 +272,13 @@ pub struct Settings {
     pub limits: Limits,
     /// `--no-inline-ignores`.
     pub no_inline_ignores: bool,
+    /// `exclude`: files and folders discovery skips when walking folders.
+    pub exclude: PathPatterns,
+    /// `[per-path-ignores]`: rule selectors switched off for the files matching each pattern.
+    pub per_path_ignores: Vec<(PathPatterns, Vec<String>)>,
+    /// The canonical folder of the configuration file: where `exclude` and
+    /// `[per-path-ignores]` patterns are anchored (`None` without a file).
+    pub anchor: Option<PathBuf>,
 }
 
 impl Settings {
@@ -279,6 +293,7 @@ impl Settings {
             message,
         })?;
         settings.config_path = Some(path.to_path_buf());
+        settings.anchor = crate::paths::anchor_of(Some(path));
         Ok(settings)
     }
 
@@ -319,6 +334,18 @@ impl Settings {
         for code in &raw.rules.ignore {
             check_selector(code, "[rules] ignore")?;
         }
+        let exclude = PathPatterns::new(&raw.exclude, "exclude")?;
+        let mut per_path_ignores = Vec::new();
+        for (pattern, selectors) in raw.per_path_ignores {
+            let place = format!("[per-path-ignores] \"{pattern}\"");
+            for selector in &selectors {
+                check_selector(selector, &place)?;
+            }
+            per_path_ignores.push((
+                PathPatterns::new(std::slice::from_ref(&pattern), &place)?,
+                selectors,
+            ));
+        }
         let defaults = NetworkSettings::default();
         Ok(Settings {
             config_path: None,
@@ -348,7 +375,38 @@ impl Settings {
                 },
             },
             no_inline_ignores: false,
+            exclude,
+            per_path_ignores,
+            anchor: None,
         })
+    }
+}
+
+impl Settings {
+    /// The selectors `[per-path-ignores]` switches off for a file, by its canonical path.
+    pub fn ignored_for(&self, disk: &Path) -> Vec<&str> {
+        let Some(relative) = self
+            .anchor
+            .as_deref()
+            .and_then(|anchor| crate::paths::relative_to(disk, anchor))
+        else {
+            return Vec::new();
+        };
+        self.per_path_ignores
+            .iter()
+            .filter(|(pattern, _)| pattern.matches(&relative))
+            .flat_map(|(_, selectors)| selectors.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// Whether `exclude` names a file or folder, by its canonical path.
+    pub fn excludes(&self, disk: &Path) -> bool {
+        !self.exclude.is_empty()
+            && self
+                .anchor
+                .as_deref()
+                .and_then(|anchor| crate::paths::relative_to(disk, anchor))
+                .is_some_and(|relative| self.exclude.matches(&relative))
     }
 }
 

@@ -1,11 +1,15 @@
 //! Inline suppressions: `# gblint: ignore[CODE,…] reason` silences those codes on the next
-//! statement (or, written after code on the same line, on that line); `# gblint:
-//! ignore-file[CODE,…] reason` on the whole file. A reason is required; suppressions that
+//! statement (or, written after code on the same line where the format allows comments
+//! there, on that line); `# gblint: ignore-file[CODE,…] reason` on the whole file. Every
+//! format with comments takes them, written with its own comment marker (`;` in zone files,
+//! `#` or `;` in fail2ban and systemd files). A reason is required; suppressions that
 //! silence nothing, name unknown codes or lack a reason are reported themselves.
 
 use gblint_caddyfile::{tokenize, SyntaxKind, SyntaxTree};
 use gblint_diagnostics::{Diagnostic, FileId, SourceMap, TextRange};
 
+use crate::comments;
+use crate::format::Format;
 use crate::registry;
 use crate::rules::meta::{
     invalid_suppression::InvalidSuppression, unused_suppression::UnusedSuppression,
@@ -183,37 +187,37 @@ pub fn collect_lines(
     sources: &SourceMap,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Suppression> {
+    collect(Format::Iptables, file, sources, problems)
+}
+
+/// Find the suppression comments of a file in `format`, by that format's comment rules (see
+/// [`crate::comments`]); malformed ones become diagnostics in `problems`. Caddyfiles go
+/// through [`collect_caddy`], which knows their statements and blocks.
+pub fn collect(
+    format: Format,
+    file: FileId,
+    sources: &SourceMap,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Suppression> {
     let text = sources.get(file).text();
     if !text.contains("gblint:") {
         return Vec::new();
     }
-    let mut lines: Vec<TextRange> = Vec::new();
-    let mut offset = 0usize;
-    for line in text.split('\n') {
-        lines.push(TextRange::from_usize(offset, offset + line.len()));
-        offset += line.len() + 1;
-    }
     let mut out = Vec::new();
-    for (index, range) in lines.iter().enumerate() {
-        let line = &text[range.as_range()];
-        if !line.starts_with('#') {
-            continue;
-        }
-        let Some((whole_file, codes)) = parse_directive(file, *range, line, problems) else {
+    for comment in comments::find(format, text) {
+        let body = &text[comment.range.as_range()];
+        let Some((whole_file, codes)) = parse_directive(file, comment.range, body, problems) else {
             continue;
         };
         let scope = if whole_file {
             None
         } else {
-            match lines[index + 1..].iter().find(|r| {
-                let next = &text[r.as_range()];
-                !next.trim().is_empty() && !next.starts_with('#')
-            }) {
-                Some(next) => Some(*next),
+            match comments::scope(format, text, &comment) {
+                Some(range) => Some(range),
                 None => {
                     problems.push(invalid(
                         file,
-                        *range,
+                        comment.range,
                         "suppression is not followed by a line it could apply to",
                     ));
                     continue;
@@ -223,7 +227,7 @@ pub fn collect_lines(
         let used = vec![false; codes.len()];
         out.push(Suppression {
             file,
-            comment: *range,
+            comment: comment.range,
             codes,
             scope,
             used,

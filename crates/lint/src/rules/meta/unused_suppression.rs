@@ -7,6 +7,9 @@ use crate::rule::{Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Reports a `# gblint: ignore[CODE] reason` comment whose code silenced nothing.
+    /// Suppressions are read in every format with comments, with that format's own marker
+    /// and rules: `;` in zone files, whole-line `#` or `;` (and fail2ban's inline ` ;`) in
+    /// fail2ban and systemd files, `#` elsewhere (see the README's table).
     ///
     /// ## Why is this bad
     /// A stale suppression hides the next real finding of that code on that statement,

@@ -1,0 +1,304 @@
+//! Where each format has comments, and what the statement after a comment is: what inline
+//! suppressions need outside the Caddyfile (whose own parser answers both).
+//!
+//! The rules follow the real readers, so that gblint never takes for a comment what the tool
+//! reads as data:
+//!
+//! - **iptables** (`iptables-restore`): a line whose first byte is `#`.
+//! - **Corefile** (CoreDNS's lexer): `#` outside double quotes starts a comment to the end of
+//!   the line. CoreDNS also ends a word at a `#` inside it (`foo#bar`), but a suppression must
+//!   start a token (line start or after whitespace), so a `#` glued to a word is never taken for
+//!   one. A comment after code on its line covers that line; one on its own line covers the
+//!   next statement, with its `{ … }` block when it opens one.
+//! - **zone files** (RFC 1035): `;` outside double quotes starts a comment; a record continued
+//!   in parentheses is one statement.
+//! - **fail2ban** (Python's configparser as fail2ban sets it up): whole-line comments, `#` or
+//!   `;` after optional spaces, and `inline_comment_prefixes=";"`: a `;` at the start of a line
+//!   or after whitespace ends the value (`#` after a value is part of it). A whole-line
+//!   comment covers the key after it with its continuation lines (indented lines), or a whole
+//!   section when it stands before the `[header]`; an inline one covers its own line.
+//! - **systemd** units and drop-ins: only whole-line `#` or `;` comments; a key continues
+//!   over lines ending in `\`; before a `[Section]` header the statement is the section.
+//! - **env files** (`/etc/default/ufw`, read by the shell and by systemd): whole-line `#`.
+
+use gblint_diagnostics::TextRange;
+
+use crate::format::Format;
+
+/// One comment.
+#[derive(Clone, Copy, Debug)]
+pub struct Comment {
+    /// From the comment marker to the end of the line (without the newline).
+    pub range: TextRange,
+    /// Index of its line.
+    pub line: usize,
+    /// Whether only whitespace precedes it on its line.
+    pub whole_line: bool,
+}
+
+/// The lines of `text`, without their `\n` (a `\r` before it is kept).
+fn lines(text: &str) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let mut offset = 0usize;
+    for line in text.split('\n') {
+        out.push(TextRange::from_usize(offset, offset + line.len()));
+        offset += line.len() + 1;
+    }
+    out
+}
+
+/// Every comment of `text` read as `format` (none for the Caddyfile).
+pub fn find(format: Format, text: &str) -> Vec<Comment> {
+    let lines = lines(text);
+    match format {
+        Format::Caddyfile => Vec::new(),
+        Format::Corefile | Format::Zone => quoted_comments(format, text, &lines),
+        Format::Fail2ban => lines
+            .iter()
+            .enumerate()
+            .filter_map(|(index, range)| {
+                let line = &text[range.as_range()];
+                let trimmed = line.trim_start();
+                if trimmed.starts_with(['#', ';']) {
+                    let at = line.len() - trimmed.len();
+                    return Some((index, range, at, true));
+                }
+                let mut previous: Option<char> = None;
+                for (at, ch) in line.char_indices() {
+                    if ch == ';' && previous.is_none_or(char::is_whitespace) {
+                        return Some((index, range, at, false));
+                    }
+                    previous = Some(ch);
+                }
+                None
+            })
+            .map(|(index, range, at, whole_line)| Comment {
+                range: TextRange::from_usize(range.start() as usize + at, range.end() as usize),
+                line: index,
+                whole_line,
+            })
+            .collect(),
+        Format::Iptables | Format::Systemd | Format::Ufw => lines
+            .iter()
+            .enumerate()
+            .filter_map(|(index, range)| {
+                let line = &text[range.as_range()];
+                let trimmed = line.trim_start();
+                let marker = trimmed.chars().next()?;
+                let ok = match format {
+                    Format::Iptables => line.starts_with('#'),
+                    Format::Ufw => marker == '#',
+                    _ => marker == '#' || marker == ';',
+                };
+                ok.then(|| Comment {
+                    range: TextRange::from_usize(
+                        range.start() as usize + (line.len() - trimmed.len()),
+                        range.end() as usize,
+                    ),
+                    line: index,
+                    whole_line: true,
+                })
+            })
+            .collect(),
+    }
+}
+
+/// Comments of the formats where a marker outside quotes starts one anywhere on a line.
+fn quoted_comments(format: Format, text: &str, lines: &[TextRange]) -> Vec<Comment> {
+    let marker = if format == Format::Zone { ';' } else { '#' };
+    let mut out = Vec::new();
+    // CoreDNS quotes run across lines; a zone file's never do.
+    let mut quoted = false;
+    for (index, range) in lines.iter().enumerate() {
+        let line = &text[range.as_range()];
+        if format == Format::Zone {
+            quoted = false;
+        }
+        let mut escaped = false;
+        let mut previous: Option<char> = None;
+        for (at, ch) in line.char_indices() {
+            if quoted {
+                if escaped {
+                    escaped = false;
+                } else if ch == '\\' {
+                    escaped = true;
+                } else if ch == '"' {
+                    quoted = false;
+                }
+                previous = Some(ch);
+                continue;
+            }
+            if escaped {
+                escaped = false;
+                previous = Some(ch);
+                continue;
+            }
+            if ch == '"' {
+                quoted = true;
+            } else if ch == marker {
+                let starts_token = previous.is_none_or(char::is_whitespace);
+                if format == Format::Zone || starts_token {
+                    out.push(Comment {
+                        range: TextRange::from_usize(
+                            range.start() as usize + at,
+                            range.end() as usize,
+                        ),
+                        line: index,
+                        whole_line: line[..at].trim().is_empty(),
+                    });
+                }
+                break;
+            } else if format == Format::Zone && ch == '\\' {
+                // `\;` is an escaped semicolon in zone data, not a comment.
+                escaped = true;
+            }
+            previous = Some(ch);
+        }
+    }
+    out
+}
+
+/// The bytes a suppression comment covers: its own line up to the comment when code
+/// precedes it there, otherwise the statement after it. `None` when nothing follows.
+pub fn scope(format: Format, text: &str, comment: &Comment) -> Option<TextRange> {
+    let lines = lines(text);
+    let line_range = lines[comment.line];
+    if !comment.whole_line {
+        return Some(TextRange::new(line_range.start(), comment.range.start()));
+    }
+    let comment_lines: Vec<bool> = {
+        let mut flags = vec![false; lines.len()];
+        for other in find(format, text) {
+            if other.whole_line {
+                flags[other.line] = true;
+            }
+        }
+        flags
+    };
+    let is_blank = |index: usize| text[lines[index].as_range()].trim().is_empty();
+    let first = (comment.line + 1..lines.len()).find(|&i| !is_blank(i) && !comment_lines[i])?;
+    let last = match format {
+        Format::Corefile => block_end(text, &lines, first, '{', '}'),
+        Format::Zone => block_end(text, &lines, first, '(', ')'),
+        Format::Fail2ban | Format::Systemd => {
+            let line = text[lines[first].as_range()].trim();
+            if line.starts_with('[') {
+                // A section: up to the next header.
+                (first + 1..lines.len())
+                    .take_while(|&i| !text[lines[i].as_range()].trim_start().starts_with('['))
+                    .last()
+                    .unwrap_or(first)
+            } else {
+                continued(format, text, &lines, first)
+            }
+        }
+        _ => first,
+    };
+    Some(TextRange::new(lines[first].start(), lines[last].end()))
+}
+
+/// The last line of a key that starts on line `first`: systemd continues lines ending in
+/// `\`; configparser continues with indented lines.
+fn continued(format: Format, text: &str, lines: &[TextRange], first: usize) -> usize {
+    let mut last = first;
+    while last + 1 < lines.len() {
+        let current = text[lines[last].as_range()].trim_end();
+        let next = &text[lines[last + 1].as_range()];
+        let goes_on = match format {
+            Format::Systemd => current.ends_with('\\'),
+            _ => next.starts_with([' ', '\t']) && !next.trim().is_empty(),
+        };
+        if !goes_on {
+            break;
+        }
+        last += 1;
+    }
+    last
+}
+
+/// The last line of the statement starting on line `first`: the line itself, or the line
+/// where the `open` it leaves unclosed is closed (outside quotes and comments).
+fn block_end(text: &str, lines: &[TextRange], first: usize, open: char, close: char) -> usize {
+    let marker = if open == '(' { ';' } else { '#' };
+    let mut depth = 0i64;
+    for (index, range) in lines.iter().enumerate().skip(first) {
+        let mut quoted = false;
+        for ch in text[range.as_range()].chars() {
+            match ch {
+                '"' => quoted = !quoted,
+                _ if quoted => {}
+                c if c == marker => break,
+                c if c == open => depth += 1,
+                c if c == close => depth -= 1,
+                _ => {}
+            }
+        }
+        if depth <= 0 {
+            return index;
+        }
+    }
+    lines.len() - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(format: Format, text: &str) -> Vec<(String, bool, String)> {
+        find(format, text)
+            .iter()
+            .map(|comment| {
+                let scope = scope(format, text, comment)
+                    .map(|range| text[range.as_range()].to_owned())
+                    .unwrap_or_default();
+                (
+                    text[comment.range.as_range()].to_owned(),
+                    comment.whole_line,
+                    scope,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn corefile_comments_start_tokens_and_cover_blocks() {
+        let text = "# a\nexample.org {\n  file db # b\n  hosts \"x # not\" foo#bar\n}\n";
+        let found = shown(Format::Corefile, text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "# a");
+        assert!(found[0].2.starts_with("example.org {") && found[0].2.ends_with('}'));
+        assert_eq!(found[1], ("# b".into(), false, "  file db ".into()));
+    }
+
+    #[test]
+    fn zone_comments_and_parentheses() {
+        let text = "; a\n@ IN SOA ns. host. (\n 1 2 3 4 5 ) ; c\nwww IN TXT \"a;b\" ; d\n";
+        let found = shown(Format::Zone, text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].2.starts_with("@ IN SOA") && found[0].2.ends_with(") ; c"));
+        assert_eq!(found[2].0, "; d");
+        assert!(!found[2].1);
+    }
+
+    #[test]
+    fn ini_comments_are_whole_lines_and_cover_sections_or_keys() {
+        let text =
+            "; s\n[sshd]\nenabled = true ; inline\nport = a#b\n# k\nignoreip = 1\n  2\n[b]\n";
+        let found = shown(Format::Fail2ban, text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(
+            found[0].2,
+            "[sshd]\nenabled = true ; inline\nport = a#b\n# k\nignoreip = 1\n  2"
+        );
+        assert_eq!(
+            found[1],
+            ("; inline".into(), false, "enabled = true ".into())
+        );
+        assert_eq!(found[2].2, "ignoreip = 1\n  2");
+        let unit = "# u\nExecStart=/bin/a \\\n  -x\nUser=a # not\n";
+        let found = shown(Format::Systemd, unit);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "ExecStart=/bin/a \\\n  -x");
+        assert_eq!(shown(Format::Ufw, "; x\nA=1\n").len(), 0);
+    }
+}

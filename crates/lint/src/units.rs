@@ -1,0 +1,281 @@
+//! Splitting a run into units and joining their reports.
+//!
+//! A folder given to `gblint check` may hold many deployment trees (`tenants/a/`, `tenants/b/`,
+//! …). Cross-file rules only mean something inside one deployment (tenant A's zones say
+//! nothing about tenant B's sites), so each tree found is discovered and linted on its own,
+//! with the `gblint.toml` nearest to it, and the units run in parallel. Files outside every
+//! deployment are one more unit, checked file by file as before. The reports are then joined
+//! into one: the files of each unit are appended to a single source map and every file id of
+//! the unit's findings and file lists is shifted by the files before it.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use gblint_diagnostics::{FileId, SourceFile, SourceMap};
+
+use crate::deployment::Deployment;
+use crate::discovery::{is_deployment_root, nested_deployments, Input};
+use crate::{Baseline, CheckError, DiscoveryError, Report, Settings};
+
+/// One part of a run: a deployment tree, or the files outside every deployment tree.
+#[derive(Clone, Debug)]
+pub struct Unit {
+    /// The deployment root; `None` for loose files.
+    pub root: Option<PathBuf>,
+    /// What discovery reads for this unit.
+    pub inputs: Vec<Input>,
+}
+
+/// What one unit of a finished run was: for `--show-files`, `--show-settings` and summaries.
+#[derive(Clone, Debug)]
+pub struct UnitReport {
+    /// The deployment root; `None` for loose files.
+    pub root: Option<PathBuf>,
+    /// The configuration file it used (`None`: built-in defaults).
+    pub config: Option<PathBuf>,
+    /// Its effective settings.
+    pub settings: Settings,
+    /// The baseline file CDY010 compared against, if any.
+    pub baseline: Option<String>,
+    /// Files checked.
+    pub files: Vec<PathBuf>,
+    /// Files in formats gblint does not check.
+    pub unknown: Vec<PathBuf>,
+    /// Codes of the rules that ran, after the configuration and the command line.
+    pub enabled: Vec<&'static str>,
+}
+
+/// Split `inputs` into units: every deployment tree named or found below a named folder,
+/// then (first in the list) everything else.
+pub fn plan(inputs: &[Input], settings: &Settings) -> Result<Vec<Unit>, DiscoveryError> {
+    let mut loose = Vec::new();
+    let mut deployments: Vec<PathBuf> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut add = |root: PathBuf, deployments: &mut Vec<PathBuf>| {
+        let canonical = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        if !seen.contains(&canonical) {
+            seen.push(canonical);
+            deployments.push(root);
+        }
+    };
+    for input in inputs {
+        let (Input::Path(path) | Input::FolderOutsideDeployments(path)) = input else {
+            loose.push(input.clone());
+            continue;
+        };
+        let meta = std::fs::metadata(path).map_err(|err| {
+            DiscoveryError(format!("{}: {}", path.display(), crate::io_cause(&err)))
+        })?;
+        if !meta.is_dir() {
+            loose.push(input.clone());
+        } else if is_deployment_root(path) {
+            add(path.clone(), &mut deployments);
+        } else {
+            for root in nested_deployments(path, settings)? {
+                add(root, &mut deployments);
+            }
+            // The folder walk leaves the nested trees out.
+            loose.push(Input::FolderOutsideDeployments(path.clone()));
+        }
+    }
+    let mut units = Vec::new();
+    if !loose.is_empty() {
+        units.push(Unit {
+            root: None,
+            inputs: loose,
+        });
+    }
+    units.extend(deployments.into_iter().map(|root| Unit {
+        inputs: vec![Input::Path(root.clone())],
+        root: Some(root),
+    }));
+    Ok(units)
+}
+
+/// The settings and baseline a unit uses, and the check itself, as given by the caller.
+pub(crate) struct UnitSetup {
+    pub settings: Settings,
+    pub baseline: Option<Baseline>,
+    pub baseline_path: Option<String>,
+}
+
+/// The configuration of a deployment unit: its nearest `gblint.toml` when the run looks for
+/// one per deployment, the run's own otherwise. Command-line overrides carry over.
+pub(crate) fn setup(
+    unit: &Unit,
+    options: &crate::CheckOptions<'_>,
+) -> Result<UnitSetup, CheckError> {
+    let own = |settings: &Settings| UnitSetup {
+        settings: settings.clone(),
+        baseline: options.baseline.clone(),
+        baseline_path: options.baseline.as_ref().map(|b| b.origin.clone()),
+    };
+    let Some(root) = unit.root.as_deref() else {
+        return Ok(own(&options.settings));
+    };
+    let mut setup = if options.config_search {
+        let found = crate::find_config(root);
+        let same = match (&found, &options.settings.config_path) {
+            (Some(found), Some(current)) => same_file(found, current),
+            (None, None) => true,
+            _ => false,
+        };
+        if same {
+            own(&options.settings)
+        } else {
+            let mut settings = match &found {
+                Some(path) => Settings::load(path).map_err(CheckError::Config)?,
+                None => Settings::default(),
+            };
+            settings.no_inline_ignores = options.settings.no_inline_ignores;
+            if let Some(bytes) = options.max_file_bytes {
+                settings.limits.max_file_bytes = bytes;
+            }
+            own(&settings)
+        }
+    } else {
+        own(&options.settings)
+    };
+    if options.baseline_search {
+        let path = crate::baseline::find(root, &setup.settings);
+        setup.baseline = match &path {
+            Some(path) => Some(
+                Baseline::load(path)
+                    .map_err(|err| CheckError::Discovery(DiscoveryError(err.to_string())))?,
+            ),
+            None => None,
+        };
+        setup.baseline_path = setup.baseline.as_ref().map(|b| b.origin.clone());
+    }
+    Ok(setup)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Run `work` over `units` on up to as many threads as the machine has cores, keeping the
+/// order of `units` in the result.
+pub(crate) fn run_parallel<T: Send>(count: usize, work: &(dyn Fn(usize) -> T + Sync)) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(count);
+    if threads <= 1 {
+        return (0..count).map(work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..count).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= count {
+                    break;
+                }
+                let result = work(index);
+                results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(result);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|result| result.expect("every unit ran"))
+        .collect()
+}
+
+/// Join the reports of several units into one. File ids are shifted; the parsed documents of
+/// each deployment (Caddyfile trees, rulesets, …) are not kept, only what describes the run:
+/// the files, machines, disk paths and skipped files.
+pub(crate) fn merge(parts: Vec<Report>) -> Report {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let mut deployment = Deployment::default();
+    let mut enabled: Vec<&'static str> = Vec::new();
+    let mut units = Vec::new();
+    for part in parts {
+        let offset = u32::try_from(sources.len()).unwrap_or(u32::MAX);
+        let shift = |file: FileId| FileId(file.0.saturating_add(offset));
+        for (_, file) in part.sources.iter() {
+            sources.add(SourceFile::new(file.path(), file.shared_text()));
+        }
+        for mut diagnostic in part.diagnostics {
+            diagnostic.file = shift(diagnostic.file);
+            for label in &mut diagnostic.labels {
+                label.file = shift(label.file);
+            }
+            diagnostics.push(diagnostic);
+        }
+        let machines = deployment.machines.len();
+        let other = part.deployment;
+        deployment.machines.extend(other.machines);
+        deployment
+            .files
+            .extend(other.files.into_iter().map(|mut input| {
+                input.file = shift(input.file);
+                input.machine = input.machine.map(|m| m + machines);
+                input
+            }));
+        deployment.disk_paths.extend(
+            other
+                .disk_paths
+                .into_iter()
+                .map(|(file, path)| (shift(file), path)),
+        );
+        if let Some(stdin) = other.stdin {
+            deployment.stdin = Some(shift(stdin));
+        }
+        deployment
+            .secrets
+            .extend(other.secrets.into_iter().map(|mut secret| {
+                secret.file = shift(secret.file);
+                secret
+            }));
+        deployment
+            .read_problems
+            .extend(other.read_problems.into_iter().map(|mut problem| {
+                problem.file = shift(problem.file);
+                problem
+            }));
+        deployment.skipped.extend(other.skipped);
+        deployment.unknown.extend(other.unknown);
+        for code in part.enabled {
+            if !enabled.contains(&code) {
+                enabled.push(code);
+            }
+        }
+        units.extend(part.units);
+    }
+    // Same order as a single unit's report: by path, position, code.
+    diagnostics.sort_by(|a, b| {
+        sources
+            .get(a.file)
+            .path()
+            .cmp(sources.get(b.file).path())
+            .then(a.range.start().cmp(&b.range.start()))
+            .then(a.code.cmp(b.code))
+            .then(a.message.cmp(&b.message))
+    });
+    // A file named on its own and again inside a named tree is read by two units.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| {
+        let file = deployment
+            .disk_paths
+            .get(&d.file)
+            .cloned()
+            .unwrap_or_else(|| sources.get(d.file).path().to_path_buf());
+        seen.insert((file, d.range, d.code, d.message.clone()))
+    });
+    Report {
+        sources,
+        diagnostics,
+        deployment,
+        enabled,
+        units,
+    }
+}
