@@ -6,8 +6,10 @@
 #   caddyfile  caddy adapt --adapter caddyfile, the file named Caddyfile in an empty folder,
 #              every {$VAR} without a default given a placeholder (listed in the note)
 #   iptables   iptables-legacy-restore --test and iptables-nft-restore --test (ip6tables-* for
-#              IPv6 files), inside a network namespace this script creates and deletes;
-#              the verdict is legacy's
+#              IPv6 files), inside network namespaces this script creates and deletes;
+#              the verdict is legacy's. ufw's own files are tested with --noflush after the
+#              chains ufw creates itself (ufw-logging-deny, ufw-skip-to-policy-*, …) are
+#              loaded into the namespace, as ufw does before it restores them
 #   fail2ban   fail2ban-client -c COPY -t (and -d) over a copy of /etc/fail2ban with the file
 #              dropped in as jail.local or jail.d/NAME and the repository's own filter.d/
 #              action.d files (tests/realworld/fail2ban-extra/FILE/) beside it; a -t failure
@@ -25,9 +27,9 @@ for tool in caddy ip iptables-legacy-restore iptables-nft-restore fail2ban-clien
         exit 1
     }
 done
+# Each iptables run gets a fresh namespace named "$ns-f", created and deleted around it.
 ns=gblint-realworld-$$
-ip netns add "$ns"
-trap 'ip netns delete "$ns" 2>/dev/null || true' EXIT
+trap 'ip netns delete "$ns-f" 2>/dev/null || true' EXIT
 NETNS=$ns python3 - tests/realworld <<'EOF'
 import csv, os, re, shutil, subprocess, sys, tempfile
 
@@ -36,6 +38,7 @@ ns = os.environ["NETNS"]
 COLUMNS = ["format", "file", "repo", "path", "commit", "real_tool", "real_tool_rc",
            "real_tool_error", "category", "note"]
 V6 = {"rules.v6", "ip6tables.rules", "before6.rules", "after6.rules", "user6.rules"}
+UFW = {"before.rules", "after.rules", "user.rules", "before6.rules", "after6.rules", "user6.rules"}
 
 
 def run(args, stdin=None, cwd=None):
@@ -48,7 +51,16 @@ def one_line(text, limit=400):
 
 
 def placeholder(name):
+    """A plausible value for a {$VAR} without a default, from its name."""
     low = name.lower()
+    if any(w in low for w in ("options", "config", "extra", "directives")):
+        return ""  # a block of extra configuration that is empty by default
+    if "upstream" in low or "backend" in low:
+        return "localhost:8080"
+    if low.endswith("_ip") or low == "ip":
+        return "192.0.2.1"
+    if "root" in low:
+        return "/srv"
     if "email" in low:
         return "admin@example.com"
     if "port" in low:
@@ -74,21 +86,45 @@ def caddyfile(row, text):
     return "caddy 2.6.2 adapt", str(p.returncode), one_line(error), category, note
 
 
+def ufw_chains(v6):
+    """The chains ufw creates itself before it restores its rule files (they are declared in
+    none of them): the logging chains and the skip-to-policy chains."""
+    p = "ufw6" if v6 else "ufw"
+    names = [f"{p}-logging-deny", f"{p}-logging-allow", f"{p}-skip-to-policy-input",
+             f"{p}-skip-to-policy-output", f"{p}-skip-to-policy-forward"]
+    return "*filter\n" + "".join(f":{n} - [0:0]\n" for n in names) + "COMMIT\n"
+
+
 def iptables(row, text):
-    v6 = os.path.basename(row["path"]) in V6
+    name = os.path.basename(row["path"])
+    v6 = name in V6
     fam = "ip6tables" if v6 else "iptables"
     src = os.path.join(base, row["file"])
+    ufw = name in UFW
     rcs, errs = [], []
     for backend in ("legacy", "nft"):
-        with open(src) as f:
-            rc, out = run(["ip", "netns", "exec", ns, f"{fam}-{backend}-restore", "--test"], stdin=f)
+        restore = f"{fam}-{backend}-restore"
+        # A fresh namespace per run: ufw's chains are really loaded into it.
+        run(["ip", "netns", "add", ns + "-f"])
+        try:
+            args = ["ip", "netns", "exec", ns + "-f", restore, "--test"]
+            if ufw:
+                subprocess.run(["ip", "netns", "exec", ns + "-f", restore],
+                               input=ufw_chains(v6), text=True, check=True)
+                args.append("--noflush")
+            with open(src) as f:
+                rc, out = run(args, stdin=f)
+        finally:
+            run(["ip", "netns", "delete", ns + "-f"])
         rcs.append(str(rc))
         errs.append(f"{backend[0].upper()}: {one_line(out, 200)}")
     category = "accept" if rcs[0] == "0" else "reject"
     if rcs[0] != "0" and rcs[1] == "0":
         category = "reject (legacy; nft --test accepts)"
-    return (f"{fam}-legacy-restore --test / -nft-restore --test (netns)", "/".join(rcs),
-            "  ".join(errs), category, "")
+    tool = f"{fam}-legacy-restore --test / -nft-restore --test (netns)"
+    if ufw:
+        tool = f"{fam}-legacy-restore --noflush --test / -nft-restore (netns with ufw's own chains)"
+    return tool, "/".join(rcs), "  ".join(errs), category, ""
 
 
 def fail2ban(row, text):
@@ -106,6 +142,7 @@ def fail2ban(row, text):
             shutil.copytree(extra, conf, dirs_exist_ok=True)
         rc_t, out_t = run(["fail2ban-client", "-c", conf, "-t"])
         rc_d, out_d = run(["fail2ban-client", "-c", conf, "-d"])
+        out_t = out_t.replace(conf, "CONF")
     errors = [l for l in out_t.splitlines()
               if "ERROR" in l and "test configuration failed" not in l]
     only_logs = rc_t != 0 and errors and all("Have not found any log file" in l for l in errors)
