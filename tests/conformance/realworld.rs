@@ -305,6 +305,24 @@ fn load_findings_match_the_real_tools_on_public_files() {
     ));
     let collected = rows.len() - shared;
     assert!(shared >= 100, "the shared set holds {shared} files");
+    assert!(collected >= 300, "tests/realworld holds {collected} files");
+    // Every collected file has its row (and so its source and verdict).
+    let listed: BTreeSet<&str> = rows[shared..].iter().map(|r| r.file.as_str()).collect();
+    for format in ["caddyfile", "iptables", "fail2ban", "systemd"] {
+        let dir = workspace_root().join("tests/realworld").join(format);
+        for entry in std::fs::read_dir(&dir).expect("read folder") {
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .to_string();
+            let file = format!("{format}/{name}");
+            assert!(
+                listed.contains(file.as_str()),
+                "tests/realworld/{file} has no row in EXPECTED.tsv"
+            );
+        }
+    }
 
     let mut figures: BTreeMap<String, Figures> = BTreeMap::new();
     let mut found: BTreeMap<String, String> = BTreeMap::new();
