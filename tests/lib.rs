@@ -95,9 +95,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
 /// A checked-in `tests/oracle/<name>` list of known disagreements with a real tool:
 /// `id<TAB>reason` lines (`#` comments, blank lines ignored). Every entry needs its reason.
 pub fn listed_disagreements(name: &str) -> std::collections::BTreeMap<String, String> {
-    let path = workspace_root().join("tests/oracle").join(name);
+    listed_disagreements_at(&workspace_root().join("tests/oracle").join(name))
+}
+
+/// A list of known disagreements in the format of [`listed_disagreements`], at any path.
+pub fn listed_disagreements_at(path: &Path) -> std::collections::BTreeMap<String, String> {
+    let name = path.display();
     let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     text.lines()
         .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
         .map(|line| {

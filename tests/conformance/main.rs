@@ -9,5 +9,6 @@ mod corefile;
 mod fail2ban;
 mod iptables_corpus;
 mod iptables_t;
+mod realworld;
 mod systemd;
 mod zonefile;
