@@ -3,12 +3,12 @@
 use gblint_tests::{run_gblint, workspace_root};
 use serde_json::Value;
 
-const CODES: [&str; 39] = [
+const CODES: [&str; 40] = [
     "CDY000", "CDY001", "CDY002", "CDY003", "CDY004", "CDY005", "CDY006", "CDY007", "CDY010",
     "CDY011", "IPT000", "IPT001", "IPT002", "IPT003", "IPT004", "DNS000", "DNS001", "DNS002",
     "DNS003", "DNS004", "DNS005", "DNS006", "DNS007", "F2B000", "F2B001", "F2B002", "F2B003",
-    "F2B004", "F2B005", "SYD000", "SYD001", "SYD002", "SYD003", "SYD004", "UFW001", "GBL001",
-    "GBL002", "GBL900", "GBL901",
+    "F2B004", "F2B005", "F2B006", "SYD000", "SYD001", "SYD002", "SYD003", "SYD004", "UFW001",
+    "GBL001", "GBL002", "GBL900", "GBL901",
 ];
 
 #[test]
