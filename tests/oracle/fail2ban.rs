@@ -529,3 +529,64 @@ fn the_installed_fail2ban_tree_checks_clean() {
     );
     assert!(!stdout.contains("F2B000"), "{stdout}");
 }
+
+/// Jails fail2ban refuses, each a `jail.local` dropped into the installed Debian tree: gblint
+/// reports each refusal (F2B006 for a skipped jail, F2B000 when fail2ban stops) with the line
+/// fail2ban itself prints, and nothing for the jail that loads.
+#[test]
+fn refusals_are_reported_in_fail2ban_s_words() {
+    require_fail2ban();
+    let cases: &[(&str, &str)] = &[
+        ("missing-filter", "[web]\nenabled = true\nfilter = no-such-filter\nlogpath = /var/log/x.log\n"),
+        ("missing-action", "[sshd]\nenabled = true\naction = nftables-input[name=ssh]\n"),
+        ("default-filter-missing", "[postfixadmin]\nenabled = true\nlogpath = /var/log/x.log\n"),
+        ("malformed-filter", "[web]\nenabled = true\nfilter = sshd[mode=\nlogpath = /var/log/x.log\n"),
+        ("newer-jail-conf", "[apache-fakegooglebot]\nenabled = true\nlogpath = /var/log/x.log\nignorecommand = %(ignorecommands_dir)s/apache-fakegooglebot <ip>\n"),
+        ("disabled-missing", "[web]\nenabled = false\nfilter = no-such-filter\n"),
+        ("loads", "[sshd]\nenabled = true\naction = iptables-multiport[name=ssh]\n"),
+    ];
+    let mut failures = Vec::new();
+    for (name, jail_local) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let etc = dir.path().join("etc/fail2ban");
+        gblint_tests::copy_tree(Path::new("/etc/fail2ban"), &etc);
+        std::fs::write(etc.join("jail.local"), jail_local).expect("write");
+        let (_commands, stderr) = dump(&etc);
+        // fail2ban's error lines, without the "under <dir>" that names the temporary folder.
+        let theirs: Vec<String> = stderr
+            .lines()
+            .filter_map(|l| l.split("ERROR").nth(1))
+            .map(|l| l.trim().to_string())
+            .filter(|l| {
+                l.starts_with("Unable to read")
+                    || l.starts_with("Invalid ")
+                    || l.starts_with("Errors in jail")
+                    || l.contains("Bad value substitution")
+            })
+            .map(|l| {
+                l.trim_start_matches("Failed during configuration: ")
+                    .to_string()
+            })
+            .collect();
+        let output = gblint_tests::run_gblint(
+            dir.path(),
+            &["check", ".", "--output-format", "json", "--select", "load"],
+            None,
+        );
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        let ours: Vec<String> = json
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+            .collect();
+        let missed: Vec<&String> = theirs
+            .iter()
+            .filter(|line| !ours.iter().any(|m| m.contains(line.as_str())))
+            .collect();
+        if !missed.is_empty() || (theirs.is_empty() != ours.is_empty()) {
+            failures.push(format!("{name}: fail2ban {theirs:?}\n  gblint {ours:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
