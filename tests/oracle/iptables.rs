@@ -52,12 +52,12 @@ struct Outcome {
 }
 
 /// A network namespace of this test, deleted when dropped (also when the test panics).
-struct Netns {
+pub(crate) struct Netns {
     name: String,
 }
 
 impl Netns {
-    fn new() -> Netns {
+    pub(crate) fn new() -> Netns {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let name = format!(
             "gblint-oracle-{}-{}",
@@ -77,7 +77,7 @@ impl Netns {
     }
 
     /// Run `program args` inside the namespace with `input` on standard input.
-    fn run(&self, program: &str, args: &[&str], input: &str) -> Output {
+    pub(crate) fn run(&self, program: &str, args: &[&str], input: &str) -> Output {
         let mut child = Command::new("ip")
             .args(["netns", "exec", &self.name, program])
             .args(args)
