@@ -68,6 +68,17 @@ pub struct ReplayOptions {
     /// chains it uses without declaring already exist with unknown contents, and built-in
     /// policies it does not set are unknown.
     pub fragment: bool,
+    /// With `fragment`: the only chains that exist before the file is loaded besides the
+    /// built-in ones (ufw's skeleton: a jump to any other undeclared chain fails as in a
+    /// whole file). `None`: every chain the fragment uses is assumed to exist.
+    pub existing: Option<&'static [&'static str]>,
+}
+
+impl ReplayOptions {
+    /// Whether `name`, used without a declaration, exists before the file is loaded.
+    fn assumed(&self, name: &str) -> bool {
+        self.fragment && self.existing.is_none_or(|chains| chains.contains(&name))
+    }
 }
 
 /// The replayed tables of one file.
@@ -218,7 +229,7 @@ fn ensure_chain<'t>(
     name: &str,
     options: ReplayOptions,
 ) -> Option<&'t mut Chain> {
-    if table.chain(name).is_none() && options.fragment {
+    if table.chain(name).is_none() && options.assumed(name) {
         table.chains.push(Chain {
             name: name.to_owned(),
             builtin: false,
@@ -246,7 +257,7 @@ fn apply(
             Op::Append | Op::Insert(_) | Op::Replace(_) | Op::Check | Op::DeleteRule
         ) && (target.goto || !is_standard_or_extension(&target.name));
         if needs_chain && table.chain(&target.name).is_none() {
-            if options.fragment {
+            if options.assumed(&target.name) {
                 ensure_chain(table, &target.name, options);
             } else {
                 problem(
@@ -258,6 +269,18 @@ fn apply(
                 );
                 return;
             }
+        }
+        // libiptc maps a jump only to a user chain: `-j INPUT` fails the line in
+        // iptables-legacy-restore (`--test` too), whatever the chain declares.
+        if needs_chain && table.chain(&target.name).is_some_and(|c| c.builtin) {
+            problem(
+                format!(
+                    "iptables-restore: line {line} failed: `{}' is a built-in chain, and only user-defined chains can be jumped to",
+                    target.name
+                ),
+                target.range,
+            );
+            return;
         }
     }
     let placed = |rule: Rule| PlacedRule {
@@ -374,7 +397,7 @@ fn apply(
                         format!("Can't delete built-in chain `{chain_name}'"),
                         command.chain_range,
                     ),
-                    None if options.fragment => {}
+                    None if options.assumed(chain_name) => {}
                     None => problem(
                         format!("chain `{chain_name}' does not exist"),
                         command.chain_range,
