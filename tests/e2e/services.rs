@@ -224,3 +224,19 @@ fn a_jail_copied_from_a_newer_jail_conf_stops_fail2ban_f2b000() {
     std::fs::write(&jail, text).expect("write");
     assert_eq!(codes(&dir), ["F2B000"]);
 }
+
+#[test]
+fn a_failregex_extending_the_filter_s_known_one_checks_clean() {
+    // fail2ban resolves %(known/failregex)s from the jail's filter (sshd.conf); it was once
+    // reported as an uninterpolatable F2B000.
+    let dir = example_on_the_stock_tree();
+    edit(
+        &dir,
+        DEBIAN,
+        "enabled = false",
+        "enabled = false\nfailregex = %(known/failregex)s\n            ^extra from <HOST>$",
+    );
+    edit(&dir, DEBIAN, "enabled = false", "enabled = true");
+    // Only the proxy's own sshd finding remains: no SSH server runs there.
+    assert_eq!(codes(&dir), ["F2B002"]);
+}

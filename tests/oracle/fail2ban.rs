@@ -7,9 +7,10 @@
 //!   `logpath` names created there. For every jail, gblint's interpolated values (maxretry,
 //!   findtime, bantime, backend, usedns, ignoreip, ignorecommand, logpath, the actions and
 //!   their port, the filter's failregex) are compared with the dump.
-//! * The imperfect test config (`tests-config/`): for every enabled jail, gblint's verdict
-//!   (a parse problem, an interpolation error, a bad filter/action spec, a missing filter or
-//!   action file) against fail2ban's "Errors in jail" list.
+//! * The imperfect test config (`tests-config/`), as a machine's `/etc/fail2ban`: for every
+//!   enabled jail, `gblint check`'s `load` findings (F2B000: a parse problem or an
+//!   interpolation error; F2B006: a bad filter/action spec, a missing filter or action file)
+//!   against fail2ban's "Errors in jail" list.
 //!
 //! Disagreements are listed in `fail2ban-disagreements.tsv` (`id<TAB>reason`); an unlisted
 //! one or a stale entry fails the test, and so does a missing `fail2ban-client`.
@@ -384,62 +385,50 @@ fn compare_upstream(found: &mut BTreeMap<String, String>) -> usize {
     compared
 }
 
-/// gblint's verdict on one jail: the first reason fail2ban would refuse it.
-fn jail_error(config: &Config, jail: &str) -> Option<String> {
-    let j = config.jail(jail)?;
-    for key in [
-        "enabled", "backend", "filter", "maxretry", "findtime", "bantime", "logpath", "action",
-        "ignoreip", "usedns",
-    ] {
-        if let Some(Err(e)) = j.get(key).map(|v| v.interpolated().clone()) {
-            return Some(e);
-        }
-    }
-    let text = |k: &str| {
-        j.get(k)
-            .and_then(|v| v.interpolated().clone().ok())
-            .unwrap_or_default()
-    };
-    let filter = text("filter");
-    if !filter.is_empty() {
-        match parse_spec(&filter) {
-            Err(e) => return Some(format!("Invalid filter definition: {e}")),
-            Ok(spec) if !config.exists(&format!("filter.d/{}", spec.name)) => {
-                return Some(format!("Unable to read the filter {}", spec.name))
-            }
-            Ok(_) => {}
-        }
-    }
-    for item in split_actions(&text("action")) {
-        match parse_spec(&item) {
-            Err(e) => return Some(format!("Invalid action definition: {e}")),
-            Ok(spec)
-                if !spec.name.ends_with(".py")
-                    && !config.exists(&format!("action.d/{}", spec.name)) =>
-            {
-                return Some(format!("Unable to read action {}", spec.name))
-            }
-            Ok(_) => {}
-        }
-    }
-    None
+/// gblint's `load` findings on a tree, as (message, code).
+fn load_findings(root: &Path) -> Vec<(String, String)> {
+    let output = gblint_tests::run_gblint(
+        root,
+        &["check", ".", "--output-format", "json", "--select", "load"],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("gblint json: {}", String::from_utf8_lossy(&output.stderr)));
+    json.as_array()
+        .expect("array")
+        .iter()
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap_or_default().to_string(),
+                f["code"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
 }
 
 /// Verdicts on every enabled jail of tests-config/; returns the number of jails judged.
 fn compare_test_config(found: &mut BTreeMap<String, String>) -> usize {
     let tmp = tempfile::tempdir().expect("tempdir");
+    // As a machine's /etc/fail2ban, so that `gblint check` reads it as one configuration.
+    let etc = tmp.path().join("etc/fail2ban");
     let mut files = BTreeMap::new();
     read_tree(&corpus_dir().join("fail2ban/tests-config"), "", &mut files);
-    write_tree(tmp.path(), &files);
+    write_tree(&etc, &files);
     let config = load_with(
         &files,
         &LoadOptions {
-            confpath: tmp.path().to_string_lossy().to_string(),
+            confpath: etc.to_string_lossy().to_string(),
             ..LoadOptions::default()
         },
     );
-    let parse_problems = config.problems();
-    let (_commands, stderr) = dump(tmp.path());
+    // gblint's own verdict: a finding naming the jail (F2B006 skipped, F2B000 for one of its
+    // options), or a file fail2ban cannot read at all (F2B000 without a jail).
+    let findings = load_findings(tmp.path());
+    let everything = findings
+        .iter()
+        .find(|(message, _)| !message.starts_with('['))
+        .map(|(message, code)| format!("{code} {message}"));
+    let (_commands, stderr) = dump(&etc);
     let refused: BTreeSet<String> = stderr
         .lines()
         .filter_map(|l| l.split("Errors in jail '").nth(1))
@@ -454,11 +443,12 @@ fn compare_test_config(found: &mut BTreeMap<String, String>) -> usize {
             continue;
         }
         judged += 1;
-        let ours = jail_error(&config, &jail).or_else(|| {
-            parse_problems
-                .first()
-                .map(|(f, p)| format!("{f}: {}", p.message))
-        });
+        let prefix = format!("[{jail}] ");
+        let ours = findings
+            .iter()
+            .find(|(message, _)| message.starts_with(&prefix))
+            .map(|(message, code)| format!("{code} {message}"))
+            .or_else(|| everything.clone());
         let theirs = refused.contains(&jail) || failed_everything;
         if ours.is_some() != theirs {
             found.insert(
