@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
         }
 
         for fragment in [false, true] {
-            let ruleset = replay(&rules, ReplayOptions { fragment, existing: None });
+            let ruleset = replay(&rules, ReplayOptions { fragment, existing: None, source: 0 });
             for problem in &ruleset.problems {
                 assert_range_in(text, problem.range, "replay problem");
             }

@@ -227,6 +227,7 @@ fn gblint_rejection(case: &Case) -> Option<String> {
             existing: case
                 .ufw
                 .then(|| gblint_lint::iptables::ufw_skeleton(case.family)),
+            source: 0,
         },
     );
     file.problems

@@ -23,6 +23,8 @@ pub struct PlacedRule {
     pub line: u32,
     /// The command's range.
     pub range: TextRange,
+    /// Which input of an assembly it came from ([`ReplayOptions::source`]; 0 for one file).
+    pub source: u32,
 }
 
 /// A chain of the effective ruleset.
@@ -37,6 +39,8 @@ pub struct Chain {
     pub policy: Option<String>,
     /// Line setting the policy, if any.
     pub policy_line: Option<u32>,
+    /// The input of an assembly that set the policy ([`ReplayOptions::source`]).
+    pub policy_source: u32,
     /// Rules in order.
     pub rules: Vec<PlacedRule>,
     /// Its contents are not fully known (it existed before the file was loaded).
@@ -72,6 +76,9 @@ pub struct ReplayOptions {
     /// built-in ones (ufw's skeleton: a jump to any other undeclared chain fails as in a
     /// whole file). `None`: every chain the fragment uses is assumed to exist.
     pub existing: Option<&'static [&'static str]>,
+    /// Tags every rule and policy this replay places ([`PlacedRule::source`]), so that an
+    /// assembly of several files (ufw's) can tell where each came from.
+    pub source: u32,
 }
 
 impl ReplayOptions {
@@ -108,6 +115,7 @@ fn fresh_table(name: &str, fragment: bool) -> Table {
                 builtin: true,
                 policy: (!fragment).then(|| "ACCEPT".to_owned()),
                 policy_line: None,
+                policy_source: 0,
                 rules: Vec::new(),
                 opaque: fragment,
             })
@@ -151,7 +159,26 @@ pub fn expand(rule: &Rule) -> Vec<Rule> {
 
 /// Replay `file`'s commands.
 pub fn replay(file: &RulesFile, options: ReplayOptions) -> Ruleset {
-    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+    replay_tables(BTreeMap::new(), file, options)
+}
+
+/// Replay `file` with `iptables-restore -n` on top of `base` (ufw-init loads its files one
+/// after the other this way); the problems are those of `file` alone. Chains `base` holds
+/// exist; tables it lacks are created as in a fragment.
+pub fn replay_onto(base: &Ruleset, file: &RulesFile, options: ReplayOptions) -> Ruleset {
+    let options = ReplayOptions {
+        fragment: true,
+        existing: Some(options.existing.unwrap_or(&[])),
+        ..options
+    };
+    replay_tables(base.tables.clone(), file, options)
+}
+
+fn replay_tables(
+    mut tables: BTreeMap<String, Table>,
+    file: &RulesFile,
+    options: ReplayOptions,
+) -> Ruleset {
     let mut problems = Vec::new();
     let mut current: Option<String> = None;
     for line in &file.lines {
@@ -185,6 +212,7 @@ pub fn replay(file: &RulesFile, options: ReplayOptions) -> Ruleset {
                         if policy != "-" {
                             chain.policy = Some(policy.clone());
                             chain.policy_line = Some(line.number);
+                            chain.policy_source = options.source;
                         }
                     }
                     Some(chain) => {
@@ -202,6 +230,7 @@ pub fn replay(file: &RulesFile, options: ReplayOptions) -> Ruleset {
                         builtin: false,
                         policy: None,
                         policy_line: None,
+                        policy_source: 0,
                         rules: Vec::new(),
                         opaque: false,
                     }),
@@ -235,6 +264,7 @@ fn ensure_chain<'t>(
             builtin: false,
             policy: None,
             policy_line: None,
+            policy_source: 0,
             rules: Vec::new(),
             opaque: true,
         });
@@ -287,6 +317,7 @@ fn apply(
         rule,
         line,
         range: command.range,
+        source: options.source,
     };
     match &command.op {
         Op::Append
@@ -369,6 +400,7 @@ fn apply(
                     builtin: false,
                     policy: None,
                     policy_line: None,
+                    policy_source: 0,
                     rules: Vec::new(),
                     opaque: false,
                 });
@@ -430,6 +462,7 @@ fn apply(
                 if matches!(policy.as_str(), "ACCEPT" | "DROP") {
                     chain.policy = Some(policy.clone());
                     chain.policy_line = Some(line);
+                    chain.policy_source = options.source;
                 } else {
                     problem(format!("Bad policy name `{policy}'"), command.range);
                 }

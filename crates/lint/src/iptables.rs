@@ -201,10 +201,12 @@ pub fn replay_options(path: &str, rules: &RulesFile) -> ReplayOptions {
         return ReplayOptions {
             fragment: true,
             existing: Some(ufw_skeleton(rules.family)),
+            source: 0,
         };
     }
     ReplayOptions {
         fragment: is_fragment(path, rules),
         existing: None,
+        source: 0,
     }
 }

@@ -20,6 +20,7 @@ pub mod secrets;
 pub mod services;
 pub mod settings;
 pub mod suppression;
+pub mod ufw;
 pub mod write;
 
 use std::collections::{HashMap, HashSet};
