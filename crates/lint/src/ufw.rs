@@ -53,15 +53,24 @@ pub fn assemble(deployment: &mut Deployment, sources: &SourceMap) {
         groups.entry((machine, folder.to_owned(), v6)).or_default()[slot] = Some(index);
     }
     let mut assemblies = Vec::new();
-    for ((machine, _, v6), slots) in groups {
+    for ((machine, folder, v6), slots) in groups {
         let [Some(before), Some(user), Some(after)] = slots else {
             continue;
         };
-        let Some(defaults) = deployment
+        // `/etc/default/ufw` next to `/etc/ufw`; or, in deployment mode, the machine's own.
+        let beside = format!("{}default/ufw", folder.trim_end_matches("ufw"));
+        let defaults = deployment
             .ufw
             .iter()
-            .position(|u| deployment.files[u.input].machine == machine)
-        else {
+            .position(|u| deployment.shown_path(u.input, sources) == beside)
+            .or_else(|| {
+                machine?;
+                deployment
+                    .ufw
+                    .iter()
+                    .position(|u| deployment.files[u.input].machine == machine)
+            });
+        let Some(defaults) = defaults else {
             continue;
         };
         let setting = |name: &str| {

@@ -122,10 +122,14 @@ impl Rule for InternalPortExposed {
                 else {
                     continue;
                 };
+                let ufw = match assembly.family {
+                    gblint_iptables::Family::V4 => "ufw",
+                    gblint_iptables::Family::V6 => "ufw (IPv6)",
+                };
                 let message = if path.certain {
-                    format!("port {port} is reachable from other machines through ufw")
+                    format!("port {port} is reachable from other machines through {ufw}")
                 } else {
-                    format!("port {port} may be reachable from other machines through ufw")
+                    format!("port {port} may be reachable from other machines through {ufw}")
                 };
                 let mut diagnostic = Self::META
                     .diagnostic(file, range, message)

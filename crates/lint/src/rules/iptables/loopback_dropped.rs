@@ -123,10 +123,14 @@ fn check_ufw_port(ctx: &Context<'_>, assembly: &UfwAssembly, port: u16) -> Optio
         "DEFAULT_INPUT_POLICY"
     };
     let (file, range) = ufw_paths::primary(ctx, assembly, path, setting)?;
+    let ruleset = match assembly.family {
+        Family::V4 => "ufw's ruleset",
+        Family::V6 => "ufw's IPv6 ruleset",
+    };
     let message = if certain {
-        format!("{what} to port {port} are dropped by ufw's ruleset")
+        format!("{what} to port {port} are dropped by {ruleset}")
     } else {
-        format!("{what} to port {port} may be dropped by ufw's ruleset")
+        format!("{what} to port {port} may be dropped by {ruleset}")
     };
     let mut diagnostic = LoopbackDropped::META
         .diagnostic(file, range, message)
