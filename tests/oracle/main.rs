@@ -9,3 +9,4 @@ mod iptables;
 mod iptables_help;
 mod render;
 mod systemd;
+mod ufw;

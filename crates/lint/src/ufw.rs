@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use gblint_diagnostics::SourceMap;
 use gblint_iptables::ruleset::{replay, replay_onto, ReplayOptions, Ruleset};
-use gblint_iptables::Family;
+use gblint_iptables::{Family, RulesFile};
 
 use crate::deployment::{Deployment, UfwAssembly};
 
@@ -107,7 +107,8 @@ pub fn assemble(deployment: &mut Deployment, sources: &SourceMap) {
             continue;
         }
         let family = if v6 { Family::V6 } else { Family::V4 };
-        let ruleset = load(deployment, family, files, [&input, &output, &forward]);
+        let [b, u, a] = files.map(|i| &deployment.iptables[i].rules);
+        let ruleset = load(family, [b, u, a], [&input, &output, &forward]);
         assemblies.push(UfwAssembly {
             machine,
             family,
@@ -119,11 +120,12 @@ pub fn assemble(deployment: &mut Deployment, sources: &SourceMap) {
     deployment.ufw_rulesets = assemblies;
 }
 
-/// ufw-init's start sequence for one family; `policies` are input, output, forward.
-fn load(
-    deployment: &Deployment,
+/// ufw-init's start sequence for one family over its `before`, `user` and `after` files;
+/// `policies` are `DEFAULT_INPUT_POLICY`, `DEFAULT_OUTPUT_POLICY` and `DEFAULT_FORWARD_POLICY`
+/// (`ACCEPT`, `DROP` or `REJECT`). Rules are tagged 1, 2, 3 by file, 0 for ufw-init's own.
+pub fn load(
     family: Family,
-    [before, user, after]: [usize; 3],
+    [before, user, after]: [&RulesFile; 3],
     policies: [&str; 3],
 ) -> Ruleset {
     let p = if family == Family::V6 { "ufw6" } else { "ufw" };
@@ -190,19 +192,12 @@ fn load(
     let parse = |text: &str| gblint_iptables::parse(text, family);
     let ours = ReplayOptions::default();
     let mut ruleset = replay(&parse(&init), ours);
-    let file = |slot: usize, source: u32| -> (gblint_iptables::RulesFile, ReplayOptions) {
-        (
-            deployment.iptables[slot].rules.clone(),
-            ReplayOptions {
-                source,
-                ..ReplayOptions::default()
-            },
-        )
+    let file = |source: u32| ReplayOptions {
+        source,
+        ..ReplayOptions::default()
     };
-    for (slot, source) in [(before, 1), (after, 3)] {
-        let (rules, options) = file(slot, source);
-        ruleset = replay_onto(&ruleset, &rules, options);
-    }
+    ruleset = replay_onto(&ruleset, before, file(1));
+    ruleset = replay_onto(&ruleset, after, file(3));
     let mut users = String::from("*filter\n");
     for stage in ["user", "user-logging"] {
         for (_, hook) in hooks {
@@ -213,8 +208,7 @@ fn load(
         ":{p}-user-limit - [0:0]\n:{p}-user-limit-accept - [0:0]\nCOMMIT\n"
     ));
     ruleset = replay_onto(&ruleset, &parse(&users), ours);
-    let (rules, options) = file(user, 2);
-    ruleset = replay_onto(&ruleset, &rules, options);
+    ruleset = replay_onto(&ruleset, user, file(2));
     let mut hook_users = String::from("*filter\n");
     for (_, hook) in hooks {
         hook_users.push_str(&format!("-A {p}-before-{hook} -j {p}-user-{hook}\n"));
