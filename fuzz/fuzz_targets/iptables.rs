@@ -18,7 +18,7 @@ use gblint_iptables::{parse, Family, LineKind, ProblemKind, RulesFile};
 use libfuzzer_sys::fuzz_target;
 
 fn canonical_form(rules: &RulesFile) -> String {
-    let ruleset = replay(rules, ReplayOptions { fragment: false });
+    let ruleset = replay(rules, ReplayOptions::default());
     canonical(rules, &ruleset)
 }
 
@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
         }
 
         for fragment in [false, true] {
-            let ruleset = replay(&rules, ReplayOptions { fragment });
+            let ruleset = replay(&rules, ReplayOptions { fragment, existing: None, source: 0 });
             for problem in &ruleset.problems {
                 assert_range_in(text, problem.range, "replay problem");
             }

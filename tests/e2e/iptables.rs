@@ -79,3 +79,95 @@ fn fmt_normalises_rules_in_place_and_canonical_on_request() {
         "*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n"
     );
 }
+
+/// Debian's ufw tree (the six rule files and /etc/default/ufw) in a temporary folder.
+fn ufw_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    gblint_tests::copy_tree(
+        &gblint_tests::workspace_root().join("tests/e2e/fixtures/ufw-0.36"),
+        dir.path(),
+    );
+    dir
+}
+
+fn ufw_edit(dir: &tempfile::TempDir, path: &str, from: &str, to: &str) {
+    let full = dir.path().join(path);
+    let text = std::fs::read_to_string(&full).expect("read");
+    assert!(text.contains(from), "{path} must contain {from:?}");
+    std::fs::write(&full, text.replacen(from, to, 1)).expect("write");
+}
+
+/// `path:line:col: CODE message` of the IPT findings.
+fn ipt_findings(dir: &tempfile::TempDir) -> Vec<String> {
+    let output = run_gblint(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--select",
+            "IPT",
+            "--output-format",
+            "concise",
+        ],
+        None,
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.contains(": IPT"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn debian_s_ufw_ruleset_checks_clean() {
+    // Assembled as ufw-init loads it: INPUT policy DROP, loopback accepted in before.rules.
+    assert_eq!(ipt_findings(&ufw_tree()), Vec::<String>::new());
+}
+
+#[test]
+fn ufw_input_policy_accept_exposes_the_internal_port() {
+    let dir = ufw_tree();
+    ufw_edit(
+        &dir,
+        "etc/default/ufw",
+        "DEFAULT_INPUT_POLICY=\"DROP\"",
+        "DEFAULT_INPUT_POLICY=\"ACCEPT\"",
+    );
+    let found = ipt_findings(&dir);
+    assert!(
+        found.iter().any(|f| f.starts_with(
+            "etc/default/ufw:11:22: IPT002 port 6379 is reachable from other machines through ufw"
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_ufw_allow_of_the_internal_port_is_ipt002_in_user_rules() {
+    let dir = ufw_tree();
+    ufw_edit(
+        &dir,
+        "etc/ufw/user.rules",
+        "### RULES ###\n",
+        "### RULES ###\n-A ufw-user-input -p tcp --dport 6379 -j ACCEPT\n",
+    );
+    assert_eq!(
+        ipt_findings(&dir),
+        ["etc/ufw/user.rules:8:1: IPT002 port 6379 is reachable from other machines through ufw"]
+    );
+}
+
+#[test]
+fn ufw_without_its_loopback_accept_is_ipt001() {
+    let dir = ufw_tree();
+    ufw_edit(
+        &dir,
+        "etc/ufw/before.rules",
+        "-A ufw-before-input -i lo -j ACCEPT\n",
+        "",
+    );
+    assert_eq!(
+        ipt_findings(&dir),
+        ["etc/default/ufw:11:22: IPT001 loopback connections to port 6379 are dropped by ufw's ruleset"]
+    );
+}

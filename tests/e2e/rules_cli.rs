@@ -3,20 +3,20 @@
 use gblint_tests::{run_gblint, workspace_root};
 use serde_json::Value;
 
-const CODES: [&str; 43] = [
-    "CDY000", "CDY001", "CDY002", "CDY003", "CDY004", "CDY005", "CDY006", "CDY007", "CDY010",
-    "CDY011", "CDY012", "CDY013", "CDY014", "IPT000", "IPT001", "IPT002", "IPT003", "IPT004",
-    "DNS000", "DNS001", "DNS002", "DNS003", "DNS004", "DNS005", "DNS006", "DNS007", "DNS008",
-    "F2B000", "F2B001", "F2B002", "F2B003", "F2B004", "F2B005", "SYD000", "SYD001", "SYD002",
-    "SYD003", "SYD004", "UFW001", "GBL001", "GBL002", "GBL900", "GBL901",
-];
+/// Every registered code, from the registry itself: the binary must list exactly these.
+fn codes() -> Vec<&'static str> {
+    gblint_lint::registry::all()
+        .iter()
+        .map(|rule| rule.meta().code)
+        .collect()
+}
 
 #[test]
 fn rules_lists_every_rule() {
     let output = run_gblint(&workspace_root(), &["rules"], None);
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8_lossy(&output.stdout);
-    for code in CODES {
+    for code in codes() {
         assert!(
             text.lines().any(|line| line.starts_with(code)),
             "{code} missing from:\n{text}"
@@ -25,7 +25,7 @@ fn rules_lists_every_rule() {
     let output = run_gblint(&workspace_root(), &["rules", "--json"], None);
     let rules: Value = serde_json::from_slice(&output.stdout).expect("json");
     let rules = rules.as_array().expect("array");
-    assert_eq!(rules.len(), CODES.len());
+    assert_eq!(rules.len(), codes().len());
     for rule in rules {
         for key in ["code", "name", "severity", "fix", "summary", "doc"] {
             assert!(rule.get(key).is_some(), "{key} missing in {rule}");
@@ -153,4 +153,37 @@ fn every_rule_has_a_category_and_a_category_selects_its_rules() {
     let typo = run_gblint(dir.path(), &["check", "--select", "lod", "."], None);
     assert_eq!(typo.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `load`"));
+}
+
+#[test]
+fn the_readme_rules_table_has_a_row_per_rule_with_its_category_and_severity() {
+    let readme = std::fs::read_to_string(workspace_root().join("README.md")).expect("README");
+    let rows: Vec<Vec<&str>> = readme
+        .lines()
+        .filter(|line| line.starts_with("| ") && line.len() > 9)
+        .map(|line| line.split('|').map(str::trim).collect::<Vec<_>>())
+        .filter(|cells| cells.len() > 4 && gblint_lint::registry::by_code(cells[1]).is_some())
+        .collect();
+    let listed: Vec<&str> = rows.iter().map(|cells| cells[1]).collect();
+    let mut expected = codes();
+    expected.sort_unstable();
+    let mut sorted = listed.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted, expected,
+        "README rules table rows differ from the registry"
+    );
+    for cells in rows {
+        let meta = gblint_lint::registry::by_code(cells[1])
+            .expect("rule")
+            .meta();
+        assert_eq!(cells[2], meta.name, "{}", cells[1]);
+        assert_eq!(cells[3], meta.category.as_str(), "{}", cells[1]);
+        let severity = if meta.enabled_by_default {
+            meta.default_severity.as_str()
+        } else {
+            "off"
+        };
+        assert_eq!(cells[4], severity, "{}", cells[1]);
+    }
 }

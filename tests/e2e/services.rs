@@ -149,3 +149,94 @@ fn vault_unseal_keys_in_the_tree_is_gbl002() {
     });
     assert_eq!(codes(&dir), ["GBL002"]);
 }
+
+/// The example tenant with Debian's stock /etc/fail2ban under the proxy and the example's
+/// own jail.local, jail.d/defaults-debian.conf and flood filter on top.
+fn example_on_the_stock_tree() -> tempfile::TempDir {
+    let dir = example();
+    let etc = dir.path().join("pragmatismo-proxy/etc/fail2ban");
+    copy_tree(
+        &workspace_root().join("tests/e2e/fixtures/debian-fail2ban-1.0.2"),
+        &etc,
+    );
+    copy_tree(
+        &workspace_root().join("examples/pragmatismo/pragmatismo-proxy/etc/fail2ban"),
+        &etc,
+    );
+    dir
+}
+
+#[test]
+fn the_stock_debian_tree_under_a_correct_jail_local_checks_clean() {
+    // jail.conf's disabled [nginx-http-auth], [lighttpd-auth] and [haproxy-http-auth] are not
+    // the flood jail (they were once judged as such: three F2B004).
+    let dir = example_on_the_stock_tree();
+    assert!(dir
+        .path()
+        .join("pragmatismo-proxy/etc/fail2ban/jail.conf")
+        .is_file());
+    assert_eq!(codes(&dir), Vec::<String>::new());
+}
+
+#[test]
+fn a_flood_jail_whose_filter_is_missing_is_skipped_f2b006() {
+    let dir = example_on_the_stock_tree();
+    edit(
+        &dir,
+        JAIL,
+        "filter   = caddy-http-flood",
+        "filter   = caddy-flood",
+    );
+    // fail2ban skips the jail, so the proxy has no working flood jail either.
+    assert_eq!(codes(&dir), ["F2B001", "F2B006"]);
+    let output = run_gblint(
+        dir.path(),
+        &["check", ".", "--output-format", "concise"],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("{JAIL}:10:12: F2B006 [caddy-http-flood] Found no accessible config files for 'filter.d/caddy-flood' under /etc/fail2ban; Unable to read the filter 'caddy-flood'; Errors in jail 'caddy-http-flood'. Skipping...")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_action_of_a_newer_fail2ban_is_skipped_f2b006() {
+    // Without the stock tree too: a tree holding only jail.local relies on the package's
+    // action.d, and nftables-input is not one of fail2ban 1.0.2's actions.
+    let dir = example();
+    edit(
+        &dir,
+        JAIL,
+        "action   = iptables-multiport[name=caddy, port=\"80,443\", protocol=tcp]",
+        "action   = nftables-input[name=caddy, port=\"80,443\", protocol=tcp]",
+    );
+    assert_eq!(codes(&dir), ["F2B001", "F2B006"]);
+}
+
+#[test]
+fn a_jail_copied_from_a_newer_jail_conf_stops_fail2ban_f2b000() {
+    let dir = example_on_the_stock_tree();
+    let jail = dir.path().join(JAIL);
+    let mut text = std::fs::read_to_string(&jail).expect("read");
+    text.push_str("\n[apache-fakegooglebot]\nenabled  = true\nport     = http,https\nlogpath  = %(apache_access_log)s\nmaxretry = 1\nignorecommand = %(ignorecommands_dir)s/apache-fakegooglebot <ip>\n");
+    std::fs::write(&jail, text).expect("write");
+    assert_eq!(codes(&dir), ["F2B000"]);
+}
+
+#[test]
+fn a_failregex_extending_the_filter_s_known_one_checks_clean() {
+    // fail2ban resolves %(known/failregex)s from the jail's filter (sshd.conf); it was once
+    // reported as an uninterpolatable F2B000.
+    let dir = example_on_the_stock_tree();
+    edit(
+        &dir,
+        DEBIAN,
+        "enabled = false",
+        "enabled = false\nfailregex = %(known/failregex)s\n            ^extra from <HOST>$",
+    );
+    edit(&dir, DEBIAN, "enabled = false", "enabled = true");
+    // Only the proxy's own sshd finding remains: no SSH server runs there.
+    assert_eq!(codes(&dir), ["F2B002"]);
+}

@@ -7,9 +7,10 @@
 //!   `logpath` names created there. For every jail, gblint's interpolated values (maxretry,
 //!   findtime, bantime, backend, usedns, ignoreip, ignorecommand, logpath, the actions and
 //!   their port, the filter's failregex) are compared with the dump.
-//! * The imperfect test config (`tests-config/`): for every enabled jail, gblint's verdict
-//!   (a parse problem, an interpolation error, a bad filter/action spec, a missing filter or
-//!   action file) against fail2ban's "Errors in jail" list.
+//! * The imperfect test config (`tests-config/`), as a machine's `/etc/fail2ban`: for every
+//!   enabled jail, `gblint check`'s `load` findings (F2B000: a parse problem or an
+//!   interpolation error; F2B006: a bad filter/action spec, a missing filter or action file)
+//!   against fail2ban's "Errors in jail" list.
 //!
 //! Disagreements are listed in `fail2ban-disagreements.tsv` (`id<TAB>reason`); an unlisted
 //! one or a stale entry fails the test, and so does a missing `fail2ban-client`.
@@ -384,62 +385,50 @@ fn compare_upstream(found: &mut BTreeMap<String, String>) -> usize {
     compared
 }
 
-/// gblint's verdict on one jail: the first reason fail2ban would refuse it.
-fn jail_error(config: &Config, jail: &str) -> Option<String> {
-    let j = config.jail(jail)?;
-    for key in [
-        "enabled", "backend", "filter", "maxretry", "findtime", "bantime", "logpath", "action",
-        "ignoreip", "usedns",
-    ] {
-        if let Some(Err(e)) = j.get(key).map(|v| v.interpolated().clone()) {
-            return Some(e);
-        }
-    }
-    let text = |k: &str| {
-        j.get(k)
-            .and_then(|v| v.interpolated().clone().ok())
-            .unwrap_or_default()
-    };
-    let filter = text("filter");
-    if !filter.is_empty() {
-        match parse_spec(&filter) {
-            Err(e) => return Some(format!("Invalid filter definition: {e}")),
-            Ok(spec) if !config.exists(&format!("filter.d/{}", spec.name)) => {
-                return Some(format!("Unable to read the filter {}", spec.name))
-            }
-            Ok(_) => {}
-        }
-    }
-    for item in split_actions(&text("action")) {
-        match parse_spec(&item) {
-            Err(e) => return Some(format!("Invalid action definition: {e}")),
-            Ok(spec)
-                if !spec.name.ends_with(".py")
-                    && !config.exists(&format!("action.d/{}", spec.name)) =>
-            {
-                return Some(format!("Unable to read action {}", spec.name))
-            }
-            Ok(_) => {}
-        }
-    }
-    None
+/// gblint's `load` findings on a tree, as (message, code).
+fn load_findings(root: &Path) -> Vec<(String, String)> {
+    let output = gblint_tests::run_gblint(
+        root,
+        &["check", ".", "--output-format", "json", "--select", "load"],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("gblint json: {}", String::from_utf8_lossy(&output.stderr)));
+    json.as_array()
+        .expect("array")
+        .iter()
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap_or_default().to_string(),
+                f["code"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
 }
 
 /// Verdicts on every enabled jail of tests-config/; returns the number of jails judged.
 fn compare_test_config(found: &mut BTreeMap<String, String>) -> usize {
     let tmp = tempfile::tempdir().expect("tempdir");
+    // As a machine's /etc/fail2ban, so that `gblint check` reads it as one configuration.
+    let etc = tmp.path().join("etc/fail2ban");
     let mut files = BTreeMap::new();
     read_tree(&corpus_dir().join("fail2ban/tests-config"), "", &mut files);
-    write_tree(tmp.path(), &files);
+    write_tree(&etc, &files);
     let config = load_with(
         &files,
         &LoadOptions {
-            confpath: tmp.path().to_string_lossy().to_string(),
+            confpath: etc.to_string_lossy().to_string(),
             ..LoadOptions::default()
         },
     );
-    let parse_problems = config.problems();
-    let (_commands, stderr) = dump(tmp.path());
+    // gblint's own verdict: a finding naming the jail (F2B006 skipped, F2B000 for one of its
+    // options), or a file fail2ban cannot read at all (F2B000 without a jail).
+    let findings = load_findings(tmp.path());
+    let everything = findings
+        .iter()
+        .find(|(message, _)| !message.starts_with('['))
+        .map(|(message, code)| format!("{code} {message}"));
+    let (_commands, stderr) = dump(&etc);
     let refused: BTreeSet<String> = stderr
         .lines()
         .filter_map(|l| l.split("Errors in jail '").nth(1))
@@ -454,11 +443,12 @@ fn compare_test_config(found: &mut BTreeMap<String, String>) -> usize {
             continue;
         }
         judged += 1;
-        let ours = jail_error(&config, &jail).or_else(|| {
-            parse_problems
-                .first()
-                .map(|(f, p)| format!("{f}: {}", p.message))
-        });
+        let prefix = format!("[{jail}] ");
+        let ours = findings
+            .iter()
+            .find(|(message, _)| message.starts_with(&prefix))
+            .map(|(message, code)| format!("{code} {message}"))
+            .or_else(|| everything.clone());
         let theirs = refused.contains(&jail) || failed_everything;
         if ours.is_some() != theirs {
             found.insert(
@@ -528,4 +518,65 @@ fn the_installed_fail2ban_tree_checks_clean() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(!stdout.contains("F2B000"), "{stdout}");
+}
+
+/// Jails fail2ban refuses, each a `jail.local` dropped into the installed Debian tree: gblint
+/// reports each refusal (F2B006 for a skipped jail, F2B000 when fail2ban stops) with the line
+/// fail2ban itself prints, and nothing for the jail that loads.
+#[test]
+fn refusals_are_reported_in_fail2ban_s_words() {
+    require_fail2ban();
+    let cases: &[(&str, &str)] = &[
+        ("missing-filter", "[web]\nenabled = true\nfilter = no-such-filter\nlogpath = /var/log/x.log\n"),
+        ("missing-action", "[sshd]\nenabled = true\naction = nftables-input[name=ssh]\n"),
+        ("default-filter-missing", "[postfixadmin]\nenabled = true\nlogpath = /var/log/x.log\n"),
+        ("malformed-filter", "[web]\nenabled = true\nfilter = sshd[mode=\nlogpath = /var/log/x.log\n"),
+        ("newer-jail-conf", "[apache-fakegooglebot]\nenabled = true\nlogpath = /var/log/x.log\nignorecommand = %(ignorecommands_dir)s/apache-fakegooglebot <ip>\n"),
+        ("disabled-missing", "[web]\nenabled = false\nfilter = no-such-filter\n"),
+        ("loads", "[sshd]\nenabled = true\naction = iptables-multiport[name=ssh]\n"),
+    ];
+    let mut failures = Vec::new();
+    for (name, jail_local) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let etc = dir.path().join("etc/fail2ban");
+        gblint_tests::copy_tree(Path::new("/etc/fail2ban"), &etc);
+        std::fs::write(etc.join("jail.local"), jail_local).expect("write");
+        let (_commands, stderr) = dump(&etc);
+        // fail2ban's error lines, without the "under <dir>" that names the temporary folder.
+        let theirs: Vec<String> = stderr
+            .lines()
+            .filter_map(|l| l.split("ERROR").nth(1))
+            .map(|l| l.trim().to_string())
+            .filter(|l| {
+                l.starts_with("Unable to read")
+                    || l.starts_with("Invalid ")
+                    || l.starts_with("Errors in jail")
+                    || l.contains("Bad value substitution")
+            })
+            .map(|l| {
+                l.trim_start_matches("Failed during configuration: ")
+                    .to_string()
+            })
+            .collect();
+        let output = gblint_tests::run_gblint(
+            dir.path(),
+            &["check", ".", "--output-format", "json", "--select", "load"],
+            None,
+        );
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        let ours: Vec<String> = json
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+            .collect();
+        let missed: Vec<&String> = theirs
+            .iter()
+            .filter(|line| !ours.iter().any(|m| m.contains(line.as_str())))
+            .collect();
+        if !missed.is_empty() || (theirs.is_empty() != ours.is_empty()) {
+            failures.push(format!("{name}: fail2ban {theirs:?}\n  gblint {ours:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -20,7 +20,7 @@
 //! ufw's `*.rules` are fragments: ufw-init creates its skeleton chains (`ufw-logging-deny`,
 //! `ufw-skip-to-policy-input`, …) and then runs `iptables-restore -n` on each fragment. The
 //! oracles here do the same (skeleton, then `--noflush`), and gblint replays them as fragments
-//! (`ReplayOptions { fragment: true }`: chains used without a declaration already exist).
+//! (`ReplayOptions { fragment: true, existing: Some(skeleton) }`: ufw's skeleton chains exist).
 //!
 //! Every disagreement must be listed, as `ORACLE:ID<TAB>reason`, in
 //! `iptables-disagreements.tsv`; an unlisted disagreement or a stale entry fails the test. The
@@ -52,12 +52,12 @@ struct Outcome {
 }
 
 /// A network namespace of this test, deleted when dropped (also when the test panics).
-struct Netns {
+pub(crate) struct Netns {
     name: String,
 }
 
 impl Netns {
-    fn new() -> Netns {
+    pub(crate) fn new() -> Netns {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let name = format!(
             "gblint-oracle-{}-{}",
@@ -77,7 +77,7 @@ impl Netns {
     }
 
     /// Run `program args` inside the namespace with `input` on standard input.
-    fn run(&self, program: &str, args: &[&str], input: &str) -> Output {
+    pub(crate) fn run(&self, program: &str, args: &[&str], input: &str) -> Output {
         let mut child = Command::new("ip")
             .args(["netns", "exec", &self.name, program])
             .args(args)
@@ -170,39 +170,11 @@ fn restore_tool(family: Family) -> &'static str {
     }
 }
 
-/// ufw's skeleton: the chains ufw-init creates before it restores the fragments with `-n`.
+/// ufw's skeleton: the chains ufw-init creates before it restores the fragments with `-n`
+/// (gblint's list of them, so that a chain missing from it shows as a disagreement).
 fn ufw_skeleton(family: Family) -> String {
-    let prefix = match family {
-        Family::V4 => "ufw",
-        Family::V6 => "ufw6",
-    };
-    let mut chains: Vec<String> = Vec::new();
-    for stage in [
-        "before-logging",
-        "before",
-        "user",
-        "user-logging",
-        "after",
-        "after-logging",
-        "reject",
-        "track",
-        "skip-to-policy",
-    ] {
-        for hook in ["input", "output", "forward"] {
-            chains.push(format!("{prefix}-{stage}-{hook}"));
-        }
-    }
-    for extra in [
-        "logging-deny",
-        "logging-allow",
-        "not-local",
-        "user-limit",
-        "user-limit-accept",
-    ] {
-        chains.push(format!("{prefix}-{extra}"));
-    }
     let mut text = String::from("*filter\n");
-    for chain in &chains {
+    for chain in gblint_lint::iptables::ufw_skeleton(family) {
         text.push_str(&format!(":{chain} - [0:0]\n"));
     }
     text.push_str("COMMIT\n");
@@ -248,7 +220,16 @@ fn run_oracles(case: &Case) -> (Outcome, Outcome) {
 /// the chain replay ([`gblint_iptables::ruleset::replay`], as a fragment for ufw's files), if any.
 fn gblint_rejection(case: &Case) -> Option<String> {
     let file = gblint_iptables::parse(&case.text, case.family);
-    let replayed = replay(&file, ReplayOptions { fragment: case.ufw });
+    let replayed = replay(
+        &file,
+        ReplayOptions {
+            fragment: case.ufw,
+            existing: case
+                .ufw
+                .then(|| gblint_lint::iptables::ufw_skeleton(case.family)),
+            source: 0,
+        },
+    );
     file.problems
         .iter()
         .chain(&replayed.problems)

@@ -6,5 +6,7 @@ mod caddy_fmt;
 mod caddy_syntax;
 mod fail2ban;
 mod iptables;
+mod iptables_help;
 mod render;
 mod systemd;
+mod ufw;

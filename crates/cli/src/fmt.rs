@@ -202,10 +202,9 @@ fn format_rules(path: &str, text: &str, canonical: bool) -> Option<String> {
         {
             return None;
         }
-        let fragment = gblint_lint::iptables::is_fragment(path, &rules);
         let ruleset = gblint_iptables::ruleset::replay(
             &rules,
-            gblint_iptables::ruleset::ReplayOptions { fragment },
+            gblint_lint::iptables::replay_options(path, &rules),
         );
         return Some(gblint_iptables::render::canonical(&rules, &ruleset));
     }

@@ -19,11 +19,13 @@ mod config;
 mod duration;
 mod ini;
 mod spec;
+mod stock;
 
 pub use config::{load, load_with, Config, Jail, LoadOptions, Origin, Value};
 pub use duration::{eval_duration, parse_duration, rewrite_duration, Number};
 pub use ini::{parse_ini, Entry, IniFile, Line, LineKind, Problem, Section};
 pub use spec::{parse_spec, split_actions, FilterSpec};
+pub use stock::{is_stock, STOCK_ACTIONS, STOCK_FILTERS};
 
 /// fail2ban's boolean reading (`helpers._as_bool`): `1`, `on`, `true`, `yes` (any case) are
 /// true and *everything else* is silently false. This returns `Some(false)` only for the

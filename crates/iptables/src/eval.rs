@@ -238,6 +238,8 @@ pub struct Step {
     pub place: String,
     /// What happened (`jump to ufw-user-input`, `DROP`, `policy DROP`, `assumed to match`).
     pub what: String,
+    /// The input of an assembly the rule or policy came from (`PlacedRule::source`).
+    pub source: u32,
 }
 
 /// How a path ended.
@@ -424,7 +426,7 @@ fn run_chain(
                 // Rules gblint cannot see: they may drop, or return.
                 let mut dropped = state.branch.clone();
                 dropped.certain = false;
-                dropped.steps.push(Step { line: 0, range: TextRange::empty(0), place: place(hook, &chain_name), what: format!("chain {chain_name} has rules gblint cannot see (loaded elsewhere); assumed to drop") });
+                dropped.steps.push(Step { line: 0, range: TextRange::empty(0), place: place(hook, &chain_name), what: format!("chain {chain_name} has rules gblint cannot see (loaded elsewhere); assumed to drop"), source: 0 });
                 out.push((ChainEnd::Drop, dropped));
                 state.branch.certain = false;
             }
@@ -456,6 +458,7 @@ fn run_chain(
                         place: place(hook, &chain_name),
                         what: "assumed to match (gblint cannot decide this rule's conditions)"
                             .into(),
+                        source: placed.source,
                     });
                 }
                 Tri::True => {}
@@ -465,6 +468,7 @@ fn run_chain(
                 range: placed.range,
                 place: place(hook, &chain_name),
                 what,
+                source: placed.source,
             };
             let Some(target) = &placed.rule.target else {
                 continue;
@@ -544,6 +548,7 @@ fn policy_end(hook: &Hook, base: &Chain, mut branch: Branch) -> (ChainEnd, Branc
         range: TextRange::empty(0),
         place: place(hook, &base.name),
         what,
+        source: base.policy_source,
     };
     match base.policy.as_deref() {
         Some("DROP") => {

@@ -23,6 +23,8 @@ pub struct PlacedRule {
     pub line: u32,
     /// The command's range.
     pub range: TextRange,
+    /// Which input of an assembly it came from ([`ReplayOptions::source`]; 0 for one file).
+    pub source: u32,
 }
 
 /// A chain of the effective ruleset.
@@ -37,6 +39,8 @@ pub struct Chain {
     pub policy: Option<String>,
     /// Line setting the policy, if any.
     pub policy_line: Option<u32>,
+    /// The input of an assembly that set the policy ([`ReplayOptions::source`]).
+    pub policy_source: u32,
     /// Rules in order.
     pub rules: Vec<PlacedRule>,
     /// Its contents are not fully known (it existed before the file was loaded).
@@ -68,6 +72,20 @@ pub struct ReplayOptions {
     /// chains it uses without declaring already exist with unknown contents, and built-in
     /// policies it does not set are unknown.
     pub fragment: bool,
+    /// With `fragment`: the only chains that exist before the file is loaded besides the
+    /// built-in ones (ufw's skeleton: a jump to any other undeclared chain fails as in a
+    /// whole file). `None`: every chain the fragment uses is assumed to exist.
+    pub existing: Option<&'static [&'static str]>,
+    /// Tags every rule and policy this replay places ([`PlacedRule::source`]), so that an
+    /// assembly of several files (ufw's) can tell where each came from.
+    pub source: u32,
+}
+
+impl ReplayOptions {
+    /// Whether `name`, used without a declaration, exists before the file is loaded.
+    fn assumed(&self, name: &str) -> bool {
+        self.fragment && self.existing.is_none_or(|chains| chains.contains(&name))
+    }
 }
 
 /// The replayed tables of one file.
@@ -97,6 +115,7 @@ fn fresh_table(name: &str, fragment: bool) -> Table {
                 builtin: true,
                 policy: (!fragment).then(|| "ACCEPT".to_owned()),
                 policy_line: None,
+                policy_source: 0,
                 rules: Vec::new(),
                 opaque: fragment,
             })
@@ -140,7 +159,26 @@ pub fn expand(rule: &Rule) -> Vec<Rule> {
 
 /// Replay `file`'s commands.
 pub fn replay(file: &RulesFile, options: ReplayOptions) -> Ruleset {
-    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+    replay_tables(BTreeMap::new(), file, options)
+}
+
+/// Replay `file` with `iptables-restore -n` on top of `base` (ufw-init loads its files one
+/// after the other this way); the problems are those of `file` alone. Chains `base` holds
+/// exist; tables it lacks are created as in a fragment.
+pub fn replay_onto(base: &Ruleset, file: &RulesFile, options: ReplayOptions) -> Ruleset {
+    let options = ReplayOptions {
+        fragment: true,
+        existing: Some(options.existing.unwrap_or(&[])),
+        ..options
+    };
+    replay_tables(base.tables.clone(), file, options)
+}
+
+fn replay_tables(
+    mut tables: BTreeMap<String, Table>,
+    file: &RulesFile,
+    options: ReplayOptions,
+) -> Ruleset {
     let mut problems = Vec::new();
     let mut current: Option<String> = None;
     for line in &file.lines {
@@ -174,6 +212,7 @@ pub fn replay(file: &RulesFile, options: ReplayOptions) -> Ruleset {
                         if policy != "-" {
                             chain.policy = Some(policy.clone());
                             chain.policy_line = Some(line.number);
+                            chain.policy_source = options.source;
                         }
                     }
                     Some(chain) => {
@@ -191,6 +230,7 @@ pub fn replay(file: &RulesFile, options: ReplayOptions) -> Ruleset {
                         builtin: false,
                         policy: None,
                         policy_line: None,
+                        policy_source: 0,
                         rules: Vec::new(),
                         opaque: false,
                     }),
@@ -218,12 +258,13 @@ fn ensure_chain<'t>(
     name: &str,
     options: ReplayOptions,
 ) -> Option<&'t mut Chain> {
-    if table.chain(name).is_none() && options.fragment {
+    if table.chain(name).is_none() && options.assumed(name) {
         table.chains.push(Chain {
             name: name.to_owned(),
             builtin: false,
             policy: None,
             policy_line: None,
+            policy_source: 0,
             rules: Vec::new(),
             opaque: true,
         });
@@ -246,7 +287,7 @@ fn apply(
             Op::Append | Op::Insert(_) | Op::Replace(_) | Op::Check | Op::DeleteRule
         ) && (target.goto || !is_standard_or_extension(&target.name));
         if needs_chain && table.chain(&target.name).is_none() {
-            if options.fragment {
+            if options.assumed(&target.name) {
                 ensure_chain(table, &target.name, options);
             } else {
                 problem(
@@ -259,11 +300,24 @@ fn apply(
                 return;
             }
         }
+        // libiptc maps a jump only to a user chain: `-j INPUT` fails the line in
+        // iptables-legacy-restore (`--test` too), whatever the chain declares.
+        if needs_chain && table.chain(&target.name).is_some_and(|c| c.builtin) {
+            problem(
+                format!(
+                    "iptables-restore: line {line} failed: `{}' is a built-in chain, and only user-defined chains can be jumped to",
+                    target.name
+                ),
+                target.range,
+            );
+            return;
+        }
     }
     let placed = |rule: Rule| PlacedRule {
         rule,
         line,
         range: command.range,
+        source: options.source,
     };
     match &command.op {
         Op::Append
@@ -346,6 +400,7 @@ fn apply(
                     builtin: false,
                     policy: None,
                     policy_line: None,
+                    policy_source: 0,
                     rules: Vec::new(),
                     opaque: false,
                 });
@@ -374,7 +429,7 @@ fn apply(
                         format!("Can't delete built-in chain `{chain_name}'"),
                         command.chain_range,
                     ),
-                    None if options.fragment => {}
+                    None if options.assumed(chain_name) => {}
                     None => problem(
                         format!("chain `{chain_name}' does not exist"),
                         command.chain_range,
@@ -407,6 +462,7 @@ fn apply(
                 if matches!(policy.as_str(), "ACCEPT" | "DROP") {
                     chain.policy = Some(policy.clone());
                     chain.policy_line = Some(line);
+                    chain.policy_source = options.source;
                 } else {
                     problem(format!("Bad policy name `{policy}'"), command.range);
                 }

@@ -139,6 +139,22 @@ pub struct UfwDoc {
     pub problems: Vec<gblint_systemd::Problem>,
 }
 
+/// ufw's ruleset as ufw-init loads it (see [`crate::ufw`]).
+#[derive(Clone, Debug)]
+pub struct UfwAssembly {
+    /// Its machine, in deployment mode.
+    pub machine: Option<usize>,
+    /// Address family (`before.rules` … or `before6.rules` …).
+    pub family: gblint_iptables::Family,
+    /// Indexes into [`Deployment::iptables`] of `before`, `user` and `after`: a rule's
+    /// `source` n is `files[n - 1]`; 0 is ufw-init's own commands.
+    pub files: Vec<usize>,
+    /// Index into [`Deployment::ufw`] of the `/etc/default/ufw` whose policies it uses.
+    pub defaults: usize,
+    /// The replayed tables.
+    pub ruleset: gblint_iptables::ruleset::Ruleset,
+}
+
 /// A file that holds a secret (GBL002).
 #[derive(Clone, Debug)]
 pub struct SecretFile {
@@ -195,6 +211,8 @@ pub struct Deployment {
     pub units: Vec<UnitDoc>,
     /// ufw defaults.
     pub ufw: Vec<UfwDoc>,
+    /// ufw's assembled rulesets.
+    pub ufw_rulesets: Vec<UfwAssembly>,
     /// Recognised but unchecked files.
     pub skipped: Vec<SkippedFile>,
     /// Files in no format gblint knows (found by walking folders): not checked, and named

@@ -407,11 +407,9 @@ pub fn discover(
             .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
         let family = crate::iptables::family_of(&shown, text);
         let rules = gblint_iptables::parse(text, family);
-        let fragment = crate::iptables::is_fragment(&shown, &rules);
-        let ruleset = gblint_iptables::ruleset::replay(
-            &rules,
-            gblint_iptables::ruleset::ReplayOptions { fragment },
-        );
+        let options = crate::iptables::replay_options(&shown, &rules);
+        let fragment = options.fragment;
+        let ruleset = gblint_iptables::ruleset::replay(&rules, options);
         deployment.iptables.push(crate::deployment::IptablesDoc {
             input: input_index,
             file: input.file,

@@ -1,6 +1,7 @@
 //! How gblint reads an iptables file of a deployment: which family, and whether it is loaded
 //! on top of rules it cannot see.
 
+use gblint_iptables::ruleset::ReplayOptions;
 use gblint_iptables::{Family, LineKind, RulesFile};
 
 /// The family of a rules file: `rules.v6`, `*6.rules`, names with `ip6tables`, an
@@ -35,9 +36,92 @@ pub fn family_of(path: &str, text: &str) -> Family {
     Family::V4
 }
 
-/// ufw's rule files (loaded with `iptables-restore -n` after ufw builds its chains) and
-/// restore input that declares no built-in chain at all are fragments.
-pub fn is_fragment(path: &str, rules: &RulesFile) -> bool {
+/// The chains ufw-init creates (`/lib/ufw/ufw-init-functions` of ufw 0.36) before it runs
+/// `iptables-restore -n` on `before.rules`, `after.rules` and `user.rules`: the primary
+/// chains, the logging and skip-to-policy chains and the user chains.
+pub const UFW_SKELETON_V4: &[&str] = &[
+    "ufw-before-logging-input",
+    "ufw-before-logging-output",
+    "ufw-before-logging-forward",
+    "ufw-before-input",
+    "ufw-before-output",
+    "ufw-before-forward",
+    "ufw-after-input",
+    "ufw-after-output",
+    "ufw-after-forward",
+    "ufw-after-logging-input",
+    "ufw-after-logging-output",
+    "ufw-after-logging-forward",
+    "ufw-reject-input",
+    "ufw-reject-output",
+    "ufw-reject-forward",
+    "ufw-track-input",
+    "ufw-track-output",
+    "ufw-track-forward",
+    "ufw-logging-deny",
+    "ufw-logging-allow",
+    "ufw-skip-to-policy-input",
+    "ufw-skip-to-policy-output",
+    "ufw-skip-to-policy-forward",
+    "ufw-user-input",
+    "ufw-user-output",
+    "ufw-user-forward",
+    "ufw-user-logging-input",
+    "ufw-user-logging-output",
+    "ufw-user-logging-forward",
+    "ufw-user-limit",
+    "ufw-user-limit-accept",
+];
+
+/// [`UFW_SKELETON_V4`] for ip6tables (`ufw6-` chains).
+pub const UFW_SKELETON_V6: &[&str] = &[
+    "ufw6-before-logging-input",
+    "ufw6-before-logging-output",
+    "ufw6-before-logging-forward",
+    "ufw6-before-input",
+    "ufw6-before-output",
+    "ufw6-before-forward",
+    "ufw6-after-input",
+    "ufw6-after-output",
+    "ufw6-after-forward",
+    "ufw6-after-logging-input",
+    "ufw6-after-logging-output",
+    "ufw6-after-logging-forward",
+    "ufw6-reject-input",
+    "ufw6-reject-output",
+    "ufw6-reject-forward",
+    "ufw6-track-input",
+    "ufw6-track-output",
+    "ufw6-track-forward",
+    "ufw6-logging-deny",
+    "ufw6-logging-allow",
+    "ufw6-skip-to-policy-input",
+    "ufw6-skip-to-policy-output",
+    "ufw6-skip-to-policy-forward",
+    "ufw6-user-input",
+    "ufw6-user-output",
+    "ufw6-user-forward",
+    "ufw6-user-logging-input",
+    "ufw6-user-logging-output",
+    "ufw6-user-logging-forward",
+    "ufw6-user-limit",
+    "ufw6-user-limit-accept",
+];
+
+/// ufw's skeleton chains for `family`.
+pub fn ufw_skeleton(family: Family) -> &'static [&'static str] {
+    match family {
+        Family::V4 => UFW_SKELETON_V4,
+        Family::V6 => UFW_SKELETON_V6,
+    }
+}
+
+/// A ufw rule file: by its path (`/ufw/`, `before.rules`, `user6.rules`, …, also as the end
+/// of a longer name), or by its content — it declares or jumps to a `ufw-`/`ufw6-` chain and
+/// declares none of the filter table's built-in chains (an iptables-save dump of a ufw host
+/// does). ufw loads it with `iptables-restore -n` after creating its skeleton, whether or not
+/// it declares a built-in chain of another table (`before.rules` often has a `*nat` block).
+pub fn is_ufw(path: &str, rules: &RulesFile) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let ufw_names = [
         "before.rules",
@@ -47,7 +131,44 @@ pub fn is_fragment(path: &str, rules: &RulesFile) -> bool {
         "after6.rules",
         "user6.rules",
     ];
-    if path.contains("/ufw/") || ufw_names.contains(&name) {
+    if path.contains("/ufw/") || ufw_names.iter().any(|n| name.ends_with(n)) {
+        return true;
+    }
+    let ufw_chain = |chain: &str| chain.starts_with("ufw-") || chain.starts_with("ufw6-");
+    // An iptables-save dump of a ufw host declares the filter table's built-in chains with
+    // their policies: that is a whole ruleset, not a fragment.
+    let mut table = "";
+    let declares_filter_builtin = rules.lines.iter().any(|line| match &line.kind {
+        LineKind::Table(name) => {
+            table = name;
+            false
+        }
+        LineKind::Chain { name, .. } => {
+            table == "filter" && matches!(name.as_str(), "INPUT" | "FORWARD" | "OUTPUT")
+        }
+        _ => false,
+    });
+    if declares_filter_builtin {
+        return false;
+    }
+    rules.lines.iter().any(|line| match &line.kind {
+        LineKind::Chain { name, .. } => ufw_chain(name),
+        LineKind::Command(command) => {
+            ufw_chain(&command.chain)
+                || command
+                    .rule
+                    .target
+                    .as_ref()
+                    .is_some_and(|t| ufw_chain(&t.name))
+        }
+        _ => false,
+    })
+}
+
+/// ufw's rule files (loaded with `iptables-restore -n` after ufw builds its chains) and
+/// restore input that declares no built-in chain at all are fragments.
+pub fn is_fragment(path: &str, rules: &RulesFile) -> bool {
+    if is_ufw(path, rules) {
         return true;
     }
     let mut tables = 0;
@@ -70,4 +191,22 @@ pub fn is_fragment(path: &str, rules: &RulesFile) -> bool {
         }
     }
     tables > 0 && !declared_builtin
+}
+
+/// How iptables-restore loads the file: a whole file; a ufw fragment on top of ufw's skeleton
+/// chains (only those exist besides what it declares); or another fragment on top of rules
+/// gblint cannot see (every chain it uses exists).
+pub fn replay_options(path: &str, rules: &RulesFile) -> ReplayOptions {
+    if is_ufw(path, rules) {
+        return ReplayOptions {
+            fragment: true,
+            existing: Some(ufw_skeleton(rules.family)),
+            source: 0,
+        };
+    }
+    ReplayOptions {
+        fragment: is_fragment(path, rules),
+        existing: None,
+        source: 0,
+    }
 }

@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod services;
 pub mod settings;
 pub mod suppression;
+pub mod ufw;
 pub mod units;
 pub mod write;
 

@@ -42,6 +42,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rules::fail2ban::enabled_not_boolean::EnabledNotBoolean,
         &rules::fail2ban::jail_logpath_mismatch::JailLogpathMismatch,
         &rules::fail2ban::loopback_bannable::LoopbackBannable,
+        &rules::fail2ban::jail_skipped::JailSkipped,
         &rules::systemd::syntax_error::SyntaxError,
         &rules::systemd::botserver_url_not_local::BotserverUrlNotLocal,
         &rules::systemd::botserver_port_mismatch::BotserverPortMismatch,

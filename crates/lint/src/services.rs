@@ -129,4 +129,7 @@ pub fn parse_services(deployment: &mut Deployment, sources: &SourceMap) {
             problems,
         });
     }
+
+    // ufw's rule files with /etc/default/ufw: the ruleset ufw-init loads.
+    crate::ufw::assemble(deployment, sources);
 }

@@ -256,15 +256,27 @@ fn finish_ecn(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String> {
 
 /// Header-field matches.
 pub static MATCHES: &[ModuleSpec] = &[
-    m(
-        "ah",
-        &[
-            o(&["ahspi"], Arity::One, true, Some(spi_range)),
-            o(&["ahlen"], Arity::One, true, Some(uint32)),
-            o(&["ahres"], Arity::Zero, false, None),
-        ],
-        Some(finish_ah),
-    ),
+    // libipt_ah knows only `--ahspi`; `--ahlen` and `--ahres` are libip6t_ah's.
+    ModuleSpec {
+        family: Some(Family::V4),
+        ..m(
+            "ah",
+            &[o(&["ahspi"], Arity::One, true, Some(spi_range))],
+            Some(finish_ah),
+        )
+    },
+    ModuleSpec {
+        family: Some(Family::V6),
+        ..m(
+            "ah",
+            &[
+                o(&["ahspi"], Arity::One, true, Some(spi_range)),
+                o(&["ahlen"], Arity::One, true, Some(uint32)),
+                o(&["ahres"], Arity::Zero, false, None),
+            ],
+            Some(finish_ah),
+        )
+    },
     m(
         "esp",
         &[o(&["espspi"], Arity::One, true, Some(spi_range))],

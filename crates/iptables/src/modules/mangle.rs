@@ -702,7 +702,6 @@ pub static TARGETS: &[ModuleSpec] = &[
             o(&["queue-balance"], Arity::One, false, Some(queue_balance)),
             o(&["queue-bypass"], Arity::Zero, false, None),
             o(&["queue-cpu-fanout"], Arity::Zero, false, None),
-            o(&["fail-open"], Arity::Zero, false, None),
         ],
         Some(finish_nfqueue),
     ),

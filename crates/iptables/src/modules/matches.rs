@@ -3,7 +3,7 @@
 // Finish functions share one signature (`Finish`), so some take a `Vec` they only read.
 #![allow(clippy::ptr_arg)]
 
-use super::values::{self, number, port_number, port_range, text};
+use super::values::{self, number, port_range, text};
 use super::{Arity, Ctx, Kind, ModuleSpec, OptionSpec};
 use crate::rule::{Family, Opt};
 
@@ -141,6 +141,34 @@ fn require_any(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
     }
 }
 
+/// A set match counter (`--packets-gt 3`): iptables' `parse_counter`, any 64-bit number.
+fn counter(value: &str, _: &Ctx<'_>) -> Result<String, String> {
+    super::values::parse_uint(value, u64::MAX)
+        .map(|v| v.to_string())
+        .ok_or_else(|| format!("Cannot parse {value} as a counter value"))
+}
+
+/// `-m set`: `--match-set` is required, and at most one packets and one bytes comparison.
+fn finish_set(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
+    if !options.iter().any(|o| o.name == "match-set") {
+        return Err("You must specify `--match-set' with proper arguments".into());
+    }
+    for what in ["packets", "bytes"] {
+        let given = options
+            .iter()
+            .filter(|o| {
+                o.name
+                    .strip_prefix(what)
+                    .is_some_and(|rest| rest.starts_with('-'))
+            })
+            .count();
+        if given > 1 {
+            return Err(format!("only one of the --{what}-[eq|lt|gt] is allowed"));
+        }
+    }
+    Ok(())
+}
+
 /// ICMP type names with their type and code range (as iptables' tables list them).
 const ICMP4: &[(&str, u8, u8, u8)] = &[
     ("any", 0xff, 0, 0xff),
@@ -276,12 +304,6 @@ fn icmp_type(value: &str, ctx: &Ctx<'_>) -> Result<String, String> {
     )
 }
 
-fn port_or_service(value: &str, _: &Ctx<'_>) -> Result<String, String> {
-    port_number(value)
-        .map(|p| p.to_string())
-        .ok_or_else(|| format!("invalid port/service `{value}' specified"))
-}
-
 /// The match modules gblint knows.
 pub static MATCHES: &[ModuleSpec] = &[
     module(
@@ -388,11 +410,20 @@ pub static MATCHES: &[ModuleSpec] = &[
     module(
         "set",
         &[
-            opt(&["match-set"], Arity::Two, true, None),
+            // `--set` is revision 0's deprecated spelling of `--match-set`.
+            opt(&["match-set", "set"], Arity::Two, true, None),
             opt(&["return-nomatch"], Arity::Zero, false, None),
             opt(&["update-counters"], Arity::Zero, true, None),
+            opt(&["update-subcounters"], Arity::Zero, true, None),
+            // Revision 3's counter matches: only `-eq` may be inverted.
+            opt(&["packets-eq"], Arity::One, true, Some(counter)),
+            opt(&["packets-lt"], Arity::One, false, Some(counter)),
+            opt(&["packets-gt"], Arity::One, false, Some(counter)),
+            opt(&["bytes-eq"], Arity::One, true, Some(counter)),
+            opt(&["bytes-lt"], Arity::One, false, Some(counter)),
+            opt(&["bytes-gt"], Arity::One, false, Some(counter)),
         ],
-        Some(require_any),
+        Some(finish_set),
     ),
     module(
         "iprange",
@@ -401,23 +432,5 @@ pub static MATCHES: &[ModuleSpec] = &[
             opt(&["dst-range"], Arity::One, true, None),
         ],
         Some(require_any),
-    ),
-    module(
-        "udplite",
-        &[
-            opt(
-                &["sport", "source-port"],
-                Arity::One,
-                true,
-                Some(port_or_service),
-            ),
-            opt(
-                &["dport", "destination-port"],
-                Arity::One,
-                true,
-                Some(port_or_service),
-            ),
-        ],
-        None,
     ),
 ];

@@ -334,6 +334,9 @@ fn weekdays(value: &str, _: &Ctx<'_>) -> Result<String, String> {
 /// 2038-01-19T03:14:07; the day range prints in full when either end is given.
 fn finish_time(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
     exclusive(options, &["localtz", "kerneltz"])?;
+    // `--utc` is the default (libxt_time excludes it with the other two), never saved.
+    exclusive(options, &["utc", "localtz"])?;
+    exclusive(options, &["utc", "kerneltz"])?;
     let start = super::values::arg(options, "timestart").map(str::to_owned);
     let stop = super::values::arg(options, "timestop").map(str::to_owned);
     if start.is_some() || stop.is_some() {
@@ -356,7 +359,8 @@ fn finish_time(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
             || o.name == "weekdays" && !o.negated && a == Some(all_week.as_str())
             || o.name == "datestart" && a == Some("1970-01-01T00:00:00")
             || o.name == "datestop" && a == Some("2038-01-19T03:14:07")
-            || o.name == "localtz")
+            || o.name == "localtz"
+            || o.name == "utc")
     });
     Ok(())
 }
@@ -945,6 +949,7 @@ pub static MATCHES: &[ModuleSpec] = &[
             o(&["localtz"], Arity::Zero, false, None),
             o(&["kerneltz"], Arity::Zero, false, None),
             o(&["contiguous"], Arity::Zero, false, None),
+            o(&["utc"], Arity::Zero, false, None),
         ],
         Some(finish_time),
     ),

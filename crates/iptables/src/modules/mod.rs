@@ -202,7 +202,6 @@ pub fn implicit_match_for(protocol: &str) -> Option<&'static str> {
         "icmp" => Some("icmp"),
         "sctp" => Some("sctp"),
         "dccp" => Some("dccp"),
-        "udplite" => Some("udplite"),
         "esp" => Some("esp"),
         "ah" => Some("ah"),
         "mobility-header" => Some("mh"),

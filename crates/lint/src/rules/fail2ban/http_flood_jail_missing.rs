@@ -1,6 +1,6 @@
 use gblint_diagnostics::{Diagnostic, TextRange};
 
-use super::{access_logs, enabled, logpaths, proxies, value};
+use super::{access_logs, logpaths, proxies, runs, value};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::format::Format;
@@ -73,7 +73,7 @@ impl Rule for HttpFloodJailMissing {
                     };
                     let retries =
                         value(jail, "maxretry").and_then(|v| v.trim().parse::<i64>().ok());
-                    enabled(jail)
+                    runs(doc, jail)
                         && logpaths(jail)
                             .iter()
                             .any(|p| logs.iter().any(|l| &l.path == p))

@@ -1,6 +1,6 @@
 use gblint_diagnostics::Diagnostic;
 
-use super::{access_logs, is_flood_jail, logpaths, origin, proxies};
+use super::{access_logs, is_flood_jail, logpaths, origin, proxies, runs};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::format::Format;
@@ -57,7 +57,9 @@ impl Rule for JailLogpathMismatch {
                 let Some(jail) = doc.config.jail(&name) else {
                     continue;
                 };
-                if !is_flood_jail(jail, &logs) || jail.name == "sshd" {
+                // Only jails fail2ban runs: a disabled or skipped jail (the stock jail.conf's
+                // [nginx-http-auth], …) is not the flood jail.
+                if !runs(doc, jail) || !is_flood_jail(jail, &logs) || jail.name == "sshd" {
                     continue;
                 }
                 let paths = logpaths(jail);

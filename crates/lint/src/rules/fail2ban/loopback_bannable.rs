@@ -1,6 +1,6 @@
 use gblint_diagnostics::Diagnostic;
 
-use super::{origin, value};
+use super::{origin, runs, value};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::format::Format;
@@ -53,6 +53,10 @@ impl Rule for LoopbackBannable {
                 let Some(jail) = doc.config.jail(&name) else {
                     continue;
                 };
+                // A jail fail2ban does not run bans nobody.
+                if !runs(doc, jail) {
+                    continue;
+                }
                 let self_ignored = value(jail, "ignoreself")
                     .and_then(|v| gblint_fail2ban::parse_bool(&v))
                     .unwrap_or(true);

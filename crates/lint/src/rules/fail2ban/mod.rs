@@ -6,6 +6,8 @@ pub mod enabled_not_boolean;
 pub mod http_flood_jail_missing;
 /// F2B004: the flood jail reads a file Caddy does not write (or not as JSON).
 pub mod jail_logpath_mismatch;
+/// F2B006: an enabled jail fail2ban skips (its filter or action file is missing).
+pub mod jail_skipped;
 /// F2B005: loopback can be banned.
 pub mod loopback_bannable;
 /// F2B002: an sshd jail where no SSH server runs.
@@ -83,6 +85,100 @@ pub fn enabled(jail: &Jail) -> bool {
     value(jail, "enabled")
         .and_then(|v| gblint_fail2ban::parse_bool(&v))
         .unwrap_or(false)
+}
+
+/// Why fail2ban's jail reader skips a jail ("Errors in jail '…'. Skipping..."): the option
+/// at fault and fail2ban's own words.
+pub struct Skip<'a> {
+    /// The `filter` or `action` value that names the missing file.
+    pub value: &'a Value,
+    /// fail2ban's error lines, joined: "Found no accessible config files for … / Unable to
+    /// read …".
+    pub message: String,
+}
+
+/// Whether fail2ban finds `kind.d/name` (`.conf` or `.local`) in the deployment's folder or
+/// in the stock 1.0.2 tree the folder is installed over (a tree that holds only a
+/// `jail.local` relies on the package's filters and actions).
+fn resource_exists(doc: &Fail2banDoc, kind: &str, name: &str) -> bool {
+    doc.config.exists(&format!("{kind}.d/{name}")) || gblint_fail2ban::is_stock(kind, name)
+}
+
+/// The reason fail2ban 1.0.2 skips an enabled jail (`JailReader.getOptions`): its filter or
+/// one of its actions names a file that exists neither in the folder nor in the stock tree.
+/// A malformed `name[args]` spec is skipped too ("Invalid filter definition"). Interpolation
+/// errors are not skips: fail2ban stops altogether, and F2B000 reports them.
+pub fn skipped<'a>(doc: &Fail2banDoc, jail: &'a Jail) -> Option<Skip<'a>> {
+    let base = doc.base.trim_end_matches('/');
+    if let Some(filter) = jail.get("filter") {
+        if let Ok(text) = filter.interpolated() {
+            match gblint_fail2ban::parse_spec(text) {
+                Err(error) if !text.trim().is_empty() => {
+                    return Some(Skip {
+                        value: filter,
+                        message: format!("Invalid filter definition {}: {error}", py_repr(text)),
+                    });
+                }
+                Ok(spec)
+                    if !spec.name.is_empty() && !resource_exists(doc, "filter", &spec.name) =>
+                {
+                    return Some(Skip {
+                        value: filter,
+                        message: format!(
+                            "Found no accessible config files for 'filter.d/{0}' under {base}; Unable to read the filter '{0}'",
+                            spec.name
+                        ),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    let action = jail.get("action")?;
+    let Ok(text) = action.interpolated() else {
+        return None;
+    };
+    for item in gblint_fail2ban::split_actions(text) {
+        let spec = match gblint_fail2ban::parse_spec(&item) {
+            Ok(spec) => spec,
+            Err(error) => {
+                return Some(Skip {
+                    value: action,
+                    message: format!("Invalid action definition {}: {error}", py_repr(&item)),
+                })
+            }
+        };
+        // Python actions (`action.d/x.py`) are loaded by the server, not read here.
+        if spec.name.is_empty()
+            || spec.name.ends_with(".py")
+            || resource_exists(doc, "action", &spec.name)
+        {
+            continue;
+        }
+        return Some(Skip {
+            value: action,
+            message: format!(
+                "Found no accessible config files for 'action.d/{0}' under {base}; Unable to read action '{0}'",
+                spec.name
+            ),
+        });
+    }
+    None
+}
+
+/// Python's `repr` of a string, as fail2ban's `%r` prints it.
+fn py_repr(text: &str) -> String {
+    if text.contains('\'') && !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        format!("'{}'", text.replace('\'', "\\'"))
+    }
+}
+
+/// Whether fail2ban runs the jail: enabled, and not skipped for a missing filter or action.
+/// Rules that judge a jail's behaviour judge only these.
+pub fn runs(doc: &Fail2banDoc, jail: &Jail) -> bool {
+    enabled(jail) && skipped(doc, jail).is_none()
 }
 
 /// The log files a jail reads (`logpath`, one per line).

@@ -1,6 +1,6 @@
 use gblint_diagnostics::{Diagnostic, Edit, Fix};
 
-use super::{enabled, origin};
+use super::{origin, runs};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::format::Format;
@@ -75,7 +75,7 @@ impl Rule for SshdJailWithoutSshd {
             let Some(jail) = doc.config.jail("sshd") else {
                 continue;
             };
-            if !enabled(jail) {
+            if !runs(doc, jail) {
                 continue;
             }
             let Some(value) = jail.get("enabled") else {

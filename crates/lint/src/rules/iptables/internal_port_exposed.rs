@@ -1,7 +1,7 @@
 use gblint_diagnostics::{Diagnostic, Severity, TextRange};
 use gblint_iptables::eval::{evaluate, inbound_hooks, inbound_syn};
 
-use super::{readable, step_range, with_path};
+use super::{readable, step_range, ufw_paths, with_path};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::format::Format;
@@ -13,7 +13,9 @@ declare_rule! {
     /// internal-ports` (default 6379, Valkey) through raw, mangle and nat PREROUTING and
     /// mangle, filter and security INPUT, and reports when it can get through. An error when
     /// a path accepts it for certain; a warning when acceptance depends on something gblint
-    /// cannot decide (a source network, an interface name, a rate limit).
+    /// cannot decide (a source network, an interface name, a rate limit). ufw's rule files are
+    /// judged together: `before.rules`, `user.rules` and `after.rules` of one folder, with the
+    /// policies of the machine's `/etc/default/ufw`, replayed as `ufw-init` loads them.
     ///
     /// ## Why is this bad
     /// Internal services (Valkey, databases, the admin API) have weak or no authentication and
@@ -99,6 +101,44 @@ impl Rule for InternalPortExposed {
                     diagnostic.severity = Severity::Warning;
                 }
                 out.push(with_path(diagnostic, doc, path));
+            }
+        }
+        // ufw: the ruleset its six files and /etc/default/ufw make together.
+        for assembly in &ctx.deployment.ufw_rulesets {
+            for &port in &ctx.settings.network.internal_ports {
+                let verdict = evaluate(
+                    &assembly.ruleset,
+                    &inbound_hooks(),
+                    &inbound_syn(assembly.family, port),
+                );
+                let path = verdict
+                    .delivered
+                    .iter()
+                    .find(|p| p.certain)
+                    .or_else(|| verdict.delivered.first());
+                let Some(path) = path else { continue };
+                let Some((file, range)) =
+                    ufw_paths::primary(ctx, assembly, path, "DEFAULT_INPUT_POLICY")
+                else {
+                    continue;
+                };
+                let ufw = match assembly.family {
+                    gblint_iptables::Family::V4 => "ufw",
+                    gblint_iptables::Family::V6 => "ufw (IPv6)",
+                };
+                let message = if path.certain {
+                    format!("port {port} is reachable from other machines through {ufw}")
+                } else {
+                    format!("port {port} may be reachable from other machines through {ufw}")
+                };
+                let mut diagnostic = Self::META
+                    .diagnostic(file, range, message)
+                    .with_label("accepted here")
+                    .with_help(format!("deny port {port} in ufw (`ufw deny {port}/tcp`), or keep DEFAULT_INPUT_POLICY=\"DROP\" and allow only what must be public"));
+                if !path.certain {
+                    diagnostic.severity = Severity::Warning;
+                }
+                out.push(ufw_paths::with_path(diagnostic, ctx, assembly, path));
             }
         }
     }

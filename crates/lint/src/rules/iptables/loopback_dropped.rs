@@ -4,10 +4,10 @@ use gblint_iptables::eval::{
 };
 use gblint_iptables::{Family, LineKind};
 
-use super::{readable, step_range, with_path};
+use super::{readable, step_range, ufw_paths, with_path};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::deployment::IptablesDoc;
+use crate::deployment::{IptablesDoc, UfwAssembly};
 use crate::format::Format;
 use crate::rule::{Rule, RuleMeta};
 
@@ -21,7 +21,8 @@ declare_rule! {
     /// `[network] internal-ports` (default 6379). It is an error when every path drops, a
     /// warning when some path does (through a condition gblint cannot decide: a rate limit,
     /// an ipset, a chain loaded elsewhere). The finding shows the path: each rule and jump
-    /// with its line.
+    /// with its line. ufw's rule files are judged together, as `ufw-init` loads them with the
+    /// policies of `/etc/default/ufw` (no fix there).
     ///
     /// ## Why is this bad
     /// "Loopback is ACCEPTed before any DROP": without it, local services time out — Valkey
@@ -85,7 +86,60 @@ impl Rule for LoopbackDropped {
                 }
             }
         }
+        // ufw: the ruleset its six files and /etc/default/ufw make together (no fix: which
+        // file should change is the operator's call).
+        for assembly in &ctx.deployment.ufw_rulesets {
+            for &port in &ctx.settings.network.internal_ports {
+                if let Some(diagnostic) = check_ufw_port(ctx, assembly, port) {
+                    out.push(diagnostic);
+                    break;
+                }
+            }
+        }
     }
+}
+
+fn check_ufw_port(ctx: &Context<'_>, assembly: &UfwAssembly, port: u16) -> Option<Diagnostic> {
+    let (connect, reply) = verdicts(&assembly.ruleset, assembly.family, port, Addr::Loopback);
+    let (what, verdict, certain) = if connect.always_dropped() {
+        ("loopback connections", &connect, true)
+    } else if reply.always_dropped() {
+        ("replies on loopback connections", &reply, true)
+    } else if connect.may_drop() {
+        ("loopback connections", &connect, false)
+    } else if reply.may_drop() {
+        ("replies on loopback connections", &reply, false)
+    } else {
+        return None;
+    };
+    let path = first_path(verdict)?;
+    let setting = if path
+        .steps
+        .last()
+        .is_some_and(|s| s.place.ends_with("OUTPUT"))
+    {
+        "DEFAULT_OUTPUT_POLICY"
+    } else {
+        "DEFAULT_INPUT_POLICY"
+    };
+    let (file, range) = ufw_paths::primary(ctx, assembly, path, setting)?;
+    let ruleset = match assembly.family {
+        Family::V4 => "ufw's ruleset",
+        Family::V6 => "ufw's IPv6 ruleset",
+    };
+    let message = if certain {
+        format!("{what} to port {port} are dropped by {ruleset}")
+    } else {
+        format!("{what} to port {port} may be dropped by {ruleset}")
+    };
+    let mut diagnostic = LoopbackDropped::META
+        .diagnostic(file, range, message)
+        .with_label(if certain { "loopback traffic is dropped here" } else { "loopback traffic may be dropped here" })
+        .with_help("keep before.rules' `-A ufw-before-input -i lo -j ACCEPT` and `-A ufw-before-output -o lo -j ACCEPT` first");
+    if !certain {
+        diagnostic.severity = Severity::Warning;
+    }
+    Some(ufw_paths::with_path(diagnostic, ctx, assembly, path))
 }
 
 fn verdicts(

@@ -10,6 +10,8 @@ pub mod restore_will_fail;
 pub mod shadowed_rule;
 /// IPT000: lines iptables-restore cannot read.
 pub mod syntax_error;
+/// Locations of paths through ufw's assembled ruleset.
+pub mod ufw_paths;
 
 use gblint_diagnostics::{Diagnostic, TextRange};
 use gblint_iptables::eval::{Path, Step};
