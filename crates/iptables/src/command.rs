@@ -962,9 +962,14 @@ fn parse_address(text: &str, family: Family) -> Result<Address, String> {
         Family::V4 => 32,
         Family::V6 => 128,
     };
-    let addr: IpAddr = match addr_text.parse::<IpAddr>() {
-        Ok(addr) => addr,
-        Err(_) => {
+    // libxtables reads IPv4 numbers its own way (`172.16.0`, octal and hex parts).
+    let numeric = match family {
+        Family::V4 => crate::numeric::ipv4(addr_text, false).map(IpAddr::V4),
+        Family::V6 => addr_text.parse::<IpAddr>().ok(),
+    };
+    let addr: IpAddr = match numeric {
+        Some(addr) => addr,
+        None => {
             let hostname = !addr_text.is_empty()
                 && addr_text
                     .bytes()
@@ -984,17 +989,15 @@ fn parse_address(text: &str, family: Family) -> Result<Address, String> {
     }
     let prefix = match mask_text {
         None => max,
-        Some(m) if m.parse::<u8>().is_ok() => {
-            let p = m.parse::<u8>().expect("checked");
-            if p > max {
-                return Err(format!("invalid mask `{m}' specified"));
-            }
-            p
-        }
+        Some(m) if !m.contains(['.', ':']) => crate::numeric::c_unsigned(m, u32::from(max))
+            .and_then(|p| u8::try_from(p).ok())
+            .ok_or_else(|| format!("invalid mask `{m}' specified"))?,
         Some(m) => {
-            let mask: IpAddr = m
-                .parse()
-                .map_err(|_| format!("invalid mask `{m}' specified"))?;
+            let mask: IpAddr = match family {
+                Family::V4 => crate::numeric::ipv4(m, true).map(IpAddr::V4),
+                Family::V6 => m.parse().ok(),
+            }
+            .ok_or_else(|| format!("invalid mask `{m}' specified"))?;
             match contiguous_prefix(mask) {
                 Some(p) => p,
                 None => {

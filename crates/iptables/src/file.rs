@@ -401,7 +401,16 @@ fn classify(
             );
             return LineKind::Invalid;
         }
-        if let Some(counters) = parts.get(2) {
+        if policy == "-" {
+            // iptables-restore reads nothing after a `-' policy (not even with -c).
+            if let Some(extra) = parts.get(2).filter(|word| parse_counters(word).is_none()) {
+                problem(
+                    ProblemKind::Risk,
+                    format!("`{extra}' after the `-' policy is ignored: a user-defined chain has no policy, its packets return to the calling chain"),
+                    range,
+                );
+            }
+        } else if let Some(counters) = parts.get(2) {
             if parse_counters(counters).is_none() {
                 // Only `iptables-restore -c` reads them (and then fails).
                 problem(

@@ -19,6 +19,7 @@ pub mod eval;
 pub mod file;
 pub mod lexer;
 pub mod modules;
+pub mod numeric;
 pub mod render;
 pub mod rule;
 pub mod ruleset;

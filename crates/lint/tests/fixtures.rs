@@ -44,8 +44,13 @@ fn render_one(out: &mut String, diagnostic: &Diagnostic, sources: &SourceMap, te
     let at = file.line_col(diagnostic.range.start());
     let _ = writeln!(
         out,
-        "{}:{}: {} [{}] {}",
-        at.line, at.column, diagnostic.code, diagnostic.severity, diagnostic.message
+        "{}:{}: {} [{} {}] {}",
+        at.line,
+        at.column,
+        diagnostic.code,
+        diagnostic.severity,
+        diagnostic.category,
+        diagnostic.message
     );
     let _ = writeln!(out, "  source: {:?}", file.slice(diagnostic.range));
     if let Some(label) = &diagnostic.label {

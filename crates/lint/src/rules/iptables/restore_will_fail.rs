@@ -1,4 +1,4 @@
-use gblint_diagnostics::{Diagnostic, Severity};
+use gblint_diagnostics::{Category, Diagnostic, Severity};
 use gblint_iptables::ProblemKind;
 
 use crate::context::Context;
@@ -14,8 +14,10 @@ declare_rule! {
     /// a table never committed, a rule appended to a chain never declared, a jump to a chain
     /// declared only later, `-I CHAIN N` past the end, a target outside its table or chains
     /// (DNAT in filter, REJECT in PREROUTING), a line of blanks, an unterminated `"` that
-    /// swallows the rest of the line. Single-quoted values (the quotes become part of the
-    /// value) are reported as warnings.
+    /// swallows the rest of the line. What loads but not as written — single-quoted values
+    /// (the quotes become part of the value), a word after a user chain's `-` policy, bad
+    /// policy counters (only `iptables-restore -c` reads them), host names resolved at load
+    /// time — is reported as a warning in the `suspicious` category, not as `load`.
     ///
     /// ## Why is this bad
     /// `iptables-restore < rules.v4` succeeds only if every line does; the failure shows up at
@@ -73,7 +75,9 @@ impl Rule for RestoreWillFail {
                     ),
                     ProblemKind::Risk => {
                         let mut diagnostic = Self::META.diagnostic(doc.file, problem.range, problem.message.clone()).with_label("loads, but not as written");
+                        // iptables-restore loads these lines: they are not load findings.
                         diagnostic.severity = Severity::Warning;
+                        diagnostic.category = Category::Suspicious;
                         out.push(diagnostic);
                     }
                 }
