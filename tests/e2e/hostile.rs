@@ -615,3 +615,61 @@ fn fifos_and_devices_named_like_configs_are_not_read() {
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("not a regular file"), "{text}");
 }
+
+/// A file whose metadata says it is empty but whose reads never end: `/proc/self/pagemap`
+/// (8 bytes per page of the reader's address space, terabytes of it) stands in for a file
+/// that grows between the size check and the read. The limit must hold on the bytes read,
+/// not on what `metadata()` said: gblint stops one byte past it and exits 2 in one line.
+const ENDLESS: &str = "/proc/self/pagemap";
+
+#[test]
+fn a_file_that_grows_while_it_is_read_is_cut_at_the_limit() {
+    assert_eq!(
+        std::fs::metadata(ENDLESS).expect("pagemap").len(),
+        0,
+        "the stand-in must look empty to metadata()"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::os::unix::fs::symlink(ENDLESS, dir.path().join("Caddyfile")).expect("symlink");
+    for command in [&["check"][..], &["fmt", "--check"]] {
+        let mut args = command.to_vec();
+        args.push("Caddyfile");
+        let output = run_limited(dir.path(), &args, None, false);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.trim(),
+            "gblint: error: Caddyfile: file grew past gblint's limit of 16777216 bytes while it was being read (raise it with --max-file-bytes or [limits] max-file-bytes)",
+            "{args:?}"
+        );
+    }
+    // Imports (Caddyfile and Corefile) go through the same bounded read. Run from `/` so
+    // the import fence (the working directory) lets the absolute import through.
+    let caddyfile = dir.path().join("site.caddyfile");
+    std::fs::write(
+        &caddyfile,
+        format!("{{\n\tstorage file_system /data\n}}\nimport {ENDLESS}\n"),
+    )
+    .expect("write");
+    let corefile = dir.path().join("Corefile");
+    std::fs::write(
+        &corefile,
+        format!(".:53 {{\n\timport {ENDLESS}\n\tforward . 1.1.1.1\n}}\n"),
+    )
+    .expect("write");
+    for (path, code) in [(&caddyfile, "CDY004"), (&corefile, "DNS00")] {
+        let path = path.to_str().expect("utf-8 path");
+        let output = run_limited(
+            Path::new("/"),
+            &["check", path, "--output-format", "concise"],
+            None,
+            false,
+        );
+        let text = text_of(&output);
+        assert_eq!(output.status.code(), Some(1), "{path}: {text}");
+        assert!(
+            text.contains(code) && text.contains("grew past gblint's limit of 16777216 bytes"),
+            "{path}: {text}"
+        );
+    }
+}

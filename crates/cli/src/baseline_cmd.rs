@@ -47,9 +47,12 @@ pub fn run(args: &BaselineArgs) -> anyhow::Result<ExitCode> {
     let key_dir = std::fs::canonicalize(&out_dir)
         .map_err(|err| anyhow::anyhow!("{}: {err}", out_dir.display()))?;
     let facts = baseline::caddy_facts(&deployment, &key_dir);
-    let previous: Option<BaselineFile> = std::fs::read_to_string(&output)
-        .ok()
-        .and_then(|text| serde_json::from_str(&text).ok());
+    let previous: Option<BaselineFile> = gblint_diagnostics::read::read_limited(
+        &output,
+        gblint_diagnostics::read::DEFAULT_MAX_FILE_BYTES,
+    )
+    .ok()
+    .and_then(|bytes| serde_json::from_slice(&bytes).ok());
     let text = baseline::render(facts.clone(), previous.as_ref());
     write::write_atomic(&output, text.as_bytes(), false)
         .map_err(|err| anyhow::anyhow!("{}: cannot write: {err}", output.display()))?;

@@ -411,32 +411,38 @@ fn import_files(
                 continue;
             }
         }
-        // Only regular files: a FIFO or a device (`/dev/zero`) would block or never end.
-        match std::fs::metadata(&canonical) {
-            Ok(meta) if !meta.is_file() => {
+        // Only regular files (a FIFO or a device such as `/dev/zero` would block or never
+        // end), and never more than the limit, even from a file that grows meanwhile.
+        let text = match gblint_diagnostics::read::read_limited(&canonical, options.max_file_bytes)
+        {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    error(errors, format!("Could not import {}", path.display()));
+                    continue;
+                }
+            },
+            Err(err) if err.is_too_large() => {
+                error(
+                    errors,
+                    format!("Could not import {}: {err}", path.display()),
+                );
+                continue;
+            }
+            Err(
+                gblint_diagnostics::read::ReadError::NotRegular
+                | gblint_diagnostics::read::ReadError::Directory,
+            ) => {
                 error(
                     errors,
                     format!("Could not import {}: not a regular file", path.display()),
                 );
                 continue;
             }
-            Ok(meta) if meta.len() > options.max_file_bytes => {
-                error(
-                    errors,
-                    format!(
-                        "Could not import {}: file is {} bytes, larger than gblint's limit of {} bytes",
-                        path.display(),
-                        meta.len(),
-                        options.max_file_bytes
-                    ),
-                );
+            Err(_) => {
+                error(errors, format!("Could not import {}", path.display()));
                 continue;
             }
-            _ => {}
-        }
-        let Ok(text) = std::fs::read_to_string(&canonical) else {
-            error(errors, format!("Could not import {}", path.display()));
-            continue;
         };
         let index = files.len();
         files.push((path.clone(), text.clone()));

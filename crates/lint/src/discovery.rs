@@ -54,7 +54,11 @@ pub fn role_from_name(name: &str) -> Option<&'static str> {
 /// Whether `dir` is a deployment tree: it has a `gblint.toml` with a `[deployment]` or
 /// `[machines]` table, or a top-level folder named like a machine.
 pub fn is_deployment_root(dir: &Path) -> bool {
-    if let Ok(text) = std::fs::read_to_string(dir.join(CONFIG_FILE)) {
+    if let Ok(bytes) = gblint_diagnostics::read::read_limited(
+        &dir.join(CONFIG_FILE),
+        gblint_diagnostics::read::DEFAULT_MAX_FILE_BYTES,
+    ) {
+        let text = String::from_utf8_lossy(&bytes);
         if text.lines().any(|line| {
             line.trim_start().starts_with("[deployment]")
                 || line.trim_start().starts_with("[machines")
@@ -345,7 +349,7 @@ pub fn discover(
         ctx.max_file_bytes = settings.limits.max_file_bytes;
         ctx.root = Some(fence);
         ctx.absolute_base = base;
-        ctx.known = known.clone();
+        ctx.known = Some(&known);
         ctx.overlay = overlay;
         if let Some(disk) = collected.get(item_index).and_then(|c| c.disk.clone()) {
             ctx.disk_paths.insert(input.file, disk);
@@ -506,25 +510,21 @@ fn read_text(
     shown: &Path,
     max_bytes: u64,
 ) -> Result<(String, Problem), DiscoveryError> {
-    let meta = std::fs::metadata(disk)
-        .map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
-    // A FIFO would block the read forever and a device (`/dev/zero`) never ends.
-    if !meta.is_file() {
-        return Err(DiscoveryError(format!(
+    use gblint_diagnostics::read::{read_limited, ReadError};
+    match read_limited(disk, max_bytes) {
+        Ok(bytes) => Ok(decode(bytes)),
+        Err(err @ (ReadError::TooLarge { .. } | ReadError::Grew { .. })) => {
+            Err(DiscoveryError(format!(
+                "{}: {err} (raise it with --max-file-bytes or [limits] max-file-bytes)",
+                shown.display()
+            )))
+        }
+        Err(ReadError::Directory) => Err(DiscoveryError(format!(
             "{}: not a regular file",
             shown.display()
-        )));
+        ))),
+        Err(err) => Err(DiscoveryError(format!("{}: {err}", shown.display()))),
     }
-    if meta.len() > max_bytes {
-        return Err(DiscoveryError(format!(
-            "{}: file is {} bytes, larger than gblint's limit of {max_bytes} bytes (raise it with --max-file-bytes or [limits] max-file-bytes)",
-            shown.display(),
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(disk)
-        .map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
-    Ok(decode(bytes))
 }
 
 /// Decode bytes as UTF-8. Invalid sequences become U+FFFD so the file is still checked, and
@@ -582,11 +582,7 @@ fn fence_for(disk: &Path, cwd: Option<&Path>) -> Option<PathBuf> {
 }
 
 pub(crate) fn io_cause(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => err.to_string().to_lowercase(),
-    }
+    gblint_diagnostics::read::io_cause(err)
 }
 
 /// The import fence of each input file (by index into the deployment's files).

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
+use gblint_diagnostics::read::{read_limited, ReadError, DEFAULT_MAX_FILE_BYTES};
 use gblint_diagnostics::{SourceFile, SourceMap};
 use gblint_lint::fix::{FileChange, Target};
 
@@ -56,9 +57,9 @@ pub fn compare(out: &Path, outputs: Vec<Output>) -> Result<Vec<Change>, RenderEr
         .map(|output| {
             let disk = out.join(&output.path);
             refuse_links(out, &output.path)?;
-            let current = match std::fs::read(&disk) {
+            let current = match read_limited(&disk, DEFAULT_MAX_FILE_BYTES) {
                 Ok(bytes) => Some(bytes),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+                Err(ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => None,
                 Err(err) => return Err(RenderError::Usage(format!("{}: {err}", disk.display()))),
             };
             let kind = match &current {
