@@ -11,4 +11,5 @@ mod iptables;
 mod outputs;
 mod render;
 mod rules_cli;
+mod secrets;
 mod services;

@@ -38,8 +38,15 @@ pub struct ImportContext<'a> {
     pub overlay: Option<&'a HashMap<PathBuf, String>>,
     /// Largest file an import reads; larger ones are an error, not a read.
     pub max_file_bytes: u64,
+    /// What secret an imported file holds, from its path and bytes (gblint's GBL002 scan).
+    /// Such a file is not lexed or added to the source map (so never shown, fixed or
+    /// diffed): the import is an error that names only the kind of secret.
+    pub secret_scan: Option<SecretScan>,
     cache: HashMap<PathBuf, Loaded>,
 }
+
+/// Finds the kind of secret a file holds, from its path and bytes (`None`: none).
+pub type SecretScan = fn(&Path, &[u8]) -> Option<&'static str>;
 
 /// An imported file, lexed.
 #[derive(Clone)]
@@ -69,6 +76,7 @@ impl<'a> ImportContext<'a> {
             known: None,
             overlay: None,
             max_file_bytes: MAX_FILE_BYTES,
+            secret_scan: None,
             cache: HashMap::new(),
         }
     }
@@ -175,6 +183,12 @@ impl<'a> ImportContext<'a> {
                         err => format!("Could not import {}: {err}", path.display()),
                     })
                 })?;
+                if let Some(secret) = self.secret_scan.and_then(|scan| scan(&canonical, &bytes)) {
+                    return Err(LoadError::Caddy(format!(
+                        "Could not import {}: it holds {secret} (GBL002); gblint does not read or show it",
+                        path.display()
+                    )));
+                }
                 match String::from_utf8(bytes) {
                     Ok(text) => text,
                     Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),

@@ -135,6 +135,10 @@ pub struct ImportOptions<'a> {
     pub env: &'a dyn Fn(&str) -> Option<String>,
     /// Largest file an import may read; larger ones are an error, not a read.
     pub max_file_bytes: u64,
+    /// What secret an imported file holds, from its path and bytes (gblint's GBL002 scan):
+    /// such a file is not read into the Corefile; the import is an error naming only the
+    /// kind of secret.
+    pub secret_scan: Option<fn(&Path, &[u8]) -> Option<&'static str>>,
 }
 
 /// Parse `text` (the root Corefile at `path`).
@@ -415,13 +419,28 @@ fn import_files(
         // end), and never more than the limit, even from a file that grows meanwhile.
         let text = match gblint_diagnostics::read::read_limited(&canonical, options.max_file_bytes)
         {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => {
-                    error(errors, format!("Could not import {}", path.display()));
+            Ok(bytes) => {
+                if let Some(secret) = options
+                    .secret_scan
+                    .and_then(|scan| scan(&canonical, &bytes))
+                {
+                    error(
+                        errors,
+                        format!(
+                            "Could not import {}: it holds {secret} (GBL002); gblint does not read or show it",
+                            path.display()
+                        ),
+                    );
                     continue;
                 }
-            },
+                match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(_) => {
+                        error(errors, format!("Could not import {}", path.display()));
+                        continue;
+                    }
+                }
+            }
             Err(err) if err.is_too_large() => {
                 error(
                     errors,

@@ -85,6 +85,21 @@ struct Collected {
     explicit: bool,
 }
 
+impl Collected {
+    /// A file only the secret scan reads (hidden, a renamed copy, outside any machine).
+    fn secret_only(disk: PathBuf, path: PathBuf) -> Collected {
+        Collected {
+            path,
+            disk: Some(disk),
+            text: None,
+            machine: None,
+            machine_path: None,
+            format: None,
+            explicit: false,
+        }
+    }
+}
+
 /// How to discover.
 #[derive(Clone, Copy)]
 pub struct DiscoverOptions<'a> {
@@ -176,7 +191,14 @@ pub fn discover(
                         DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
                     })?;
                     let mut files = Vec::new();
-                    walk(path, &mut files)?;
+                    let mut hidden = Vec::new();
+                    walk(path, &mut files, &mut hidden)?;
+                    for file in hidden {
+                        collected.push(Collected::secret_only(
+                            absolute(&file, cwd.as_deref()),
+                            file,
+                        ));
+                    }
                     for file in files {
                         let format = detect_by_path(&file, None, None);
                         fences.insert(collected.len(), (root.clone(), None));
@@ -213,18 +235,18 @@ pub fn discover(
 
     // Secrets are looked for in every file of the tree, whatever its format; files read
     // below are scanned from their text there (one open per file, not two).
+    let max_bytes = settings.limits.max_file_bytes;
     for item in &collected {
         if item.format.is_some() || item.explicit {
             continue;
         }
-        if let Some(reason) =
-            crate::secrets::scan(&item.path, item.disk.as_deref(), item.text.as_deref())
-        {
-            let shown_text = String::new();
-            let file = sources.add(SourceFile::new(item.path.clone(), shown_text));
-            deployment
-                .secrets
-                .push(crate::deployment::SecretFile { file, reason });
+        let disk = item.disk.as_deref().unwrap_or(&item.path);
+        if let Some(reason) = crate::secrets::scan_file(&item.path, disk, max_bytes) {
+            let file = sources.add(SourceFile::new(item.path.clone(), String::new()));
+            deployment.secrets.push(crate::deployment::SecretFile {
+                file,
+                reason: reason.to_owned(),
+            });
         }
     }
 
@@ -254,11 +276,15 @@ pub fn discover(
                 read_text(&disk, &item.path, settings.limits.max_file_bytes)?
             }
         };
-        if let Some(reason) = crate::secrets::scan(&item.path, None, Some(&text)) {
+        // A file holding a secret is reported by GBL002 alone: it is not linted, so it is
+        // never shown in a snippet, diffed, fixed or backed up (its text is dropped here).
+        if let Some(reason) = crate::secrets::scan(&item.path, text.as_bytes()) {
             let file = sources.add(SourceFile::new(item.path.clone(), String::new()));
-            deployment
-                .secrets
-                .push(crate::deployment::SecretFile { file, reason });
+            deployment.secrets.push(crate::deployment::SecretFile {
+                file,
+                reason: reason.to_owned(),
+            });
+            continue;
         }
         let format = match item.format.or_else(|| sniff(&text)) {
             Some(format) => format,
@@ -351,6 +377,7 @@ pub fn discover(
         ctx.absolute_base = base;
         ctx.known = Some(&known);
         ctx.overlay = overlay;
+        ctx.secret_scan = Some(crate::secrets::scan);
         if let Some(disk) = collected.get(item_index).and_then(|c| c.disk.clone()) {
             ctx.disk_paths.insert(input.file, disk);
         }
@@ -385,15 +412,36 @@ fn collect_deployment(
     let mut entries: Vec<_> = std::fs::read_dir(root)
         .map_err(|err| DiscoveryError(format!("{}: {}", root.display(), io_cause(&err))))?
         .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|entry| entry.path())
-        .filter(|path| {
-            !path
-                .file_name()
-                .is_some_and(|name| name.to_string_lossy().starts_with('.'))
-        })
         .collect();
-    entries.sort();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    // What is not a machine folder (files at the top, dot-folders) is still searched for
+    // secrets: GBL002 covers every file of the tree.
+    let mut machine_dirs = Vec::new();
+    for entry in entries {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if kind.is_dir() && !hidden {
+            machine_dirs.push(path);
+        } else if kind.is_dir() {
+            if entry.file_name() == ".git" {
+                continue;
+            }
+            let mut files = Vec::new();
+            let mut secret_only = Vec::new();
+            walk_into(&path, &mut files, &mut secret_only, true)?;
+            for file in secret_only {
+                let disk = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+                collected.push(Collected::secret_only(disk, file));
+            }
+        } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
+            let disk = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            collected.push(Collected::secret_only(disk, path));
+        }
+    }
+    let entries = machine_dirs;
     for dir in entries {
         let name = dir
             .file_name()
@@ -413,7 +461,12 @@ fn collect_deployment(
             role: role.clone(),
         });
         let mut files = Vec::new();
-        walk(&dir, &mut files)?;
+        let mut hidden = Vec::new();
+        walk(&dir, &mut files, &mut hidden)?;
+        for file in hidden {
+            let disk = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+            collected.push(Collected::secret_only(disk, file));
+        }
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file);
             let machine_path = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
@@ -437,9 +490,25 @@ fn collect_deployment(
     Ok(())
 }
 
-/// Files under `dir`, sorted, skipping hidden folders and never following symlinked folders.
-/// Collect the files under `dir`; an unreadable folder is an error naming that folder.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoveryError> {
+/// Files under `dir`, sorted, never following symlinked folders: those to lint in `out`,
+/// and those only the secret scan (GBL002) reads in `hidden` (dot-files, files in dot-folders,
+/// `target` and `node_modules`, renamed copies such as `*.bak-*`, `gblint.toml`). Only
+/// `.git` is not entered: its objects are compressed, so no secret could be recognised in
+/// them. An unreadable folder is an error naming that folder.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    hidden: &mut Vec<PathBuf>,
+) -> Result<(), DiscoveryError> {
+    walk_into(dir, out, hidden, false)
+}
+
+fn walk_into(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    hidden: &mut Vec<PathBuf>,
+    in_hidden: bool,
+) -> Result<(), DiscoveryError> {
     let cause = |at: &Path, err: std::io::Error| {
         DiscoveryError(format!("{}: {}", at.display(), io_cause(&err)))
     };
@@ -453,15 +522,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DiscoveryError> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let kind = entry.file_type().map_err(|err| cause(&path, err))?;
         if kind.is_dir() {
-            if name.starts_with('.') || name == "target" || name == "node_modules" {
+            if name == ".git" {
                 continue;
             }
-            walk(&path, out)?;
+            let skipped = name.starts_with('.') || name == "target" || name == "node_modules";
+            walk_into(&path, out, hidden, in_hidden || skipped)?;
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
-            if name.starts_with('.') || name.contains(".bak-") || name == CONFIG_FILE {
-                continue;
+            if in_hidden || name.starts_with('.') || name.contains(".bak-") || name == CONFIG_FILE {
+                hidden.push(path);
+            } else {
+                out.push(path);
             }
-            out.push(path);
         }
     }
     Ok(())
