@@ -19,4 +19,4 @@ pub mod parser;
 pub mod plugins;
 pub mod zone;
 
-pub use parser::{parse, Corefile, Directive, ImportOptions, ParseError, ServerBlock};
+pub use parser::{parse, Corefile, Directive, ImportOptions, ParseError, SecretScan, ServerBlock};

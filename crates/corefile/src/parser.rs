@@ -125,6 +125,9 @@ impl Corefile {
     }
 }
 
+/// Finds the kind of secret a file holds, from its path and bytes (`None`: none).
+pub type SecretScan = fn(&Path, &[u8]) -> Option<&'static str>;
+
 /// How imports are read.
 pub struct ImportOptions<'a> {
     /// Folder relative imports resolve against (the Corefile's folder).
@@ -138,7 +141,7 @@ pub struct ImportOptions<'a> {
     /// What secret an imported file holds, from its path and bytes (gblint's GBL002 scan):
     /// such a file is not read into the Corefile; the import is an error naming only the
     /// kind of secret.
-    pub secret_scan: Option<fn(&Path, &[u8]) -> Option<&'static str>>,
+    pub secret_scan: Option<SecretScan>,
 }
 
 /// Parse `text` (the root Corefile at `path`).

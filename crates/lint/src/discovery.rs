@@ -492,9 +492,10 @@ fn collect_deployment(
 
 /// Files under `dir`, sorted, never following symlinked folders: those to lint in `out`,
 /// and those only the secret scan (GBL002) reads in `hidden` (dot-files, files in dot-folders,
-/// `target` and `node_modules`, renamed copies such as `*.bak-*`, `gblint.toml`). Only
-/// `.git` is not entered: its objects are compressed, so no secret could be recognised in
-/// them. An unreadable folder is an error naming that folder.
+/// renamed copies such as `*.bak-*`, `gblint.toml`). Not entered at all: `.git` (its objects
+/// are compressed, so no secret could be recognised in them) and `target`/`node_modules`
+/// (build output and downloaded dependencies, not deployment files, and often gigabytes).
+/// An unreadable folder is an error naming that folder.
 fn walk(
     dir: &Path,
     out: &mut Vec<PathBuf>,
@@ -522,11 +523,10 @@ fn walk_into(
         let name = entry.file_name().to_string_lossy().into_owned();
         let kind = entry.file_type().map_err(|err| cause(&path, err))?;
         if kind.is_dir() {
-            if name == ".git" {
+            if name == ".git" || name == "target" || name == "node_modules" {
                 continue;
             }
-            let skipped = name.starts_with('.') || name == "target" || name == "node_modules";
-            walk_into(&path, out, hidden, in_hidden || skipped)?;
+            walk_into(&path, out, hidden, in_hidden || name.starts_with('.'))?;
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
             if in_hidden || name.starts_with('.') || name.contains(".bak-") || name == CONFIG_FILE {
                 hidden.push(path);

@@ -14,8 +14,9 @@ declare_rule! {
     ///
     /// Every file of the tree is searched, whole (up to the `max-file-bytes` limit), whatever
     /// its format: hidden files and folders (`root/.ssh/id_rsa`, `.hidden_key`), renamed
-    /// copies (`key.pem.bak-old`), `target/` and `node_modules/`, and the files at the top of
-    /// a deployment tree. Only `.git/` is not entered (its objects are compressed).
+    /// copies (`key.pem.bak-old`), and the files at the top of a deployment tree. Only
+    /// `.git/` (compressed objects), `target/` and `node_modules/` (build output and
+    /// downloaded dependencies) are not entered.
     ///
     /// The secret itself is never printed, in any output format. A file this rule reports is
     /// not linted otherwise: its other findings are replaced by this one, so it never appears
