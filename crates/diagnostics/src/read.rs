@@ -4,7 +4,7 @@
 //! a file that grows between the two (a log being written, a hostile writer) is read to its
 //! new end, however large. Every read of user input in gblint goes through [`read_limited`]
 //! (or [`read_to_limit`] for an open stream), which refuses what is not a regular file before
-//! opening it and never reads more than `limit + 1` bytes.
+//! opening it and never reads more than one 64 KiB chunk past `limit`.
 
 use std::fmt;
 use std::io::Read;
@@ -76,7 +76,7 @@ pub fn io_cause(err: &std::io::Error) -> String {
 /// The bytes of the regular file at `path`, at most `limit` of them: a folder, a FIFO or a
 /// device is refused before it is opened, a file whose metadata says it is larger is refused
 /// before it is read, and a file that grows past `limit` meanwhile is refused after reading
-/// `limit + 1` bytes, never more.
+/// at most one 64 KiB chunk past `limit`, never more.
 pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
     if meta.is_dir() {
@@ -148,7 +148,7 @@ mod tests {
     }
 
     #[test]
-    fn an_endless_stream_is_cut_one_byte_past_the_limit() {
+    fn an_endless_stream_is_cut_at_the_limit() {
         let err = read_to_limit(Endless, 1000, 10).expect_err("over the limit");
         assert!(matches!(err, ReadError::Grew { limit: 1000 }), "{err:?}");
         assert_eq!(
