@@ -56,6 +56,29 @@ for n in 1 20 200; do
     measure gblint-systemd $n "$(bytes "$work"/units-$n/*.service)" "$gblint check $work/units-$n --output-format concise"
     measure systemd-analyze-verify $n "$(bytes "$work"/units-$n/*.service)" "systemd-analyze verify --man=no $work/units-$n/*.service"
 done
+# Many small Caddyfiles, one per folder: the cross-file work must grow linearly (gblint alone).
+for n in 1000 10000 100000; do
+    d=$work/caddy-files-$n
+    python3 - "$n" "$d" <<'PY'
+import os, sys
+n, root = int(sys.argv[1]), sys.argv[2]
+for i in range(n):
+    d = os.path.join(root, f"s{i // 1000:03d}", f"site{i:06d}")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "Caddyfile"), "w") as f:
+        f.write("{\n\tstorage file_system /data\n}\n\nsite%d.example.com {\n\treverse_proxy 127.0.0.1:%d\n}\n" % (i, 8000 + i % 1000))
+PY
+    measure gblint-caddy-files $n "$(du -sb "$d" | cut -f1)" "$gblint check $d --output-format concise"
+done
+# One Caddyfile just under the 16 MiB default limit, without its global block (so --fix has
+# CDY001's fix to apply): peak memory of check and of one --fix --unsafe run on a fresh copy.
+big=$work/caddy-big; mkdir -p "$big"; python3 "$gen/gen_caddy.py" 215307 "$big/full"
+tail -n +7 "$big/full" > "$big/Caddyfile"
+measure gblint-caddy-16mb check "$(bytes "$big/Caddyfile")" "$gblint check $big/Caddyfile --output-format concise"
+cp "$big/Caddyfile" "$big/fix"; mkdir -p "$big/f"; mv "$big/fix" "$big/f/Caddyfile"
+fix_rss=$(/usr/bin/time -f '%e %M' sh -c "$gblint check $big/f/Caddyfile --fix --unsafe --output-format concise >/dev/null 2>&1" 2>&1 | tail -1)
+printf 'gblint-caddy-16mb\tfix\t%s\t%s\t%s\n' "$(bytes "$big/Caddyfile")" "${fix_rss% *}" "${fix_rss#* }" >> "$results"
+
 ex=examples/pragmatismo
 measure gblint-example-tenant 15 "$(du -sb $ex | cut -f1)" "$gblint check $ex"
 # The real tools over the same tenant, one after the other: caddy validate, both rules files,
@@ -102,6 +125,18 @@ if ex and tools:
             f"| `gblint check examples/pragmatismo` (15 files, all formats) | {float(ex[3])*1000:.1f} ms | {int(ex[4])//1024} MB |",
             f"| caddy validate + iptables/ip6tables-legacy-restore --test + fail2ban-client -t + systemd-analyze verify, same files | {float(tools[3])*1000:.1f} ms | {int(tools[4])//1024} MB (largest) |",
             f"| ratio gblint/tools | {float(ex[3])/float(tools[3]):.3f} | |", ""]
+files = sorted((r for r in rows if r[0] == "gblint-caddy-files"), key=lambda r: int(r[1]))
+if files:
+    out += ["## Many Caddyfiles, N files (one per folder): gblint alone", "", "| N | bytes | gblint | time per file | gblint RSS |", "|---|---|---|---|---|"]
+    for r in files:
+        out.append(f"| {r[1]} | {r[2]} | {float(r[3])*1000:.1f} ms | {float(r[3])/int(r[1])*1e6:.1f} µs | {int(r[4])//1024} MB |")
+    out.append("")
+big = [r for r in rows if r[0] == "gblint-caddy-16mb"]
+if big:
+    out += ["## One Caddyfile just under the 16 MiB limit", "", "| run | bytes | time | peak RSS | memory budget (4 × input + 16 MB) |", "|---|---|---|---|---|"]
+    for r in big:
+        out.append(f"| {r[1]} | {r[2]} | {float(r[3]):.2f} s | {int(r[4])//1024} MB | {(4 * int(r[2])) // 1024 // 1024 + 16} MB |")
+    out.append("")
 # DESIGN §7 budgets, judged on this run.
 budgets = [("Caddyfile 10,000 sites, whole process", ("gblint-caddy", "10000"), 0.015),
            ("iptables 100,000 rules, whole process", ("gblint-iptables", "100000"), 0.100),

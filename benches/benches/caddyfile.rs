@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use divan::counter::BytesCount;
+use divan::counter::{BytesCount, ItemsCount};
 use divan::{black_box, Bencher};
-use gblint_benches::{caddyfile, check_options, run_check, OnDisk};
+use gblint_benches::{caddyfile, check_options, many_caddyfiles, run_check, OnDisk, CADDY_FILES};
 use gblint_caddyfile::ImportContext;
 use gblint_diagnostics::{SourceFile, SourceMap};
 use gblint_lint::Settings;
@@ -40,6 +40,18 @@ fn parse(bencher: Bencher, sites: usize) {
             let mut ctx = ImportContext::new(sources, &no_env);
             gblint_caddyfile::parse(*file, &mut ctx)
         });
+}
+
+/// `gblint_lint::check` on a folder of N small Caddyfiles (1,000, 10,000, 100,000): the
+/// cross-file work must grow linearly with the number of files (it was quadratic).
+#[divan::bench(args = CADDY_FILES, max_time = 10, sample_count = 5)]
+fn check_many_files(bencher: Bencher, files: usize) {
+    let disk = OnDisk::write(many_caddyfiles(files), "");
+    let inputs = disk.inputs();
+    let options = check_options(Settings::default());
+    bencher
+        .counter(ItemsCount::new(files))
+        .bench_local(|| run_check(&inputs, &options));
 }
 
 /// `gblint_lint::check` on the file written to a temporary folder: reading, parsing and

@@ -46,6 +46,24 @@ pub fn caddyfile(sites: usize) -> String {
     out
 }
 
+/// Numbers of Caddyfiles in the many-files benchmark (one small Caddyfile per folder).
+pub const CADDY_FILES: [usize; 3] = [1_000, 10_000, 100_000];
+
+/// `files` small Caddyfiles, one per folder (`sNNN/siteNNNNNN/Caddyfile`, a thousand folders
+/// per `sNNN`): each a global storage block and one reverse-proxied site. Checking them once
+/// compared every file with every other (issue #19: 100,000 files took 393 s).
+pub fn many_caddyfiles(files: usize) -> impl Iterator<Item = (String, String)> {
+    (0..files).map(|i| {
+        (
+            format!("s{:03}/site{i:06}/Caddyfile", i / 1000),
+            format!(
+                "{{\n\tstorage file_system /data\n}}\n\nsite{i}.example.com {{\n\treverse_proxy 127.0.0.1:{}\n}}\n",
+                8000 + i % 1000
+            ),
+        )
+    })
+}
+
 /// An iptables-save dump of the filter table with `rules` rules: three fixed ones (loopback,
 /// established, web to a user chain), then `-A INPUT -s CIDR -p tcp --dport P -j ACCEPT/DROP`
 /// with `-m conntrack --ctstate NEW` every 5th rule, `-m comment` every 7th, `-m multiport`

@@ -89,6 +89,7 @@ fuzz_target!(|data: &[u8]| {
             fence: Some(dir.to_path_buf()),
             env: &env_lookup,
             max_file_bytes: 1 << 20,
+            secret_scan: None,
         },
     );
     for error in &corefile.errors {

@@ -105,6 +105,7 @@ fn acl_setup_cases() {
                 fence: None,
                 env: &no_env,
                 max_file_bytes: u64::MAX,
+                secret_scan: None,
             },
         );
         let mut error = corefile.errors.first().map(|e| e.message.clone());
@@ -168,6 +169,7 @@ fn every_corpus_corefile() {
                 fence: None,
                 env: &no_env,
                 max_file_bytes: u64::MAX,
+                secret_scan: None,
             },
         );
         if corefile.errors.is_empty() {

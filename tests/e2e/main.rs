@@ -12,6 +12,7 @@ mod iptables;
 mod outputs;
 mod render;
 mod rules_cli;
+mod secrets;
 mod services;
 mod suppressions;
 mod tenants;

@@ -170,6 +170,7 @@ proptest! {
             fence: None,
             env: &|_| None,
             max_file_bytes: 1 << 20,
+            secret_scan: None,
         };
         let parsed = gblint_corefile::parse(std::path::Path::new("Corefile"), &text, &options);
         prop_assert_eq!(&parsed.files[0].1, &text);

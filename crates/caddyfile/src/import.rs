@@ -30,15 +30,23 @@ pub struct ImportContext<'a> {
     /// Disk path of each file that has one (the root file and every imported file).
     pub disk_paths: HashMap<FileId, PathBuf>,
     /// Files already in `sources`, by canonical path: an import of one reuses its id, so a
-    /// finding in it is reported once, under the path it was given as.
-    pub known: HashMap<PathBuf, FileId>,
+    /// finding in it is reported once, under the path it was given as. Borrowed: one map
+    /// serves every root of a run (a copy per root made checking N files quadratic).
+    pub known: Option<&'a HashMap<PathBuf, FileId>>,
     /// Texts that replace files on disk, by canonical path: the fix loop checks its edits
     /// before anything is written.
     pub overlay: Option<&'a HashMap<PathBuf, String>>,
     /// Largest file an import reads; larger ones are an error, not a read.
     pub max_file_bytes: u64,
+    /// What secret an imported file holds, from its path and bytes (gblint's GBL002 scan).
+    /// Such a file is not lexed or added to the source map (so never shown, fixed or
+    /// diffed): the import is an error that names only the kind of secret.
+    pub secret_scan: Option<SecretScan>,
     cache: HashMap<PathBuf, Loaded>,
 }
+
+/// Finds the kind of secret a file holds, from its path and bytes (`None`: none).
+pub type SecretScan = fn(&Path, &[u8]) -> Option<&'static str>;
 
 /// An imported file, lexed.
 #[derive(Clone)]
@@ -65,9 +73,10 @@ impl<'a> ImportContext<'a> {
             root: None,
             absolute_base: None,
             disk_paths: HashMap::new(),
-            known: HashMap::new(),
+            known: None,
             overlay: None,
             max_file_bytes: MAX_FILE_BYTES,
+            secret_scan: None,
             cache: HashMap::new(),
         }
     }
@@ -142,7 +151,7 @@ impl<'a> ImportContext<'a> {
         if let Some(loaded) = self.cache.get(&canonical) {
             return Ok(loaded.clone());
         }
-        if let Some(&file) = self.known.get(&canonical) {
+        if let Some(&file) = self.known.and_then(|known| known.get(&canonical)) {
             self.disk_paths.insert(file, canonical.clone());
             let text = self.sources.get(file).shared_text();
             let (tokens, errors) = if text.trim().is_empty() {
@@ -158,45 +167,32 @@ impl<'a> ImportContext<'a> {
             self.cache.insert(canonical, loaded.clone());
             return Ok(loaded);
         }
-        let meta = std::fs::metadata(&canonical).map_err(|err| {
-            LoadError::Caddy(format!(
-                "Could not import {}: {}",
-                path.display(),
-                io_text(&err)
-            ))
-        })?;
-        if meta.is_dir() {
-            return Err(LoadError::Caddy(format!(
-                "Could not import {}: is a directory",
-                path.display()
-            )));
-        }
-        // A FIFO would block the read forever and a device (`/dev/zero`) never ends.
-        if !meta.is_file() {
-            return Err(LoadError::Caddy(format!(
-                "Could not import {}: not a regular file",
-                path.display()
-            )));
-        }
-        if meta.len() > self.max_file_bytes {
-            return Err(LoadError::Caddy(format!(
-                "Could not import {}: file is {} bytes, larger than gblint's limit of {} bytes",
-                path.display(),
-                meta.len(),
-                self.max_file_bytes
-            )));
-        }
         let text = match self.overlay.and_then(|overlay| overlay.get(&canonical)) {
             Some(text) => text.clone(),
             None => {
-                let bytes = std::fs::read(&canonical).map_err(|err| {
-                    LoadError::Caddy(format!(
-                        "Could not read imported file {}: {}",
-                        path.display(),
-                        io_text(&err)
-                    ))
+                use gblint_diagnostics::read::{read_limited, ReadError};
+                // Refuses a folder, a FIFO or a device before opening it, and never reads
+                // past the limit, even from a file that grows meanwhile.
+                let bytes = read_limited(&canonical, self.max_file_bytes).map_err(|err| {
+                    LoadError::Caddy(match err {
+                        ReadError::Io(err) => format!(
+                            "Could not read imported file {}: {}",
+                            path.display(),
+                            io_text(&err)
+                        ),
+                        err => format!("Could not import {}: {err}", path.display()),
+                    })
                 })?;
-                String::from_utf8_lossy(&bytes).into_owned()
+                if let Some(secret) = self.secret_scan.and_then(|scan| scan(&canonical, &bytes)) {
+                    return Err(LoadError::Caddy(format!(
+                        "Could not import {}: it holds {secret} (GBL002); gblint does not read or show it",
+                        path.display()
+                    )));
+                }
+                match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+                }
             }
         };
         let display = display_path(path);
@@ -280,9 +276,5 @@ pub fn clean(path: &Path) -> PathBuf {
 }
 
 fn io_text(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => err.to_string().to_lowercase(),
-    }
+    gblint_diagnostics::read::io_cause(err)
 }

@@ -103,6 +103,8 @@ pub fn tokenize(text: &str) -> Lexed {
     while let Some(token) = lexer.next_token() {
         tokens.push(token);
     }
+    // The capacity is a guess (one token per 6 bytes); the parse keeps these tokens.
+    tokens.shrink_to_fit();
     Lexed {
         tokens,
         errors: lexer.errors,

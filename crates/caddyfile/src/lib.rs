@@ -46,7 +46,7 @@ use std::sync::Arc;
 use gblint_diagnostics::FileId;
 
 pub use address::{parse_address, Address};
-pub use import::ImportContext;
+pub use import::{ImportContext, SecretScan};
 pub use lexer::{tokenize, Lexed, Quote, Token};
 pub use model::{Directive, GlobalOptions, Model, NamedRoute, Site, SiteAddress};
 pub use parser::{ParseError, ParseErrorKind, ServerBlock, SnippetDef};

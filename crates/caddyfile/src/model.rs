@@ -264,6 +264,8 @@ fn parse_directive(tokens: &[CToken], position: &mut usize, depth: usize) -> Dir
         directive.args.push(token.clone());
         *position += 1;
     }
+    // One argument is the common case: keep one token's room, not the four of a first push.
+    directive.args.shrink_to_fit();
     directive
 }
 

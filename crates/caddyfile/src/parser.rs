@@ -649,6 +649,9 @@ impl Parser<'_, '_> {
                 segment.push(token.clone());
             }
         }
+        // Most segments are a directive and one or two arguments: without this, each kept
+        // the capacity of four tokens that its first push allocated.
+        segment.shrink_to_fit();
         self.block.segments.push(segment);
         if self.nesting > 0 {
             return Err(self.eof_err());

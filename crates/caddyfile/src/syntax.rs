@@ -207,6 +207,8 @@ pub fn tile(text: &str, lexed: &Lexed) -> Vec<SyntaxToken> {
         cursor = range.end;
     }
     trivia(text, cursor, text.len(), &mut out);
+    // Kept for the whole run: drop what the doubling growth left over.
+    out.shrink_to_fit();
     out
 }
 

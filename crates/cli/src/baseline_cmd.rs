@@ -50,16 +50,22 @@ pub fn run(args: &BaselineArgs) -> anyhow::Result<ExitCode> {
     let facts = baseline::caddy_facts(&deployment, &key_dir);
     // What is there now: kept facts are merged from it, and it must still be there, unchanged,
     // when the new baseline replaces it (see docs/writes.md).
-    let (expected, previous): (Expected, Option<BaselineFile>) = match std::fs::read(&output) {
-        Ok(bytes) => {
-            let previous = std::str::from_utf8(&bytes)
-                .ok()
-                .and_then(|text| serde_json::from_str(text).ok());
-            (Expected::Bytes(bytes), previous)
-        }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => (Expected::Absent, None),
-        Err(err) => anyhow::bail!("{}: cannot read: {err}", output.display()),
-    };
+    let (expected, previous): (Expected, Option<BaselineFile>) =
+        match gblint_diagnostics::read::read_limited(
+            &output,
+            gblint_diagnostics::read::DEFAULT_MAX_FILE_BYTES,
+        ) {
+            Ok(bytes) => {
+                let previous = serde_json::from_slice(&bytes).ok();
+                (Expected::Bytes(bytes), previous)
+            }
+            Err(gblint_diagnostics::read::ReadError::Io(err))
+                if err.kind() == std::io::ErrorKind::NotFound =>
+            {
+                (Expected::Absent, None)
+            }
+            Err(err) => anyhow::bail!("{}: cannot read: {err}", output.display()),
+        };
     let text = baseline::render(facts.clone(), previous.as_ref());
     let options = WriteOptions {
         backup: false,

@@ -1,6 +1,6 @@
 //! What `check`, `fmt` and `baseline` share: reading inputs and finding the configuration.
 
-use std::io::Read;
+use gblint_diagnostics::read::read_to_limit;
 use std::path::{Path, PathBuf};
 
 use gblint_lint::{find_config, Input, Settings};
@@ -15,17 +15,13 @@ pub fn read_inputs(
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .lock()
-                .take(max_bytes.saturating_add(1))
-                .read_to_end(&mut bytes)
-                .map_err(|err| anyhow::anyhow!("cannot read standard input: {err}"))?;
-            if bytes.len() as u64 > max_bytes {
-                anyhow::bail!(
+            let bytes = match read_to_limit(std::io::stdin().lock(), max_bytes, 0) {
+                Ok(bytes) => bytes,
+                Err(err) if err.is_too_large() => anyhow::bail!(
                     "standard input is larger than gblint's limit of {max_bytes} bytes (raise it with --max-file-bytes)"
-                );
-            }
+                ),
+                Err(err) => anyhow::bail!("cannot read standard input: {err}"),
+            };
             let text = match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(err) => anyhow::bail!(

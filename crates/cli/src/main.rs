@@ -1,6 +1,7 @@
 //! The `gblint` command: lint, explain and list rules. Exit codes: 0 clean, 1 findings at or
 //! above `--fail-on`, 2 gblint could not do its job (bad flag, unreadable path, bad config).
 
+mod alloc;
 mod args;
 mod baseline_cmd;
 mod check;
@@ -19,11 +20,9 @@ use clap::Parser;
 
 use args::{Cli, Command};
 
-/// mimalloc instead of glibc's malloc: parsing allocates many small short-lived strings and
-/// nodes, and glibc's allocator spent about a third of a 10,000-site check in malloc/free and
-/// page faults (perf, 2026-11-27). ruff and other Rust linters make the same choice.
+/// mimalloc, exiting with code 2 and one line when memory runs out (see [`alloc`]).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::Allocator = alloc::Allocator;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -23,4 +23,4 @@ pub mod register;
 pub mod setup;
 pub mod zone;
 
-pub use parser::{parse, Corefile, Directive, ImportOptions, ParseError, ServerBlock};
+pub use parser::{parse, Corefile, Directive, ImportOptions, ParseError, SecretScan, ServerBlock};

@@ -125,6 +125,9 @@ impl Corefile {
     }
 }
 
+/// Finds the kind of secret a file holds, from its path and bytes (`None`: none).
+pub type SecretScan = fn(&Path, &[u8]) -> Option<&'static str>;
+
 /// How imports are read.
 pub struct ImportOptions<'a> {
     /// Folder relative imports resolve against (the Corefile's folder).
@@ -135,6 +138,10 @@ pub struct ImportOptions<'a> {
     pub env: &'a dyn Fn(&str) -> Option<String>,
     /// Largest file an import may read; larger ones are an error, not a read.
     pub max_file_bytes: u64,
+    /// What secret an imported file holds, from its path and bytes (gblint's GBL002 scan):
+    /// such a file is not read into the Corefile; the import is an error naming only the
+    /// kind of secret.
+    pub secret_scan: Option<SecretScan>,
 }
 
 /// Parse `text` (the root Corefile at `path`).
@@ -411,32 +418,53 @@ fn import_files(
                 continue;
             }
         }
-        // Only regular files: a FIFO or a device (`/dev/zero`) would block or never end.
-        match std::fs::metadata(&canonical) {
-            Ok(meta) if !meta.is_file() => {
+        // Only regular files (a FIFO or a device such as `/dev/zero` would block or never
+        // end), and never more than the limit, even from a file that grows meanwhile.
+        let text = match gblint_diagnostics::read::read_limited(&canonical, options.max_file_bytes)
+        {
+            Ok(bytes) => {
+                if let Some(secret) = options
+                    .secret_scan
+                    .and_then(|scan| scan(&canonical, &bytes))
+                {
+                    error(
+                        errors,
+                        format!(
+                            "Could not import {}: it holds {secret} (GBL002); gblint does not read or show it",
+                            path.display()
+                        ),
+                    );
+                    continue;
+                }
+                match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(_) => {
+                        error(errors, format!("Could not import {}", path.display()));
+                        continue;
+                    }
+                }
+            }
+            Err(err) if err.is_too_large() => {
+                error(
+                    errors,
+                    format!("Could not import {}: {err}", path.display()),
+                );
+                continue;
+            }
+            Err(
+                gblint_diagnostics::read::ReadError::NotRegular
+                | gblint_diagnostics::read::ReadError::Directory,
+            ) => {
                 error(
                     errors,
                     format!("Could not import {}: not a regular file", path.display()),
                 );
                 continue;
             }
-            Ok(meta) if meta.len() > options.max_file_bytes => {
-                error(
-                    errors,
-                    format!(
-                        "Could not import {}: file is {} bytes, larger than gblint's limit of {} bytes",
-                        path.display(),
-                        meta.len(),
-                        options.max_file_bytes
-                    ),
-                );
+            Err(_) => {
+                error(errors, format!("Could not import {}", path.display()));
                 continue;
             }
-            _ => {}
-        }
-        let Ok(text) = std::fs::read_to_string(&canonical) else {
-            error(errors, format!("Could not import {}", path.display()));
-            continue;
         };
         let index = files.len();
         files.push((path.clone(), text.clone()));

@@ -200,6 +200,7 @@ mod tests {
             fence: None,
             env: &env,
             max_file_bytes: 1 << 20,
+            secret_scan: None,
         };
         let corefile = parse(std::path::Path::new("Corefile"), text, &options);
         refusals(&corefile.blocks)

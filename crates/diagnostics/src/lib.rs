@@ -14,6 +14,7 @@ mod fix;
 mod line_index;
 mod miette_bridge;
 mod range;
+pub mod read;
 mod source;
 
 pub use category::Category;

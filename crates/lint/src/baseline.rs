@@ -79,9 +79,12 @@ impl std::error::Error for BaselineError {}
 impl Baseline {
     /// Read a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|err| {
-            BaselineError(format!("{}: {}", path.display(), crate::io_cause(&err)))
-        })?;
+        let bytes = gblint_diagnostics::read::read_limited(
+            path,
+            gblint_diagnostics::read::DEFAULT_MAX_FILE_BYTES,
+        )
+        .map_err(|err| BaselineError(format!("{}: {err}", path.display())))?;
+        let text = String::from_utf8_lossy(&bytes);
         let file: BaselineFile = serde_json::from_str(&text).map_err(|err| {
             BaselineError(format!("{}: not a gblint baseline: {err}", path.display()))
         })?;

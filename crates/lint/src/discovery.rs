@@ -111,8 +111,12 @@ pub fn is_nested_deployment_root(dir: &Path) -> bool {
 }
 
 fn has_deployment_config(dir: &Path) -> bool {
-    std::fs::read_to_string(dir.join(CONFIG_FILE)).is_ok_and(|text| {
-        text.lines().any(|line| {
+    gblint_diagnostics::read::read_limited(
+        &dir.join(CONFIG_FILE),
+        gblint_diagnostics::read::DEFAULT_MAX_FILE_BYTES,
+    )
+    .is_ok_and(|bytes| {
+        String::from_utf8_lossy(&bytes).lines().any(|line| {
             line.trim_start().starts_with("[deployment]")
                 || line.trim_start().starts_with("[machines")
         })
@@ -127,6 +131,25 @@ struct Collected {
     machine_path: Option<String>,
     format: Option<Format>,
     explicit: bool,
+    /// Read by the secret scan only (hidden, a renamed copy, top-level files of a tree): never
+    /// linted, and not listed as "not checked" either.
+    secret_only: bool,
+}
+
+impl Collected {
+    /// A file only the secret scan reads (hidden, a renamed copy, outside any machine).
+    fn secret_only(disk: PathBuf, path: PathBuf) -> Collected {
+        Collected {
+            path,
+            disk: Some(disk),
+            text: None,
+            machine: None,
+            machine_path: None,
+            format: None,
+            explicit: false,
+            secret_only: true,
+        }
+    }
 }
 
 /// How to discover.
@@ -201,6 +224,7 @@ pub fn discover(
                     machine_path: None,
                     format: Some(format),
                     explicit: true,
+                    secret_only: false,
                 });
             }
             Input::Path(path) | Input::FolderOutsideDeployments(path) => {
@@ -225,7 +249,14 @@ pub fn discover(
                         DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
                     })?;
                     let mut files = Vec::new();
-                    walk(path, &root, &mut files, settings, nested)?;
+                    let mut hidden = Vec::new();
+                    walk(path, &root, &mut files, &mut hidden, settings, nested)?;
+                    for file in hidden {
+                        collected.push(Collected::secret_only(
+                            absolute(&file, cwd.as_deref()),
+                            file,
+                        ));
+                    }
                     for file in files {
                         let format = detect_by_path(&file, None, None);
                         fences.insert(collected.len(), (root.clone(), None));
@@ -237,6 +268,7 @@ pub fn discover(
                             machine_path: None,
                             format,
                             explicit: false,
+                            secret_only: false,
                         });
                     }
                 } else {
@@ -254,6 +286,7 @@ pub fn discover(
                         machine_path: None,
                         format,
                         explicit: true,
+                        secret_only: false,
                     });
                 }
             }
@@ -262,6 +295,7 @@ pub fn discover(
 
     // Secrets are looked for in every file of the tree, whatever its format; files read
     // below are scanned from their text there (one open per file, not two).
+    let max_bytes = settings.limits.max_file_bytes;
     let mut canonical_dirs = CanonicalDirs::default();
     for (index, item) in collected.iter().enumerate() {
         if item.format.is_some() || item.explicit {
@@ -275,14 +309,13 @@ pub fn discover(
         if outside {
             continue;
         }
-        if let Some(reason) =
-            crate::secrets::scan(&item.path, item.disk.as_deref(), item.text.as_deref())
-        {
-            let shown_text = String::new();
-            let file = sources.add(SourceFile::new(item.path.clone(), shown_text));
-            deployment
-                .secrets
-                .push(crate::deployment::SecretFile { file, reason });
+        let disk = item.disk.as_deref().unwrap_or(&item.path);
+        if let Some(reason) = crate::secrets::scan_file(&item.path, disk, max_bytes) {
+            let file = sources.add(SourceFile::new(item.path.clone(), String::new()));
+            deployment.secrets.push(crate::deployment::SecretFile {
+                file,
+                reason: reason.to_owned(),
+            });
         }
     }
 
@@ -291,7 +324,9 @@ pub fn discover(
     let mut known: HashMap<PathBuf, FileId> = HashMap::new();
     for (index, item) in collected.iter_mut().enumerate() {
         if item.format.is_none() && !item.explicit {
-            deployment.unknown.push(item.path.clone());
+            if !item.secret_only {
+                deployment.unknown.push(item.path.clone());
+            }
             continue;
         }
         let is_stdin = item.text.is_some();
@@ -345,11 +380,15 @@ pub fn discover(
                 read_text(&disk, &item.path, settings.limits.max_file_bytes)?
             }
         };
-        if let Some(reason) = crate::secrets::scan(&item.path, None, Some(&text)) {
+        // A file holding a secret is reported by GBL002 alone: it is not linted, so it is
+        // never shown in a snippet, diffed, fixed or backed up (its text is dropped here).
+        if let Some(reason) = crate::secrets::scan(&item.path, text.as_bytes()) {
             let file = sources.add(SourceFile::new(item.path.clone(), String::new()));
-            deployment
-                .secrets
-                .push(crate::deployment::SecretFile { file, reason });
+            deployment.secrets.push(crate::deployment::SecretFile {
+                file,
+                reason: reason.to_owned(),
+            });
+            continue;
         }
         let format = match item.format.or_else(|| sniff(&text)) {
             Some(format) => format,
@@ -438,8 +477,9 @@ pub fn discover(
         ctx.max_file_bytes = settings.limits.max_file_bytes;
         ctx.root = Some(fence);
         ctx.absolute_base = base;
-        ctx.known = known.clone();
+        ctx.known = Some(&known);
         ctx.overlay = overlay;
+        ctx.secret_scan = Some(crate::secrets::scan);
         if let Some(disk) = collected.get(item_index).and_then(|c| c.disk.clone()) {
             ctx.disk_paths.insert(input.file, disk);
         }
@@ -474,15 +514,45 @@ fn collect_deployment(
     let mut entries: Vec<_> = std::fs::read_dir(root)
         .map_err(|err| DiscoveryError(format!("{}: {}", root.display(), io_cause(&err))))?
         .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|entry| entry.path())
-        .filter(|path| {
-            !path
-                .file_name()
-                .is_some_and(|name| name.to_string_lossy().starts_with('.'))
-        })
         .collect();
-    entries.sort();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    // What is not a machine folder (files at the top, dot-folders) is still searched for
+    // secrets: GBL002 covers every file of the tree.
+    let mut machine_dirs = Vec::new();
+    for entry in entries {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if kind.is_dir() && !hidden {
+            machine_dirs.push(path);
+        } else if kind.is_dir() {
+            if entry.file_name() == ".git" {
+                continue;
+            }
+            let mut files = Vec::new();
+            let mut secret_only = Vec::new();
+            let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            walk_into(
+                &path,
+                &canonical,
+                &mut files,
+                &mut secret_only,
+                settings,
+                Nested::Walk,
+                true,
+            )?;
+            for file in secret_only {
+                let disk = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+                collected.push(Collected::secret_only(disk, file));
+            }
+        } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
+            let disk = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            collected.push(Collected::secret_only(disk, path));
+        }
+    }
+    let entries = machine_dirs;
     for dir in entries {
         let name = dir
             .file_name()
@@ -505,7 +575,19 @@ fn collect_deployment(
             role: role.clone(),
         });
         let mut files = Vec::new();
-        walk(&dir, &canonical, &mut files, settings, Nested::Walk)?;
+        let mut hidden = Vec::new();
+        walk(
+            &dir,
+            &canonical,
+            &mut files,
+            &mut hidden,
+            settings,
+            Nested::Walk,
+        )?;
+        for file in hidden {
+            let disk = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+            collected.push(Collected::secret_only(disk, file));
+        }
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file);
             let machine_path = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
@@ -523,6 +605,7 @@ fn collect_deployment(
                 machine_path: Some(machine_path),
                 format,
                 explicit: false,
+                secret_only: false,
             });
         }
     }
@@ -538,15 +621,32 @@ enum Nested {
     Walk,
 }
 
-/// Collect the files under `dir` (whose canonical path is `canonical`), sorted, skipping
-/// hidden folders, what `exclude` names and, with [`Nested::Skip`], deployment trees; never
-/// follows symlinked folders. An unreadable folder is an error naming that folder.
+/// Files under `dir` (whose canonical path is `canonical`), sorted, never following symlinked
+/// folders: those to lint in `out`, and those only the secret scan (GBL002) reads in `hidden`
+/// (dot-files, files in dot-folders, renamed copies such as `*.bak-*`, `gblint.toml`, the
+/// baseline). Not entered at all: `.git` (its objects are compressed, so no secret could be
+/// recognised in them), `target`/`node_modules` (build output and downloaded dependencies,
+/// often gigabytes), what `exclude` names and, with [`Nested::Skip`], deployment trees. An
+/// unreadable folder is an error naming that folder.
 fn walk(
     dir: &Path,
     canonical: &Path,
     out: &mut Vec<PathBuf>,
+    hidden: &mut Vec<PathBuf>,
     settings: &Settings,
     nested: Nested,
+) -> Result<(), DiscoveryError> {
+    walk_into(dir, canonical, out, hidden, settings, nested, false)
+}
+
+fn walk_into(
+    dir: &Path,
+    canonical: &Path,
+    out: &mut Vec<PathBuf>,
+    hidden: &mut Vec<PathBuf>,
+    settings: &Settings,
+    nested: Nested,
+    in_hidden: bool,
 ) -> Result<(), DiscoveryError> {
     let cause = |at: &Path, err: std::io::Error| {
         DiscoveryError(format!("{}: {}", at.display(), io_cause(&err)))
@@ -562,23 +662,32 @@ fn walk(
         let kind = entry.file_type().map_err(|err| cause(&path, err))?;
         let disk = canonical.join(entry.file_name());
         if kind.is_dir() {
-            if skipped_folder(&name) || settings.excludes(&disk) {
+            if name == ".git"
+                || name == "target"
+                || name == "node_modules"
+                || settings.excludes(&disk)
+            {
                 continue;
             }
             if nested == Nested::Skip && is_nested_deployment_root(&path) {
                 continue;
             }
-            walk(&path, &disk, out, settings, nested)?;
+            let hidden_folder = in_hidden || name.starts_with('.');
+            walk_into(&path, &disk, out, hidden, settings, nested, hidden_folder)?;
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
-            if name.starts_with('.')
+            if settings.excludes(&disk) {
+                continue;
+            }
+            if in_hidden
+                || name.starts_with('.')
                 || name.contains(".bak-")
                 || name == CONFIG_FILE
                 || name == crate::baseline::BASELINE_FILE
-                || settings.excludes(&disk)
             {
-                continue;
+                hidden.push(path);
+            } else {
+                out.push(path);
             }
-            out.push(path);
         }
     }
     Ok(())
@@ -691,25 +800,21 @@ fn read_text(
     shown: &Path,
     max_bytes: u64,
 ) -> Result<(String, Problem), DiscoveryError> {
-    let meta = std::fs::metadata(disk)
-        .map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
-    // A FIFO would block the read forever and a device (`/dev/zero`) never ends.
-    if !meta.is_file() {
-        return Err(DiscoveryError(format!(
+    use gblint_diagnostics::read::{read_limited, ReadError};
+    match read_limited(disk, max_bytes) {
+        Ok(bytes) => Ok(decode(bytes)),
+        Err(err @ (ReadError::TooLarge { .. } | ReadError::Grew { .. })) => {
+            Err(DiscoveryError(format!(
+                "{}: {err} (raise it with --max-file-bytes or [limits] max-file-bytes)",
+                shown.display()
+            )))
+        }
+        Err(ReadError::Directory) => Err(DiscoveryError(format!(
             "{}: not a regular file",
             shown.display()
-        )));
+        ))),
+        Err(err) => Err(DiscoveryError(format!("{}: {err}", shown.display()))),
     }
-    if meta.len() > max_bytes {
-        return Err(DiscoveryError(format!(
-            "{}: file is {} bytes, larger than gblint's limit of {max_bytes} bytes (raise it with --max-file-bytes or [limits] max-file-bytes)",
-            shown.display(),
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(disk)
-        .map_err(|err| DiscoveryError(format!("{}: {}", shown.display(), io_cause(&err))))?;
-    Ok(decode(bytes))
 }
 
 /// Decode bytes as UTF-8. Invalid sequences become U+FFFD so the file is still checked, and
@@ -767,11 +872,7 @@ fn fence_for(disk: &Path, cwd: Option<&Path>) -> Option<PathBuf> {
 }
 
 pub(crate) fn io_cause(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => err.to_string().to_lowercase(),
-    }
+    gblint_diagnostics::read::io_cause(err)
 }
 
 /// The import fence of each input file (by index into the deployment's files).

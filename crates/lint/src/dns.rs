@@ -32,6 +32,7 @@ pub fn parse_dns(
             fence: fences.get(input).cloned().flatten(),
             env: &env_fn,
             max_file_bytes,
+            secret_scan: Some(crate::secrets::scan),
         };
         let corefile = gblint_corefile::parse(source.path(), source.text(), &options);
         deployment.corefiles.push(CorefileDoc {

@@ -101,6 +101,17 @@ pub struct Report {
 }
 
 impl Report {
+    /// A report of nothing (a placeholder while the next one is built).
+    pub fn empty() -> Report {
+        Report {
+            sources: SourceMap::new(),
+            diagnostics: Vec::new(),
+            deployment: Deployment::default(),
+            enabled: Vec::new(),
+            units: Vec::new(),
+        }
+    }
+
     /// Whether any finding is at or above `threshold`.
     pub fn fails(&self, threshold: Severity) -> bool {
         self.diagnostics.iter().any(|d| d.severity >= threshold)

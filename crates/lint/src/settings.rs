@@ -284,9 +284,20 @@ pub struct Settings {
 impl Settings {
     /// Read and validate a configuration file.
     pub fn load(path: &Path) -> Result<Settings, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|err| ConfigError {
+        let bytes = gblint_diagnostics::read::read_limited(
+            path,
+            gblint_diagnostics::read::DEFAULT_MAX_FILE_BYTES,
+        )
+        .map_err(|err| ConfigError {
             path: path.to_path_buf(),
-            message: format!("cannot read: {}", err.to_string().to_lowercase()),
+            message: format!("cannot read: {err}"),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|err| ConfigError {
+            path: path.to_path_buf(),
+            message: format!(
+                "not valid UTF-8 (first invalid byte at offset {})",
+                err.utf8_error().valid_up_to()
+            ),
         })?;
         let mut settings = Settings::parse(&text).map_err(|message| ConfigError {
             path: path.to_path_buf(),

@@ -73,10 +73,26 @@ impl Summary {
     }
 }
 
+/// The text of an inventory or template file, read under gblint's default size limit (a
+/// FIFO, a device or a file growing without end is refused, never read without bound).
+pub(crate) fn read_text(path: &Path) -> Result<String, RenderError> {
+    let bytes = gblint_diagnostics::read::read_limited(
+        path,
+        gblint_diagnostics::read::DEFAULT_MAX_FILE_BYTES,
+    )
+    .map_err(|err| RenderError::Usage(format!("{}: cannot read: {err}", path.display())))?;
+    String::from_utf8(bytes).map_err(|err| {
+        RenderError::Usage(format!(
+            "{}: cannot read: not valid UTF-8 (first invalid byte at offset {})",
+            path.display(),
+            err.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 /// Read and validate an inventory file.
 pub fn load_inventory(path: &Path) -> Result<Inventory, RenderError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| RenderError::Usage(format!("{}: cannot read: {err}", path.display())))?;
+    let text = read_text(path)?;
     parse_inventory(&text, &path.display().to_string())
 }
 

@@ -89,8 +89,7 @@ impl TemplateSet {
                         .map(|c| c.as_os_str().to_string_lossy())
                         .collect::<Vec<_>>()
                         .join("/");
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|err| RenderError::Usage(format!("{}: {err}", path.display())))?;
+                    let text = crate::read_text(&path)?;
                     set.sources.insert(name, text);
                 }
             }

@@ -11,6 +11,7 @@ fn first_error(text: &str) -> Option<String> {
         fence: None,
         env: &env,
         max_file_bytes: 1 << 20,
+        secret_scan: None,
     };
     let corefile = parse(std::path::Path::new("Corefile"), text, &options);
     assert!(corefile.errors.is_empty(), "{text}: {:?}", corefile.errors);
@@ -159,6 +160,7 @@ fn snippet_after_a_directive_is_its_own_directive() {
         fence: None,
         env: &env,
         max_file_bytes: 1 << 20,
+        secret_scan: None,
     };
     let corefile = parse(std::path::Path::new("Corefile"), text, &options);
     let names: Vec<&str> = corefile.blocks[0]

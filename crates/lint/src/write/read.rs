@@ -3,7 +3,7 @@
 //! replace, never one a swapped-in link points at.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 
 use rustix::fs::{fstat, openat, FileType, Mode, OFlags};
@@ -41,9 +41,16 @@ pub fn read_beneath(base: &Path, relative: &Path) -> io::Result<Option<Vec<u8>>>
             format!("{}: not a regular file", base.join(relative).display()),
         ));
     }
-    let mut bytes = Vec::new();
-    (&file).read_to_end(&mut bytes)?;
-    Ok(Some(bytes))
+    // The same size limit as every other read: a file that grows is cut, never read whole.
+    let limit = gblint_diagnostics::read::DEFAULT_MAX_FILE_BYTES;
+    gblint_diagnostics::read::read_to_limit(&file, limit, stat.st_size as u64)
+        .map(Some)
+        .map_err(|err| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: {err}", base.join(relative).display()),
+            )
+        })
 }
 
 fn link_error(at: &Path) -> io::Error {

@@ -7,9 +7,21 @@ use crate::rule::{Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Reports files in the checked tree that hold secrets: Vault unseal key files (any name
-    /// containing `unseal`), Vault's `init.json` with its unseal keys and root token, and
-    /// private keys (PEM `-----BEGIN … PRIVATE KEY-----`, OpenSSH keys). Every file of the
-    /// tree is looked at, whatever its format; the secret itself is never printed.
+    /// containing `unseal`), Vault's init output whatever its name (JSON with
+    /// `unseal_keys_b64`, `unseal_keys_hex` or a `root_token` value, or the text form with
+    /// `Unseal Key 1:` and `Initial Root Token:`), and private keys (a PEM
+    /// `-----BEGIN … PRIVATE KEY-----` line anywhere in the file, OpenSSH and PuTTY keys).
+    ///
+    /// Every file of the tree is searched, whole (up to the `max-file-bytes` limit), whatever
+    /// its format: hidden files and folders (`root/.ssh/id_rsa`, `.hidden_key`), renamed
+    /// copies (`key.pem.bak-old`), and the files at the top of a deployment tree. Only
+    /// `.git/` (compressed objects), `target/` and `node_modules/` (build output and
+    /// downloaded dependencies) are not entered.
+    ///
+    /// The secret itself is never printed, in any output format. A file this rule reports is
+    /// not linted otherwise: its other findings are replaced by this one, so it never appears
+    /// in a snippet, a `--diff`, a `--fix` or a backup, and an `import` of it (Caddyfile or
+    /// Corefile) is refused without reading it into the report.
     ///
     /// ## Why is this bad
     /// A deployment tree is committed, copied into CI and shared. Unseal keys and the root

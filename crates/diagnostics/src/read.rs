@@ -1,0 +1,183 @@
+//! Reading a file under a size limit that holds whatever the file does while it is read.
+//!
+//! Checking the size with `metadata()` and then reading with `std::fs::read` leaves a window:
+//! a file that grows between the two (a log being written, a hostile writer) is read to its
+//! new end, however large. Every read of user input in gblint goes through [`read_limited`]
+//! (or [`read_to_limit`] for an open stream), which refuses what is not a regular file before
+//! opening it and never reads more than one 64 KiB chunk past `limit`.
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+/// gblint's default limit on the size of one input file (`--max-file-bytes`).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why a bounded read returned no text.
+#[derive(Debug)]
+pub enum ReadError {
+    /// A folder.
+    Directory,
+    /// Not a regular file (a FIFO would block, a device such as `/dev/zero` never ends): it
+    /// is never opened.
+    NotRegular,
+    /// The file is `len` bytes, more than `limit` (from its metadata, before any read).
+    TooLarge {
+        /// Its size.
+        len: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The file grew past `limit` while it was being read (its metadata said it fit).
+    Grew {
+        /// The limit.
+        limit: u64,
+    },
+    /// The operating system refused the open or the read.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Directory => f.write_str("is a directory"),
+            ReadError::NotRegular => f.write_str("not a regular file"),
+            ReadError::TooLarge { len, limit } => write!(
+                f,
+                "file is {len} bytes, larger than gblint's limit of {limit} bytes"
+            ),
+            ReadError::Grew { limit } => write!(
+                f,
+                "file grew past gblint's limit of {limit} bytes while it was being read"
+            ),
+            ReadError::Io(err) => f.write_str(&io_cause(err)),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl ReadError {
+    /// Whether the file is over the size limit (as found before or during the read).
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, ReadError::TooLarge { .. } | ReadError::Grew { .. })
+    }
+}
+
+/// An I/O error as one short lower-case cause (`no such file or directory`).
+pub fn io_cause(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string().to_lowercase(),
+    }
+}
+
+/// The bytes of the regular file at `path`, at most `limit` of them: a folder, a FIFO or a
+/// device is refused before it is opened, a file whose metadata says it is larger is refused
+/// before it is read, and a file that grows past `limit` meanwhile is refused after reading
+/// at most one 64 KiB chunk past `limit`, never more.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Err(ReadError::Directory);
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            len: meta.len(),
+            limit,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    read_to_limit(file, limit, meta.len())
+}
+
+/// Bytes asked of the reader at a time: a multiple of 8, since some kernel files (such as
+/// `/proc/self/pagemap`, which the tests use as a file that never ends) refuse other sizes.
+const CHUNK: usize = 64 * 1024;
+
+/// Read `reader` to its end, at most `limit` bytes; [`ReadError::Grew`] when it has more
+/// (found after reading at most one chunk past the limit, never more). `expected` sizes the
+/// buffer (the file's length from its metadata, or 0), so a file read whole takes its size
+/// in memory, not the next power of two.
+pub fn read_to_limit(
+    mut reader: impl Read,
+    limit: u64,
+    expected: u64,
+) -> Result<Vec<u8>, ReadError> {
+    let expected = usize::try_from(expected.min(limit)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected.saturating_add(CHUNK));
+    loop {
+        let len = bytes.len();
+        if bytes.capacity() - len < CHUNK {
+            bytes.reserve(CHUNK.max(len / 2));
+        }
+        bytes.resize(len + CHUNK, 0);
+        match reader.read(&mut bytes[len..]) {
+            Ok(0) => {
+                bytes.truncate(len);
+                return Ok(bytes);
+            }
+            Ok(read) => {
+                bytes.truncate(len + read);
+                if bytes.len() as u64 > limit {
+                    return Err(ReadError::Grew { limit });
+                }
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => bytes.truncate(len),
+            Err(err) => return Err(ReadError::Io(err)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that never ends, as a file that keeps growing.
+    struct Endless;
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            buf.fill(b'#');
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn an_endless_stream_is_cut_at_the_limit() {
+        let err = read_to_limit(Endless, 1000, 10).expect_err("over the limit");
+        assert!(matches!(err, ReadError::Grew { limit: 1000 }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "file grew past gblint's limit of 1000 bytes while it was being read"
+        );
+        let exact = read_to_limit(Endless.take(1000), 1000, 0).expect("fits");
+        assert_eq!(exact.len(), 1000);
+        let large = read_to_limit(Endless.take(300_000), 300_000, 0).expect("fits");
+        assert_eq!(large.len(), 300_000);
+        assert!(read_to_limit(Endless.take(300_001), 300_000, 300_000).is_err());
+    }
+
+    #[test]
+    fn files_over_the_limit_folders_and_missing_files_are_refused() {
+        let dir = std::env::temp_dir().join(format!("gblint-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let path = dir.join("f");
+        std::fs::write(&path, b"0123456789").expect("write");
+        assert_eq!(read_limited(&path, 10).expect("fits"), b"0123456789");
+        let err = read_limited(&path, 9).expect_err("too large");
+        assert_eq!(
+            err.to_string(),
+            "file is 10 bytes, larger than gblint's limit of 9 bytes"
+        );
+        assert!(err.is_too_large());
+        assert!(matches!(read_limited(&dir, 100), Err(ReadError::Directory)));
+        let missing = read_limited(&dir.join("missing"), 100).expect_err("missing");
+        assert_eq!(missing.to_string(), "no such file or directory");
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+}
