@@ -13,6 +13,7 @@ pub mod emit;
 mod fix;
 mod line_index;
 mod miette_bridge;
+mod portable;
 mod range;
 mod source;
 
@@ -21,5 +22,6 @@ pub use diagnostic::{Diagnostic, Label, Severity};
 pub use fix::{apply_edits, Applicability, Edit, Fix};
 pub use line_index::{LineCol, LineIndex};
 pub use miette_bridge::MietteView;
+pub use portable::{PortableDiagnostic, PortableEdit, PortableFix, PortableLabel, Position, Span};
 pub use range::TextRange;
 pub use source::{FileId, SourceFile, SourceMap};
