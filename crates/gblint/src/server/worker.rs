@@ -60,8 +60,9 @@ impl Worker {
                     .filter(|path| !results.contains_key(*path))
                     .cloned()
                     .collect();
-                for path in cleared {
-                    results.insert(path, Vec::new());
+                // Open buffers are published even when clean, so the client knows they were checked.
+                for path in cleared.into_iter().chain(documents.keys().cloned()) {
+                    results.entry(path).or_default();
                 }
                 published.clear();
                 for (path, diagnostics) in results {
