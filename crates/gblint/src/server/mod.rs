@@ -191,12 +191,26 @@ pub fn serve(connection: Connection, debounce: Duration) -> Result<(), ServerErr
         !pull,
     );
 
+    // Shutdown is handled here rather than by `Connection::handle_shutdown`, which fails on
+    // anything but `exit` after `shutdown`: Neovim sends `shutdown` again when it quits.
+    let mut shutting_down = false;
     for message in &connection.receiver {
         match message {
+            Message::Request(request) if request.method == "shutdown" => {
+                shutting_down = true;
+                let _ = connection
+                    .sender
+                    .send(Message::Response(Response::new_ok(request.id, ())));
+            }
+            Message::Request(request) if shutting_down => {
+                let _ = connection.sender.send(Message::Response(Response::new_err(
+                    request.id,
+                    ErrorCode::InvalidRequest as i32,
+                    "the server is shutting down".to_owned(),
+                )));
+            }
+            Message::Notification(notification) if notification.method == "exit" => break,
             Message::Request(request) => {
-                if connection.handle_shutdown(&request).map_err(protocol)? {
-                    break;
-                }
                 let response = handle_request(&state, request);
                 if let Some(response) = response {
                     let _ = connection.sender.send(Message::Response(response));
