@@ -11,6 +11,9 @@
 //! * [`acl`]: the `acl` plugin's policies, typed, with its setup errors.
 //! * [`zone`]: zone files.
 //! * [`format`]: a Corefile formatter.
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 #![deny(missing_docs)]
 
 pub mod acl;

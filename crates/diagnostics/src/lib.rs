@@ -5,6 +5,9 @@
 //! diagnostic is rendered (see [`LineIndex`]). This crate is the only library crate that touches
 //! `miette`: [`MietteView`] adapts a [`Diagnostic`] to `miette::Diagnostic` so the CLI can render
 //! it with miette's graphical handler, and nothing else in the workspace depends on miette's types.
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 #![deny(missing_docs)]
 
 mod category;

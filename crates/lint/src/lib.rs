@@ -3,6 +3,9 @@
 //!
 //! The engine depends on the format crates; they know nothing about rules. Nothing here
 //! prints: [`check`] returns a [`Report`] and the CLI decides how to show it.
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 #![deny(missing_docs)]
 
 pub mod baseline;
