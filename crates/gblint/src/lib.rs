@@ -57,10 +57,20 @@
 //!
 //! # Render
 //!
-//! [`render::run`] generates a deployment tree from an inventory and checks it before
-//! writing anything.
+//! [`render::render`] generates a tenant's deployment tree from an inventory, in memory, and
+//! checks it; [`render::run`] writes it (or diffs, or checks it against a folder).
 //!
 //! ```
+//! use std::path::Path;
+//!
+//! let tree = gblint::render::render(Path::new("../../examples/pragmatismo.toml"), None)?;
+//! let proxy = tree
+//!     .files
+//!     .iter()
+//!     .find(|file| file.path.ends_with("opt/gbo/conf/config"))
+//!     .expect("the proxy's Caddyfile");
+//! assert!(proxy.text.contains("storage file_system"));
+//!
 //! let dir = tempfile::tempdir()?;
 //! let request = gblint::render::Request {
 //!     inventory: "../../examples/pragmatismo.toml".into(),
@@ -70,8 +80,8 @@
 //!     allow_shrink: false,
 //! };
 //! let summary = gblint::render::run(&request)?;
-//! assert!(!summary.changes.is_empty());
-//! // What was rendered lints clean.
+//! assert_eq!(summary.changes.len(), tree.files.len());
+//! // What was written lints clean.
 //! let report = gblint::Linter::discover(dir.path().join("out"))?.check()?;
 //! assert!(!report.fails(gblint::Severity::Error));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -88,6 +98,7 @@ mod config;
 mod error;
 mod format;
 mod linter;
+pub mod render;
 mod report;
 mod rules;
 #[cfg(feature = "server")]
@@ -104,11 +115,6 @@ pub use gblint_diagnostics::{
 pub use linter::{Applicability, Fixed, Linter, LinterBuilder};
 pub use report::Report;
 pub use rules::{rule, rules, RuleInfo};
-
-/// Generating a deployment tree from an inventory (`gblint render`).
-pub mod render {
-    pub use gblint_render::{run, Change, ChangeKind, Mode, RenderError, Request, Summary};
-}
 
 /// The types an embedder holds across threads (a language server keeps them on a worker).
 #[allow(dead_code)]
