@@ -7,6 +7,7 @@ mod caddy_syntax;
 mod fail2ban;
 mod iptables;
 mod iptables_help;
+mod neovim;
 mod render;
 mod systemd;
 mod ufw;

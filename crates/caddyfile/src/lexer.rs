@@ -1,6 +1,6 @@
 //! The Caddyfile tokenizer, faithful to Caddy v2's `lexer.go` including its quirks.
 //!
-//! It is a port of the behaviour, not of the code: one call of [`Lexer::next_token`] reads
+//! It is a port of the behaviour, not of the code: one call of `Lexer::next_token` reads
 //! characters exactly as Caddy's `next()` does (same order of checks, so the same quirks: a `\`
 //! anywhere in a `#` comment continues the line, `\` before whitespace after a word is dropped,
 //! `\"x"` opens a quoted token whose text starts with `\`, a heredoc closes at the first place

@@ -28,6 +28,9 @@
 //! assert_eq!(caddyfile.model.sites[0].addresses[0].token.text, "example.com");
 //! assert_eq!(caddyfile.model.sites[0].directives[0].name(), "reverse_proxy");
 //! ```
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 #![deny(missing_docs)]
 
 pub mod address;

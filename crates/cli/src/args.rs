@@ -32,6 +32,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) to standard output.
     Man,
+    /// Run the language server (LSP over standard input and output) for editors.
+    Server,
 }
 
 #[derive(Debug, Args)]

@@ -4,15 +4,13 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use gblint_diagnostics::emit::{self, RuleInfo, SarifTool};
-use gblint_diagnostics::Severity;
-use gblint_lint::write::{self, Expected, FileWrite, WriteOptions};
-use gblint_lint::{
-    baseline, check, fix, registry, Baseline, CheckOptions, Format, Input, Report, Settings,
-};
+use gblint::unstable::diagnostics::emit::{self, RuleInfo, SarifTool};
+use gblint::unstable::diagnostics::Severity;
+use gblint::unstable::lint::write::{self, Expected, FileWrite, WriteOptions};
+use gblint::unstable::lint::{check, fix, registry, CheckOptions, Input, Report};
 
 use crate::args::{CheckArgs, FailOn, OutputFormat};
-use crate::common::{dir_of, env_lookup, load_settings, read_inputs, start_dir};
+use crate::common::{read_inputs, start_dir};
 use crate::human;
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
@@ -20,42 +18,51 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--unsafe applies fixes only with --fix or --diff");
     }
     let start = start_dir(&args.paths, args.stdin_filename.as_deref());
-    let mut settings = load_settings(args.config.as_deref(), &start)?;
-    settings.no_inline_ignores = args.no_inline_ignores;
-    if let Some(bytes) = args.max_file_bytes {
-        settings.limits.max_file_bytes = bytes;
-    }
-    let inputs = read_inputs(
-        &args.paths,
-        args.stdin_filename.as_deref(),
-        "-",
-        settings.limits.max_file_bytes,
-    )?;
-    let baseline = load_baseline(args, &start, &settings)?;
-
-    let options = CheckOptions {
-        settings,
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-        forced_format: args.format.as_deref().and_then(Format::from_name),
-        env: &env_lookup,
-        baseline,
-        // Without --config, each deployment found reads its own nearest gblint.toml; without a
-        // named baseline, its own nearest gblint.baseline.json.
-        config_search: args.config.is_none(),
-        baseline_search: args.baseline.is_none() && args.baseline_ref.is_none(),
-        max_file_bytes: args.max_file_bytes,
+    // The library finds the configuration and the baseline; the inputs (with standard input,
+    // read up to the configured limit) come from the command line.
+    let max_bytes = match args.max_file_bytes {
+        Some(bytes) => bytes,
+        None => {
+            gblint::unstable::load_settings(args.config.as_deref(), &start)?
+                .limits
+                .max_file_bytes
+        }
     };
+    let inputs = read_inputs(&args.paths, args.stdin_filename.as_deref(), "-", max_bytes)?;
+    let mut builder = gblint::Linter::builder(&start)
+        .unstable_inputs(inputs.clone())
+        .no_inline_ignores(args.no_inline_ignores);
+    if let Some(config) = &args.config {
+        builder = builder.config(config);
+    }
+    if let Some(rev) = &args.baseline_ref {
+        builder = builder.baseline_ref(rev);
+    } else if let Some(path) = &args.baseline {
+        builder = builder.baseline(path);
+    }
+    if let Some(select) = &args.select {
+        builder = builder.select(select.iter().cloned());
+    }
+    builder = builder
+        .extend_select(args.extend_select.iter().cloned())
+        .ignore(args.ignore.iter().cloned());
+    if let Some(format) = &args.format {
+        builder = builder.format(format);
+    }
+    if let Some(bytes) = args.max_file_bytes {
+        builder = builder.max_file_bytes(bytes);
+    }
+    let linter = builder.build()?;
+    let (_, options) = linter.unstable_parts();
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
     if args.fix || args.diff {
-        return fix_run(args, &inputs, &options, threshold);
+        return fix_run(args, &inputs, options, threshold);
     }
-    let report = check(&inputs, &options)?;
+    let report = check(&inputs, options)?;
     if args.show_files {
         crate::show::files(&mut std::io::stdout().lock(), &report)?;
         return Ok(ExitCode::SUCCESS);
@@ -81,26 +88,6 @@ fn exit_code(failed: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// The baseline CDY010 compares against: `--baseline-ref`, `--baseline`, or the nearest
-/// `gblint.baseline.json` (or `[baseline] file`).
-fn load_baseline(
-    args: &CheckArgs,
-    start: &Path,
-    settings: &Settings,
-) -> anyhow::Result<Option<Baseline>> {
-    if let Some(rev) = &args.baseline_ref {
-        return Ok(Some(baseline::from_git(rev, &dir_of(start), settings)?));
-    }
-    let path = match &args.baseline {
-        Some(path) => Some(path.clone()),
-        None => baseline::find(start, settings),
-    };
-    Ok(match path {
-        Some(path) => Some(Baseline::load(&path)?),
-        None => None,
-    })
 }
 
 /// `--fix` and `--diff`: run the fix loop, then write (or show) the changes.

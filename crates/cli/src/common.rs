@@ -1,9 +1,10 @@
-//! What `check`, `fmt` and `baseline` share: reading inputs and finding the configuration.
+//! What `check` and `fmt` share: turning command-line paths into inputs. Finding the
+//! configuration is the library's (`gblint::Linter`).
 
-use gblint_diagnostics::read::read_to_limit;
+use gblint::unstable::diagnostics::read::read_to_limit;
 use std::path::{Path, PathBuf};
 
-use gblint_lint::{find_config, Input, Settings};
+use gblint::unstable::lint::Input;
 
 /// Turn command-line paths into inputs; `-` reads standard input (once, at most `max_bytes`).
 pub fn read_inputs(
@@ -53,33 +54,4 @@ pub fn start_dir(paths: &[PathBuf], stdin_filename: Option<&Path>) -> PathBuf {
     } else {
         start
     }
-}
-
-/// `--config`, or the nearest `gblint.toml` at or above the start folder; defaults otherwise.
-pub fn load_settings(config: Option<&Path>, start: &Path) -> anyhow::Result<Settings> {
-    let path = match config {
-        Some(path) => Some(path.to_path_buf()),
-        None => find_config(start),
-    };
-    Ok(match path {
-        Some(path) => Settings::load(&path)?,
-        None => Settings::default(),
-    })
-}
-
-/// The folder of `path` when it is a file, or `path` itself.
-pub fn dir_of(path: &Path) -> PathBuf {
-    if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        }
-    }
-}
-
-/// Environment lookup for `{$VAR}`.
-pub fn env_lookup(name: &str) -> Option<String> {
-    std::env::var(name).ok()
 }

@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use gblint_lint::registry;
-use gblint_lint::settings::did_you_mean;
+use gblint::unstable::lint::registry;
+use gblint::unstable::lint::settings::did_you_mean;
 
 use crate::args::ExplainArgs;
 
@@ -40,23 +40,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
                 did_you_mean(&args.code, candidates)
             ))
         })?;
-    let meta = rule.meta();
-    let mut out = std::io::stdout().lock();
-    let mut traits = vec![
-        format!("default severity: {}", meta.default_severity),
-        format!("category: {}", meta.category),
-    ];
-    if !meta.fix.label().is_empty() {
-        traits.push(meta.fix.label().to_owned());
-    }
-    if !meta.enabled_by_default {
-        traits.push("off by default".to_owned());
-    }
-    if !meta.suppressible_inline {
-        traits.push("cannot be suppressed inline".to_owned());
-    }
-    writeln!(out, "# {} {}\n", meta.code, meta.name)?;
-    writeln!(out, "{}\n", traits.join(" · "))?;
-    write!(out, "{}", meta.doc_text())?;
+    let info = gblint::rule(rule.meta().code).expect("a registered rule has metadata");
+    write!(std::io::stdout().lock(), "{}", info.explain())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,18 +1,18 @@
-//! `gblint fmt`: format Caddyfiles byte for byte as `caddy fmt` does.
+//! `gblint fmt`: find the files, have the library format them (`gblint::format_as`), show or
+//! write the result.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use gblint_caddyfile::format::{first_unformatted_line, format};
-use gblint_caddyfile::tokenize;
-use gblint_lint::discovery::{discover, DiscoverOptions};
-use gblint_lint::fix::{unified_diff, FileChange, Target};
-use gblint_lint::write::{self, Expected, FileWrite, WriteOptions};
-use gblint_lint::Format;
+use gblint::unstable::lint::discovery::{discover, DiscoverOptions};
+use gblint::unstable::lint::fix::{unified_diff, FileChange, Target};
+use gblint::unstable::lint::write::{self, Expected, FileWrite, WriteOptions};
+use gblint::unstable::lint::Format;
 
 use crate::args::FmtArgs;
-use crate::common::{env_lookup, load_settings, read_inputs, start_dir};
+use crate::common::{read_inputs, start_dir};
+use gblint::unstable::{env_lookup, load_settings};
 
 pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     let start = start_dir(&args.paths, args.stdin_filename.as_deref());
@@ -26,7 +26,7 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
         "Caddyfile",
         settings.limits.max_file_bytes,
     )?;
-    let mut sources = gblint_diagnostics::SourceMap::new();
+    let mut sources = gblint::unstable::diagnostics::SourceMap::new();
     let forced = args.format.as_deref().and_then(Format::from_name);
     let options = DiscoverOptions {
         forced_format: forced,
@@ -66,25 +66,25 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
             refused += 1;
             continue;
         }
-        let formatted = match input.format {
-            Format::Iptables => {
-                let shown = input
-                    .machine_path
-                    .clone()
-                    .unwrap_or_else(|| source.path().to_string_lossy().replace('\\', "/"));
-                match format_rules(&shown, text, args.canonical) {
-                    Some(formatted) => formatted,
-                    None => {
-                        let display = source.path().display().to_string();
-                        writeln!(stderr, "gblint: error: {}: not formatted: iptables-restore cannot read it (run `gblint check`)", display.strip_prefix("./").unwrap_or(&display))?;
-                        refused += 1;
-                        continue;
-                    }
-                }
+        let shown = input
+            .machine_path
+            .clone()
+            .unwrap_or_else(|| source.path().to_string_lossy().replace('\\', "/"));
+        let options = gblint::FormatOptions::default().canonical(args.canonical);
+        let result = match gblint::format_as(input.format, &shown, text, &options) {
+            Ok(result) => result,
+            Err(error) => {
+                let display = source.path().display().to_string();
+                writeln!(
+                    stderr,
+                    "gblint: error: {}: not formatted: {error}",
+                    display.strip_prefix("./").unwrap_or(&display)
+                )?;
+                refused += 1;
+                continue;
             }
-            Format::Corefile => gblint_corefile::format::format(text),
-            _ => format(text),
         };
+        let formatted = result.text;
         let is_stdin = deployment.stdin == Some(input.file);
         let display = source.path().display().to_string();
         let display = display.strip_prefix("./").unwrap_or(&display).to_owned();
@@ -98,19 +98,7 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
         }
         changed += 1;
         if args.check {
-            let line = if input.format == Format::Caddyfile {
-                first_unformatted_line(text).unwrap_or(1)
-            } else {
-                let differs = text
-                    .lines()
-                    .zip(formatted.lines())
-                    .position(|(a, b)| a != b);
-                u32::try_from(differs.map_or_else(
-                    || text.lines().count().min(formatted.lines().count()) + 1,
-                    |i| i + 1,
-                ))
-                .unwrap_or(u32::MAX)
-            };
+            let line = result.first_changed_line.unwrap_or(1);
             writeln!(
                 stdout,
                 "{display}:{line}: not formatted (first differing line)"
@@ -128,12 +116,7 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
             stdout.write_all(unified_diff(&change).as_bytes())?;
             continue;
         }
-        let unsafe_reason = if input.format == Format::Caddyfile {
-            unsafe_to_write(text, &formatted)
-        } else {
-            None
-        };
-        if let Some(reason) = unsafe_reason {
+        if let Some(reason) = result.unsafe_to_write {
             writeln!(stderr, "gblint: error: {display}: not formatted: {reason}")?;
             changed -= 1;
             refused += 1;
@@ -187,58 +170,6 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// An iptables rules file normalised in place, or in full iptables-save form; `None` when
-/// iptables-restore cannot read it.
-fn format_rules(path: &str, text: &str, canonical: bool) -> Option<String> {
-    let family = gblint_lint::iptables::family_of(path, text);
-    let rules = gblint_iptables::parse(text, family);
-    if canonical {
-        if rules
-            .problems
-            .iter()
-            .any(|p| p.kind == gblint_iptables::ProblemKind::Syntax)
-        {
-            return None;
-        }
-        let ruleset = gblint_iptables::ruleset::replay(
-            &rules,
-            gblint_lint::iptables::replay_options(path, &rules),
-        );
-        return Some(gblint_iptables::render::canonical(&rules, &ruleset));
-    }
-    gblint_iptables::render::format_in_place(&rules, text)
-}
-
-/// Why writing `formatted` over `text` could change what Caddy reads, if it could.
-fn unsafe_to_write(text: &str, formatted: &str) -> Option<String> {
-    let (before, after) = (tokenize(text), tokenize(formatted));
-    if let Some(error) = before.errors.first() {
-        return Some(format!(
-            "line {}: {} (run `gblint check`)",
-            error.line, error.message
-        ));
-    }
-    if let Some(error) = after.errors.first() {
-        return Some(format!(
-            "formatting would make line {} unreadable to Caddy: {}",
-            error.line, error.message
-        ));
-    }
-    let first_change = before
-        .tokens
-        .iter()
-        .zip(&after.tokens)
-        .position(|(a, b)| a.text != b.text);
-    match first_change {
-        Some(index) => Some(format!(
-            "formatting would change what Caddy reads at line {} (`{}` becomes `{}`), as `caddy fmt` would; fix that line by hand",
-            before.tokens[index].line, before.tokens[index].text, after.tokens[index].text
-        )),
-        None if before.tokens.len() != after.tokens.len() => Some("formatting would change the number of tokens Caddy reads".to_owned()),
-        None => None,
-    }
 }
 
 fn plural(n: usize) -> &'static str {

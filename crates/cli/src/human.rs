@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use gblint_diagnostics::{Diagnostic, MietteView, SourceMap};
+use gblint::unstable::diagnostics::{Diagnostic, MietteView, SourceMap};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 /// Render findings as annotated source snippets.

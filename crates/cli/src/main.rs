@@ -1,4 +1,4 @@
-//! The `gblint` command: lint, explain and list rules. Exit codes: 0 clean, 1 findings at or
+//! The `gblint` command: lint, explain and list rules, and serve editors (`gblint server`). Exit codes: 0 clean, 1 findings at or
 //! above `--fail-on`, 2 gblint could not do its job (bad flag, unreadable path, bad config).
 
 mod alloc;
@@ -35,6 +35,9 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Completions(args) => completions(args.shell),
         Command::Man => man_page(),
+        Command::Server => gblint::server::run_stdio()
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(anyhow::Error::from),
     };
     match result {
         Ok(code) => code,

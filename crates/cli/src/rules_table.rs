@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use gblint_lint::registry;
+use gblint::unstable::lint::registry;
 use serde_json::json;
 
 use crate::args::{RulesArgs, RulesFormat};

@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use gblint_lint::units::UnitReport;
-use gblint_lint::Report;
+use gblint::unstable::lint::units::UnitReport;
+use gblint::unstable::lint::Report;
 use serde_json::{json, Value};
 
 /// Files in no known format named in full in the human summary; more are counted.
@@ -201,7 +201,7 @@ pub fn unknown_line(out: &mut dyn Write, report: &Report) -> std::io::Result<()>
 /// `--output-format json`), the deployments and the files not checked.
 pub fn json_report(out: &mut dyn Write, report: &Report) -> anyhow::Result<()> {
     let mut findings = Vec::new();
-    gblint_diagnostics::emit::json(&mut findings, &report.diagnostics, &report.sources)?;
+    gblint::unstable::diagnostics::emit::json(&mut findings, &report.diagnostics, &report.sources)?;
     let findings: Value = serde_json::from_slice(&findings)?;
     let strings = |paths: &[PathBuf]| -> Vec<String> { paths.iter().map(|p| shown(p)).collect() };
     let units: Vec<Value> = report

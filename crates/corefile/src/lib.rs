@@ -10,7 +10,10 @@
 //! * [`setup`]: what each stock plugin's setup refuses (arguments, block options, values).
 //! * [`acl`]: the `acl` plugin's policies, typed, with its setup errors.
 //! * [`zone`]: zone files.
-//! * [`format`]: a Corefile formatter.
+//! * [`format`](mod@format): a Corefile formatter.
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 #![deny(missing_docs)]
 
 pub mod acl;

@@ -1,7 +1,10 @@
+use serde::{Deserialize, Serialize};
+
 use crate::TextRange;
 
 /// How safe it is to apply a fix without looking.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Applicability {
     /// Shown only; never applied automatically (it needs a value only a person knows).
     DisplayOnly,

@@ -5,6 +5,9 @@
 //! diagnostic is rendered (see [`LineIndex`]). This crate is the only library crate that touches
 //! `miette`: [`MietteView`] adapts a [`Diagnostic`] to `miette::Diagnostic` so the CLI can render
 //! it with miette's graphical handler, and nothing else in the workspace depends on miette's types.
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 #![deny(missing_docs)]
 
 mod category;
@@ -13,6 +16,7 @@ pub mod emit;
 mod fix;
 mod line_index;
 mod miette_bridge;
+mod portable;
 mod range;
 pub mod read;
 mod source;
@@ -22,5 +26,6 @@ pub use diagnostic::{Diagnostic, Label, Severity};
 pub use fix::{apply_edits, Applicability, Edit, Fix};
 pub use line_index::{LineCol, LineIndex};
 pub use miette_bridge::MietteView;
+pub use portable::{PortableDiagnostic, PortableEdit, PortableFix, PortableLabel, Position, Span};
 pub use range::TextRange;
 pub use source::{FileId, SourceFile, SourceMap};

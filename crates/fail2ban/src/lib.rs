@@ -13,6 +13,9 @@
 //! Nothing here runs fail2ban or touches the file system: the caller reads the files. The
 //! behaviour was taken from fail2ban 1.0.2 and Python 3.11 and is checked against
 //! `fail2ban-client -d` by the oracle suite.
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 #![deny(missing_docs)]
 
 mod config;

@@ -12,6 +12,9 @@
 //!
 //! The tokenizer and line reader are hand-written (the grammar is line-oriented and
 //! context-sensitive); 100,000 rules parse in well under a second, see `docs/benchmarks.md`.
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 #![deny(missing_docs)]
 
 pub mod command;

@@ -3,25 +3,28 @@
 //!
 //! The engine depends on the format crates; they know nothing about rules. Nothing here
 //! prints: [`check`] returns a [`Report`] and the CLI decides how to show it.
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 #![deny(missing_docs)]
 
 pub mod baseline;
-pub mod comments;
-pub mod context;
+pub(crate) mod comments;
+pub(crate) mod context;
 pub mod deployment;
 pub mod discovery;
 pub mod dns;
 pub mod fix;
 pub mod format;
 pub mod iptables;
-pub mod paths;
+pub(crate) mod paths;
 pub mod registry;
 pub mod rule;
 pub mod rules;
-pub mod secrets;
-pub mod services;
+pub(crate) mod secrets;
+pub(crate) mod services;
 pub mod settings;
-pub mod suppression;
+pub(crate) mod suppression;
 pub mod ufw;
 pub mod units;
 pub mod write;

@@ -8,6 +8,9 @@
 //! Every step before the write can fail, and each failure leaves `--out` untouched: a bad
 //! inventory names its TOML line, a template bug names the template line, and a rendered
 //! file that gblint would flag is never written. Nothing here prints; the CLI reports.
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 #![deny(missing_docs)]
 
 pub mod apply;

@@ -13,6 +13,9 @@
 //! ([`parse_environment_file`], systemd's `load_env_file`), `Exec*=` prefixes
 //! ([`exec_command`]), specifiers ([`unknown_specifiers`]) and the known keys of systemd 252
 //! ([`is_known_key`], [`check_keys`]).
+//!
+//! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
+//! crate, which is its library API.
 
 #![deny(missing_docs)]
 

@@ -55,7 +55,7 @@ fn random() -> u64 {
     hasher.finish()
 }
 
-/// The process id in a name made by [`hidden`] (or by `gblint render`'s scratch folders), if
+/// The process id in a name made by `hidden` (or by `gblint render`'s scratch folders), if
 /// the name is one of gblint's.
 pub fn owner_pid(name: &[u8], marker: &[u8]) -> Option<u32> {
     let start = name.windows(marker.len()).position(|w| w == marker)? + marker.len();

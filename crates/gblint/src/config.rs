@@ -1,0 +1,69 @@
+//! Finding the configuration and the baseline of a run, as `gblint check` does: the nearest
+//! `gblint.toml` at or above the first path (stopping at a `.git` folder), and the nearest
+//! `gblint.baseline.json` (or the file `[baseline] file` names).
+
+use std::path::{Path, PathBuf};
+
+use gblint_lint::{baseline, Baseline, Settings};
+
+use crate::Error;
+
+/// `config`, or the nearest `gblint.toml` at or above `start`; the defaults when there is none.
+pub(crate) fn load_settings(config: Option<&Path>, start: &Path) -> Result<Settings, Error> {
+    let path = match config {
+        Some(path) => Some(path.to_path_buf()),
+        None => gblint_lint::find_config(start),
+    };
+    Ok(match path {
+        Some(path) => Settings::load(&path)?,
+        None => Settings::default(),
+    })
+}
+
+/// Where the baseline comes from.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum BaselineSource {
+    /// The nearest `gblint.baseline.json` of each deployment tree.
+    #[default]
+    Nearest,
+    /// This file.
+    File(PathBuf),
+    /// The baseline file as committed at this git revision.
+    GitRef(String),
+}
+
+/// The baseline CDY010 compares against, per `source`.
+pub(crate) fn load_baseline(
+    source: &BaselineSource,
+    start: &Path,
+    settings: &Settings,
+) -> Result<Option<Baseline>, Error> {
+    let path = match source {
+        BaselineSource::GitRef(rev) => {
+            return Ok(Some(baseline::from_git(rev, &dir_of(start), settings)?))
+        }
+        BaselineSource::File(path) => Some(path.clone()),
+        BaselineSource::Nearest => baseline::find(start, settings),
+    };
+    Ok(match path {
+        Some(path) => Some(Baseline::load(&path)?),
+        None => None,
+    })
+}
+
+/// The folder of `path` when it is a file, or `path` itself.
+pub(crate) fn dir_of(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+}
+
+/// Environment lookup for `{$VAR}` in Caddyfiles: the process environment.
+pub(crate) fn env_lookup(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}

@@ -1,0 +1,184 @@
+//! Formatting: Caddyfiles byte for byte as `caddy fmt`, Corefiles, and iptables rules files
+//! (in place, or in full `iptables-save` form), with the decision whether the result is safe
+//! to write back.
+
+use std::fmt;
+use std::path::Path;
+
+use gblint_caddyfile::format::first_unformatted_line;
+use gblint_caddyfile::tokenize;
+
+pub use gblint_lint::Format;
+
+/// How to format.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct FormatOptions {
+    /// iptables: print the whole ruleset as `iptables-save` would (`--canonical`), instead of
+    /// normalising the file in place.
+    pub canonical: bool,
+}
+
+impl FormatOptions {
+    /// iptables files in full `iptables-save` form.
+    #[must_use]
+    pub fn canonical(mut self, yes: bool) -> Self {
+        self.canonical = yes;
+        self
+    }
+}
+
+/// A formatted file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Formatted {
+    /// The formatted text.
+    pub text: String,
+    /// Whether it differs from the input.
+    pub changed: bool,
+    /// The first line (1-based) that formatting changes, when it changes any.
+    pub first_changed_line: Option<u32>,
+    /// Why writing the text back could change what the tool reads, when it could: the
+    /// formatted text is then for showing, not for writing (`gblint fmt` refuses it).
+    pub unsafe_to_write: Option<String>,
+}
+
+/// Why a file was not formatted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FormatError {
+    /// gblint does not format this format (yet), or cannot tell the format from the path.
+    Unsupported(Option<Format>),
+    /// The file cannot be read by its tool, so its formatting is not defined.
+    Unreadable(String),
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormatError::Unsupported(Some(format)) => {
+                write!(f, "gblint cannot format {} files yet", format.name())
+            }
+            FormatError::Unsupported(None) => f.write_str("not a format gblint can tell"),
+            FormatError::Unreadable(reason) => f.write_str(reason),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// Whether `gblint fmt` formats this format.
+pub fn can_format(format: Format) -> bool {
+    matches!(
+        format,
+        Format::Caddyfile | Format::Iptables | Format::Corefile
+    )
+}
+
+/// Format `text`, the file at `path` (its format told from its name, as `gblint check` does).
+pub fn format(path: &Path, text: &str) -> Result<Formatted, FormatError> {
+    let format = gblint_lint::format::detect_by_path(path, None, None)
+        .or_else(|| gblint_lint::format::sniff(text))
+        .ok_or(FormatError::Unsupported(None))?;
+    let shown = path.to_string_lossy().replace('\\', "/");
+    format_as(format, &shown, text, &FormatOptions::default())
+}
+
+/// Format `text` as `format`; `shown` is the file's path as on the machine (it tells IPv4
+/// from IPv6 iptables files).
+pub fn format_as(
+    format: Format,
+    shown: &str,
+    text: &str,
+    options: &FormatOptions,
+) -> Result<Formatted, FormatError> {
+    let formatted = match format {
+        Format::Caddyfile => gblint_caddyfile::format::format(text),
+        Format::Corefile => gblint_corefile::format::format(text),
+        Format::Iptables => format_rules(shown, text, options.canonical).ok_or_else(|| {
+            FormatError::Unreadable(
+                "iptables-restore cannot read it (run `gblint check`)".to_owned(),
+            )
+        })?,
+        other => return Err(FormatError::Unsupported(Some(other))),
+    };
+    let changed = formatted != text;
+    let first_changed_line = changed.then(|| {
+        if format == Format::Caddyfile {
+            first_unformatted_line(text).unwrap_or(1)
+        } else {
+            let differs = text
+                .lines()
+                .zip(formatted.lines())
+                .position(|(a, b)| a != b);
+            u32::try_from(differs.map_or_else(
+                || text.lines().count().min(formatted.lines().count()) + 1,
+                |i| i + 1,
+            ))
+            .unwrap_or(u32::MAX)
+        }
+    });
+    let unsafe_to_write = if changed && format == Format::Caddyfile {
+        caddy_unsafe_to_write(text, &formatted)
+    } else {
+        None
+    };
+    Ok(Formatted {
+        text: formatted,
+        changed,
+        first_changed_line,
+        unsafe_to_write,
+    })
+}
+
+/// An iptables rules file normalised in place, or in full iptables-save form; `None` when
+/// iptables-restore cannot read it.
+fn format_rules(path: &str, text: &str, canonical: bool) -> Option<String> {
+    let family = gblint_lint::iptables::family_of(path, text);
+    let rules = gblint_iptables::parse(text, family);
+    if canonical {
+        if rules
+            .problems
+            .iter()
+            .any(|p| p.kind == gblint_iptables::ProblemKind::Syntax)
+        {
+            return None;
+        }
+        let ruleset = gblint_iptables::ruleset::replay(
+            &rules,
+            gblint_lint::iptables::replay_options(path, &rules),
+        );
+        return Some(gblint_iptables::render::canonical(&rules, &ruleset));
+    }
+    gblint_iptables::render::format_in_place(&rules, text)
+}
+
+/// Why writing `formatted` over `text` could change what Caddy reads, if it could.
+fn caddy_unsafe_to_write(text: &str, formatted: &str) -> Option<String> {
+    let (before, after) = (tokenize(text), tokenize(formatted));
+    if let Some(error) = before.errors.first() {
+        return Some(format!(
+            "line {}: {} (run `gblint check`)",
+            error.line, error.message
+        ));
+    }
+    if let Some(error) = after.errors.first() {
+        return Some(format!(
+            "formatting would make line {} unreadable to Caddy: {}",
+            error.line, error.message
+        ));
+    }
+    let first_change = before
+        .tokens
+        .iter()
+        .zip(&after.tokens)
+        .position(|(a, b)| a.text != b.text);
+    match first_change {
+        Some(index) => Some(format!(
+            "formatting would change what Caddy reads at line {} (`{}` becomes `{}`), as `caddy fmt` would; fix that line by hand",
+            before.tokens[index].line, before.tokens[index].text, after.tokens[index].text
+        )),
+        None if before.tokens.len() != after.tokens.len() => Some("formatting would change the number of tokens Caddy reads".to_owned()),
+        None => None,
+    }
+}

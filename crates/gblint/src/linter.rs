@@ -1,0 +1,282 @@
+//! [`Linter`]: a configured check of one tree, run as often as needed (the language server
+//! runs one per keystroke pause).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use gblint_lint::{CheckOptions, Format, Input};
+
+use crate::config::{self, BaselineSource};
+use crate::{Error, Report};
+
+/// Which fixes [`Linter::fix`] applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Applicability {
+    /// Only fixes that keep the file valid and restore the intended behaviour (`--fix`).
+    Safe,
+    /// Safe fixes and fixes that may change behaviour (`--fix --unsafe`).
+    Unsafe,
+}
+
+/// A check of a file or tree, with its configuration and baseline already found.
+///
+/// Build one with [`Linter::discover`] (everything found as `gblint check PATH` finds it) or
+/// [`Linter::builder`] (explicit configuration, selection, standard-input text).
+pub struct Linter {
+    options: CheckOptions<'static>,
+    inputs: Vec<Input>,
+    root: PathBuf,
+}
+
+impl std::fmt::Debug for Linter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Linter")
+            .field("root", &self.root)
+            .field("inputs", &self.inputs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Linter {
+    /// A check of `path` (a file or a folder) configured as `gblint check PATH` is: the
+    /// nearest `gblint.toml`, and each deployment tree's own configuration and baseline.
+    pub fn discover(path: impl AsRef<Path>) -> Result<Linter, Error> {
+        Linter::builder(path).build()
+    }
+
+    /// A builder for a check of `path`.
+    pub fn builder(path: impl AsRef<Path>) -> LinterBuilder {
+        LinterBuilder {
+            path: path.as_ref().to_path_buf(),
+            stdin: None,
+            inputs: None,
+            config: None,
+            baseline: BaselineSource::Nearest,
+            select: None,
+            extend_select: Vec::new(),
+            ignore: Vec::new(),
+            format: None,
+            no_inline_ignores: false,
+            max_file_bytes: None,
+        }
+    }
+
+    /// The file or folder this linter checks.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Check the files as they are on disk.
+    pub fn check(&self) -> Result<Report, Error> {
+        Ok(Report::new(gblint_lint::check(
+            &self.inputs,
+            &self.options,
+        )?))
+    }
+
+    /// Check with the texts of `overlay` (keyed by canonical path) in place of those files on
+    /// disk: unsaved editor buffers, checked in the context of the rest of the tree.
+    pub fn check_with(&self, overlay: &HashMap<PathBuf, String>) -> Result<Report, Error> {
+        Ok(Report::new(gblint_lint::check_with_overlay(
+            &self.inputs,
+            &self.options,
+            Some(overlay),
+        )?))
+    }
+
+    /// Apply fixes until none applies (nothing is written): the fixed texts, and the check of
+    /// them.
+    pub fn fix(&self, applicability: Applicability) -> Result<Fixed, Error> {
+        let outcome = gblint_lint::fix::fix(
+            &self.inputs,
+            &self.options,
+            applicability == Applicability::Unsafe,
+        )?;
+        Ok(Fixed { outcome })
+    }
+
+    /// The engine's options, for the gblint CLI.
+    #[doc(hidden)]
+    pub fn unstable_parts(&self) -> (&[Input], &CheckOptions<'static>) {
+        (&self.inputs, &self.options)
+    }
+}
+
+/// The outcome of [`Linter::fix`].
+#[derive(Debug)]
+pub struct Fixed {
+    outcome: gblint_lint::fix::FixOutcome,
+}
+
+impl Fixed {
+    /// The files whose text changed: (path on disk, or `None` for standard input; fixed text).
+    pub fn files(&self) -> impl Iterator<Item = (Option<&Path>, &str)> {
+        self.outcome.changes.iter().map(|change| {
+            let path = match &change.target {
+                gblint_lint::fix::Target::Disk(path) => Some(path.as_path()),
+                gblint_lint::fix::Target::Stdin => None,
+            };
+            (path, change.fixed.as_str())
+        })
+    }
+
+    /// How many fixes were applied.
+    pub fn applied(&self) -> usize {
+        self.outcome.fixed()
+    }
+
+    /// Files left unchanged because their fixed text would not parse: (path, reason).
+    pub fn refused(&self) -> &[(PathBuf, String)] {
+        &self.outcome.refused
+    }
+
+    /// What remains after fixing.
+    pub fn report(&self) -> Report {
+        Report::from_engine(&self.outcome.report)
+    }
+
+    /// The engine's outcome, for the gblint CLI.
+    #[doc(hidden)]
+    pub fn into_unstable(self) -> gblint_lint::fix::FixOutcome {
+        self.outcome
+    }
+}
+
+/// Options of a [`Linter`] beyond the path.
+#[derive(Debug)]
+#[must_use]
+pub struct LinterBuilder {
+    path: PathBuf,
+    stdin: Option<(PathBuf, String)>,
+    inputs: Option<Vec<Input>>,
+    config: Option<PathBuf>,
+    baseline: BaselineSource,
+    select: Option<Vec<String>>,
+    extend_select: Vec<String>,
+    ignore: Vec<String>,
+    format: Option<String>,
+    no_inline_ignores: bool,
+    max_file_bytes: Option<u64>,
+}
+
+impl LinterBuilder {
+    /// Use this `gblint.toml` everywhere, instead of each tree's nearest one.
+    pub fn config(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config = Some(path.into());
+        self
+    }
+
+    /// Compare against this baseline file (CDY010), instead of each tree's nearest one.
+    pub fn baseline(mut self, path: impl Into<PathBuf>) -> Self {
+        self.baseline = BaselineSource::File(path.into());
+        self
+    }
+
+    /// Compare against the baseline as committed at git revision `rev`.
+    pub fn baseline_ref(mut self, rev: impl Into<String>) -> Self {
+        self.baseline = BaselineSource::GitRef(rev.into());
+        self
+    }
+
+    /// Check `text` as the file `name` (whose folder anchors imports and configuration),
+    /// instead of reading the path.
+    pub fn text(mut self, name: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        self.stdin = Some((name.into(), text.into()));
+        self
+    }
+
+    /// Check these engine inputs (several paths, standard input), for the gblint CLI; the
+    /// builder's path still anchors the configuration.
+    #[doc(hidden)]
+    pub fn unstable_inputs(mut self, inputs: Vec<Input>) -> Self {
+        self.inputs = Some(inputs);
+        self
+    }
+
+    /// Run exactly these rules, codes, prefixes or categories (`--select`).
+    pub fn select<S: Into<String>>(mut self, selectors: impl IntoIterator<Item = S>) -> Self {
+        self.select = Some(selectors.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Run these as well (`--extend-select`).
+    pub fn extend_select<S: Into<String>>(
+        mut self,
+        selectors: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.extend_select = selectors.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Do not run these (`--ignore`).
+    pub fn ignore<S: Into<String>>(mut self, selectors: impl IntoIterator<Item = S>) -> Self {
+        self.ignore = selectors.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Read named files as this format (`--format`, e.g. `caddyfile`, `systemd`).
+    pub fn format(mut self, name: impl Into<String>) -> Self {
+        self.format = Some(name.into());
+        self
+    }
+
+    /// Disregard `# gblint: ignore[…]` comments.
+    pub fn no_inline_ignores(mut self, yes: bool) -> Self {
+        self.no_inline_ignores = yes;
+        self
+    }
+
+    /// Refuse files larger than this many bytes.
+    pub fn max_file_bytes(mut self, bytes: u64) -> Self {
+        self.max_file_bytes = Some(bytes);
+        self
+    }
+
+    /// Find the configuration and baseline, and check the selectors.
+    pub fn build(self) -> Result<Linter, Error> {
+        let start = match &self.stdin {
+            Some((name, _)) => name
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            None if self.path.as_os_str().is_empty() => PathBuf::from("."),
+            None => self.path.clone(),
+        };
+        let mut settings = config::load_settings(self.config.as_deref(), &start)?;
+        settings.no_inline_ignores = self.no_inline_ignores;
+        if let Some(bytes) = self.max_file_bytes {
+            settings.limits.max_file_bytes = bytes;
+        }
+        let forced_format = match &self.format {
+            Some(name) => Some(Format::from_name(name).ok_or_else(|| {
+                Error::Discovery(format!("`{name}` is not a format gblint knows"))
+            })?),
+            None => None,
+        };
+        let baseline = config::load_baseline(&self.baseline, &start, &settings)?;
+        let baseline_search = matches!(self.baseline, BaselineSource::Nearest);
+        let inputs = match (self.inputs, self.stdin) {
+            (Some(inputs), _) => inputs,
+            (None, Some((name, text))) => vec![Input::Stdin { name, text }],
+            (None, None) => vec![Input::Path(self.path.clone())],
+        };
+        let options = CheckOptions {
+            settings,
+            select: self.select,
+            extend_select: self.extend_select,
+            ignore: self.ignore,
+            forced_format,
+            env: &config::env_lookup,
+            baseline,
+            config_search: self.config.is_none(),
+            baseline_search,
+            max_file_bytes: self.max_file_bytes,
+        };
+        Ok(Linter {
+            options,
+            inputs,
+            root: self.path,
+        })
+    }
+}

@@ -1,0 +1,96 @@
+//! The rules gblint knows, with what `gblint rules` and `gblint explain` show of them.
+
+use crate::{Category, Severity};
+
+/// A rule's metadata.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct RuleInfo {
+    /// Stable code, e.g. `CDY001`.
+    pub code: &'static str,
+    /// Kebab-case name, e.g. `storage-not-configured`.
+    pub name: &'static str,
+    /// The format it checks (`caddyfile`, `systemd`, …), or `None` for cross-format rules.
+    pub format: Option<&'static str>,
+    /// Its category.
+    pub category: Category,
+    /// Severity unless configured otherwise.
+    pub default_severity: Severity,
+    /// Whether it runs without being selected.
+    pub enabled_by_default: bool,
+    /// Whether it can offer fixes: `no`, `sometimes` or `always`.
+    pub fix: &'static str,
+    /// The first line of its documentation.
+    pub summary: String,
+    /// Whether a `# gblint: ignore[CODE] reason` comment can silence it.
+    pub suppressible_inline: bool,
+    /// Its documentation.
+    pub doc: String,
+}
+
+impl RuleInfo {
+    /// What `gblint explain CODE` prints: a heading, the rule's traits, its documentation.
+    pub fn explain(&self) -> String {
+        let mut traits = vec![
+            format!("default severity: {}", self.default_severity),
+            format!("category: {}", self.category),
+        ];
+        match self.fix {
+            "sometimes" => traits.push("fix (sometimes)".to_owned()),
+            "always" => traits.push("fix".to_owned()),
+            _ => {}
+        }
+        if !self.enabled_by_default {
+            traits.push("off by default".to_owned());
+        }
+        if !self.suppressible_inline {
+            traits.push("cannot be suppressed inline".to_owned());
+        }
+        format!(
+            "# {} {}\n\n{}\n\n{}",
+            self.code,
+            self.name,
+            traits.join(" · "),
+            self.doc
+        )
+    }
+}
+
+/// Every rule, in code order.
+pub fn rules() -> Vec<RuleInfo> {
+    gblint_lint::registry::all()
+        .iter()
+        .map(|rule| info(rule.meta()))
+        .collect()
+}
+
+/// The rule with this code (or name), if there is one.
+pub fn rule(code: &str) -> Option<RuleInfo> {
+    gblint_lint::registry::by_code(code)
+        .or_else(|| {
+            gblint_lint::registry::all()
+                .iter()
+                .copied()
+                .find(|rule| rule.meta().name == code)
+        })
+        .map(|rule| info(rule.meta()))
+}
+
+fn info(meta: &gblint_lint::RuleMeta) -> RuleInfo {
+    RuleInfo {
+        code: meta.code,
+        name: meta.name,
+        format: meta.format.map(gblint_lint::Format::name),
+        category: meta.category,
+        default_severity: meta.default_severity,
+        enabled_by_default: meta.enabled_by_default,
+        fix: match meta.fix {
+            gblint_lint::FixAvailability::None => "no",
+            gblint_lint::FixAvailability::Sometimes => "sometimes",
+            gblint_lint::FixAvailability::Always => "always",
+        },
+        suppressible_inline: meta.suppressible_inline,
+        summary: meta.summary(),
+        doc: meta.doc_text(),
+    }
+}
