@@ -27,12 +27,14 @@ fn example_deployment_is_clean() {
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // The summary is on standard error for every output format.
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stdout.contains("All checks passed (15 files checked)."),
-        "{stdout}"
+        stderr.contains("All checks passed (15 files checked)."),
+        "{stderr}"
     );
     // Every file of the example is in a format gblint checks.
-    assert!(!stdout.contains("Not checked"), "{stdout}");
+    assert!(!stderr.contains("Not checked"), "{stderr}");
 }
 
 #[test]

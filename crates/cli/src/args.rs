@@ -62,6 +62,17 @@ pub enum OutputFormat {
     Junit,
 }
 
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a terminal, unless NO_COLOR is set; FORCE_COLOR / CLICOLOR_FORCE force it.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     /// Fail only on errors.
@@ -116,9 +127,27 @@ pub struct CheckArgs {
     /// Largest file gblint reads, in bytes (default 16 MiB; also `[limits] max-file-bytes`).
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_bytes: Option<u64>,
-    /// Never use colour (also: the NO_COLOR environment variable).
-    #[arg(long)]
+    /// When to colour human output: `auto` colours a terminal unless NO_COLOR is set (non-empty);
+    /// FORCE_COLOR or CLICOLOR_FORCE (non-empty, not `0`) colour a pipe too.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Same as `--color never`.
+    #[arg(long, hide = true)]
     pub no_color: bool,
+    /// Write the findings to FILE instead of standard output (the summary stays on standard
+    /// error).
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Exit 0 even when findings reach `--fail-on` (2 still means gblint could not run).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print how many findings each rule has (and whether `--fix` repairs them) instead of the
+    /// findings.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub statistics: bool,
+    /// Print only the findings: no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Apply safe fixes, writing each changed file atomically (keeping `<file>.bak-YYYYMMDDHHMM`).
     #[arg(long)]
     pub fix: bool,

@@ -8,6 +8,7 @@ mod common;
 mod explain;
 mod fmt;
 mod human;
+mod output;
 mod render_cmd;
 mod rules_table;
 mod show;

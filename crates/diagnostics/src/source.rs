@@ -12,7 +12,7 @@ pub struct FileId(pub u32);
 pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
-    line_index: OnceLock<LineIndex>,
+    line_index: OnceLock<Arc<LineIndex>>,
 }
 
 impl SourceFile {
@@ -42,7 +42,16 @@ impl SourceFile {
 
     /// The line index, built on first use.
     pub fn line_index(&self) -> &LineIndex {
-        self.line_index.get_or_init(|| LineIndex::new(&self.text))
+        self.line_index
+            .get_or_init(|| Arc::new(LineIndex::new(&self.text)))
+    }
+
+    /// A cheap shared handle to the line index (for renderers that outlive the borrow).
+    pub fn shared_line_index(&self) -> Arc<LineIndex> {
+        Arc::clone(
+            self.line_index
+                .get_or_init(|| Arc::new(LineIndex::new(&self.text))),
+        )
     }
 
     /// Line and column of a byte offset.
