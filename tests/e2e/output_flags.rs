@@ -181,3 +181,29 @@ fn summary_flags_and_files() {
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+#[test]
+fn a_wrong_type_in_the_configuration_names_the_key_and_the_type() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("rules.v4"),
+        "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n",
+    )
+    .expect("write");
+    for (config, expected) in [
+        (
+            "[limits]\nmax-file-bytes = \"big\"\n",
+            "line 2: [limits] max-file-bytes: invalid type: string \"big\", expected a non-negative integer",
+        ),
+        (
+            "[network]\ninternal-ports = 6379\n",
+            "line 2: [network] internal-ports: invalid type: integer `6379`, expected an array",
+        ),
+    ] {
+        std::fs::write(dir.path().join("gblint.toml"), config).expect("write");
+        let output = run_gblint(dir.path(), &["check", "rules.v4"], None);
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}

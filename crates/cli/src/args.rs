@@ -30,8 +30,16 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
-    /// Print the man page (roff) to standard output.
-    Man,
+    /// Print the man page (roff) to standard output: every subcommand on one page, or one
+    /// subcommand's page (`gblint man check`).
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Only this subcommand's page.
+    #[arg(value_parser = ["check", "fmt", "baseline", "render", "rules", "explain", "completions"])]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
