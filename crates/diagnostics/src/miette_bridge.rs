@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use crate::escape::{control_escape, escape_controls, is_unsafe_control};
+use crate::escape::{escape_controls, EscapedText};
 use crate::{Diagnostic, LineIndex, Severity, SourceFile, SourceMap, TextRange};
 
 /// A label covering more lines than this is shown by its first line only: a snippet shows the
@@ -115,53 +115,38 @@ struct Snippets {
     name: String,
     text: Arc<str>,
     index: Arc<LineIndex>,
-    /// For a file with control characters, the escaped text's offsets: `(offset of the
-    /// control character in the file, bytes added by escaping up to and including it)`.
-    shifts: Vec<(u32, u32)>,
+    /// For a file with control characters, its escaped form (whose offsets differ).
+    escaped: Option<Arc<EscapedText>>,
 }
 
 impl Snippets {
     fn new(file: &SourceFile) -> Self {
         let name = escape_controls(&crate::emit::display_file_path(file.path())).into_owned();
-        let text = file.text();
-        let unsafe_at = |i: usize, ch: char| {
-            is_unsafe_control(ch) && !(ch == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
-        };
-        if !text.char_indices().any(|(i, ch)| unsafe_at(i, ch)) {
-            return Snippets {
+        match file.escaped() {
+            None => Snippets {
                 name,
                 text: file.shared_text(),
                 index: file.shared_line_index(),
-                shifts: Vec::new(),
-            };
-        }
-        let mut escaped = String::with_capacity(text.len() + 16);
-        let mut shifts = Vec::new();
-        let mut added = 0u32;
-        for (i, ch) in text.char_indices() {
-            if unsafe_at(i, ch) {
-                let shown = control_escape(ch);
-                added += u32::try_from(shown.len() - ch.len_utf8()).unwrap_or(0);
-                shifts.push((u32::try_from(i).unwrap_or(u32::MAX), added));
-                escaped.push_str(&shown);
-            } else {
-                escaped.push(ch);
-            }
-        }
-        Snippets {
-            name,
-            index: Arc::new(LineIndex::new(&escaped)),
-            text: escaped.into(),
-            shifts,
+                escaped: None,
+            },
+            Some(escaped) => Snippets {
+                name,
+                text: Arc::clone(&escaped.text),
+                index: Arc::clone(&escaped.index),
+                escaped: Some(escaped),
+            },
         }
     }
 
     /// Where a byte offset of the file is in the shown text.
     fn shifted(&self, offset: u32) -> u32 {
-        let before = self.shifts.partition_point(|&(at, _)| at < offset);
+        let Some(escaped) = &self.escaped else {
+            return offset;
+        };
+        let before = escaped.shifts.partition_point(|&(at, _)| at < offset);
         match before {
             0 => offset,
-            n => offset + self.shifts[n - 1].1,
+            n => offset + escaped.shifts[n - 1].1,
         }
     }
 
