@@ -16,8 +16,8 @@ use crate::human;
 
 /// Where the findings go: standard output, standard error, or `--output-file`.
 pub enum Sink {
-    /// Standard output.
-    Stdout,
+    /// Standard output, buffered (it is line-buffered otherwise: a write per line).
+    Stdout(BufWriter<io::Stdout>),
     /// Standard error (findings while fixed standard input owns standard output).
     Stderr,
     /// `--output-file`.
@@ -33,13 +33,13 @@ impl Sink {
                     anyhow::anyhow!("cannot write {}: {err}", path.display())
                 })?))
             }
-            None => Sink::Stdout,
+            None => Sink::Stdout(BufWriter::new(io::stdout())),
         })
     }
 
     fn is_terminal(&self) -> bool {
         match self {
-            Sink::Stdout => io::stdout().is_terminal(),
+            Sink::Stdout(_) => io::stdout().is_terminal(),
             Sink::Stderr => io::stderr().is_terminal(),
             Sink::File(_) => false,
         }
@@ -49,7 +49,7 @@ impl Sink {
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
-            Sink::Stdout => io::stdout().lock().write(buf),
+            Sink::Stdout(out) => out.write(buf),
             Sink::Stderr => io::stderr().lock().write(buf),
             Sink::File(file) => file.write(buf),
         }
@@ -57,7 +57,7 @@ impl Write for Sink {
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
-            Sink::Stdout => io::stdout().lock().flush(),
+            Sink::Stdout(out) => out.flush(),
             Sink::Stderr => io::stderr().lock().flush(),
             Sink::File(file) => file.flush(),
         }
