@@ -207,3 +207,44 @@ fn a_wrong_type_in_the_configuration_names_the_key_and_the_type() {
         assert!(stderr.contains(expected), "{stderr}");
     }
 }
+
+#[test]
+fn a_cross_file_finding_shows_and_points_at_the_other_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("sites")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("Caddyfile"),
+        "{\n\tstorage file_system /data\n}\n\nexample.com {\n\trespond a\n}\n\nimport sites/*.caddyfile\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("sites/b.caddyfile"),
+        "example.com {\n\trespond b\n}\n",
+    )
+    .expect("write");
+    let human = run_gblint(
+        dir.path(),
+        &["check", "Caddyfile", "--color", "never"],
+        None,
+    );
+    let text = String::from_utf8_lossy(&human.stdout);
+    // The finding's own snippet, then the other file's, each with its path and line.
+    assert!(text.contains("[sites/b.caddyfile:1:1]"), "{text}");
+    assert!(text.contains("first defined here"), "{text}");
+    assert!(text.contains("[Caddyfile:5:1]"), "{text}");
+
+    let sarif = run_gblint(
+        dir.path(),
+        &["check", "Caddyfile", "--output-format", "sarif"],
+        None,
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "sites/b.caddyfile"
+    );
+    let related = &result["relatedLocations"][0]["physicalLocation"];
+    assert_eq!(related["artifactLocation"]["uri"], "Caddyfile");
+    assert_eq!(related["region"]["startLine"], 5);
+}
