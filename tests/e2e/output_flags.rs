@@ -248,3 +248,48 @@ fn a_cross_file_finding_shows_and_points_at_the_other_file() {
     assert_eq!(related["artifactLocation"]["uri"], "Caddyfile");
     assert_eq!(related["region"]["startLine"], 5);
 }
+
+#[test]
+fn messages_wrap_at_the_terminal_width_and_fix_says_why_it_did_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A long CDY000 message.
+    std::fs::write(
+        dir.path().join("Caddyfile"),
+        "c.example.com,d.example.com {\n\trespond hi\n}\n",
+    )
+    .expect("write");
+    let run = |columns: &str| {
+        let output = std::process::Command::new(gblint_tests::gblint_binary())
+            .current_dir(dir.path())
+            .args(["check", "Caddyfile", "--color", "never"])
+            .env("COLUMNS", columns)
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let message = "Site addresses cannot contain a comma ',': 'c.example.com,d.example.com' - put a space after the comma to separate site addresses";
+    assert!(run("300").contains(message), "one line at 300 columns");
+    let narrow = run("60");
+    assert!(!narrow.contains(message), "{narrow}");
+    assert!(narrow.lines().all(|l| l.chars().count() <= 60), "{narrow}");
+
+    // A syntax error has no fix.
+    let output = run_gblint(dir.path(), &["check", "Caddyfile", "--fix"], None);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.ends_with("Fixed nothing: no finding has an automatic fix.\n"),
+        "{stderr}"
+    );
+    // CDY001's fix (a storage root) is unsafe.
+    std::fs::write(
+        dir.path().join("Caddyfile"),
+        "example.com {\n\trespond hi\n}\n",
+    )
+    .expect("write");
+    let output = run_gblint(dir.path(), &["check", "Caddyfile", "--fix"], None);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.ends_with("Fixed nothing: 1 finding has only an unsafe fix (add --unsafe).\n"),
+        "{stderr}"
+    );
+}

@@ -240,8 +240,12 @@ pub fn why_nothing_fixed(report: &Report, unsafe_fixes: bool) -> String {
     }
     if unsafe_count > 0 {
         return format!(
-            "{unsafe_count} finding{} only an unsafe fix repairs (add --unsafe)",
-            if unsafe_count == 1 { " has" } else { "s have" }
+            "{unsafe_count} {} (add --unsafe)",
+            if unsafe_count == 1 {
+                "finding has only an unsafe fix"
+            } else {
+                "findings have only unsafe fixes"
+            }
         );
     }
     if shown > 0 {
