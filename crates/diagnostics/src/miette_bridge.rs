@@ -193,7 +193,10 @@ impl SourceCode for Snippets {
         // carry its column; otherwise they start at the first context line.
         let (data_start, column) = if context_lines_before == 0 {
             let line_start = self.index.line_start(first_line) as usize;
-            let column = self.text[line_start..span.offset()].chars().count();
+            let column = self
+                .text
+                .get(line_start..span.offset())
+                .map_or(0, |before| before.chars().count());
             (span.offset(), column)
         } else {
             (self.index.line_start(context_first) as usize, 0)
@@ -278,5 +281,74 @@ impl miette::Diagnostic for MietteView {
         Some(Box::new(
             self.related.iter().map(|r| r as &dyn miette::Diagnostic),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(
+        snippets: &Snippets,
+        span: SourceSpan,
+        context: usize,
+    ) -> (String, usize, usize, usize) {
+        let contents = snippets
+            .read_span(&span, context, context)
+            .expect("in bounds");
+        (
+            String::from_utf8_lossy(contents.data()).into_owned(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )
+    }
+
+    #[test]
+    fn snippets_hold_the_labelled_lines_and_their_context_only() {
+        let text: String = (1..=100).map(|i| format!("line {i}\n")).collect();
+        let file = SourceFile::new("f", text.as_str());
+        let snippets = Snippets::new(&file);
+        let at = text.find("line 50").expect("line 50");
+        let (data, line, column, count) = read(&snippets, SourceSpan::new(at.into(), 7), 1);
+        assert_eq!(data, "line 49\nline 50\nline 51\n");
+        assert_eq!((line, column, count), (48, 0, 3));
+        // Without context: from the span, with its column.
+        let (data, line, column, _) = read(&snippets, SourceSpan::new((at + 5).into(), 2), 0);
+        assert_eq!((data.as_str(), line, column), ("50\n", 49, 5));
+        // The last line without a newline, and an empty file.
+        let file = SourceFile::new("g", "a\nb");
+        let (data, line, _, count) = read(&Snippets::new(&file), SourceSpan::new(2.into(), 1), 1);
+        assert_eq!((data.as_str(), line, count), ("a\nb", 0, 2));
+        let empty = SourceFile::new("e", "");
+        let (data, _, _, count) = read(&Snippets::new(&empty), SourceSpan::new(0.into(), 0), 1);
+        assert_eq!((data.as_str(), count), ("", 1));
+        assert!(Snippets::new(&empty)
+            .read_span(&SourceSpan::new(0.into(), 5), 1, 1)
+            .is_err());
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_spans_shifted() {
+        let text = "a\u{1b}[2Jb = x\r\nc\rd\n";
+        let file = SourceFile::new("f", text);
+        let snippets = Snippets::new(&file);
+        // `b` is at byte 5 in the file; in the shown text ESC became four bytes.
+        let span = snippets.span(&file, TextRange::new(5, 6));
+        let (data, _, _, _) = read(&snippets, span, 0);
+        assert!(data.starts_with("b = x\r\n"), "{data:?}");
+        let (all, _, _, _) = read(&snippets, span, 5);
+        assert_eq!(all, "a\\x1b[2Jb = x\r\nc\\rd\n");
+    }
+
+    #[test]
+    fn a_label_over_many_lines_shows_its_first_line() {
+        let text = "block {\n a\n b\n c\n d\n}\n";
+        let file = SourceFile::new("f", text);
+        let snippets = Snippets::new(&file);
+        let span = snippets.span(&file, TextRange::new(0, text.len() as u32 - 1));
+        assert_eq!((span.offset(), span.len()), (0, "block {".len()));
+        let short = snippets.span(&file, TextRange::new(0, 11));
+        assert_eq!(short.len(), 11);
     }
 }
