@@ -27,12 +27,14 @@ fn example_deployment_is_clean() {
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // The summary is on standard error for every output format.
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stdout.contains("All checks passed (15 files checked)."),
-        "{stdout}"
+        stderr.contains("All checks passed (15 files checked)."),
+        "{stderr}"
     );
     // Every file of the example is in a format gblint checks.
-    assert!(!stdout.contains("Not checked"), "{stdout}");
+    assert!(!stderr.contains("Not checked"), "{stderr}");
 }
 
 #[test]
@@ -141,7 +143,7 @@ fn deployment_imports_resolve_inside_the_machine_folder() {
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     // The imported site file is checked through the import (and only once, not as a root).
     assert!(
-        stdout.contains("acme-proxy/etc/caddy/sites/chat.caddyfile:2:16: CDY011"),
+        stdout.contains("acme-proxy/etc/caddy/sites/chat.caddyfile:2:16: error CDY011"),
         "{stdout}"
     );
     assert_eq!(stdout.matches("CDY011").count(), 1, "{stdout}");
@@ -186,7 +188,7 @@ fn suppressions_apply_and_can_be_disabled() {
         None,
     );
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("Caddyfile:3:2: CDY005"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Caddyfile:3:2: warning CDY005"));
 }
 
 #[test]
@@ -206,9 +208,12 @@ fn stdin_is_checked_under_its_filename() {
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout.contains("conf/Caddyfile:1:1: CDY001"), "{stdout}");
     assert!(
-        stdout.contains("conf/Caddyfile:2:2: CDY011 `reverse_proxy` has no upstream"),
+        stdout.contains("conf/Caddyfile:1:1: error CDY001"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("conf/Caddyfile:2:2: error CDY011 `reverse_proxy` has no upstream"),
         "{stdout}"
     );
 }

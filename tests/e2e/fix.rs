@@ -51,7 +51,8 @@ fn unsafe_fix_inserts_the_guide_root_and_a_second_run_changes_nothing() {
         None,
     );
     assert_eq!(output.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&output.stderr).ends_with("Fixed 0 problems in 0 files.\n"));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .ends_with("Fixed nothing: there are no findings.\n"));
     assert_eq!(std::fs::read_to_string(&path).expect("read"), fixed);
     assert_eq!(
         std::fs::read_dir(dir.path()).expect("read_dir").count(),

@@ -164,7 +164,7 @@ fn invalid_utf8_is_a_diagnostic() {
         &[],
     );
     assert_eq!(code, Some(1), "{text}");
-    assert!(text.contains("Caddyfile:2:11: CDY000"), "{text}");
+    assert!(text.contains("Caddyfile:2:11: error CDY000"), "{text}");
     assert!(text.contains("UTF-8"), "{text}");
 }
 
@@ -172,7 +172,7 @@ fn invalid_utf8_is_a_diagnostic() {
 fn nul_bytes_are_a_diagnostic() {
     let (code, text) = check_bytes("Caddyfile", b"example.com {\n\trespond \0hi\n}\n", &[]);
     assert_eq!(code, Some(1), "{text}");
-    assert!(text.contains("Caddyfile:2:10: CDY000"), "{text}");
+    assert!(text.contains("Caddyfile:2:10: error CDY000"), "{text}");
 }
 
 #[test]

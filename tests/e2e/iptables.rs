@@ -16,7 +16,7 @@ fn seed_scenario_is_an_error_and_fix_resolves_it() {
     );
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("rules.v4:5:1: IPT001 loopback connections to port 6379 are dropped by line 5 (filter/INPUT)"), "{stdout}");
+    assert!(stdout.contains("rules.v4:5:1: error IPT001 [*] loopback connections to port 6379 are dropped by line 5 (filter/INPUT)"), "{stdout}");
 
     let output = run_gblint(dir.path(), &["check", "rules.v4", "--fix"], None);
     assert_eq!(
@@ -28,14 +28,16 @@ fn seed_scenario_is_an_error_and_fix_resolves_it() {
     let fixed = std::fs::read_to_string(&path).expect("read");
     assert_eq!(
         fixed,
+        // The existing loopback rule moves to the top; no second copy.
         SEED.replace(
-            "-A INPUT -p tcp --dport 6379 -j DROP\n",
+            "-A INPUT -p tcp --dport 6379 -j DROP\n-A INPUT -i lo -j ACCEPT\n",
             "-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp --dport 6379 -j DROP\n"
         )
     );
     // Idempotent.
     let output = run_gblint(dir.path(), &["check", "rules.v4", "--fix"], None);
-    assert!(String::from_utf8_lossy(&output.stderr).ends_with("Fixed 0 problems in 0 files.\n"));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .ends_with("Fixed nothing: there are no findings.\n"));
     assert_eq!(std::fs::read_to_string(&path).expect("read"), fixed);
 }
 
@@ -113,7 +115,7 @@ fn ipt_findings(dir: &tempfile::TempDir) -> Vec<String> {
     );
     String::from_utf8_lossy(&output.stdout)
         .lines()
-        .filter(|l| l.contains(": IPT"))
+        .filter(|l| l.contains(" IPT"))
         .map(str::to_owned)
         .collect()
 }
@@ -136,7 +138,7 @@ fn ufw_input_policy_accept_exposes_the_internal_port() {
     let found = ipt_findings(&dir);
     assert!(
         found.iter().any(|f| f.starts_with(
-            "etc/default/ufw:11:22: IPT002 port 6379 is reachable from other machines through ufw"
+            "etc/default/ufw:11:22: error IPT002 port 6379 is reachable from other machines through ufw"
         )),
         "{found:?}"
     );
@@ -153,7 +155,7 @@ fn a_ufw_allow_of_the_internal_port_is_ipt002_in_user_rules() {
     );
     assert_eq!(
         ipt_findings(&dir),
-        ["etc/ufw/user.rules:8:1: IPT002 port 6379 is reachable from other machines through ufw"]
+        ["etc/ufw/user.rules:8:1: error IPT002 port 6379 is reachable from other machines through ufw"]
     );
 }
 
@@ -168,6 +170,6 @@ fn ufw_without_its_loopback_accept_is_ipt001() {
     );
     assert_eq!(
         ipt_findings(&dir),
-        ["etc/default/ufw:11:22: IPT001 loopback connections to port 6379 are dropped by ufw's ruleset"]
+        ["etc/default/ufw:11:22: error IPT001 loopback connections to port 6379 are dropped by ufw's ruleset"]
     );
 }

@@ -9,6 +9,7 @@ mod fix;
 mod fmt;
 mod hostile;
 mod iptables;
+mod output_flags;
 mod outputs;
 mod render;
 mod rules_cli;

@@ -174,11 +174,18 @@ fn concise_and_json_agree() {
         .expect("array")
         .iter()
         .map(|f| {
+            // `[*]` marks a safe fix, `[-]` an unsafe one.
+            let mark = match f["fix"]["applicability"].as_str() {
+                Some("safe") => "[*] ",
+                Some("unsafe") => "[-] ",
+                _ => "",
+            };
             format!(
-                "{}:{}:{}: {} {}",
+                "{}:{}:{}: {} {} {mark}{}",
                 f["file"].as_str().unwrap(),
                 f["location"]["line"],
                 f["location"]["column"],
+                f["severity"].as_str().unwrap(),
                 f["code"].as_str().unwrap(),
                 f["message"].as_str().unwrap()
             )
@@ -191,7 +198,10 @@ fn concise_and_json_agree() {
         .collect();
     assert_eq!(from_concise, from_json);
     let summary = String::from_utf8_lossy(&concise.stderr);
-    assert_eq!(summary, "Found 6 errors, 1 warning (2 files checked).\n");
+    assert_eq!(
+        summary,
+        "Found 6 errors, 1 warning (2 files checked).\n1 fixable with `--fix --unsafe`.\n"
+    );
 }
 
 #[test]
@@ -201,6 +211,22 @@ fn human_report_snapshot() {
     let output = run_gblint(dir.path(), &["check", "."], None);
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}
+
+fn validate(schema: &str, instance: &Value) {
+    let text = std::fs::read_to_string(workspace_root().join("tests/schemas").join(schema))
+        .expect("schema");
+    let schema: Value = serde_json::from_str(&text).expect("schema json");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "schema violations:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -214,26 +240,213 @@ fn gitlab_code_quality_report() {
     );
     assert_eq!(output.status.code(), Some(1));
     let issues: Value = serde_json::from_slice(&output.stdout).expect("json");
+    validate("gitlab-codequality.json", &issues);
     let issues = issues.as_array().expect("array");
     assert_eq!(issues.len(), 7);
     for issue in issues {
-        for key in ["description", "check_name", "fingerprint", "severity"] {
-            assert!(issue[key].is_string(), "{key} in {issue}");
-        }
-        assert!(issue["location"]["path"].is_string());
-        assert!(
-            issue["location"]["positions"]["begin"]["line"]
-                .as_u64()
-                .expect("line")
-                >= 1
+        // GitLab reads the line from `location.lines.begin`.
+        assert_eq!(
+            issue["location"]["lines"]["begin"], issue["location"]["positions"]["begin"]["line"],
+            "{issue}"
         );
-        assert!(["major", "minor", "info"].contains(&issue["severity"].as_str().expect("severity")));
     }
     let prints: std::collections::HashSet<&str> = issues
         .iter()
         .map(|i| i["fingerprint"].as_str().expect("fp"))
         .collect();
     assert_eq!(prints.len(), 7, "fingerprints are unique");
+
+    // The same tree checked by its absolute path from elsewhere: the same fingerprints.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let absolute = dir.path().canonicalize().expect("canonical");
+    let output = run_gblint(
+        elsewhere.path(),
+        &[
+            "check",
+            absolute.to_str().expect("utf-8 path"),
+            "--output-format",
+            "gitlab",
+        ],
+        None,
+    );
+    let again: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let again: std::collections::HashSet<&str> = again
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|i| i["fingerprint"].as_str().expect("fp"))
+        .collect();
+    assert_eq!(
+        again, prints,
+        "fingerprints do not depend on the start folder"
+    );
+}
+
+/// A tenant with errors, warnings, a fix and a cross-file label: what every report must carry.
+fn broken_tenant(dir: &Path) {
+    write_files(dir);
+    // IPT001 (a fix) and IPT003 (a secondary label) in an iptables file.
+    std::fs::write(
+        dir.join("rules.v4"),
+        "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n",
+    )
+    .expect("write");
+}
+
+#[test]
+fn sarif_carries_help_uri_fixes_and_related_locations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    broken_tenant(dir.path());
+    let output = run_gblint(
+        dir.path(),
+        &["check", ".", "--output-format", "sarif"],
+        None,
+    );
+    let sarif: Value = serde_json::from_slice(&output.stdout).expect("sarif json");
+    validate("sarif-schema-2.1.0.json", &sarif);
+    let run = &sarif["runs"][0];
+    for rule in run["tool"]["driver"]["rules"].as_array().expect("rules") {
+        assert!(rule["helpUri"].is_string(), "{rule}");
+        assert!(rule["fullDescription"]["markdown"].is_string(), "{rule}");
+        assert!(
+            !rule["fullDescription"]["text"]
+                .as_str()
+                .expect("text")
+                .contains('`'),
+            "plain text: {rule}"
+        );
+    }
+    let results = run["results"].as_array().expect("results");
+    assert!(
+        results
+            .iter()
+            .any(|r| r["fixes"][0]["artifactChanges"][0]["replacements"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty())),
+        "a finding with a fix carries it: {results:#?}"
+    );
+    assert!(
+        results.iter().any(
+            |r| r["relatedLocations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .is_some()
+        ),
+        "a finding with a secondary label points at it: {results:#?}"
+    );
+}
+
+/// Run junitparser (PyPI) over a JUnit report, when python3 has it; .ci/run installs it and sets
+/// GBLINT_REQUIRE_JUNITPARSER=1, so there the parser must be present.
+fn junitparser_counts(xml: &[u8]) -> Option<(usize, usize)> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("report.xml");
+    std::fs::write(&path, xml).expect("write");
+    let script = "import sys, junitparser\nx = junitparser.JUnitXml.fromfile(sys.argv[1])\ncases = [c for s in x for c in s]\nfailed = [c for c in cases if any(isinstance(r, junitparser.Failure) for r in c.result)]\nassert x.tests == len(cases), (x.tests, len(cases))\nassert x.failures == len(failed), (x.failures, len(failed))\nfor s in x:\n    assert s.tests == len(list(s)), s.name\nprint(len(cases), len(failed))\n";
+    let run = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&path)
+        .output();
+    let required = std::env::var_os("GBLINT_REQUIRE_JUNITPARSER").is_some();
+    match run {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let mut numbers = text.split_whitespace().map(|n| n.parse().expect("count"));
+            Some((numbers.next()?, numbers.next()?))
+        }
+        Ok(out) if String::from_utf8_lossy(&out.stderr).contains("No module named") => {
+            assert!(!required, "junitparser is not installed");
+            None
+        }
+        Ok(out) => panic!(
+            "junitparser rejected the report: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(err) => {
+            assert!(!required, "python3: {err}");
+            None
+        }
+    }
+}
+
+/// Test cases and failures counted from the XML itself.
+fn junit_counts(xml: &str) -> (usize, usize, usize, usize) {
+    let root = xml.lines().nth(1).expect("root");
+    let attr = |name: &str| -> usize {
+        let at = root.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        root[at..]
+            .split('"')
+            .next()
+            .expect("value")
+            .parse()
+            .expect("number")
+    };
+    (
+        attr("tests"),
+        attr("failures"),
+        xml.matches("<testcase ").count(),
+        xml.matches("<failure ").count(),
+    )
+}
+
+#[test]
+fn junit_counts_match_the_cases_and_warnings_pass_when_the_run_passes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    broken_tenant(dir.path());
+    let output = run_gblint(
+        dir.path(),
+        &["check", ".", "--output-format", "junit"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let xml = String::from_utf8_lossy(&output.stdout);
+    let (tests, failures, cases, failed) = junit_counts(&xml);
+    assert_eq!((tests, failures), (cases, failed), "{xml}");
+    assert!(cases > failed, "warnings are not failures: {xml}");
+    if let Some(parsed) = junitparser_counts(&output.stdout) {
+        assert_eq!(parsed, (cases, failed));
+    }
+
+    // Only warnings, and the run exits 0: no failure.
+    let clean = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        clean.path().join("Caddyfile"),
+        "{\n\tadmin off\n\tstorage file_system /data\n}\n\nexample.com {\n\trespond hi\n}\n",
+    )
+    .expect("write");
+    let output = run_gblint(
+        clean.path(),
+        &["check", ".", "--output-format", "junit"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let xml = String::from_utf8_lossy(&output.stdout);
+    let (tests, failures, cases, failed) = junit_counts(&xml);
+    assert_eq!((tests, failures, failed), (cases, 0, 0), "{xml}");
+    assert!(xml.contains("<system-out>"), "{xml}");
+    if let Some(parsed) = junitparser_counts(&output.stdout) {
+        assert_eq!(parsed, (cases, 0));
+    }
+
+    // Names do not carry line numbers: a comment on top changes none of them.
+    let names = |xml: &str| -> Vec<String> {
+        xml.lines()
+            .filter(|l| l.contains("<testcase "))
+            .map(str::to_owned)
+            .collect()
+    };
+    let before = names(&xml);
+    std::fs::write(
+        clean.path().join("Caddyfile"),
+        "# moved\n\n{\n\tadmin off\n\tstorage file_system /data\n}\n\nexample.com {\n\trespond hi\n}\n",
+    )
+    .expect("write");
+    let output = run_gblint(
+        clean.path(),
+        &["check", ".", "--output-format", "junit"],
+        None,
+    );
+    assert_eq!(names(&String::from_utf8_lossy(&output.stdout)), before);
 }
 
 #[test]

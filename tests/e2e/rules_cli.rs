@@ -76,7 +76,32 @@ fn completions_and_man_page() {
             text.contains("gblint") && text.contains("baseline") && text.contains("render"),
             "{shell}: {text}"
         );
+        // Rule codes complete `--select` and `--ignore` (and, where the shell completes
+        // positionals from a list, `explain`, with names too).
+        // (clap_complete's elvish and powershell scripts complete flags only.)
+        if matches!(shell, "bash" | "zsh" | "fish") {
+            for word in ["IPT001", "CDY011", "SYD"] {
+                assert!(text.contains(word), "{shell}: no {word}");
+            }
+        }
+        if matches!(shell, "bash" | "zsh") {
+            assert!(text.contains("storage-not-configured"), "{shell}");
+        }
     }
+    // Parsing still takes prefixes and lists the completions do not offer.
+    let output = run_gblint(
+        &workspace_root(),
+        &[
+            "check",
+            "examples/pragmatismo",
+            "--select",
+            "CDY0,IPT",
+            "--quiet",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0));
+
     let output = run_gblint(&workspace_root(), &["man"], None);
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8_lossy(&output.stdout);
@@ -84,6 +109,29 @@ fn completions_and_man_page() {
         text.starts_with(".ie") && text.contains(".TH gblint 1"),
         "{text}"
     );
+    // One page with every subcommand's options, exit codes, configuration, environment and
+    // examples.
+    for section in [
+        ".SH \"GBLINT CHECK\"",
+        ".SH \"GBLINT FMT\"",
+        ".SH \"GBLINT EXPLAIN\"",
+        ".SH \"EXIT STATUS\"",
+        ".SH CONFIGURATION",
+        ".SH ENVIRONMENT",
+        ".SH EXAMPLES",
+        "\\-\\-output\\-file",
+        "NO_COLOR",
+    ] {
+        assert!(text.contains(section), "man page lacks {section}");
+    }
+    let output = run_gblint(&workspace_root(), &["man", "check"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(".TH gblint\\-check 1") || text.contains(".TH gblint-check 1"),
+        "{text}"
+    );
+    assert!(text.contains("\\-\\-fail\\-on"), "{text}");
 }
 
 #[test]

@@ -196,7 +196,7 @@ fn a_flood_jail_whose_filter_is_missing_is_skipped_f2b006() {
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains(&format!("{JAIL}:10:12: F2B006 [caddy-http-flood] Found no accessible config files for 'filter.d/caddy-flood' under /etc/fail2ban; Unable to read the filter 'caddy-flood'; Errors in jail 'caddy-http-flood'. Skipping...")),
+        stdout.contains(&format!("{JAIL}:10:12: error F2B006 [caddy-http-flood] Found no accessible config files for 'filter.d/caddy-flood' under /etc/fail2ban; Unable to read the filter 'caddy-flood'; Errors in jail 'caddy-http-flood'. Skipping...")),
         "{stdout}"
     );
 }

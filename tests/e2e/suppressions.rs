@@ -63,10 +63,10 @@ fn suppressions_work_in_every_format_of_a_deployment() {
     let (code, lines) = concise(root, &[]);
     assert_eq!(code, Some(0), "{lines:#?}");
     let expected = [
-        "host/etc/fail2ban/jail.local:4:1: GBL901 suppression needs a reason after the codes, e.g. `# gblint: ignore[CDY005] admin API is proxied`",
-        "pragmatismo-dns/opt/gbo/conf/Corefile:6:1: GBL900 unused suppression of DNS001",
-        "pragmatismo-dns/opt/gbo/data/pragmatismo.com.br.zone:5:11: GBL900 unused suppression of DNS006",
-        "pragmatismo-system/etc/systemd/system/ui.service:3:1: GBL900 unused suppression of SYD004",
+        "host/etc/fail2ban/jail.local:4:1: warning GBL901 suppression needs a reason after the codes, e.g. `# gblint: ignore[CDY005] admin API is proxied`",
+        "pragmatismo-dns/opt/gbo/conf/Corefile:6:1: warning GBL900 unused suppression of DNS001",
+        "pragmatismo-dns/opt/gbo/data/pragmatismo.com.br.zone:5:11: warning GBL900 unused suppression of DNS006",
+        "pragmatismo-system/etc/systemd/system/ui.service:3:1: warning GBL900 unused suppression of SYD004",
     ];
     assert_eq!(lines, expected);
     // Without inline suppressions the silenced finding is there, and the comments are not
@@ -75,7 +75,7 @@ fn suppressions_work_in_every_format_of_a_deployment() {
     assert_eq!(code, Some(1));
     assert_eq!(lines.len(), 1, "{lines:#?}");
     assert!(
-        lines[0].starts_with("host/etc/default/ufw:19:24: UFW001"),
+        lines[0].starts_with("host/etc/default/ufw:19:24: error UFW001"),
         "{lines:#?}"
     );
 }

@@ -68,14 +68,16 @@ fn the_broken_tenant_is_reported_from_the_repository_root() {
         "{text}"
     );
     assert!(text.contains("`drive.pragmatismo.com.br` has no A, AAAA or CNAME record"));
+    // The summary is on standard error, for every output format.
+    let summary = stderr(&output);
     assert!(
-        text.contains("Found 1 error (750 files checked in 50 deployments)."),
-        "{text}"
+        summary.contains("Found 1 error (750 files checked in 50 deployments)."),
+        "{summary}"
     );
     // The repository's README is outside every deployment: named, not passed over.
     assert!(
-        text.contains("Not checked: 1 file in no format gblint knows: README.md."),
-        "{text}"
+        summary.contains("Not checked: 1 file in no format gblint knows: README.md."),
+        "{summary}"
     );
 
     let output = run_gblint(
@@ -153,8 +155,8 @@ fn an_explicit_config_applies_to_every_deployment() {
         &["check", ".", "--config", "strict.toml"],
         None,
     );
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stdout(&output));
     assert!(
         text.contains("All checks passed (750 files checked in 50 deployments)."),
         "{text}"
@@ -165,8 +167,8 @@ fn an_explicit_config_applies_to_every_deployment() {
 fn exclude_leaves_out_a_tenant() {
     let repo = repository("exclude = [\"tenants/t17\", \"*.md\"]\n");
     let output = run_gblint(repo.path(), &["check", "."], None);
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stdout(&output));
     assert!(
         text.contains("All checks passed (735 files checked in 49 deployments)."),
         "{text}"
@@ -254,8 +256,9 @@ fn nothing_to_check_exits_2_and_unknown_files_are_named() {
         "{\n\tstorage file_system /opt/gbo/data/caddy\n}\n\nexample.com {\n\trespond ok\n}\n",
     );
     let output = run_gblint(dir.path(), &["check", "."], None);
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stdout(&output));
+    assert!(stdout(&output).is_empty());
     assert_eq!(
         text,
         "All checks passed (1 file checked).\nNot checked: 1 file in no format gblint knows: notes/todo.txt.\n"

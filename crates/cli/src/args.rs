@@ -30,10 +30,18 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
-    /// Print the man page (roff) to standard output.
-    Man,
+    /// Print the man page (roff) to standard output: every subcommand on one page, or one
+    /// subcommand's page (`gblint man check`).
+    Man(ManArgs),
     /// Run the language server (LSP over standard input and output) for editors.
     Server,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Only this subcommand's page.
+    #[arg(value_parser = ["check", "fmt", "baseline", "render", "rules", "explain", "completions", "server"])]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +70,17 @@ pub enum OutputFormat {
     Gitlab,
     /// JUnit XML (one test case per finding; clean files pass).
     Junit,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a terminal, unless NO_COLOR is set; FORCE_COLOR / CLICOLOR_FORCE force it.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -118,9 +137,27 @@ pub struct CheckArgs {
     /// Largest file gblint reads, in bytes (default 16 MiB; also `[limits] max-file-bytes`).
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_bytes: Option<u64>,
-    /// Never use colour (also: the NO_COLOR environment variable).
-    #[arg(long)]
+    /// When to colour human output: `auto` colours a terminal unless NO_COLOR is set (non-empty);
+    /// FORCE_COLOR or CLICOLOR_FORCE (non-empty, not `0`) colour a pipe too.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Same as `--color never`.
+    #[arg(long, hide = true)]
     pub no_color: bool,
+    /// Write the findings to FILE instead of standard output (the summary stays on standard
+    /// error).
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Exit 0 even when findings reach `--fail-on` (2 still means gblint could not run).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print how many findings each rule has (and whether `--fix` repairs them) instead of the
+    /// findings.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub statistics: bool,
+    /// Print only the findings: no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Apply safe fixes, writing each changed file atomically (keeping `<file>.bak-YYYYMMDDHHMM`).
     #[arg(long)]
     pub fix: bool,

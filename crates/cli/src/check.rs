@@ -1,17 +1,17 @@
 //! `gblint check`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use gblint::unstable::diagnostics::emit::{self, RuleInfo, SarifTool};
 use gblint::unstable::diagnostics::Severity;
+use gblint::unstable::dir_of;
 use gblint::unstable::lint::write::{self, Expected, FileWrite, WriteOptions};
-use gblint::unstable::lint::{check, fix, registry, CheckOptions, Input, Report};
+use gblint::unstable::lint::{check, fix, CheckOptions, Input};
 
-use crate::args::{CheckArgs, FailOn, OutputFormat};
+use crate::args::{CheckArgs, FailOn};
 use crate::common::{read_inputs, start_dir};
-use crate::human;
+use crate::output::{self, Sink};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     if args.unsafe_fixes && !(args.fix || args.diff) {
@@ -74,8 +74,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     if crate::show::nothing_checked(&report) {
         anyhow::bail!("{}", crate::show::nothing_message(&args.paths, &report));
     }
-    emit(args, &report, &mut std::io::stdout().lock())?;
-    let code = exit_code(report.fails(threshold));
+    let anchor = std::fs::canonicalize(dir_of(&start)).ok();
+    let mut sink = Sink::open(args.output_file.as_deref())?;
+    output::emit(args, &report, &mut sink, threshold, anchor.as_deref())?;
+    if !args.quiet {
+        output::summary(&mut std::io::stderr().lock(), &report)?;
+    }
+    let code = exit_code(!args.exit_zero && report.fails(threshold));
     // The process ends right after this: freeing every token and tree node one by one would
     // take a fifth of a large check's time (measured on 10,000 sites), so the OS reclaims it.
     std::mem::forget(report);
@@ -98,6 +103,11 @@ fn fix_run(
     threshold: Severity,
 ) -> anyhow::Result<ExitCode> {
     let outcome = fix::fix(inputs, options, args.unsafe_fixes)?;
+    let anchor = std::fs::canonicalize(dir_of(&start_dir(
+        &args.paths,
+        args.stdin_filename.as_deref(),
+    )))
+    .ok();
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     for (path, reason) in &outcome.refused {
@@ -161,20 +171,42 @@ fn fix_run(
         }
     }
     // With standard input the fixed text owns standard output; findings go to standard error.
-    if to_stdin {
-        emit(args, &outcome.report, &mut stderr)?;
+    drop(stdout);
+    let mut sink = if to_stdin && args.output_file.is_none() {
+        Sink::Stderr
     } else {
-        emit(args, &outcome.report, &mut stdout)?;
-    }
-    let files = outcome.changes.len();
-    writeln!(
-        stderr,
-        "Fixed {} problem{} in {files} file{}.",
-        outcome.fixed(),
-        plural(outcome.fixed()),
-        plural(files)
+        Sink::open(args.output_file.as_deref())?
+    };
+    output::emit(
+        args,
+        &outcome.report,
+        &mut sink,
+        threshold,
+        anchor.as_deref(),
     )?;
-    Ok(exit_code(outcome.report.fails(threshold)))
+    if !args.quiet {
+        // The summary of what is left, then what --fix did (or why it did nothing) last.
+        output::summary(&mut stderr, &outcome.report)?;
+        let files = outcome.changes.len();
+        if outcome.fixed() == 0 {
+            writeln!(
+                stderr,
+                "Fixed nothing: {}.",
+                output::why_nothing_fixed(&outcome.report, args.unsafe_fixes)
+            )?;
+        } else {
+            writeln!(
+                stderr,
+                "Fixed {} problem{} in {files} file{}.",
+                outcome.fixed(),
+                plural(outcome.fixed()),
+                plural(files)
+            )?;
+        }
+    }
+    Ok(exit_code(
+        !args.exit_zero && outcome.report.fails(threshold),
+    ))
 }
 
 fn plural(n: usize) -> &'static str {
@@ -183,133 +215,4 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
-}
-
-fn emit(args: &CheckArgs, report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
-    let diagnostics = &report.diagnostics;
-    let sources = &report.sources;
-    match args.output_format {
-        OutputFormat::Human => {
-            let color = !args.no_color
-                && std::env::var_os("NO_COLOR").is_none()
-                && std::io::stdout().is_terminal();
-            human::write(out, diagnostics, sources, color)?;
-            summary(out, report)?;
-        }
-        OutputFormat::Concise => {
-            emit::concise(out, diagnostics, sources)?;
-            let mut err = std::io::stderr().lock();
-            summary(&mut err, report)?;
-        }
-        OutputFormat::Json => emit::json(out, diagnostics, sources)?,
-        OutputFormat::JsonReport => crate::show::json_report(out, report)?,
-        OutputFormat::Github => emit::github(out, diagnostics, sources)?,
-        OutputFormat::Gitlab => emit::gitlab(out, diagnostics, sources)?,
-        OutputFormat::Junit => {
-            let checked: Vec<String> = report
-                .deployment
-                .files
-                .iter()
-                .map(|f| {
-                    let path = sources
-                        .get(f.file)
-                        .path()
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    path.strip_prefix("./").map(str::to_owned).unwrap_or(path)
-                })
-                .collect();
-            emit::junit(out, diagnostics, sources, &checked)?
-        }
-        OutputFormat::Sarif => {
-            let rules: Vec<RuleInfo> = registry::all()
-                .iter()
-                .map(|rule| {
-                    let meta = rule.meta();
-                    RuleInfo {
-                        code: meta.code,
-                        name: meta.name,
-                        summary: meta.summary(),
-                        doc: meta.doc_text(),
-                        default_severity: meta.default_severity,
-                        category: meta.category,
-                    }
-                })
-                .collect();
-            let tool = SarifTool {
-                version: env!("CARGO_PKG_VERSION"),
-                information_uri: "https://crates.io/crates/gblint-cli",
-            };
-            emit::sarif(out, diagnostics, sources, &rules, &tool)?;
-        }
-    }
-    out.flush()?;
-    Ok(())
-}
-
-fn summary(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    let infos = report.diagnostics.len() - errors - warnings;
-    let files = report.deployment.files.len();
-    let deployments = report.units.iter().filter(|u| u.root.is_some()).count();
-    let checked = format!(
-        "{files} file{} checked{}",
-        if files == 1 { "" } else { "s" },
-        if deployments > 1 {
-            format!(" in {deployments} deployments")
-        } else {
-            String::new()
-        }
-    );
-    if report.diagnostics.is_empty() {
-        writeln!(out, "All checks passed ({checked}).")?;
-    } else {
-        let mut parts = Vec::new();
-        for (count, word) in [(errors, "error"), (warnings, "warning"), (infos, "info")] {
-            if count > 0 {
-                parts.push(format!(
-                    "{count} {word}{}",
-                    if count == 1 || word == "info" {
-                        ""
-                    } else {
-                        "s"
-                    }
-                ));
-            }
-        }
-        writeln!(out, "Found {} ({checked}).", parts.join(", "))?;
-    }
-    if !report.deployment.skipped.is_empty() {
-        let mut by_format: std::collections::BTreeMap<&str, usize> =
-            std::collections::BTreeMap::new();
-        for skipped in &report.deployment.skipped {
-            *by_format.entry(skipped.format.name()).or_default() += 1;
-        }
-        let list: Vec<String> = by_format
-            .iter()
-            .map(|(format, count)| format!("{count} {format}"))
-            .collect();
-        writeln!(
-            out,
-            "Not checked: {} file{} in formats this version of gblint does not lint yet ({}).",
-            report.deployment.skipped.len(),
-            if report.deployment.skipped.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            list.join(", ")
-        )?;
-    }
-    crate::show::unknown_line(out, report)?;
-    Ok(())
 }

@@ -11,6 +11,7 @@ pub fn write(
     diagnostics: &[Diagnostic],
     sources: &SourceMap,
     color: bool,
+    width: usize,
 ) -> std::io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
@@ -18,7 +19,7 @@ pub fn write(
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
+        .with_width(width)
         .with_links(false);
     for diagnostic in diagnostics {
         let view = MietteView::new(diagnostic, sources, None);
@@ -26,9 +27,11 @@ pub fn write(
         if handler.render_report(&mut rendered, &view).is_err() {
             rendered = format!(
                 "{}: {} {}\n",
-                sources.get(diagnostic.file).path().display(),
+                gblint::unstable::diagnostics::escape_controls(
+                    &sources.get(diagnostic.file).path().to_string_lossy()
+                ),
                 diagnostic.code,
-                diagnostic.message
+                gblint::unstable::diagnostics::escape_controls(&diagnostic.message)
             );
         }
         writeln!(out, "{rendered}")?;

@@ -8,7 +8,9 @@ mod check;
 mod common;
 mod explain;
 mod fmt;
+mod help_pages;
 mod human;
+mod output;
 mod render_cmd;
 mod rules_table;
 mod show;
@@ -33,8 +35,8 @@ fn main() -> ExitCode {
         Command::Render(args) => render_cmd::run(args),
         Command::Rules(args) => rules_table::run(args),
         Command::Explain(args) => explain::run(args),
-        Command::Completions(args) => completions(args.shell),
-        Command::Man => man_page(),
+        Command::Completions(args) => help_pages::completions(args.shell),
+        Command::Man(args) => help_pages::man(args.command.as_deref()),
         Command::Server => gblint::server::run_stdio()
             .map(|()| ExitCode::SUCCESS)
             .map_err(anyhow::Error::from),
@@ -64,19 +66,4 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
                 .and_then(serde_json::Error::io_error_kind)
                 == Some(std::io::ErrorKind::BrokenPipe)
     })
-}
-
-/// `gblint completions SHELL`: the completion script on standard output.
-fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
-    use clap::CommandFactory;
-    let mut command = Cli::command();
-    clap_complete::generate(shell, &mut command, "gblint", &mut std::io::stdout().lock());
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `gblint man`: the man page (roff), e.g. `gblint man > /usr/share/man/man1/gblint.1`.
-fn man_page() -> anyhow::Result<ExitCode> {
-    use clap::CommandFactory;
-    clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout().lock())?;
-    Ok(ExitCode::SUCCESS)
 }

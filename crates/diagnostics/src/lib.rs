@@ -13,6 +13,7 @@
 mod category;
 mod diagnostic;
 pub mod emit;
+mod escape;
 mod fix;
 mod line_index;
 mod miette_bridge;
@@ -23,6 +24,7 @@ mod source;
 
 pub use category::Category;
 pub use diagnostic::{Diagnostic, Label, Severity};
+pub use escape::{escape_controls, is_unsafe_control};
 pub use fix::{apply_edits, Applicability, Edit, Fix};
 pub use line_index::{LineCol, LineIndex};
 pub use miette_bridge::MietteView;

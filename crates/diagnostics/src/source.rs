@@ -12,7 +12,8 @@ pub struct FileId(pub u32);
 pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
-    line_index: OnceLock<LineIndex>,
+    line_index: OnceLock<Arc<LineIndex>>,
+    shown: OnceLock<Option<Arc<crate::escape::EscapedText>>>,
 }
 
 impl SourceFile {
@@ -22,6 +23,7 @@ impl SourceFile {
             path: path.into(),
             text: text.into(),
             line_index: OnceLock::new(),
+            shown: OnceLock::new(),
         }
     }
 
@@ -42,7 +44,24 @@ impl SourceFile {
 
     /// The line index, built on first use.
     pub fn line_index(&self) -> &LineIndex {
-        self.line_index.get_or_init(|| LineIndex::new(&self.text))
+        self.line_index
+            .get_or_init(|| Arc::new(LineIndex::new(&self.text)))
+    }
+
+    /// A cheap shared handle to the line index (for renderers that outlive the borrow).
+    pub fn shared_line_index(&self) -> Arc<LineIndex> {
+        Arc::clone(
+            self.line_index
+                .get_or_init(|| Arc::new(LineIndex::new(&self.text))),
+        )
+    }
+
+    /// The text with its control characters escaped for display, built once per file; `None`
+    /// when the file has none (almost always), so renderers show the text itself.
+    pub(crate) fn escaped(&self) -> Option<Arc<crate::escape::EscapedText>> {
+        self.shown
+            .get_or_init(|| crate::escape::EscapedText::of(&self.text).map(Arc::new))
+            .clone()
     }
 
     /// Line and column of a byte offset.

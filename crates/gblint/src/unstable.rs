@@ -21,3 +21,8 @@ pub fn load_settings(
 pub fn env_lookup(name: &str) -> Option<String> {
     crate::config::env_lookup(name)
 }
+
+/// The folder of `path` when it is a file, or `path` itself (the folder a run is anchored at).
+pub fn dir_of(path: &std::path::Path) -> std::path::PathBuf {
+    crate::config::dir_of(path)
+}

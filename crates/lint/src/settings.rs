@@ -314,7 +314,7 @@ impl Settings {
             .parse::<toml::Table>()
             .map_err(|err| first_line(&err.to_string()))?;
         check_keys("", &value)?;
-        let raw: RawConfig = toml::from_str(text).map_err(|err| first_line(&err.to_string()))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|err| value_error(text, &err))?;
         let mut machine_roles = BTreeMap::new();
         for (name, machine) in raw.machines {
             if let Some(role) = machine.role {
@@ -418,6 +418,41 @@ impl Settings {
                 .as_deref()
                 .and_then(|anchor| crate::paths::relative_to(disk, anchor))
                 .is_some_and(|relative| self.exclude.matches(&relative))
+    }
+}
+
+/// A value of the wrong type, named by its table and key and the type expected: `line 2:
+/// [limits] max-file-bytes: invalid type: string "big", expected u64` rather than toml's bare
+/// position (the syntax was already checked, so the error's span is the offending value).
+fn value_error(text: &str, err: &toml::de::Error) -> String {
+    // serde's words for TOML's types.
+    let message = first_line(err.message())
+        .replace("a sequence", "an array")
+        .replace("a map", "a table")
+        .replace("expected u64", "expected a non-negative integer")
+        .replace("expected u32", "expected a non-negative integer")
+        .replace("expected u16", "expected an integer from 0 to 65535");
+    let Some(span) = err.span() else {
+        return first_line(&err.to_string());
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line_number = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let line = line.split('\n').next().unwrap_or("");
+    let key = line
+        .split_once('=')
+        .map(|(key, _)| key.trim().trim_matches('"').to_owned())
+        .filter(|key| !key.is_empty() && !key.starts_with('['));
+    let table = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'));
+    match (table, key) {
+        (Some(table), Some(key)) => format!("line {line_number}: {table} {key}: {message}"),
+        (None, Some(key)) => format!("line {line_number}: {key}: {message}"),
+        _ => format!("line {line_number}: {message}"),
     }
 }
 

@@ -1,9 +1,20 @@
 use std::io::{self, Write};
 
 use super::display_path;
-use crate::{Diagnostic, SourceMap};
+use crate::{escape_controls, Applicability, Diagnostic, SourceMap};
 
-/// One line per finding: `path:line:col: CODE message`.
+/// `[*] ` for a safe fix, `[-] ` for an unsafe one, nothing otherwise.
+pub(crate) fn fix_mark(diagnostic: &Diagnostic) -> &'static str {
+    match diagnostic.fix.as_ref().map(|fix| fix.applicability) {
+        Some(Applicability::Safe) => "[*] ",
+        Some(Applicability::Unsafe) => "[-] ",
+        _ => "",
+    }
+}
+
+/// One line per finding: `path:line:col: severity CODE [*] message`, where `[*]` marks a finding
+/// `--fix` repairs and `[-]` one only `--fix --unsafe` does. Control characters from the files
+/// are escaped (see [`crate::escape_controls`]).
 pub fn concise(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
@@ -15,12 +26,14 @@ pub fn concise(
             .line_col(diagnostic.range.start());
         writeln!(
             out,
-            "{}:{}:{}: {} {}",
-            display_path(sources, diagnostic),
+            "{}:{}:{}: {} {} {}{}",
+            escape_controls(&display_path(sources, diagnostic)),
             at.line,
             at.column,
+            diagnostic.severity,
             diagnostic.code,
-            diagnostic.message
+            fix_mark(diagnostic),
+            escape_controls(&diagnostic.message)
         )?;
     }
     Ok(())

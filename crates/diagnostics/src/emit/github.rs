@@ -34,7 +34,10 @@ pub fn github(
     Ok(())
 }
 
+/// Workflow-command escaping, after control characters from the files are made visible (an ESC
+/// or BEL would otherwise reach the log viewer).
 fn escape_data(text: &str) -> String {
+    let text = crate::escape_controls(text);
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

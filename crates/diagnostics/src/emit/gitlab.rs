@@ -1,6 +1,6 @@
 //! GitLab Code Quality report: a JSON array of issues with `description`, `check_name`,
-//! `fingerprint`, `severity` and `location` (path and begin line), as GitLab's merge request
-//! widget reads it.
+//! `fingerprint`, `severity` and `location` (path and `lines.begin`, as GitLab documents it, plus
+//! the Code Climate `positions`), as GitLab's merge request widget reads it.
 
 use std::io::{self, Write};
 
@@ -9,13 +9,15 @@ use serde_json::json;
 use super::{display_path, fingerprints};
 use crate::{Category, Diagnostic, Severity, SourceMap};
 
-/// Write `diagnostics` as a GitLab Code Quality report.
+/// Write `diagnostics` as a GitLab Code Quality report; fingerprints name files relative to
+/// `anchor` (see [`super::fingerprints`]).
 pub fn gitlab(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     sources: &SourceMap,
+    anchor: Option<&std::path::Path>,
 ) -> io::Result<()> {
-    let prints = fingerprints(diagnostics, sources);
+    let prints = fingerprints(diagnostics, sources, anchor);
     let issues: Vec<_> = diagnostics
         .iter()
         .zip(&prints)
@@ -28,6 +30,7 @@ pub fn gitlab(
                     "{} [{}] {}",
                     diagnostic.code, diagnostic.category, diagnostic.message
                 ),
+                "type": "issue",
                 "check_name": diagnostic.code,
                 "categories": [code_climate_category(diagnostic.category)],
                 "fingerprint": fingerprint,
@@ -38,6 +41,7 @@ pub fn gitlab(
                 },
                 "location": {
                     "path": display_path(sources, diagnostic),
+                    "lines": {"begin": begin.line, "end": end.line},
                     "positions": {
                         "begin": {"line": begin.line, "column": begin.column},
                         "end": {"line": end.line, "column": end.column}

@@ -45,6 +45,16 @@ pub(crate) fn display_file_path(path: &std::path::Path) -> String {
     path.strip_prefix("./").map(str::to_owned).unwrap_or(path)
 }
 
+/// `path` relative to `anchor` when both resolve and the file is below it; the display path
+/// otherwise (standard input, or a file outside the anchor).
+fn anchored_path(path: &std::path::Path, anchor: Option<&std::path::Path>) -> String {
+    let relative = anchor.and_then(|anchor| {
+        let full = std::fs::canonicalize(path).ok()?;
+        full.strip_prefix(anchor).ok().map(display_file_path)
+    });
+    relative.unwrap_or_else(|| display_file_path(path))
+}
+
 /// 64-bit FNV-1a: a stable, dependency-free hash for fingerprints (not for security).
 pub(crate) fn fnv1a(parts: &[&str]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -60,13 +70,25 @@ pub(crate) fn fnv1a(parts: &[&str]) -> u64 {
 /// Stable fingerprints of findings: rule, path, the trimmed text of the finding's line and the
 /// message, plus an occurrence number for identical ones — so a finding keeps its identity when
 /// lines move (SARIF partialFingerprints, GitLab Code Quality `fingerprint`).
-pub(crate) fn fingerprints(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<String> {
+///
+/// The path is taken relative to `anchor` (the folder the run was anchored at, canonical) when
+/// the file is below it, so `cd tree; gblint check` and `gblint check /abs/tree` agree.
+pub(crate) fn fingerprints(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    anchor: Option<&std::path::Path>,
+) -> Vec<String> {
     let mut seen = std::collections::HashMap::new();
+    let mut paths: std::collections::HashMap<crate::FileId, String> =
+        std::collections::HashMap::new();
     diagnostics
         .iter()
         .map(|diagnostic| {
             let file = sources.get(diagnostic.file);
-            let path = display_path(sources, diagnostic);
+            let path = paths
+                .entry(diagnostic.file)
+                .or_insert_with(|| anchored_path(file.path(), anchor))
+                .clone();
             let line_index = file.line_index();
             let line_text = file.slice(
                 line_index.line_range(line_index.line_of(diagnostic.range.start()), file.text()),

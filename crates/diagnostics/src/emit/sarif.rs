@@ -3,7 +3,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::{display_path, fnv1a, RuleInfo};
+use super::{display_file_path, display_path, RuleInfo};
 use crate::{Diagnostic, Severity, SourceMap};
 
 /// Identity of the tool written into the SARIF `driver` object.
@@ -13,6 +13,11 @@ pub struct SarifTool<'a> {
     pub version: &'a str,
     /// Where the tool's documentation lives.
     pub information_uri: &'a str,
+    /// Where each rule's documentation lives (the rules table; `gblint explain CODE` prints it).
+    pub rules_uri: &'a str,
+    /// The folder the run was anchored at (canonical), for fingerprints that do not depend on
+    /// the directory gblint was started from.
+    pub anchor: Option<&'a std::path::Path>,
 }
 
 /// A SARIF 2.1.0 log with one run. Rule ids are the stable codes; each result carries a
@@ -37,8 +42,9 @@ pub fn sarif(
                 "id": rule.code,
                 "name": rule.name,
                 "shortDescription": {"text": rule.summary},
-                "fullDescription": {"text": rule.doc},
-                "help": {"text": rule.doc, "markdown": rule.doc},
+                "fullDescription": {"text": plain_text(&rule.doc), "markdown": rule.doc},
+                "help": {"text": plain_text(&rule.doc), "markdown": rule.doc},
+                "helpUri": tool.rules_uri,
                 "defaultConfiguration": {"level": level(rule.default_severity)},
                 "properties": {
                     "tags": [prefix_tag(rule.code), rule.category.as_str()],
@@ -48,27 +54,15 @@ pub fn sarif(
         })
         .collect();
 
-    let mut seen: HashMap<u64, u32> = HashMap::new();
+    let prints = super::fingerprints(diagnostics, sources, tool.anchor);
     let results: Vec<Value> = diagnostics
         .iter()
-        .map(|diagnostic| {
+        .zip(&prints)
+        .map(|(diagnostic, fingerprint)| {
             let file = sources.get(diagnostic.file);
             let start = file.line_col(diagnostic.range.start());
             let end = file.line_col(diagnostic.range.end());
             let path = display_path(sources, diagnostic);
-            let line_index = file.line_index();
-            let line_text = file.slice(
-                line_index.line_range(line_index.line_of(diagnostic.range.start()), file.text()),
-            );
-            let base = fnv1a(&[
-                diagnostic.code,
-                &path,
-                line_text.trim(),
-                &diagnostic.message,
-            ]);
-            let occurrence = seen.entry(base).or_insert(0);
-            *occurrence += 1;
-            let fingerprint = format!("{base:016x}:{occurrence}");
             let mut message = diagnostic.message.clone();
             if let Some(help) = &diagnostic.help {
                 message.push_str("\nhelp: ");
@@ -92,6 +86,58 @@ pub fn sarif(
                 "partialFingerprints": {"gblint/v1": fingerprint},
                 "properties": {"category": diagnostic.category.as_str()},
             });
+            let related: Vec<Value> = diagnostic
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(id, label)| {
+                    let other = sources.get(label.file);
+                    let at = other.line_col(label.range.start());
+                    let to = other.line_col(label.range.end());
+                    json!({
+                        "id": id,
+                        "message": {"text": label.message},
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri_encode(&display_file_path(other.path()))},
+                            "region": {
+                                "startLine": at.line,
+                                "startColumn": at.column,
+                                "endLine": to.line,
+                                "endColumn": to.column,
+                            }
+                        }
+                    })
+                })
+                .collect();
+            if !related.is_empty() {
+                result["relatedLocations"] = json!(related);
+            }
+            if let Some(fix) = &diagnostic.fix {
+                let replacements: Vec<Value> = fix
+                    .edits
+                    .iter()
+                    .map(|edit| {
+                        let at = file.line_col(edit.range.start());
+                        let to = file.line_col(edit.range.end());
+                        json!({
+                            "deletedRegion": {
+                                "startLine": at.line,
+                                "startColumn": at.column,
+                                "endLine": to.line,
+                                "endColumn": to.column,
+                            },
+                            "insertedContent": {"text": edit.content},
+                        })
+                    })
+                    .collect();
+                result["fixes"] = json!([{
+                    "description": {"text": format!("{} ({})", fix.title, fix.applicability.as_str())},
+                    "artifactChanges": [{
+                        "artifactLocation": {"uri": uri_encode(&path)},
+                        "replacements": replacements,
+                    }],
+                }]);
+            }
             if let Some(index) = rule_index.get(diagnostic.code) {
                 result["ruleIndex"] = json!(index);
             }
@@ -115,6 +161,40 @@ pub fn sarif(
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// Markdown documentation as plain text for SARIF's `text` fields: code-span backticks and bold
+/// markers removed, `[text](url)` links read as `text`; everything inside code spans is kept.
+fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut in_code = false;
+    let mut open_bracket: Option<usize> = None;
+    let mut chars = markdown.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '`' => in_code = !in_code,
+            _ if in_code => out.push(ch),
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+            }
+            '[' => {
+                open_bracket = Some(out.len());
+                out.push(ch);
+            }
+            ']' if chars.peek() == Some(&'(') && open_bracket.is_some() => {
+                if let Some(at) = open_bracket.take() {
+                    out.remove(at);
+                }
+                for next in chars.by_ref() {
+                    if next == ')' {
+                        break;
+                    }
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -149,4 +229,17 @@ fn uri_encode(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_text;
+
+    #[test]
+    fn plain_text_keeps_words_and_code() {
+        assert_eq!(
+            plain_text("Use **`storage *.conf`** in [Service] (see [docs](https://x.y/z))."),
+            "Use storage *.conf in [Service] (see docs)."
+        );
+    }
 }

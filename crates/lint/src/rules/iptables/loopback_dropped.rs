@@ -53,7 +53,8 @@ declare_rule! {
     /// ## Fix safety
     /// The fix inserts `-A INPUT -i lo -j ACCEPT` as the first INPUT rule of the filter table
     /// (`-I INPUT 1 …` just before `COMMIT` when the file itself inserts at the top), and the
-    /// `-o lo` OUTPUT counterpart where OUTPUT drops too. It is offered only when gblint
+    /// `-o lo` OUTPUT counterpart where OUTPUT drops too. When the file already has that rule
+    /// further down, the fix moves it to the top instead of adding a second copy. It is offered only when gblint
     /// verifies that the fixed file lets loopback through on every path, and it is safe:
     /// accepting loopback never exposes anything to the network.
     pub struct LoopbackDropped {
@@ -238,27 +239,53 @@ fn loopback_fix(doc: &IptablesDoc, text: &str, family: Family, port: u16) -> Opt
         .map(|i| start + i)?;
     let block = &lines[start..commit];
     let mut candidates: Vec<Vec<Edit>> = Vec::new();
-    let edits_for = |chain: &str, iface: &str| -> Option<Edit> {
+    let edits_for = |chain: &str, iface: &str| -> Vec<Edit> {
         let inserts_on_top = block.iter().any(|l| matches!(&l.kind, LineKind::Command(c) if c.chain == chain && matches!(c.op, gblint_iptables::command::Op::Insert(_))));
         if inserts_on_top {
-            return Some(Edit::insertion(
+            return vec![Edit::insertion(
                 lines[commit].range.start(),
                 format!("-I {chain} 1 {iface} lo -j ACCEPT\n"),
-            ));
+            )];
         }
         let first = block
             .iter()
             .find(|l| matches!(&l.kind, LineKind::Command(c) if c.chain == chain))
             .unwrap_or(&lines[commit]);
-        Some(Edit::insertion(
-            first.range.start(),
-            format!("-A {chain} {iface} lo -j ACCEPT\n"),
-        ))
+        // The file already has the rule, too late: move it (a second copy would be IPT003's
+        // shadowed duplicate on the next run).
+        let wanted = format!("-A {chain} {iface} lo -j ACCEPT");
+        let existing = block.iter().find(|l| {
+            matches!(&l.kind, LineKind::Command(c) if c.chain == chain)
+                && text
+                    .get(l.range.as_range())
+                    .is_some_and(|t| t.split_whitespace().collect::<Vec<_>>().join(" ") == wanted)
+        });
+        match existing {
+            Some(line) if line.range == first.range => Vec::new(),
+            Some(line) => {
+                let end = (line.range.end() as usize + 1).min(text.len());
+                let with_newline = if text.as_bytes().get(line.range.end() as usize) == Some(&b'\n')
+                {
+                    TextRange::new(line.range.start(), end as u32)
+                } else {
+                    line.range
+                };
+                vec![
+                    Edit::insertion(first.range.start(), format!("{wanted}\n")),
+                    Edit::deletion(with_newline),
+                ]
+            }
+            None => vec![Edit::insertion(first.range.start(), format!("{wanted}\n"))],
+        }
     };
-    let input = edits_for("INPUT", "-i")?;
-    let output = edits_for("OUTPUT", "-o")?;
-    candidates.push(vec![input.clone()]);
-    candidates.push(vec![input, output]);
+    let input = edits_for("INPUT", "-i");
+    let output = edits_for("OUTPUT", "-o");
+    if !input.is_empty() {
+        candidates.push(input.clone());
+    }
+    if !output.is_empty() {
+        candidates.push(input.into_iter().chain(output).collect());
+    }
     for edits in candidates {
         let fixed = gblint_diagnostics::apply_edits(text, &edits)?;
         let rules = gblint_iptables::parse(&fixed, family);
@@ -275,10 +302,12 @@ fn loopback_fix(doc: &IptablesDoc, text: &str, family: Family, port: u16) -> Opt
         );
         let (connect, reply) = verdicts(&ruleset, family, port, Addr::Loopback);
         if connect.dropped_count == 0 && reply.dropped_count == 0 {
-            let title = if edits.len() == 1 {
-                "accept loopback first in INPUT"
-            } else {
-                "accept loopback first in INPUT and OUTPUT"
+            let output = edits.iter().any(|e| e.content.contains("OUTPUT"));
+            let input = edits.iter().any(|e| e.content.contains("INPUT"));
+            let title = match (input, output) {
+                (true, true) => "accept loopback first in INPUT and OUTPUT",
+                (false, true) => "accept loopback first in OUTPUT",
+                _ => "accept loopback first in INPUT",
             };
             return Some(Fix::safe(title, edits));
         }
