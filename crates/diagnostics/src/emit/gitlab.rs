@@ -10,7 +10,7 @@ use super::{display_path, fingerprints};
 use crate::{Category, Diagnostic, Severity, SourceMap};
 
 /// Write `diagnostics` as a GitLab Code Quality report; fingerprints name files relative to
-/// `anchor` (see [`super::fingerprints`]).
+/// `anchor` (see `emit::fingerprints`).
 pub fn gitlab(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
