@@ -46,7 +46,7 @@ fn token_texts(text: &str) -> Option<Vec<String>> {
     lexed
         .errors
         .is_empty()
-        .then(|| lexed.tokens.into_iter().map(|t| t.text).collect())
+        .then(|| lexed.tokens.into_iter().map(|t| t.text.to_string()).collect())
 }
 
 fn corpus_inputs() -> Vec<(String, PathBuf)> {

@@ -223,7 +223,7 @@ pub fn lex_file(file: FileId, text: &str, env: EnvLookup<'_>) -> (Vec<CToken>, V
         .tokens
         .into_iter()
         .map(|token| CToken {
-            text: Arc::from(token.text),
+            text: token.text,
             line: token.line,
             quote: token.quote,
             file,

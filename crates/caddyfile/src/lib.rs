@@ -108,7 +108,7 @@ pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
             .tokens
             .iter()
             .map(|token| CToken {
-                text: Arc::from(token.text.as_str()),
+                text: Arc::clone(&token.text),
                 line: token.line,
                 quote: token.quote,
                 file,
