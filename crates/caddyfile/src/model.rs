@@ -109,7 +109,9 @@ pub struct Site {
 impl Site {
     /// Directives with this name, at the top level of the site.
     pub fn directive<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Directive> + 'a {
-        self.directives.iter().filter(move |d| &*d.name.text == name)
+        self.directives
+            .iter()
+            .filter(move |d| &*d.name.text == name)
     }
 
     /// Every directive of the site, depth first (sub-blocks included).
