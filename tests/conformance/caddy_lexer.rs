@@ -41,7 +41,7 @@ fn all_lexer_cases_match_caddy() {
         let got: Vec<(u64, String)> = lexed
             .tokens
             .iter()
-            .map(|t| (u64::from(t.line), t.text.clone()))
+            .map(|t| (u64::from(t.line), t.text.to_string()))
             .collect();
         if got != expected {
             failures.push(format!(

@@ -28,7 +28,7 @@ fn parse_input(input: &str) -> Caddyfile {
 }
 
 fn texts(tokens: &[gblint_caddyfile::CToken]) -> Vec<String> {
-    tokens.iter().map(|t| t.text.clone()).collect()
+    tokens.iter().map(|t| t.text.to_string()).collect()
 }
 
 #[test]

@@ -43,10 +43,13 @@ fn gblint_fmt(text: &str) -> String {
 
 fn token_texts(text: &str) -> Option<Vec<String>> {
     let lexed = tokenize(text);
-    lexed
-        .errors
-        .is_empty()
-        .then(|| lexed.tokens.into_iter().map(|t| t.text).collect())
+    lexed.errors.is_empty().then(|| {
+        lexed
+            .tokens
+            .into_iter()
+            .map(|t| t.text.to_string())
+            .collect()
+    })
 }
 
 fn corpus_inputs() -> Vec<(String, PathBuf)> {

@@ -118,8 +118,8 @@ fn balanced(lexed: &gblint_caddyfile::Lexed) -> bool {
     if lexed.tokens.iter().any(|t| {
         t.quote == gblint_caddyfile::Quote::None
             && t.text.contains(['{', '}'])
-            && t.text != "{"
-            && t.text != "}"
+            && &*t.text != "{"
+            && &*t.text != "}"
             && !placeholder(&t.text)
     }) {
         return false;

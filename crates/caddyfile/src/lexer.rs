@@ -10,6 +10,8 @@
 //! Caddy stops at the first lexer error; this lexer records it with Caddy's exact wording and
 //! carries on (the offending heredoc opener becomes a plain word), so one run reports every error.
 
+use std::sync::Arc;
+
 use gblint_diagnostics::TextRange;
 
 /// How a token was quoted in the source.
@@ -28,8 +30,9 @@ pub enum Quote {
 /// One token as Caddy sees it, plus where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
-    /// The token's value (quotes removed, `\"` unescaped, heredoc padding stripped).
-    pub text: String,
+    /// The token's value (quotes removed, `\"` unescaped, heredoc padding stripped); shared
+    /// with the Caddy-view tokens made from it, so each token's text is stored once.
+    pub text: Arc<str>,
     /// Caddy's line number: the line of the first character; escaped newlines are not counted.
     pub line: u32,
     /// Quoting.
@@ -43,12 +46,12 @@ pub struct Token {
 impl Token {
     /// Whether this is an unquoted `{`.
     pub fn is_open_brace(&self) -> bool {
-        self.quote == Quote::None && self.text == "{"
+        self.quote == Quote::None && &*self.text == "{"
     }
 
     /// Whether this is an unquoted `}`.
     pub fn is_close_brace(&self) -> bool {
-        self.quote == Quote::None && self.text == "}"
+        self.quote == Quote::None && &*self.text == "}"
     }
 
     /// Number of line breaks inside the token, as Caddy counts them for the same-line test
@@ -151,7 +154,7 @@ impl Lexer<'_> {
 
     fn make(&self, state: State, quote: Quote, end: usize) -> Token {
         Token {
-            text: state.val,
+            text: Arc::from(state.val),
             line: state.line,
             quote,
             range: Self::range(state.start, end),

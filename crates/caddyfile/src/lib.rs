@@ -25,7 +25,7 @@
 //! let mut ctx = ImportContext::new(&mut sources, &no_env);
 //! let caddyfile = parse(file, &mut ctx);
 //! assert!(caddyfile.errors.is_empty());
-//! assert_eq!(caddyfile.model.sites[0].addresses[0].token.text, "example.com");
+//! assert_eq!(&*caddyfile.model.sites[0].addresses[0].token.text, "example.com");
 //! assert_eq!(caddyfile.model.sites[0].directives[0].name(), "reverse_proxy");
 //! ```
 //!
@@ -111,7 +111,7 @@ pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
             .tokens
             .iter()
             .map(|token| CToken {
-                text: token.text.clone(),
+                text: Arc::clone(&token.text),
                 line: token.line,
                 quote: token.quote,
                 file,

@@ -223,7 +223,7 @@ impl Parser<'_, '_> {
     }
 
     fn val(&self) -> &str {
-        self.token().map_or("", |t| t.text.as_str())
+        self.token().map_or("", |t| &*t.text)
     }
 
     fn at_open_brace(&self) -> bool {
@@ -477,7 +477,7 @@ impl Parser<'_, '_> {
         }
         if let Some(name) = self.named_route_name() {
             let mut name_token = self.block.keys[0].clone();
-            name_token.text = name;
+            name_token.text = Arc::from(name);
             self.block.keys = vec![name_token.clone()];
             self.block.is_named_route = true;
             self.block.has_braces = true;
@@ -565,7 +565,7 @@ impl Parser<'_, '_> {
                 if !value.is_empty() {
                     if let Some(token) = self.token() {
                         let mut key = token.clone();
-                        key.text = value;
+                        key.text = Arc::from(value);
                         self.block.keys.push(key);
                     }
                 }
@@ -869,7 +869,7 @@ impl Parser<'_, '_> {
             while sub.next_block(initial) {
                 value.push(block_tokens[sub.cursor as usize].clone());
             }
-            mapping.insert(key, value);
+            mapping.insert(key.to_string(), value);
         }
         Ok(mapping)
     }
@@ -1081,7 +1081,7 @@ impl Parser<'_, '_> {
             }
             previous = Some(token.clone());
 
-            let replacement: Option<&[CToken]> = if token.text == "{block}" {
+            let replacement: Option<&[CToken]> = if &*token.text == "{block}" {
                 Some(block_tokens)
             } else if token.text.starts_with("{blocks.") && token.text.ends_with('}') {
                 let key = &token.text["{blocks.".len()..token.text.len() - 1];
@@ -1104,12 +1104,12 @@ impl Parser<'_, '_> {
             if let Some((start, end)) = variadic(&token.text, args.len()) {
                 for arg in &args[start..end] {
                     let mut copy = token.clone();
-                    copy.text = arg.clone();
+                    copy.text = Arc::from(arg.as_str());
                     out.push(copy);
                 }
             } else {
                 if token.text.contains('{') {
-                    token.text = replace_args(&token.text, args);
+                    token.text = Arc::from(replace_args(&token.text, args));
                 }
                 out.push(token);
             }

@@ -195,8 +195,8 @@ pub fn tile(text: &str, lexed: &Lexed) -> Vec<SyntaxToken> {
             Quote::Double => SyntaxKind::Quoted,
             Quote::Backtick => SyntaxKind::Backtick,
             Quote::Heredoc => SyntaxKind::Heredoc,
-            Quote::None if token.text == "{" => SyntaxKind::LBrace,
-            Quote::None if token.text == "}" => SyntaxKind::RBrace,
+            Quote::None if &*token.text == "{" => SyntaxKind::LBrace,
+            Quote::None if &*token.text == "}" => SyntaxKind::RBrace,
             Quote::None => SyntaxKind::Word,
         };
         out.push(SyntaxToken {

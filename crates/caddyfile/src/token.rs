@@ -23,8 +23,9 @@ pub struct ImportSite {
 /// A token as Caddy's parser sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CToken {
-    /// Value after substitutions.
-    pub text: String,
+    /// Value after substitutions, shared by every copy of the token (the server blocks and the
+    /// model each hold one; a `String` per copy was a heap block per token per view).
+    pub text: Arc<str>,
     /// Caddy's line number in its file.
     pub line: u32,
     /// Quoting.
@@ -42,12 +43,12 @@ pub struct CToken {
 impl CToken {
     /// Whether the token is an unquoted `{`.
     pub fn is_open_brace(&self) -> bool {
-        self.quote == Quote::None && self.text == "{"
+        self.quote == Quote::None && &*self.text == "{"
     }
 
     /// Whether the token is an unquoted `}`.
     pub fn is_close_brace(&self) -> bool {
-        self.quote == Quote::None && self.text == "}"
+        self.quote == Quote::None && &*self.text == "}"
     }
 
     /// Line breaks inside the token as Caddy counts them.

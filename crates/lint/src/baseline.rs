@@ -179,7 +179,7 @@ pub fn site_hosts(caddyfile: &gblint_caddyfile::Caddyfile) -> BTreeSet<String> {
         .map(|address| match &address.parsed {
             Ok(parsed) if !parsed.host.is_empty() => parsed.host.to_lowercase(),
             Ok(parsed) => parsed.original.clone(),
-            Err(_) => address.token.text.clone(),
+            Err(_) => address.token.text.to_string(),
         })
         .collect()
 }

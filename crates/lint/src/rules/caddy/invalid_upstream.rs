@@ -96,7 +96,7 @@ fn check_proxy(
     let mut upstreams: Vec<&CToken> = Vec::new();
     let mut args = proxy.args.iter().peekable();
     if let Some(first) = args.peek() {
-        if first.text == "*" || first.text.starts_with('/') || first.text.starts_with('@') {
+        if &*first.text == "*" || first.text.starts_with('/') || first.text.starts_with('@') {
             args.next();
         }
     }

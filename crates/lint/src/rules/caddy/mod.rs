@@ -53,7 +53,7 @@ pub fn storage(global: Option<&GlobalOptions>) -> Storage<'_> {
     let Some(directive) = global.and_then(|global| global.option("storage").last()) else {
         return Storage::Missing;
     };
-    match directive.args.first().map(|token| token.text.as_str()) {
+    match directive.args.first().map(|token| &*token.text) {
         Some("file_system") => {
             let inline = directive.args.get(1);
             let block = directive

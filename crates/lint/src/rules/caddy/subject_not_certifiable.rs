@@ -69,7 +69,7 @@ impl Rule for SubjectNotCertifiable {
             let port_option = |name: &str, default: &str| {
                 option(name)
                     .and_then(|o| o.args.first())
-                    .map_or(default.to_owned(), |t| t.text.clone())
+                    .map_or(default.to_owned(), |t| t.text.to_string())
             };
             let http_port = port_option("http_port", "80");
             let https_port = port_option("https_port", "443");

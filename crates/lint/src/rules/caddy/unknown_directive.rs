@@ -211,7 +211,7 @@ impl Check<'_, '_> {
         match name {
             "order" => {
                 if let Some(directive) = option.args.first() {
-                    let text = directive.text.as_str();
+                    let text = &*directive.text;
                     if !opaque(directive)
                         && !DIRECTIVES.contains(&text)
                         && !self.has_plugin(text, None)
@@ -256,7 +256,7 @@ impl Check<'_, '_> {
     /// A module named by its last part (`cloudflare` in `dns cloudflare`), looked up as
     /// `<namespace>.<name>` the way Caddy's `UnmarshalModule` does.
     fn module(&mut self, token: &CToken, namespace: &str, stock: &[&str]) {
-        let name = token.text.as_str();
+        let name = &*token.text;
         if opaque(token) || stock.contains(&name) {
             return;
         }
@@ -365,7 +365,7 @@ impl Check<'_, '_> {
     }
 
     fn matcher(&mut self, token: &CToken) {
-        let name = token.text.as_str();
+        let name = &*token.text;
         if opaque(token) || MATCHERS.contains(&name) {
             return;
         }
@@ -423,7 +423,7 @@ impl Check<'_, '_> {
     /// `tls` one-argument form and the DNS provider of its block.
     fn tls(&mut self, tls: &Directive) {
         if let [only] = tls.args.as_slice() {
-            let text = only.text.as_str();
+            let text = &*only.text;
             // `force_automate` is accepted from Caddy 2.8.
             if !opaque(only)
                 && !matches!(text, "internal" | "force_automate")

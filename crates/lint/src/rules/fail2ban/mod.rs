@@ -43,13 +43,13 @@ pub fn access_logs(caddyfile: &Caddyfile) -> Vec<AccessLog> {
         .flat_map(|site| site.walk())
         .collect();
     for directive in directives {
-        if directive.name.text != "log" {
+        if &*directive.name.text != "log" {
             continue;
         }
         let Some(output) = directive.sub("output").last() else {
             continue;
         };
-        if output.args.first().is_none_or(|a| a.text != "file") {
+        if output.args.first().is_none_or(|a| &*a.text != "file") {
             continue;
         }
         let Some(path) = output.args.get(1) else {
@@ -58,10 +58,10 @@ pub fn access_logs(caddyfile: &Caddyfile) -> Vec<AccessLog> {
         let json = directive
             .sub("format")
             .last()
-            .is_some_and(|f| f.args.first().is_some_and(|a| a.text == "json"));
-        if !out.iter().any(|l| l.path == path.text) {
+            .is_some_and(|f| f.args.first().is_some_and(|a| &*a.text == "json"));
+        if !out.iter().any(|l| l.path == *path.text) {
             out.push(AccessLog {
-                path: path.text.clone(),
+                path: path.text.to_string(),
                 json,
                 at: (directive.name.file, directive.name.range),
             });
