@@ -1,9 +1,10 @@
 //! Build script: records what `gblint --version` prints besides the version — the commit and
 //! the target triple — so a bug report names the exact build.
 //!
-//! The commit comes from, in order: `GBLINT_COMMIT` (set by scripts/release.sh and CI), `git` in
-//! the source tree, or `.cargo_vcs_info.json` (written by `cargo publish`, so a crates.io build
-//! still knows its commit). A source tarball with none of them builds fine and says `unknown`.
+//! The commit comes from, in order: `GBLINT_COMMIT` (set by scripts/release.sh and CI),
+//! `.cargo_vcs_info.json` (written by `cargo publish`, so a crates.io build knows its commit even
+//! when unpacked inside some other git repository), or `git` in the source tree. A source
+//! tarball with none of them builds fine and says `unknown`.
 
 use std::path::Path;
 use std::process::Command;
@@ -14,8 +15,8 @@ fn main() {
     let commit = std::env::var("GBLINT_COMMIT")
         .ok()
         .filter(|c| !c.trim().is_empty())
-        .or_else(|| git_commit(&manifest_dir))
         .or_else(|| vcs_info_commit(&manifest_dir))
+        .or_else(|| git_commit(&manifest_dir))
         .unwrap_or_else(|| "unknown".to_owned());
     let target = std::env::var("TARGET").unwrap_or_else(|_| "unknown".to_owned());
     println!("cargo:rustc-env=GBLINT_COMMIT={}", commit.trim());
