@@ -27,7 +27,11 @@ fn main() {
 /// cargo to run this again when `HEAD` or the branch it points to moves.
 fn git_commit(dir: &str) -> Option<String> {
     let git = |args: &[&str]| -> Option<String> {
-        let out = Command::new("git").args(args).current_dir(dir).output().ok()?;
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .ok()?;
         out.status
             .success()
             .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())

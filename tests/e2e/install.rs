@@ -21,7 +21,8 @@ fn version_names_version_commit_and_target() {
         .and_then(|w| w.strip_suffix(')'))
         .expect("commit in parentheses");
     assert!(
-        commit == "unknown" || (commit.len() == 12 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
+        commit == "unknown"
+            || (commit.len() == 12 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
         "{commit:?}"
     );
     assert!(
@@ -68,8 +69,11 @@ fn fmt_no_backup_rewrites_without_a_copy() {
 #[test]
 fn fmt_no_backup_conflicts_with_check_and_diff() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("Caddyfile"), "a.example.com {\n\trespond hi\n}\n")
-        .expect("write");
+    std::fs::write(
+        dir.path().join("Caddyfile"),
+        "a.example.com {\n\trespond hi\n}\n",
+    )
+    .expect("write");
     for mode in ["--check", "--diff"] {
         let output = run_gblint(dir.path(), &["fmt", "--no-backup", mode], None);
         assert_eq!(output.status.code(), Some(2), "{mode}");
