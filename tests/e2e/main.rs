@@ -8,6 +8,7 @@ mod dns;
 mod fix;
 mod fmt;
 mod hostile;
+mod install;
 mod iptables;
 mod output_flags;
 mod outputs;

@@ -6,8 +6,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Lint and check the configuration of a General Bots Cloud tenant (Caddy, CoreDNS,
 /// iptables, fail2ban, systemd) — one file at a time and across the whole deployment.
+/// What `gblint --version` prints after the name: version, commit and target (crates/cli/build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("GBLINT_COMMIT"),
+    ") ",
+    env!("GBLINT_TARGET")
+);
+
 #[derive(Debug, Parser)]
-#[command(name = "gblint", version, about, max_term_width = 100)]
+#[command(name = "gblint", version = VERSION, about, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -187,6 +196,10 @@ pub struct FmtArgs {
     /// Write nothing; print a unified diff of what would change (exit 1 when anything would).
     #[arg(long)]
     pub diff: bool,
+    /// Keep no `<file>.bak-YYYYMMDDHHMM` copy of a rewritten file (for files under version
+    /// control, as in the `gblint-fmt` pre-commit hook, where git already has the old text).
+    #[arg(long, conflicts_with_all = ["check", "diff"])]
+    pub no_backup: bool,
     /// Configuration file (default: the nearest gblint.toml at or above the first path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -133,7 +133,7 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let options = WriteOptions {
-        backup: true,
+        backup: !args.no_backup,
         create_dirs: false,
     };
     write::write_files(&writes, options)?;
