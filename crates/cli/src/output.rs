@@ -65,7 +65,7 @@ impl Write for Sink {
 }
 
 /// Whether to colour: `--color`, then NO_COLOR (non-empty) off, FORCE_COLOR / CLICOLOR_FORCE
-/// (non-empty, not `0`) on, else only on a terminal (https://no-color.org, https://force-color.org).
+/// (non-empty, not `0`) on, else only on a terminal (<https://no-color.org>, <https://force-color.org>).
 pub fn use_color(choice: ColorChoice, terminal: bool) -> bool {
     let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     match choice {
