@@ -118,6 +118,51 @@ pub fn listed_disagreements_at(path: &Path) -> std::collections::BTreeMap<String
         .collect()
 }
 
+/// A run's disagreements set against a disagreements file: what it found that the file does not
+/// list, and what the file lists that the run no longer found (stale entries to remove).
+pub struct ListedCheck {
+    /// Found but not listed, as `id<TAB>what`.
+    pub unlisted: Vec<String>,
+    /// Listed but no longer found.
+    pub stale: Vec<String>,
+}
+
+impl ListedCheck {
+    /// Compare `found` (id → what the run saw) with `listed` (from [`listed_disagreements`]).
+    pub fn new<V: std::fmt::Display>(
+        found: &std::collections::BTreeMap<String, V>,
+        listed: &std::collections::BTreeMap<String, String>,
+    ) -> ListedCheck {
+        ListedCheck {
+            unlisted: found
+                .iter()
+                .filter(|(id, _)| !listed.contains_key(*id))
+                .map(|(id, what)| format!("{id}\t{what}"))
+                .collect(),
+            stale: listed
+                .keys()
+                .filter(|id| !found.contains_key(*id))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Fail on any unlisted disagreement (`what` says what kind, e.g. "differences from caddy
+    /// fmt") and on any stale entry of `file`.
+    pub fn assert_clean(&self, what: &str, file: &str) {
+        assert!(
+            self.unlisted.is_empty(),
+            "{what} not listed in {file}:\n{}",
+            self.unlisted.join("\n")
+        );
+        assert!(
+            self.stale.is_empty(),
+            "{file} lists entries that now agree (remove them): {:?}",
+            self.stale
+        );
+    }
+}
+
 /// Run one of the shared input generators (`bench/gen/SCRIPT N OUT`) and return what it wrote.
 pub fn run_generator(shared: &Path, script: &str, size: u32, out_name: &str) -> String {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -394,22 +394,9 @@ fn load_findings_match_the_real_tools_on_public_files() {
     let listed = gblint_tests::listed_disagreements_at(
         &workspace_root().join("tests/conformance/realworld-disagreements.tsv"),
     );
-    let unlisted: Vec<String> = found
-        .iter()
-        .filter(|(id, _)| !listed.contains_key(*id))
-        .map(|(id, what)| format!("{id}\t{what}"))
-        .collect();
-    let stale: Vec<&String> = listed
-        .keys()
-        .filter(|id| !found.contains_key(*id))
-        .collect();
-    assert!(
-        unlisted.is_empty(),
-        "disagreements with the real tools not listed in realworld-disagreements.tsv:\n{}",
-        unlisted.join("\n")
-    );
-    assert!(
-        stale.is_empty(),
-        "realworld-disagreements.tsv lists files gblint now agrees on (remove them): {stale:?}"
+    let check = gblint_tests::ListedCheck::new(&found, &listed);
+    check.assert_clean(
+        "disagreements with the real tools",
+        "realworld-disagreements.tsv",
     );
 }

@@ -180,22 +180,6 @@ fn fmt_matches_caddy_fmt_byte_for_byte() {
         token_problems.is_empty(),
         "gblint fmt changes tokens where caddy fmt does not: {token_problems:?}"
     );
-    let unlisted: Vec<String> = differ
-        .iter()
-        .filter(|(id, _)| !listed.contains_key(*id))
-        .map(|(id, what)| format!("{id}\t{what}"))
-        .collect();
-    let stale: Vec<&String> = listed
-        .keys()
-        .filter(|id| !differ.contains_key(*id))
-        .collect();
-    assert!(
-        unlisted.is_empty(),
-        "differences from caddy fmt not listed in caddy-fmt-disagreements.tsv:\n{}",
-        unlisted.join("\n")
-    );
-    assert!(
-        stale.is_empty(),
-        "caddy-fmt-disagreements.tsv lists inputs that now agree: {stale:?}"
-    );
+    let check = gblint_tests::ListedCheck::new(&differ, &listed);
+    check.assert_clean("differences from caddy fmt", "caddy-fmt-disagreements.tsv");
 }

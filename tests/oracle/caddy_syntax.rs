@@ -428,29 +428,13 @@ fn syntax_verdicts_agree_with_caddy_adapt() {
         }
     }
     let listed = gblint_tests::listed_disagreements("caddy-disagreements.tsv");
-    let unlisted: Vec<String> = disagreements
-        .iter()
-        .filter(|(id, _)| !listed.contains_key(*id))
-        .map(|(id, what)| format!("{id}\t{what}"))
-        .collect();
-    let stale: Vec<&String> = listed
-        .keys()
-        .filter(|id| !disagreements.contains_key(*id))
-        .collect();
+    let check = gblint_tests::ListedCheck::new(&disagreements, &listed);
     for (id, what) in &disagreements {
         if let Some(reason) = listed.get(id) {
             println!("  listed disagreement {id}: {what} — {reason}");
         }
     }
-    assert!(
-        unlisted.is_empty(),
-        "disagreements with caddy not listed in caddy-disagreements.tsv:\n{}",
-        unlisted.join("\n")
-    );
-    assert!(
-        stale.is_empty(),
-        "caddy-disagreements.tsv lists agreements (remove them): {stale:?}"
-    );
+    check.assert_clean("disagreements with caddy", "caddy-disagreements.tsv");
     let compared = results
         .iter()
         .filter(|(_, o, _)| !matches!(o, CaddyOutcome::Other(_)))

@@ -467,28 +467,15 @@ fn fail2ban_merged_values_agree_with_fail2ban_client() {
     let compared = compare_upstream(&mut found);
     let judged = compare_test_config(&mut found);
     let listed = gblint_tests::listed_disagreements("fail2ban-disagreements.tsv");
-    let unlisted: Vec<String> = found
-        .iter()
-        .filter(|(id, _)| !listed.contains_key(*id))
-        .map(|(id, what)| format!("{id}\t{what}"))
-        .collect();
-    let stale: Vec<&String> = listed
-        .keys()
-        .filter(|id| !found.contains_key(*id))
-        .collect();
+    let check = gblint_tests::ListedCheck::new(&found, &listed);
     println!(
         "fail2ban oracle: {compared} values compared on upstream config/, {judged} jails judged in tests-config/, {} disagreements (all listed: {})",
         found.len(),
-        unlisted.is_empty()
+        check.unlisted.is_empty()
     );
-    assert!(
-        unlisted.is_empty(),
-        "disagreements with fail2ban-client not listed in fail2ban-disagreements.tsv:\n{}",
-        unlisted.join("\n")
-    );
-    assert!(
-        stale.is_empty(),
-        "fail2ban-disagreements.tsv lists agreements (remove them): {stale:?}"
+    check.assert_clean(
+        "disagreements with fail2ban-client",
+        "fail2ban-disagreements.tsv",
     );
 }
 

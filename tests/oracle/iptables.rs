@@ -810,22 +810,9 @@ fn iptables_restore_verdicts_agree_with_legacy_restore() {
             None => println!("  UNLISTED {id}: {what}"),
         }
     }
-    let unlisted: Vec<String> = disagreements
-        .iter()
-        .filter(|(id, _)| !listed.contains_key(*id))
-        .map(|(id, what)| format!("{id}\t{what}"))
-        .collect();
-    let stale: Vec<&String> = listed
-        .keys()
-        .filter(|id| !disagreements.contains_key(*id))
-        .collect();
-    assert!(
-        unlisted.is_empty(),
-        "disagreements with iptables-legacy-restore not listed in iptables-disagreements.tsv:\n{}",
-        unlisted.join("\n")
-    );
-    assert!(
-        stale.is_empty(),
-        "iptables-disagreements.tsv lists agreements (remove them): {stale:?}"
+    let check = gblint_tests::ListedCheck::new(&disagreements, &listed);
+    check.assert_clean(
+        "disagreements with iptables-legacy-restore",
+        "iptables-disagreements.tsv",
     );
 }
