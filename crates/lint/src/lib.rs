@@ -457,15 +457,7 @@ pub fn lint(
             }
         }
     }
-    diagnostics.sort_by(|a, b| {
-        sources
-            .get(a.file)
-            .path()
-            .cmp(sources.get(b.file).path())
-            .then(a.range.start().cmp(&b.range.start()))
-            .then(a.code.cmp(b.code))
-            .then(a.message.cmp(&b.message))
-    });
+    sort_findings(&mut diagnostics, sources);
     diagnostics.dedup_by(|a, b| {
         a.file == b.file && a.range == b.range && a.code == b.code && a.message == b.message
     });
@@ -505,4 +497,18 @@ fn per_path_ignores(
                 .any(|selector| registry::selects_rule(selector, rule.meta()))
         })
         .collect()
+}
+
+/// The order findings are reported in: by file path, position, code, then message. One home for
+/// it, so a run of several units reads like a run of one.
+pub(crate) fn sort_findings(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
+    diagnostics.sort_by(|a, b| {
+        sources
+            .get(a.file)
+            .path()
+            .cmp(sources.get(b.file).path())
+            .then(a.range.start().cmp(&b.range.start()))
+            .then(a.code.cmp(b.code))
+            .then(a.message.cmp(&b.message))
+    });
 }

@@ -252,15 +252,7 @@ pub(crate) fn merge(parts: Vec<Report>) -> Report {
         units.extend(part.units);
     }
     // Same order as a single unit's report: by path, position, code.
-    diagnostics.sort_by(|a, b| {
-        sources
-            .get(a.file)
-            .path()
-            .cmp(sources.get(b.file).path())
-            .then(a.range.start().cmp(&b.range.start()))
-            .then(a.code.cmp(b.code))
-            .then(a.message.cmp(&b.message))
-    });
+    crate::sort_findings(&mut diagnostics, &sources);
     // A file named on its own and again inside a named tree is read by two units.
     let mut seen = std::collections::HashSet::new();
     diagnostics.retain(|d| {
