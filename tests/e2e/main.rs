@@ -13,6 +13,7 @@ mod iptables;
 mod output_flags;
 mod outputs;
 mod render;
+mod render_lifecycle;
 mod rules_cli;
 mod secrets;
 mod services;

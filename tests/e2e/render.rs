@@ -8,11 +8,11 @@ use std::process::Output;
 
 use gblint_tests::{run_gblint, workspace_root};
 
-fn example_inventory() -> String {
+pub(crate) fn example_inventory() -> String {
     std::fs::read_to_string(workspace_root().join("examples/pragmatismo.toml")).expect("inventory")
 }
 
-fn render(dir: &Path, inventory: &Path, out: &Path, extra: &[&str]) -> Output {
+pub(crate) fn render(dir: &Path, inventory: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "render",
         "--inventory",
@@ -24,20 +24,20 @@ fn render(dir: &Path, inventory: &Path, out: &Path, extra: &[&str]) -> Output {
     run_gblint(dir, &args, None)
 }
 
-fn render_example(out: &Path, extra: &[&str]) -> Output {
+pub(crate) fn render_example(out: &Path, extra: &[&str]) -> Output {
     let root = workspace_root();
     render(&root, &root.join("examples/pragmatismo.toml"), out, extra)
 }
 
 /// Render a variant of the example inventory (written next to `out`).
-fn render_variant(dir: &Path, text: &str, out: &Path, extra: &[&str]) -> Output {
+pub(crate) fn render_variant(dir: &Path, text: &str, out: &Path, extra: &[&str]) -> Output {
     let inventory = dir.join("inventory.toml");
     std::fs::write(&inventory, text).expect("write inventory");
     // Relative, so errors name `inventory.toml` as the user typed it.
     render(dir, Path::new("inventory.toml"), out, extra)
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
@@ -54,16 +54,16 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// Line number (1-based) of the first line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> usize {
+pub(crate) fn line_of(text: &str, needle: &str) -> usize {
     text.lines()
         .position(|l| l.contains(needle))
         .expect("needle present")
@@ -78,7 +78,7 @@ fn example_inventory_renders_the_example_tree_byte_for_byte() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let example = workspace_root().join("examples/pragmatismo");
     let rendered = files_under(&out);
-    assert_eq!(rendered.len(), 16, "{rendered:?}");
+    assert_eq!(rendered.len(), 17, "{rendered:?}");
     for file in &rendered {
         let got = std::fs::read(out.join(file)).expect("rendered");
         let want = std::fs::read(example.join(file))
@@ -346,9 +346,20 @@ fn a_template_that_renders_a_broken_file_is_caught_by_the_self_check() {
     );
     assert!(message.contains("IPT001"), "{message}");
     assert!(
-        message.contains("(from templates/iptables/rules.v4.j2)"),
+        message.contains("(rendered by templates/iptables/rules.v4.j2)"),
         "{message}"
     );
+    // Each finding starts with the inventory entry behind the file: the machine whose
+    // internal ports made these rules, never the self-check's scratch folder.
+    let machine = line_of(&example_inventory(), "system = { ip");
+    assert!(
+        message.starts_with(&format!(
+            "{}:{machine}:1: pragmatismo-system/",
+            root.join("examples/pragmatismo.toml").display()
+        )),
+        "{message}"
+    );
+    assert!(!message.contains("gblint-render-"), "{message}");
     assert!(!out.exists(), "nothing written");
 }
 
@@ -399,7 +410,7 @@ fn unknown_inventory_keys_are_errors_with_a_line() {
     let line = line_of(&text, "brigde");
     assert!(
         stderr(&output).starts_with(&format!(
-            "gblint: error: inventory.toml:{line}:1: unknown field `brigde`"
+            "gblint: error: inventory.toml:{line}:1: unknown key `brigde` in [host]; did you mean `bridge`?"
         )),
         "{}",
         stderr(&output)

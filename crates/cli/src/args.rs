@@ -170,6 +170,10 @@ pub struct CheckArgs {
     /// Apply safe fixes, writing each changed file atomically (keeping `<file>.bak-YYYYMMDDHHMM`).
     #[arg(long)]
     pub fix: bool,
+    /// With --fix: keep no `<file>.bak-YYYYMMDDHHMM` copy of a fixed file (git keeps the old
+    /// text); also `[write] backup = false` in gblint.toml.
+    #[arg(long, requires = "fix")]
+    pub no_backup: bool,
     /// With --fix or --diff: apply unsafe fixes too.
     #[arg(long = "unsafe")]
     pub unsafe_fixes: bool,
@@ -197,7 +201,8 @@ pub struct FmtArgs {
     #[arg(long)]
     pub diff: bool,
     /// Keep no `<file>.bak-YYYYMMDDHHMM` copy of a rewritten file (for files under version
-    /// control, as in the `gblint-fmt` pre-commit hook, where git already has the old text).
+    /// control, as in the `gblint-fmt` pre-commit hook, where git already has the old text);
+    /// also `[write] backup = false` in gblint.toml.
     #[arg(long, conflicts_with_all = ["check", "diff"])]
     pub no_backup: bool,
     /// Configuration file (default: the nearest gblint.toml at or above the first path).
@@ -248,6 +253,14 @@ pub struct RenderArgs {
     /// Write a Caddyfile even when it serves fewer site hosts than the one it replaces.
     #[arg(long)]
     pub allow_shrink: bool,
+    /// Remove the files an earlier render wrote (listed in `--out/.rendered-by-gblint`) that this
+    /// inventory no longer produces; without it they are listed and kept.
+    #[arg(long, conflicts_with_all = ["check", "diff"])]
+    pub prune: bool,
+    /// Keep no `<file>.bak-YYYYMMDDHHMM` copy of a replaced or pruned file (git keeps the
+    /// old text); also `[write] backup = false` in the gblint.toml governing `--out`.
+    #[arg(long, conflicts_with_all = ["check", "diff"])]
+    pub no_backup: bool,
     /// Folder of templates replacing the embedded ones (same relative names, `*.j2`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,

@@ -155,7 +155,7 @@ fn fix_run(
         }
     }
     let options = WriteOptions {
-        backup: true,
+        backup: !args.no_backup && options.settings.write.backup,
         create_dirs: false,
     };
     let written = write::write_files(&writes, options)?;

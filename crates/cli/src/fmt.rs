@@ -133,7 +133,7 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let options = WriteOptions {
-        backup: !args.no_backup,
+        backup: !args.no_backup && settings.write.backup,
         create_dirs: false,
     };
     write::write_files(&writes, options)?;

@@ -23,6 +23,8 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<ExitCode> {
         templates: args.templates.clone(),
         mode,
         allow_shrink: args.allow_shrink,
+        backup: args.no_backup.then_some(false),
+        prune: args.prune,
     };
     let summary = match gblint::unstable::render::run(&request) {
         Ok(summary) => summary,
@@ -49,8 +51,19 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    for stale in &summary.stale {
+        let note = match mode {
+            Mode::Write if summary.pruned => "removed",
+            Mode::Write => "stale (no longer rendered; kept, --prune removes it)",
+            _ => "stale (no longer rendered; --prune removes it)",
+        };
+        writeln!(stdout, "{note}: {}", stale.display())?;
+    }
     for backup in &summary.backups {
         writeln!(stdout, "kept: {}", backup.display())?;
+    }
+    if let Some(refusal) = &summary.would_refuse {
+        writeln!(stdout, "would refuse to write: {refusal}")?;
     }
     let files = |n: usize| if n == 1 { "file" } else { "files" };
     let verb = if mode == Mode::Write {
@@ -65,11 +78,14 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<ExitCode> {
         changed.len(),
         files(changed.len())
     )?;
-    Ok(if mode != Mode::Write && !changed.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let outdated = !changed.is_empty() || !summary.stale.is_empty();
+    Ok(
+        if mode != Mode::Write && (outdated || summary.would_refuse.is_some()) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }
 
 /// Print a failed render: findings first (one per line), then the one-line cause.

@@ -29,13 +29,7 @@ pub struct RenderedFile {
 /// Render the inventory file `inventory` with the embedded templates, or with the `*.j2`
 /// files of `templates` in their place; nothing is written.
 pub fn render(inventory: &Path, templates: Option<&Path>) -> Result<RenderedTree, Error> {
-    let inventory = gblint_render::load_inventory(inventory)?;
-    let set = match templates {
-        Some(dir) => gblint_render::TemplateSet::with_overrides(dir)?,
-        None => gblint_render::TemplateSet::embedded(),
-    };
-    let outputs = gblint_render::plan::render(&inventory, &set)?;
-    gblint_render::selfcheck::check(&outputs)?;
+    let outputs = gblint_render::render_in_memory(inventory, templates)?;
     let mut files: Vec<RenderedFile> = outputs
         .into_iter()
         .map(|output| RenderedFile {

@@ -27,6 +27,7 @@ pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "fail2ban",
             "baseline",
             "limits",
+            "write",
             "exclude",
             "per-path-ignores",
         ],
@@ -42,6 +43,7 @@ pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ),
     ("baseline", &["file"]),
     ("limits", &["max-file-bytes"]),
+    ("write", &["backup"]),
 ];
 
 /// Roles a machine may have.
@@ -103,6 +105,8 @@ struct RawConfig {
     baseline: BaselineSettings,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    write: WriteSettings,
     #[serde(default)]
     exclude: Vec<String>,
     #[serde(default)]
@@ -213,6 +217,26 @@ pub struct BaselineSettings {
     pub file: Option<String>,
 }
 
+/// `[write]`: how `fmt`, `check --fix` and `render` rewrite files.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct WriteSettings {
+    /// Keep each replaced file as `<file>.bak-YYYYMMDDHHMM` (`backup = false`, or
+    /// `--no-backup`, when git already keeps the old version).
+    #[serde(default = "keep_backups")]
+    pub backup: bool,
+}
+
+impl Default for WriteSettings {
+    fn default() -> Self {
+        WriteSettings { backup: true }
+    }
+}
+
+fn keep_backups() -> bool {
+    true
+}
+
 /// `[limits]`: how much gblint reads, so hostile or runaway input ends in a one-line refusal
 /// (exit 2) instead of exhausting memory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -270,6 +294,8 @@ pub struct Settings {
     pub baseline: BaselineSettings,
     /// `[limits]` (and `--max-file-bytes`).
     pub limits: Limits,
+    /// `[write]`.
+    pub write: WriteSettings,
     /// `--no-inline-ignores`.
     pub no_inline_ignores: bool,
     /// `exclude`: files and folders discovery skips when walking folders.
@@ -385,6 +411,7 @@ impl Settings {
                     None => Limits::DEFAULT_MAX_FILE_BYTES,
                 },
             },
+            write: raw.write,
             no_inline_ignores: false,
             exclude,
             per_path_ignores,

@@ -8,9 +8,10 @@ use std::path::{Component, Path, PathBuf};
 
 use gblint_diagnostics::{SourceFile, SourceMap};
 use gblint_lint::fix::{FileChange, Target};
-use gblint_lint::write::{Expected, FileWrite, WriteOptions};
+use gblint_lint::write::{Expected, FileRemoval, FileWrite, WriteOptions};
 
 use crate::error::RenderError;
+use crate::manifest;
 use crate::plan::Output;
 
 /// What rendering does to one file of `--out`.
@@ -116,8 +117,9 @@ fn refuse_links(out: &Path, relative: &Path) -> Result<(), RenderError> {
     Ok(())
 }
 
-/// Refuse a Caddyfile that serves fewer site hosts than the file it replaces.
-pub fn guard_shrink(changes: &[Change]) -> Result<(), RenderError> {
+/// Why writing would be refused: a Caddyfile that serves fewer site hosts than the file it
+/// replaces (`None` when nothing shrinks).
+pub fn shrink_refusal(changes: &[Change]) -> Option<RenderError> {
     for change in changes {
         if !change.output.caddyfile || change.kind != ChangeKind::Update {
             continue;
@@ -140,7 +142,7 @@ pub fn guard_shrink(changes: &[Change]) -> Result<(), RenderError> {
             } else {
                 String::new()
             };
-            return Err(RenderError::Shrink(format!(
+            return Some(RenderError::Shrink(format!(
                 "{}: the rendered Caddyfile serves {} site host{} where the current one serves {} (dropped: {shown}{more}); pass --allow-shrink to write it anyway",
                 change.disk.display(),
                 after.len(),
@@ -149,7 +151,7 @@ pub fn guard_shrink(changes: &[Change]) -> Result<(), RenderError> {
             )));
         }
     }
-    Ok(())
+    None
 }
 
 /// Site hosts of a Caddyfile text (imports of other files are not followed: the rendered
@@ -163,12 +165,92 @@ fn site_hosts(text: &str, path: &Path) -> BTreeSet<String> {
     gblint_lint::baseline::site_hosts(&caddyfile)
 }
 
-/// Write every created or updated file, all or nothing: each is staged next to its target
-/// and only then renamed, through folders opened under `out` without following links (see
-/// `docs/writes.md`); a replaced file is kept as `<file>.bak-YYYYMMDDHHMM`. Returns the
-/// backups made.
-pub fn write(out: &Path, changes: &[Change]) -> Result<Vec<PathBuf>, RenderError> {
-    let writes: Vec<FileWrite> = changes
+/// A file an earlier render wrote that this one no longer produces.
+#[derive(Clone, Debug)]
+pub struct StaleFile {
+    /// Its path below `--out`.
+    pub relative: PathBuf,
+    /// What it holds now (it is removed only if it still does).
+    pub bytes: Vec<u8>,
+}
+
+/// The record of `--out` (see [`crate::manifest`]): what it says now and what this render
+/// leaves stale.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// The record's bytes now, if there is one.
+    pub current: Option<Vec<u8>>,
+    /// The files this render produces.
+    pub rendered: Vec<PathBuf>,
+    /// Listed files this render does not produce that are still there.
+    pub stale: Vec<StaleFile>,
+}
+
+impl Record {
+    /// The record's new text, with or without the stale files (kept in it until removed).
+    pub fn text(&self, with_stale: bool) -> String {
+        let stale = self
+            .stale
+            .iter()
+            .filter(|_| with_stale)
+            .map(|s| s.relative.as_path());
+        manifest::print(self.rendered.iter().map(PathBuf::as_path).chain(stale))
+    }
+}
+
+/// Read the record of `out` and find the files it lists that `changes` no longer produce.
+pub fn record(out: &Path, changes: &[Change]) -> Result<Record, RenderError> {
+    let read = |relative: &Path| {
+        gblint_lint::write::read_beneath(out, relative)
+            .map_err(|err| RenderError::Usage(format!("{}: {err}", out.join(relative).display())))
+    };
+    let current = read(Path::new(manifest::FILE))?;
+    let rendered: Vec<PathBuf> = changes.iter().map(|c| c.output.path.clone()).collect();
+    let mut stale = Vec::new();
+    if let Some(bytes) = &current {
+        for relative in manifest::parse(&String::from_utf8_lossy(bytes))? {
+            if rendered.contains(&relative) {
+                continue;
+            }
+            if let Some(bytes) = read(&relative)? {
+                stale.push(StaleFile { relative, bytes });
+            }
+        }
+    }
+    Ok(Record {
+        current,
+        rendered,
+        stale,
+    })
+}
+
+/// `[write] backup` of the `gblint.toml` that governs `out` (the nearest one at or above it;
+/// keep backups when there is none).
+pub fn backup_setting(out: &Path) -> Result<bool, RenderError> {
+    let start = out
+        .ancestors()
+        .find(|folder| folder.is_dir())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let Some(config) = gblint_lint::find_config(&start) else {
+        return Ok(true);
+    };
+    let settings =
+        gblint_lint::Settings::load(&config).map_err(|err| RenderError::Usage(err.to_string()))?;
+    Ok(settings.write.backup)
+}
+
+/// Write every created or updated file and the record, all or nothing: each is staged next
+/// to its target and only then renamed, through folders opened under `out` without following
+/// links (see `docs/writes.md`); with `backup`, a replaced file is kept as
+/// `<file>.bak-YYYYMMDDHHMM`. Stale files stay in the record. Returns the backups made.
+pub fn write(
+    out: &Path,
+    changes: &[Change],
+    record: &Record,
+    backup: bool,
+) -> Result<Vec<PathBuf>, RenderError> {
+    let mut writes: Vec<FileWrite> = changes
         .iter()
         .filter(|c| c.kind != ChangeKind::Unchanged)
         .map(|change| FileWrite {
@@ -182,11 +264,66 @@ pub fn write(out: &Path, changes: &[Change]) -> Result<Vec<PathBuf>, RenderError
             contents: change.output.text.clone().into_bytes(),
         })
         .collect();
+    writes.extend(record_write(
+        out,
+        record.current.as_deref(),
+        record.text(true),
+    ));
+    let written = write_all(&writes, backup)?;
+    Ok(written)
+}
+
+/// Remove the stale files (backed up with `backup`), then drop them from the record.
+pub fn prune(out: &Path, record: &Record, backup: bool) -> Result<Vec<PathBuf>, RenderError> {
+    let removals: Vec<FileRemoval> = record
+        .stale
+        .iter()
+        .map(|stale| FileRemoval {
+            base: out.to_path_buf(),
+            relative: stale.relative.clone(),
+            shown: out.join(&stale.relative),
+            expected: stale.bytes.clone(),
+        })
+        .collect();
+    let removed = gblint_lint::write::remove_files(&removals, backup)
+        .map_err(|err| RenderError::Write(err.message))?;
+    let written_record = record.text(true).into_bytes();
+    let writes: Vec<FileWrite> =
+        record_write(out, Some(&written_record), record.text(false)).collect();
+    // The record of a pruned tree lists no backups: they are the operator's, not render's.
+    write_all(&writes, false)?;
+    Ok(removed.into_iter().filter_map(|r| r.backup).collect())
+}
+
+/// The write of the record's new text, when it differs from `current`.
+fn record_write(
+    out: &Path,
+    current: Option<&[u8]>,
+    text: String,
+) -> impl Iterator<Item = FileWrite> {
+    let unchanged = current == Some(text.as_bytes());
+    let write = FileWrite {
+        base: out.to_path_buf(),
+        relative: PathBuf::from(manifest::FILE),
+        shown: out.join(manifest::FILE),
+        expected: match current {
+            Some(bytes) => Expected::Bytes(bytes.to_vec()),
+            None => Expected::Absent,
+        },
+        contents: text.into_bytes(),
+    };
+    (!unchanged).then_some(write).into_iter()
+}
+
+fn write_all(writes: &[FileWrite], backup: bool) -> Result<Vec<PathBuf>, RenderError> {
+    if writes.is_empty() {
+        return Ok(Vec::new());
+    }
     let options = WriteOptions {
-        backup: true,
+        backup,
         create_dirs: true,
     };
-    let written = gblint_lint::write::write_files(&writes, options)
+    let written = gblint_lint::write::write_files(writes, options)
         .map_err(|err| RenderError::Write(err.message))?;
     Ok(written.into_iter().filter_map(|w| w.backup).collect())
 }

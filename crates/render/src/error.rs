@@ -27,20 +27,6 @@ impl RenderError {
             _ => 2,
         }
     }
-
-    /// A template error from minijinja, naming the template and the line.
-    pub(crate) fn template(err: &minijinja::Error) -> Self {
-        let name = err.name().unwrap_or("<template>");
-        let location = match err.line() {
-            Some(line) => format!("templates/{name}:{line}"),
-            None => format!("templates/{name}"),
-        };
-        let detail = match err.detail() {
-            Some(detail) => format!("{}: {detail}", err.kind()),
-            None => err.kind().to_string(),
-        };
-        RenderError::Template(format!("{location}: {detail}"))
-    }
 }
 
 impl fmt::Display for RenderError {

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::port::Port;
+
 /// A whole tenant.
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +45,18 @@ pub struct Inventory {
     /// The proxy's flood jail.
     #[serde(default)]
     pub fail2ban: Fail2ban,
+    /// `[write]` of the rendered gblint.toml, which `render` follows too.
+    #[serde(default)]
+    pub write: Option<Write>,
+}
+
+/// How files of the tree are rewritten.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Write {
+    /// Keep each replaced or pruned file as `<file>.bak-YYYYMMDDHHMM`.
+    #[serde(default = "yes")]
+    pub backup: bool,
 }
 
 /// The LXD host.
@@ -186,7 +200,7 @@ pub struct Machine {
     /// Ports reachable only over loopback: each gets a DROP after `-i lo -j ACCEPT` in the
     /// machine's rules.v4 and rules.v6.
     #[serde(default)]
-    pub internal_ports: Vec<u16>,
+    pub internal_ports: Vec<Port>,
 }
 
 /// A zone.
@@ -430,7 +444,7 @@ pub struct Vhost {
     /// Role of the upstream machine (its `ip`).
     pub role: Spanned<String>,
     /// Upstream port.
-    pub port: Spanned<u16>,
+    pub port: Spanned<Port>,
     /// `encode` algorithms.
     #[serde(default)]
     pub encode: Vec<Spanned<String>>,
@@ -495,7 +509,7 @@ pub struct Fail2ban {
     pub bantime: u32,
     /// Ports the ban closes.
     #[serde(default = "default_flood_ports")]
-    pub ports: Vec<u16>,
+    pub ports: Vec<Port>,
 }
 
 impl Default for Fail2ban {
@@ -676,6 +690,6 @@ fn default_flood_findtime() -> u32 {
 fn default_flood_bantime() -> u32 {
     3600
 }
-fn default_flood_ports() -> Vec<u16> {
-    vec![80, 443]
+fn default_flood_ports() -> Vec<Port> {
+    vec![Port::HTTP, Port::HTTPS]
 }

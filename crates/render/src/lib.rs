@@ -17,13 +17,18 @@ pub mod apply;
 pub mod error;
 mod filters;
 pub mod inventory;
+mod inventory_errors;
+pub mod manifest;
 pub mod names;
 pub mod plan;
+pub mod port;
 pub mod selfcheck;
+pub mod serial;
 pub mod stamp;
 pub mod templates;
 pub mod validate;
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 pub use apply::{Change, ChangeKind};
@@ -56,6 +61,12 @@ pub struct Request {
     pub mode: Mode,
     /// Allow a Caddyfile with fewer site hosts than the one it replaces.
     pub allow_shrink: bool,
+    /// Keep replaced (and pruned) files as backups: `Some(false)` is `--no-backup`; `None`
+    /// follows the inventory's `[write] backup`, else that of the `gblint.toml` governing
+    /// `--out` (default: keep).
+    pub backup: Option<bool>,
+    /// `--prune`: remove the files an earlier render wrote that this one no longer produces.
+    pub prune: bool,
 }
 
 /// The result of a render.
@@ -65,6 +76,14 @@ pub struct Summary {
     pub changes: Vec<Change>,
     /// Backups written (write mode).
     pub backups: Vec<PathBuf>,
+    /// Files an earlier render wrote that this one no longer produces, still in `--out`
+    /// (under `--out`, in path order); in write mode with `--prune`, the ones removed.
+    pub stale: Vec<PathBuf>,
+    /// Whether `stale` files were removed (write mode with `--prune`).
+    pub pruned: bool,
+    /// In `--check` and `--diff` mode: why writing would be refused (a shrinking Caddyfile
+    /// without `--allow-shrink`).
+    pub would_refuse: Option<String>,
 }
 
 impl Summary {
@@ -73,6 +92,28 @@ impl Summary {
         self.changes
             .iter()
             .filter(|c| c.kind != ChangeKind::Unchanged)
+    }
+}
+
+/// An inventory read from a file, with the text its spans point into.
+#[derive(Debug)]
+pub struct InventoryFile {
+    /// The validated inventory.
+    pub inventory: Inventory,
+    /// How messages name the file.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+impl InventoryFile {
+    /// `name:line:col` of a byte span of the text (just `name` for a defaulted value).
+    pub fn at(&self, span: Range<usize>) -> String {
+        if span.is_empty() {
+            return self.name.clone();
+        }
+        let (line, col) = validate::line_col(&self.text, span.start);
+        format!("{}:{line}:{col}", self.name)
     }
 }
 
@@ -94,49 +135,111 @@ pub(crate) fn read_text(path: &Path) -> Result<String, RenderError> {
 }
 
 /// Read and validate an inventory file.
-pub fn load_inventory(path: &Path) -> Result<Inventory, RenderError> {
+pub fn load_inventory(path: &Path) -> Result<InventoryFile, RenderError> {
     let text = read_text(path)?;
-    parse_inventory(&text, &path.display().to_string())
+    let name = path.display().to_string();
+    let inventory = parse_inventory(&text, &name)?;
+    Ok(InventoryFile {
+        inventory,
+        name,
+        text,
+    })
 }
 
 /// Parse and validate an inventory text; `name` is how errors refer to it.
 pub fn parse_inventory(text: &str, name: &str) -> Result<Inventory, RenderError> {
-    let inventory: Inventory = toml::from_str(text).map_err(|err| {
-        let message = err.message().trim().replace('\n', " ");
-        match err.span() {
-            Some(span) => {
-                let (line, col) = validate::line_col(text, span.start);
-                RenderError::Inventory(format!("{name}:{line}:{col}: {message}"))
+    let inventory: Inventory = serde_path_to_error::deserialize(toml::Deserializer::new(text))
+        .map_err(|err| {
+            let message = inventory_errors::describe(&err);
+            match err.inner().span() {
+                Some(span) => {
+                    let (line, col) = validate::line_col(text, span.start);
+                    RenderError::Inventory(format!("{name}:{line}:{col}: {message}"))
+                }
+                None => RenderError::Inventory(format!("{name}: {message}")),
             }
-            None => RenderError::Inventory(format!("{name}: {message}")),
-        }
-    })?;
+        })?;
     validate::validate(&inventory, name, text)?;
     Ok(inventory)
 }
 
+/// Render the inventory file with the embedded templates, or with the `*.j2` files of
+/// `templates` in their place, and self-check the result; nothing is read from or written to
+/// an output folder (zones get the serial of a first render).
+pub fn render_in_memory(
+    inventory: &Path,
+    templates: Option<&Path>,
+) -> Result<Vec<Output>, RenderError> {
+    let file = load_inventory(inventory)?;
+    let set = template_set(templates)?;
+    let outputs = plan::render(&file, &set, &|_| None)?;
+    selfcheck::check(&outputs, &file)?;
+    Ok(outputs)
+}
+
+fn template_set(templates: Option<&Path>) -> Result<TemplateSet, RenderError> {
+    match templates {
+        Some(dir) => TemplateSet::with_overrides(dir),
+        None => Ok(TemplateSet::embedded()),
+    }
+}
+
 /// Render the tree of `request` and write, diff or check it.
 pub fn run(request: &Request) -> Result<Summary, RenderError> {
-    let inventory = load_inventory(&request.inventory)?;
-    let set = match &request.templates {
-        Some(dir) => TemplateSet::with_overrides(dir)?,
-        None => TemplateSet::embedded(),
-    };
-    let outputs = plan::render(&inventory, &set)?;
-    selfcheck::check(&outputs)?;
+    let file = load_inventory(&request.inventory)?;
+    let set = template_set(request.templates.as_deref())?;
     if request.out.exists() && !request.out.is_dir() {
         return Err(RenderError::Usage(format!(
             "{}: not a folder",
             request.out.display()
         )));
     }
+    let current = |relative: &Path| {
+        gblint_lint::write::read_beneath(&request.out, relative)
+            .ok()
+            .flatten()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    };
+    let outputs = plan::render(&file, &set, &current)?;
+    selfcheck::check(&outputs, &file)?;
     let changes = apply::compare(&request.out, outputs)?;
-    let mut backups = Vec::new();
-    if request.mode == Mode::Write {
-        if !request.allow_shrink {
-            apply::guard_shrink(&changes)?;
-        }
-        backups = apply::write(&request.out, &changes)?;
+    let record = apply::record(&request.out, &changes)?;
+    let refusal = if request.allow_shrink {
+        None
+    } else {
+        apply::shrink_refusal(&changes)
+    };
+    let stale: Vec<PathBuf> = record
+        .stale
+        .iter()
+        .map(|s| request.out.join(&s.relative))
+        .collect();
+    if request.mode != Mode::Write {
+        return Ok(Summary {
+            changes,
+            backups: Vec::new(),
+            stale,
+            pruned: false,
+            would_refuse: refusal.map(|err| err.to_string()),
+        });
     }
-    Ok(Summary { changes, backups })
+    if let Some(refusal) = refusal {
+        return Err(refusal);
+    }
+    let backup = match (request.backup, &file.inventory.write) {
+        (Some(backup), _) => backup,
+        (None, Some(write)) => write.backup,
+        (None, None) => apply::backup_setting(&request.out)?,
+    };
+    let mut backups = apply::write(&request.out, &changes, &record, backup)?;
+    if request.prune && !record.stale.is_empty() {
+        backups.extend(apply::prune(&request.out, &record, backup)?);
+    }
+    Ok(Summary {
+        changes,
+        backups,
+        stale,
+        pruned: request.prune,
+        would_refuse: None,
+    })
 }

@@ -4,15 +4,16 @@
 //! plain segments, so nothing can land outside `--out`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
 
 use crate::error::RenderError;
-use crate::inventory::Inventory;
-use crate::stamp;
+use crate::inventory::{Domain, Inventory};
 use crate::templates::TemplateSet;
+use crate::{serial, stamp, InventoryFile};
 
 /// One rendered file.
 #[derive(Clone, Debug)]
@@ -25,6 +26,30 @@ pub struct Output {
     pub text: String,
     /// Whether it is a Caddyfile (guarded against shrinking).
     pub caddyfile: bool,
+    /// The inventory entries it was rendered from, by the first rendered line each produced
+    /// (ascending), so a finding on the rendered file can name the inventory line behind it.
+    pub origins: Vec<Origin>,
+}
+
+/// An inventory entry behind the rendered lines from `line` on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// First rendered line (1-based) the entry produced.
+    pub line: u32,
+    /// Byte span of the entry in the inventory text.
+    pub span: Range<usize>,
+}
+
+impl Output {
+    /// The inventory span behind rendered line `line`, if the file has one.
+    pub fn origin_of(&self, line: u32) -> Option<&Range<usize>> {
+        self.origins
+            .iter()
+            .rev()
+            .find(|origin| origin.line <= line)
+            .or(self.origins.first())
+            .map(|origin| &origin.span)
+    }
 }
 
 /// What every template sees: the inventory plus values derived from it.
@@ -52,8 +77,26 @@ fn tree_path(folder: &str, absolute: &str) -> PathBuf {
     path
 }
 
-/// Render every file of the tenant.
-pub fn render(inventory: &Inventory, set: &TemplateSet) -> Result<Vec<Output>, RenderError> {
+/// How one file gets its text.
+enum Body<'a> {
+    /// Render this template with this context.
+    Template(&'a str, Value),
+    /// Already rendered (zones: their serial depends on the file they replace).
+    Rendered(&'a str, String),
+}
+
+/// The text now at a path of the output tree (`None` when there is none), read by the caller.
+pub type Current<'a> = &'a dyn Fn(&Path) -> Option<String>;
+
+/// Render every file of the tenant. `current` gives what the output tree holds now: a zone
+/// whose records did not change keeps its serial, a changed one gets a larger one
+/// (see [`crate::serial`]).
+pub fn render(
+    file: &InventoryFile,
+    set: &TemplateSet,
+    current: Current<'_>,
+) -> Result<Vec<Output>, RenderError> {
+    let inventory = &file.inventory;
     let env = set.environment()?;
     let stamp_time = stamp::parse(inventory.generated_at.get_ref())
         .ok_or_else(|| RenderError::Inventory("generated_at is not a date and time".to_owned()))?;
@@ -72,7 +115,7 @@ pub fn render(inventory: &Inventory, set: &TemplateSet) -> Result<Vec<Output>, R
     let internal_ports: BTreeSet<u16> = inventory
         .machines
         .values()
-        .flat_map(|m| m.internal_ports.iter().copied())
+        .flat_map(|m| m.internal_ports.iter().map(|port| port.get()))
         .collect();
     let root = Value::from_serialize(&Root {
         inventory,
@@ -81,31 +124,37 @@ pub fn render(inventory: &Inventory, set: &TemplateSet) -> Result<Vec<Output>, R
         zone_paths: zone_paths.clone(),
     });
 
-    let mut jobs: Vec<(PathBuf, &str, Value)> = Vec::new();
+    let tenant = inventory.tenant.span();
+    let host = inventory.host.public_ipv4.span();
+    let mut jobs: Vec<(PathBuf, Body<'_>, Range<usize>)> = Vec::new();
     jobs.push((
         PathBuf::from("gblint.toml"),
-        "gblint/gblint.toml.j2",
-        root.clone(),
+        Body::Template("gblint/gblint.toml.j2", root.clone()),
+        tenant.clone(),
     ));
     jobs.push((
         tree_path("host", "/etc/default/ufw"),
-        "ufw/ufw.j2",
-        root.clone(),
+        Body::Template("ufw/ufw.j2", root.clone()),
+        host.clone(),
     ));
     jobs.push((
         tree_path("host", "/etc/fail2ban/jail.local"),
-        "fail2ban/host-jail.local.j2",
-        context! { f2b => &inventory.host.fail2ban, ..root.clone() },
+        Body::Template(
+            "fail2ban/host-jail.local.j2",
+            context! { f2b => &inventory.host.fail2ban, ..root.clone() },
+        ),
+        host,
     ));
 
     let proxy = machine_folder(inventory, inventory.caddy.machine.get_ref());
     let proxy_ctx = context! { machine_name => &proxy, ..root.clone() };
+    let caddy_path = tree_path(&proxy, inventory.caddy.config.get_ref());
     jobs.push((
-        tree_path(&proxy, inventory.caddy.config.get_ref()),
-        "caddy/Caddyfile.j2",
-        proxy_ctx.clone(),
+        caddy_path.clone(),
+        Body::Template("caddy/Caddyfile.j2", proxy_ctx.clone()),
+        inventory.caddy.machine.span(),
     ));
-    for (file, template) in [
+    for (path, template) in [
         ("/etc/fail2ban/jail.local", "fail2ban/proxy-jail.local.j2"),
         (
             "/etc/fail2ban/jail.d/defaults-debian.conf",
@@ -116,28 +165,37 @@ pub fn render(inventory: &Inventory, set: &TemplateSet) -> Result<Vec<Output>, R
             "fail2ban/caddy-http-flood.conf.j2",
         ),
     ] {
-        jobs.push((tree_path(&proxy, file), template, proxy_ctx.clone()));
+        jobs.push((
+            tree_path(&proxy, path),
+            Body::Template(template, proxy_ctx.clone()),
+            inventory.caddy.machine.span(),
+        ));
     }
 
     if !inventory.domains.is_empty() {
         let dns_ctx = context! { machine_name => &dns_folder, ..root.clone() };
         jobs.push((
             tree_path(&dns_folder, inventory.coredns.corefile.get_ref()),
-            "coredns/Corefile.j2",
-            dns_ctx.clone(),
+            Body::Template("coredns/Corefile.j2", dns_ctx.clone()),
+            inventory.coredns.machine.span(),
         ));
         for domain in &inventory.domains {
-            let serial = domain
-                .soa
-                .serial
-                .as_ref()
-                .map_or_else(|| stamp::default_serial(stamp_time), |s| *s.get_ref());
             let glue = glue_zone(inventory, domain.ns.first().map(|n| n.get_ref().as_str()));
-            let path = &zone_paths[domain.name.get_ref()];
+            let path = tree_path(&dns_folder, &zone_paths[domain.name.get_ref()]);
+            let with_serial = |serial: u64| {
+                render_one(
+                    &env,
+                    set,
+                    "coredns/zone.j2",
+                    context! { domain => domain, serial => serial, glue => glue, ..dns_ctx.clone() },
+                )
+            };
+            let dated = stamp::default_serial(stamp_time);
+            let text = zone_text(file, domain, &path, dated, current, with_serial)?;
             jobs.push((
-                tree_path(&dns_folder, path),
-                "coredns/zone.j2",
-                context! { domain => domain, serial => serial, glue => glue, ..dns_ctx.clone() },
+                path,
+                Body::Rendered("coredns/zone.j2", text),
+                domain.name.span(),
             ));
         }
     }
@@ -148,16 +206,16 @@ pub fn render(inventory: &Inventory, set: &TemplateSet) -> Result<Vec<Output>, R
         }
         let folder = machine_folder(inventory, role.get_ref());
         let ctx = context! { machine_name => &folder, machine => machine, ..root.clone() };
-        jobs.push((
-            tree_path(&folder, "/etc/iptables/rules.v4"),
-            "iptables/rules.v4.j2",
-            ctx.clone(),
-        ));
-        jobs.push((
-            tree_path(&folder, "/etc/iptables/rules.v6"),
-            "iptables/rules.v6.j2",
-            ctx,
-        ));
+        for (path, template) in [
+            ("/etc/iptables/rules.v4", "iptables/rules.v4.j2"),
+            ("/etc/iptables/rules.v6", "iptables/rules.v6.j2"),
+        ] {
+            jobs.push((
+                tree_path(&folder, path),
+                Body::Template(template, ctx.clone()),
+                role.span(),
+            ));
+        }
     }
 
     let mut unit_templates = Vec::new();
@@ -172,14 +230,17 @@ pub fn render(inventory: &Inventory, set: &TemplateSet) -> Result<Vec<Output>, R
     for ((name, service), template) in inventory.services.iter().zip(&unit_templates) {
         let folder = machine_folder(inventory, service.machine.get_ref());
         let ctx = context! { machine_name => &folder, service => service, ..root.clone() };
-        let file = format!("/etc/systemd/system/{}.service", name.get_ref());
-        jobs.push((tree_path(&folder, &file), template.as_str(), ctx));
+        let path = format!("/etc/systemd/system/{}.service", name.get_ref());
+        jobs.push((
+            tree_path(&folder, &path),
+            Body::Template(template.as_str(), ctx),
+            name.span(),
+        ));
     }
 
-    let caddy_path = tree_path(&proxy, inventory.caddy.config.get_ref());
     let mut seen = BTreeSet::new();
     let mut outputs = Vec::with_capacity(jobs.len());
-    for (path, template, ctx) in jobs {
+    for (path, body, span) in jobs {
         ensure_inside(&path)?;
         if !seen.insert(path.clone()) {
             return Err(RenderError::Inventory(format!(
@@ -187,23 +248,100 @@ pub fn render(inventory: &Inventory, set: &TemplateSet) -> Result<Vec<Output>, R
                 path.display()
             )));
         }
-        let text = render_one(&env, template, ctx)?;
+        let (template, text) = match body {
+            Body::Template(template, ctx) => (template, render_one(&env, set, template, ctx)?),
+            Body::Rendered(template, text) => (template, text),
+        };
+        let mut origins = vec![Origin { line: 1, span }];
+        let caddyfile = path == caddy_path;
+        if caddyfile {
+            origins.extend(site_origins(inventory, &text));
+        }
         outputs.push(Output {
-            caddyfile: path == caddy_path,
+            caddyfile,
             path,
             template: template.to_owned(),
             text,
+            origins,
         });
     }
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(outputs)
 }
 
-fn render_one(env: &Environment<'_>, template: &str, ctx: Value) -> Result<String, RenderError> {
-    let tmpl = env
-        .get_template(template)
-        .map_err(|err| RenderError::template(&err))?;
-    tmpl.render(ctx).map_err(|err| RenderError::template(&err))
+/// The text of one zone, its serial chosen against the zone file it replaces.
+fn zone_text(
+    file: &InventoryFile,
+    domain: &Domain,
+    path: &Path,
+    dated: u64,
+    current: Current<'_>,
+    with_serial: impl Fn(u64) -> Result<String, RenderError>,
+) -> Result<String, RenderError> {
+    let name = domain.name.get_ref();
+    let replaced = current(path).and_then(|text| serial::of_zone(&text, name).map(|s| (s, text)));
+    match (&domain.soa.serial, replaced) {
+        (None, None) => with_serial(dated),
+        (None, Some((old, old_text))) => {
+            let same = with_serial(old)?;
+            if same == old_text {
+                Ok(same)
+            } else {
+                with_serial(serial::next(old, dated))
+            }
+        }
+        (Some(pinned), Some((old, old_text))) => {
+            let pin = *pinned.get_ref();
+            let records_changed = pin <= old && with_serial(old)? != old_text;
+            if pin < old || records_changed {
+                let verb = if pin < old {
+                    "is below"
+                } else {
+                    "does not go past"
+                };
+                return Err(RenderError::Inventory(format!(
+                    "{}: soa.serial {pin} {verb} the serial {old} of the zone it replaces ({}): secondaries would keep serving the old records; raise it or leave it out",
+                    file.at(pinned.span()),
+                    path.display()
+                )));
+            }
+            with_serial(pin)
+        }
+        (Some(pinned), None) => with_serial(*pinned.get_ref()),
+    }
+}
+
+/// Where each vhost's site block starts in the rendered Caddyfile.
+fn site_origins(inventory: &Inventory, text: &str) -> Vec<Origin> {
+    let mut origins: Vec<Origin> = inventory
+        .caddy
+        .vhosts
+        .iter()
+        .filter_map(|vhost| {
+            let host = vhost.host.get_ref();
+            let line = text.lines().position(|line| {
+                line.split_whitespace().next().is_some_and(|word| {
+                    word.trim_end_matches(',') == host || word.ends_with(&format!("//{host}"))
+                })
+            })?;
+            Some(Origin {
+                line: u32::try_from(line + 1).ok()?,
+                span: vhost.host.span(),
+            })
+        })
+        .collect();
+    origins.sort_by_key(|origin| origin.line);
+    origins
+}
+
+fn render_one(
+    env: &Environment<'_>,
+    set: &TemplateSet,
+    template: &str,
+    ctx: Value,
+) -> Result<String, RenderError> {
+    let tmpl = env.get_template(template).map_err(|err| set.error(&err))?;
+    tmpl.render(ctx).map_err(|err| set.error(&err))
 }
 
 /// The inventory zone that holds `ns` (where its glue A records live), if any.

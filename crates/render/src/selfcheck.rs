@@ -1,7 +1,8 @@
 //! The render's own lint: every output is written to a temporary copy of the tree and run
 //! through `gblint check` (parsers and every default rule, cross-file rules included) before
-//! anything reaches `--out`. A finding names the rendered file and line and the template
-//! that produced it; the tree is then not written at all.
+//! anything reaches `--out`. A finding names the inventory entry behind it (its line), the
+//! rendered file and line (relative to the tree, never the scratch folder) and the template;
+//! the tree is then not written at all.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,7 @@ use gblint_lint::{settings, CheckOptions, Input, Settings};
 
 use crate::error::RenderError;
 use crate::plan::Output;
+use crate::InventoryFile;
 
 /// How the scratch folders of the self-check are named: `gblint-render-<pid>-<random>`.
 const SCRATCH: &str = "gblint-render-";
@@ -36,8 +38,8 @@ fn sweep_scratch(tmp: &Path) {
     }
 }
 
-/// Check `outputs` as one deployment tree.
-pub fn check(outputs: &[Output]) -> Result<(), RenderError> {
+/// Check `outputs`, rendered from `inventory`, as one deployment tree.
+pub fn check(outputs: &[Output], inventory: &InventoryFile) -> Result<(), RenderError> {
     sweep_scratch(&std::env::temp_dir());
     // The process id in the name lets a later run tell a folder a killed run left.
     let dir = tempfile::Builder::new()
@@ -57,8 +59,12 @@ pub fn check(outputs: &[Output]) -> Result<(), RenderError> {
     let config = root.join(settings::CONFIG_FILE);
     let settings = if config.is_file() {
         Settings::load(&config).map_err(|err| {
+            // The error names the scratch copy; the reader knows the file as gblint.toml.
+            let message = err
+                .to_string()
+                .replace(&format!("{}: ", config.display()), "");
             RenderError::SelfCheck(vec![format!(
-                "{}: {err} (from templates/gblint/gblint.toml.j2)",
+                "{}: {message} (rendered by templates/gblint/gblint.toml.j2)",
                 settings::CONFIG_FILE
             )])
         })?
@@ -77,13 +83,15 @@ pub fn check(outputs: &[Output]) -> Result<(), RenderError> {
             let source = report.sources.get(d.file);
             let at = source.line_col(d.range.start());
             let relative = relative_to(source.path(), root);
-            let template = outputs
-                .iter()
-                .find(|o| o.path == relative)
-                .map(|o| format!(" (from templates/{})", o.template))
+            let output = outputs.iter().find(|o| o.path == relative);
+            let template = output
+                .map(|o| format!(" (rendered by templates/{})", o.template))
                 .unwrap_or_default();
+            let origin = output
+                .and_then(|o| o.origin_of(at.line))
+                .map_or_else(|| inventory.name.clone(), |span| inventory.at(span.clone()));
             format!(
-                "{}:{}:{}: {} {}{template}",
+                "{origin}: {}:{}:{}: {} {}{template}",
                 relative.display(),
                 at.line,
                 at.column,

@@ -5,7 +5,7 @@
 //! call reads files or the network: includes resolve only inside the template set.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
@@ -44,6 +44,8 @@ pub const EMBEDDED: &[(&str, &str)] = embed![
 #[derive(Clone, Debug)]
 pub struct TemplateSet {
     sources: BTreeMap<String, String>,
+    /// Templates replaced from `--templates`, with the file each came from.
+    overrides: BTreeMap<String, PathBuf>,
 }
 
 impl TemplateSet {
@@ -54,6 +56,7 @@ impl TemplateSet {
                 .iter()
                 .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
                 .collect(),
+            overrides: BTreeMap::new(),
         }
     }
 
@@ -90,7 +93,8 @@ impl TemplateSet {
                         .collect::<Vec<_>>()
                         .join("/");
                     let text = crate::read_text(&path)?;
-                    set.sources.insert(name, text);
+                    set.sources.insert(name.clone(), text);
+                    set.overrides.insert(name, path);
                 }
             }
         }
@@ -113,8 +117,37 @@ impl TemplateSet {
         filters::register(&mut env);
         for (name, text) in &self.sources {
             env.add_template(name, text)
-                .map_err(|err| RenderError::template(&err))?;
+                .map_err(|err| self.error(&err))?;
         }
         Ok(env)
+    }
+
+    /// A template error naming where the template came from (`templates/NAME` when
+    /// embedded, the file when overridden), its line, and the expression that failed (an
+    /// undefined variable names itself).
+    pub fn error(&self, err: &minijinja::Error) -> RenderError {
+        let name = err.name().unwrap_or("<template>");
+        let file = match self.overrides.get(name) {
+            Some(path) => path.display().to_string(),
+            None => format!("templates/{name}"),
+        };
+        let location = match err.line() {
+            Some(line) => format!("{file}:{line}"),
+            None => file,
+        };
+        let expression = err
+            .range()
+            .zip(self.sources.get(name))
+            .and_then(|(range, source)| source.get(range))
+            .map(str::trim)
+            .filter(|text| !text.is_empty() && !text.contains('\n'));
+        let mut detail = match err.detail() {
+            Some(detail) => format!("{}: {detail}", err.kind()),
+            None => err.kind().to_string(),
+        };
+        if let Some(expression) = expression {
+            detail.push_str(&format!(" in `{expression}`"));
+        }
+        RenderError::Template(format!("{location}: {detail}"))
     }
 }

@@ -119,11 +119,19 @@ fn require_role(
                 .keys()
                 .map(|k| k.get_ref().as_str())
                 .collect();
-            format!(
-                "{what} `{}` is not a machine of the inventory (machines: {})",
-                role.get_ref(),
-                known.join(", ")
-            )
+            let hint = gblint_lint::settings::did_you_mean(role.get_ref(), known.iter().copied());
+            if hint.is_empty() {
+                format!(
+                    "{what} `{}` is not a machine of the inventory (machines: {})",
+                    role.get_ref(),
+                    known.join(", ")
+                )
+            } else {
+                format!(
+                    "{what} `{}` is not a machine of the inventory{hint}",
+                    role.get_ref()
+                )
+            }
         },
     )
 }
@@ -401,9 +409,6 @@ fn caddy(src: &Source<'_>, inventory: &Inventory) -> Result<(), RenderError> {
                 "vhost upstream role `{}` has no `ip` in [machines]",
                 vhost.role.get_ref()
             )
-        })?;
-        src.require(*vhost.port.get_ref() != 0, &vhost.port, || {
-            "port 0 is not a port".to_owned()
         })?;
         for algorithm in &vhost.encode {
             require_word(src, algorithm, "encoding")?;

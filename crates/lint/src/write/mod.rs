@@ -80,6 +80,19 @@ impl FileWrite {
     }
 }
 
+/// One file to remove (`render --prune`: a file the inventory no longer produces).
+#[derive(Clone, Debug)]
+pub struct FileRemoval {
+    /// The folder to start from (followed if it is a link: it is the caller's choice).
+    pub base: PathBuf,
+    /// The file below `base`; no symbolic link is followed on the way.
+    pub relative: PathBuf,
+    /// How messages name the file.
+    pub shown: PathBuf,
+    /// What it must still hold (what gblint read): a file edited since is not removed.
+    pub expected: Vec<u8>,
+}
+
 /// How to write.
 #[derive(Clone, Copy, Debug)]
 pub struct WriteOptions {
@@ -145,7 +158,8 @@ pub fn write_files(
     }
     for (index, item) in staged.iter().enumerate() {
         if let Err(cause) = replace(item, &writes[index]) {
-            return Err(undo(&staged, writes, index, &cause));
+            let shown: Vec<PathBuf> = writes.iter().map(|w| w.shown.clone()).collect();
+            return Err(undo(&staged, &shown, index, &cause));
         }
     }
     let mut written = Vec::with_capacity(staged.len());
@@ -171,6 +185,68 @@ pub fn write_files(
     Ok(written)
 }
 
+/// Remove every file of `removals`, all or nothing, the way [`write_files`] replaces: each is
+/// opened without following a link, locked, checked to hold what was read and given its
+/// second name (its backup with `backup`, else a hidden link) before any is removed; a
+/// failure after that puts the removed ones back.
+pub fn remove_files(removals: &[FileRemoval], backup: bool) -> Result<Vec<Written>, WriteError> {
+    let stamp = jiff::Zoned::now().strftime("%Y%m%d%H%M").to_string();
+    let mut staged: Vec<Staged> = Vec::with_capacity(removals.len());
+    for removal in removals {
+        match stage::stage_removal(removal, backup, &stamp) {
+            Ok(done) => staged.push(done),
+            Err(cause) => {
+                staged.iter().for_each(Staged::discard);
+                return Err(WriteError {
+                    message: format!(
+                        "{}: {cause}; {}",
+                        removal.shown.display(),
+                        nothing_removed(removals.len())
+                    ),
+                    written: Vec::new(),
+                });
+            }
+        }
+    }
+    let shown: Vec<PathBuf> = removals.iter().map(|r| r.shown.clone()).collect();
+    for (index, (item, removal)) in staged.iter().zip(removals).enumerate() {
+        let removed = still_as_read(item, &removal.expected).and_then(|()| {
+            unlinkat(&item.dir, item.name.as_os_str(), AtFlags::empty())
+                .map_err(|err| format!("cannot remove it: {err}"))
+        });
+        if let Err(cause) = removed {
+            let mut err = undo(&staged, &shown, index, &cause);
+            err.message = err.message.replace("written", "removed");
+            return Err(err);
+        }
+    }
+    let mut removed = Vec::with_capacity(staged.len());
+    for (item, removal) in staged.iter().zip(removals) {
+        let _ = fsync(&item.dir);
+        let backup = match &item.keep {
+            Some(keep) if item.keep_is_backup => {
+                let parent = removal.relative.parent().unwrap_or(Path::new(""));
+                Some(removal.base.join(parent).join(keep))
+            }
+            Some(keep) => {
+                let _ = unlinkat(&item.dir, keep.as_os_str(), AtFlags::empty());
+                None
+            }
+            None => None,
+        };
+        removed.push(Written {
+            shown: removal.shown.clone(),
+            backup,
+        });
+    }
+    Ok(removed)
+}
+
+/// "nothing removed", with the number of files when there were several.
+fn nothing_removed(files: usize) -> String {
+    nothing(files).replace("written", "removed")
+}
+
 /// "nothing written", with the number of files when there were several.
 fn nothing(files: usize) -> String {
     if files > 1 {
@@ -183,18 +259,9 @@ fn nothing(files: usize) -> String {
 /// Step two for one file: check again that the target is what was read, then rename.
 fn replace(item: &Staged, write: &FileWrite) -> Result<(), String> {
     match &item.original {
-        Some((file, stat)) => {
-            let now = statat(&item.dir, item.name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW)
-                .map_err(|err| err.to_string())?;
-            let still = fstat(file).map_err(|err| err.to_string())?;
-            if (now.st_dev, now.st_ino) != (stat.st_dev, stat.st_ino)
-                || (still.st_mtime, still.st_mtime_nsec, still.st_size)
-                    != (stat.st_mtime, stat.st_mtime_nsec, stat.st_size)
-            {
-                return Err("changed after gblint read it (run gblint again)".into());
-            }
+        Some(_) => {
             if let Expected::Bytes(bytes) = &write.expected {
-                stage::still_holds(file, bytes)?;
+                still_as_read(item, bytes)?;
             }
             renameat(
                 &item.dir,
@@ -226,11 +293,29 @@ fn replace(item: &Staged, write: &FileWrite) -> Result<(), String> {
     }
 }
 
+/// Check again, just before it is replaced or removed, that the staged file's target is the
+/// file that was locked and still holds `expected`.
+fn still_as_read(item: &Staged, expected: &[u8]) -> Result<(), String> {
+    let Some((file, stat)) = &item.original else {
+        return Ok(());
+    };
+    let now = statat(&item.dir, item.name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW)
+        .map_err(|err| err.to_string())?;
+    let still = fstat(file).map_err(|err| err.to_string())?;
+    if (now.st_dev, now.st_ino) != (stat.st_dev, stat.st_ino)
+        || (still.st_mtime, still.st_mtime_nsec, still.st_size)
+            != (stat.st_mtime, stat.st_mtime_nsec, stat.st_size)
+    {
+        return Err("changed after gblint read it (run gblint again)".into());
+    }
+    stage::still_holds(file, expected)
+}
+
 /// A rename failed at `failed`: put back the files already replaced, remove what is staged,
 /// and say what was (not) written.
-fn undo(staged: &[Staged], writes: &[FileWrite], failed: usize, cause: &str) -> WriteError {
+fn undo(staged: &[Staged], shown: &[PathBuf], failed: usize, cause: &str) -> WriteError {
     let mut stuck = Vec::new();
-    for (item, write) in staged[..failed].iter().zip(writes).rev() {
+    for (item, shown) in staged[..failed].iter().zip(shown).rev() {
         let restored = match &item.keep {
             Some(keep) => renameat(
                 &item.dir,
@@ -241,13 +326,14 @@ fn undo(staged: &[Staged], writes: &[FileWrite], failed: usize, cause: &str) -> 
             None => unlinkat(&item.dir, item.name.as_os_str(), AtFlags::empty()),
         };
         if restored.is_err() {
-            stuck.push(write.shown.clone());
+            stuck.push(shown.clone());
         }
     }
     staged[failed..].iter().for_each(Staged::discard);
-    let shown = writes[failed].shown.display();
+    let files = shown.len();
+    let shown = shown[failed].display();
     let message = if stuck.is_empty() {
-        format!("{shown}: {cause}; {}", nothing(writes.len()))
+        format!("{shown}: {cause}; {}", nothing(files))
     } else {
         stuck.reverse();
         let list: Vec<String> = stuck.iter().map(|p| p.display().to_string()).collect();

@@ -15,7 +15,7 @@ use rustix::fs::{
 use rustix::io::Errno;
 
 use super::dirs::{self, Created};
-use super::{keep, names, Expected, FileWrite, WriteOptions};
+use super::{keep, names, Expected, FileRemoval, FileWrite, WriteOptions};
 
 /// A file whose new text is staged: what step two renames, or removes on failure.
 pub(super) struct Staged {
@@ -112,6 +112,45 @@ pub(super) fn stage(
             staged.discard();
             return Err(err);
         }
+    }
+    Ok(staged)
+}
+
+/// Stage the removal of one file (`render --prune`): open it as a write would, check that
+/// it still holds `expected`, and give it its second name (the backup, or a hidden link that
+/// lets a failed run put it back). Errors are one line, without the file's name.
+pub(super) fn stage_removal(
+    removal: &FileRemoval,
+    backup: bool,
+    stamp: &str,
+) -> Result<Staged, String> {
+    let base = dirs::open_base(&removal.base)
+        .map_err(|err| format!("cannot open {}: {err}", removal.base.display()))?;
+    let (parent, name) = split(&removal.relative)?;
+    let dir = dirs::open_beneath(&base, parent, false, &mut Vec::new()).map_err(|err| {
+        let at = removal.base.join(&err.at);
+        if err.link {
+            format!(
+                "{} is a symbolic link; gblint removes only through plain folders",
+                at.display()
+            )
+        } else {
+            format!("{}: {}", at.display(), err.error)
+        }
+    })?;
+    let name = name.to_os_string();
+    let original = open_original(&dir, &name, &removal.expected)?;
+    let mut staged = Staged {
+        temp: names::hidden(&name, "tmp"),
+        dir,
+        name,
+        original: Some(original),
+        keep: None,
+        keep_is_backup: false,
+    };
+    if let Err(err) = link_keep(&mut staged, backup, stamp) {
+        staged.discard();
+        return Err(err);
     }
     Ok(staged)
 }
