@@ -356,3 +356,25 @@ fn a_file_named_again_inside_a_named_tree_is_reported_once() {
     assert_eq!(lines.len(), 1, "{lines:#?}");
     assert!(lines[0].contains("UFW001"), "{lines:#?}");
 }
+
+#[test]
+fn the_report_is_the_same_on_one_thread_and_on_many() {
+    let repo = repository("[rules]\nextend-select = []\n");
+    let run = |threads: Option<&str>, format: &str| {
+        let mut args = vec!["check", ".", "--output-format", format];
+        if let Some(threads) = threads {
+            args.extend(["--threads", threads]);
+        }
+        let output = run_gblint(repo.path(), &args, None);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        (stdout(&output), stderr(&output))
+    };
+    for format in ["json", "concise", "sarif"] {
+        let one = run(Some("1"), format);
+        assert!(one.0.contains("GBL001"), "{format}: {}", one.0);
+        assert_eq!(run(None, format), one, "{format}: default threads");
+        assert_eq!(run(Some("7"), format), one, "{format}: 7 threads");
+    }
+    let zero = run_gblint(repo.path(), &["check", ".", "--threads", "0"], None);
+    assert_eq!(zero.status.code(), Some(2), "{}", stderr(&zero));
+}

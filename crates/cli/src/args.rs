@@ -146,6 +146,10 @@ pub struct CheckArgs {
     /// Largest file gblint reads, in bytes (default 16 MiB; also `[limits] max-file-bytes`).
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_bytes: Option<u64>,
+    /// How many deployment trees to check at once (default: one per core); the output is the
+    /// same whatever the number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// When to colour human output: `auto` colours a terminal unless NO_COLOR is set (non-empty);
     /// FORCE_COLOR or CLICOLOR_FORCE (non-empty, not `0`) colour a pipe too.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]

@@ -52,6 +52,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     if let Some(bytes) = args.max_file_bytes {
         builder = builder.max_file_bytes(bytes);
     }
+    if let Some(threads) = args.threads {
+        builder = builder.threads(usize::from(threads));
+    }
     let linter = builder.build()?;
     let (_, options) = linter.unstable_parts();
     let threshold = match args.fail_on {

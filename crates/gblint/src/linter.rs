@@ -59,6 +59,7 @@ impl Linter {
             format: None,
             no_inline_ignores: false,
             max_file_bytes: None,
+            threads: None,
         }
     }
 
@@ -158,6 +159,7 @@ pub struct LinterBuilder {
     format: Option<String>,
     no_inline_ignores: bool,
     max_file_bytes: Option<u64>,
+    threads: Option<usize>,
 }
 
 impl LinterBuilder {
@@ -233,6 +235,13 @@ impl LinterBuilder {
         self
     }
 
+    /// Check at most `threads` deployment trees at once (default: one per core; `1` checks
+    /// them one after another). The report does not depend on it.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads.max(1));
+        self
+    }
+
     /// Find the configuration and baseline, and check the selectors.
     pub fn build(self) -> Result<Linter, Error> {
         let start = match &self.stdin {
@@ -272,6 +281,7 @@ impl LinterBuilder {
             config_search: self.config.is_none(),
             baseline_search,
             max_file_bytes: self.max_file_bytes,
+            threads: self.threads,
         };
         Ok(Linter {
             options,

@@ -68,6 +68,9 @@ pub struct CheckOptions<'a> {
     pub baseline_search: bool,
     /// `--max-file-bytes`, applied over every configuration file a run reads.
     pub max_file_bytes: Option<u64>,
+    /// `--threads`: how many deployments are checked at once (`None`: one per core). The
+    /// report is the same whatever the number.
+    pub threads: Option<usize>,
 }
 
 impl<'a> CheckOptions<'a> {
@@ -84,6 +87,7 @@ impl<'a> CheckOptions<'a> {
             config_search: false,
             baseline_search: false,
             max_file_bytes: None,
+            threads: None,
         }
     }
 }
@@ -285,7 +289,7 @@ pub fn check_with_overlay(
         settings::check_selector(selector, "command line").map_err(CheckError::Selector)?;
     }
     let plan = units::plan(inputs, &options.settings).map_err(CheckError::Discovery)?;
-    let mut reports = units::run_parallel(plan.len(), &|index| {
+    let mut reports = units::run_parallel(plan.len(), options.threads, &|index| {
         check_unit(&plan[index], options, overlay)
     })
     .into_iter()

@@ -158,11 +158,19 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Run `work` over `units` on up to as many threads as the machine has cores, keeping the
-/// order of `units` in the result.
-pub(crate) fn run_parallel<T: Send>(count: usize, work: &(dyn Fn(usize) -> T + Sync)) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
+/// Run `work` over `count` units on `threads` threads (default: as many as the machine has
+/// cores), keeping the order of the units in the result: the output never depends on which
+/// thread finished first.
+pub(crate) fn run_parallel<T: Send>(
+    count: usize,
+    threads: Option<usize>,
+    work: &(dyn Fn(usize) -> T + Sync),
+) -> Vec<T> {
+    let threads = threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
+        .max(1)
         .min(count);
     if threads <= 1 {
         return (0..count).map(work).collect();

@@ -112,7 +112,9 @@ fn unknown_keys_fail_both() {
     assert!(!errors(&schema(), &as_json(&text)).is_empty());
     let error = gblint_render::parse_inventory(&text, "inv.toml").expect_err("serde refuses");
     assert!(
-        error.to_string().contains("unknown key `forwarder` in [coredns]; did you mean `forwarders`?"),
+        error
+            .to_string()
+            .contains("unknown key `forwarder` in [coredns]; did you mean `forwarders`?"),
         "{error}"
     );
 }
