@@ -174,7 +174,7 @@ fn restore_tool(family: Family) -> &'static str {
 /// (gblint's list of them, so that a chain missing from it shows as a disagreement).
 fn ufw_skeleton(family: Family) -> String {
     let mut text = String::from("*filter\n");
-    for chain in gblint_lint::iptables::ufw_skeleton(family) {
+    for chain in gblint_lint::load::iptables::ufw_skeleton(family) {
         text.push_str(&format!(":{chain} - [0:0]\n"));
     }
     text.push_str("COMMIT\n");
@@ -226,7 +226,7 @@ fn gblint_rejection(case: &Case) -> Option<String> {
             fragment: case.ufw,
             existing: case
                 .ufw
-                .then(|| gblint_lint::iptables::ufw_skeleton(case.family)),
+                .then(|| gblint_lint::load::iptables::ufw_skeleton(case.family)),
             source: 0,
         },
     );

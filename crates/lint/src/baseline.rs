@@ -282,10 +282,11 @@ pub fn from_git(rev: &str, dir: &Path, settings: &Settings) -> Result<Baseline, 
         .map_err(|err| BaselineError(format!("{}: {err}", root.display())))?;
     let mut sources = gblint_diagnostics::SourceMap::new();
     let no_env = |_: &str| None;
-    let deployment = discovery::discover(
+    let deployment = crate::load::discover_and_load(
         &[Input::Path(root.clone())],
         settings,
-        discovery::DiscoverOptions::new(&no_env),
+        discovery::DiscoverOptions::default(),
+        &no_env,
         &mut sources,
     )
     .map_err(|err| BaselineError(format!("reading {rev}: {err}")))?;

@@ -31,6 +31,33 @@ pub struct InputFile {
     pub machine: Option<usize>,
     /// Its absolute path on that machine (`/opt/gbo/conf/config`), in deployment mode.
     pub machine_path: Option<String>,
+    /// Where it was found on disk (absolute, not resolved; for standard input, the path it is
+    /// reported under): imports are taken relative to it.
+    pub disk: Option<PathBuf>,
+    /// The folder its imports may not leave (and where absolute imports point).
+    pub fence: Option<Fence>,
+}
+
+/// The folder an input file's imports may not leave: the deployment tree's machine folder, the
+/// folder given on the command line, or (for a lone file) the working directory or its own
+/// folder. In deployment mode an absolute import (`/etc/caddy/x`) is taken inside the machine
+/// folder, [`Fence::absolute_base`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fence {
+    /// The folder (resolved).
+    pub root: PathBuf,
+    /// Where absolute import paths point, in deployment mode.
+    pub absolute_base: Option<PathBuf>,
+}
+
+impl Fence {
+    /// The fence of a file outside a deployment tree: absolute paths mean themselves.
+    pub fn lone(root: PathBuf) -> Fence {
+        Fence {
+            root,
+            absolute_base: None,
+        }
+    }
 }
 
 /// A parsed root Caddyfile (files only ever imported by another are not roots).
@@ -57,7 +84,7 @@ pub struct IptablesDoc {
     pub fragment: bool,
 }
 
-/// A parsed Corefile.
+/// A parsed Corefile, with what several rules read computed once.
 #[derive(Clone, Debug)]
 pub struct CorefileDoc {
     /// Index into [`Deployment::files`].
@@ -66,6 +93,68 @@ pub struct CorefileDoc {
     pub file: FileId,
     /// The parse.
     pub corefile: gblint_corefile::Corefile,
+    /// Every `acl` directive with its parse (as the acl plugin's setup reads it).
+    pub acls: Vec<AclDirective>,
+    /// Every `file` directive with a zone file argument: where the file is and what it serves.
+    pub zone_files: Vec<ZoneFileRef>,
+}
+
+impl CorefileDoc {
+    /// The `acl` directives of server block `block`, in order, with their parses.
+    pub fn acls_of(
+        &self,
+        block: usize,
+    ) -> impl Iterator<
+        Item = (
+            &gblint_corefile::Directive,
+            &Result<gblint_corefile::acl::Acl, gblint_corefile::acl::AclError>,
+        ),
+    > + '_ {
+        self.acls
+            .iter()
+            .filter(move |acl| acl.block == block)
+            .map(|acl| {
+                (
+                    &self.corefile.blocks[acl.block].directives[acl.directive],
+                    &acl.parsed,
+                )
+            })
+    }
+}
+
+/// An `acl` directive of a Corefile and its parse.
+#[derive(Clone, Debug)]
+pub struct AclDirective {
+    /// Index of its server block in [`gblint_corefile::Corefile::blocks`].
+    pub block: usize,
+    /// Index of the directive in that block's directives.
+    pub directive: usize,
+    /// The parse, or the acl plugin's setup error.
+    pub parsed: Result<gblint_corefile::acl::Acl, gblint_corefile::acl::AclError>,
+}
+
+/// A `file DBFILE [ZONES]` directive of a Corefile: which zone file it names.
+#[derive(Clone, Debug)]
+pub struct ZoneFileRef {
+    /// Index of its server block in [`gblint_corefile::Corefile::blocks`].
+    pub block: usize,
+    /// Index of the directive in that block's directives.
+    pub directive: usize,
+    /// The zone file's path as the machine sees it: `DBFILE` taken relative to the block's
+    /// `root`, else to the Corefile's folder (not normalised).
+    pub path: String,
+    /// The first zone it is served as: the first of `ZONES`, else the block's first key.
+    pub zone: Option<String>,
+}
+
+impl ZoneFileRef {
+    /// The `DBFILE` token.
+    pub fn db<'a>(
+        &self,
+        corefile: &'a gblint_corefile::Corefile,
+    ) -> &'a gblint_corefile::lexer::Token {
+        corefile.blocks[self.block].directives[self.directive].args()[0]
+    }
 }
 
 /// A parsed zone file and the origin it was read with.
@@ -139,7 +228,7 @@ pub struct UfwDoc {
     pub problems: Vec<gblint_systemd::Problem>,
 }
 
-/// ufw's ruleset as ufw-init loads it (see [`crate::ufw`]).
+/// ufw's ruleset as ufw-init loads it (see [`crate::load::ufw`]).
 #[derive(Clone, Debug)]
 pub struct UfwAssembly {
     /// Its machine, in deployment mode.

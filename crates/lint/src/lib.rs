@@ -13,19 +13,16 @@ pub(crate) mod comments;
 pub(crate) mod context;
 pub mod deployment;
 pub mod discovery;
-pub mod dns;
 pub mod fix;
 pub mod format;
-pub mod iptables;
+pub mod load;
 pub(crate) mod paths;
 pub mod registry;
 pub mod rule;
 pub mod rules;
 pub(crate) mod secrets;
-pub(crate) mod services;
 pub mod settings;
 pub(crate) mod suppression;
-pub mod ufw;
 pub mod units;
 pub mod write;
 
@@ -317,14 +314,13 @@ fn check_unit(
     let mut sources = SourceMap::new();
     let discover_options = discovery::DiscoverOptions {
         forced_format: options.forced_format,
-        env: options.env,
         overlay,
-        parse: true,
     };
-    let deployment = discovery::discover(
+    let deployment = load::discover_and_load(
         &unit.inputs,
         &setup.settings,
         discover_options,
+        options.env,
         &mut sources,
     )
     .map_err(CheckError::Discovery)?;
