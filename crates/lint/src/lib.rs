@@ -10,6 +10,7 @@
 
 pub mod baseline;
 pub(crate) mod comments;
+pub mod config;
 pub(crate) mod context;
 pub mod deployment;
 pub mod discovery;
@@ -33,12 +34,13 @@ use std::path::{Path, PathBuf};
 use gblint_diagnostics::{Category, Diagnostic, Severity, SourceMap};
 
 pub use baseline::Baseline;
+pub use config::ConfigError;
 pub use context::Context;
 pub use deployment::Deployment;
 pub use discovery::{DiscoveryError, Input};
 pub use format::Format;
 pub use rule::{FixAvailability, Rule, RuleMeta};
-pub use settings::{ConfigError, Settings};
+pub use settings::Settings;
 
 /// How to run a check, beyond the configuration file.
 pub struct CheckOptions<'a> {
@@ -279,7 +281,7 @@ pub fn check_with_overlay(
         .chain(&options.extend_select)
         .chain(&options.ignore)
     {
-        settings::check_selector(selector, "command line").map_err(CheckError::Selector)?;
+        registry::check_selector(selector, "command line").map_err(CheckError::Selector)?;
     }
     let plan = units::plan(inputs, &options.settings).map_err(CheckError::Discovery)?;
     let mut reports = units::run_parallel(plan.len(), &|index| {
