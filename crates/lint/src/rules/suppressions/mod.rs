@@ -1,4 +1,5 @@
-//! Rules about gblint's own annotations; the engine emits their findings.
+//! Rules about gblint's own suppression comments (`# gblint: ignore[…]`, GBL900 and GBL901);
+//! the engine emits their findings while it applies the suppressions.
 
 /// GBL901: unusable suppression comments.
 pub mod invalid_suppression;
