@@ -67,7 +67,7 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
         let shown = input
             .machine_path
             .clone()
-            .unwrap_or_else(|| source.path().to_string_lossy().replace('\\', "/"));
+            .unwrap_or_else(|| gblint::unstable::diagnostics::path_display::slashed(source.path()));
         let options = gblint::FormatOptions::default().canonical(args.canonical);
         let result = match gblint::format_as(input.format, &shown, text, &options) {
             Ok(result) => result,

@@ -17,6 +17,7 @@ mod escape;
 mod fix;
 mod line_index;
 mod miette_bridge;
+pub mod path_display;
 mod portable;
 mod range;
 pub mod read;

@@ -80,7 +80,7 @@ pub fn format(path: &Path, text: &str) -> Result<Formatted, FormatError> {
     let format = gblint_lint::format::detect_by_path(path, None, None)
         .or_else(|| gblint_lint::format::sniff(text))
         .ok_or(FormatError::Unsupported(None))?;
-    let shown = path.to_string_lossy().replace('\\', "/");
+    let shown = gblint_diagnostics::path_display::slashed(path);
     format_as(format, &shown, text, &FormatOptions::default())
 }
 

@@ -119,7 +119,7 @@ impl Baseline {
 /// The key of `disk` relative to `dir` (forward slashes), if `disk` lies inside it.
 pub fn key_for(dir: &Path, disk: &Path) -> Option<String> {
     let relative = disk.strip_prefix(dir).ok()?;
-    Some(relative.to_string_lossy().replace('\\', "/"))
+    Some(gblint_diagnostics::path_display::slashed(relative))
 }
 
 /// Find the baseline for a run: `[baseline] file` (relative to the configuration file), else

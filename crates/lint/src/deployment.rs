@@ -329,11 +329,7 @@ impl Deployment {
     pub fn shown_path(&self, input: usize, sources: &gblint_diagnostics::SourceMap) -> String {
         let file = &self.files[input];
         file.machine_path.clone().unwrap_or_else(|| {
-            sources
-                .get(file.file)
-                .path()
-                .to_string_lossy()
-                .replace('\\', "/")
+            gblint_diagnostics::path_display::slashed(sources.get(file.file).path())
         })
     }
 

@@ -503,7 +503,7 @@ fn collect_deployment(
         }
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file);
-            let machine_path = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
+            let machine_path = format!("/{}", gblint_diagnostics::path_display::slashed(relative));
             let format = detect_by_path(&file, Some(&machine_path), role.as_deref());
             fences.insert(
                 collected.len(),
