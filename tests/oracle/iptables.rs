@@ -14,7 +14,7 @@
 //! Inputs: the shared corpus (netfilter dumps and restore snippets, Docker's `*.golden`
 //! save files, kube-proxy's dump and restore input, ufw's fragments), generated files
 //! (`gen_iptables.py` at 10, 1,000 and 20,000 rules) and deterministic mutants of a generated
-//! file for every way of breaking restore input that the format notes list (§1.7), plus a few
+//! file for every way of breaking restore input that docs/iptables.md lists, plus a few
 //! hand-written IPv6 files.
 //!
 //! ufw's `*.rules` are fragments: ufw-init creates its skeleton chains (`ufw-logging-deny`,

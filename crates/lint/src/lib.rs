@@ -1,5 +1,8 @@
-//! gblint's rule engine: discovery of what to check, the rule registry, configuration,
-//! suppressions, and the run that turns parsed files into diagnostics.
+//! gblint's rule engine: discovery of what to check ([`discovery`]), loading it into the
+//! deployment model ([`load`], [`deployment`]), configuration ([`config`], [`settings`]), the
+//! rule registry and the rules, suppressions, the run that turns parsed files into diagnostics
+//! (one unit per deployment tree, [`units`]), fixes, baselines, and the write layer that puts
+//! fixed and formatted files back ([`write`]).
 //!
 //! The engine depends on the format crates; they know nothing about rules. Nothing here
 //! prints: [`check`] returns a [`Report`] and the CLI decides how to show it.
