@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use gblint_diagnostics::{SourceFile, SourceMap, TextRange};
 
-use crate::deployment::{Deployment, Fence, InputFile, Machine, ReadProblem, SkippedFile};
+use crate::deployment::{
+    Deployment, Fence, InputFile, Machine, MachineId, ReadProblem, SkippedFile,
+};
 use crate::format::{detect_by_path, sniff, Format};
 use crate::settings::{Settings, CONFIG_FILE, ROLES};
 
@@ -348,7 +350,7 @@ pub fn discover(
             deployment.files.push(InputFile {
                 file,
                 format,
-                machine: item.machine,
+                machine: item.machine.map(MachineId),
                 machine_path: item.machine_path.clone(),
                 disk: item.disk.clone(),
                 fence: fences.get(&index).cloned(),
@@ -407,7 +409,7 @@ pub fn discover(
         deployment.files.push(InputFile {
             file,
             format,
-            machine: item.machine,
+            machine: item.machine.map(MachineId),
             machine_path: item.machine_path.clone(),
             disk: item.disk.clone(),
             fence: fences.get(&index).cloned(),

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use gblint_diagnostics::FileId;
 
 use super::{inputs_of, Loader};
-use crate::deployment::{Deployment, Fail2banDoc};
+use crate::deployment::{Deployment, Fail2banDoc, MachineId};
 use crate::format::Format;
 
 /// A machine (in deployment mode) and the folder (`/etc/fail2ban/`): how files are grouped.
-type FolderKey = (Option<usize>, String);
+type FolderKey = (Option<MachineId>, String);
 
 /// Files of a fail2ban folder: (path inside it, file).
 type Fail2banFiles = Vec<(String, FileId)>;

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use gblint_diagnostics::SourceMap;
 
-use crate::deployment::Deployment;
+use crate::deployment::{Deployment, InputId};
 
 pub mod caddy;
 pub mod dns;
@@ -77,12 +77,10 @@ pub fn discover_and_load(
     Ok(deployment)
 }
 
-/// The indexes of the input files in `format`.
-fn inputs_of(deployment: &Deployment, format: crate::Format) -> impl Iterator<Item = usize> + '_ {
+/// The input files in `format`.
+fn inputs_of(deployment: &Deployment, format: crate::Format) -> impl Iterator<Item = InputId> + '_ {
     deployment
-        .files
-        .iter()
-        .enumerate()
+        .inputs()
         .filter(move |(_, file)| file.format == format)
         .map(|(input, _)| input)
 }

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use gblint_diagnostics::FileId;
 
 use super::{inputs_of, Loader};
-use crate::deployment::{Deployment, UnitDoc};
+use crate::deployment::{Deployment, InputId, MachineId, UnitDoc};
 use crate::format::Format;
 
 /// A machine (in deployment mode) and a unit name: how files are grouped.
-type UnitKey = (Option<usize>, String);
+type UnitKey = (Option<MachineId>, String);
 
 /// A unit's own input index and its drop-ins (file name, input index).
-type UnitInputs = (Option<usize>, Vec<(String, usize)>);
+type UnitInputs = (Option<InputId>, Vec<(String, InputId)>);
 
 /// Group the systemd files of `deployment` by unit and merge each unit.
 pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
@@ -40,7 +40,7 @@ pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
     }
     for ((machine, name), (main, mut dropins)) in units {
         dropins.sort();
-        let mut inputs: Vec<usize> = main.into_iter().collect();
+        let mut inputs: Vec<InputId> = main.into_iter().collect();
         inputs.extend(dropins.iter().map(|(_, input)| *input));
         let parsed: Vec<(String, FileId, gblint_systemd::UnitFile)> = inputs
             .iter()

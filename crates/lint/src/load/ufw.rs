@@ -23,7 +23,7 @@ use gblint_iptables::ruleset::{replay, replay_onto, ReplayOptions, Ruleset};
 use gblint_iptables::{Family, RulesFile};
 
 use super::{inputs_of, Loader};
-use crate::deployment::{Deployment, UfwAssembly, UfwDoc};
+use crate::deployment::{Deployment, MachineId, UfwAssembly, UfwDoc};
 use crate::format::Format;
 
 /// The three files of one family, by their stem.
@@ -49,7 +49,7 @@ pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
 /// Assemble every complete ufw configuration of the deployment.
 fn assemble(deployment: &mut Deployment, sources: &SourceMap) {
     // (machine, folder, family) → the iptables docs of before/user/after.
-    type Key = (Option<usize>, String, bool);
+    type Key = (Option<MachineId>, String, bool);
     let mut groups: BTreeMap<Key, [Option<usize>; 3]> = BTreeMap::new();
     for (index, doc) in deployment.iptables.iter().enumerate() {
         let shown = deployment.shown_path(doc.input, sources);

@@ -56,9 +56,13 @@ impl Rule for ZoneFileMissing {
             }
             for zone_file in &doc.zone_files {
                 let wanted = normalize_path(&zone_file.path);
-                let exists = (0..ctx.deployment.files.len())
-                    .filter(|i| ctx.deployment.files[*i].machine == machine)
-                    .any(|i| normalize_path(&ctx.deployment.shown_path(i, ctx.sources)) == wanted);
+                let exists = ctx
+                    .deployment
+                    .inputs()
+                    .filter(|(_, file)| file.machine == machine)
+                    .any(|(i, _)| {
+                        normalize_path(&ctx.deployment.shown_path(i, ctx.sources)) == wanted
+                    });
                 if !exists {
                     let path = &zone_file.path;
                     out.push(
