@@ -17,7 +17,7 @@ use crate::discovery::{self, Input};
 use crate::settings::Settings;
 
 /// Default name of the baseline file.
-pub const BASELINE_FILE: &str = "gblint.baseline.json";
+pub use crate::settings::BASELINE_FILE;
 
 /// Version of the file format this gblint writes.
 pub const FORMAT_VERSION: u32 = 1;

@@ -600,7 +600,7 @@ fn walk_into(
                 || name.starts_with('.')
                 || name.contains(".bak-")
                 || name == CONFIG_FILE
-                || name == crate::baseline::BASELINE_FILE
+                || name == crate::settings::BASELINE_FILE
             {
                 hidden.push(path);
             } else {

@@ -14,6 +14,10 @@ use crate::paths::PathPatterns;
 /// Name of the configuration file at a deployment root.
 pub const CONFIG_FILE: &str = "gblint.toml";
 
+/// Default name of the baseline file. Here, beside [`CONFIG_FILE`], because discovery needs
+/// both names (it never lints gblint's own files) and must not depend on the baseline module.
+pub const BASELINE_FILE: &str = "gblint.baseline.json";
+
 /// Every key the configuration accepts, by table. `*` stands for any machine name or rule code.
 pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
     (
