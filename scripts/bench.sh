@@ -137,13 +137,13 @@ if big:
     for r in big:
         out.append(f"| {r[1]} | {r[2]} | {float(r[3]):.2f} s | {int(r[4])//1024} MB | {(4 * int(r[2])) // 1024 // 1024 + 16} MB |")
     out.append("")
-# DESIGN §7 budgets, judged on this run.
+# The budgets of docs/design.md §6, judged on this run.
 budgets = [("Caddyfile 10,000 sites, whole process", ("gblint-caddy", "10000"), 0.015),
            ("iptables 100,000 rules, whole process", ("gblint-iptables", "100000"), 0.100),
            ("fail2ban 200 jails", ("gblint-fail2ban", "200"), 0.010),
            ("systemd 200 units", ("gblint-systemd", "200"), 0.010),
            ("example tenant (15 files)", ("gblint-example-tenant", "15"), 0.010)]
-out += ["## DESIGN §7 budgets on this run", "", "| work | budget | measured | met | peak RSS | memory budget (4 × input + 16 MB) | met |", "|---|---|---|---|---|---|---|"]
+out += ["## Budgets (docs/design.md §6) on this run", "", "| work | budget | measured | met | peak RSS | memory budget (4 × input + 16 MB) | met |", "|---|---|---|---|---|---|---|"]
 for what, key, limit in budgets:
     r = data.get(key)
     if not r: continue

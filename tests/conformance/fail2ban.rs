@@ -25,7 +25,7 @@ fn read_tree(dir: &Path) -> BTreeMap<String, String> {
                 let relative = path.strip_prefix(root).expect("under root");
                 let text = std::fs::read_to_string(&path)
                     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                out.insert(relative.to_string_lossy().replace('\\', "/"), text);
+                out.insert(gblint_diagnostics::path_display::slashed(relative), text);
             }
         }
     }

@@ -12,3 +12,4 @@ mod iptables_t;
 mod realworld;
 mod systemd;
 mod zonefile;
+mod zonefile_pest;

@@ -1,4 +1,4 @@
-//! Hostile input (DESIGN §8): gblint reports, it never panics, hangs, exhausts memory or calls
+//! Hostile input (docs/design.md §7, Reliability): gblint reports, it never panics, hangs, exhausts memory or calls
 //! a broken file clean. Every case runs gblint under an address-space limit (`ulimit -v`) and
 //! a wall-clock limit, so a regression shows up as a failed case, not a stuck or killed suite.
 

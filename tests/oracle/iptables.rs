@@ -14,7 +14,7 @@
 //! Inputs: the shared corpus (netfilter dumps and restore snippets, Docker's `*.golden`
 //! save files, kube-proxy's dump and restore input, ufw's fragments), generated files
 //! (`gen_iptables.py` at 10, 1,000 and 20,000 rules) and deterministic mutants of a generated
-//! file for every way of breaking restore input that the format notes list (§1.7), plus a few
+//! file for every way of breaking restore input that docs/iptables.md lists, plus a few
 //! hand-written IPv6 files.
 //!
 //! ufw's `*.rules` are fragments: ufw-init creates its skeleton chains (`ufw-logging-deny`,
@@ -174,7 +174,7 @@ fn restore_tool(family: Family) -> &'static str {
 /// (gblint's list of them, so that a chain missing from it shows as a disagreement).
 fn ufw_skeleton(family: Family) -> String {
     let mut text = String::from("*filter\n");
-    for chain in gblint_lint::iptables::ufw_skeleton(family) {
+    for chain in gblint_lint::load::iptables::ufw_skeleton(family) {
         text.push_str(&format!(":{chain} - [0:0]\n"));
     }
     text.push_str("COMMIT\n");
@@ -226,7 +226,7 @@ fn gblint_rejection(case: &Case) -> Option<String> {
             fragment: case.ufw,
             existing: case
                 .ufw
-                .then(|| gblint_lint::iptables::ufw_skeleton(case.family)),
+                .then(|| gblint_lint::load::iptables::ufw_skeleton(case.family)),
             source: 0,
         },
     );

@@ -1,4 +1,4 @@
-//! gblint's assembly of ufw's ruleset (`gblint_lint::ufw::load`) against ufw itself: Debian's
+//! gblint's assembly of ufw's ruleset (`gblint_lint::load::ufw::ufw_init`) against ufw itself: Debian's
 //! `/lib/ufw/ufw-init start` runs, inside a network namespace this test creates and deletes,
 //! on ufw's rule files (`tests/e2e/fixtures/ufw-0.36`, and variants of its policies and user
 //! rules) with `--rootdir`/`--datadir` pointing at a temporary copy; then `iptables-save` and
@@ -104,7 +104,7 @@ fn compare(name: &str, data: &Path, found: &mut Vec<String>) {
             )
         });
         let [b, u, a] = &files;
-        let ours = chains(&gblint_lint::ufw::load(
+        let ours = chains(&gblint_lint::load::ufw::ufw_init(
             family,
             [b, u, a],
             [&policies[0], &policies[1], &policies[2]],

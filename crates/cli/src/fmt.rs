@@ -12,7 +12,7 @@ use gblint::unstable::lint::Format;
 
 use crate::args::FmtArgs;
 use crate::common::{read_inputs, start_dir};
-use gblint::unstable::{env_lookup, load_settings};
+use gblint::unstable::load_settings;
 
 pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     let start = start_dir(&args.paths, args.stdin_filename.as_deref());
@@ -30,9 +30,7 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     let forced = args.format.as_deref().and_then(Format::from_name);
     let options = DiscoverOptions {
         forced_format: forced,
-        env: &env_lookup,
         overlay: None,
-        parse: false,
     };
     let deployment = discover(&inputs, &settings, options, &mut sources)?;
 
@@ -69,7 +67,7 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
         let shown = input
             .machine_path
             .clone()
-            .unwrap_or_else(|| source.path().to_string_lossy().replace('\\', "/"));
+            .unwrap_or_else(|| gblint::unstable::diagnostics::path_display::slashed(source.path()));
         let options = gblint::FormatOptions::default().canonical(args.canonical);
         let result = match gblint::format_as(input.format, &shown, text, &options) {
             Ok(result) => result,

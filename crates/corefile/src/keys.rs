@@ -2,8 +2,6 @@
 //! default port, fully qualified lower-case zone, CIDR keys turned into reverse zones split
 //! at octet (IPv4) or nibble (IPv6) boundaries.
 
-use std::net::IpAddr;
-
 use ipnet::IpNet;
 
 /// A normalised key.
@@ -105,21 +103,18 @@ pub fn zones_of(host: &str) -> Result<Vec<String>, String> {
     Ok(vec![fqdn(host)])
 }
 
-/// The reverse zones of a network: one per octet/nibble-aligned subnet it covers.
+/// The reverse zones of a network: one per octet/nibble-aligned subnet it covers (the network
+/// widened to the next octet or nibble boundary, split with ipnet's `subnets`).
 pub fn reverse_zones(net: &IpNet) -> Option<Vec<String>> {
-    match net.addr() {
-        IpAddr::V4(addr) => {
-            let prefix = u32::from(net.prefix_len());
-            let boundary = prefix.div_ceil(8) * 8;
-            let count = 1u32 << (boundary - prefix);
-            let base = u32::from(addr) & mask32(prefix);
-            let octets = (boundary / 8) as usize;
+    match net {
+        IpNet::V4(net) => {
+            let boundary = net.prefix_len().div_ceil(8) * 8;
+            let octets = usize::from(boundary / 8);
+            let subnets = net.trunc().subnets(boundary).ok()?;
             Some(
-                (0..count)
-                    .map(|i| {
-                        let step = 1u64 << (32 - boundary);
-                        let network = (u64::from(base) + u64::from(i) * step) as u32;
-                        let bytes = network.to_be_bytes();
+                subnets
+                    .map(|subnet| {
+                        let bytes = subnet.network().octets();
                         let mut labels: Vec<String> =
                             bytes[..octets].iter().rev().map(u8::to_string).collect();
                         labels.push("in-addr.arpa.".into());
@@ -128,21 +123,18 @@ pub fn reverse_zones(net: &IpNet) -> Option<Vec<String>> {
                     .collect(),
             )
         }
-        IpAddr::V6(addr) => {
+        IpNet::V6(net) => {
             // An IPv4-mapped address is IPv4 to Go (and an IPv6 prefix is then meaningless).
-            if addr.to_ipv4_mapped().is_some() {
+            if net.addr().to_ipv4_mapped().is_some() {
                 return None;
             }
-            let prefix = u32::from(net.prefix_len());
-            let boundary = prefix.div_ceil(4) * 4;
-            let count = 1u128 << (boundary - prefix);
-            let base = u128::from(addr) & mask128(prefix);
-            let nibbles = (boundary / 4) as usize;
+            let boundary = net.prefix_len().div_ceil(4) * 4;
+            let nibbles = usize::from(boundary / 4);
+            let subnets = net.trunc().subnets(boundary).ok()?;
             Some(
-                (0..count)
-                    .map(|i| {
-                        let network = base.wrapping_add(i.checked_shl(128 - boundary).unwrap_or(0));
-                        let hex = format!("{network:032x}");
+                subnets
+                    .map(|subnet| {
+                        let hex = format!("{:032x}", u128::from(subnet.network()));
                         let mut labels: Vec<String> = hex[..nibbles]
                             .chars()
                             .rev()
@@ -154,22 +146,6 @@ pub fn reverse_zones(net: &IpNet) -> Option<Vec<String>> {
                     .collect(),
             )
         }
-    }
-}
-
-fn mask32(prefix: u32) -> u32 {
-    if prefix == 0 {
-        0
-    } else {
-        u32::MAX << (32 - prefix)
-    }
-}
-
-fn mask128(prefix: u32) -> u128 {
-    if prefix == 0 {
-        0
-    } else {
-        u128::MAX << (128 - prefix)
     }
 }
 
@@ -195,5 +171,20 @@ mod tests {
         );
         assert_eq!(normalize("10.9.3.0/18").expect("ok").zones.len(), 64);
         assert!(normalize("example.org:").is_err());
+        assert_eq!(normalize("0.0.0.0/0").expect("ok").zones, ["in-addr.arpa."]);
+        assert_eq!(
+            normalize("10.1.2.3/31").expect("ok").zones,
+            ["2.2.1.10.in-addr.arpa.", "3.2.1.10.in-addr.arpa."]
+        );
+        let zones = |net: &str| reverse_zones(&net.parse().expect("a network"));
+        assert_eq!(zones("::/0"), Some(vec!["ip6.arpa.".to_owned()]));
+        assert_eq!(
+            zones("2001:db8::/31"),
+            Some(vec![
+                "8.b.d.0.1.0.0.2.ip6.arpa.".to_owned(),
+                "9.b.d.0.1.0.0.2.ip6.arpa.".to_owned()
+            ])
+        );
+        assert_eq!(zones("::ffff:10.0.0.0/104"), None);
     }
 }

@@ -12,6 +12,15 @@
 //! * [`zone`]: zone files.
 //! * [`format`](mod@format): a Corefile formatter.
 //!
+//! The parsers are hand-written, on purpose: the lexers are context-sensitive (a `{` opens a
+//! block only at the end of a line, `$ORIGIN` changes how every later owner reads), every error
+//! must carry CoreDNS's or miekg/dns's own message and a span, parsing goes on after an error,
+//! and the trees are lossless so files print back byte for byte. A generated parser would
+//! stop at the first error with its own wording. `zone.pest`, beside this crate's manifest, is
+//! a PEG grammar of the zone-file syntax kept for another reason: it is an independent second
+//! reading that the conformance suite (`tests/conformance/zonefile_pest.rs`) compares with
+//! [`zone::parse`] over every zone file of the corpora.
+//!
 //! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
 //! crate, which is its library API.
 #![deny(missing_docs)]

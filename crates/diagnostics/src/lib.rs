@@ -1,5 +1,9 @@
-//! Shared vocabulary of gblint: byte spans, source files, diagnostics, fixes, and the
-//! machine-readable emitters (concise, JSON, SARIF, GitHub annotations).
+//! Shared vocabulary of gblint: byte spans, source files, diagnostics and their categories,
+//! fixes, the portable (owned, serde) form of a finding, bounded file reads ([`read`]),
+//! escaping of untrusted text, how paths are printed ([`path_display`]), and the six
+//! machine-readable emitters of [`emit`] (concise, JSON, SARIF, GitHub annotations, GitLab Code
+//! Quality, JUnit). The seventh output format, the human one, is the CLI's, through
+//! [`MietteView`].
 //!
 //! Spans are `u32` byte ranges into a file's text; line and column are computed only when a
 //! diagnostic is rendered (see [`LineIndex`]). This crate is the only library crate that touches
@@ -17,6 +21,7 @@ mod escape;
 mod fix;
 mod line_index;
 mod miette_bridge;
+pub mod path_display;
 mod portable;
 mod range;
 pub mod read;

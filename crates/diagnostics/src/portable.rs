@@ -146,7 +146,7 @@ impl PortableDiagnostic {
                     PortableLabel {
                         // Labels kept their file's path as read, `./` included, in the JSON
                         // output this type replaces.
-                        file: other.path().to_string_lossy().replace('\\', "/"),
+                        file: crate::path_display::slashed(other.path()),
                         location: Position {
                             column: at.column,
                             line: at.line,

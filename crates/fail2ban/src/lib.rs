@@ -10,6 +10,15 @@
 //! * [`parse_duration`], [`parse_bool`], [`parse_spec`] and [`split_actions`] read option
 //!   values as fail2ban's client and server do.
 //!
+//! Which parsers are written how: the option specs ([`parse_spec`], [`split_actions`]) are
+//! small regular grammars, and `nom` states them pattern part by pattern part (`spec.rs`).
+//! The INI reader stays hand-written: configparser decides line by line with state (the
+//! indentation of the previous key, whether a section is open, which comment prefixes apply
+//! inline), the lossless line table has to keep every byte, and each problem carries
+//! configparser's own message and line — a combinator grammar would only wrap the same
+//! line loop. Durations follow fail2ban's `str2seconds` rewriting (a sequence of regex
+//! substitutions, then Python's expression evaluator), which a grammar does not describe either.
+//!
 //! Nothing here runs fail2ban or touches the file system: the caller reads the files. The
 //! behaviour was taken from fail2ban 1.0.2 and Python 3.11 and is checked against
 //! `fail2ban-client -d` by the oracle suite.

@@ -1,6 +1,15 @@
 //! `filter =` and `action =` items: `name[k=v, k2="v 2"][k3='x']`, read as fail2ban's
-//! `helpers.extractOptions` and `splitWithOptions` do (their regular expressions are
-//! followed step by step, so the accepted and rejected texts and the error messages match).
+//! `helpers.extractOptions` and `splitWithOptions` do. Their regular expressions are written
+//! here as `nom` parsers, one combinator per part of the pattern, so the accepted and rejected
+//! texts match; the error messages are fail2ban's, with its positions counted in characters.
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_until, take_while, take_while1};
+use nom::character::complete::char;
+use nom::combinator::{eof, opt, peek, recognize};
+use nom::multi::many0;
+use nom::sequence::{delimited, preceded, terminated};
+use nom::{IResult, Parser};
 
 use crate::ini::{is_py_space, py_repr};
 
@@ -49,86 +58,75 @@ pub fn parse_spec(text: &str) -> Result<FilterSpec, String> {
     })
 }
 
-/// `OPTION_EXTRACT_CRE.finditer` over the text between the brackets.
+/// `\s*`, as Python's `re` reads it.
+fn spaces(input: &str) -> IResult<&str, &str> {
+    take_while(is_py_space)(input)
+}
+
+/// `[\w\-_\.]+`.
+fn key(input: &str) -> IResult<&str, &str> {
+    take_while1(is_key_char)(input)
+}
+
+/// `"…"` or `'…'` (the text between the quotes), else `[^,\]]*`: an unclosed quote is part
+/// of a bare value.
+fn value(input: &str) -> IResult<&str, &str> {
+    alt((
+        delimited(char('"'), take_until("\""), char('"')),
+        delimited(char('\''), take_until("'"), char('\'')),
+        take_while(|c| c != ',' && c != ']'),
+    ))
+    .parse(input)
+}
+
+/// `KEY=VALUE`.
+fn assignment(input: &str) -> IResult<&str, (&str, &str)> {
+    (terminated(key, char('=')), value).parse(input)
+}
+
+/// What separates two options: `,`, or `]` and `[` with only spaces between (`a=1][b=2`).
+fn separator(input: &str) -> IResult<&str, &str> {
+    alt((tag(","), recognize((char(']'), spaces, char('['))))).parse(input)
+}
+
+/// `OPTION_EXTRACT_CRE.finditer` over the text between the brackets: each match is
+/// `\s*KEY=VALUE` followed by the end, a separator, or nothing else.
 fn extract_options(text: &str) -> Result<Vec<(String, String)>, String> {
-    let chars: Vec<char> = text.chars().collect();
-    let len = chars.len();
-    let at_end = |p: usize| p == len || (p + 1 == len && chars[p] == '\n');
-    let slice = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    // fail2ban counts positions in characters.
+    let at = |rest: &str| text[..text.len() - rest.len()].chars().count();
+    let excerpt = |rest: &str| rest.chars().take(25).collect::<String>();
     let mut out = Vec::new();
-    let mut pos = 0;
-    while pos <= len {
-        // Alternative A: \s*([\w\-_\.]+)=(value)(terminator)
-        let mut p = pos;
-        while p < len && is_py_space(chars[p]) {
-            p += 1;
-        }
-        let key_start = p;
-        while p < len && is_key_char(chars[p]) {
-            p += 1;
-        }
-        if p > key_start && p < len && chars[p] == '=' {
-            let key = slice(key_start, p);
-            p += 1;
-            let quoted = match chars.get(p) {
-                Some(&q @ ('"' | '\'')) => chars[p + 1..]
-                    .iter()
-                    .position(|&c| c == q)
-                    .map(|close| (p + 1, p + 1 + close)),
-                _ => None,
+    let mut rest = text;
+    loop {
+        if let Ok((after, (key, value))) = preceded(spaces, assignment).parse(rest) {
+            rest = if after.is_empty() || after == "\n" {
+                after
+            } else if let Ok((next, _)) = separator(after) {
+                next
+            } else {
+                return Err(format!(
+                    "unexpected syntax at {} after option {}: {}",
+                    at(after),
+                    py_repr(key),
+                    excerpt(after)
+                ));
             };
-            let value = match quoted {
-                Some((a, b)) => {
-                    p = b + 1;
-                    slice(a, b)
-                }
-                None => {
-                    let a = p;
-                    while p < len && chars[p] != ',' && chars[p] != ']' {
-                        p += 1;
-                    }
-                    slice(a, p)
-                }
-            };
-            if !at_end(p) {
-                if chars[p] == ',' {
-                    p += 1;
-                } else {
-                    let mut q = p + 1;
-                    while chars[p] == ']' && q < len && is_py_space(chars[q]) {
-                        q += 1;
-                    }
-                    if chars[p] == ']' && q < len && chars[q] == '[' {
-                        p = q + 1;
-                    } else {
-                        let wrong: String = chars[p..].iter().take(25).collect();
-                        return Err(format!(
-                            "unexpected syntax at {p} after option {}: {wrong}",
-                            py_repr(&key)
-                        ));
-                    }
-                }
-            }
             out.push((
                 key.trim_matches(is_py_space).to_string(),
                 value.trim_matches(is_py_space).to_string(),
             ));
-            pos = p;
             continue;
         }
-        // Alternative B: ,?\s*$ — the end.
-        let mut p = pos;
-        if p < len && chars[p] == ',' {
-            p += 1;
+        // `,?\s*$`: the end.
+        if (opt(char(',')), spaces, eof).parse(rest).is_ok() {
+            return Ok(out);
         }
-        if chars[p..].iter().all(|&c| is_py_space(c)) {
-            break;
-        }
-        // Alternative C: anything else is an error.
-        let wrong: String = chars[pos..].iter().take(25).collect();
-        return Err(format!("expected option, wrong syntax at {pos}: {wrong}"));
+        return Err(format!(
+            "expected option, wrong syntax at {}: {}",
+            at(rest),
+            excerpt(rest)
+        ));
     }
-    Ok(out)
 }
 
 /// Splits an `action =` value into its items as `splitWithOptions` does: whitespace and
@@ -137,101 +135,45 @@ fn extract_options(text: &str) -> Result<Vec<(String, String)>, String> {
 /// whitespace-delimited word, so `parse_spec` reports it. Items are stripped; empty ones
 /// are dropped.
 pub fn split_actions(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let len = chars.len();
     let mut items = Vec::new();
-    let mut pos = 0;
-    while pos < len {
-        if is_py_space(chars[pos]) {
-            pos += 1;
+    let mut rest = text;
+    while let Some(first) = rest.chars().next() {
+        if is_py_space(first) {
+            rest = &rest[first.len_utf8()..];
             continue;
         }
-        let mut p = pos;
-        while p < len && chars[p] != '[' && !is_py_space(chars[p]) {
-            p += 1;
-        }
-        let end = if p > pos {
-            let mut q = p;
-            while q < len && is_py_space(chars[q]) {
-                q += 1;
-            }
-            let bracket = (q < len && chars[q] == '[')
-                .then(|| bracket_list(&chars, q + 1))
-                .flatten()
-                .filter(|&e| e == len || is_py_space(chars[e]));
-            match bracket {
-                Some(e) => Some(e),
-                None if p == len || is_py_space(chars[p]) => Some(p),
-                None => None,
-            }
-        } else {
-            None
+        let Ok((after, item)) = action_item(rest) else {
+            // `action_item` always takes the first non-space character.
+            break;
         };
-        // Fallback alternative \S+.
-        let end = end.unwrap_or_else(|| {
-            let mut e = pos;
-            while e < len && !is_py_space(chars[e]) {
-                e += 1;
-            }
-            e
-        });
-        let item: String = chars[pos..end].iter().collect();
         let item = item.trim_matches(is_py_space);
         if !item.is_empty() {
             items.push(item.to_string());
         }
-        pos = end.max(pos + 1);
+        rest = after;
     }
     items
 }
 
-/// Matches `\s*(?:KEY=(?:"…"|'…'|[^,\]]*)\s*(?:,|\]\s*\[)?\s*)*\]` from just after the
-/// `[`, giving the position after the closing `]`.
-fn bracket_list(chars: &[char], mut p: usize) -> Option<usize> {
-    let len = chars.len();
-    let skip = |mut p: usize| {
-        while p < len && is_py_space(chars[p]) {
-            p += 1;
-        }
-        p
-    };
-    p = skip(p);
-    loop {
-        let key_start = p;
-        let mut q = p;
-        while q < len && is_key_char(chars[q]) {
-            q += 1;
-        }
-        if q > key_start && q < len && chars[q] == '=' {
-            q += 1;
-            let quoted = match chars.get(q) {
-                Some(&c @ ('"' | '\'')) => chars[q + 1..]
-                    .iter()
-                    .position(|&x| x == c)
-                    .map(|close| q + 1 + close + 1),
-                _ => None,
-            };
-            q = match quoted {
-                Some(e) => e,
-                None => {
-                    while q < len && chars[q] != ',' && chars[q] != ']' {
-                        q += 1;
-                    }
-                    q
-                }
-            };
-            q = skip(q);
-            if q < len && chars[q] == ',' {
-                q += 1;
-            } else if q < len && chars[q] == ']' {
-                let r = skip(q + 1);
-                if r < len && chars[r] == '[' {
-                    q = r + 1;
-                }
-            }
-            p = skip(q);
-            continue;
-        }
-        return (p < len && chars[p] == ']').then_some(p + 1);
-    }
+/// One item of an action list: `NAME\s*[OPTIONS]` or a bare `NAME`, each followed by a space
+/// or the end; else (a malformed item) `\S+`.
+fn action_item(input: &str) -> IResult<&str, &str> {
+    let name = || take_while1(|c: char| c != '[' && !is_py_space(c));
+    let ends = || peek(alt((eof, take_while1(is_py_space))));
+    alt((
+        terminated(recognize((name(), spaces, char('['), bracket_list)), ends()),
+        terminated(name(), ends()),
+        take_while1(|c: char| !is_py_space(c)),
+    ))
+    .parse(input)
+}
+
+/// `\s*(?:KEY=(?:"…"|'…'|[^,\]]*)\s*(?:,|\]\s*\[)?\s*)*\]` from just after the `[`.
+fn bracket_list(input: &str) -> IResult<&str, &str> {
+    recognize((
+        spaces,
+        many0((assignment, spaces, opt(separator), spaces)),
+        char(']'),
+    ))
+    .parse(input)
 }

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use gblint_lint::baseline::{self, BaselineFile, BASELINE_FILE};
-use gblint_lint::discovery::{discover, DiscoverOptions};
+use gblint_lint::discovery::DiscoverOptions;
+use gblint_lint::load::discover_and_load;
 use gblint_lint::write::{self, Expected, FileWrite, WriteOptions};
 use gblint_lint::Input;
 
@@ -40,10 +41,11 @@ pub fn write_baseline(
         _ => dir.join(BASELINE_FILE),
     };
     let mut sources = gblint_diagnostics::SourceMap::new();
-    let deployment = discover(
+    let deployment = discover_and_load(
         &[Input::Path(dir.to_path_buf())],
         &settings,
-        DiscoverOptions::new(&env_lookup),
+        DiscoverOptions::default(),
+        &env_lookup,
         &mut sources,
     )?;
     // A baseline taken from files Caddy would refuse would record the wrong sites.

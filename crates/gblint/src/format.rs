@@ -80,7 +80,7 @@ pub fn format(path: &Path, text: &str) -> Result<Formatted, FormatError> {
     let format = gblint_lint::format::detect_by_path(path, None, None)
         .or_else(|| gblint_lint::format::sniff(text))
         .ok_or(FormatError::Unsupported(None))?;
-    let shown = path.to_string_lossy().replace('\\', "/");
+    let shown = gblint_diagnostics::path_display::slashed(path);
     format_as(format, &shown, text, &FormatOptions::default())
 }
 
@@ -134,8 +134,7 @@ pub fn format_as(
 /// An iptables rules file normalised in place, or in full iptables-save form; `None` when
 /// iptables-restore cannot read it.
 fn format_rules(path: &str, text: &str, canonical: bool) -> Option<String> {
-    let family = gblint_lint::iptables::family_of(path, text);
-    let rules = gblint_iptables::parse(text, family);
+    let rules = gblint_lint::load::iptables::parse(path, text);
     if canonical {
         if rules
             .problems
@@ -144,10 +143,7 @@ fn format_rules(path: &str, text: &str, canonical: bool) -> Option<String> {
         {
             return None;
         }
-        let ruleset = gblint_iptables::ruleset::replay(
-            &rules,
-            gblint_lint::iptables::replay_options(path, &rules),
-        );
+        let (ruleset, _) = gblint_lint::load::iptables::replay(path, &rules);
         return Some(gblint_iptables::render::canonical(&rules, &ruleset));
     }
     gblint_iptables::render::format_in_place(&rules, text)

@@ -91,6 +91,5 @@ impl Report {
 
 /// A path as reports show it: forward slashes, no leading `./`.
 fn shown(path: &Path) -> String {
-    let path = path.to_string_lossy().replace('\\', "/");
-    path.strip_prefix("./").map(str::to_owned).unwrap_or(path)
+    gblint_diagnostics::path_display::shown(path)
 }

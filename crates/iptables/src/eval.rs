@@ -126,8 +126,9 @@ pub struct Hook {
     pub direction: Direction,
 }
 
-/// A loopback TCP connection to `port` (client and server on this host), as §2.2 of the
-/// design describes: OUTPUT side then INPUT side, never FORWARD; nat only for NEW.
+/// A loopback TCP connection to `port` (client and server on this host), as
+/// docs/iptables.md ("The path of a loopback connection") describes: OUTPUT side then INPUT
+/// side, never FORWARD; nat only for NEW.
 pub fn loopback_hooks() -> Vec<Hook> {
     let out = Direction::Out(Iface::Loopback);
     let inn = Direction::In(Iface::Loopback);

@@ -17,7 +17,7 @@ use crate::discovery::{self, Input};
 use crate::settings::Settings;
 
 /// Default name of the baseline file.
-pub const BASELINE_FILE: &str = "gblint.baseline.json";
+pub use crate::settings::BASELINE_FILE;
 
 /// Version of the file format this gblint writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -119,7 +119,7 @@ impl Baseline {
 /// The key of `disk` relative to `dir` (forward slashes), if `disk` lies inside it.
 pub fn key_for(dir: &Path, disk: &Path) -> Option<String> {
     let relative = disk.strip_prefix(dir).ok()?;
-    Some(relative.to_string_lossy().replace('\\', "/"))
+    Some(gblint_diagnostics::path_display::slashed(relative))
 }
 
 /// Find the baseline for a run: `[baseline] file` (relative to the configuration file), else
@@ -282,10 +282,11 @@ pub fn from_git(rev: &str, dir: &Path, settings: &Settings) -> Result<Baseline, 
         .map_err(|err| BaselineError(format!("{}: {err}", root.display())))?;
     let mut sources = gblint_diagnostics::SourceMap::new();
     let no_env = |_: &str| None;
-    let deployment = discovery::discover(
+    let deployment = crate::load::discover_and_load(
         &[Input::Path(root.clone())],
         settings,
-        discovery::DiscoverOptions::new(&no_env),
+        discovery::DiscoverOptions::default(),
+        &no_env,
         &mut sources,
     )
     .map_err(|err| BaselineError(format!("reading {rev}: {err}")))?;

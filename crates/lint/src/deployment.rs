@@ -2,12 +2,38 @@
 //! the parsed form of each file gblint understands.
 
 use std::collections::HashMap;
+use std::ops::Index;
 use std::path::PathBuf;
 
 use gblint_caddyfile::Caddyfile;
 use gblint_diagnostics::{FileId, TextRange};
 
 use crate::format::Format;
+
+/// An input file: its index in [`Deployment::files`]. Not a [`FileId`]: the source map also
+/// holds files that only an input imports, and files read only for the secret scan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InputId(pub usize);
+
+/// A machine of a deployment tree: its index in [`Deployment::machines`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MachineId(pub usize);
+
+impl Index<InputId> for Vec<InputFile> {
+    type Output = InputFile;
+
+    fn index(&self, input: InputId) -> &InputFile {
+        &self[input.0]
+    }
+}
+
+impl Index<MachineId> for Vec<Machine> {
+    type Output = Machine;
+
+    fn index(&self, machine: MachineId) -> &Machine {
+        &self[machine.0]
+    }
+}
 
 /// One machine folder of a deployment tree.
 #[derive(Clone, Debug)]
@@ -28,16 +54,43 @@ pub struct InputFile {
     /// Its format.
     pub format: Format,
     /// The machine it belongs to, in deployment mode.
-    pub machine: Option<usize>,
+    pub machine: Option<MachineId>,
     /// Its absolute path on that machine (`/opt/gbo/conf/config`), in deployment mode.
     pub machine_path: Option<String>,
+    /// Where it was found on disk (absolute, not resolved; for standard input, the path it is
+    /// reported under): imports are taken relative to it.
+    pub disk: Option<PathBuf>,
+    /// The folder its imports may not leave (and where absolute imports point).
+    pub fence: Option<Fence>,
+}
+
+/// The folder an input file's imports may not leave: the deployment tree's machine folder, the
+/// folder given on the command line, or (for a lone file) the working directory or its own
+/// folder. In deployment mode an absolute import (`/etc/caddy/x`) is taken inside the machine
+/// folder, [`Fence::absolute_base`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fence {
+    /// The folder (resolved).
+    pub root: PathBuf,
+    /// Where absolute import paths point, in deployment mode.
+    pub absolute_base: Option<PathBuf>,
+}
+
+impl Fence {
+    /// The fence of a file outside a deployment tree: absolute paths mean themselves.
+    pub fn lone(root: PathBuf) -> Fence {
+        Fence {
+            root,
+            absolute_base: None,
+        }
+    }
 }
 
 /// A parsed root Caddyfile (files only ever imported by another are not roots).
 #[derive(Clone, Debug)]
 pub struct CaddyDoc {
     /// Index into [`Deployment::files`].
-    pub input: usize,
+    pub input: InputId,
     /// The parse.
     pub caddyfile: Caddyfile,
 }
@@ -46,7 +99,7 @@ pub struct CaddyDoc {
 #[derive(Clone, Debug)]
 pub struct IptablesDoc {
     /// Index into [`Deployment::files`].
-    pub input: usize,
+    pub input: InputId,
     /// The file.
     pub file: FileId,
     /// The parse.
@@ -57,22 +110,84 @@ pub struct IptablesDoc {
     pub fragment: bool,
 }
 
-/// A parsed Corefile.
+/// A parsed Corefile, with what several rules read computed once.
 #[derive(Clone, Debug)]
 pub struct CorefileDoc {
     /// Index into [`Deployment::files`].
-    pub input: usize,
+    pub input: InputId,
     /// The file.
     pub file: FileId,
     /// The parse.
     pub corefile: gblint_corefile::Corefile,
+    /// Every `acl` directive with its parse (as the acl plugin's setup reads it).
+    pub acls: Vec<AclDirective>,
+    /// Every `file` directive with a zone file argument: where the file is and what it serves.
+    pub zone_files: Vec<ZoneFileRef>,
+}
+
+impl CorefileDoc {
+    /// The `acl` directives of server block `block`, in order, with their parses.
+    pub fn acls_of(
+        &self,
+        block: usize,
+    ) -> impl Iterator<
+        Item = (
+            &gblint_corefile::Directive,
+            &Result<gblint_corefile::acl::Acl, gblint_corefile::acl::AclError>,
+        ),
+    > + '_ {
+        self.acls
+            .iter()
+            .filter(move |acl| acl.block == block)
+            .map(|acl| {
+                (
+                    &self.corefile.blocks[acl.block].directives[acl.directive],
+                    &acl.parsed,
+                )
+            })
+    }
+}
+
+/// An `acl` directive of a Corefile and its parse.
+#[derive(Clone, Debug)]
+pub struct AclDirective {
+    /// Index of its server block in [`gblint_corefile::Corefile::blocks`].
+    pub block: usize,
+    /// Index of the directive in that block's directives.
+    pub directive: usize,
+    /// The parse, or the acl plugin's setup error.
+    pub parsed: Result<gblint_corefile::acl::Acl, gblint_corefile::acl::AclError>,
+}
+
+/// A `file DBFILE [ZONES]` directive of a Corefile: which zone file it names.
+#[derive(Clone, Debug)]
+pub struct ZoneFileRef {
+    /// Index of its server block in [`gblint_corefile::Corefile::blocks`].
+    pub block: usize,
+    /// Index of the directive in that block's directives.
+    pub directive: usize,
+    /// The zone file's path as the machine sees it: `DBFILE` taken relative to the block's
+    /// `root`, else to the Corefile's folder (not normalised).
+    pub path: String,
+    /// The first zone it is served as: the first of `ZONES`, else the block's first key.
+    pub zone: Option<String>,
+}
+
+impl ZoneFileRef {
+    /// The `DBFILE` token.
+    pub fn db<'a>(
+        &self,
+        corefile: &'a gblint_corefile::Corefile,
+    ) -> &'a gblint_corefile::lexer::Token {
+        corefile.blocks[self.block].directives[self.directive].args()[0]
+    }
 }
 
 /// A parsed zone file and the origin it was read with.
 #[derive(Clone, Debug)]
 pub struct ZoneDoc {
     /// Index into [`Deployment::files`].
-    pub input: usize,
+    pub input: InputId,
     /// The file.
     pub file: FileId,
     /// Origin (FQDN): the zone a Corefile serves it as, else `$ORIGIN` or the file name.
@@ -85,7 +200,7 @@ pub struct ZoneDoc {
 #[derive(Clone, Debug)]
 pub struct Fail2banDoc {
     /// Its machine, in deployment mode.
-    pub machine: Option<usize>,
+    pub machine: Option<MachineId>,
     /// The folder, as shown (`/etc/fail2ban/`).
     pub base: String,
     /// Each file, by its path inside the folder (`jail.local`), with its parse.
@@ -105,11 +220,11 @@ impl Fail2banDoc {
 #[derive(Clone, Debug)]
 pub struct UnitDoc {
     /// Its machine, in deployment mode.
-    pub machine: Option<usize>,
+    pub machine: Option<MachineId>,
     /// Unit name (`ui.service`).
     pub name: String,
     /// Input index of the unit file itself (`None` when only drop-ins exist).
-    pub main: Option<usize>,
+    pub main: Option<InputId>,
     /// The unit file then its drop-ins: (label = path as shown, file, parse).
     pub files: Vec<(String, FileId, gblint_systemd::UnitFile)>,
     /// The merged view.
@@ -130,7 +245,7 @@ impl UnitDoc {
 #[derive(Clone, Debug)]
 pub struct UfwDoc {
     /// Index into [`Deployment::files`].
-    pub input: usize,
+    pub input: InputId,
     /// The file.
     pub file: FileId,
     /// Its assignments.
@@ -139,11 +254,11 @@ pub struct UfwDoc {
     pub problems: Vec<gblint_systemd::Problem>,
 }
 
-/// ufw's ruleset as ufw-init loads it (see [`crate::ufw`]).
+/// ufw's ruleset as ufw-init loads it (see [`crate::load::ufw`]).
 #[derive(Clone, Debug)]
 pub struct UfwAssembly {
     /// Its machine, in deployment mode.
-    pub machine: Option<usize>,
+    pub machine: Option<MachineId>,
     /// Address family (`before.rules` … or `before6.rules` …).
     pub family: gblint_iptables::Family,
     /// Indexes into [`Deployment::iptables`] of `before`, `user` and `after`: a rule's
@@ -229,43 +344,47 @@ pub struct Deployment {
 
 impl Deployment {
     /// The machine of an input file.
-    pub fn machine_of(&self, input: usize) -> Option<&Machine> {
+    pub fn machine_of(&self, input: InputId) -> Option<&Machine> {
         self.files
-            .get(input)
+            .get(input.0)
             .and_then(|file| file.machine)
-            .and_then(|index| self.machines.get(index))
+            .and_then(|machine| self.machines.get(machine.0))
+    }
+
+    /// Every input file with its id.
+    pub fn inputs(&self) -> impl Iterator<Item = (InputId, &InputFile)> + '_ {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(index, file)| (InputId(index), file))
     }
 
     /// The path of an input file as its machine sees it (`/opt/gbo/data/x.zone`), or as given.
-    pub fn shown_path(&self, input: usize, sources: &gblint_diagnostics::SourceMap) -> String {
+    pub fn shown_path(&self, input: InputId, sources: &gblint_diagnostics::SourceMap) -> String {
         let file = &self.files[input];
         file.machine_path.clone().unwrap_or_else(|| {
-            sources
-                .get(file.file)
-                .path()
-                .to_string_lossy()
-                .replace('\\', "/")
+            gblint_diagnostics::path_display::slashed(sources.get(file.file).path())
         })
     }
 
     /// The root Caddyfile of a machine ("the Caddyfile of this machine"), if it has one.
-    pub fn machine_caddyfile(&self, machine: usize) -> Option<&CaddyDoc> {
+    pub fn machine_caddyfile(&self, machine: MachineId) -> Option<&CaddyDoc> {
         self.caddyfiles
             .iter()
             .find(|doc| self.files[doc.input].machine == Some(machine))
     }
 
     /// The index of the machine with role `role`, in deployment mode.
-    pub fn machines_with_role<'a>(&'a self, role: &'a str) -> impl Iterator<Item = usize> + 'a {
+    pub fn machines_with_role<'a>(&'a self, role: &'a str) -> impl Iterator<Item = MachineId> + 'a {
         self.machines
             .iter()
             .enumerate()
             .filter(move |(_, m)| m.role.as_deref() == Some(role))
-            .map(|(i, _)| i)
+            .map(|(i, _)| MachineId(i))
     }
 
     /// The role of an input file's machine.
-    pub fn role_of(&self, input: usize) -> Option<&str> {
+    pub fn role_of(&self, input: InputId) -> Option<&str> {
         self.machine_of(input)
             .and_then(|machine| machine.role.as_deref())
     }

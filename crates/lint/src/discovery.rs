@@ -1,14 +1,17 @@
-//! Turning command-line paths into a [`Deployment`]: deployment trees (machines at the top
-//! level, files at their absolute path on each machine) or plain files and folders.
+//! Discovery: turning command-line paths into a [`Deployment`] of read files — which files
+//! (deployment trees with machines at the top level and files at their absolute path on each
+//! machine, or plain files and folders), which format each is in, and their text. Nothing is
+//! parsed here: [`crate::load`] turns the files into the deployment model.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use gblint_caddyfile::ImportContext;
-use gblint_diagnostics::{FileId, SourceFile, SourceMap, TextRange};
+use gblint_diagnostics::{SourceFile, SourceMap, TextRange};
 
-use crate::deployment::{CaddyDoc, Deployment, InputFile, Machine, ReadProblem, SkippedFile};
+use crate::deployment::{
+    Deployment, Fence, InputFile, Machine, MachineId, ReadProblem, SkippedFile,
+};
 use crate::format::{detect_by_path, sniff, Format};
 use crate::settings::{Settings, CONFIG_FILE, ROLES};
 
@@ -153,31 +156,16 @@ impl Collected {
 }
 
 /// How to discover.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct DiscoverOptions<'a> {
     /// `--format`: the format of explicitly named files.
     pub forced_format: Option<Format>,
-    /// Environment for `{$VAR}`.
-    pub env: gblint_caddyfile::env::EnvLookup<'a>,
     /// Texts that replace files on disk, by canonical path (the fix loop's pending edits).
     pub overlay: Option<&'a HashMap<PathBuf, String>>,
-    /// Whether to parse Caddyfiles (`fmt` only needs the files and their formats).
-    pub parse: bool,
 }
 
-impl<'a> DiscoverOptions<'a> {
-    /// Parse everything, no forced format, no overlay.
-    pub fn new(env: gblint_caddyfile::env::EnvLookup<'a>) -> Self {
-        DiscoverOptions {
-            forced_format: None,
-            env,
-            overlay: None,
-            parse: true,
-        }
-    }
-}
-
-/// Build the deployment for `inputs`, reading files into `sources`.
+/// Build the deployment for `inputs`, reading files into `sources`: its machines and input
+/// files with their formats, nothing parsed yet (see [`crate::load::load`]).
 pub fn discover(
     inputs: &[Input],
     settings: &Settings,
@@ -186,13 +174,11 @@ pub fn discover(
 ) -> Result<Deployment, DiscoveryError> {
     let DiscoverOptions {
         forced_format,
-        env,
         overlay,
-        parse,
     } = options;
     let mut deployment = Deployment::default();
     let mut collected: Vec<Collected> = Vec::new();
-    let mut fences: HashMap<usize, (PathBuf, Option<PathBuf>)> = HashMap::new(); // collected index → (root, absolute base)
+    let mut fences: HashMap<usize, Fence> = HashMap::new(); // collected index → (root, absolute base)
     let cwd = std::env::current_dir().ok();
 
     for input in inputs {
@@ -214,7 +200,7 @@ pub fn discover(
                     .unwrap_or_else(|| PathBuf::from("/"));
                 fences.insert(
                     collected.len(),
-                    (fence_for(&disk, cwd.as_deref()).unwrap_or(fence), None),
+                    Fence::lone(fence_for(&disk, cwd.as_deref()).unwrap_or(fence)),
                 );
                 collected.push(Collected {
                     path: name.clone(),
@@ -259,7 +245,7 @@ pub fn discover(
                     }
                     for file in files {
                         let format = detect_by_path(&file, None, None);
-                        fences.insert(collected.len(), (root.clone(), None));
+                        fences.insert(collected.len(), Fence::lone(root.clone()));
                         collected.push(Collected {
                             disk: Some(absolute(&file, cwd.as_deref())),
                             path: file,
@@ -276,7 +262,7 @@ pub fn discover(
                     let fence = fence_for(&disk, cwd.as_deref()).unwrap_or_else(|| {
                         disk.parent().map(Path::to_path_buf).unwrap_or_default()
                     });
-                    fences.insert(collected.len(), (fence, None));
+                    fences.insert(collected.len(), Fence::lone(fence));
                     let format = forced_format.or_else(|| detect_by_path(path, None, None));
                     collected.push(Collected {
                         path: path.clone(),
@@ -320,8 +306,6 @@ pub fn discover(
     }
 
     // Read every file whose format is known (or, for explicit files, sniff it).
-    let mut origin: Vec<usize> = Vec::new(); // deployment.files index → collected index
-    let mut known: HashMap<PathBuf, FileId> = HashMap::new();
     for (index, item) in collected.iter_mut().enumerate() {
         if item.format.is_none() && !item.explicit {
             if !item.secret_only {
@@ -366,10 +350,11 @@ pub fn discover(
             deployment.files.push(InputFile {
                 file,
                 format,
-                machine: item.machine,
+                machine: item.machine.map(MachineId),
                 machine_path: item.machine_path.clone(),
+                disk: item.disk.clone(),
+                fence: fences.get(&index).cloned(),
             });
-            origin.push(index);
             continue;
         }
         let (text, problem) = match (item.text.take(), pending) {
@@ -417,7 +402,6 @@ pub fn discover(
             });
         }
         if let Some(canonical) = canonical {
-            known.insert(canonical.clone(), file);
             deployment.disk_paths.insert(file, canonical);
         } else if is_stdin {
             deployment.stdin = Some(file);
@@ -425,81 +409,12 @@ pub fn discover(
         deployment.files.push(InputFile {
             file,
             format,
-            machine: item.machine,
+            machine: item.machine.map(MachineId),
             machine_path: item.machine_path.clone(),
-        });
-        origin.push(index);
-    }
-
-    if !parse {
-        return Ok(deployment);
-    }
-    for (input_index, input) in deployment.files.iter().enumerate() {
-        if input.format != Format::Iptables {
-            continue;
-        }
-        let text = sources.get(input.file).text();
-        let path = sources.get(input.file).path();
-        let shown = input
-            .machine_path
-            .clone()
-            .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
-        let family = crate::iptables::family_of(&shown, text);
-        let rules = gblint_iptables::parse(text, family);
-        let options = crate::iptables::replay_options(&shown, &rules);
-        let fragment = options.fragment;
-        let ruleset = gblint_iptables::ruleset::replay(&rules, options);
-        deployment.iptables.push(crate::deployment::IptablesDoc {
-            input: input_index,
-            file: input.file,
-            rules,
-            ruleset,
-            fragment,
+            disk: item.disk.clone(),
+            fence: fences.get(&index).cloned(),
         });
     }
-    crate::services::parse_services(&mut deployment, sources);
-    crate::dns::parse_dns(
-        &mut deployment,
-        sources,
-        env,
-        &fences_by_input(&origin, &fences),
-        settings.limits.max_file_bytes,
-    );
-    // Parse Caddyfiles; a file that another root imports is not a root itself.
-    let mut parsed = Vec::new();
-    for (input_index, input) in deployment.files.iter().enumerate() {
-        if input.format != Format::Caddyfile {
-            continue;
-        }
-        let item_index = origin[input_index];
-        let (fence, base) = fences.get(&item_index).cloned().unwrap_or_default();
-        let mut ctx = ImportContext::new(sources, env);
-        ctx.max_file_bytes = settings.limits.max_file_bytes;
-        ctx.root = Some(fence);
-        ctx.absolute_base = base;
-        ctx.known = Some(&known);
-        ctx.overlay = overlay;
-        ctx.secret_scan = Some(crate::secrets::scan);
-        if let Some(disk) = collected.get(item_index).and_then(|c| c.disk.clone()) {
-            ctx.disk_paths.insert(input.file, disk);
-        }
-        let caddyfile = gblint_caddyfile::parse(input.file, &mut ctx);
-        for (file, disk) in ctx.disk_paths {
-            if Some(file) != deployment.stdin {
-                deployment.disk_paths.entry(file).or_insert(disk);
-            }
-        }
-        parsed.push(CaddyDoc {
-            input: input_index,
-            caddyfile,
-        });
-    }
-    let imported: HashSet<FileId> = parsed
-        .iter()
-        .flat_map(|doc| doc.caddyfile.imported_files.iter().copied())
-        .collect();
-    parsed.retain(|doc| !imported.contains(&deployment.files[doc.input].file));
-    deployment.caddyfiles = parsed;
     Ok(deployment)
 }
 
@@ -508,7 +423,7 @@ fn collect_deployment(
     settings: &Settings,
     deployment: &mut Deployment,
     collected: &mut Vec<Collected>,
-    fences: &mut HashMap<usize, (PathBuf, Option<PathBuf>)>,
+    fences: &mut HashMap<usize, Fence>,
 ) -> Result<(), DiscoveryError> {
     deployment.root = Some(root.to_path_buf());
     let mut entries: Vec<_> = std::fs::read_dir(root)
@@ -590,11 +505,14 @@ fn collect_deployment(
         }
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file);
-            let machine_path = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
+            let machine_path = format!("/{}", gblint_diagnostics::path_display::slashed(relative));
             let format = detect_by_path(&file, Some(&machine_path), role.as_deref());
             fences.insert(
                 collected.len(),
-                (canonical.clone(), Some(canonical.clone())),
+                Fence {
+                    root: canonical.clone(),
+                    absolute_base: Some(canonical.clone()),
+                },
             );
             let disk = std::fs::canonicalize(&file).ok();
             collected.push(Collected {
@@ -682,7 +600,7 @@ fn walk_into(
                 || name.starts_with('.')
                 || name.contains(".bak-")
                 || name == CONFIG_FILE
-                || name == crate::baseline::BASELINE_FILE
+                || name == crate::settings::BASELINE_FILE
             {
                 hidden.push(path);
             } else {
@@ -777,9 +695,9 @@ impl CanonicalDirs {
 fn outside_fence(
     canonical_dirs: &mut CanonicalDirs,
     disk: &Path,
-    fence: Option<&(PathBuf, Option<PathBuf>)>,
+    fence: Option<&Fence>,
 ) -> Option<String> {
-    let (root, _) = fence?;
+    let root = &fence?.root;
     let real = canonical_dirs.canonicalize(disk)?;
     // A FIFO or device is refused as such when it is read (without being opened).
     if real.starts_with(root) || !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
@@ -873,17 +791,6 @@ fn fence_for(disk: &Path, cwd: Option<&Path>) -> Option<PathBuf> {
 
 pub(crate) fn io_cause(err: &std::io::Error) -> String {
     gblint_diagnostics::read::io_cause(err)
-}
-
-/// The import fence of each input file (by index into the deployment's files).
-fn fences_by_input(
-    origin: &[usize],
-    fences: &HashMap<usize, (PathBuf, Option<PathBuf>)>,
-) -> Vec<Option<PathBuf>> {
-    origin
-        .iter()
-        .map(|item| fences.get(item).map(|(root, _)| root.clone()))
-        .collect()
 }
 
 #[cfg(test)]

@@ -240,7 +240,7 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
 
 /// A unified diff of one change, as `--diff` shows it.
 pub fn unified_diff(change: &FileChange) -> String {
-    let path = change.display.to_string_lossy().replace('\\', "/");
+    let path = gblint_diagnostics::path_display::slashed(&change.display);
     let path = path.strip_prefix("./").unwrap_or(&path).to_owned();
     similar::TextDiff::from_lines(&change.original, &change.fixed)
         .unified_diff()

@@ -85,7 +85,7 @@ pub fn detect_by_path(
     let name = path.file_name()?.to_string_lossy();
     let full = machine_path
         .map(str::to_owned)
-        .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
+        .unwrap_or_else(|| gblint_diagnostics::path_display::slashed(path));
     if name == "Caddyfile"
         || name.starts_with("Caddyfile.")
         || name.ends_with(".caddyfile")

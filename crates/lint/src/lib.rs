@@ -1,5 +1,8 @@
-//! gblint's rule engine: discovery of what to check, the rule registry, configuration,
-//! suppressions, and the run that turns parsed files into diagnostics.
+//! gblint's rule engine: discovery of what to check ([`discovery`]), loading it into the
+//! deployment model ([`load`], [`deployment`]), configuration ([`config`], [`settings`]), the
+//! rule registry and the rules, suppressions, the run that turns parsed files into diagnostics
+//! (one unit per deployment tree, [`units`]), fixes, baselines, and the write layer that puts
+//! fixed and formatted files back ([`write`]).
 //!
 //! The engine depends on the format crates; they know nothing about rules. Nothing here
 //! prints: [`check`] returns a [`Report`] and the CLI decides how to show it.
@@ -10,22 +13,20 @@
 
 pub mod baseline;
 pub(crate) mod comments;
+pub mod config;
 pub(crate) mod context;
 pub mod deployment;
 pub mod discovery;
-pub mod dns;
 pub mod fix;
 pub mod format;
-pub mod iptables;
+pub mod load;
 pub(crate) mod paths;
 pub mod registry;
 pub mod rule;
 pub mod rules;
 pub(crate) mod secrets;
-pub(crate) mod services;
 pub mod settings;
 pub(crate) mod suppression;
-pub mod ufw;
 pub mod units;
 pub mod write;
 
@@ -36,12 +37,13 @@ use std::path::{Path, PathBuf};
 use gblint_diagnostics::{Category, Diagnostic, Severity, SourceMap};
 
 pub use baseline::Baseline;
+pub use config::ConfigError;
 pub use context::Context;
 pub use deployment::Deployment;
 pub use discovery::{DiscoveryError, Input};
 pub use format::Format;
 pub use rule::{FixAvailability, Rule, RuleMeta};
-pub use settings::{ConfigError, Settings};
+pub use settings::Settings;
 
 /// How to run a check, beyond the configuration file.
 pub struct CheckOptions<'a> {
@@ -286,7 +288,7 @@ pub fn check_with_overlay(
         .chain(&options.extend_select)
         .chain(&options.ignore)
     {
-        settings::check_selector(selector, "command line").map_err(CheckError::Selector)?;
+        registry::check_selector(selector, "command line").map_err(CheckError::Selector)?;
     }
     let plan = units::plan(inputs, &options.settings).map_err(CheckError::Discovery)?;
     let mut reports = units::run_parallel(plan.len(), options.threads, &|index| {
@@ -321,14 +323,13 @@ fn check_unit(
     let mut sources = SourceMap::new();
     let discover_options = discovery::DiscoverOptions {
         forced_format: options.forced_format,
-        env: options.env,
         overlay,
-        parse: true,
     };
-    let deployment = discovery::discover(
+    let deployment = load::discover_and_load(
         &unit.inputs,
         &setup.settings,
         discover_options,
+        options.env,
         &mut sources,
     )
     .map_err(CheckError::Discovery)?;

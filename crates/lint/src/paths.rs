@@ -84,7 +84,7 @@ impl PathPatterns {
 /// and canonical.
 pub fn relative_to(path: &Path, base: &Path) -> Option<String> {
     let relative = path.strip_prefix(base).ok()?;
-    Some(relative.to_string_lossy().replace('\\', "/"))
+    Some(gblint_diagnostics::path_display::slashed(relative))
 }
 
 /// The folder patterns of a configuration file are anchored at: the file's folder, canonical.

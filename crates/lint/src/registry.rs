@@ -51,8 +51,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &rules::ufw::forward_policy_not_accept::ForwardPolicyNotAccept,
         &rules::cross::vhost_without_dns_record::VhostWithoutDnsRecord,
         &rules::cross::secret_in_tree::SecretInTree,
-        &rules::meta::unused_suppression::UnusedSuppression,
-        &rules::meta::invalid_suppression::InvalidSuppression,
+        &rules::suppressions::unused_suppression::UnusedSuppression,
+        &rules::suppressions::invalid_suppression::InvalidSuppression,
     ];
     ALL
 }
@@ -81,6 +81,21 @@ pub fn selects_rule(selector: &str, meta: &RuleMeta) -> bool {
 /// Whether a selector selects at least one rule.
 pub fn matches_any(selector: &str) -> bool {
     !selector.is_empty() && all().iter().any(|rule| selects_rule(selector, rule.meta()))
+}
+
+/// Reject a selector (`CDY001`, `CDY`, `CDY0`, `load`, `ALL`) that matches no rule.
+pub fn check_selector(selector: &str, place: &str) -> Result<(), String> {
+    if matches_any(selector) {
+        return Ok(());
+    }
+    let codes = all()
+        .iter()
+        .map(|rule| rule.meta().code)
+        .chain(gblint_diagnostics::Category::ALL.map(|category| category.as_str()));
+    Err(format!(
+        "{place}: `{selector}` matches no rule{}",
+        crate::settings::did_you_mean(selector, codes)
+    ))
 }
 
 #[cfg(test)]

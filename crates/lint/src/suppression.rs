@@ -11,7 +11,7 @@ use gblint_diagnostics::{Diagnostic, FileId, SourceMap, TextRange};
 use crate::comments;
 use crate::format::Format;
 use crate::registry;
-use crate::rules::meta::{
+use crate::rules::suppressions::{
     invalid_suppression::InvalidSuppression, unused_suppression::UnusedSuppression,
 };
 use crate::settings::did_you_mean;

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 
 use gblint_diagnostics::{FileId, SourceFile, SourceMap};
 
-use crate::deployment::Deployment;
+use crate::deployment::{Deployment, MachineId};
 use crate::discovery::{is_deployment_root, nested_deployments, Input};
 use crate::{Baseline, CheckError, DiscoveryError, Report, Settings};
 
@@ -226,7 +226,7 @@ pub(crate) fn merge(parts: Vec<Report>) -> Report {
             .files
             .extend(other.files.into_iter().map(|mut input| {
                 input.file = shift(input.file);
-                input.machine = input.machine.map(|m| m + machines);
+                input.machine = input.machine.map(|m| MachineId(m.0 + machines));
                 input
             }));
         deployment.disk_paths.extend(

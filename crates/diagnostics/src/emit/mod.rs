@@ -41,8 +41,7 @@ pub(crate) fn display_path(sources: &SourceMap, diagnostic: &Diagnostic) -> Stri
 
 /// [`display_path`] for any file path.
 pub(crate) fn display_file_path(path: &std::path::Path) -> String {
-    let path = path.to_string_lossy().replace('\\', "/");
-    path.strip_prefix("./").map(str::to_owned).unwrap_or(path)
+    crate::path_display::shown(path)
 }
 
 /// `path` relative to `anchor` when both resolve and the file is below it; the display path

@@ -1,10 +1,11 @@
-//! The rules, one file each, grouped by the format they read.
+//! The rules, one file each, grouped by the format they read; `cross` holds rules that read
+//! several formats together, `suppressions` those about gblint's own suppression comments.
 
 pub mod caddy;
 pub mod cross;
 pub mod dns;
 pub mod fail2ban;
 pub mod iptables;
-pub mod meta;
+pub mod suppressions;
 pub mod systemd;
 pub mod ufw;

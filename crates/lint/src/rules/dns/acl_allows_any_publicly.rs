@@ -1,4 +1,4 @@
-use gblint_corefile::acl::{self, Action};
+use gblint_corefile::acl::Action;
 use gblint_diagnostics::Diagnostic;
 
 use super::{internal_nets, is_public_listener, reach, serves_zone_data, Reach};
@@ -59,17 +59,17 @@ impl Rule for AclAllowsAnyPublicly {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let internal = internal_nets(ctx.settings);
         for doc in &ctx.deployment.corefiles {
-            for block in &doc.corefile.blocks {
+            for (index, block) in doc.corefile.blocks.iter().enumerate() {
                 // Nobody outside can ask a block that listens only on loopback or internal
                 // addresses.
                 if !is_public_listener(block, &internal) || !serves_zone_data(block) {
                     continue;
                 }
-                for directive in block.directive("acl") {
+                for (directive, parsed) in doc.acls_of(index) {
                     if doc.corefile.token_file(&directive.name) != 0 {
                         continue;
                     }
-                    let Ok(parsed) = acl::parse(directive) else {
+                    let Ok(parsed) = parsed else {
                         continue;
                     };
                     for policy in &parsed.policies {

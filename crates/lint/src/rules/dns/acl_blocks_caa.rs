@@ -1,4 +1,4 @@
-use gblint_corefile::{acl, keys};
+use gblint_corefile::keys;
 use gblint_diagnostics::Diagnostic;
 
 use super::{allows, internal_nets, is_public_listener, public_decision};
@@ -55,7 +55,7 @@ impl Rule for AclBlocksCaa {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let internal = internal_nets(ctx.settings);
         for doc in &ctx.deployment.corefiles {
-            for block in &doc.corefile.blocks {
+            for (index, block) in doc.corefile.blocks.iter().enumerate() {
                 let zones: Vec<String> = block
                     .keys
                     .iter()
@@ -68,8 +68,8 @@ impl Rule for AclBlocksCaa {
                 if !publishes_caa || !is_public_listener(block, &internal) {
                     continue;
                 }
-                for directive in block.directive("acl") {
-                    let Ok(parsed) = acl::parse(directive) else {
+                for (directive, parsed) in doc.acls_of(index) {
+                    let Ok(parsed) = parsed else {
                         continue;
                     };
                     if let Some(decision) = public_decision(&parsed.policies, "CAA", &internal) {

@@ -1,4 +1,3 @@
-use gblint_corefile::acl;
 use gblint_diagnostics::Diagnostic;
 
 use super::{allows, internal_nets, is_public_listener, public_decision};
@@ -59,16 +58,16 @@ impl Rule for OpenResolver {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let internal = internal_nets(ctx.settings);
         for doc in &ctx.deployment.corefiles {
-            for block in &doc.corefile.blocks {
+            for (index, block) in doc.corefile.blocks.iter().enumerate() {
                 let Some(forward) = block.directive("forward").next() else {
                     continue;
                 };
                 if !is_public_listener(block, &internal) {
                     continue;
                 }
-                let acls: Vec<_> = block
-                    .directive("acl")
-                    .filter_map(|d| acl::parse(d).ok())
+                let acls: Vec<_> = doc
+                    .acls_of(index)
+                    .filter_map(|(_, parsed)| parsed.as_ref().ok())
                     .collect();
                 let open = if acls.is_empty() {
                     true

@@ -1,4 +1,4 @@
-use gblint_corefile::{acl, keys, register};
+use gblint_corefile::{keys, register};
 use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
@@ -121,19 +121,13 @@ impl Rule for SyntaxError {
                         .with_label("served twice"),
                 );
             }
-            for block in &doc.corefile.blocks {
-                for directive in block.directive("acl") {
-                    if let Err(error) = acl::parse(directive) {
-                        out.push(
-                            Self::META
-                                .diagnostic(
-                                    doc.file,
-                                    error.range,
-                                    format!("acl: {}", error.message),
-                                )
-                                .with_label("the acl plugin refuses this"),
-                        );
-                    }
+            for acl in &doc.acls {
+                if let Err(error) = &acl.parsed {
+                    out.push(
+                        Self::META
+                            .diagnostic(doc.file, error.range, format!("acl: {}", error.message))
+                            .with_label("the acl plugin refuses this"),
+                    );
                 }
             }
         }

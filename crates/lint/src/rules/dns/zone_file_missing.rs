@@ -2,8 +2,8 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::dns::resolve;
 use crate::format::Format;
+use crate::load::dns::normalize_path;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -50,44 +50,31 @@ impl Rule for ZoneFileMissing {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &ctx.deployment.corefiles {
             // Paths are only meaningful inside a machine folder.
-            if ctx.deployment.files[doc.input].machine.is_none() {
+            let machine = ctx.deployment.files[doc.input].machine;
+            if machine.is_none() {
                 continue;
             }
-            let corefile_path = ctx.deployment.shown_path(doc.input, ctx.sources);
-            let dir = corefile_path
-                .rsplit_once('/')
-                .map_or(String::new(), |(d, _)| d.to_owned());
-            for block in &doc.corefile.blocks {
-                let root = block
-                    .directive("root")
-                    .next()
-                    .and_then(|d| d.args().first().map(|t| t.text.clone()));
-                for file in block.directive("file") {
-                    let Some(db) = file.args().first().copied() else {
-                        continue;
-                    };
-                    let path = resolve(&db.text, root.as_deref(), &dir);
-                    let machine = ctx.deployment.files[doc.input].machine;
-                    let exists = (0..ctx.deployment.files.len())
-                        .filter(|i| ctx.deployment.files[*i].machine == machine)
-                        .any(|i| {
-                            crate::dns::normalize_path(&ctx.deployment.shown_path(i, ctx.sources))
-                                == crate::dns::normalize_path(&path)
-                        });
-                    if !exists {
-                        out.push(
-                            Self::META
-                                .diagnostic(
-                                    doc.file,
-                                    db.range,
-                                    format!("zone file `{path}` is not in the deployment tree"),
-                                )
-                                .with_label("no such file on this machine")
-                                .with_help(
-                                    "fix the path, or add the zone file to the machine folder",
-                                ),
-                        );
-                    }
+            for zone_file in &doc.zone_files {
+                let wanted = normalize_path(&zone_file.path);
+                let exists = ctx
+                    .deployment
+                    .inputs()
+                    .filter(|(_, file)| file.machine == machine)
+                    .any(|(i, _)| {
+                        normalize_path(&ctx.deployment.shown_path(i, ctx.sources)) == wanted
+                    });
+                if !exists {
+                    let path = &zone_file.path;
+                    out.push(
+                        Self::META
+                            .diagnostic(
+                                doc.file,
+                                zone_file.db(&doc.corefile).range,
+                                format!("zone file `{path}` is not in the deployment tree"),
+                            )
+                            .with_label("no such file on this machine")
+                            .with_help("fix the path, or add the zone file to the machine folder"),
+                    );
                 }
             }
         }

@@ -201,7 +201,7 @@ pub fn proxies<'a>(ctx: &'a Context<'_>) -> Vec<(&'a Fail2banDoc, &'a Caddyfile)
         .iter()
         .filter_map(|doc| {
             let machine = doc.machine?;
-            if ctx.deployment.machines.get(machine)?.role.as_deref() != Some("proxy") {
+            if ctx.deployment.machines.get(machine.0)?.role.as_deref() != Some("proxy") {
                 return None;
             }
             Some((doc, &ctx.deployment.machine_caddyfile(machine)?.caddyfile))

@@ -53,7 +53,7 @@ impl Rule for SshdJailWithoutSshd {
             if ctx
                 .deployment
                 .machines
-                .get(machine)
+                .get(machine.0)
                 .and_then(|m| m.role.as_deref())
                 != Some("proxy")
             {

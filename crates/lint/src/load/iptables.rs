@@ -1,8 +1,43 @@
-//! How gblint reads an iptables file of a deployment: which family, and whether it is loaded
-//! on top of rules it cannot see.
+//! iptables rules files (iptables-save output, iptables-restore input, ufw's rule files): which
+//! family a file is, its parse, and the ruleset iptables-restore would build from it — whole,
+//! or loaded on top of rules gblint cannot see (ufw's skeleton chains, `--noflush` input).
 
-use gblint_iptables::ruleset::ReplayOptions;
+use gblint_iptables::ruleset::{ReplayOptions, Ruleset};
 use gblint_iptables::{Family, LineKind, RulesFile};
+
+use super::{inputs_of, Loader};
+use crate::deployment::{Deployment, IptablesDoc};
+use crate::format::Format;
+
+/// Parse and replay the iptables rules files of `deployment`.
+pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
+    for input in inputs_of(deployment, Format::Iptables).collect::<Vec<_>>() {
+        let file = deployment.files[input].file;
+        let shown = deployment.shown_path(input, loader.sources);
+        let rules = parse(&shown, loader.sources.get(file).text());
+        let (ruleset, fragment) = replay(&shown, &rules);
+        deployment.iptables.push(IptablesDoc {
+            input,
+            file,
+            rules,
+            ruleset,
+            fragment,
+        });
+    }
+}
+
+/// Parse the rules file at `path` (as its machine sees it) in the family [`family_of`] tells.
+pub fn parse(path: &str, text: &str) -> RulesFile {
+    gblint_iptables::parse(text, family_of(path, text))
+}
+
+/// The ruleset iptables-restore builds from the file at `path` (see [`replay_options`]), and
+/// whether it is a fragment loaded on top of rules gblint cannot see.
+pub fn replay(path: &str, rules: &RulesFile) -> (Ruleset, bool) {
+    let options = replay_options(path, rules);
+    let fragment = options.fragment;
+    (gblint_iptables::ruleset::replay(rules, options), fragment)
+}
 
 /// The family of a rules file: `rules.v6`, `*6.rules`, names with `ip6tables`, an
 /// ip6tables-save header, or IPv6 addresses in `-s`/`-d`, else IPv4.

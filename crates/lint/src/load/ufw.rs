@@ -1,4 +1,5 @@
-//! ufw's real ruleset: the six rule files of `/etc/ufw` replayed the way `ufw-init` loads
+//! ufw: `/etc/default/ufw` (an environment file: the policies and `IPV6`), and ufw's real
+//! ruleset — the six rule files of `/etc/ufw` replayed the way `ufw-init` loads
 //! them (ufw 0.36, `/lib/ufw/ufw-init-functions`), with the policies of `/etc/default/ufw`.
 //!
 //! For each family ufw-init creates its primary chains and hooks them into INPUT, OUTPUT and
@@ -21,15 +22,34 @@ use gblint_diagnostics::SourceMap;
 use gblint_iptables::ruleset::{replay, replay_onto, ReplayOptions, Ruleset};
 use gblint_iptables::{Family, RulesFile};
 
-use crate::deployment::{Deployment, UfwAssembly};
+use super::{inputs_of, Loader};
+use crate::deployment::{Deployment, MachineId, UfwAssembly, UfwDoc};
+use crate::format::Format;
 
 /// The three files of one family, by their stem.
 const STEMS: [&str; 3] = ["before", "user", "after"];
 
+/// Read every `/etc/default/ufw` of `deployment`, then assemble ufw's rulesets from them and
+/// the parsed rule files (so this runs after [`super::iptables::load`]).
+pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
+    for input in inputs_of(deployment, Format::Ufw).collect::<Vec<_>>() {
+        let file = deployment.files[input].file;
+        let (assignments, problems) =
+            gblint_systemd::parse_environment_file(loader.sources.get(file).text());
+        deployment.ufw.push(UfwDoc {
+            input,
+            file,
+            assignments,
+            problems,
+        });
+    }
+    assemble(deployment, loader.sources);
+}
+
 /// Assemble every complete ufw configuration of the deployment.
-pub fn assemble(deployment: &mut Deployment, sources: &SourceMap) {
+fn assemble(deployment: &mut Deployment, sources: &SourceMap) {
     // (machine, folder, family) → the iptables docs of before/user/after.
-    type Key = (Option<usize>, String, bool);
+    type Key = (Option<MachineId>, String, bool);
     let mut groups: BTreeMap<Key, [Option<usize>; 3]> = BTreeMap::new();
     for (index, doc) in deployment.iptables.iter().enumerate() {
         let shown = deployment.shown_path(doc.input, sources);
@@ -108,7 +128,7 @@ pub fn assemble(deployment: &mut Deployment, sources: &SourceMap) {
         }
         let family = if v6 { Family::V6 } else { Family::V4 };
         let [b, u, a] = files.map(|i| &deployment.iptables[i].rules);
-        let ruleset = load(family, [b, u, a], [&input, &output, &forward]);
+        let ruleset = ufw_init(family, [b, u, a], [&input, &output, &forward]);
         assemblies.push(UfwAssembly {
             machine,
             family,
@@ -123,7 +143,7 @@ pub fn assemble(deployment: &mut Deployment, sources: &SourceMap) {
 /// ufw-init's start sequence for one family over its `before`, `user` and `after` files;
 /// `policies` are `DEFAULT_INPUT_POLICY`, `DEFAULT_OUTPUT_POLICY` and `DEFAULT_FORWARD_POLICY`
 /// (`ACCEPT`, `DROP` or `REJECT`). Rules are tagged 1, 2, 3 by file, 0 for ufw-init's own.
-pub fn load(
+pub fn ufw_init(
     family: Family,
     [before, user, after]: [&RulesFile; 3],
     policies: [&str; 3],

@@ -1,0 +1,86 @@
+//! Loading: parsing the files discovery found into the deployment model every rule reads.
+//!
+//! [`crate::discovery`] decides which files a run checks, in which format, and reads them;
+//! this module turns them into [`Deployment`]'s parsed documents — one file per format, each
+//! with the same signature, [`LoadFn`]. Data more than one rule needs (a Corefile's `acl`s,
+//! the zone files its `file` directives name) is computed here once, not in each rule.
+//!
+//! Adding a format: see "Adding a format" in `docs/design.md`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use gblint_diagnostics::SourceMap;
+
+use crate::deployment::{Deployment, InputId};
+
+pub mod caddy;
+pub mod dns;
+pub mod fail2ban;
+pub mod iptables;
+pub mod systemd;
+pub mod ufw;
+
+/// What every loader gets besides the deployment: the sources (a Caddyfile's imports add to
+/// them) and how to read the files an input pulls in.
+pub struct Loader<'a> {
+    /// Every file read so far.
+    pub sources: &'a mut SourceMap,
+    /// Environment for `{$VAR}`.
+    pub env: gblint_caddyfile::env::EnvLookup<'a>,
+    /// Texts that replace files on disk, by canonical path (the fix loop's pending edits).
+    pub overlay: Option<&'a HashMap<PathBuf, String>>,
+    /// Largest file an import reads.
+    pub max_file_bytes: u64,
+}
+
+/// A format's loader: parse the deployment's input files of that format into its documents.
+pub type LoadFn = fn(&mut Deployment, &mut Loader<'_>);
+
+/// Every loader, in the order they run: the ufw assembly reads the parsed iptables files, and
+/// Caddyfiles come last because their imports add files to the source map.
+pub const LOADERS: &[(&str, LoadFn)] = &[
+    ("iptables", iptables::load),
+    ("fail2ban", fail2ban::load),
+    ("systemd", systemd::load),
+    ("ufw", ufw::load),
+    ("dns", dns::load),
+    ("caddy", caddy::load),
+];
+
+/// Parse every input file of `deployment` (as [`crate::discovery::discover`] left it).
+pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
+    for (_, load) in LOADERS {
+        load(deployment, loader);
+    }
+}
+
+/// Discover `inputs` ([`crate::discovery::discover`]) and load what was found: the deployment
+/// a check reads.
+pub fn discover_and_load(
+    inputs: &[crate::Input],
+    settings: &crate::Settings,
+    options: crate::discovery::DiscoverOptions<'_>,
+    env: gblint_caddyfile::env::EnvLookup<'_>,
+    sources: &mut SourceMap,
+) -> Result<Deployment, crate::DiscoveryError> {
+    let mut deployment = crate::discovery::discover(inputs, settings, options, sources)?;
+    load(
+        &mut deployment,
+        &mut Loader {
+            sources,
+            env,
+            overlay: options.overlay,
+            max_file_bytes: settings.limits.max_file_bytes,
+        },
+    );
+    Ok(deployment)
+}
+
+/// The input files in `format`.
+fn inputs_of(deployment: &Deployment, format: crate::Format) -> impl Iterator<Item = InputId> + '_ {
+    deployment
+        .inputs()
+        .filter(move |(_, file)| file.format == format)
+        .map(|(input, _)| input)
+}
