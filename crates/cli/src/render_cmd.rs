@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use gblint::unstable::render::{ChangeKind, Mode, RenderError, Request};
+use gblint::render::{ChangeKind, Mode, RenderError, Request};
 
 use crate::args::RenderArgs;
 
@@ -24,7 +24,7 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<ExitCode> {
         mode,
         allow_shrink: args.allow_shrink,
     };
-    let summary = match gblint::unstable::render::run(&request) {
+    let summary = match gblint::render::run(&request) {
         Ok(summary) => summary,
         Err(error) => return report_error(&error),
     };
