@@ -11,7 +11,7 @@
 //! let mut out = Vec::new();
 //! report.emit(&mut out, gblint::output::OutputFormat::Concise, &Default::default())?;
 //! let line = String::from_utf8(out)?;
-//! assert!(line.contains("Caddyfile:1:1: CDY001"), "{line}");
+//! assert!(line.contains("Caddyfile:1:1: error CDY001"), "{line}");
 //!
 //! let mut summary = Vec::new();
 //! report.write_summary(&mut summary)?;
