@@ -26,7 +26,13 @@ fn gblint_dependencies(metadata: &serde_json::Value, package: &str) -> Vec<Strin
 #[test]
 fn cli_depends_only_on_the_gblint_crate() {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(workspace_root())
         .output()
         .expect("cargo metadata runs");
