@@ -3,6 +3,7 @@
 mod baseline;
 mod caddy_trust;
 mod check;
+mod cli_deps;
 mod config_schema;
 mod dns;
 mod fix;

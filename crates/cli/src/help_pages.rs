@@ -6,8 +6,7 @@ use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
 use clap::CommandFactory;
-use gblint::unstable::diagnostics::Category;
-use gblint::unstable::lint::registry;
+use gblint::Category;
 
 use crate::args::Cli;
 
@@ -138,19 +137,19 @@ fn roff_text(text: &str) -> String {
 /// codes and names complete `explain`; only the generated script knows them, the parser still
 /// takes any value (prefixes, several codes separated by commas).
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
-    let rules = registry::all();
+    let rules = gblint::rules();
     let mut selectors: Vec<String> = vec!["ALL".to_owned()];
     let mut prefixes: Vec<String> = rules
         .iter()
-        .filter_map(|r| r.meta().code.get(..3).map(str::to_owned))
+        .filter_map(|r| r.code.get(..3).map(str::to_owned))
         .collect();
     prefixes.sort();
     prefixes.dedup();
     selectors.extend(prefixes);
-    selectors.extend(rules.iter().map(|r| r.meta().code.to_owned()));
+    selectors.extend(rules.iter().map(|r| r.code.to_owned()));
     selectors.extend(Category::ALL.iter().map(|c| c.as_str().to_owned()));
-    let mut explain: Vec<String> = rules.iter().map(|r| r.meta().code.to_owned()).collect();
-    let mut names: Vec<String> = rules.iter().map(|r| r.meta().name.to_owned()).collect();
+    let mut explain: Vec<String> = rules.iter().map(|r| r.code.to_owned()).collect();
+    let mut names: Vec<String> = rules.iter().map(|r| r.name.to_owned()).collect();
     names.sort();
     names.dedup();
     explain.extend(names);

@@ -9,11 +9,9 @@ mod common;
 mod explain;
 mod fmt;
 mod help_pages;
-mod human;
 mod output;
 mod render_cmd;
 mod rules_table;
-mod show;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use gblint::unstable::render::{ChangeKind, Mode, RenderError, Request};
+use gblint::render::{ChangeKind, Mode, RenderError, Request};
 
 use crate::args::RenderArgs;
 
@@ -26,7 +26,7 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<ExitCode> {
         backup: args.no_backup.then_some(false),
         prune: args.prune,
     };
-    let summary = match gblint::unstable::render::run(&request) {
+    let summary = match gblint::render::run(&request) {
         Ok(summary) => summary,
         Err(error) => return report_error(&error),
     };

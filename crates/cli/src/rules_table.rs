@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use gblint::unstable::lint::registry;
 use serde_json::json;
 
 use crate::args::{RulesArgs, RulesFormat};
@@ -11,21 +10,20 @@ use crate::args::{RulesArgs, RulesFormat};
 pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if args.json || args.output_format == RulesFormat::Json {
-        let rules: Vec<_> = registry::all()
-            .iter()
+        let rules: Vec<_> = gblint::rules()
+            .into_iter()
             .map(|rule| {
-                let meta = rule.meta();
                 json!({
-                    "code": meta.code,
-                    "name": meta.name,
-                    "severity": meta.default_severity,
-                    "category": meta.category,
-                    "fix": meta.fix.key(),
-                    "enabled_by_default": meta.enabled_by_default,
-                    "suppressible_inline": meta.suppressible_inline,
-                    "format": meta.format.map(|f| f.name()),
-                    "summary": meta.summary(),
-                    "doc": meta.doc_text(),
+                    "code": rule.code,
+                    "name": rule.name,
+                    "severity": rule.default_severity,
+                    "category": rule.category,
+                    "fix": rule.fix,
+                    "enabled_by_default": rule.enabled_by_default,
+                    "suppressible_inline": rule.suppressible_inline,
+                    "format": rule.format,
+                    "summary": rule.summary,
+                    "doc": rule.doc,
                 })
             })
             .collect();
@@ -38,21 +36,20 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
         "{:<7} {:<26} {:<8} {:<12} {:<16} summary",
         "code", "name", "severity", "category", "fix"
     )?;
-    for rule in registry::all() {
-        let meta = rule.meta();
-        let mut severity = meta.default_severity.to_string();
-        if !meta.enabled_by_default {
+    for rule in gblint::rules() {
+        let mut severity = rule.default_severity.to_string();
+        if !rule.enabled_by_default {
             severity = "off".to_owned();
         }
         writeln!(
             out,
             "{:<7} {:<26} {:<8} {:<12} {:<16} {}",
-            meta.code,
-            meta.name,
+            rule.code,
+            rule.name,
             severity,
-            meta.category.as_str(),
-            meta.fix.label(),
-            meta.summary()
+            rule.category.as_str(),
+            rule.fix_label(),
+            rule.summary
         )?;
     }
     Ok(ExitCode::SUCCESS)

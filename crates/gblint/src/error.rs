@@ -25,6 +25,20 @@ pub enum Error {
         /// The full message, with a suggestion when one is close.
         message: String,
     },
+    /// No rule has this code or name ([`lookup_rule`](crate::lookup_rule)).
+    UnknownRule {
+        /// The code or name as given.
+        query: String,
+        /// The full message, with a suggestion when one is close.
+        message: String,
+    },
+    /// A rule name several formats share; ask by code ([`lookup_rule`](crate::lookup_rule)).
+    AmbiguousRule {
+        /// The name as given.
+        query: String,
+        /// The codes of the rules with that name.
+        codes: Vec<String>,
+    },
     /// A file could not be written (nothing was written).
     Write(String),
     /// A render failed.
@@ -38,7 +52,15 @@ impl fmt::Display for Error {
             Error::Baseline(message) | Error::Discovery(message) | Error::Write(message) => {
                 f.write_str(message)
             }
-            Error::UnknownSelector { message, .. } => f.write_str(message),
+            Error::UnknownSelector { message, .. } | Error::UnknownRule { message, .. } => {
+                f.write_str(message)
+            }
+            Error::AmbiguousRule { query, codes } => write!(
+                f,
+                "`{query}` names {} rules ({}); ask for one by code",
+                codes.len(),
+                codes.join(", ")
+            ),
             Error::Render(error) => error.fmt(f),
         }
     }

@@ -17,6 +17,9 @@ pub struct FormatOptions {
     /// iptables: print the whole ruleset as `iptables-save` would (`--canonical`), instead of
     /// normalising the file in place.
     pub canonical: bool,
+    /// [`format_files`](crate::format_files): read the named files as this format instead of
+    /// telling it from their names (`--format`).
+    pub forced_format: Option<Format>,
 }
 
 impl FormatOptions {
@@ -24,6 +27,13 @@ impl FormatOptions {
     #[must_use]
     pub fn canonical(mut self, yes: bool) -> Self {
         self.canonical = yes;
+        self
+    }
+
+    /// Read the named files of [`format_files`](crate::format_files) as `format`.
+    #[must_use]
+    pub fn forced_format(mut self, format: Option<Format>) -> Self {
+        self.forced_format = format;
         self
     }
 }

@@ -89,32 +89,47 @@
 //!
 //! # Rules and baselines
 //!
-//! [`rules()`] lists every rule with its metadata; [`write_baseline`] records a deployment's
-//! facts (what `gblint baseline` does).
+//! [`rules()`] lists every rule with its metadata ([`lookup_rule`] finds one as `gblint
+//! explain` does); [`write_baseline`] records a deployment's facts (what `gblint baseline`
+//! does).
+//!
+//! # What the command is made of
+//!
+//! The `gblint` command uses this crate and nothing else: [`Config`] and [`Input`] for what a
+//! run reads, [`Linter`] and [`Fixed::write`] for `check` and `--fix`, [`format_files`] and
+//! [`FormatRun::write`] for `fmt`, [`output`] for every output format and the summary,
+//! [`render::run`], [`write_baseline`], [`rules()`] and [`lookup_rule`], and [`server`].
 #![deny(missing_docs)]
 
 mod baseline;
 mod config;
 mod error;
 mod format;
+mod format_files;
+mod input;
 mod linter;
+pub mod output;
 pub mod render;
 mod report;
 mod rules;
 #[cfg(feature = "server")]
 pub mod server;
-pub mod unstable;
+mod write;
 
 pub use baseline::{write_baseline, BaselineWritten};
+pub use config::Config;
 pub use error::Error;
 pub use format::{can_format, format, format_as, Format, FormatError, FormatOptions, Formatted};
+pub use format_files::{format_files, FormatRun, FormattedFile};
 pub use gblint_diagnostics::{
     Applicability as FixApplicability, Category, PortableDiagnostic as Diagnostic,
     PortableEdit as Edit, PortableFix as Fix, PortableLabel as Label, Position, Severity, Span,
 };
+pub use input::{Input, ReadError};
 pub use linter::{Applicability, Fixed, Linter, LinterBuilder};
 pub use report::Report;
-pub use rules::{rule, rules, RuleInfo};
+pub use rules::{lookup_rule, rule, rules, RuleInfo};
+pub use write::{WriteOptions, Written};
 
 /// The types an embedder holds across threads (a language server keeps them on a worker).
 #[allow(dead_code)]
@@ -125,4 +140,8 @@ fn assert_send_sync() {
     is::<Diagnostic>();
     is::<Error>();
     is::<Fixed>();
+    is::<Config>();
+    is::<Input>();
+    is::<FormatRun>();
+    is::<output::EmitOptions>();
 }

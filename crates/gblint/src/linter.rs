@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use gblint_lint::{CheckOptions, Format, Input};
 
 use crate::config::{self, BaselineSource};
-use crate::{Error, Report};
+use crate::write::{replace_all, shown, Replacement, Written};
+use crate::{Error, Report, WriteOptions};
 
 /// Which fixes [`Linter::fix`] applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,20 +95,16 @@ impl Linter {
             &self.options,
             applicability == Applicability::Unsafe,
         )?;
-        Ok(Fixed { outcome })
-    }
-
-    /// The engine's options, for the gblint CLI.
-    #[doc(hidden)]
-    pub fn unstable_parts(&self) -> (&[Input], &CheckOptions<'static>) {
-        (&self.inputs, &self.options)
+        Ok(Fixed::new(outcome))
     }
 }
 
-/// The outcome of [`Linter::fix`].
+/// The outcome of [`Linter::fix`]: the fixed texts (nothing is written until
+/// [`Fixed::write`]) and the check of them.
 #[derive(Debug)]
 pub struct Fixed {
     outcome: gblint_lint::fix::FixOutcome,
+    report: Report,
 }
 
 impl Fixed {
@@ -133,14 +130,68 @@ impl Fixed {
     }
 
     /// What remains after fixing.
-    pub fn report(&self) -> Report {
-        Report::from_engine(&self.outcome.report)
+    pub fn report(&self) -> &Report {
+        &self.report
     }
 
-    /// The engine's outcome, for the gblint CLI.
-    #[doc(hidden)]
-    pub fn into_unstable(self) -> gblint_lint::fix::FixOutcome {
+    /// How many files changed.
+    pub fn changed_files(&self) -> usize {
+        self.outcome.changes.len()
+    }
+
+    /// The fixed text of the [`Input::Text`](crate::Input::Text) input, when fixes changed it
+    /// (the command prints it instead of writing anything).
+    pub fn text_input(&self) -> Option<&str> {
         self.outcome
+            .changes
+            .iter()
+            .find(|change| matches!(change.target, gblint_lint::fix::Target::Stdin))
+            .map(|change| change.fixed.as_str())
+    }
+
+    /// Every change as a unified diff (`a/PATH`, `b/PATH`), file after file (`--diff`).
+    pub fn diff(&self) -> String {
+        self.outcome
+            .changes
+            .iter()
+            .map(gblint_lint::fix::unified_diff)
+            .collect()
+    }
+
+    /// Write every changed file on disk, all or nothing, each only if it still holds what was
+    /// read (`--fix`); the text input is not written.
+    pub fn write(&self, options: &WriteOptions) -> Result<Vec<Written>, Error> {
+        let shown: Vec<String> = self
+            .outcome
+            .changes
+            .iter()
+            .map(|change| shown(&change.display))
+            .collect();
+        let replacements: Vec<Replacement<'_>> = self
+            .outcome
+            .changes
+            .iter()
+            .zip(&shown)
+            .filter_map(|(change, shown)| match &change.target {
+                gblint_lint::fix::Target::Disk(disk) => Some(Replacement {
+                    disk,
+                    shown,
+                    original: &change.original,
+                    text: &change.fixed,
+                    fixes: &change.applied,
+                }),
+                gblint_lint::fix::Target::Stdin => None,
+            })
+            .collect();
+        replace_all(&replacements, options)
+    }
+
+    fn new(mut outcome: gblint_lint::fix::FixOutcome) -> Fixed {
+        let engine = std::mem::replace(&mut outcome.report, gblint_lint::Report::empty());
+        Fixed {
+            outcome,
+            report: Report::new(engine),
+        }
     }
 }
 
@@ -188,11 +239,10 @@ impl LinterBuilder {
         self
     }
 
-    /// Check these engine inputs (several paths, standard input), for the gblint CLI; the
-    /// builder's path still anchors the configuration.
-    #[doc(hidden)]
-    pub fn unstable_inputs(mut self, inputs: Vec<Input>) -> Self {
-        self.inputs = Some(inputs);
+    /// Check these inputs (several paths, text in place of a file) instead of the builder's
+    /// path, which still anchors the configuration and the baseline.
+    pub fn inputs(mut self, inputs: impl IntoIterator<Item = crate::Input>) -> Self {
+        self.inputs = Some(inputs.into_iter().map(|i| i.to_engine()).collect());
         self
     }
 

@@ -1,6 +1,6 @@
 //! The rules gblint knows, with what `gblint rules` and `gblint explain` show of them.
 
-use crate::{Category, Severity};
+use crate::{Category, Error, Severity};
 
 /// A rule's metadata.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -18,7 +18,7 @@ pub struct RuleInfo {
     pub default_severity: Severity,
     /// Whether it runs without being selected.
     pub enabled_by_default: bool,
-    /// Whether it can offer fixes: `no`, `sometimes` or `always`.
+    /// Whether it can offer fixes: `none`, `sometimes` or `always`.
     pub fix: &'static str,
     /// The first line of its documentation.
     pub summary: String,
@@ -35,10 +35,8 @@ impl RuleInfo {
             format!("default severity: {}", self.default_severity),
             format!("category: {}", self.category),
         ];
-        match self.fix {
-            "sometimes" => traits.push("fix (sometimes)".to_owned()),
-            "always" => traits.push("fix".to_owned()),
-            _ => {}
+        if !self.fix_label().is_empty() {
+            traits.push(self.fix_label().to_owned());
         }
         if !self.enabled_by_default {
             traits.push("off by default".to_owned());
@@ -54,6 +52,54 @@ impl RuleInfo {
             self.doc
         )
     }
+}
+
+impl RuleInfo {
+    /// How `gblint rules` shows [`RuleInfo::fix`]: `fix`, `fix (sometimes)`, or nothing.
+    pub fn fix_label(&self) -> &'static str {
+        match self.fix {
+            "sometimes" => "fix (sometimes)",
+            "always" => "fix",
+            _ => "",
+        }
+    }
+}
+
+/// The rule a person asks for by code or by name, as `gblint explain QUERY` finds it: an
+/// unknown query is an error with the nearest code or name suggested, and a name several
+/// formats share (`syntax-error`) must be asked for by code.
+///
+/// ```
+/// assert_eq!(gblint::lookup_rule("storage-not-configured")?.code, "CDY001");
+/// let error = gblint::lookup_rule("CDY0001").unwrap_err();
+/// assert!(matches!(error, gblint::Error::UnknownRule { .. }));
+/// # Ok::<(), gblint::Error>(())
+/// ```
+pub fn lookup_rule(query: &str) -> Result<RuleInfo, Error> {
+    let all = gblint_lint::registry::all();
+    let named: Vec<String> = all
+        .iter()
+        .filter(|rule| rule.meta().name == query)
+        .map(|rule| rule.meta().code.to_owned())
+        .collect();
+    if named.len() > 1 {
+        return Err(Error::AmbiguousRule {
+            query: query.to_owned(),
+            codes: named,
+        });
+    }
+    rule(query).ok_or_else(|| {
+        let candidates = all
+            .iter()
+            .flat_map(|rule| [rule.meta().code, rule.meta().name]);
+        Error::UnknownRule {
+            query: query.to_owned(),
+            message: format!(
+                "unknown rule `{query}`{}",
+                gblint_lint::settings::did_you_mean(query, candidates)
+            ),
+        }
+    })
 }
 
 /// Every rule, in code order.
@@ -85,7 +131,7 @@ fn info(meta: &gblint_lint::RuleMeta) -> RuleInfo {
         default_severity: meta.default_severity,
         enabled_by_default: meta.enabled_by_default,
         fix: match meta.fix {
-            gblint_lint::FixAvailability::None => "no",
+            gblint_lint::FixAvailability::None => "none",
             gblint_lint::FixAvailability::Sometimes => "sometimes",
             gblint_lint::FixAvailability::Always => "always",
         },

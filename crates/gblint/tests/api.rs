@@ -86,3 +86,54 @@ fn rules_carry_their_metadata() {
         .explain()
         .starts_with("# CDY001 storage-not-configured\n\n"));
 }
+
+#[test]
+fn fixes_are_shown_as_a_diff_and_written_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let caddyfile = dir.path().join("Caddyfile");
+    std::fs::write(&caddyfile, "example.com {\n\trespond \"hi\"\n}\n").unwrap();
+    let linter = gblint::Linter::discover(dir.path()).unwrap();
+    let fixed = linter.fix(gblint::Applicability::Unsafe).unwrap();
+    assert_eq!(fixed.changed_files(), 1);
+    assert_eq!(fixed.text_input(), None);
+    let diff = fixed.diff();
+    assert!(diff.starts_with("--- a/"), "{diff}");
+    assert!(diff.contains("+\tstorage file_system"), "{diff}");
+    // Nothing is written before `write`.
+    assert!(!std::fs::read_to_string(&caddyfile)
+        .unwrap()
+        .contains("storage"));
+    let written = fixed
+        .write(&gblint::WriteOptions::default().backup(false))
+        .unwrap();
+    assert_eq!(written.len(), 1);
+    assert_eq!(written[0].fixes, ["CDY001"]);
+    assert_eq!(written[0].backup, None);
+    assert!(std::fs::read_to_string(&caddyfile)
+        .unwrap()
+        .contains("storage file_system"));
+}
+
+#[test]
+fn text_input_is_read_within_the_limit_and_as_utf8() {
+    let input = gblint::Input::read(&b"example.com {\n}\n"[..], "Caddyfile", 100).unwrap();
+    assert!(matches!(input, gblint::Input::Text { .. }));
+    assert_eq!(
+        gblint::Input::read(&b"0123456789"[..], "Caddyfile", 4),
+        Err(gblint::ReadError::TooLarge { limit: 4 })
+    );
+    assert_eq!(
+        gblint::Input::read(&b"ok\xff"[..], "Caddyfile", 100),
+        Err(gblint::ReadError::NotUtf8 { valid_up_to: 2 })
+    );
+}
+
+#[test]
+fn a_rule_name_shared_by_formats_must_be_asked_for_by_code() {
+    let error = gblint::lookup_rule("syntax-error").unwrap_err();
+    assert!(matches!(error, gblint::Error::AmbiguousRule { ref codes, .. } if codes.len() > 1));
+    assert!(
+        error.to_string().ends_with("; ask for one by code"),
+        "{error}"
+    );
+}

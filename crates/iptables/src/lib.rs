@@ -14,7 +14,8 @@
 //! context-sensitive); 100,000 rules parse in well under a second, see `docs/benchmarks.md`.
 //!
 //! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
-//! crate, which is its library API.
+//! crate, which is its library API. This crate is published only because `gblint` is built
+//! from it; like rust-analyzer's `ra_ap_` crates, any release may change or remove any item.
 #![deny(missing_docs)]
 
 pub mod command;

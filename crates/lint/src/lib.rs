@@ -8,7 +8,8 @@
 //! prints: [`check`] returns a [`Report`] and the CLI decides how to show it.
 //!
 //! **Internal to gblint, with no stability promise**: embed gblint through the `gblint`
-//! crate, which is its library API.
+//! crate, which is its library API. This crate is published only because `gblint` is built
+//! from it; like rust-analyzer's `ra_ap_` crates, any release may change or remove any item.
 #![deny(missing_docs)]
 
 pub mod baseline;
@@ -22,7 +23,7 @@ pub mod format;
 pub mod load;
 pub(crate) mod paths;
 pub mod registry;
-pub mod rule;
+pub(crate) mod rule;
 pub mod rules;
 pub(crate) mod secrets;
 pub mod settings;
@@ -173,7 +174,7 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
 
 /// The codes of the rules a run uses: the selection (or the defaults), plus extensions, minus
 /// ignores; syntax-error rules always run.
-pub fn enabled_rules(
+pub(crate) fn enabled_rules(
     settings: &Settings,
     options_select: Option<&[String]>,
     extend: &[String],
@@ -379,7 +380,7 @@ fn check_unit(
 
 /// Run `rules` over a discovered deployment and post-process the findings: configured
 /// severities, inline suppressions, de-duplication and ordering.
-pub fn lint(
+pub(crate) fn lint(
     deployment: &Deployment,
     sources: &SourceMap,
     settings: &Settings,

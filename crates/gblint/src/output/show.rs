@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use gblint::unstable::lint::units::UnitReport;
-use gblint::unstable::lint::Report;
+use gblint_lint::units::UnitReport;
+use gblint_lint::Report;
 use serde_json::{json, Value};
 
 /// Files in no known format named in full in the human summary; more are counted.
@@ -35,7 +35,7 @@ fn unit_title(unit: &UnitReport) -> String {
 
 /// `--show-files`: each unit, its configuration file, the files it checks and those it does
 /// not.
-pub fn files(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+pub(crate) fn files(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     for unit in &report.units {
         writeln!(out, "{}", unit_title(unit))?;
         for file in &unit.files {
@@ -63,7 +63,7 @@ pub fn files(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
 }
 
 /// `--show-settings`: the effective settings of each unit and where they come from.
-pub fn settings(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+pub(crate) fn settings(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     for (index, unit) in report.units.iter().enumerate() {
         if index > 0 {
             writeln!(out)?;
@@ -149,13 +149,8 @@ pub fn settings(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Whether the run found nothing at all to check: no file in a known format, no finding.
-pub fn nothing_checked(report: &Report) -> bool {
-    report.deployment.files.is_empty() && report.diagnostics.is_empty()
-}
-
 /// The one-line cause of exit code 2 when nothing was checked.
-pub fn nothing_message(paths: &[PathBuf], report: &Report) -> String {
+pub(crate) fn nothing_message(paths: &[PathBuf], report: &Report) -> String {
     let named: Vec<String> = paths.iter().map(|p| shown(p)).collect();
     let unknown = &report.deployment.unknown;
     if unknown.is_empty() {
@@ -183,7 +178,7 @@ fn name_some(paths: &[PathBuf]) -> String {
 }
 
 /// The summary line naming files in no format gblint knows.
-pub fn unknown_line(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+pub(crate) fn unknown_line(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     let unknown = &report.deployment.unknown;
     if unknown.is_empty() {
         return Ok(());
@@ -199,9 +194,10 @@ pub fn unknown_line(out: &mut dyn Write, report: &Report) -> std::io::Result<()>
 
 /// `--output-format json-report`: one object with the findings (the same objects as
 /// `--output-format json`), the deployments and the files not checked.
-pub fn json_report(out: &mut dyn Write, report: &Report) -> anyhow::Result<()> {
+pub(crate) fn json_report(out: &mut dyn Write, report: &crate::Report) -> std::io::Result<()> {
+    let report = &report.engine;
     let mut findings = Vec::new();
-    gblint::unstable::diagnostics::emit::json(&mut findings, &report.diagnostics, &report.sources)?;
+    gblint_diagnostics::emit::json(&mut findings, &report.diagnostics, &report.sources)?;
     let findings: Value = serde_json::from_slice(&findings)?;
     let strings = |paths: &[PathBuf]| -> Vec<String> { paths.iter().map(|p| shown(p)).collect() };
     let units: Vec<Value> = report

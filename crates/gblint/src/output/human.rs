@@ -2,11 +2,11 @@
 
 use std::io::Write;
 
-use gblint::unstable::diagnostics::{Diagnostic, MietteView, SourceMap};
+use gblint_diagnostics::{escape_controls, Diagnostic, MietteView, SourceMap};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 /// Render findings as annotated source snippets.
-pub fn write(
+pub(crate) fn write(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     sources: &SourceMap,
@@ -27,11 +27,9 @@ pub fn write(
         if handler.render_report(&mut rendered, &view).is_err() {
             rendered = format!(
                 "{}: {} {}\n",
-                gblint::unstable::diagnostics::escape_controls(
-                    &sources.get(diagnostic.file).path().to_string_lossy()
-                ),
+                escape_controls(&sources.get(diagnostic.file).path().to_string_lossy()),
                 diagnostic.code,
-                gblint::unstable::diagnostics::escape_controls(&diagnostic.message)
+                escape_controls(&diagnostic.message)
             );
         }
         writeln!(out, "{rendered}")?;
