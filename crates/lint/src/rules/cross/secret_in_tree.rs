@@ -29,7 +29,11 @@ declare_rule! {
     /// server. The operations guide keeps them off the machines' config folders entirely.
     ///
     /// ## Example
-    /// `pragmatismo-vault/opt/gbo/conf/vault-unseal-keys.txt`
+    /// Vault's init output saved on the vault machine:
+    /// ```text file=pragmatismo-vault/opt/gbo/conf/vault-unseal-keys.txt
+    /// Unseal Key 1: 1bMZ3vTJtxEQWmzDRxUHHC0FqL2Xb9zJ2pCk5KXq0nE=
+    /// Initial Root Token: hvs.EXAMPLEEXAMPLEEXAMPLE
+    /// ```
     ///
     /// ## Use instead
     /// Keep unseal keys with their custodians (offline, split), and private keys only on the

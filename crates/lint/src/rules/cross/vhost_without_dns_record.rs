@@ -20,15 +20,50 @@ declare_rule! {
     /// ERR_SSL_PROTOCOL_ERROR for the site.
     ///
     /// ## Example
-    /// The Caddyfile serves `drive.example.com`, but the `example.com` zone has:
-    /// ```zone
-    /// chat   IN A 203.0.113.10
+    /// The Caddyfile serves `drive.example.com`:
+    /// ```caddyfile file=pragmatismo-proxy/opt/gbo/conf/config
+    /// chat.example.com {
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    ///
+    /// drive.example.com {
+    /// 	reverse_proxy 10.0.0.20:9000
+    /// }
+    /// ```
+    /// ```corefile file=pragmatismo-dns/opt/gbo/conf/Corefile
+    /// example.com {
+    ///     file /opt/gbo/data/example.com.zone
+    /// }
+    /// ```
+    /// but the `example.com` zone has no record for `drive`:
+    /// ```zone file=pragmatismo-dns/opt/gbo/data/example.com.zone
+    /// $ORIGIN example.com.
+    /// @      IN SOA ns1.example.com. hostmaster.example.com. 2026112701 7200 3600 1209600 3600
+    /// @      IN NS  ns1.example.com.
+    /// chat   IN A   203.0.113.10
     /// ```
     ///
     /// ## Use instead
-    /// ```zone
-    /// chat   IN A 203.0.113.10
-    /// drive  IN A 203.0.113.10
+    /// ```caddyfile file=pragmatismo-proxy/opt/gbo/conf/config
+    /// chat.example.com {
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    ///
+    /// drive.example.com {
+    /// 	reverse_proxy 10.0.0.20:9000
+    /// }
+    /// ```
+    /// ```corefile file=pragmatismo-dns/opt/gbo/conf/Corefile
+    /// example.com {
+    ///     file /opt/gbo/data/example.com.zone
+    /// }
+    /// ```
+    /// ```zone file=pragmatismo-dns/opt/gbo/data/example.com.zone
+    /// $ORIGIN example.com.
+    /// @      IN SOA ns1.example.com. hostmaster.example.com. 2026112701 7200 3600 1209600 3600
+    /// @      IN NS  ns1.example.com.
+    /// chat   IN A   203.0.113.10
+    /// drive  IN A   203.0.113.10
     /// ```
     ///
     /// ## Fix safety

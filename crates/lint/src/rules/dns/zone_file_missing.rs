@@ -17,17 +17,28 @@ declare_rule! {
     /// the whole zone, logging a warning nobody reads.
     ///
     /// ## Example
-    /// ```corefile
+    /// On `pragmatismo-dns`, whose tree holds `/opt/gbo/data/example.org.zone`:
+    /// ```corefile file=pragmatismo-dns/opt/gbo/conf/Corefile
     /// example.org {
     ///     file /opt/gbo/data/exmaple.org.zone
     /// }
     /// ```
+    /// ```zone file=pragmatismo-dns/opt/gbo/data/example.org.zone
+    /// $ORIGIN example.org.
+    /// @   3600 IN SOA ns1.example.org. hostmaster.example.org. 2026112701 7200 3600 1209600 3600
+    /// @   3600 IN NS ns1.example.org.
+    /// ```
     ///
     /// ## Use instead
-    /// ```corefile
+    /// ```corefile file=pragmatismo-dns/opt/gbo/conf/Corefile
     /// example.org {
     ///     file /opt/gbo/data/example.org.zone
     /// }
+    /// ```
+    /// ```zone file=pragmatismo-dns/opt/gbo/data/example.org.zone
+    /// $ORIGIN example.org.
+    /// @   3600 IN SOA ns1.example.org. hostmaster.example.org. 2026112701 7200 3600 1209600 3600
+    /// @   3600 IN NS ns1.example.org.
     /// ```
     ///
     /// ## Fix safety

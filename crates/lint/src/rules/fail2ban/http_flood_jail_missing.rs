@@ -19,14 +19,33 @@ declare_rule! {
     /// exhaust the bot server's connections.
     ///
     /// ## Example
-    /// ```ini
+    /// On a proxy machine whose Caddyfile writes `/opt/gbo/logs/access.log`:
+    /// ```caddyfile file=pragmatismo-proxy/opt/gbo/conf/config
+    /// chat.example.com {
+    /// 	log {
+    /// 		output file /opt/gbo/logs/access.log
+    /// 		format json
+    /// 	}
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    /// ```
+    /// ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local
     /// [caddy-http-flood]
     /// enabled  = false
     /// logpath  = /opt/gbo/logs/access.log
     /// ```
     ///
     /// ## Use instead
-    /// ```ini
+    /// ```caddyfile file=pragmatismo-proxy/opt/gbo/conf/config
+    /// chat.example.com {
+    /// 	log {
+    /// 		output file /opt/gbo/logs/access.log
+    /// 		format json
+    /// 	}
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    /// ```
+    /// ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local
     /// [caddy-http-flood]
     /// enabled  = true
     /// filter   = caddy-http-flood
@@ -34,6 +53,11 @@ declare_rule! {
     /// maxretry = 100
     /// findtime = 60
     /// bantime  = 3600
+    /// ```
+    /// with the filter it names:
+    /// ```ini file=pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf
+    /// [Definition]
+    /// failregex = ^\{.*"remote_ip":"<HOST>".*"status":4\d\d[,}]
     /// ```
     ///
     /// ## Fix safety

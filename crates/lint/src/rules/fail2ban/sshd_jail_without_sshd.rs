@@ -18,13 +18,14 @@ declare_rule! {
     /// start at all — taking the flood jail down with it.
     ///
     /// ## Example
-    /// ```ini
+    /// On a proxy machine with no `ssh.service`, `sshd.service` or `/etc/ssh/sshd_config`:
+    /// ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local
     /// [sshd]
     /// enabled = true
     /// ```
     ///
     /// ## Use instead
-    /// ```ini
+    /// ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local
     /// [sshd]
     /// enabled = false
     /// ```

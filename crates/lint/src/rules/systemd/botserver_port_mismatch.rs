@@ -17,13 +17,26 @@ declare_rule! {
     /// refused, while each unit on its own looks fine.
     ///
     /// ## Example
-    /// `system.service`: `Environment=PORT=5858`; `ui.service`:
-    /// ```ini
+    /// The bot server listens on 5858:
+    /// ```ini file=pragmatismo-system/etc/systemd/system/system.service
+    /// [Service]
+    /// Environment=PORT=5858
+    /// ExecStart=/opt/gbo/bin/botserver
+    /// ```
+    /// and `ui.service` reaches it on 8080:
+    /// ```ini file=pragmatismo-system/etc/systemd/system/ui.service
+    /// [Service]
     /// Environment=BOTSERVER_URL=http://localhost:8080
     /// ```
     ///
     /// ## Use instead
-    /// ```ini
+    /// ```ini file=pragmatismo-system/etc/systemd/system/system.service
+    /// [Service]
+    /// Environment=PORT=5858
+    /// ExecStart=/opt/gbo/bin/botserver
+    /// ```
+    /// ```ini file=pragmatismo-system/etc/systemd/system/ui.service
+    /// [Service]
     /// Environment=BOTSERVER_URL=http://localhost:5858
     /// ```
     ///
