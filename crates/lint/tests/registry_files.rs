@@ -87,7 +87,8 @@ fn every_rule_file_is_registered_and_every_registered_rule_has_its_file() {
 
 #[test]
 fn the_declaration_scan_reads_codes() {
-    let text = "declare_rule! {\n    /// doc\n    pub struct A {\n        code: \"ABC001\",\n    }\n}\n\
+    let text =
+        "declare_rule! {\n    /// doc\n    pub struct A {\n        code: \"ABC001\",\n    }\n}\n\
                 declare_rule! { pub struct B { code: \"ABC002\", } }";
     assert_eq!(declared_codes(text), ["ABC001", "ABC002"]);
     assert!(declared_codes("fn main() {}").is_empty());

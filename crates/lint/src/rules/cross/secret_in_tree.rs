@@ -31,8 +31,8 @@ declare_rule! {
     /// ## Example
     /// Vault's init output saved on the vault machine:
     /// ```text file=pragmatismo-vault/opt/gbo/conf/vault-unseal-keys.txt
-    /// Unseal Key 1: 1bMZ3vTJtxEQWmzDRxUHHC0FqL2Xb9zJ2pCk5KXq0nE=
-    /// Initial Root Token: hvs.EXAMPLEEXAMPLEEXAMPLE
+    /// Unseal Key 1: EXAMPLE-NOT-A-KEY
+    /// Initial Root Token: EXAMPLE-NOT-A-TOKEN
     /// ```
     ///
     /// ## Use instead
