@@ -30,6 +30,9 @@ mod config_schema;
 mod dns;
 mod fix;
 mod fmt;
+// Every case runs under `ulimit -v` (address-space limits, which macOS's sh does not apply) and
+// some as nobody through util-linux's `setpriv`: Linux only.
+#[cfg(target_os = "linux")]
 mod hostile;
 mod install;
 mod iptables;
