@@ -464,11 +464,19 @@ fn key_tables_are_sorted_and_unique() {
     use crate::keys_table::{KEYS, REMOVED};
     for table in [KEYS, REMOVED] {
         for pair in table.windows(2) {
-            assert!(pair[0] < pair[1], "{:?} is not before {:?}", pair[0], pair[1]);
+            assert!(
+                pair[0] < pair[1],
+                "{:?} is not before {:?}",
+                pair[0],
+                pair[1]
+            );
         }
     }
     for removed in REMOVED {
-        assert!(KEYS.binary_search(removed).is_ok(), "{removed:?} not in KEYS");
+        assert!(
+            KEYS.binary_search(removed).is_ok(),
+            "{removed:?} not in KEYS"
+        );
     }
     // Spot checks in both directions, so an empty or truncated table fails too.
     assert!(KEYS.len() > 1000, "{} keys", KEYS.len());
