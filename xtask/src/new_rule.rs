@@ -160,7 +160,7 @@ fn capitalize(word: &str) -> String {
 struct Layout {
     /// The code block's language in the rule's docs.
     lang: &'static str,
-    /// `file=` for the doc blocks, where the language does not imply the path.
+    /// The path line before the doc blocks, where the language does not imply the path.
     doc_file: Option<&'static str>,
     /// A single-file fixture's extension, or `None` for a folder fixture with this file.
     ext: Option<&'static str>,
@@ -235,8 +235,10 @@ fn family_folder(root: &Path, spec: &Spec) -> Result<String, String> {
 /// The rule file.
 pub fn rule_file(spec: &Spec) -> String {
     let layout = layout(&spec.format);
+    // A block whose language gives no file name is preceded by its path (`PATH`:), which
+    // tests/doc_examples.rs reads (rustdoc refuses paths in the info string).
     let fence = match layout.doc_file {
-        Some(file) => format!("```{} file={file}", layout.lang),
+        Some(file) => format!("`{file}`:\n    /// ```{}", layout.lang),
         None => format!("```{}", layout.lang),
     };
     let format_import = if spec.format == "none" {
@@ -626,6 +628,6 @@ mod tests {
         assert!(read(&format!("{RULES}/mod.rs")).contains("pub mod lxd;\n"));
         assert!(read(&format!("{RULES}/lxd/mod.rs")).starts_with("//! Lxd rules (`LXD`)."));
         assert!(read(&format!("{RULES}/lxd/profile_thing.rs"))
-            .contains("```text file=PATH/IN/THE/TREE"));
+            .contains("/// `PATH/IN/THE/TREE`:\n    /// ```text\n"));
     }
 }

@@ -2,11 +2,21 @@
 //! "## Example" must make the rule report, those under "## Use instead" must not. What the
 //! docs show (`gblint explain`, the README) is therefore what the engine does.
 //!
-//! The blocks of one section form one folder. A block's info string names its language and,
-//! where the language does not say where the file goes, its path in that folder:
-//! ```` ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local ````. Without `file=` the path
-//! is the usual name for the language ([`default_path`]). A `gblint.toml` block configures the
-//! run and a `gblint.baseline.json` block is its baseline, as on the command line.
+//! The blocks of one section form one folder. A block's info string is its language; where the
+//! language does not say where the file goes, the line right before the block is its path in
+//! that folder, in backticks and followed by a colon:
+//!
+//! ````text
+//! `pragmatismo-proxy/etc/fail2ban/jail.local`:
+//! ```ini
+//! [sshd]
+//! ```
+//! ````
+//!
+//! (rustdoc reads the info string itself and refuses `/`, `.` or `=` in it, so the path cannot
+//! go there). Without such a line the path is the usual name for the language
+//! ([`default_path`]). A `gblint.toml` block configures the run and a `gblint.baseline.json`
+//! block is its baseline, as on the command line.
 
 use gblint_lint::{check, registry, CheckOptions, Format, Input, RuleMeta, Settings};
 
@@ -26,8 +36,16 @@ fn blocks(meta: &RuleMeta, heading: &str) -> Result<Vec<Block>, String> {
         .skip(1)
         .take_while(|line| !line.starts_with("## "));
     let mut out = Vec::new();
+    // A line "`PATH`:" names the file of the block right after it.
+    let mut named: Option<String> = None;
     while let Some(line) = lines.next() {
         let Some(info) = line.strip_prefix("```") else {
+            named = line
+                .trim()
+                .strip_prefix('`')
+                .and_then(|rest| rest.strip_suffix("`:"))
+                .filter(|path| !path.is_empty() && !path.contains('`'))
+                .map(str::to_owned);
             continue;
         };
         let mut text = String::new();
@@ -43,21 +61,20 @@ fn blocks(meta: &RuleMeta, heading: &str) -> Result<Vec<Block>, String> {
         if !closed {
             return Err(format!("{}: unclosed code block in {heading}", meta.code));
         }
-        let mut words = info.split_whitespace();
-        let lang = words.next().unwrap_or("");
-        let file = words.find_map(|word| word.strip_prefix("file="));
-        let path = match file {
-            Some(path) => path.to_owned(),
+        let lang = info.split([' ', ',']).next().unwrap_or("");
+        let path = match named.take() {
+            Some(path) => path,
             None => default_path(lang, meta.format).ok_or_else(|| {
                 format!(
-                    "{}: a ```{lang} block in {heading} needs `file=PATH` (no usual file name)",
+                    "{}: a ```{lang} block in {heading} needs its path (a line \"`PATH`:\" \
+                     right before it): {lang} has no usual file name",
                     meta.code
                 )
             })?,
         };
         if out.iter().any(|block: &Block| block.path == path) {
             return Err(format!(
-                "{}: two blocks in {heading} are both {path}; name them with `file=`",
+                "{}: two blocks in {heading} are both {path}; name them with a \"`PATH`:\" line",
                 meta.code
             ));
         }

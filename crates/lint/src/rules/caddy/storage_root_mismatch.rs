@@ -18,7 +18,7 @@ declare_rule! {
     ///
     /// ## Example
     /// With this `gblint.toml`:
-    /// ```toml file=gblint.toml
+    /// ```toml
     /// [caddy]
     /// storage-root = "/opt/gbo/data/caddy"
     /// ```
@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
-    /// ```toml file=gblint.toml
+    /// ```toml
     /// [caddy]
     /// storage-root = "/opt/gbo/data/caddy"
     /// ```

@@ -25,7 +25,7 @@ declare_rule! {
     ///
     /// ## Example
     /// `gblint.toml` asks for at least 25 hosts (or the baseline lists 25); the file now has 2:
-    /// ```toml file=gblint.toml
+    /// ```toml
     /// [caddy]
     /// min-vhosts = 25
     /// ```

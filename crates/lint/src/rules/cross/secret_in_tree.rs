@@ -30,7 +30,9 @@ declare_rule! {
     ///
     /// ## Example
     /// Vault's init output saved on the vault machine:
-    /// ```text file=pragmatismo-vault/opt/gbo/conf/vault-unseal-keys.txt
+    ///
+    /// `pragmatismo-vault/opt/gbo/conf/vault-unseal-keys.txt`:
+    /// ```text
     /// Unseal Key 1: EXAMPLE-NOT-A-KEY
     /// Initial Root Token: EXAMPLE-NOT-A-TOKEN
     /// ```

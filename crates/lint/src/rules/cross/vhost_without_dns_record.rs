@@ -21,7 +21,9 @@ declare_rule! {
     ///
     /// ## Example
     /// The Caddyfile serves `drive.example.com`:
-    /// ```caddyfile file=pragmatismo-proxy/opt/gbo/conf/config
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
     /// chat.example.com {
     /// 	reverse_proxy 10.0.0.10:5859
     /// }
@@ -30,13 +32,16 @@ declare_rule! {
     /// 	reverse_proxy 10.0.0.20:9000
     /// }
     /// ```
-    /// ```corefile file=pragmatismo-dns/opt/gbo/conf/Corefile
+    /// `pragmatismo-dns/opt/gbo/conf/Corefile`:
+    /// ```corefile
     /// example.com {
     ///     file /opt/gbo/data/example.com.zone
     /// }
     /// ```
     /// but the `example.com` zone has no record for `drive`:
-    /// ```zone file=pragmatismo-dns/opt/gbo/data/example.com.zone
+    ///
+    /// `pragmatismo-dns/opt/gbo/data/example.com.zone`:
+    /// ```zone
     /// $ORIGIN example.com.
     /// @      IN SOA ns1.example.com. hostmaster.example.com. 2026112701 7200 3600 1209600 3600
     /// @      IN NS  ns1.example.com.
@@ -44,7 +49,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
-    /// ```caddyfile file=pragmatismo-proxy/opt/gbo/conf/config
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
     /// chat.example.com {
     /// 	reverse_proxy 10.0.0.10:5859
     /// }
@@ -53,12 +60,14 @@ declare_rule! {
     /// 	reverse_proxy 10.0.0.20:9000
     /// }
     /// ```
-    /// ```corefile file=pragmatismo-dns/opt/gbo/conf/Corefile
+    /// `pragmatismo-dns/opt/gbo/conf/Corefile`:
+    /// ```corefile
     /// example.com {
     ///     file /opt/gbo/data/example.com.zone
     /// }
     /// ```
-    /// ```zone file=pragmatismo-dns/opt/gbo/data/example.com.zone
+    /// `pragmatismo-dns/opt/gbo/data/example.com.zone`:
+    /// ```zone
     /// $ORIGIN example.com.
     /// @      IN SOA ns1.example.com. hostmaster.example.com. 2026112701 7200 3600 1209600 3600
     /// @      IN NS  ns1.example.com.

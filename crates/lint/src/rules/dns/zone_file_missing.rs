@@ -18,24 +18,30 @@ declare_rule! {
     ///
     /// ## Example
     /// On `pragmatismo-dns`, whose tree holds `/opt/gbo/data/example.org.zone`:
-    /// ```corefile file=pragmatismo-dns/opt/gbo/conf/Corefile
+    ///
+    /// `pragmatismo-dns/opt/gbo/conf/Corefile`:
+    /// ```corefile
     /// example.org {
     ///     file /opt/gbo/data/exmaple.org.zone
     /// }
     /// ```
-    /// ```zone file=pragmatismo-dns/opt/gbo/data/example.org.zone
+    /// `pragmatismo-dns/opt/gbo/data/example.org.zone`:
+    /// ```zone
     /// $ORIGIN example.org.
     /// @   3600 IN SOA ns1.example.org. hostmaster.example.org. 2026112701 7200 3600 1209600 3600
     /// @   3600 IN NS ns1.example.org.
     /// ```
     ///
     /// ## Use instead
-    /// ```corefile file=pragmatismo-dns/opt/gbo/conf/Corefile
+    ///
+    /// `pragmatismo-dns/opt/gbo/conf/Corefile`:
+    /// ```corefile
     /// example.org {
     ///     file /opt/gbo/data/example.org.zone
     /// }
     /// ```
-    /// ```zone file=pragmatismo-dns/opt/gbo/data/example.org.zone
+    /// `pragmatismo-dns/opt/gbo/data/example.org.zone`:
+    /// ```zone
     /// $ORIGIN example.org.
     /// @   3600 IN SOA ns1.example.org. hostmaster.example.org. 2026112701 7200 3600 1209600 3600
     /// @   3600 IN NS ns1.example.org.

@@ -20,7 +20,9 @@ declare_rule! {
     ///
     /// ## Example
     /// On a proxy machine whose Caddyfile writes `/opt/gbo/logs/access.log`:
-    /// ```caddyfile file=pragmatismo-proxy/opt/gbo/conf/config
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
     /// chat.example.com {
     /// 	log {
     /// 		output file /opt/gbo/logs/access.log
@@ -29,14 +31,17 @@ declare_rule! {
     /// 	reverse_proxy 10.0.0.10:5859
     /// }
     /// ```
-    /// ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
+    /// ```ini
     /// [caddy-http-flood]
     /// enabled  = false
     /// logpath  = /opt/gbo/logs/access.log
     /// ```
     ///
     /// ## Use instead
-    /// ```caddyfile file=pragmatismo-proxy/opt/gbo/conf/config
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
     /// chat.example.com {
     /// 	log {
     /// 		output file /opt/gbo/logs/access.log
@@ -45,7 +50,8 @@ declare_rule! {
     /// 	reverse_proxy 10.0.0.10:5859
     /// }
     /// ```
-    /// ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
+    /// ```ini
     /// [caddy-http-flood]
     /// enabled  = true
     /// filter   = caddy-http-flood
@@ -55,7 +61,9 @@ declare_rule! {
     /// bantime  = 3600
     /// ```
     /// with the filter it names:
-    /// ```ini file=pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf
+    ///
+    /// `pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf`:
+    /// ```ini
     /// [Definition]
     /// failregex = ^\{.*"remote_ip":"<HOST>".*"status":4\d\d[,}]
     /// ```

@@ -19,7 +19,9 @@ declare_rule! {
     ///
     /// ## Example
     /// On a proxy machine whose Caddyfile writes `/opt/gbo/logs/access.log`:
-    /// ```caddyfile file=pragmatismo-proxy/opt/gbo/conf/config
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
     /// chat.example.com {
     /// 	log {
     /// 		output file /opt/gbo/logs/access.log
@@ -28,18 +30,22 @@ declare_rule! {
     /// 	reverse_proxy 10.0.0.10:5859
     /// }
     /// ```
-    /// ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
+    /// ```ini
     /// [caddy-http-flood]
     /// enabled = true
     /// logpath = /var/log/caddy/access.log
     /// ```
-    /// ```ini file=pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf
+    /// `pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf`:
+    /// ```ini
     /// [Definition]
     /// failregex = ^\{.*"remote_ip":"<HOST>".*"status":4\d\d[,}]
     /// ```
     ///
     /// ## Use instead
-    /// ```caddyfile file=pragmatismo-proxy/opt/gbo/conf/config
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
     /// chat.example.com {
     /// 	log {
     /// 		output file /opt/gbo/logs/access.log
@@ -48,12 +54,14 @@ declare_rule! {
     /// 	reverse_proxy 10.0.0.10:5859
     /// }
     /// ```
-    /// ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
+    /// ```ini
     /// [caddy-http-flood]
     /// enabled = true
     /// logpath = /opt/gbo/logs/access.log
     /// ```
-    /// ```ini file=pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf
+    /// `pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf`:
+    /// ```ini
     /// [Definition]
     /// failregex = ^\{.*"remote_ip":"<HOST>".*"status":4\d\d[,}]
     /// ```

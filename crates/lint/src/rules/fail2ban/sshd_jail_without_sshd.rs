@@ -19,13 +19,17 @@ declare_rule! {
     ///
     /// ## Example
     /// On a proxy machine with no `ssh.service`, `sshd.service` or `/etc/ssh/sshd_config`:
-    /// ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local
+    ///
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
+    /// ```ini
     /// [sshd]
     /// enabled = true
     /// ```
     ///
     /// ## Use instead
-    /// ```ini file=pragmatismo-proxy/etc/fail2ban/jail.local
+    ///
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
+    /// ```ini
     /// [sshd]
     /// enabled = false
     /// ```

@@ -18,24 +18,31 @@ declare_rule! {
     ///
     /// ## Example
     /// The bot server listens on 5858:
-    /// ```ini file=pragmatismo-system/etc/systemd/system/system.service
+    ///
+    /// `pragmatismo-system/etc/systemd/system/system.service`:
+    /// ```ini
     /// [Service]
     /// Environment=PORT=5858
     /// ExecStart=/opt/gbo/bin/botserver
     /// ```
     /// and `ui.service` reaches it on 8080:
-    /// ```ini file=pragmatismo-system/etc/systemd/system/ui.service
+    ///
+    /// `pragmatismo-system/etc/systemd/system/ui.service`:
+    /// ```ini
     /// [Service]
     /// Environment=BOTSERVER_URL=http://localhost:8080
     /// ```
     ///
     /// ## Use instead
-    /// ```ini file=pragmatismo-system/etc/systemd/system/system.service
+    ///
+    /// `pragmatismo-system/etc/systemd/system/system.service`:
+    /// ```ini
     /// [Service]
     /// Environment=PORT=5858
     /// ExecStart=/opt/gbo/bin/botserver
     /// ```
-    /// ```ini file=pragmatismo-system/etc/systemd/system/ui.service
+    /// `pragmatismo-system/etc/systemd/system/ui.service`:
+    /// ```ini
     /// [Service]
     /// Environment=BOTSERVER_URL=http://localhost:5858
     /// ```
