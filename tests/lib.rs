@@ -78,6 +78,50 @@ pub fn run_gblint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     child.wait_with_output().expect("gblint finishes")
 }
 
+/// The `gblint` command [`run_gblint`] runs, not yet started: for snapshots of a whole run
+/// (exit code, standard output and standard error) with insta-cmd. Colour is off.
+pub fn gblint_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(gblint_binary());
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE");
+    command
+}
+
+/// insta filters that make a run's snapshot the same wherever it ran: the run's folder `dir`
+/// (a temporary folder) reads `[TEMP]` and the workspace `[ROOT]`, as given and as resolved
+/// (`/tmp` may be a link).
+pub fn path_filters(dir: &Path) -> Vec<(String, String)> {
+    let mut filters = Vec::new();
+    for (path, name) in [(dir.to_path_buf(), "[TEMP]"), (workspace_root(), "[ROOT]")] {
+        let resolved = path.canonicalize().unwrap_or_else(|_| path.clone());
+        for form in [resolved, path] {
+            let text = form.to_string_lossy().into_owned();
+            if !filters
+                .iter()
+                .any(|(pattern, _)| *pattern == regex_escape(&text))
+            {
+                filters.push((regex_escape(&text), name.to_owned()));
+            }
+        }
+    }
+    filters
+}
+
+/// `text` as a regular expression that matches exactly it.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Copy a folder tree (the example deployment) into `to`.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");

@@ -1,9 +1,8 @@
 //! `gblint baseline` and CDY010 against a baseline file, a git revision and `min-vhosts`.
 
-use std::path::Path;
 use std::process::Command;
 
-use gblint_tests::{copy_tree, run_gblint, workspace_root};
+use gblint_tests::{copy_tree, workspace_root};
 use serde_json::Value;
 
 const CADDYFILE: &str = "pragmatismo-proxy/opt/gbo/conf/config";
@@ -21,27 +20,17 @@ fn remove_site(text: &str, header: &str) -> String {
     format!("{}{}", &text[..start], &text[end..])
 }
 
-fn findings(dir: &Path, extra: &[&str]) -> (Option<i32>, Vec<Value>) {
-    let mut args = vec!["check", ".", "--output-format", "json"];
-    args.extend_from_slice(extra);
-    let output = run_gblint(dir, &args, None);
-    let json: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("json: {}", String::from_utf8_lossy(&output.stderr)));
-    (
-        output.status.code(),
-        json.as_array().expect("array").clone(),
-    )
+/// `gblint check . --output-format concise` (plus `extra`), snapshotted.
+macro_rules! check_snapshot {
+    ($dir:expr $(, $extra:expr)* $(,)?) => {
+        assert_cli_snapshot!($dir, &["check", ".", "--output-format", "concise" $(, $extra)*])
+    };
 }
 
 #[test]
 fn a_removed_site_is_named_and_reformatting_is_not_a_regression() {
     let dir = example_copy();
-    let output = run_gblint(dir.path(), &["baseline", "."], None);
-    assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "Wrote ./gblint.baseline.json: 1 Caddyfile, 25 site hosts.\n"
-    );
+    assert_cli_snapshot!(dir.path(), &["baseline", "."]);
     let baseline: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("gblint.baseline.json")).expect("baseline"),
     )
@@ -54,11 +43,8 @@ fn a_removed_site_is_named_and_reformatting_is_not_a_regression() {
             .len(),
         25
     );
-    assert_eq!(
-        findings(dir.path(), &[]).0,
-        Some(0),
-        "clean against its own baseline"
-    );
+    // Clean against its own baseline.
+    check_snapshot!(dir.path());
 
     let path = dir.path().join(CADDYFILE);
     let text = std::fs::read_to_string(&path).expect("read");
@@ -69,18 +55,11 @@ fn a_removed_site_is_named_and_reformatting_is_not_a_regression() {
         .replace(" {\n", "   {\n");
     assert_ne!(reformatted, text);
     std::fs::write(&path, &reformatted).expect("write");
-    let (code, found) = findings(dir.path(), &[]);
-    assert_eq!(code, Some(0), "{found:#?}");
-    assert!(found.is_empty(), "{found:#?}");
+    check_snapshot!(dir.path());
 
     // One site removed: CDY010 names it.
     std::fs::write(&path, remove_site(&text, "drive.pragmatismo.com.br {")).expect("write");
-    let (code, found) = findings(dir.path(), &[]);
-    assert_eq!(code, Some(1));
-    assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(found[0]["code"], "CDY010");
-    assert_eq!(found[0]["file"], CADDYFILE);
-    assert_eq!(found[0]["message"], "24 site hosts now, 25 at the baseline (gblint.baseline.json); removed: drive.pragmatismo.com.br");
+    check_snapshot!(dir.path());
 
     // Not suppressible inline: a suppression comment is itself reported as invalid.
     let suppressed = format!(
@@ -88,12 +67,7 @@ fn a_removed_site_is_named_and_reformatting_is_not_a_regression() {
         remove_site(&text, "drive.pragmatismo.com.br {")
     );
     std::fs::write(&path, suppressed).expect("write");
-    let (_, found) = findings(dir.path(), &[]);
-    let codes: Vec<&str> = found
-        .iter()
-        .map(|f| f["code"].as_str().expect("code"))
-        .collect();
-    assert!(codes.contains(&"CDY010"), "{codes:?}");
+    check_snapshot!(dir.path());
 }
 
 #[test]
@@ -125,16 +99,10 @@ fn baseline_ref_reads_the_same_files_from_git() {
     )
     .expect("write");
 
-    let (code, found) = findings(dir.path(), &["--baseline-ref", "HEAD"]);
-    assert_eq!(code, Some(1));
-    assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(found[0]["message"], "23 site hosts now, 25 at the baseline (git HEAD); removed: drive.pragmatismo.com.br, meet.pragmatismo.com.br");
+    check_snapshot!(dir.path(), "--baseline-ref", "HEAD");
     // Same verdict as a baseline file written at that commit.
     std::fs::write(&path, &text).expect("restore");
-    assert_eq!(
-        run_gblint(dir.path(), &["baseline"], None).status.code(),
-        Some(0)
-    );
+    assert_cli_snapshot!(dir.path(), &["baseline"]);
     std::fs::write(
         &path,
         remove_site(
@@ -143,12 +111,7 @@ fn baseline_ref_reads_the_same_files_from_git() {
         ),
     )
     .expect("write");
-    let (_, from_file) = findings(dir.path(), &[]);
-    assert_eq!(from_file.len(), 1);
-    assert!(from_file[0]["message"]
-        .as_str()
-        .expect("message")
-        .ends_with("removed: drive.pragmatismo.com.br, meet.pragmatismo.com.br"));
+    check_snapshot!(dir.path());
     // The working tree was not touched by --baseline-ref.
     let status = Command::new("git")
         .args(["status", "--porcelain"])
@@ -168,13 +131,7 @@ fn baseline_ref_reads_the_same_files_from_git() {
         "{porcelain}"
     );
 
-    let output = run_gblint(
-        dir.path(),
-        &["check", ".", "--baseline-ref", "no-such-rev"],
-        None,
-    );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).starts_with("gblint: error: git rev-parse"));
+    assert_cli_snapshot!(dir.path(), &["check", ".", "--baseline-ref", "no-such-rev"]);
 }
 
 #[test]
@@ -184,13 +141,7 @@ fn min_vhosts_catches_a_partial_caddyfile() {
     std::fs::write(&path, "{\n\tstorage file_system {\n\t\troot /opt/gbo/data/caddy\n\t}\n}\n\nchat.pragmatismo.com.br {\n\treverse_proxy 10.16.164.33:5859\n}\n\ndrive.pragmatismo.com.br {\n\treverse_proxy 10.16.164.34:9000\n}\n").expect("write");
     // Without the shipped baseline, only min-vhosts speaks.
     std::fs::remove_file(dir.path().join("gblint.baseline.json")).expect("rm baseline");
-    let (code, found) = findings(dir.path(), &[]);
-    assert_eq!(code, Some(1));
-    assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(
-        found[0]["message"],
-        "only 2 site hosts, fewer than `[caddy] min-vhosts = 20`"
-    );
+    check_snapshot!(dir.path());
 }
 
 #[test]
@@ -201,9 +152,6 @@ fn baseline_refuses_a_broken_caddyfile() {
         "example.com {\n\trespond \"hi\" }\n}\n",
     )
     .expect("write");
-    let output = run_gblint(dir.path(), &["baseline"], None);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr)
-        .contains("not writing a baseline from a Caddyfile with syntax errors"));
+    assert_cli_snapshot!(dir.path(), &["baseline"]);
     assert!(!dir.path().join("gblint.baseline.json").exists());
 }

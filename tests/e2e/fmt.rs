@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gblint_tests::{gblint_binary, run_gblint};
+use gblint_tests::gblint_binary;
 
 const UNFORMATTED: &str =
     "a.example.com{\n    reverse_proxy   localhost:8080\n}\nb.example.com {\n  respond hi\n}\n";
@@ -13,42 +13,26 @@ const UNFORMATTED_VALID: &str =
 const FORMATTED: &str =
     "a.example.com {\n\treverse_proxy localhost:8080\n}\nb.example.com {\n\trespond hi\n}\n";
 
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
+/// `--check` names each file's first differing line and writes nothing.
 #[test]
 fn check_names_the_first_differing_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("Caddyfile"),
-        "a.example.com {\n\trespond hi\n}\nb.example.com {\n  respond hi\n}\n",
-    )
-    .expect("write");
+    let unformatted = "a.example.com {\n\trespond hi\n}\nb.example.com {\n  respond hi\n}\n";
+    std::fs::write(dir.path().join("Caddyfile"), unformatted).expect("write");
     std::fs::write(dir.path().join("ok.caddyfile"), FORMATTED).expect("write");
-    let output = run_gblint(dir.path(), &["fmt", "--check", "."], None);
-    assert_eq!(output.status.code(), Some(1));
+    assert_cli_snapshot!(dir.path(), &["fmt", "--check", "."]);
     assert_eq!(
-        stdout(&output),
-        "Caddyfile:5: not formatted (first differing line)\n"
+        std::fs::read_to_string(dir.path().join("Caddyfile")).expect("read"),
+        unformatted,
+        "nothing written"
     );
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "1 file would be reformatted, 1 file already formatted.\n"
-    );
-    // Nothing written.
-    assert!(std::fs::read_to_string(dir.path().join("Caddyfile"))
-        .expect("read")
-        .contains("  respond"));
 }
 
 #[test]
 fn diff_prints_a_unified_diff() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("Caddyfile"), UNFORMATTED_VALID).expect("write");
-    let output = run_gblint(dir.path(), &["fmt", "--diff", "Caddyfile"], None);
-    assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(stdout(&output));
+    assert_cli_snapshot!(dir.path(), &["fmt", "--diff", "Caddyfile"]);
 }
 
 #[test]
@@ -56,13 +40,7 @@ fn writes_atomically_with_a_backup_and_is_idempotent() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("Caddyfile");
     std::fs::write(&path, UNFORMATTED_VALID).expect("write");
-    let output = run_gblint(dir.path(), &["fmt"], None);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_cli_snapshot!(dir.path(), &["fmt"]);
     assert_eq!(std::fs::read_to_string(&path).expect("read"), FORMATTED);
     let backups: Vec<_> = std::fs::read_dir(dir.path())
         .expect("read_dir")
@@ -76,17 +54,8 @@ fn writes_atomically_with_a_backup_and_is_idempotent() {
         UNFORMATTED_VALID
     );
     // A second run changes nothing and writes no second backup; --check agrees.
-    let output = run_gblint(dir.path(), &["fmt"], None);
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "0 files reformatted, 1 file already formatted.\n"
-    );
-    assert_eq!(
-        run_gblint(dir.path(), &["fmt", "--check"], None)
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_cli_snapshot!(dir.path(), &["fmt"]);
+    assert_cli_snapshot!(dir.path(), &["fmt", "--check"]);
     let count = std::fs::read_dir(dir.path()).expect("read_dir").count();
     assert_eq!(count, 2, "the file and one backup");
 }
@@ -94,22 +63,11 @@ fn writes_atomically_with_a_backup_and_is_idempotent() {
 #[test]
 fn standard_input_goes_to_standard_output() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let output = run_gblint(
-        dir.path(),
-        &["fmt", "-"],
-        Some(UNFORMATTED_VALID.as_bytes()),
-    );
-    assert_eq!(output.status.code(), Some(0));
-    assert_eq!(stdout(&output), FORMATTED);
-    let output = run_gblint(
+    assert_cli_snapshot!(dir.path(), &["fmt", "-"], stdin = UNFORMATTED_VALID);
+    assert_cli_snapshot!(
         dir.path(),
         &["fmt", "--check", "-", "--stdin-filename", "conf/Caddyfile"],
-        Some(UNFORMATTED_VALID.as_bytes()),
-    );
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(
-        stdout(&output),
-        "conf/Caddyfile:1: not formatted (first differing line)\n"
+        stdin = UNFORMATTED_VALID,
     );
 }
 
@@ -118,10 +76,7 @@ fn refuses_to_write_what_would_change_the_tokens() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("Caddyfile");
     std::fs::write(&path, UNFORMATTED).expect("write");
-    let output = run_gblint(dir.path(), &["fmt", "Caddyfile"], None);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("gblint: error: Caddyfile: not formatted: formatting would change what Caddy reads at line 1 (`a.example.com{` becomes `a.example.com`)"), "{stderr}");
+    assert_cli_snapshot!(dir.path(), &["fmt", "Caddyfile"]);
     assert_eq!(
         std::fs::read_to_string(&path).expect("read"),
         UNFORMATTED,

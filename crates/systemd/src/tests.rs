@@ -455,3 +455,31 @@ fn no_panics_on_generated_input() {
         }
     }
 }
+
+/// `is_known_key` binary-searches the generated table (scripts/systemd-keys-table.sh): it
+/// must be in strictly increasing byte order, so sorted and without duplicates; the removed
+/// keys are a sorted subset of it.
+#[test]
+fn key_tables_are_sorted_and_unique() {
+    use crate::keys_table::{KEYS, REMOVED};
+    for table in [KEYS, REMOVED] {
+        for pair in table.windows(2) {
+            assert!(
+                pair[0] < pair[1],
+                "{:?} is not before {:?}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+    for removed in REMOVED {
+        assert!(
+            KEYS.binary_search(removed).is_ok(),
+            "{removed:?} not in KEYS"
+        );
+    }
+    // Spot checks in both directions, so an empty or truncated table fails too.
+    assert!(KEYS.len() > 1000, "{} keys", KEYS.len());
+    assert!(KEYS.binary_search(&("Service", "ExecStart")).is_ok());
+    assert!(KEYS.binary_search(&("Service", "Usr")).is_err());
+}

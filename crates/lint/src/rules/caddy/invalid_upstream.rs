@@ -32,7 +32,7 @@ declare_rule! {
     /// ## Example
     /// ```caddyfile
     /// chat.example.com {
-    /// 	reverse_proxy http://10.16.164.10:58590
+    /// 	reverse_proxy http://<container-ip>:<port>
     /// }
     /// ```
     ///

@@ -21,7 +21,7 @@ declare_rule! {
     ///
     /// ## Example
     /// ```caddyfile
-    /// chat.example.com{
+    /// chat.example.com {
     ///     reverse_proxy   10.0.0.10:5859
     /// }
     /// ```

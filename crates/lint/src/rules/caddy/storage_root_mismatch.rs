@@ -17,6 +17,11 @@ declare_rule! {
     /// survive a restart but not a rebuild, and backups of the data mount miss them.
     ///
     /// ## Example
+    /// With this `gblint.toml`:
+    /// ```toml
+    /// [caddy]
+    /// storage-root = "/opt/gbo/data/caddy"
+    /// ```
     /// ```caddyfile
     /// {
     /// 	storage file_system /var/lib/caddy
@@ -24,6 +29,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
+    /// ```toml
+    /// [caddy]
+    /// storage-root = "/opt/gbo/data/caddy"
+    /// ```
     /// ```caddyfile
     /// {
     /// 	storage file_system /opt/gbo/data/caddy

@@ -24,7 +24,11 @@ declare_rule! {
     /// certificates stop renewing. The operations guide: "a Caddyfile never silently shrinks".
     ///
     /// ## Example
-    /// The baseline lists 25 hosts; the file now has 2:
+    /// `gblint.toml` asks for at least 25 hosts (or the baseline lists 25); the file now has 2:
+    /// ```toml
+    /// [caddy]
+    /// min-vhosts = 25
+    /// ```
     /// ```caddyfile
     /// chat.example.com {
     /// 	reverse_proxy 10.0.0.10:5859

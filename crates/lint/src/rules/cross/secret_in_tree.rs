@@ -29,7 +29,13 @@ declare_rule! {
     /// server. The operations guide keeps them off the machines' config folders entirely.
     ///
     /// ## Example
-    /// `pragmatismo-vault/opt/gbo/conf/vault-unseal-keys.txt`
+    /// Vault's init output saved on the vault machine:
+    ///
+    /// `pragmatismo-vault/opt/gbo/conf/vault-unseal-keys.txt`:
+    /// ```text
+    /// Unseal Key 1: EXAMPLE-NOT-A-KEY
+    /// Initial Root Token: EXAMPLE-NOT-A-TOKEN
+    /// ```
     ///
     /// ## Use instead
     /// Keep unseal keys with their custodians (offline, split), and private keys only on the

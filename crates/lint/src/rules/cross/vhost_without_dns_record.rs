@@ -20,15 +20,59 @@ declare_rule! {
     /// ERR_SSL_PROTOCOL_ERROR for the site.
     ///
     /// ## Example
-    /// The Caddyfile serves `drive.example.com`, but the `example.com` zone has:
+    /// The Caddyfile serves `drive.example.com`:
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
+    /// chat.example.com {
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    ///
+    /// drive.example.com {
+    /// 	reverse_proxy 10.0.0.20:9000
+    /// }
+    /// ```
+    /// `pragmatismo-dns/opt/gbo/conf/Corefile`:
+    /// ```corefile
+    /// example.com {
+    ///     file /opt/gbo/data/example.com.zone
+    /// }
+    /// ```
+    /// but the `example.com` zone has no record for `drive`:
+    ///
+    /// `pragmatismo-dns/opt/gbo/data/example.com.zone`:
     /// ```zone
-    /// chat   IN A 203.0.113.10
+    /// $ORIGIN example.com.
+    /// @      IN SOA ns1.example.com. hostmaster.example.com. 2026112701 7200 3600 1209600 3600
+    /// @      IN NS  ns1.example.com.
+    /// chat   IN A   203.0.113.10
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
+    /// chat.example.com {
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    ///
+    /// drive.example.com {
+    /// 	reverse_proxy 10.0.0.20:9000
+    /// }
+    /// ```
+    /// `pragmatismo-dns/opt/gbo/conf/Corefile`:
+    /// ```corefile
+    /// example.com {
+    ///     file /opt/gbo/data/example.com.zone
+    /// }
+    /// ```
+    /// `pragmatismo-dns/opt/gbo/data/example.com.zone`:
     /// ```zone
-    /// chat   IN A 203.0.113.10
-    /// drive  IN A 203.0.113.10
+    /// $ORIGIN example.com.
+    /// @      IN SOA ns1.example.com. hostmaster.example.com. 2026112701 7200 3600 1209600 3600
+    /// @      IN NS  ns1.example.com.
+    /// chat   IN A   203.0.113.10
+    /// drive  IN A   203.0.113.10
     /// ```
     ///
     /// ## Fix safety

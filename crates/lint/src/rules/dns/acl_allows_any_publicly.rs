@@ -25,17 +25,23 @@ declare_rule! {
     ///
     /// ## Example
     /// ```corefile
-    /// acl {
-    ///     allow type ANY net 0.0.0.0/0
+    /// example.org {
+    ///     file /opt/gbo/data/example.org.zone
+    ///     acl {
+    ///         allow type ANY net 0.0.0.0/0
+    ///     }
     /// }
     /// ```
     ///
     /// ## Use instead
     /// ```corefile
-    /// acl {
-    ///     allow type ANY net 10.0.0.0/8 127.0.0.0/8
-    ///     allow type A AAAA MX TXT NS SOA SRV CNAME HTTPS CAA net 0.0.0.0/0 ::/0
-    ///     block
+    /// example.org {
+    ///     file /opt/gbo/data/example.org.zone
+    ///     acl {
+    ///         allow type ANY net 10.0.0.0/8 127.0.0.0/8
+    ///         allow type A AAAA MX TXT NS SOA SRV CNAME HTTPS CAA net 0.0.0.0/0 ::/0
+    ///         block
+    ///     }
     /// }
     /// ```
     ///

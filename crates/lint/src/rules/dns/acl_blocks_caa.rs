@@ -20,18 +20,37 @@ declare_rule! {
     /// lookup failed"), so certificates expire one by one.
     ///
     /// ## Example
+    /// The zone publishes CAA records:
+    /// ```zone
+    /// $ORIGIN example.org.
+    /// @   3600 IN SOA ns1.example.org. hostmaster.example.org. 2026112701 7200 3600 1209600 3600
+    /// @   3600 IN NS  ns1.example.org.
+    /// @   3600 IN CAA 0 issue "letsencrypt.org"
+    /// ```
     /// ```corefile
-    /// acl {
-    ///     allow type A AAAA MX TXT NS SOA net 0.0.0.0/0
-    ///     block
+    /// example.org {
+    ///     file /opt/gbo/data/example.org.zone
+    ///     acl {
+    ///         allow type A AAAA MX TXT NS SOA net 0.0.0.0/0
+    ///         block
+    ///     }
     /// }
     /// ```
     ///
     /// ## Use instead
+    /// ```zone
+    /// $ORIGIN example.org.
+    /// @   3600 IN SOA ns1.example.org. hostmaster.example.org. 2026112701 7200 3600 1209600 3600
+    /// @   3600 IN NS  ns1.example.org.
+    /// @   3600 IN CAA 0 issue "letsencrypt.org"
+    /// ```
     /// ```corefile
-    /// acl {
-    ///     allow type A AAAA MX TXT NS SOA CAA net 0.0.0.0/0
-    ///     block
+    /// example.org {
+    ///     file /opt/gbo/data/example.org.zone
+    ///     acl {
+    ///         allow type A AAAA MX TXT NS SOA CAA net 0.0.0.0/0
+    ///         block
+    ///     }
     /// }
     /// ```
     ///

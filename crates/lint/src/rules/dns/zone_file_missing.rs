@@ -17,17 +17,34 @@ declare_rule! {
     /// the whole zone, logging a warning nobody reads.
     ///
     /// ## Example
+    /// On `pragmatismo-dns`, whose tree holds `/opt/gbo/data/example.org.zone`:
+    ///
+    /// `pragmatismo-dns/opt/gbo/conf/Corefile`:
     /// ```corefile
     /// example.org {
     ///     file /opt/gbo/data/exmaple.org.zone
     /// }
     /// ```
+    /// `pragmatismo-dns/opt/gbo/data/example.org.zone`:
+    /// ```zone
+    /// $ORIGIN example.org.
+    /// @   3600 IN SOA ns1.example.org. hostmaster.example.org. 2026112701 7200 3600 1209600 3600
+    /// @   3600 IN NS ns1.example.org.
+    /// ```
     ///
     /// ## Use instead
+    ///
+    /// `pragmatismo-dns/opt/gbo/conf/Corefile`:
     /// ```corefile
     /// example.org {
     ///     file /opt/gbo/data/example.org.zone
     /// }
+    /// ```
+    /// `pragmatismo-dns/opt/gbo/data/example.org.zone`:
+    /// ```zone
+    /// $ORIGIN example.org.
+    /// @   3600 IN SOA ns1.example.org. hostmaster.example.org. 2026112701 7200 3600 1209600 3600
+    /// @   3600 IN NS ns1.example.org.
     /// ```
     ///
     /// ## Fix safety

@@ -19,6 +19,19 @@ declare_rule! {
     /// exhaust the bot server's connections.
     ///
     /// ## Example
+    /// On a proxy machine whose Caddyfile writes `/opt/gbo/logs/access.log`:
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
+    /// chat.example.com {
+    /// 	log {
+    /// 		output file /opt/gbo/logs/access.log
+    /// 		format json
+    /// 	}
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    /// ```
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
     /// ```ini
     /// [caddy-http-flood]
     /// enabled  = false
@@ -26,6 +39,18 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
+    /// chat.example.com {
+    /// 	log {
+    /// 		output file /opt/gbo/logs/access.log
+    /// 		format json
+    /// 	}
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    /// ```
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
     /// ```ini
     /// [caddy-http-flood]
     /// enabled  = true
@@ -34,6 +59,13 @@ declare_rule! {
     /// maxretry = 100
     /// findtime = 60
     /// bantime  = 3600
+    /// ```
+    /// with the filter it names:
+    ///
+    /// `pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf`:
+    /// ```ini
+    /// [Definition]
+    /// failregex = ^\{.*"remote_ip":"<HOST>".*"status":4\d\d[,}]
     /// ```
     ///
     /// ## Fix safety

@@ -18,16 +18,52 @@ declare_rule! {
     /// enabled, shows no errors, and never bans.
     ///
     /// ## Example
+    /// On a proxy machine whose Caddyfile writes `/opt/gbo/logs/access.log`:
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
+    /// chat.example.com {
+    /// 	log {
+    /// 		output file /opt/gbo/logs/access.log
+    /// 		format json
+    /// 	}
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    /// ```
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
     /// ```ini
     /// [caddy-http-flood]
+    /// enabled = true
     /// logpath = /var/log/caddy/access.log
     /// ```
-    /// while the Caddyfile writes `output file /opt/gbo/logs/access.log`.
+    /// `pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf`:
+    /// ```ini
+    /// [Definition]
+    /// failregex = ^\{.*"remote_ip":"<HOST>".*"status":4\d\d[,}]
+    /// ```
     ///
     /// ## Use instead
+    ///
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
+    /// chat.example.com {
+    /// 	log {
+    /// 		output file /opt/gbo/logs/access.log
+    /// 		format json
+    /// 	}
+    /// 	reverse_proxy 10.0.0.10:5859
+    /// }
+    /// ```
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
     /// ```ini
     /// [caddy-http-flood]
+    /// enabled = true
     /// logpath = /opt/gbo/logs/access.log
+    /// ```
+    /// `pragmatismo-proxy/etc/fail2ban/filter.d/caddy-http-flood.conf`:
+    /// ```ini
+    /// [Definition]
+    /// failregex = ^\{.*"remote_ip":"<HOST>".*"status":4\d\d[,}]
     /// ```
     ///
     /// ## Fix safety

@@ -22,12 +22,18 @@ declare_rule! {
     /// [DEFAULT]
     /// ignoreself = false
     /// ignoreip = 10.0.0.0/8
+    ///
+    /// [sshd]
+    /// enabled = true
     /// ```
     ///
     /// ## Use instead
     /// ```ini
     /// [DEFAULT]
     /// ignoreip = 127.0.0.1/8 ::1 10.0.0.0/8
+    ///
+    /// [sshd]
+    /// enabled = true
     /// ```
     ///
     /// ## Fix safety

@@ -18,12 +18,17 @@ declare_rule! {
     /// start at all — taking the flood jail down with it.
     ///
     /// ## Example
+    /// On a proxy machine with no `ssh.service`, `sshd.service` or `/etc/ssh/sshd_config`:
+    ///
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
     /// ```ini
     /// [sshd]
     /// enabled = true
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `pragmatismo-proxy/etc/fail2ban/jail.local`:
     /// ```ini
     /// [sshd]
     /// enabled = false

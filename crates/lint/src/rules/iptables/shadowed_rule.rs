@@ -28,14 +28,22 @@ declare_rule! {
     ///
     /// ## Example
     /// ```iptables
+    /// *filter
+    /// :INPUT ACCEPT [0:0]
+    /// -A INPUT -i lo -j ACCEPT
     /// -A INPUT -p tcp --dport 6379 -j DROP
     /// -A INPUT -s 10.0.0.5/32 -p tcp --dport 6379 -j ACCEPT
+    /// COMMIT
     /// ```
     ///
     /// ## Use instead
     /// ```iptables
+    /// *filter
+    /// :INPUT ACCEPT [0:0]
+    /// -A INPUT -i lo -j ACCEPT
     /// -A INPUT -s 10.0.0.5/32 -p tcp --dport 6379 -j ACCEPT
     /// -A INPUT -p tcp --dport 6379 -j DROP
+    /// COMMIT
     /// ```
     ///
     /// ## Fix safety

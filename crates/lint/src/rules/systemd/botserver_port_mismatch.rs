@@ -17,13 +17,33 @@ declare_rule! {
     /// refused, while each unit on its own looks fine.
     ///
     /// ## Example
-    /// `system.service`: `Environment=PORT=5858`; `ui.service`:
+    /// The bot server listens on 5858:
+    ///
+    /// `pragmatismo-system/etc/systemd/system/system.service`:
     /// ```ini
+    /// [Service]
+    /// Environment=PORT=5858
+    /// ExecStart=/opt/gbo/bin/botserver
+    /// ```
+    /// and `ui.service` reaches it on 8080:
+    ///
+    /// `pragmatismo-system/etc/systemd/system/ui.service`:
+    /// ```ini
+    /// [Service]
     /// Environment=BOTSERVER_URL=http://localhost:8080
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `pragmatismo-system/etc/systemd/system/system.service`:
     /// ```ini
+    /// [Service]
+    /// Environment=PORT=5858
+    /// ExecStart=/opt/gbo/bin/botserver
+    /// ```
+    /// `pragmatismo-system/etc/systemd/system/ui.service`:
+    /// ```ini
+    /// [Service]
     /// Environment=BOTSERVER_URL=http://localhost:5858
     /// ```
     ///
