@@ -11,7 +11,7 @@ use crate::deployment::{CorefileDoc, Deployment, ZoneDoc};
 use crate::format::Format;
 
 /// Parse the Corefiles and zone files of `deployment` (whose inputs are already read).
-pub fn parse_dns(
+pub(crate) fn parse_dns(
     deployment: &mut Deployment,
     sources: &SourceMap,
     env: gblint_caddyfile::env::EnvLookup<'_>,
@@ -115,7 +115,7 @@ pub fn resolve(db: &str, root: Option<&str>, corefile_dir: &str) -> String {
 }
 
 /// Lexically clean a `/`-separated path (`a/./b/../c` → `a/c`).
-pub fn normalize_path(path: &str) -> String {
+pub(crate) fn normalize_path(path: &str) -> String {
     let absolute = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {

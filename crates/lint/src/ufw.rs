@@ -27,7 +27,7 @@ use crate::deployment::{Deployment, UfwAssembly};
 const STEMS: [&str; 3] = ["before", "user", "after"];
 
 /// Assemble every complete ufw configuration of the deployment.
-pub fn assemble(deployment: &mut Deployment, sources: &SourceMap) {
+pub(crate) fn assemble(deployment: &mut Deployment, sources: &SourceMap) {
     // (machine, folder, family) → the iptables docs of before/user/after.
     type Key = (Option<usize>, String, bool);
     let mut groups: BTreeMap<Key, [Option<usize>; 3]> = BTreeMap::new();
