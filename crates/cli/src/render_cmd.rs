@@ -17,15 +17,14 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<ExitCode> {
     } else {
         Mode::Write
     };
-    let request = Request {
-        inventory: args.inventory.clone(),
-        out: args.out.clone(),
-        templates: args.templates.clone(),
-        mode,
-        allow_shrink: args.allow_shrink,
-        backup: args.no_backup.then_some(false),
-        prune: args.prune,
-    };
+    let mut request = Request::new(&args.inventory, &args.out)
+        .templates(args.templates.clone())
+        .mode(mode)
+        .allow_shrink(args.allow_shrink)
+        .prune(args.prune);
+    if args.no_backup {
+        request = request.backup(false);
+    }
     let summary = match gblint::render::run(&request) {
         Ok(summary) => summary,
         Err(error) => return report_error(&error),

@@ -72,13 +72,8 @@
 //! assert!(proxy.text.contains("storage file_system"));
 //!
 //! let dir = tempfile::tempdir()?;
-//! let request = gblint::render::Request {
-//!     inventory: "../../examples/pragmatismo.toml".into(),
-//!     out: dir.path().join("out"),
-//!     templates: None,
-//!     mode: gblint::render::Mode::Write,
-//!     allow_shrink: false,
-//! };
+//! let request = gblint::render::Request::new("../../examples/pragmatismo.toml", dir.path().join("out"))
+//!     .backup(false);
 //! let summary = gblint::render::run(&request)?;
 //! assert_eq!(summary.changes.len(), tree.files.len());
 //! // What was written lints clean.

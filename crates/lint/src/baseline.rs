@@ -20,7 +20,7 @@ use crate::settings::Settings;
 pub use crate::settings::BASELINE_FILE;
 
 /// Version of the file format this gblint writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// The contents of a baseline file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -117,7 +117,7 @@ impl Baseline {
 }
 
 /// The key of `disk` relative to `dir` (forward slashes), if `disk` lies inside it.
-pub fn key_for(dir: &Path, disk: &Path) -> Option<String> {
+pub(crate) fn key_for(dir: &Path, disk: &Path) -> Option<String> {
     let relative = disk.strip_prefix(dir).ok()?;
     Some(gblint_diagnostics::path_display::slashed(relative))
 }

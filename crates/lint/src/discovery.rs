@@ -46,7 +46,7 @@ impl fmt::Display for DiscoveryError {
 impl std::error::Error for DiscoveryError {}
 
 /// The role a machine folder name implies: `host`, or the suffix after `<tenant>-`.
-pub fn role_from_name(name: &str) -> Option<&'static str> {
+pub(crate) fn role_from_name(name: &str) -> Option<&'static str> {
     if name == "host" {
         return Some("host");
     }
@@ -60,7 +60,7 @@ pub fn role_from_name(name: &str) -> Option<&'static str> {
 
 /// Whether `dir` is a deployment tree: it has a `gblint.toml` with a `[deployment]` or
 /// `[machines]` table, or a top-level folder named like a machine.
-pub fn is_deployment_root(dir: &Path) -> bool {
+pub(crate) fn is_deployment_root(dir: &Path) -> bool {
     if has_deployment_config(dir) {
         return true;
     }
@@ -78,7 +78,7 @@ pub fn is_deployment_root(dir: &Path) -> bool {
 /// `[deployment]` or `[machines]` table, or top-level folders that are all machines — `host` or
 /// `<tenant>-<role>` with one tenant — so that a folder that merely holds a `kube-proxy`
 /// beside `docker` is not taken for a tenant.
-pub fn is_nested_deployment_root(dir: &Path) -> bool {
+pub(crate) fn is_nested_deployment_root(dir: &Path) -> bool {
     if has_deployment_config(dir) {
         return true;
     }
@@ -619,7 +619,10 @@ fn skipped_folder(name: &str) -> bool {
 /// The deployment trees below `dir` (not `dir` itself), sorted: every folder that
 /// [`is_nested_deployment_root`] recognises, without looking inside one for more. Folders `exclude`
 /// names, hidden folders, `target` and `node_modules` are not entered.
-pub fn nested_deployments(dir: &Path, settings: &Settings) -> Result<Vec<PathBuf>, DiscoveryError> {
+pub(crate) fn nested_deployments(
+    dir: &Path,
+    settings: &Settings,
+) -> Result<Vec<PathBuf>, DiscoveryError> {
     let canonical = std::fs::canonicalize(dir)
         .map_err(|err| DiscoveryError(format!("{}: {}", dir.display(), io_cause(&err))))?;
     let mut out = Vec::new();

@@ -13,7 +13,7 @@ use crate::{check_with_overlay, CheckError, CheckOptions, Input, Report};
 
 /// Rounds after which the loop stops even if fixes keep coming (they should converge in one or
 /// two; a fix that keeps re-appearing would otherwise loop forever).
-pub const MAX_ROUNDS: usize = 10;
+pub(crate) const MAX_ROUNDS: usize = 10;
 
 /// Where a fixed text goes.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

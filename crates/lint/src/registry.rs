@@ -66,7 +66,7 @@ pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
 }
 
 /// Whether `selector` selects `code`: `ALL`, the exact code, or a prefix of it.
-pub fn selects(selector: &str, code: &str) -> bool {
+pub(crate) fn selects(selector: &str, code: &str) -> bool {
     selector.eq_ignore_ascii_case("ALL")
         || (code.len() >= selector.len() && code[..selector.len()].eq_ignore_ascii_case(selector))
 }
@@ -74,12 +74,12 @@ pub fn selects(selector: &str, code: &str) -> bool {
 /// Whether `selector` selects the rule: [`selects`] its code, or names its category (`load`,
 /// `security`, …). Codes are upper-case letters and digits and categories lower-case words, so
 /// the two never collide.
-pub fn selects_rule(selector: &str, meta: &RuleMeta) -> bool {
+pub(crate) fn selects_rule(selector: &str, meta: &RuleMeta) -> bool {
     selects(selector, meta.code) || Category::parse(selector) == Some(meta.category)
 }
 
 /// Whether a selector selects at least one rule.
-pub fn matches_any(selector: &str) -> bool {
+pub(crate) fn matches_any(selector: &str) -> bool {
     !selector.is_empty() && all().iter().any(|rule| selects_rule(selector, rule.meta()))
 }
 

@@ -51,7 +51,7 @@ pub const KNOWN_KEYS: &[(&str, &[&str])] = &[
 ];
 
 /// Roles a machine may have.
-pub const ROLES: &[&str] = &[
+pub(crate) const ROLES: &[&str] = &[
     "host",
     "proxy",
     "system",
@@ -91,7 +91,7 @@ pub struct CaddySettings {
 /// `[network] internal` when no configuration sets it: loopback, the RFC 1918 ranges, shared
 /// address space (RFC 6598), unique-local and link-local IPv6 — addresses no stranger on the
 /// Internet can send from.
-pub const DEFAULT_INTERNAL: &[&str] = &[
+pub(crate) const DEFAULT_INTERNAL: &[&str] = &[
     "127.0.0.0/8",
     "::1/128",
     "10.0.0.0/8",

@@ -49,8 +49,9 @@ pub enum Mode {
     Check,
 }
 
-/// A render request.
+/// A render request: [`Request::new`], then the builder methods for the options.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Request {
     /// The inventory file.
     pub inventory: PathBuf,
@@ -70,8 +71,60 @@ pub struct Request {
     pub prune: bool,
 }
 
+impl Request {
+    /// Write the tree of `inventory` into `out` with the embedded templates, keeping backups
+    /// as configured, refusing a shrinking Caddyfile, pruning nothing.
+    pub fn new(inventory: impl Into<PathBuf>, out: impl Into<PathBuf>) -> Self {
+        Request {
+            inventory: inventory.into(),
+            out: out.into(),
+            templates: None,
+            mode: Mode::Write,
+            allow_shrink: false,
+            backup: None,
+            prune: false,
+        }
+    }
+
+    /// Replace embedded templates by the `*.j2` files of `dir` (`--templates`).
+    #[must_use]
+    pub fn templates(mut self, dir: Option<PathBuf>) -> Self {
+        self.templates = dir;
+        self
+    }
+
+    /// Write, diff or check.
+    #[must_use]
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Write a Caddyfile that serves fewer site hosts than the one it replaces.
+    #[must_use]
+    pub fn allow_shrink(mut self, yes: bool) -> Self {
+        self.allow_shrink = yes;
+        self
+    }
+
+    /// Keep (or not) backups, whatever the configuration says.
+    #[must_use]
+    pub fn backup(mut self, yes: bool) -> Self {
+        self.backup = Some(yes);
+        self
+    }
+
+    /// Remove the files an earlier render wrote that this one no longer produces.
+    #[must_use]
+    pub fn prune(mut self, yes: bool) -> Self {
+        self.prune = yes;
+        self
+    }
+}
+
 /// The result of a render.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Summary {
     /// Every rendered file against `--out`, in path order.
     pub changes: Vec<Change>,

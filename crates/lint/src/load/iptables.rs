@@ -74,7 +74,7 @@ pub fn family_of(path: &str, text: &str) -> Family {
 /// The chains ufw-init creates (`/lib/ufw/ufw-init-functions` of ufw 0.36) before it runs
 /// `iptables-restore -n` on `before.rules`, `after.rules` and `user.rules`: the primary
 /// chains, the logging and skip-to-policy chains and the user chains.
-pub const UFW_SKELETON_V4: &[&str] = &[
+pub(crate) const UFW_SKELETON_V4: &[&str] = &[
     "ufw-before-logging-input",
     "ufw-before-logging-output",
     "ufw-before-logging-forward",
@@ -109,7 +109,7 @@ pub const UFW_SKELETON_V4: &[&str] = &[
 ];
 
 /// [`UFW_SKELETON_V4`] for ip6tables (`ufw6-` chains).
-pub const UFW_SKELETON_V6: &[&str] = &[
+pub(crate) const UFW_SKELETON_V6: &[&str] = &[
     "ufw6-before-logging-input",
     "ufw6-before-logging-output",
     "ufw6-before-logging-forward",
@@ -156,7 +156,7 @@ pub fn ufw_skeleton(family: Family) -> &'static [&'static str] {
 /// declares none of the filter table's built-in chains (an iptables-save dump of a ufw host
 /// does). ufw loads it with `iptables-restore -n` after creating its skeleton, whether or not
 /// it declares a built-in chain of another table (`before.rules` often has a `*nat` block).
-pub fn is_ufw(path: &str, rules: &RulesFile) -> bool {
+pub(crate) fn is_ufw(path: &str, rules: &RulesFile) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let ufw_names = [
         "before.rules",
@@ -202,7 +202,7 @@ pub fn is_ufw(path: &str, rules: &RulesFile) -> bool {
 
 /// ufw's rule files (loaded with `iptables-restore -n` after ufw builds its chains) and
 /// restore input that declares no built-in chain at all are fragments.
-pub fn is_fragment(path: &str, rules: &RulesFile) -> bool {
+pub(crate) fn is_fragment(path: &str, rules: &RulesFile) -> bool {
     if is_ufw(path, rules) {
         return true;
     }
