@@ -3,7 +3,7 @@
 //! blocks, and ssh's rule that the first value obtained for a host wins. Also what OpenSSH
 //! 9.2's `ssh` refuses in its own words: an unknown keyword ("Bad configuration option",
 //! unless `IgnoreUnknown` names it), a keyword without argument, extra arguments after
-//! `HostName`, `User` or `Port`, and a port that is not a number.
+//! `HostName`, `User` or `Port`, and a numeric port out of range.
 #![deny(missing_docs)]
 
 mod keywords;
@@ -193,7 +193,11 @@ pub fn parse(text: &str) -> Config {
                 format!("keyword {keyword} extra arguments at end of line"),
             );
         }
-        if keyword == "port" && !args[0].0.parse::<u16>().is_ok_and(|p| p > 0) {
+        // ssh also takes a service name from /etc/services (`Port ssh`): only numbers are
+        // judged here.
+        let port = &args[0].0;
+        let numeric = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+        if keyword == "port" && numeric && !port.parse::<u16>().is_ok_and(|p| p > 0) {
             refuse(args[0].1, format!("Bad port '{}'.", args[0].0));
         }
         if keyword == "ignoreunknown" && ignore_unknown.is_empty() {
@@ -323,7 +327,8 @@ mod tests {
                 "HostName=a b\n",
                 Some("keyword hostname extra arguments at end of line"),
             ),
-            ("Port yes\n", Some("Bad port 'yes'.")),
+            ("Port 70000\n", Some("Bad port '70000'.")),
+            ("Port ssh\n", None),
             ("IgnoreUnknown foo*\nFooBar 1\n", None),
             ("Host x\n  ProxyJump alm\n  SetEnv A=b\n", None),
             ("tag x\n", Some("Bad configuration option: tag")),

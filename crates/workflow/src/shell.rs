@@ -88,6 +88,12 @@ fn read_word(script: &str, start: usize) -> (String, usize) {
     while at < bytes.len() {
         match bytes[at] {
             b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' => break,
+            // A `${{ … }}` expression is replaced by the forge before the shell runs: one word.
+            b'$' if script[at..].starts_with("${{") => {
+                let close = script[at..].find("}}").map_or(script.len(), |i| at + i + 2);
+                word.push_str(&script[at..close]);
+                at = close;
+            }
             b'\'' => {
                 let close = script[at + 1..]
                     .find('\'')
@@ -177,12 +183,13 @@ mod tests {
     #[test]
     fn splits_like_the_shell() {
         assert_eq!(
-            texts("ssh -i k gbuser@system 'sudo systemctl stop system' && \\\n  sudo -u gbuser scp a b:/c # copy\nX=1 cp \"a b\" c|tee"),
+            texts("ssh -i k gbuser@system 'sudo systemctl stop system' && \\\n  sudo -u gbuser scp a b:/c # copy\nX=1 cp \"a b\" c|tee\nscp a u@${{ secrets.HOST }}:/x"),
             [
                 vec!["ssh", "-i", "k", "gbuser@system", "sudo systemctl stop system"],
                 vec!["scp", "a", "b:/c"],
                 vec!["cp", "a b", "c"],
                 vec!["tee"],
+                vec!["scp", "a", "u@${{ secrets.HOST }}:/x"],
             ]
         );
         let script = "echo hi\n  scp x y:/z\n";
