@@ -97,6 +97,33 @@ pub fn render(inventory: &Inventory, set: &TemplateSet) -> Result<Vec<Output>, R
         "fail2ban/host-jail.local.j2",
         context! { f2b => &inventory.host.fail2ban, ..root.clone() },
     ));
+    jobs.push((
+        tree_path("host", "/etc/cron.d/zfs-snapshots"),
+        "cron/zfs-snapshots.j2",
+        root.clone(),
+    ));
+    // The CI runner, when the inventory has one: its daily cache clean-up, and its ssh
+    // configuration for the deploy (with the system container's address, when known).
+    let has = |role: &str| inventory.machines.keys().any(|r| r.get_ref() == role);
+    if has("alm-ci") {
+        let runner = machine_folder(inventory, "alm-ci");
+        jobs.push((
+            tree_path(&runner, "/etc/cron.d/ci-cache-clean"),
+            "cron/ci-cache-clean.j2",
+            root.clone(),
+        ));
+        let system_ip = inventory
+            .machines
+            .iter()
+            .any(|(role, m)| role.get_ref() == "system" && m.ip.is_some());
+        if system_ip {
+            jobs.push((
+                tree_path(&runner, "/root/.ssh/config"),
+                "ssh/runner-config.j2",
+                root.clone(),
+            ));
+        }
+    }
 
     let proxy = machine_folder(inventory, inventory.caddy.machine.get_ref());
     let proxy_ctx = context! { machine_name => &proxy, ..root.clone() };

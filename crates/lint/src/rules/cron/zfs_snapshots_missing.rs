@@ -11,7 +11,8 @@ declare_rule! {
     /// On the LXD host (machine `host`), requires a job that takes ZFS snapshots at least
     /// daily (`zfs snapshot`, `zfs-auto-snapshot`, `zfsnap`, `sanoid`) and one that prunes
     /// them at least daily (`zfs destroy`, `zfs-auto-snapshot --keep=N`, `zfsnap destroy`,
-    /// `sanoid`); a `zfs-auto-snapshot --label=daily --keep=N` keeps N days, and N must be 7.
+    /// `sanoid`); every daily `zfs-auto-snapshot --label=daily --keep=N` keeps N days, and N
+    /// must be 7 (Debian's own `/etc/cron.daily/zfs-auto-snapshot` keeps 31).
     /// Jobs count from crontabs cron loads, `/etc/cron.daily` and `/etc/cron.hourly` scripts,
     /// and services of timers that fire daily. Judged when the host's folder holds a crontab or
     /// a timer (the tree carries its scheduled jobs).
@@ -120,7 +121,11 @@ impl Rule for ZfsSnapshotsMissing {
                         .to_owned(),
                     "snapshots are taken here, and kept forever",
                 ),
-                (Some(_), Some(job)) => check_retention(out, job, anchor),
+                (Some(_), Some(_)) => {
+                    for job in jobs.iter().filter(|job| prunes(&job.command)) {
+                        check_retention(out, job, anchor);
+                    }
+                }
             }
         }
     }
