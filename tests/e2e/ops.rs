@@ -170,7 +170,8 @@ fn a_stale_or_missing_system_address_is_ssh001() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
         found[0].contains(&format!("{SSH}:4 SSH001"))
-            && found[0].contains("points at 10.107.115.10, but the system container is 10.16.164.10"),
+            && found[0]
+                .contains("points at 10.107.115.10, but the system container is 10.16.164.10"),
         "{found:?}"
     );
 
@@ -199,7 +200,12 @@ fn a_stale_or_missing_system_address_is_ssh001() {
 #[test]
 fn a_disabled_host_sshd_jail_is_f2b007() {
     let dir = example("pragmatismo");
-    edit(&dir, HOST_JAIL, "[sshd]\nenabled  = true", "[sshd]\nenabled  = false");
+    edit(
+        &dir,
+        HOST_JAIL,
+        "[sshd]\nenabled  = true",
+        "[sshd]\nenabled  = false",
+    );
     let found = findings(&dir);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
@@ -265,7 +271,10 @@ fn a_deploy_without_a_stop_is_wfl001_and_through_a_mount_wfl002() {
     );
     let found = findings(&dir);
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].contains(&format!("{WORKFLOW}:22 WFL002")), "{found:?}");
+    assert!(
+        found[0].contains(&format!("{WORKFLOW}:22 WFL002")),
+        "{found:?}"
+    );
 }
 
 #[test]
