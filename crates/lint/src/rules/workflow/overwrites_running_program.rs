@@ -12,9 +12,9 @@ declare_rule! {
     /// program (a file in a `bin` or `sbin` folder, `/opt/gbo/bin/botserver`) when no earlier
     /// command of the same job stopped a program on that host — `ssh HOST 'systemctl stop …'`,
     /// `pkill`, `killall`, `kill`, `service … stop`, or the same through `lxc exec HOST --`. A
-    /// copy to a new name that a later command of the job moves into place (`scp … HOST:
-    /// …/botserver-new` then `ssh HOST mv …/botserver-new …/botserver`) is not reported: the
-    /// rename replaces a running binary safely.
+    /// copy to a new name that a later command of the job moves into place
+    /// (`scp … HOST:…/botserver-new`, then `ssh HOST mv …/botserver-new …/botserver`) is not
+    /// reported: the rename replaces a running binary safely.
     ///
     /// ## Why is this bad
     /// Linux refuses to open a running executable for writing (`ETXTBSY`): scp fails with
