@@ -4,10 +4,12 @@
 mod caddy_fix;
 mod caddy_fmt;
 mod caddy_syntax;
+mod cron;
 mod fail2ban;
 mod iptables;
 mod iptables_help;
 mod neovim;
 mod render;
+mod ssh;
 mod systemd;
 mod ufw;

@@ -78,7 +78,12 @@ pub fn find(format: Format, text: &str) -> Vec<Comment> {
                 whole_line,
             })
             .collect(),
-        Format::Iptables | Format::Systemd | Format::Ufw => lines
+        Format::Iptables
+        | Format::Systemd
+        | Format::Ufw
+        | Format::Crontab
+        | Format::SshConfig
+        | Format::Workflow => lines
             .iter()
             .enumerate()
             .filter_map(|(index, range)| {
@@ -87,7 +92,10 @@ pub fn find(format: Format, text: &str) -> Vec<Comment> {
                 let marker = trimmed.chars().next()?;
                 let ok = match format {
                     Format::Iptables => line.starts_with('#'),
-                    Format::Ufw => marker == '#',
+                    // Whole-line `#` comments only: cron, ssh and YAML read `;` as text.
+                    Format::Ufw | Format::Crontab | Format::SshConfig | Format::Workflow => {
+                        marker == '#'
+                    }
                     _ => marker == '#' || marker == ';',
                 };
                 ok.then(|| Comment {

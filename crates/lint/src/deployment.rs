@@ -328,6 +328,12 @@ pub struct Deployment {
     pub ufw: Vec<UfwDoc>,
     /// ufw's assembled rulesets.
     pub ufw_rulesets: Vec<UfwAssembly>,
+    /// crontabs.
+    pub crontabs: Vec<crate::load::cron::CrontabDoc>,
+    /// ssh client configurations.
+    pub ssh_configs: Vec<crate::load::sshconfig::SshConfigDoc>,
+    /// CI workflows.
+    pub workflows: Vec<crate::load::workflow::WorkflowDoc>,
     /// Recognised but unchecked files.
     pub skipped: Vec<SkippedFile>,
     /// Files in no format gblint knows (found by walking folders): not checked, and named

@@ -462,6 +462,21 @@ fn collect_deployment(
                 let disk = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
                 collected.push(Collected::secret_only(disk, file));
             }
+            // The tree's own CI workflows (`.forgejo/workflows/…`): linted, on no machine.
+            for file in files {
+                let disk = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+                fences.insert(collected.len(), Fence::lone(canonical.clone()));
+                collected.push(Collected {
+                    format: detect_by_path(&file, None, None),
+                    path: file,
+                    disk: Some(disk),
+                    text: None,
+                    machine: None,
+                    machine_path: None,
+                    explicit: false,
+                    secret_only: false,
+                });
+            }
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
             let disk = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
             collected.push(Collected::secret_only(disk, path));
@@ -596,7 +611,11 @@ fn walk_into(
             if settings.excludes(&disk) {
                 continue;
             }
-            if in_hidden
+            // The few configuration files that live in hidden folders are linted (and
+            // scanned for secrets when read); everything else there is only scanned.
+            if crate::load::linted_in_hidden_folder(&path) {
+                out.push(path);
+            } else if in_hidden
                 || name.starts_with('.')
                 || name.contains(".bak-")
                 || name == CONFIG_FILE

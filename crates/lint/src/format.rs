@@ -20,11 +20,17 @@ pub enum Format {
     Systemd,
     /// `/etc/default/ufw`.
     Ufw,
+    /// crontab: `/etc/crontab`, `/etc/cron.d/*`, `/var/spool/cron/crontabs/*`.
+    Crontab,
+    /// OpenSSH client configuration (`~/.ssh/config`, `/etc/ssh/ssh_config`).
+    SshConfig,
+    /// Forgejo or GitHub Actions workflow (`.forgejo/workflows/*.yaml`, `.github/workflows/*.yml`).
+    Workflow,
 }
 
 impl Format {
     /// Every format, in a stable order.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 10] = [
         Format::Caddyfile,
         Format::Corefile,
         Format::Zone,
@@ -32,6 +38,9 @@ impl Format {
         Format::Fail2ban,
         Format::Systemd,
         Format::Ufw,
+        Format::Crontab,
+        Format::SshConfig,
+        Format::Workflow,
     ];
 
     /// The name used by `--format`.
@@ -44,6 +53,9 @@ impl Format {
             Format::Fail2ban => "fail2ban",
             Format::Systemd => "systemd",
             Format::Ufw => "ufw",
+            Format::Crontab => "crontab",
+            Format::SshConfig => "ssh-config",
+            Format::Workflow => "workflow",
         }
     }
 
@@ -64,6 +76,9 @@ impl Format {
                 | Format::Fail2ban
                 | Format::Systemd
                 | Format::Ufw
+                | Format::Crontab
+                | Format::SshConfig
+                | Format::Workflow
         )
     }
 }
@@ -112,6 +127,9 @@ pub fn detect_by_path(
     }
     if full.ends_with("/etc/default/ufw") {
         return Some(Format::Ufw);
+    }
+    if let Some(format) = crate::load::detect(&full, &name) {
+        return Some(format);
     }
     if full.contains("/fail2ban/") {
         let in_subdir = ["/jail.d/", "/filter.d/", "/action.d/"]

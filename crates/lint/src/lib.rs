@@ -424,7 +424,14 @@ pub(crate) fn lint(
         for input in &deployment.files {
             if matches!(
                 input.format,
-                Format::Corefile | Format::Zone | Format::Fail2ban | Format::Systemd | Format::Ufw
+                Format::Corefile
+                    | Format::Zone
+                    | Format::Fail2ban
+                    | Format::Systemd
+                    | Format::Ufw
+                    | Format::Crontab
+                    | Format::SshConfig
+                    | Format::Workflow
             ) {
                 suppressions.extend(suppression::collect(
                     input.format,

@@ -405,3 +405,35 @@ fn every_rule_has_a_firing_fixture() {
          resources/deployments/CODE/): {missing:?}"
     );
 }
+
+#[test]
+fn cron_fixtures() {
+    insta::glob!(
+        "../resources/cron/etc/cron.d",
+        "CRN*",
+        |path| check_fixture(path, "cron_fixtures")
+    );
+}
+
+#[test]
+fn ssh_fixtures() {
+    insta::glob!("../resources/ssh/etc/ssh/ssh_config.d", "*.conf", |path| {
+        check_fixture(path, "ssh_fixtures")
+    });
+}
+
+#[test]
+fn workflow_fixtures() {
+    insta::glob!(
+        "../resources/workflow/.forgejo/workflows",
+        "*.yaml",
+        |path| { check_fixture(path, "workflow_fixtures") }
+    );
+}
+
+#[test]
+fn github_workflow_fixtures() {
+    insta::glob!("../resources/workflow/.github/workflows", "*.yml", |path| {
+        check_fixture(path, "github_workflow_fixtures")
+    });
+}

@@ -145,6 +145,33 @@ pub fn render(
         ),
         host,
     ));
+    jobs.push((
+        tree_path("host", "/etc/cron.d/zfs-snapshots"),
+        Body::Template("cron/zfs-snapshots.j2", root.clone()),
+        inventory.host.public_ipv4.span(),
+    ));
+    // The CI runner, when the inventory has one: its daily cache clean-up, and its ssh
+    // configuration for the deploy (with the system container's address, when known).
+    let runner_role = inventory.machines.keys().find(|r| r.get_ref() == "alm-ci");
+    if let Some(runner_role) = runner_role {
+        let runner = machine_folder(inventory, "alm-ci");
+        jobs.push((
+            tree_path(&runner, "/etc/cron.d/ci-cache-clean"),
+            Body::Template("cron/ci-cache-clean.j2", root.clone()),
+            runner_role.span(),
+        ));
+        let system_ip = inventory
+            .machines
+            .iter()
+            .any(|(role, m)| role.get_ref() == "system" && m.ip.is_some());
+        if system_ip {
+            jobs.push((
+                tree_path(&runner, "/root/.ssh/config"),
+                Body::Template("ssh/runner-config.j2", root.clone()),
+                runner_role.span(),
+            ));
+        }
+    }
 
     let proxy = machine_folder(inventory, inventory.caddy.machine.get_ref());
     let proxy_ctx = context! { machine_name => &proxy, ..root.clone() };

@@ -213,6 +213,9 @@ fn prefix_tag(code: &str) -> &'static str {
         Some("F2B") => "fail2ban",
         Some("SYD") => "systemd",
         Some("UFW") => "ufw",
+        Some("CRN") => "cron",
+        Some("SSH") => "ssh",
+        Some("WFL") => "workflow",
         _ => "deployment",
     }
 }

@@ -15,11 +15,14 @@ use gblint_diagnostics::SourceMap;
 use crate::deployment::{Deployment, InputId};
 
 pub mod caddy;
+pub mod cron;
 pub mod dns;
 pub mod fail2ban;
 pub mod iptables;
+pub mod sshconfig;
 pub mod systemd;
 pub mod ufw;
+pub mod workflow;
 
 /// What every loader gets besides the deployment: the sources (a Caddyfile's imports add to
 /// them) and how to read the files an input pulls in.
@@ -45,8 +48,32 @@ pub const LOADERS: &[(&str, LoadFn)] = &[
     ("systemd", systemd::load),
     ("ufw", ufw::load),
     ("dns", dns::load),
+    ("cron", cron::load),
+    ("sshconfig", sshconfig::load),
+    ("workflow", workflow::load),
     ("caddy", caddy::load),
 ];
+
+/// The format of a file the crontab, ssh and workflow loaders own, from its path on the
+/// machine (`full`) and name.
+pub fn detect(full: &str, name: &str) -> Option<crate::Format> {
+    cron::detect(full, name)
+        .or_else(|| sshconfig::detect(full, name))
+        .or_else(|| workflow::detect(full, name))
+}
+
+/// Whether a file inside a hidden folder is still a configuration file to lint:
+/// `.ssh/config` and the workflows of `.forgejo/`, `.gitea/` and `.github/`. Everything else
+/// in hidden folders is only scanned for secrets.
+pub fn linted_in_hidden_folder(path: &std::path::Path) -> bool {
+    let full = gblint_diagnostics::path_display::shown(path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    sshconfig::detect(&full, &name).is_some_and(|_| full.ends_with("/.ssh/config"))
+        || workflow::detect(&full, &name).is_some()
+}
 
 /// Parse every input file of `deployment` (as [`crate::discovery::discover`] left it).
 pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {

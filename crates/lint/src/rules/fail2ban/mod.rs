@@ -2,6 +2,8 @@
 
 /// F2B003: `enabled` values fail2ban silently reads as false.
 pub mod enabled_not_boolean;
+/// F2B007: the host runs no sshd jail.
+pub mod host_sshd_jail_missing;
 /// F2B001: no flood jail on the proxy's Caddy access log.
 pub mod http_flood_jail_missing;
 /// F2B004: the flood jail reads a file Caddy does not write (or not as JSON).
@@ -10,6 +12,8 @@ pub mod jail_logpath_mismatch;
 pub mod jail_skipped;
 /// F2B005: loopback can be banned.
 pub mod loopback_bannable;
+/// F2B008: the email machine runs no jail for its mail services.
+pub mod mail_jails_missing;
 /// F2B002: an sshd jail where no SSH server runs.
 pub mod sshd_jail_without_sshd;
 /// F2B000: files fail2ban cannot read.

@@ -1,0 +1,75 @@
+use gblint_diagnostics::Diagnostic;
+
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a workflow file that is not YAML at all (an unclosed `[`, a tab in the
+    /// indentation), with the YAML parser's words. Whether a well-formed file is a valid
+    /// workflow is actionlint's job: run it too. Not suppressible.
+    ///
+    /// ## Why is this bad
+    /// Forgejo and GitHub do not run the file: the pipeline silently stops deploying, and the
+    /// push looks green because no workflow ran.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// jobs:
+    ///   deploy: [
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// jobs:
+    ///   deploy:
+    ///     runs-on: gbo
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix.
+    pub struct SyntaxError {
+        code: "WFL000",
+        name: "syntax-error",
+        severity: Error,
+        category: Load,
+        fix: None,
+        suppressible: false,
+        can_disable: false,
+        format: Some(Format::Workflow),
+    }
+}
+
+impl Rule for SyntaxError {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for problem in &ctx.deployment.read_problems {
+            if problem.format == Format::Workflow {
+                out.push(
+                    Self::META
+                        .diagnostic(problem.file, problem.range, problem.message.clone())
+                        .with_label("here"),
+                );
+            }
+        }
+        for doc in &ctx.deployment.workflows {
+            if let Some(error) = &doc.workflow.error {
+                out.push(
+                    Self::META
+                        .diagnostic(
+                            doc.file,
+                            error.range,
+                            format!("not YAML: {}", error.message),
+                        )
+                        .with_label("the YAML parser stops here")
+                        .with_note("the forge does not run a workflow it cannot load"),
+                );
+            }
+        }
+    }
+}
