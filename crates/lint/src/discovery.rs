@@ -172,13 +172,42 @@ pub fn discover(
     options: DiscoverOptions<'_>,
     sources: &mut SourceMap,
 ) -> Result<Deployment, DiscoveryError> {
-    let DiscoverOptions {
-        forced_format,
-        overlay,
-    } = options;
     let mut deployment = Deployment::default();
+    let (collected, fences) = collect(inputs, settings, options.forced_format, &mut deployment)?;
+    let mut canonical_dirs = CanonicalDirs::default();
+    scan_for_secrets(
+        &collected,
+        &fences,
+        settings.limits.max_file_bytes,
+        &mut canonical_dirs,
+        &mut deployment,
+        sources,
+    );
+    read_inputs(
+        collected,
+        &fences,
+        settings,
+        options.overlay,
+        &mut canonical_dirs,
+        &mut deployment,
+        sources,
+    )?;
+    Ok(deployment)
+}
+
+/// The import fence of each collected file, by its index.
+type Fences = HashMap<usize, Fence>;
+
+/// Every file `inputs` name or hold, with its format when its path tells it, and the machines
+/// of a deployment tree (into `deployment`).
+fn collect(
+    inputs: &[Input],
+    settings: &Settings,
+    forced_format: Option<Format>,
+    deployment: &mut Deployment,
+) -> Result<(Vec<Collected>, Fences), DiscoveryError> {
     let mut collected: Vec<Collected> = Vec::new();
-    let mut fences: HashMap<usize, Fence> = HashMap::new(); // collected index → (root, absolute base)
+    let mut fences: Fences = HashMap::new();
     let cwd = std::env::current_dir().ok();
 
     for input in inputs {
@@ -223,13 +252,7 @@ pub fn discover(
                     DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
                 })?;
                 if meta.is_dir() && nested == Nested::Walk && is_deployment_root(path) {
-                    collect_deployment(
-                        path,
-                        settings,
-                        &mut deployment,
-                        &mut collected,
-                        &mut fences,
-                    )?;
+                    collect_deployment(path, settings, deployment, &mut collected, &mut fences)?;
                 } else if meta.is_dir() {
                     let root = std::fs::canonicalize(path).map_err(|err| {
                         DiscoveryError(format!("{}: {}", path.display(), io_cause(&err)))
@@ -279,10 +302,20 @@ pub fn discover(
         }
     }
 
-    // Secrets are looked for in every file of the tree, whatever its format; files read
-    // below are scanned from their text there (one open per file, not two).
-    let max_bytes = settings.limits.max_file_bytes;
-    let mut canonical_dirs = CanonicalDirs::default();
+    Ok((collected, fences))
+}
+
+/// Secrets are looked for in every file of the tree, whatever its format: here the files that
+/// are not read as inputs (those are scanned from their text in [`read_inputs`], one open per
+/// file, not two).
+fn scan_for_secrets(
+    collected: &[Collected],
+    fences: &Fences,
+    max_bytes: u64,
+    canonical_dirs: &mut CanonicalDirs,
+    deployment: &mut Deployment,
+    sources: &mut SourceMap,
+) {
     for (index, item) in collected.iter().enumerate() {
         if item.format.is_some() || item.explicit {
             continue;
@@ -290,7 +323,7 @@ pub fn discover(
         // A link out of the tree is not read, not even its first bytes.
         let outside = item.text.is_none()
             && item.disk.as_deref().is_some_and(|disk| {
-                outside_fence(&mut canonical_dirs, disk, fences.get(&index)).is_some()
+                outside_fence(canonical_dirs, disk, fences.get(&index)).is_some()
             });
         if outside {
             continue;
@@ -304,8 +337,19 @@ pub fn discover(
             });
         }
     }
+}
 
-    // Read every file whose format is known (or, for explicit files, sniff it).
+/// Read every collected file whose format is known (or, for explicit files, sniff it) into
+/// `sources` and `deployment.files`; report the unknown, skipped, unreadable and secret ones.
+fn read_inputs(
+    mut collected: Vec<Collected>,
+    fences: &Fences,
+    settings: &Settings,
+    overlay: Option<&HashMap<PathBuf, String>>,
+    canonical_dirs: &mut CanonicalDirs,
+    deployment: &mut Deployment,
+    sources: &mut SourceMap,
+) -> Result<(), DiscoveryError> {
     for (index, item) in collected.iter_mut().enumerate() {
         if item.format.is_none() && !item.explicit {
             if !item.secret_only {
@@ -329,7 +373,7 @@ pub fn discover(
             None
         } else {
             let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
-            outside_fence(&mut canonical_dirs, &disk, fences.get(&index))
+            outside_fence(canonical_dirs, &disk, fences.get(&index))
         };
         if let Some(message) = escape {
             let shown = item.path.display().to_string();
@@ -415,7 +459,7 @@ pub fn discover(
             fence: fences.get(&index).cloned(),
         });
     }
-    Ok(deployment)
+    Ok(())
 }
 
 fn collect_deployment(

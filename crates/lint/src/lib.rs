@@ -2,7 +2,7 @@
 //! deployment model ([`load`], [`deployment`]), configuration ([`config`], [`settings`]), the
 //! rule registry and the rules, suppressions, the run that turns parsed files into diagnostics
 //! (one unit per deployment tree, [`units`]), fixes, baselines, and the write layer that puts
-//! fixed and formatted files back ([`write`]).
+//! fixed and formatted files back ([`write`](mod@write)).
 //!
 //! The engine depends on the format crates; they know nothing about rules. Nothing here
 //! prints: [`check`] returns a [`Report`] and the CLI decides how to show it.
