@@ -78,7 +78,7 @@ pub fn find(format: Format, text: &str) -> Vec<Comment> {
                 whole_line,
             })
             .collect(),
-        Format::Iptables | Format::Systemd | Format::Ufw => lines
+        Format::Iptables | Format::Systemd | Format::Ufw | Format::Lxd => lines
             .iter()
             .enumerate()
             .filter_map(|(index, range)| {
@@ -87,7 +87,7 @@ pub fn find(format: Format, text: &str) -> Vec<Comment> {
                 let marker = trimmed.chars().next()?;
                 let ok = match format {
                     Format::Iptables => line.starts_with('#'),
-                    Format::Ufw => marker == '#',
+                    Format::Ufw | Format::Lxd => marker == '#',
                     _ => marker == '#' || marker == ';',
                 };
                 ok.then(|| Comment {

@@ -155,6 +155,23 @@ pub struct UfwAssembly {
     pub ruleset: gblint_iptables::ruleset::Ruleset,
 }
 
+/// An LXD instance's configuration (see [`crate::load::lxd`]).
+#[derive(Clone, Debug)]
+pub struct LxdDoc {
+    /// Index into [`Deployment::files`].
+    pub input: usize,
+    /// The file.
+    pub file: FileId,
+    /// The instance name (`pragmatismo-system`), from the file's path.
+    pub name: String,
+    /// Its role, from its name as for machine folders (or `[machines.NAME] role`).
+    pub role: Option<String>,
+    /// The tenant: the name before `-<role>`.
+    pub tenant: Option<String>,
+    /// The parse.
+    pub instance: gblint_lxd::Instance,
+}
+
 /// A file that holds a secret (GBL002).
 #[derive(Clone, Debug)]
 pub struct SecretFile {
@@ -213,6 +230,8 @@ pub struct Deployment {
     pub ufw: Vec<UfwDoc>,
     /// ufw's assembled rulesets.
     pub ufw_rulesets: Vec<UfwAssembly>,
+    /// LXD instances.
+    pub lxd: Vec<LxdDoc>,
     /// Recognised but unchecked files.
     pub skipped: Vec<SkippedFile>,
     /// Files in no format gblint knows (found by walking folders): not checked, and named

@@ -458,6 +458,7 @@ pub fn discover(
         });
     }
     crate::services::parse_services(&mut deployment, sources);
+    crate::load::lxd::load(&mut deployment, sources, settings);
     crate::dns::parse_dns(
         &mut deployment,
         sources,

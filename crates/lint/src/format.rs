@@ -20,11 +20,13 @@ pub enum Format {
     Systemd,
     /// `/etc/default/ufw`.
     Ufw,
+    /// An LXD instance: LXD's `backup.yaml`, or an `lxc config show` export.
+    Lxd,
 }
 
 impl Format {
     /// Every format, in a stable order.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Caddyfile,
         Format::Corefile,
         Format::Zone,
@@ -32,6 +34,7 @@ impl Format {
         Format::Fail2ban,
         Format::Systemd,
         Format::Ufw,
+        Format::Lxd,
     ];
 
     /// The name used by `--format`.
@@ -44,6 +47,7 @@ impl Format {
             Format::Fail2ban => "fail2ban",
             Format::Systemd => "systemd",
             Format::Ufw => "ufw",
+            Format::Lxd => "lxd",
         }
     }
 
@@ -64,6 +68,7 @@ impl Format {
                 | Format::Fail2ban
                 | Format::Systemd
                 | Format::Ufw
+                | Format::Lxd
         )
     }
 }
@@ -112,6 +117,9 @@ pub fn detect_by_path(
     }
     if full.ends_with("/etc/default/ufw") {
         return Some(Format::Ufw);
+    }
+    if crate::load::lxd::instance_of_path(&full).is_some() {
+        return Some(Format::Lxd);
     }
     if full.contains("/fail2ban/") {
         let in_subdir = ["/jail.d/", "/filter.d/", "/action.d/"]

@@ -17,6 +17,7 @@ pub mod dns;
 pub mod fix;
 pub mod format;
 pub mod iptables;
+pub mod load;
 pub(crate) mod paths;
 pub mod registry;
 pub mod rule;
@@ -418,7 +419,12 @@ pub fn lint(
         for input in &deployment.files {
             if matches!(
                 input.format,
-                Format::Corefile | Format::Zone | Format::Fail2ban | Format::Systemd | Format::Ufw
+                Format::Corefile
+                    | Format::Zone
+                    | Format::Fail2ban
+                    | Format::Systemd
+                    | Format::Ufw
+                    | Format::Lxd
             ) {
                 suppressions.extend(suppression::collect(
                     input.format,

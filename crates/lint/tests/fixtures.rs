@@ -158,3 +158,55 @@ fn systemd_fixtures() {
         "systemd_fixtures"
     ));
 }
+
+/// LXD instances are told by their path on the host, so each LXD fixture is a deployment
+/// tree: `resources/lxd/CODE[_case]/host/…`, with its `gblint.baseline.json` when it has one.
+#[test]
+fn lxd_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("resources/lxd");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .expect("resources/lxd")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+    for dir in dirs {
+        let name = dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let no_env = |_: &str| None;
+        let mut options = CheckOptions::new(Settings::default(), &no_env);
+        let baseline = dir.join("gblint.baseline.json");
+        if baseline.is_file() {
+            options.baseline = Some(gblint_lint::Baseline::load(&baseline).expect("baseline"));
+        }
+        let report = check(&[Input::Path(dir.clone())], &options).expect("check runs");
+        let code = name.split('_').next().expect("code");
+        let fired = report.diagnostics.iter().any(|d| d.code == code);
+        if name.contains("_ok") {
+            assert!(
+                !fired,
+                "{name} must not trigger {code}: {:#?}",
+                report.diagnostics
+            );
+        } else {
+            assert!(fired, "{name} must trigger {code}");
+        }
+        let mut out = String::new();
+        if report.diagnostics.is_empty() {
+            out.push_str("(no findings)\n");
+        }
+        for diagnostic in &report.diagnostics {
+            let path = report.sources.get(diagnostic.file).path();
+            let shown = path.strip_prefix(&dir).unwrap_or(path);
+            let _ = writeln!(out, "{}", shown.display());
+            render_one(&mut out, diagnostic, &report.sources, "");
+        }
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(format!("lxd_fixtures@{name}"), out);
+        });
+    }
+}

@@ -106,13 +106,18 @@ impl Instance {
         self.expanded_devices.as_ref().or(self.devices.as_ref())
     }
 
-    /// A config value in force.
+    /// A config value in force: taken from the instance's own `config:` when it sets the
+    /// same value there, so that findings point at what the instance itself sets.
     pub fn config_value(&self, key: &str) -> Option<&Entry> {
-        self.effective_config()?
-            .items
-            .iter()
-            .rev()
-            .find(|entry| entry.key == key)
+        let effective = find_entry(self.effective_config()?, key)?;
+        let own = self
+            .config
+            .as_ref()
+            .and_then(|section| find_entry(section, key));
+        Some(
+            own.filter(|own| own.value == effective.value)
+                .unwrap_or(effective),
+        )
     }
 
     /// LXD's refusals of this instance's config and devices (`lxc config edit` and LXD's
@@ -184,6 +189,11 @@ impl Instance {
         }
         out
     }
+}
+
+/// The last entry of `key` in a section (the one LXD keeps).
+fn find_entry<'a>(section: &'a Section<Entry>, key: &str) -> Option<&'a Entry> {
+    section.items.iter().rev().find(|entry| entry.key == key)
 }
 
 /// The range a device problem points at: the option it names (its value for a bad value, its

@@ -5,6 +5,7 @@ pub mod cross;
 pub mod dns;
 pub mod fail2ban;
 pub mod iptables;
+pub mod lxd;
 pub mod meta;
 pub mod systemd;
 pub mod ufw;
