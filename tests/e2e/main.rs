@@ -10,6 +10,7 @@ mod fmt;
 mod hostile;
 mod install;
 mod iptables;
+mod lxd;
 mod output_flags;
 mod outputs;
 mod render;

@@ -7,6 +7,7 @@ mod caddy_syntax;
 mod fail2ban;
 mod iptables;
 mod iptables_help;
+mod lxd;
 mod neovim;
 mod render;
 mod systemd;

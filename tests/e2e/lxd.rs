@@ -1,0 +1,87 @@
+//! LXD instance files through the CLI: discovery by host path, LXD's own refusals, the
+//! operations guide's rules, and proxy devices removed since `gblint baseline`.
+
+use std::path::Path;
+
+use gblint_tests::{copy_tree, run_gblint, workspace_root};
+use serde_json::Value;
+
+const PROXY: &str =
+    "host/var/snap/lxd/common/lxd/storage-pools/default/containers/acme-proxy/backup.yaml";
+
+fn codes(dir: &Path) -> (Option<i32>, Vec<String>) {
+    let output = run_gblint(dir, &["check", ".", "--output-format", "json"], None);
+    let json: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("json: {}", String::from_utf8_lossy(&output.stderr)));
+    let codes = json
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code").to_owned())
+        .collect();
+    (output.status.code(), codes)
+}
+
+fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(
+        &workspace_root().join("crates/lint/resources/lxd").join(name),
+        dir.path(),
+    );
+    dir
+}
+
+#[test]
+fn lxd_files_are_found_by_their_host_path_and_checked() {
+    let dir = fixture("LXD001");
+    let (status, found) = codes(dir.path());
+    assert_eq!(status, Some(1));
+    assert_eq!(found, ["LXD001", "LXD001", "LXD001", "LXD002"]);
+    let shown = run_gblint(dir.path(), &["check", ".", "--show-files"], None);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("lxd"), "{shown:?}");
+    // The same text outside LXD's storage layout is not an instance file.
+    let plain = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        dir.path().join(
+            "host/var/snap/lxd/common/lxd/storage-pools/default/containers/acme-system/backup.yaml",
+        ),
+        plain.path().join("backup.yaml"),
+    )
+    .expect("copy");
+    let (_, found) = codes(plain.path());
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn a_clean_tree_passes_and_a_removed_proxy_device_is_named_after_a_baseline() {
+    let dir = fixture("LXD004_ok");
+    std::fs::remove_file(dir.path().join("gblint.baseline.json")).expect("fresh baseline");
+    let (status, found) = codes(dir.path());
+    assert_eq!((status, found.len()), (Some(0), 0), "{found:?}");
+    let written = run_gblint(dir.path(), &["baseline", "."], None);
+    assert_eq!(written.status.code(), Some(0), "{written:?}");
+    let baseline = std::fs::read_to_string(dir.path().join("gblint.baseline.json")).expect("baseline");
+    assert!(baseline.contains("\"port-443\""), "{baseline}");
+    let path = dir.path().join(PROXY);
+    let text = std::fs::read_to_string(&path).expect("backup");
+    let without = text.replacen(
+        "    port-443:\n      connect: tcp:127.0.0.1:443\n      listen: tcp:0.0.0.0:443\n      type: proxy\n",
+        "",
+        2,
+    );
+    assert_ne!(without, text);
+    std::fs::write(&path, without).expect("write");
+    let (status, found) = codes(dir.path());
+    assert_eq!(status, Some(1));
+    assert_eq!(found, ["LXD003", "LXD004"]);
+}
+
+#[test]
+fn explain_shows_the_lxd_rules() {
+    for code in ["LXD000", "LXD001", "LXD002", "LXD003", "LXD004", "LXD005", "LXD006"] {
+        let output = run_gblint(Path::new("."), &["explain", code], None);
+        assert_eq!(output.status.code(), Some(0), "{code}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("Use instead"), "{code}: {text}");
+    }
+}
