@@ -25,7 +25,9 @@ fn codes(dir: &Path) -> (Option<i32>, Vec<String>) {
 fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     copy_tree(
-        &workspace_root().join("crates/lint/resources/lxd").join(name),
+        &workspace_root()
+            .join("crates/lint/resources/lxd")
+            .join(name),
         dir.path(),
     );
     dir
@@ -38,7 +40,10 @@ fn lxd_files_are_found_by_their_host_path_and_checked() {
     assert_eq!(status, Some(1));
     assert_eq!(found, ["LXD001", "LXD001", "LXD001", "LXD002"]);
     let shown = run_gblint(dir.path(), &["check", ".", "--show-files"], None);
-    assert!(String::from_utf8_lossy(&shown.stdout).contains("lxd"), "{shown:?}");
+    assert!(
+        String::from_utf8_lossy(&shown.stdout).contains("lxd"),
+        "{shown:?}"
+    );
     // The same text outside LXD's storage layout is not an instance file.
     let plain = tempfile::tempdir().expect("tempdir");
     std::fs::copy(
@@ -60,7 +65,8 @@ fn a_clean_tree_passes_and_a_removed_proxy_device_is_named_after_a_baseline() {
     assert_eq!((status, found.len()), (Some(0), 0), "{found:?}");
     let written = run_gblint(dir.path(), &["baseline", "."], None);
     assert_eq!(written.status.code(), Some(0), "{written:?}");
-    let baseline = std::fs::read_to_string(dir.path().join("gblint.baseline.json")).expect("baseline");
+    let baseline =
+        std::fs::read_to_string(dir.path().join("gblint.baseline.json")).expect("baseline");
     assert!(baseline.contains("\"port-443\""), "{baseline}");
     let path = dir.path().join(PROXY);
     let text = std::fs::read_to_string(&path).expect("backup");
@@ -78,7 +84,9 @@ fn a_clean_tree_passes_and_a_removed_proxy_device_is_named_after_a_baseline() {
 
 #[test]
 fn explain_shows_the_lxd_rules() {
-    for code in ["LXD000", "LXD001", "LXD002", "LXD003", "LXD004", "LXD005", "LXD006"] {
+    for code in [
+        "LXD000", "LXD001", "LXD002", "LXD003", "LXD004", "LXD005", "LXD006",
+    ] {
         let output = run_gblint(Path::new("."), &["explain", code], None);
         assert_eq!(output.status.code(), Some(0), "{code}");
         let text = String::from_utf8_lossy(&output.stdout);

@@ -93,10 +93,23 @@ impl Daemon {
             .command("lxd", &["waitready", "--timeout", "60"])
             .status()
             .expect("lxd waitready");
-        assert!(ready.success(), "LXD did not start (log: {})", log.display());
+        assert!(
+            ready.success(),
+            "LXD did not start (log: {})",
+            log.display()
+        );
         daemon.ok(&["storage", "create", "default", "dir"]);
         daemon.pool = true;
-        daemon.ok(&["profile", "device", "add", "default", "root", "disk", "path=/", "pool=default"]);
+        daemon.ok(&[
+            "profile",
+            "device",
+            "add",
+            "default",
+            "root",
+            "disk",
+            "path=/",
+            "pool=default",
+        ]);
         daemon
     }
 
@@ -156,22 +169,55 @@ fn gblint_verdict(text: &str) -> Vec<String> {
 fn cases(source: &str) -> Vec<(String, String)> {
     let config = |line: &str| format!("config:\n  {line}");
     let mut out: Vec<(String, String)> = Vec::new();
-    let mut add = |id: &str, find: &str, replace: String| out.push((format!("{id}\t{find}"), replace));
+    let mut add =
+        |id: &str, find: &str, replace: String| out.push((format!("{id}\t{find}"), replace));
     for (key, values) in [
-        ("security.privileged", &["true", "\"false\"", "yes", "On", "1", "maybe", "2", "\"\"", "null", "TRUE", "y"][..]),
+        (
+            "security.privileged",
+            &[
+                "true",
+                "\"false\"",
+                "yes",
+                "On",
+                "1",
+                "maybe",
+                "2",
+                "\"\"",
+                "null",
+                "TRUE",
+                "y",
+            ][..],
+        ),
         ("security.nesting", &["\"true\"", "nope"][..]),
         ("boot.autostart", &["\"on\"", "enabled"][..]),
         ("boot.autostart.delay", &["\"5\"", "5x", "-3", "\"\""][..]),
         ("boot.stop.priority", &["\"7\"", "1.5"][..]),
-        ("limits.memory", &["2048MB", "2GiB", "50%", "0%", "0", "2048XB", "MB", "1.5GB", "x%"][..]),
-        ("limits.cpu.allowance", &["100ms/100ms", "50%", "100ms", "x/100ms", "25ms/100"][..]),
-        ("limits.cpu.priority", &["\"10\"", "\"11\"", "\"-1\"", "high"][..]),
+        (
+            "limits.memory",
+            &[
+                "2048MB", "2GiB", "50%", "0%", "0", "2048XB", "MB", "1.5GB", "x%",
+            ][..],
+        ),
+        (
+            "limits.cpu.allowance",
+            &["100ms/100ms", "50%", "100ms", "x/100ms", "25ms/100"][..],
+        ),
+        (
+            "limits.cpu.priority",
+            &["\"10\"", "\"11\"", "\"-1\"", "high"][..],
+        ),
         ("limits.memory.enforce", &["soft", "hard", "medium"][..]),
         ("limits.processes", &["\"500\"", "many"][..]),
         ("limits.hugepages.2MB", &["1GB", "1XB"][..]),
-        ("security.idmap.base", &["\"100000\"", "\"-1\"", "\"4294967296\""][..]),
+        (
+            "security.idmap.base",
+            &["\"100000\"", "\"-1\"", "\"4294967296\""][..],
+        ),
         ("cluster.evacuate", &["auto", "stop", "never"][..]),
-        ("security.syscalls.intercept.mknod", &["\"true\"", "sure"][..]),
+        (
+            "security.syscalls.intercept.mknod",
+            &["\"true\"", "sure"][..],
+        ),
         ("security.secureboot", &["\"true\""][..]),
         ("security.privilegd", &["\"true\""][..]),
         ("user.anything", &["whatever"][..]),
@@ -183,14 +229,42 @@ fn cases(source: &str) -> Vec<(String, String)> {
         ("snapshots.expiry", &["1d"][..]),
         ("raw.idmap", &["both 1000 1000"][..]),
         ("limits.memory.swap", &["\"false\"", "swap"][..]),
+        ("security.syscalls.intercept.setxattr", &["\"true\""][..]),
+        ("security.protection.delete", &["\"true\"", "protect"][..]),
+        (
+            "migration.incremental.memory.goal",
+            &["\"70\"", "\"-70\""][..],
+        ),
+        ("limits.disk.priority", &["\"5\"", "\"20\""][..]),
+        ("boot.host_shutdown_timeout", &["\"30\"", "30s"][..]),
+        ("limits.hugepages.1GB", &["\"2\""][..]),
+        ("security.agent.metrics", &["\"true\""][..]),
+        ("volatile.foo", &["bar"][..]),
+        ("environment", &["x"][..]),
     ] {
         for value in values {
-            add(&format!("config {key}={value}"), "config:", config(&format!("{key}: {value}")));
+            add(
+                &format!("config {key}={value}"),
+                "config:",
+                config(&format!("{key}: {value}")),
+            );
         }
     }
-    add("config map value", "config:", config("security.privileged: {a: b}"));
-    add("config list value", "config:", config("security.privileged: [a]"));
-    add("yaml unterminated quote", "config:", config("security.privileged: \"true"));
+    add(
+        "config map value",
+        "config:",
+        config("security.privileged: {a: b}"),
+    );
+    add(
+        "config list value",
+        "config:",
+        config("security.privileged: [a]"),
+    );
+    add(
+        "yaml unterminated quote",
+        "config:",
+        config("security.privileged: \"true"),
+    );
     let device = |name: &str, lines: &[&str]| {
         let mut text = format!("devices:\n  {name}:\n");
         for line in lines {
@@ -199,37 +273,264 @@ fn cases(source: &str) -> Vec<(String, String)> {
         text.trim_end().to_owned()
     };
     let proxy_cases: &[(&str, &[&str])] = &[
-        ("proxy ok", &["type: proxy", "listen: tcp:0.0.0.0:80", "connect: tcp:127.0.0.1:80"]),
-        ("proxy udp v6", &["type: proxy", "listen: udp:[::]:53", "connect: udp:127.0.0.1:53"]),
-        ("proxy range", &["type: proxy", "listen: tcp:0.0.0.0:8000-8002", "connect: tcp:127.0.0.1:8000-8002"]),
-        ("proxy unix", &["type: proxy", "listen: unix:/tmp/x.sock", "connect: unix:/tmp/y.sock", "bind: instance"]),
-        ("proxy no port", &["type: proxy", "listen: tcp:0.0.0.0", "connect: tcp:127.0.0.1:80"]),
-        ("proxy no listen", &["type: proxy", "connect: tcp:127.0.0.1:80"]),
-        ("proxy bad protocol", &["type: proxy", "listen: sctp:0.0.0.0:80", "connect: tcp:127.0.0.1:80"]),
-        ("proxy hostname", &["type: proxy", "listen: tcp:example.com:80", "connect: tcp:127.0.0.1:80"]),
-        ("proxy unknown option", &["type: proxy", "listen: tcp:0.0.0.0:80", "connect: tcp:127.0.0.1:80", "foo: bar"]),
-        ("proxy user option", &["type: proxy", "listen: tcp:0.0.0.0:80", "connect: tcp:127.0.0.1:80", "user.note: x"]),
-        ("proxy nat maybe", &["type: proxy", "listen: tcp:0.0.0.0:80", "connect: tcp:127.0.0.1:80", "nat: maybe"]),
-        ("proxy bind other", &["type: proxy", "listen: tcp:0.0.0.0:80", "connect: tcp:127.0.0.1:80", "bind: both"]),
-        ("proxy port mismatch", &["type: proxy", "listen: tcp:0.0.0.0:80", "connect: tcp:127.0.0.1:80-81"]),
-        ("proxy bad range", &["type: proxy", "listen: tcp:0.0.0.0:90-80", "connect: tcp:127.0.0.1:80"]),
-        ("proxy protocol udp", &["type: proxy", "listen: tcp:0.0.0.0:80", "connect: udp:127.0.0.1:80", "proxy_protocol: \"true\""]),
+        (
+            "proxy ok",
+            &[
+                "type: proxy",
+                "listen: tcp:0.0.0.0:80",
+                "connect: tcp:127.0.0.1:80",
+            ],
+        ),
+        (
+            "proxy udp v6",
+            &[
+                "type: proxy",
+                "listen: udp:[::]:53",
+                "connect: udp:127.0.0.1:53",
+            ],
+        ),
+        (
+            "proxy range",
+            &[
+                "type: proxy",
+                "listen: tcp:0.0.0.0:8000-8002",
+                "connect: tcp:127.0.0.1:8000-8002",
+            ],
+        ),
+        (
+            "proxy unix",
+            &[
+                "type: proxy",
+                "listen: unix:/tmp/x.sock",
+                "connect: unix:/tmp/y.sock",
+                "bind: instance",
+            ],
+        ),
+        (
+            "proxy no port",
+            &[
+                "type: proxy",
+                "listen: tcp:0.0.0.0",
+                "connect: tcp:127.0.0.1:80",
+            ],
+        ),
+        (
+            "proxy no listen",
+            &["type: proxy", "connect: tcp:127.0.0.1:80"],
+        ),
+        (
+            "proxy bad protocol",
+            &[
+                "type: proxy",
+                "listen: sctp:0.0.0.0:80",
+                "connect: tcp:127.0.0.1:80",
+            ],
+        ),
+        (
+            "proxy hostname",
+            &[
+                "type: proxy",
+                "listen: tcp:example.com:80",
+                "connect: tcp:127.0.0.1:80",
+            ],
+        ),
+        (
+            "proxy unknown option",
+            &[
+                "type: proxy",
+                "listen: tcp:0.0.0.0:80",
+                "connect: tcp:127.0.0.1:80",
+                "foo: bar",
+            ],
+        ),
+        (
+            "proxy user option",
+            &[
+                "type: proxy",
+                "listen: tcp:0.0.0.0:80",
+                "connect: tcp:127.0.0.1:80",
+                "user.note: x",
+            ],
+        ),
+        (
+            "proxy nat maybe",
+            &[
+                "type: proxy",
+                "listen: tcp:0.0.0.0:80",
+                "connect: tcp:127.0.0.1:80",
+                "nat: maybe",
+            ],
+        ),
+        (
+            "proxy bind other",
+            &[
+                "type: proxy",
+                "listen: tcp:0.0.0.0:80",
+                "connect: tcp:127.0.0.1:80",
+                "bind: both",
+            ],
+        ),
+        (
+            "proxy port mismatch",
+            &[
+                "type: proxy",
+                "listen: tcp:0.0.0.0:80",
+                "connect: tcp:127.0.0.1:80-81",
+            ],
+        ),
+        (
+            "proxy bad range",
+            &[
+                "type: proxy",
+                "listen: tcp:0.0.0.0:90-80",
+                "connect: tcp:127.0.0.1:80",
+            ],
+        ),
+        (
+            "proxy protocol udp",
+            &[
+                "type: proxy",
+                "listen: tcp:0.0.0.0:80",
+                "connect: udp:127.0.0.1:80",
+                "proxy_protocol: \"true\"",
+            ],
+        ),
         ("unknown type", &["type: proxi", "listen: tcp:0.0.0.0:80"]),
         ("no type", &["listen: tcp:0.0.0.0:80"]),
-        ("nic any option", &["type: nic", "nictype: p2p", "name: eth1"]),
-        ("disk ok", &["type: disk", "source: SRC", "path: /opt/gbo/data"]),
-        ("disk readonly", &["type: disk", "source: SRC", "path: /opt/gbo/data", "readonly: \"true\""]),
-        ("disk readonly bad", &["type: disk", "source: SRC", "path: /opt/gbo/data", "readonly: perhaps"]),
-        ("disk unknown option", &["type: disk", "source: SRC", "path: /opt/gbo/data", "mode: rw"]),
+        (
+            "nic any option",
+            &["type: nic", "nictype: p2p", "name: eth1"],
+        ),
+        (
+            "proxy lxd-sock",
+            &[
+                "type: proxy",
+                "connect: unix:/var/lib/lxd/unix.socket",
+                "listen: unix:/tmp/lxd.sock",
+                "bind: instance",
+                "uid: \"0\"",
+                "gid: \"0\"",
+                "mode: \"0660\"",
+            ],
+        ),
+        (
+            "proxy public ip",
+            &[
+                "type: proxy",
+                "listen: tcp:203.0.113.10:53",
+                "connect: tcp:127.0.0.1:53",
+            ],
+        ),
+        (
+            "proxy nat",
+            &[
+                "type: proxy",
+                "listen: tcp:203.0.113.10:80",
+                "connect: tcp:0.0.0.0:80",
+                "nat: \"true\"",
+            ],
+        ),
+        (
+            "proxy missing address",
+            &["type: proxy", "listen: tcp:", "connect: tcp:127.0.0.1:80"],
+        ),
+        (
+            "proxy too many colons",
+            &[
+                "type: proxy",
+                "listen: tcp:::1:80",
+                "connect: tcp:127.0.0.1:80",
+            ],
+        ),
+        (
+            "disk root in instance",
+            &["type: disk", "path: /", "pool: default"],
+        ),
+        (
+            "disk recursive readonly",
+            &[
+                "type: disk",
+                "source: SRC",
+                "path: /opt/gbo/data",
+                "recursive: \"true\"",
+                "readonly: \"true\"",
+            ],
+        ),
+        (
+            "disk ceph options",
+            &[
+                "type: disk",
+                "source: SRC",
+                "path: /opt/gbo/data",
+                "ceph.user_name: admin",
+            ],
+        ),
+        (
+            "disk root with source",
+            &["type: disk", "path: /", "pool: default", "source: SRC"],
+        ),
+        (
+            "disk ok",
+            &["type: disk", "source: SRC", "path: /opt/gbo/data"],
+        ),
+        (
+            "disk readonly",
+            &[
+                "type: disk",
+                "source: SRC",
+                "path: /opt/gbo/data",
+                "readonly: \"true\"",
+            ],
+        ),
+        (
+            "disk readonly bad",
+            &[
+                "type: disk",
+                "source: SRC",
+                "path: /opt/gbo/data",
+                "readonly: perhaps",
+            ],
+        ),
+        (
+            "disk unknown option",
+            &[
+                "type: disk",
+                "source: SRC",
+                "path: /opt/gbo/data",
+                "mode: rw",
+            ],
+        ),
         ("disk no source", &["type: disk", "path: /opt/gbo/data"]),
-        ("disk size", &["type: disk", "source: SRC", "path: /opt/gbo/data", "size: 10GB"]),
-        ("disk required and optional", &["type: disk", "source: SRC", "path: /opt/gbo/data", "required: \"true\"", "optional: \"true\""]),
+        (
+            "disk size",
+            &[
+                "type: disk",
+                "source: SRC",
+                "path: /opt/gbo/data",
+                "size: 10GB",
+            ],
+        ),
+        (
+            "disk required and optional",
+            &[
+                "type: disk",
+                "source: SRC",
+                "path: /opt/gbo/data",
+                "required: \"true\"",
+                "optional: \"true\"",
+            ],
+        ),
     ];
     for (id, lines) in proxy_cases {
         let text = device("d1", lines).replace("SRC", source);
         add(id, "devices:", text);
     }
     add("devices list", "devices:", "devices: []".into());
+    add(
+        "disk same path twice",
+        "devices:",
+        format!("devices:\n  d1: {{type: disk, source: {source}, path: /srv}}\n  d2: {{type: disk, source: {source}, path: /srv}}"),
+    );
     out
 }
 
@@ -239,8 +540,11 @@ fn lxd_config_edit_agrees_with_gblint() {
     daemon.create("oracle-c");
     let source = daemon.dir.path().join("src");
     std::fs::create_dir_all(&source).expect("source folder");
-    let base = daemon.ok(&["config", "show", "oracle-c"]);
-    assert!(gblint_verdict(&base).is_empty(), "gblint refuses LXD's own export:\n{base}");
+    let base = daemon.ok(&["config", "show", "--expanded", "oracle-c"]);
+    assert!(
+        gblint_verdict(&base).is_empty(),
+        "gblint refuses LXD's own export:\n{base}"
+    );
 
     let mut disagreements: BTreeMap<String, String> = BTreeMap::new();
     let (mut agreed, mut total, mut messages, mut same_message) = (0, 0, 0, 0);
@@ -262,7 +566,10 @@ fn lxd_config_edit_agrees_with_gblint() {
         } else {
             disagreements.insert(
                 format!("{id}|verdict"),
-                format!("lxd {}: {theirs}; gblint: {ours:?}", if accepted { "accepts" } else { "refuses" }),
+                format!(
+                    "lxd {}: {theirs}; gblint: {ours:?}",
+                    if accepted { "accepts" } else { "refuses" }
+                ),
             );
         }
         if !accepted && ours.len() == 1 && !theirs.starts_with("yaml:") {
@@ -270,24 +577,35 @@ fn lxd_config_edit_agrees_with_gblint() {
             if ours[0] == theirs {
                 same_message += 1;
             } else {
-                disagreements.insert(format!("{id}|message"), format!("lxd: {theirs}; gblint: {}", ours[0]));
+                disagreements.insert(
+                    format!("{id}|message"),
+                    format!("lxd: {theirs}; gblint: {}", ours[0]),
+                );
             }
         }
         if accepted {
             // LXD rewrote backup.yaml from the accepted config: gblint must read it clean.
-            let backup = std::fs::read_to_string(daemon.backup_yaml("oracle-c")).expect("backup.yaml");
+            let backup =
+                std::fs::read_to_string(daemon.backup_yaml("oracle-c")).expect("backup.yaml");
             let instance = gblint_lxd::read(&backup, Shape::Backup);
             backups += 1;
             if !instance.syntax.is_empty() || !instance.validate().is_empty() {
-                disagreements.insert(format!("{id}|backup"), format!("{:?} {:?}", instance.syntax, instance.validate()));
+                disagreements.insert(
+                    format!("{id}|backup"),
+                    format!("{:?} {:?}", instance.syntax, instance.validate()),
+                );
             }
             let restore = daemon.lxc(&["config", "edit", "oracle-c"], Some(&base));
-            assert!(restore.status.success(), "{id}: restoring the base config failed");
+            assert!(
+                restore.status.success(),
+                "{id}: restoring the base config failed"
+            );
         }
     }
     println!(
         "lxd oracle: {agreed}/{total} verdicts agree; {same_message}/{messages} single-problem messages identical; {backups} backup.yaml files LXD wrote read clean"
     );
     let listed = listed_disagreements("lxd-disagreements.tsv");
-    ListedCheck::new(&disagreements, &listed).assert_clean("LXD disagreements", "lxd-disagreements.tsv");
+    ListedCheck::new(&disagreements, &listed)
+        .assert_clean("LXD disagreements", "lxd-disagreements.tsv");
 }

@@ -141,6 +141,12 @@ pub fn check_device(name: &str, options: &[(&str, &str)]) -> Vec<String> {
             .map_or("", |(_, v)| *v)
     };
     let kind = get("type");
+    if kind.is_empty() {
+        return vec![format!(
+            "Failed loading device {}: Missing device type in config",
+            quote(name)
+        )];
+    }
     if !DEVICE_TYPES.contains(&kind) {
         return vec![format!(
             "Failed loading device {}: Unsupported device type",
@@ -239,6 +245,19 @@ fn disk_rules<'a>(get: impl Fn(&str) -> &'a str) -> Vec<String> {
     }
     if !get("size").is_empty() && path != "/" {
         problems.push("Only the root disk may have a size quota".into());
+    }
+    let is_true = |key: &str| crate::config_keys::is_true(get(key));
+    if is_true("recursive") && is_true("readonly") {
+        problems.push(
+            "Recursive read-only bind-mounts aren't currently supported by the kernel".into(),
+        );
+    }
+    let ceph = source.starts_with("ceph:") || source.starts_with("cephfs:");
+    if !ceph && (!get("ceph.cluster_name").is_empty() || !get("ceph.user_name").is_empty()) {
+        problems.push(format!(
+            "Invalid options ceph.cluster_name/ceph.user_name for source {}",
+            quote(source)
+        ));
     }
     problems
 }

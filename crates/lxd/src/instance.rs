@@ -187,6 +187,45 @@ impl Instance {
                 });
             }
         }
+        // Two local disks on one path: each is refused (lxd/device/disk.go counts the
+        // instance's own devices).
+        let own_disks: Vec<(&Device, &str)> = self
+            .devices
+            .iter()
+            .flat_map(|section| &section.items)
+            .filter(|device| device.kind() == "disk")
+            .filter_map(|device| Some((device, device.get("path")?.value.as_str())))
+            .filter(|(_, path)| !path.is_empty())
+            .collect();
+        let mut shared_root = false;
+        for (device, path) in &own_disks {
+            if own_disks.iter().filter(|(_, other)| other == path).count() > 1 {
+                shared_root |= *path == "/";
+                out.push(Problem {
+                    range: device.get("path").map_or(device.name_range, |e| e.value_range),
+                    message: format!(
+                        "Invalid devices: Device validation failed for {}: More than one disk device uses the same path {}",
+                        crate::go::quote(&device.name),
+                        crate::go::quote(path)
+                    ),
+                });
+            }
+        }
+        // LXD's `shared.GetRootDiskDevice` over the expanded devices.
+        let roots: Vec<&Device> = self
+            .effective_devices()
+            .iter()
+            .flat_map(|section| &section.items)
+            .filter(|device| {
+                device.kind() == "disk" && device.get("path").is_some_and(|p| p.value == "/")
+            })
+            .collect();
+        if let Some(second) = roots.get(1).filter(|_| !shared_root) {
+            out.push(Problem {
+                range: second.name_range,
+                message: "Invalid expanded devices: Failed detecting root disk device: More than one root device found".into(),
+            });
+        }
         out
     }
 }
