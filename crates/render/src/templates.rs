@@ -30,6 +30,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed![
     "gblint/gblint.toml.j2",
     "iptables/rules.v4.j2",
     "iptables/rules.v6.j2",
+    "lxd/instance.yaml.j2",
     "systemd/_environment.j2",
     "systemd/_install.j2",
     "systemd/_logs.j2",
