@@ -30,7 +30,7 @@ fn example_deployment_is_clean() {
     // The summary is on standard error for every output format.
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("All checks passed (15 files checked)."),
+        stderr.contains("All checks passed (29 files checked)."),
         "{stderr}"
     );
     // Every file of the example is in a format gblint checks.

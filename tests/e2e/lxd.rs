@@ -53,8 +53,13 @@ fn lxd_files_are_found_by_their_host_path_and_checked() {
         plain.path().join("backup.yaml"),
     )
     .expect("copy");
-    let (_, found) = codes(plain.path());
-    assert!(found.is_empty(), "{found:?}");
+    let output = run_gblint(plain.path(), &["check", "."], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("none in a format gblint knows (backup.yaml)"),
+        "{output:?}"
+    );
 }
 
 #[test]
