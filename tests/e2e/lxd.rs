@@ -98,3 +98,31 @@ fn explain_shows_the_lxd_rules() {
         assert!(text.contains("Use instead"), "{code}: {text}");
     }
 }
+
+#[test]
+fn format_lxd_reads_any_file_as_an_export_named_after_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = run_gblint(
+        dir.path(),
+        &[
+            "check",
+            "-",
+            "--format",
+            "lxd",
+            "--stdin-filename",
+            "acme-system.yaml",
+            "--output-format",
+            "concise",
+        ],
+        Some(b"config:\n  security.privileged: maybe\ndevices: {}\n"),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(
+        stdout.contains(
+            "acme-system.yaml:2:24: error LXD001 Invalid config: Invalid value for a boolean \"maybe\""
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("LXD002"), "{stdout}");
+}

@@ -213,6 +213,7 @@ fn prefix_tag(code: &str) -> &'static str {
         Some("F2B") => "fail2ban",
         Some("SYD") => "systemd",
         Some("UFW") => "ufw",
+        Some("LXD") => "lxd",
         _ => "deployment",
     }
 }
