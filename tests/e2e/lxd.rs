@@ -126,3 +126,21 @@ fn format_lxd_reads_any_file_as_an_export_named_after_it() {
     );
     assert!(stdout.contains("LXD002"), "{stdout}");
 }
+
+#[test]
+fn a_comment_above_a_device_suppresses_its_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export = dir.path().join("host/etc/gblint/lxd/acme-alm.yaml");
+    std::fs::create_dir_all(export.parent().expect("parent")).expect("mkdir");
+    let device =
+        "  web:\n    connect: tcp:127.0.0.1:4747\n    listen: tcp:0.0.0.0:4747\n    type: proxy\n";
+    let text = format!("config: {{}}\ndevices:\n{device}");
+    std::fs::write(&export, &text).expect("write");
+    assert_eq!(codes(dir.path()).1, ["LXD006"]);
+    let suppressed = format!(
+        "config: {{}}\ndevices:\n  # gblint: ignore[LXD006] Forgejo's SSH port, published on purpose\n{device}"
+    );
+    std::fs::write(&export, suppressed).expect("write");
+    let (status, found) = codes(dir.path());
+    assert_eq!((status, found.len()), (Some(0), 0), "{found:?}");
+}
