@@ -144,3 +144,65 @@ fn a_comment_above_a_device_suppresses_its_findings() {
     let (status, found) = codes(dir.path());
     assert_eq!((status, found.len()), (Some(0), 0), "{found:?}");
 }
+
+#[test]
+fn a_proxy_device_removed_since_a_git_revision_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&workspace_root().join("examples/pragmatismo"), dir.path());
+    // The example's baseline file predates nothing here: compare with git only.
+    std::fs::remove_file(dir.path().join("gblint.baseline.json")).expect("no baseline file");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q", "."]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "tenant"]);
+    let email = dir
+        .path()
+        .join("host/etc/gblint/lxd/pragmatismo-email.yaml");
+    let text = std::fs::read_to_string(&email).expect("export");
+    let device = "  port-4190:\n    connect: tcp:127.0.0.1:4190\n    listen: tcp:0.0.0.0:4190\n    type: proxy\n";
+    assert!(text.contains(device));
+    std::fs::write(&email, text.replace(device, "")).expect("write");
+    let output = run_gblint(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--baseline-ref",
+            "HEAD",
+            "--output-format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let messages: Vec<(&str, &str)> = json
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().expect("code"),
+                f["message"].as_str().expect("message"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            ("LXD003", "pragmatismo-email (email) has no proxy device listening publicly on tcp/4190"),
+            ("LXD004", "pragmatismo-email: 1 proxy device(s) at the baseline (git HEAD) are gone: port-4190"),
+        ]
+    );
+}
