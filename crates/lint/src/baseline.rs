@@ -186,7 +186,8 @@ pub fn caddy_facts(deployment: &Deployment, dir: &Path) -> BTreeMap<String, Cadd
 }
 
 /// The proxy devices of every LXD instance file of a deployment, keyed relative to `dir`.
-/// Files LXD could not read are left out (their devices are unknown).
+/// Files LXD could not read are left out (their devices are unknown), and so are instances
+/// without proxy devices.
 pub fn lxd_facts(deployment: &Deployment, dir: &Path) -> BTreeMap<String, LxdFacts> {
     let mut out = BTreeMap::new();
     for doc in &deployment.lxd {
@@ -196,13 +197,15 @@ pub fn lxd_facts(deployment: &Deployment, dir: &Path) -> BTreeMap<String, LxdFac
         let Some(key) = key_for(dir, disk) else {
             continue;
         };
-        if !doc.instance.syntax.is_empty() {
+        // Nothing to lose where nothing is published: no entry.
+        let devices = proxy_devices(&doc.instance);
+        if !doc.instance.syntax.is_empty() || devices.is_empty() {
             continue;
         }
         out.insert(
             key,
             LxdFacts {
-                proxy_devices: proxy_devices(&doc.instance),
+                proxy_devices: devices,
             },
         );
     }
