@@ -37,6 +37,7 @@ mod fmt;
 mod hostile;
 mod install;
 mod iptables;
+mod lxd;
 mod ops;
 mod output_flags;
 mod outputs;

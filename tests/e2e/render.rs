@@ -78,7 +78,7 @@ fn example_inventory_renders_the_example_tree_byte_for_byte() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let example = workspace_root().join("examples/pragmatismo");
     let rendered = files_under(&out);
-    assert_eq!(rendered.len(), 20, "{rendered:?}");
+    assert_eq!(rendered.len(), 35, "{rendered:?}");
     for file in &rendered {
         let got = std::fs::read(out.join(file)).expect("rendered");
         let want = std::fs::read(example.join(file))
@@ -128,7 +128,7 @@ fn re_rendering_changes_nothing_and_check_detects_drift() {
     let again = render_example(&out, &[]);
     assert_eq!(again.status.code(), Some(0));
     assert!(
-        stdout(&again).contains("19 files rendered, 0 files changed."),
+        stdout(&again).contains("34 files rendered, 0 files changed."),
         "{}",
         stdout(&again)
     );

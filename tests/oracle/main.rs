@@ -8,6 +8,7 @@ mod cron;
 mod fail2ban;
 mod iptables;
 mod iptables_help;
+mod lxd;
 mod neovim;
 mod render;
 mod ssh;

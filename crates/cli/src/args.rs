@@ -135,7 +135,7 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with_all = ["fix", "diff"])]
     pub show_settings: bool,
     /// Treat the named files as this format instead of guessing from their names.
-    #[arg(long, value_name = "FORMAT", value_parser = ["caddyfile", "corefile", "zone", "iptables", "fail2ban", "systemd", "ufw", "crontab", "ssh-config", "workflow"])]
+    #[arg(long, value_name = "FORMAT", value_parser = ["caddyfile", "corefile", "zone", "iptables", "fail2ban", "systemd", "ufw", "crontab", "ssh-config", "workflow", "lxd"])]
     pub format: Option<String>,
     /// Name to report standard input under (its folder is where imports resolve).
     #[arg(long, value_name = "PATH")]

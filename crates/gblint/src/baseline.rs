@@ -90,7 +90,8 @@ pub fn write_baseline(
                 )))
             }
         };
-    let text = baseline::render(facts.clone(), previous.as_ref());
+    let lxd = baseline::lxd_facts(&deployment, &key_dir);
+    let text = baseline::render(facts.clone(), lxd, previous.as_ref());
     let options = WriteOptions {
         backup: false,
         create_dirs: false,

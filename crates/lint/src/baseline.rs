@@ -40,6 +40,9 @@ pub struct Facts {
     /// Per root Caddyfile (path relative to the baseline's folder).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub caddy: BTreeMap<String, CaddyFacts>,
+    /// Per LXD instance file (path relative to the baseline's folder).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lxd: BTreeMap<String, LxdFacts>,
     /// Kinds written by other gblint versions, kept verbatim.
     #[serde(flatten)]
     pub other: BTreeMap<String, serde_json::Value>,
@@ -51,6 +54,13 @@ pub struct CaddyFacts {
     /// Site hosts after import and snippet expansion, lower case, sorted (`:8080` style
     /// addresses without a host are recorded as written).
     pub hosts: BTreeSet<String>,
+}
+
+/// What is recorded of one LXD instance file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LxdFacts {
+    /// Names of the proxy devices in force (expanded, when the file has them), sorted.
+    pub proxy_devices: BTreeSet<String>,
 }
 
 /// A loaded baseline: its facts and the folder its keys are relative to.
@@ -114,6 +124,12 @@ impl Baseline {
         let key = key_for(&self.dir, disk)?;
         self.facts.caddy.get(&key)
     }
+
+    /// The facts recorded for the LXD instance file at canonical path `disk`, if any.
+    pub fn lxd_facts(&self, disk: &Path) -> Option<&LxdFacts> {
+        let key = key_for(&self.dir, disk)?;
+        self.facts.lxd.get(&key)
+    }
 }
 
 /// The key of `disk` relative to `dir` (forward slashes), if `disk` lies inside it.
@@ -167,6 +183,44 @@ pub fn caddy_facts(deployment: &Deployment, dir: &Path) -> BTreeMap<String, Cadd
         );
     }
     out
+}
+
+/// The proxy devices of every LXD instance file of a deployment, keyed relative to `dir`.
+/// Files LXD could not read are left out (their devices are unknown), and so are instances
+/// without proxy devices.
+pub fn lxd_facts(deployment: &Deployment, dir: &Path) -> BTreeMap<String, LxdFacts> {
+    let mut out = BTreeMap::new();
+    for doc in &deployment.lxd {
+        let Some(disk) = deployment.disk_paths.get(&doc.file) else {
+            continue;
+        };
+        let Some(key) = key_for(dir, disk) else {
+            continue;
+        };
+        // Nothing to lose where nothing is published: no entry.
+        let devices = proxy_devices(&doc.instance);
+        if !doc.instance.syntax.is_empty() || devices.is_empty() {
+            continue;
+        }
+        out.insert(
+            key,
+            LxdFacts {
+                proxy_devices: devices,
+            },
+        );
+    }
+    out
+}
+
+/// The names of an instance's proxy devices in force.
+pub fn proxy_devices(instance: &gblint_lxd::Instance) -> BTreeSet<String> {
+    instance
+        .effective_devices()
+        .into_iter()
+        .flat_map(|section| &section.items)
+        .filter(|device| device.kind() == "proxy")
+        .map(|device| device.name.clone())
+        .collect()
 }
 
 /// The hosts a Caddyfile serves, as recorded in a baseline.
@@ -292,6 +346,7 @@ pub fn from_git(rev: &str, dir: &Path, settings: &Settings) -> Result<Baseline, 
     .map_err(|err| BaselineError(format!("reading {rev}: {err}")))?;
     let facts = Facts {
         caddy: caddy_facts(&deployment, &root),
+        lxd: lxd_facts(&deployment, &root),
         other: BTreeMap::new(),
     };
     Ok(Baseline {
@@ -345,12 +400,17 @@ fn cat_blobs(dir: &Path, input: &str, count: usize) -> Result<Vec<Vec<u8>>, Base
 
 /// Serialize a baseline file (pretty JSON, trailing newline), keeping `previous`'s unknown
 /// sections.
-pub fn render(facts: BTreeMap<String, CaddyFacts>, previous: Option<&BaselineFile>) -> String {
+pub fn render(
+    facts: BTreeMap<String, CaddyFacts>,
+    lxd: BTreeMap<String, LxdFacts>,
+    previous: Option<&BaselineFile>,
+) -> String {
     let file = BaselineFile {
         version: FORMAT_VERSION,
         generated_by: format!("gblint {}", env!("CARGO_PKG_VERSION")),
         facts: Facts {
             caddy: facts,
+            lxd,
             other: previous.map(|p| p.facts.other.clone()).unwrap_or_default(),
         },
     };

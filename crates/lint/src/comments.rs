@@ -20,6 +20,10 @@
 //! - **systemd** units and drop-ins: only whole-line `#` or `;` comments; a key continues
 //!   over lines ending in `\`; before a `[Section]` header the statement is the section.
 //! - **env files** (`/etc/default/ufw`, read by the shell and by systemd): whole-line `#`.
+//! - **LXD instance files** (YAML): whole-line `#` comments (YAML also ends a line at ` #`,
+//!   but suppressions are read from whole lines only). The statement after one is the key on
+//!   the next line with the block nested under it (the more indented lines), so a comment
+//!   above a device covers its options.
 
 use gblint_diagnostics::TextRange;
 
@@ -81,6 +85,7 @@ pub fn find(format: Format, text: &str) -> Vec<Comment> {
         Format::Iptables
         | Format::Systemd
         | Format::Ufw
+        | Format::Lxd
         | Format::Crontab
         | Format::SshConfig
         | Format::Workflow => lines
@@ -93,9 +98,11 @@ pub fn find(format: Format, text: &str) -> Vec<Comment> {
                 let ok = match format {
                     Format::Iptables => line.starts_with('#'),
                     // Whole-line `#` comments only: cron, ssh and YAML read `;` as text.
-                    Format::Ufw | Format::Crontab | Format::SshConfig | Format::Workflow => {
-                        marker == '#'
-                    }
+                    Format::Ufw
+                    | Format::Lxd
+                    | Format::Crontab
+                    | Format::SshConfig
+                    | Format::Workflow => marker == '#',
                     _ => marker == '#' || marker == ';',
                 };
                 ok.then(|| Comment {
@@ -200,9 +207,34 @@ pub fn scope(format: Format, text: &str, comment: &Comment) -> Option<TextRange>
                 continued(format, text, &lines, first)
             }
         }
+        Format::Lxd => nested_end(text, &lines, first),
         _ => first,
     };
     Some(TextRange::new(lines[first].start(), lines[last].end()))
+}
+
+/// The last line of the YAML block that starts on line `first`: every following line that is
+/// blank, or indented deeper than `first` (a sequence item at the same indentation belongs to
+/// a key whose value is that sequence).
+fn nested_end(text: &str, lines: &[TextRange], first: usize) -> usize {
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let head = &text[lines[first].as_range()];
+    let base = indent(head);
+    let opens = head.trim_end().ends_with(':');
+    let mut last = first;
+    for index in first + 1..lines.len() {
+        let line = &text[lines[index].as_range()];
+        if line.trim().is_empty() {
+            continue;
+        }
+        let deeper = indent(line) > base;
+        let item = opens && indent(line) == base && line.trim_start().starts_with("- ");
+        if !(deeper || item) {
+            break;
+        }
+        last = index;
+    }
+    last
 }
 
 /// The last line of a key that starts on line `first`: systemd continues lines ending in
@@ -308,5 +340,14 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].2, "ExecStart=/bin/a \\\n  -x");
         assert_eq!(shown(Format::Ufw, "; x\nA=1\n").len(), 0);
+    }
+
+    #[test]
+    fn yaml_comments_cover_the_nested_block() {
+        let text = "devices:\n  # gblint: x\n  web:\n    listen: a\n\n    type: proxy\n  root:\n    path: /\n# p\nprofiles:\n- default\nname: x\n";
+        let found = shown(Format::Lxd, text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].2, "  web:\n    listen: a\n\n    type: proxy");
+        assert_eq!(found[1].2, "profiles:\n- default");
     }
 }

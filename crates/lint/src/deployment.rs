@@ -270,6 +270,23 @@ pub struct UfwAssembly {
     pub ruleset: gblint_iptables::ruleset::Ruleset,
 }
 
+/// An LXD instance's configuration (see [`crate::load::lxd`]).
+#[derive(Clone, Debug)]
+pub struct LxdDoc {
+    /// Its input file.
+    pub input: InputId,
+    /// The file.
+    pub file: FileId,
+    /// The instance name (`pragmatismo-system`), from the file's path.
+    pub name: String,
+    /// Its role, from its name as for machine folders (or `[machines.NAME] role`).
+    pub role: Option<String>,
+    /// The tenant: the name before `-<role>`.
+    pub tenant: Option<String>,
+    /// The parse.
+    pub instance: gblint_lxd::Instance,
+}
+
 /// A file that holds a secret (GBL002).
 #[derive(Clone, Debug)]
 pub struct SecretFile {
@@ -334,6 +351,8 @@ pub struct Deployment {
     pub ssh_configs: Vec<crate::load::sshconfig::SshConfigDoc>,
     /// CI workflows.
     pub workflows: Vec<crate::load::workflow::WorkflowDoc>,
+    /// LXD instances.
+    pub lxd: Vec<LxdDoc>,
     /// Recognised but unchecked files.
     pub skipped: Vec<SkippedFile>,
     /// Files in no format gblint knows (found by walking folders): not checked, and named

@@ -26,11 +26,13 @@ pub enum Format {
     SshConfig,
     /// Forgejo or GitHub Actions workflow (`.forgejo/workflows/*.yaml`, `.github/workflows/*.yml`).
     Workflow,
+    /// An LXD instance: LXD's `backup.yaml`, or an `lxc config show` export.
+    Lxd,
 }
 
 impl Format {
     /// Every format, in a stable order.
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::Caddyfile,
         Format::Corefile,
         Format::Zone,
@@ -41,6 +43,7 @@ impl Format {
         Format::Crontab,
         Format::SshConfig,
         Format::Workflow,
+        Format::Lxd,
     ];
 
     /// The name used by `--format`.
@@ -56,6 +59,7 @@ impl Format {
             Format::Crontab => "crontab",
             Format::SshConfig => "ssh-config",
             Format::Workflow => "workflow",
+            Format::Lxd => "lxd",
         }
     }
 
@@ -79,6 +83,7 @@ impl Format {
                 | Format::Crontab
                 | Format::SshConfig
                 | Format::Workflow
+                | Format::Lxd
         )
     }
 }

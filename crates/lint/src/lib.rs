@@ -432,6 +432,7 @@ pub(crate) fn lint(
                     | Format::Crontab
                     | Format::SshConfig
                     | Format::Workflow
+                    | Format::Lxd
             ) {
                 suppressions.extend(suppression::collect(
                     input.format,

@@ -245,6 +245,17 @@ pub fn render(
         }
     }
 
+    // Each container's LXD configuration, as an export on the host (docs/lxd.md).
+    for role in inventory.machines.keys() {
+        let folder = machine_folder(inventory, role.get_ref());
+        let ctx = context! { machine_name => &folder, role => role.get_ref(), ..root.clone() };
+        jobs.push((
+            tree_path("host", &format!("/etc/gblint/lxd/{folder}.yaml")),
+            Body::Template("lxd/instance.yaml.j2", ctx),
+            role.span(),
+        ));
+    }
+
     let mut unit_templates = Vec::new();
     for name in inventory.services.keys() {
         let specific = format!("systemd/{}.service.j2", name.get_ref());

@@ -33,6 +33,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed![
     "iptables/rules.v4.j2",
     "iptables/rules.v6.j2",
     "ssh/runner-config.j2",
+    "lxd/instance.yaml.j2",
     "systemd/_environment.j2",
     "systemd/_install.j2",
     "systemd/_logs.j2",

@@ -216,6 +216,7 @@ fn prefix_tag(code: &str) -> &'static str {
         Some("CRN") => "cron",
         Some("SSH") => "ssh",
         Some("WFL") => "workflow",
+        Some("LXD") => "lxd",
         _ => "deployment",
     }
 }

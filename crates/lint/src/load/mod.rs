@@ -19,6 +19,7 @@ pub mod cron;
 pub mod dns;
 pub mod fail2ban;
 pub mod iptables;
+pub mod lxd;
 pub mod sshconfig;
 pub mod systemd;
 pub mod ufw;
@@ -35,6 +36,8 @@ pub struct Loader<'a> {
     pub overlay: Option<&'a HashMap<PathBuf, String>>,
     /// Largest file an import reads.
     pub max_file_bytes: u64,
+    /// The settings of the run (`[machines.NAME] role` names LXD instances' roles).
+    pub settings: &'a crate::Settings,
 }
 
 /// A format's loader: parse the deployment's input files of that format into its documents.
@@ -51,15 +54,17 @@ pub const LOADERS: &[(&str, LoadFn)] = &[
     ("cron", cron::load),
     ("sshconfig", sshconfig::load),
     ("workflow", workflow::load),
+    ("lxd", lxd::load),
     ("caddy", caddy::load),
 ];
 
-/// The format of a file the crontab, ssh and workflow loaders own, from its path on the
+/// The format of a file the crontab, ssh, workflow and LXD loaders own, from its path on the
 /// machine (`full`) and name.
 pub fn detect(full: &str, name: &str) -> Option<crate::Format> {
     cron::detect(full, name)
         .or_else(|| sshconfig::detect(full, name))
         .or_else(|| workflow::detect(full, name))
+        .or_else(|| lxd::instance_of_path(full).map(|_| crate::Format::Lxd))
 }
 
 /// Whether a file inside a hidden folder is still a configuration file to lint:
@@ -99,6 +104,7 @@ pub fn discover_and_load(
             env,
             overlay: options.overlay,
             max_file_bytes: settings.limits.max_file_bytes,
+            settings,
         },
     );
     Ok(deployment)

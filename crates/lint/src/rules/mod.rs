@@ -7,6 +7,7 @@ pub mod cross;
 pub mod dns;
 pub mod fail2ban;
 pub mod iptables;
+pub mod lxd;
 pub mod ssh;
 pub mod suppressions;
 pub mod systemd;

@@ -1,0 +1,103 @@
+use gblint_diagnostics::Diagnostic;
+
+use crate::context::Context;
+use crate::declare_rule;
+use crate::format::Format;
+use crate::rule::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an LXD instance file that has lost proxy devices it had at the baseline
+    /// (`gblint.baseline.json`, written by `gblint baseline`, or the same files at a git
+    /// revision with `--baseline-ref REV`), naming each device that disappeared.
+    ///
+    /// ## Why is this bad
+    /// A proxy device is a port open to the world. The operations guide: the devices for 80,
+    /// 443, 25, 465, 587, 993, 995, 143, 110, 4190 and 53 are never removed — and any other
+    /// published port that disappears is an outage nobody sees from inside. A restored
+    /// backup, a re-created instance or an `lxc config edit` of a stale export drops them
+    /// without a word.
+    ///
+    /// ## Example
+    /// The baseline records `port-25`, `port-465` … `port-4190` for `pragmatismo-email`; the
+    /// file now has no `port-4190`:
+    /// ```yaml
+    /// devices:
+    ///   port-993:
+    ///     type: proxy
+    ///     listen: tcp:0.0.0.0:993
+    ///     connect: tcp:127.0.0.1:993
+    /// ```
+    ///
+    /// ## Use instead
+    /// Add the device back. If removing it was intended, record the new state with
+    /// `gblint baseline` and commit it with the change, so the removal is reviewed.
+    ///
+    /// ## Fix safety
+    /// No fix. This rule cannot be silenced with an inline comment (a shrunken file would
+    /// carry its own suppression); use `--ignore` or the configuration.
+    pub struct ProxyDeviceRemoved {
+        code: "LXD004",
+        name: "proxy-device-removed",
+        severity: Error,
+        category: Correctness,
+        fix: None,
+        suppressible: false,
+        format: Some(Format::Lxd),
+    }
+}
+
+impl Rule for ProxyDeviceRemoved {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(baseline) = ctx.baseline else {
+            return;
+        };
+        for doc in &ctx.deployment.lxd {
+            if !super::readable(doc) {
+                continue;
+            }
+            let Some(facts) = ctx
+                .deployment
+                .disk_paths
+                .get(&doc.file)
+                .and_then(|disk| baseline.lxd_facts(disk))
+            else {
+                continue;
+            };
+            let now = crate::baseline::proxy_devices(&doc.instance);
+            let removed: Vec<&str> = facts
+                .proxy_devices
+                .difference(&now)
+                .map(String::as_str)
+                .collect();
+            if removed.is_empty() {
+                continue;
+            }
+            let range = doc
+                .instance
+                .effective_devices()
+                .map_or(doc.instance.anchor, |section| section.key_range);
+            out.push(
+                Self::META
+                    .diagnostic(
+                        doc.file,
+                        range,
+                        format!(
+                            "{}: {} proxy device(s) at the baseline ({}) are gone: {}",
+                            doc.name,
+                            removed.len(),
+                            baseline.origin,
+                            removed.join(", ")
+                        ),
+                    )
+                    .with_label("proxy devices removed")
+                    .with_note("each removed proxy device closes a port to the world")
+                    .with_help("add the devices back; if removing them was intended, run `gblint baseline` and commit it with the change"),
+            );
+        }
+    }
+}
