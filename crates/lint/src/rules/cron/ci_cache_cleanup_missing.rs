@@ -23,14 +23,17 @@ declare_rule! {
     /// left on device", and the ZFS snapshots of the container grow with it.
     ///
     /// ## Example
+    /// The CI runner cleans sccache's cache only weekly, and cargo's registry never:
+    ///
+    /// `pragmatismo-alm-ci/etc/cron.d/ci-cache-clean`:
     /// ```text
-    /// # /etc/cron.d/ci-cache (on <tenant>-alm-ci)
     /// 0 4 * * 0 root rm -rf /root/.cache/sccache
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `pragmatismo-alm-ci/etc/cron.d/ci-cache-clean`:
     /// ```text
-    /// # /etc/cron.d/ci-cache (on <tenant>-alm-ci)
     /// 30 4 * * * root find /root/.cache/sccache -type f -atime +2 -delete
     /// 45 4 * * * root rm -rf /root/.cargo/registry/cache /root/.cargo/registry/src
     /// ```

@@ -20,14 +20,17 @@ declare_rule! {
     /// the snapshots — silently stops running.
     ///
     /// ## Example
+    /// A sixth time field, where the user belongs:
+    ///
+    /// `host/etc/cron.d/zfs-snapshots`:
     /// ```text
-    /// # /etc/cron.d/zfs-snapshots
     /// 0 3 * * * * root zfs snapshot -r default@daily
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `host/etc/cron.d/zfs-snapshots`:
     /// ```text
-    /// # /etc/cron.d/zfs-snapshots
     /// 0 3 * * * root zfs snapshot -r default@daily
     /// ```
     ///

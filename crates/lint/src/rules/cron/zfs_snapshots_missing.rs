@@ -24,14 +24,18 @@ declare_rule! {
     /// until the pool is full and every container stops writing.
     ///
     /// ## Example
+    /// The host snapshots daily but never prunes:
+    ///
+    /// `host/etc/cron.d/zfs-snapshots`:
     /// ```text
-    /// # /etc/cron.d/zfs-snapshots
     /// 0 3 * * * root zfs snapshot -r default@daily-$(date +\%F)
     /// ```
     ///
     /// ## Use instead
+    /// `zfs-auto-snapshot` takes the day's snapshots and destroys those older than seven days:
+    ///
+    /// `host/etc/cron.d/zfs-snapshots`:
     /// ```text
-    /// # /etc/cron.d/zfs-snapshots
     /// 0 3 * * * root zfs-auto-snapshot --quiet --syslog --label=daily --keep=7 //
     /// ```
     ///

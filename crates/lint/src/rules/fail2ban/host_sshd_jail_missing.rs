@@ -19,12 +19,16 @@ declare_rule! {
     /// the jail, password and key scanners get unlimited attempts and fill the journal.
     ///
     /// ## Example
+    ///
+    /// `host/etc/fail2ban/jail.local`:
     /// ```ini
     /// [sshd]
     /// enabled = false
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `host/etc/fail2ban/jail.local`:
     /// ```ini
     /// [sshd]
     /// enabled  = true

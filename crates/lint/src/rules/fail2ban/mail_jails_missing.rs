@@ -25,6 +25,8 @@ declare_rule! {
     /// tenant into a spam relay.
     ///
     /// ## Example
+    ///
+    /// `pragmatismo-email/etc/fail2ban/jail.local`:
     /// ```ini
     /// [stalwart]
     /// enabled = false
@@ -32,12 +34,21 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `pragmatismo-email/etc/fail2ban/jail.local`:
     /// ```ini
     /// [stalwart]
     /// enabled = true
     /// filter  = stalwart
     /// port    = smtp,submission,submissions,imap,imaps,pop3,pop3s,sieve
     /// logpath = /opt/gbo/logs/stalwart.log
+    /// ```
+    /// with the filter it names:
+    ///
+    /// `pragmatismo-email/etc/fail2ban/filter.d/stalwart.conf`:
+    /// ```ini
+    /// [Definition]
+    /// failregex = ^.*Authentication failed.*remote\.ip = <HOST>
     /// ```
     ///
     /// ## Fix safety

@@ -22,6 +22,9 @@ declare_rule! {
     /// instead.
     ///
     /// ## Example
+    /// The CI runner mounts the system container's `bin` folder:
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-alm-ci.yaml`:
     /// ```yaml
     /// devices:
     ///   system-bin:

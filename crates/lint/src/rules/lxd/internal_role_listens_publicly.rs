@@ -31,6 +31,9 @@ declare_rule! {
     /// for forwarded traffic.
     ///
     /// ## Example
+    /// Forgejo's port published on every address of the host:
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-alm.yaml`:
     /// ```yaml
     /// devices:
     ///   alm-proxy:
@@ -42,6 +45,8 @@ declare_rule! {
     /// ## Use instead
     /// Remove the device and route the site through the proxy's Caddyfile, or listen on the
     /// host's loopback or bridge address only:
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-alm.yaml`:
     /// ```yaml
     /// devices:
     ///   alm-proxy:

@@ -23,6 +23,9 @@ declare_rule! {
     /// `backup.yaml`, an import) fails to load the instance.
     ///
     /// ## Example
+    /// A boolean that is not one and a misspelt key, in the system container's export:
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-system.yaml`:
     /// ```yaml
     /// config:
     ///   security.privileged: maybe
@@ -30,6 +33,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-system.yaml`:
     /// ```yaml
     /// config:
     ///   security.privileged: "true"

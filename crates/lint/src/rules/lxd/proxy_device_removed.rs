@@ -19,8 +19,24 @@ declare_rule! {
     /// without a word.
     ///
     /// ## Example
-    /// The baseline records `port-25`, `port-465` … `port-4190` for `pragmatismo-email`; the
-    /// file now has no `port-4190`:
+    /// The baseline records `port-993` and `port-4190` for `pragmatismo-email`:
+    ///
+    /// `gblint.baseline.json`:
+    /// ```json
+    /// {
+    ///   "version": 1,
+    ///   "facts": {
+    ///     "lxd": {
+    ///       "host/etc/gblint/lxd/pragmatismo-email.yaml": {
+    ///         "proxy_devices": ["port-4190", "port-993"]
+    ///       }
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// but the file now has no `port-4190`:
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-email.yaml`:
     /// ```yaml
     /// devices:
     ///   port-993:

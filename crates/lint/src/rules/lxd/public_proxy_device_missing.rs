@@ -39,6 +39,9 @@ declare_rule! {
     /// udp/53 makes every zone of the tenant unresolvable.
     ///
     /// ## Example
+    /// The proxy instance publishes port 80 but not 443:
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-proxy.yaml`:
     /// ```yaml
     /// devices:
     ///   port-80:
@@ -48,6 +51,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-proxy.yaml`:
     /// ```yaml
     /// devices:
     ///   port-80:

@@ -18,12 +18,17 @@ declare_rule! {
     /// read: a recovery after a lost database fails exactly when it is needed.
     ///
     /// ## Example
+    /// An unclosed quote, in the system container's export:
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-system.yaml`:
     /// ```yaml
     /// config:
     ///   security.privileged: "true
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-system.yaml`:
     /// ```yaml
     /// config:
     ///   security.privileged: "true"

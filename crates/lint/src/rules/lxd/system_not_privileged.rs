@@ -16,12 +16,16 @@ declare_rule! {
     /// shift leaves the mounted files owned by `nobody` and the server fails at start.
     ///
     /// ## Example
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-system.yaml`:
     /// ```yaml
     /// config:
     ///   security.privileged: "false"
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `host/etc/gblint/lxd/pragmatismo-system.yaml`:
     /// ```yaml
     /// config:
     ///   security.privileged: "true"

@@ -17,12 +17,17 @@ declare_rule! {
     /// the block with the mistake: the CI runner's deploy step fails before it connects.
     ///
     /// ## Example
+    /// A misspelt keyword:
+    ///
+    /// `pragmatismo-alm-ci/root/.ssh/config`:
     /// ```text
     /// Host pragmatismo-system
     ///     HostNmae 10.16.164.10
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `pragmatismo-alm-ci/root/.ssh/config`:
     /// ```text
     /// Host pragmatismo-system
     ///     HostName 10.16.164.10

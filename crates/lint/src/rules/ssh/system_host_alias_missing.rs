@@ -22,6 +22,24 @@ declare_rule! {
     /// binary to whatever now answers there.
     ///
     /// ## Example
+    /// The bot server runs on the system machine (on port 8080, as no `PORT=` says otherwise)
+    /// and the proxy reaches it at 10.16.164.10:
+    ///
+    /// `pragmatismo-system/etc/systemd/system/system.service`:
+    /// ```ini
+    /// [Service]
+    /// ExecStart=/opt/gbo/bin/botserver
+    /// ```
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
+    /// chat.example.com {
+    /// 	reverse_proxy 10.16.164.10:8080
+    /// }
+    /// ```
+    /// but the runner's ssh configuration still has the address before the bridge was
+    /// renumbered:
+    ///
+    /// `pragmatismo-alm-ci/root/.ssh/config`:
     /// ```text
     /// Host pragmatismo-system
     ///     HostName 10.107.115.10
@@ -29,6 +47,19 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `pragmatismo-system/etc/systemd/system/system.service`:
+    /// ```ini
+    /// [Service]
+    /// ExecStart=/opt/gbo/bin/botserver
+    /// ```
+    /// `pragmatismo-proxy/opt/gbo/conf/config`:
+    /// ```caddyfile
+    /// chat.example.com {
+    /// 	reverse_proxy 10.16.164.10:8080
+    /// }
+    /// ```
+    /// `pragmatismo-alm-ci/root/.ssh/config`:
     /// ```text
     /// Host pragmatismo-system
     ///     HostName 10.16.164.10

@@ -23,18 +23,34 @@ declare_rule! {
     /// then hold gigabytes that removing the mount does not free.
     ///
     /// ## Example
+    /// The runner copies into the system container's `bin`, mounted on the runner:
+    ///
+    /// `.forgejo/workflows/deploy.yaml`:
     /// ```yaml
-    /// - name: Deploy
-    ///   run: sudo cp target/debug/botserver /opt/gbo/bin/system/
+    /// on: push
+    /// jobs:
+    ///   deploy:
+    ///     runs-on: gbo
+    ///     steps:
+    ///       - name: Deploy
+    ///         run: sudo cp target/debug/botserver /opt/gbo/bin/system/
     /// ```
     ///
     /// ## Use instead
+    /// Deploy over SSH:
+    ///
+    /// `.forgejo/workflows/deploy.yaml`:
     /// ```yaml
-    /// - name: Deploy
-    ///   run: |
-    ///     ssh pragmatismo-system 'sudo systemctl stop system'
-    ///     scp target/debug/botserver pragmatismo-system:/opt/gbo/bin/botserver
-    ///     ssh pragmatismo-system 'sudo systemctl start system'
+    /// on: push
+    /// jobs:
+    ///   deploy:
+    ///     runs-on: gbo
+    ///     steps:
+    ///       - name: Deploy
+    ///         run: |
+    ///           ssh pragmatismo-system 'sudo systemctl stop system'
+    ///           scp target/debug/botserver pragmatismo-system:/opt/gbo/bin/botserver
+    ///           ssh pragmatismo-system 'sudo systemctl start system'
     /// ```
     ///
     /// ## Fix safety

@@ -22,18 +22,34 @@ declare_rule! {
     /// error, reports success while the old binary keeps running.
     ///
     /// ## Example
+    /// The bot server is still running when its binary is copied over:
+    ///
+    /// `.forgejo/workflows/deploy.yaml`:
     /// ```yaml
-    /// - name: Deploy
-    ///   run: scp target/release/botserver pragmatismo-system:/opt/gbo/bin/botserver
+    /// on: push
+    /// jobs:
+    ///   deploy:
+    ///     runs-on: gbo
+    ///     steps:
+    ///       - name: Deploy
+    ///         run: scp target/release/botserver pragmatismo-system:/opt/gbo/bin/botserver
     /// ```
     ///
     /// ## Use instead
+    /// Stop it, copy, start it again:
+    ///
+    /// `.forgejo/workflows/deploy.yaml`:
     /// ```yaml
-    /// - name: Deploy
-    ///   run: |
-    ///     ssh pragmatismo-system 'sudo systemctl stop system'
-    ///     scp target/release/botserver pragmatismo-system:/opt/gbo/bin/botserver
-    ///     ssh pragmatismo-system 'sudo systemctl start system'
+    /// on: push
+    /// jobs:
+    ///   deploy:
+    ///     runs-on: gbo
+    ///     steps:
+    ///       - name: Deploy
+    ///         run: |
+    ///           ssh pragmatismo-system 'sudo systemctl stop system'
+    ///           scp target/release/botserver pragmatismo-system:/opt/gbo/bin/botserver
+    ///           ssh pragmatismo-system 'sudo systemctl start system'
     /// ```
     ///
     /// ## Fix safety

@@ -16,16 +16,25 @@ declare_rule! {
     /// push looks green because no workflow ran.
     ///
     /// ## Example
+    /// An unclosed flow sequence:
+    ///
+    /// `.forgejo/workflows/deploy.yaml`:
     /// ```yaml
+    /// on: push
     /// jobs:
     ///   deploy: [
     /// ```
     ///
     /// ## Use instead
+    ///
+    /// `.forgejo/workflows/deploy.yaml`:
     /// ```yaml
+    /// on: push
     /// jobs:
     ///   deploy:
     ///     runs-on: gbo
+    ///     steps:
+    ///       - run: cargo build --release -p botserver
     /// ```
     ///
     /// ## Fix safety
