@@ -486,7 +486,8 @@ impl Parser<'_, '_> {
                 segment.push(token.clone());
             }
         }
-        let exact: Vec<CaddyToken> = segment.drain(..).collect();
+        let mut exact = Vec::with_capacity(segment.len());
+        exact.append(&mut segment);
         self.scratch = segment;
         self.block.segments.push(exact);
         if self.nesting > 0 {
