@@ -267,25 +267,11 @@ fn parse_directive(tokens: &[CaddyToken], position: &mut usize, depth: usize) ->
             // Tokens after the closing brace on the same line still belong to the directive.
             continue;
         }
-        if directive.args.is_empty() {
-            // Room for the line's arguments up to a `{`: one allocation of the right size
-            // instead of growth steps and a shrink.
-            let rest = tokens[*position..]
-                .iter()
-                .zip(&tokens[*position - 1..])
-                .take_while(|(token, before)| {
-                    !token.is_open_brace() && !is_next_on_new_line(before, token)
-                })
-                .count();
-            directive.args.reserve_exact(rest);
-        }
         directive.args.push(token.clone());
         *position += 1;
     }
-    if directive.args.capacity() > directive.args.len() {
-        // Tokens after a closing brace on the same line were counted as arguments above.
-        directive.args.shrink_to_fit();
-    }
+    // One argument is the common case: keep one token's room, not the four of a first push.
+    directive.args.shrink_to_fit();
     directive
 }
 
