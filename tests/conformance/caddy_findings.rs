@@ -18,7 +18,14 @@ fn fnv1a64(data: &[u8]) -> u64 {
 /// `exit \t findings \t hash` of one run in `dir` on the file `name`.
 fn run(dir: &Path, name: &str) -> String {
     let output = Command::new(gblint_binary())
-        .args(["check", "--format", "caddyfile", "--output-format", "json", name])
+        .args([
+            "check",
+            "--format",
+            "caddyfile",
+            "--output-format",
+            "json",
+            name,
+        ])
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
@@ -73,7 +80,11 @@ fn caddy_findings_match_mains() {
                 _ => panic!("unknown input {key}"),
             };
             assert!(path.is_file(), "{} is missing", path.display());
-            let name = path.file_name().expect("name").to_string_lossy().into_owned();
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
             run(path.parent().expect("folder"), &name)
         };
         checked += 1;
@@ -81,7 +92,10 @@ fn caddy_findings_match_mains() {
             failures.push(format!("{key}: main {want}, now {got}"));
         }
     }
-    println!("caddy findings: {checked} inputs, {} differ", failures.len());
+    println!(
+        "caddy findings: {checked} inputs, {} differ",
+        failures.len()
+    );
     assert!(checked > 400, "only {checked} inputs listed");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
