@@ -6,7 +6,7 @@
 //! * the **lossless tree** ([`SyntaxTree`]) is built from the text as written: every byte is in
 //!   a token, so `tree.print(text) == text`, and comments are available for suppressions and
 //!   fixes;
-//! * the **Caddy view** ([`Caddyfile::blocks`], [`Caddyfile::model`]) is what Caddy's adapter
+//! * the **Caddy view** ([`parse_blocks`], [`Caddyfile::model`]) is what Caddy's adapter
 //!   receives: env variables substituted, imports expanded, each token still pointing at the
 //!   file and bytes it came from.
 //!
