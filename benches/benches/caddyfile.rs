@@ -23,8 +23,9 @@ fn tokenize(bencher: Bencher, sites: usize) {
         .bench(|| gblint_caddyfile::tokenize(black_box(&text)));
 }
 
-/// `gblint_caddyfile::parse`: tokens, lossless tree, server blocks and model (the file is
-/// added to a fresh source map outside the timed part).
+/// `gblint_caddyfile::parse`: raw tokens, Caddy-view tokens, server blocks and the typed view
+/// (the lossless tree's trivia are built on demand, not here; the file is added to a fresh
+/// source map outside the timed part).
 #[divan::bench(args = [25, 1_000, 10_000], max_time = 10)]
 fn parse(bencher: Bencher, sites: usize) {
     let text: Arc<str> = Arc::from(caddyfile(sites));

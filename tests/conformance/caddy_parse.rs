@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use gblint_caddyfile::env::substitute;
-use gblint_caddyfile::{parse, parse_address, Caddyfile, ImportContext};
+use gblint_caddyfile::parser::Parsed;
+use gblint_caddyfile::{parse_address, parse_blocks, ImportContext};
 use gblint_diagnostics::{SourceFile, SourceMap};
 use serde_json::Value;
 
@@ -16,18 +17,19 @@ fn load(name: &str) -> Vec<Value> {
 }
 
 /// Parse `input` as Caddy's tests do: file name "Testfile" in the caddy_parse folder, so
-/// `import testdata/…` resolves there.
-fn parse_input(input: &str) -> Caddyfile {
+/// `import testdata/…` resolves there. Caddy's parser tests see server blocks, before the
+/// HTTP adapter: so does this (lexer and parser errors, no typed view).
+fn parse_input(input: &str) -> Parsed {
     let dir = gblint_tests::corpus_dir().join("caddyfile/caddy_parse");
     let mut sources = SourceMap::new();
     let file = sources.add(SourceFile::new("Testfile", input));
     let no_env = |_: &str| None;
     let mut ctx = ImportContext::new(&mut sources, &no_env);
     ctx.disk_paths.insert(file, dir.join("Testfile"));
-    parse(file, &mut ctx)
+    parse_blocks(file, &mut ctx)
 }
 
-fn texts(tokens: &[gblint_caddyfile::CToken]) -> Vec<String> {
+fn texts(tokens: &[gblint_caddyfile::CaddyToken]) -> Vec<String> {
     tokens.iter().map(|t| t.text.to_string()).collect()
 }
 

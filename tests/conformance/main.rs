@@ -2,6 +2,7 @@
 
 mod binary;
 mod caddy_adapt;
+mod caddy_findings;
 mod caddy_fmt;
 mod caddy_lexer;
 mod caddy_parse;

@@ -725,3 +725,52 @@ fn running_out_of_memory_is_one_line_and_exit_2() {
         .expect("read")
         .starts_with("{\n\tstorage"));
 }
+
+/// Sites of [`a_large_caddyfile_is_checked_in_bounded_memory`]: 4.0 MB of text.
+const LARGE_CADDYFILE_SITES: usize = 52_000;
+/// Its address-space limit. Measured on that file (release build unless noted): before the
+/// token rework gblint needed 220–230 MiB, after it 100–120 MiB (debug build 120–140 MiB).
+const LARGE_CADDYFILE_LIMIT_KIB: u64 = 180 * 1024;
+
+/// `gen_caddy.py`'s site blocks (the benchmark shape of docs/benchmarks.md, ~78 bytes each),
+/// without its global block.
+fn benchmark_sites(sites: usize) -> String {
+    let mut text = String::with_capacity(sites * 80);
+    for i in 1..=sites {
+        text.push_str(&format!(
+            "\nsite{i}.example.com {{\n\treverse_proxy 10.{}.{}.{}:8080\n\tencode gzip\n\tlog\n}}\n",
+            (i >> 16) & 255,
+            (i >> 8) & 255,
+            i & 255
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_large_caddyfile_is_checked_in_bounded_memory() {
+    // A 4 MB Caddyfile must be checked under an address-space limit (RLIMIT_AS, through
+    // `ulimit -v`) that the token copies of earlier versions exceeded: they ended in exit 2
+    // ("out of memory") here. The limit leaves room for the debug binary's own mappings and
+    // ~50 MiB of slack; a change that makes Caddy tokens heavier again fails here.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = benchmark_sites(LARGE_CADDYFILE_SITES);
+    std::fs::write(dir.path().join("Caddyfile"), &text).expect("write");
+    let output = run_within(
+        LARGE_CADDYFILE_LIMIT_KIB,
+        dir.path(),
+        &["check", "Caddyfile", "--output-format", "concise"],
+        None,
+        false,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The one finding: no storage block (CDY001); every site is otherwise clean.
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stdout.contains("CDY001"), "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|line| line.contains("CDY")).count(),
+        1,
+        "{stdout}"
+    );
+}

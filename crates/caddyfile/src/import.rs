@@ -9,7 +9,7 @@ use gblint_diagnostics::{FileId, SourceFile, SourceMap};
 
 use crate::env::{substitute, EnvLookup};
 use crate::lexer::{tokenize, LexError};
-use crate::token::CToken;
+use crate::token::CaddyToken;
 
 /// Largest file an import reads unless the caller sets [`ImportContext::max_file_bytes`]:
 /// larger ones are refused with a diagnostic.
@@ -52,7 +52,7 @@ pub type SecretScan = fn(&Path, &[u8]) -> Option<&'static str>;
 #[derive(Clone)]
 pub(crate) struct Loaded {
     pub file: FileId,
-    pub tokens: Arc<Vec<CToken>>,
+    pub tokens: Arc<Vec<CaddyToken>>,
     pub errors: Vec<(FileId, LexError)>,
 }
 
@@ -215,21 +215,20 @@ impl<'a> ImportContext<'a> {
 }
 
 /// Env-substitute and lex one file's text into Caddy-view tokens with original spans.
-pub fn lex_file(file: FileId, text: &str, env: EnvLookup<'_>) -> (Vec<CToken>, Vec<LexError>) {
+pub fn lex_file(file: FileId, text: &str, env: EnvLookup<'_>) -> (Vec<CaddyToken>, Vec<LexError>) {
     let substituted = substitute(text, env);
     let lexed = tokenize(&substituted.text);
-    let chain: Arc<[crate::token::ImportSite]> = Arc::from(Vec::new());
+    let origin = Arc::new(crate::token::Origin::default());
     let tokens = lexed
         .tokens
         .into_iter()
-        .map(|token| CToken {
+        .map(|token| CaddyToken {
             text: token.text,
             line: token.line,
             quote: token.quote,
             file,
             range: substituted.map_range(token.range),
-            chain: Arc::clone(&chain),
-            snippet: None,
+            origin: Arc::clone(&origin),
         })
         .collect();
     let errors = lexed

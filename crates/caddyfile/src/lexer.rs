@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 use gblint_diagnostics::TextRange;
 
+use crate::text::{SharedText, TokenText};
+
 /// How a token was quoted in the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Quote {
@@ -27,23 +29,22 @@ pub enum Quote {
     Heredoc,
 }
 
-/// One token as Caddy sees it, plus where it came from.
+/// A token as the lexer read it from one file's text: Caddy's value, line and quoting, plus the
+/// raw bytes it was read from (the significant leaves of the lossless tree).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
-    /// The token's value (quotes removed, `\"` unescaped, heredoc padding stripped); shared
-    /// with the Caddy-view tokens made from it, so each token's text is stored once.
-    pub text: Arc<str>,
+pub struct RawToken {
+    /// The token's value (quotes removed, `\"` unescaped, heredoc padding stripped): a slice of
+    /// the lexed text when it is one, shared with the Caddy-view tokens made from it.
+    pub text: TokenText,
     /// Caddy's line number: the line of the first character; escaped newlines are not counted.
     pub line: u32,
     /// Quoting.
     pub quote: Quote,
     /// Raw bytes this token was read from, in the lexed text.
     pub range: TextRange,
-    /// The heredoc marker, for heredoc tokens.
-    pub heredoc_marker: Option<Box<str>>,
 }
 
-impl Token {
+impl RawToken {
     /// Whether this is an unquoted `{`.
     pub fn is_open_brace(&self) -> bool {
         self.quote == Quote::None && &*self.text == "{"
@@ -82,17 +83,25 @@ pub struct LexError {
 #[derive(Clone, Debug, Default)]
 pub struct Lexed {
     /// Tokens in order.
-    pub tokens: Vec<Token>,
+    pub tokens: Vec<RawToken>,
     /// Every lexer error, in order.
     pub errors: Vec<LexError>,
     /// Whether a leading byte-order mark was skipped (its 3 bytes precede the first token).
     pub bom: bool,
 }
 
-/// Tokenize `text` as Caddy v2 does.
+/// Tokenize `text` as Caddy v2 does. The token values slice a copy of `text`; to share a text
+/// already held in an `Arc` (a source file's), use [`tokenize_shared`].
 pub fn tokenize(text: &str) -> Lexed {
+    tokenize_shared(&SharedText::new(Arc::from(text)))
+}
+
+/// Tokenize `text` as Caddy v2 does; token values that are slices of it share it.
+pub fn tokenize_shared(shared: &SharedText) -> Lexed {
+    let text = shared.as_str();
     let mut lexer = Lexer {
         src: text,
+        shared,
         pos: 0,
         line: 1,
         skipped: 0,
@@ -124,6 +133,7 @@ pub(crate) fn is_heredoc_marker(marker: &str) -> bool {
 
 struct Lexer<'a> {
     src: &'a str,
+    shared: &'a SharedText,
     pos: usize,
     line: u32,
     skipped: u32,
@@ -152,17 +162,41 @@ impl Lexer<'_> {
         TextRange::from_usize(start, end)
     }
 
-    fn make(&self, state: State, quote: Quote, end: usize) -> Token {
-        Token {
-            text: Arc::from(state.val),
+    fn make(&self, state: State, quote: Quote, end: usize) -> RawToken {
+        let start = state.start;
+        let text = match quote {
+            Quote::None => self.shared.value(start, end, &state.val),
+            // A quoted value without escapes is the text between the quotes.
+            Quote::Double | Quote::Backtick if start < end => {
+                let inner_end = if self.src.as_bytes()[end - 1] == self.src.as_bytes()[start] {
+                    end - 1
+                } else {
+                    end
+                };
+                self.shared
+                    .value(start + 1, inner_end.max(start + 1), &state.val)
+            }
+            _ => TokenText::from(state.val),
+        };
+        RawToken {
+            text,
             line: state.line,
             quote,
-            range: Self::range(state.start, end),
-            heredoc_marker: (!state.marker.is_empty()).then(|| state.marker.into_boxed_str()),
+            range: Self::range(start, end),
         }
     }
 
-    fn next_token(&mut self) -> Option<Token> {
+    /// A bare word that is exactly `start..end` of the text.
+    fn make_slice(&self, start: usize, end: usize, line: u32) -> RawToken {
+        RawToken {
+            text: self.shared.slice(start, end),
+            line,
+            quote: Quote::None,
+            range: Self::range(start, end),
+        }
+    }
+
+    fn next_token(&mut self) -> Option<RawToken> {
         let mut s = State {
             val: String::new(),
             comment: false,
@@ -363,7 +397,7 @@ impl Lexer<'_> {
     /// change the lexer's state (`"`, `` ` ``, `#`, `<` first; `\`, `\r` or non-ASCII
     /// anywhere): the whole word is the token when ordinary whitespace or the end follows;
     /// otherwise the plain prefix goes into `s.val` and the per-character loop reads on.
-    fn plain_word(&mut self, s: &mut State, here: usize) -> Option<Token> {
+    fn plain_word(&mut self, s: &mut State, here: usize) -> Option<RawToken> {
         let bytes = &self.src.as_bytes()[here..];
         let first = *bytes.first()?;
         if !first.is_ascii()
@@ -377,33 +411,20 @@ impl Lexer<'_> {
             .position(|&b| !b.is_ascii() || b.is_ascii_whitespace() || b == b'\\' || b == b'\x0b')
             .unwrap_or(bytes.len());
         let end = here + len;
-        s.line = self.line;
-        s.start = here;
-        s.val.push_str(&self.src[here..end]);
         self.pos = end;
         let clean_end = match bytes.get(len) {
             None => true,
             Some(&b) => b.is_ascii_whitespace() && b != b'\r',
         };
         if clean_end {
-            let state = std::mem::replace(
-                s,
-                State {
-                    val: String::new(),
-                    comment: false,
-                    quoted: false,
-                    backtick: false,
-                    in_heredoc: false,
-                    heredoc_escaped: false,
-                    escaped: false,
-                    marker: String::new(),
-                    start: end,
-                    line: self.line,
-                    pending_escape: None,
-                },
-            );
-            return Some(self.make(state, Quote::None, end));
+            // The whole word is the token: no copy at all.
+            s.start = end;
+            s.line = self.line;
+            return Some(self.make_slice(here, end, self.line));
         }
+        s.line = self.line;
+        s.start = here;
+        s.val.push_str(&self.src[here..end]);
         None
     }
 

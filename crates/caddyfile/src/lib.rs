@@ -6,9 +6,15 @@
 //! * the **lossless tree** ([`SyntaxTree`]) is built from the text as written: every byte is in
 //!   a token, so `tree.print(text) == text`, and comments are available for suppressions and
 //!   fixes;
-//! * the **Caddy view** ([`Caddyfile::blocks`], [`Caddyfile::model`]) is what Caddy's adapter
+//! * the **Caddy view** ([`parse_blocks`], [`Caddyfile::model`]) is what Caddy's adapter
 //!   receives: env variables substituted, imports expanded, each token still pointing at the
 //!   file and bytes it came from.
+//!
+//! Three token types, one per stage: a [`RawToken`] is what the lexer read from one file (value,
+//! line, quoting, raw bytes); a [`TreeToken`] is a leaf of the lossless tree (a raw token or the
+//! trivia between two); a [`CaddyToken`] is a token of the Caddy view (after `{$ENV}` and
+//! `import`, with its file and import chain). None holds a heap string of its own unless a
+//! substitution changed its value ([`TokenText`]).
 //!
 //! Parsing never fails: [`parse`] returns both views plus every error found, with Caddy's
 //! wording. The tokenizer is hand-written (Caddy's lexer is context-sensitive: heredocs, quote
@@ -43,6 +49,7 @@ pub mod model;
 pub mod parser;
 pub mod stock;
 pub mod syntax;
+pub mod text;
 pub mod token;
 
 use std::sync::Arc;
@@ -51,24 +58,28 @@ use gblint_diagnostics::FileId;
 
 pub use address::{parse_address, Address};
 pub use import::{ImportContext, SecretScan};
-pub use lexer::{tokenize, Lexed, Quote, Token};
+pub use lexer::{tokenize, tokenize_shared, Lexed, Quote, RawToken};
 pub use model::{Directive, GlobalOptions, Model, NamedRoute, Site, SiteAddress};
 pub use parser::{ParseError, ParseErrorKind, ServerBlock, SnippetDef};
-pub use syntax::{NodeKind, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, SyntaxTree};
-pub use token::{CToken, ImportSite};
+pub use syntax::{NodeKind, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxTree, TreeToken};
+pub use text::{SharedText, TokenText};
+pub use token::{CaddyToken, ImportSite, Origin};
 
 /// Everything gblint knows about one root Caddyfile.
+///
+/// It keeps what the checks read for the whole run, and nothing twice: the root file's lexed
+/// tokens (their text slices the file's text) and the typed view. Caddy's server blocks are
+/// consumed by the typed view ([`parse_blocks`] returns them, for tests of the parser), and
+/// the trivia tokens of the lossless tree are derived from the gaps between the lexed tokens
+/// when asked for ([`Caddyfile::syntax_tokens`], [`Caddyfile::tree`]).
 #[derive(Clone, Debug)]
 pub struct Caddyfile {
     /// The root file.
     pub file: FileId,
-    /// The root file's tokens as written, significant and trivia, tiling its text (the
-    /// leaves of [`Caddyfile::tree`]).
-    pub syntax_tokens: Vec<SyntaxToken>,
     /// Tokens of the root file as written (the significant syntax tokens point into these).
-    pub raw_tokens: Vec<Token>,
-    /// Caddy's server blocks after imports.
-    pub blocks: Vec<ServerBlock>,
+    pub raw_tokens: Vec<RawToken>,
+    /// Whether the root file starts with a byte-order mark.
+    pub bom: bool,
     /// Snippets defined (in the root file or in imported files).
     pub snippets: Vec<SnippetDef>,
     /// The typed view.
@@ -85,45 +96,47 @@ pub struct Caddyfile {
 }
 
 impl Caddyfile {
+    /// The root file's tokens as written, significant and trivia, tiling its text (the leaves
+    /// of [`Caddyfile::tree`]); `text` is that file's text (from the source map).
+    pub fn syntax_tokens(&self, text: &str) -> Vec<TreeToken> {
+        syntax::tile_tokens(text, &self.raw_tokens, self.bom)
+    }
+
     /// The lossless tree of the root file; `text` is that file's text (from the source map).
     pub fn tree(&self, text: &str) -> SyntaxTree {
-        let lexed = Lexed {
-            tokens: self.raw_tokens.clone(),
-            errors: Vec::new(),
-            bom: text.starts_with('\u{feff}'),
-        };
-        SyntaxTree::build(text, &lexed)
+        SyntaxTree::from_tokens(text, &self.raw_tokens, self.bom)
     }
 }
 
-/// Parse the file `file` (already in `ctx.sources`; its disk path, if any, in
-/// `ctx.disk_paths` so relative imports resolve).
-pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
+/// The root file's lexed tokens, its Caddy-view tokens (env substituted) and its lexer errors.
+struct Lexing {
+    raw: Lexed,
+    tokens: Vec<CaddyToken>,
+    errors: Vec<ParseError>,
+}
+
+fn lex_root(file: FileId, ctx: &ImportContext<'_>) -> Lexing {
     let text = ctx.sources.get(file).shared_text();
-    let raw = tokenize(&text);
-    // Only the flat tokens: the nested tree is built on demand (`tree`); no check needs it,
-    // and nesting was a fifth of a 10,000-site check (callgrind).
-    let syntax_tokens = syntax::tile(&text, &raw);
+    let raw = tokenize_shared(&SharedText::new(Arc::clone(&text)));
     let (tokens, lex_errors) = if text.contains("{$") {
         import::lex_file(file, &text, ctx.env)
     } else {
-        let chain: Arc<[ImportSite]> = Arc::from(Vec::new());
+        let origin = Arc::new(Origin::default());
         let tokens = raw
             .tokens
             .iter()
-            .map(|token| CToken {
-                text: Arc::clone(&token.text),
+            .map(|token| CaddyToken {
+                text: token.text.clone(),
                 line: token.line,
                 quote: token.quote,
                 file,
                 range: token.range,
-                chain: Arc::clone(&chain),
-                snippet: None,
+                origin: Arc::clone(&origin),
             })
             .collect();
         (tokens, raw.errors.clone())
     };
-    let mut errors: Vec<ParseError> = lex_errors
+    let errors = lex_errors
         .into_iter()
         .map(|error| ParseError {
             kind: ParseErrorKind::Lexer,
@@ -134,9 +147,35 @@ pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
             chain: Arc::from(Vec::new()),
         })
         .collect();
+    Lexing {
+        raw,
+        tokens,
+        errors,
+    }
+}
+
+/// Caddy's server blocks of the file `file` (imports expanded), before the typed view:
+/// [`parse`] without [`model::build`]. The errors are the lexer's and the parser's.
+pub fn parse_blocks(file: FileId, ctx: &mut ImportContext<'_>) -> parser::Parsed {
+    let lexing = lex_root(file, ctx);
+    let mut parsed = parser::parse(file, lexing.tokens, ctx);
+    let mut errors = lexing.errors;
+    errors.append(&mut parsed.errors);
+    parsed.errors = errors;
+    parsed
+}
+
+/// Parse the file `file` (already in `ctx.sources`; its disk path, if any, in
+/// `ctx.disk_paths` so relative imports resolve).
+pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
+    let Lexing {
+        raw,
+        tokens,
+        mut errors,
+    } = lex_root(file, ctx);
     let parsed = parser::parse(file, tokens, ctx);
     errors.extend(parsed.errors);
-    let model = model::build(&parsed.blocks);
+    let model = model::build(parsed.blocks);
     errors.extend(model.errors.iter().cloned());
     let mut empty_env = Vec::new();
     for &source in std::iter::once(&file).chain(&parsed.imported_files) {
@@ -151,9 +190,8 @@ pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
     }
     Caddyfile {
         file,
-        syntax_tokens,
         raw_tokens: raw.tokens,
-        blocks: parsed.blocks,
+        bom: raw.bom,
         snippets: parsed.snippets,
         model,
         errors,

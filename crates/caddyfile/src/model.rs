@@ -3,11 +3,13 @@
 //! what Caddy's HTTP adapter would interpret. Every element keeps its tokens, and so its file,
 //! span and import chain.
 
+use std::sync::Arc;
+
 use gblint_diagnostics::{FileId, TextRange};
 
 use crate::address::{check_address, parse_address, Address};
 use crate::parser::{ParseError, ParseErrorKind, ServerBlock};
-use crate::token::{is_next_on_new_line, CToken};
+use crate::token::{is_next_on_new_line, CaddyToken};
 
 /// Blocks nested deeper than this are not turned into directives (the tokens stay in the
 /// server block); it keeps the typed view's recursion bounded on hostile input.
@@ -18,14 +20,14 @@ pub const MAX_DIRECTIVE_DEPTH: usize = 128;
 #[derive(Clone, Debug)]
 pub struct Directive {
     /// The first token of the line.
-    pub name: CToken,
+    pub name: CaddyToken,
     /// Tokens after the name on the same line, before a block opens (and any after it closes).
-    pub args: Vec<CToken>,
+    pub args: Vec<CaddyToken>,
     /// The opening `{`, when the directive has a block (boxed: most directives have none, and
-    /// an inline `Option<CToken>` pair made every directive 144 bytes larger).
-    pub open_brace: Option<Box<CToken>>,
+    /// an inline `Option<CaddyToken>` pair made every directive 144 bytes larger).
+    pub open_brace: Option<Box<CaddyToken>>,
     /// The closing `}`, when the block is closed.
-    pub close_brace: Option<Box<CToken>>,
+    pub close_brace: Option<Box<CaddyToken>>,
     /// Nested directives.
     pub block: Vec<Directive>,
 }
@@ -70,9 +72,9 @@ impl Directive {
 #[derive(Clone, Debug)]
 pub struct GlobalOptions {
     /// The opening `{`.
-    pub open_brace: CToken,
+    pub open_brace: CaddyToken,
     /// The closing `}`.
-    pub close_brace: Option<CToken>,
+    pub close_brace: Option<CaddyToken>,
     /// The options in order.
     pub options: Vec<Directive>,
 }
@@ -88,7 +90,7 @@ impl GlobalOptions {
 #[derive(Clone, Debug)]
 pub struct SiteAddress {
     /// The key token (its text without a trailing comma).
-    pub token: CToken,
+    pub token: CaddyToken,
     /// The parsed address, or Caddy's error.
     pub parsed: Result<Address, String>,
 }
@@ -101,9 +103,9 @@ pub struct Site {
     /// Its directives.
     pub directives: Vec<Directive>,
     /// Opening brace, if written with braces.
-    pub open_brace: Option<CToken>,
+    pub open_brace: Option<CaddyToken>,
     /// Closing brace.
-    pub close_brace: Option<CToken>,
+    pub close_brace: Option<CaddyToken>,
 }
 
 impl Site {
@@ -126,7 +128,7 @@ impl Site {
     }
 
     /// The first key token (where site-level findings point).
-    pub fn first_key(&self) -> Option<&CToken> {
+    pub fn first_key(&self) -> Option<&CaddyToken> {
         self.addresses.first().map(|a| &a.token)
     }
 }
@@ -135,7 +137,7 @@ impl Site {
 #[derive(Clone, Debug)]
 pub struct NamedRoute {
     /// The name token (its text is the bare name).
-    pub name: CToken,
+    pub name: CaddyToken,
     /// Directives inside.
     pub directives: Vec<Directive>,
 }
@@ -153,10 +155,11 @@ pub struct Model {
     pub errors: Vec<ParseError>,
 }
 
-/// Build the typed view from server blocks.
-pub fn build(blocks: &[ServerBlock]) -> Model {
+/// Build the typed view from server blocks, consuming them: each block is freed once its
+/// directives are built, so the blocks and the view are not both whole in memory.
+pub fn build(blocks: Vec<ServerBlock>) -> Model {
     let mut model = Model::default();
-    for (index, block) in blocks.iter().enumerate() {
+    for (index, block) in blocks.into_iter().enumerate() {
         let directives: Vec<Directive> = block
             .segments
             .iter()
@@ -187,7 +190,7 @@ pub fn build(blocks: &[ServerBlock]) -> Model {
         }
         if block.is_named_route {
             // The single segment is: name, `{`, body…, `}`.
-            let body: Vec<CToken> = block
+            let body: Vec<CaddyToken> = block
                 .segments
                 .first()
                 .map(|s| s.iter().skip(2).cloned().collect())
@@ -224,24 +227,24 @@ pub fn build(blocks: &[ServerBlock]) -> Model {
     model
 }
 
-fn error_at(token: &CToken, message: impl Into<String>) -> ParseError {
+fn error_at(token: &CaddyToken, message: impl Into<String>) -> ParseError {
     ParseError {
         kind: ParseErrorKind::Syntax,
         message: message.into(),
         file: token.file,
         range: token.range,
         line: token.line,
-        chain: token.chain.clone(),
+        chain: Arc::clone(token.chain()),
     }
 }
 
 /// Turn one segment (a directive line plus its block) into a directive.
-fn segment_directive(segment: &[CToken]) -> Directive {
+fn segment_directive(segment: &[CaddyToken]) -> Directive {
     let mut position = 0;
     parse_directive(segment, &mut position, 0)
 }
 
-fn parse_directive(tokens: &[CToken], position: &mut usize, depth: usize) -> Directive {
+fn parse_directive(tokens: &[CaddyToken], position: &mut usize, depth: usize) -> Directive {
     let name = tokens[*position].clone();
     *position += 1;
     let mut directive = Directive {
@@ -273,10 +276,10 @@ fn parse_directive(tokens: &[CToken], position: &mut usize, depth: usize) -> Dir
 }
 
 fn parse_block(
-    tokens: &[CToken],
+    tokens: &[CaddyToken],
     position: &mut usize,
     depth: usize,
-) -> (Vec<Directive>, Option<CToken>) {
+) -> (Vec<Directive>, Option<CaddyToken>) {
     let mut block = Vec::new();
     if depth > MAX_DIRECTIVE_DEPTH {
         // Skip to the matching brace without building the nested view.
@@ -307,7 +310,7 @@ fn parse_block(
 }
 
 /// Split a flat token list (a named route body) into directives line by line.
-fn split_lines(tokens: &[CToken], depth: usize) -> Vec<Directive> {
+fn split_lines(tokens: &[CaddyToken], depth: usize) -> Vec<Directive> {
     let mut position = 0;
     let mut out = Vec::new();
     while position < tokens.len() {

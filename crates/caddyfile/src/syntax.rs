@@ -1,14 +1,14 @@
-//! The lossless syntax tree: every byte of the file belongs to exactly one [`SyntaxToken`], and
+//! The lossless syntax tree: every byte of the file belongs to exactly one [`TreeToken`], and
 //! the tokens, read in tree order, print the file back byte for byte.
 //!
 //! Trivia (whitespace, newlines, comments, stray backslashes, and the bytes Caddy silently drops
 //! such as a lone `"` at end of file) are tokens too. Significant tokens keep their raw text (with
-//! quotes, escapes and heredoc markers) and point at the [`Token`] Caddy would see. Structure is
+//! quotes, escapes and heredoc markers) and point at the [`RawToken`] Caddy would see. Structure is
 //! deliberately shallow: statements (one Caddy line plus the block it opens) and blocks.
 
 use gblint_diagnostics::TextRange;
 
-use crate::lexer::{Lexed, Quote, Token};
+use crate::lexer::{Lexed, Quote, RawToken};
 
 /// Deepest node nesting the tree builds (statement and block levels both count).
 pub const MAX_TREE_DEPTH: usize = 256;
@@ -58,9 +58,10 @@ impl SyntaxKind {
     }
 }
 
-/// One token of the lossless tree.
+/// A leaf of the lossless tree: a significant token (pointing at its [`RawToken`]) or trivia
+/// (whitespace, newline, comment, line-continuing backslash, byte-order mark).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SyntaxToken {
+pub struct TreeToken {
     /// Kind.
     pub kind: SyntaxKind,
     /// Raw bytes.
@@ -104,7 +105,7 @@ pub struct SyntaxNode {
 #[derive(Clone, Debug)]
 pub struct SyntaxTree {
     /// Every token of the file in order; their ranges tile the text.
-    pub tokens: Vec<SyntaxToken>,
+    pub tokens: Vec<TreeToken>,
     /// The root node.
     pub root: SyntaxNode,
 }
@@ -112,8 +113,14 @@ pub struct SyntaxTree {
 impl SyntaxTree {
     /// Build the tree of `text` from its lexer output.
     pub fn build(text: &str, lexed: &Lexed) -> SyntaxTree {
-        let tokens = tile(text, lexed);
-        let root = Builder::new(&tokens, &lexed.tokens).run();
+        SyntaxTree::from_tokens(text, &lexed.tokens, lexed.bom)
+    }
+
+    /// Build the tree of `text` from lexed tokens kept apart from their [`Lexed`] (a parsed
+    /// [`crate::Caddyfile`]'s); `bom`: the text starts with a byte-order mark.
+    pub fn from_tokens(text: &str, lexed: &[RawToken], bom: bool) -> SyntaxTree {
+        let tokens = tile_tokens(text, lexed, bom);
+        let root = Builder::new(&tokens, lexed).run();
         SyntaxTree { tokens, root }
     }
 
@@ -137,7 +144,7 @@ impl SyntaxTree {
     }
 
     /// Comment tokens in order.
-    pub fn comments(&self) -> impl Iterator<Item = &SyntaxToken> {
+    pub fn comments(&self) -> impl Iterator<Item = &TreeToken> {
         self.tokens
             .iter()
             .filter(|token| token.kind == SyntaxKind::Comment)
@@ -146,7 +153,7 @@ impl SyntaxTree {
     /// The statement that follows the comment at `comment_start` in the same container, if the
     /// comment is on a line of its own: the scope of a `# gblint: ignore[…]` suppression.
     pub fn statement_after(&self, comment_start: u32) -> Option<TextRange> {
-        fn walk(node: &SyntaxNode, tokens: &[SyntaxToken], at: u32) -> Option<TextRange> {
+        fn walk(node: &SyntaxNode, tokens: &[TreeToken], at: u32) -> Option<TextRange> {
             let mut seen_comment = false;
             for child in &node.children {
                 match child {
@@ -175,20 +182,26 @@ impl SyntaxTree {
 }
 
 /// Cover the text with tokens: significant tokens from the lexer, trivia in the gaps. The
-/// flat sequence [`SyntaxTree::build`] nests; cheap enough to build on every parse.
-pub fn tile(text: &str, lexed: &Lexed) -> Vec<SyntaxToken> {
-    let mut out = Vec::with_capacity(lexed.tokens.len() * 2 + 2);
+/// flat sequence [`SyntaxTree::build`] nests.
+pub fn tile(text: &str, lexed: &Lexed) -> Vec<TreeToken> {
+    tile_tokens(text, &lexed.tokens, lexed.bom)
+}
+
+/// [`tile`] over lexed tokens kept apart from their [`Lexed`] (`bom`: the text starts with a
+/// byte-order mark the lexer skipped).
+pub fn tile_tokens(text: &str, tokens: &[RawToken], bom: bool) -> Vec<TreeToken> {
+    let mut out = Vec::with_capacity(tokens.len() * 2 + 2);
     let mut cursor = 0usize;
-    if lexed.bom {
+    if bom {
         let len = '\u{feff}'.len_utf8();
-        out.push(SyntaxToken {
+        out.push(TreeToken {
             kind: SyntaxKind::Bom,
             range: TextRange::from_usize(0, len),
             lexed: None,
         });
         cursor = len;
     }
-    for (index, token) in lexed.tokens.iter().enumerate() {
+    for (index, token) in tokens.iter().enumerate() {
         let range = token.range.as_range();
         trivia(text, cursor, range.start, &mut out);
         let kind = match token.quote {
@@ -199,7 +212,7 @@ pub fn tile(text: &str, lexed: &Lexed) -> Vec<SyntaxToken> {
             Quote::None if &*token.text == "}" => SyntaxKind::RBrace,
             Quote::None => SyntaxKind::Word,
         };
-        out.push(SyntaxToken {
+        out.push(TreeToken {
             kind,
             range: token.range,
             lexed: Some(u32::try_from(index).unwrap_or(u32::MAX)),
@@ -207,12 +220,10 @@ pub fn tile(text: &str, lexed: &Lexed) -> Vec<SyntaxToken> {
         cursor = range.end;
     }
     trivia(text, cursor, text.len(), &mut out);
-    // Kept for the whole run: drop what the doubling growth left over.
-    out.shrink_to_fit();
     out
 }
 
-fn trivia(text: &str, start: usize, end: usize, out: &mut Vec<SyntaxToken>) {
+fn trivia(text: &str, start: usize, end: usize, out: &mut Vec<TreeToken>) {
     let gap = &text.as_bytes()[start..end];
     let mut i = 0;
     while i < gap.len() {
@@ -246,7 +257,7 @@ fn trivia(text: &str, start: usize, end: usize, out: &mut Vec<SyntaxToken>) {
                 }
             }
         };
-        out.push(SyntaxToken {
+        out.push(TreeToken {
             kind,
             range: TextRange::from_usize(at, at + len),
             lexed: None,
@@ -260,18 +271,18 @@ struct Frame {
 }
 
 struct Builder<'a> {
-    tokens: &'a [SyntaxToken],
-    lexed: &'a [Token],
+    tokens: &'a [TreeToken],
+    lexed: &'a [RawToken],
     /// Open nodes: root, then alternating statement/block.
     stack: Vec<Frame>,
     pending: Vec<u32>,
-    previous: Option<&'a Token>,
+    previous: Option<&'a RawToken>,
     /// Braces opened beyond [`MAX_TREE_DEPTH`] and not closed yet.
     flat_depth: usize,
 }
 
 impl<'a> Builder<'a> {
-    fn new(tokens: &'a [SyntaxToken], lexed: &'a [Token]) -> Self {
+    fn new(tokens: &'a [TreeToken], lexed: &'a [RawToken]) -> Self {
         let root = SyntaxNode {
             kind: NodeKind::Root,
             range: TextRange::default(),
@@ -345,7 +356,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn on_new_line(&self, token: &Token) -> bool {
+    fn on_new_line(&self, token: &RawToken) -> bool {
         match self.previous {
             None => true,
             Some(previous) => previous.line.saturating_add(previous.line_breaks()) < token.line,

@@ -415,8 +415,20 @@ pub(crate) fn lint(
             .collect();
         caddy_files.sort();
         caddy_files.dedup();
+        // A root file's parse holds its tokens; imported files are tokenized for this.
+        let parses: std::collections::HashMap<_, _> = deployment
+            .caddyfiles
+            .iter()
+            .map(|doc| (doc.caddyfile.file, &doc.caddyfile))
+            .collect();
         for file in caddy_files {
-            suppressions.extend(suppression::collect_caddy(file, sources, &mut problems));
+            let parsed = parses.get(&file).copied();
+            suppressions.extend(suppression::collect_caddy(
+                file,
+                sources,
+                parsed,
+                &mut problems,
+            ));
         }
         for doc in &deployment.iptables {
             suppressions.extend(suppression::collect_lines(doc.file, sources, &mut problems));

@@ -5,7 +5,7 @@
 //! `#` or `;` in fail2ban and systemd files). A reason is required; suppressions that
 //! silence nothing, name unknown codes or lack a reason are reported themselves.
 
-use gblint_caddyfile::{tokenize, SyntaxKind, SyntaxTree};
+use gblint_caddyfile::{tokenize, Caddyfile, SyntaxKind, SyntaxTree};
 use gblint_diagnostics::{Diagnostic, FileId, SourceMap, TextRange};
 
 use crate::comments;
@@ -32,18 +32,22 @@ pub struct Suppression {
 }
 
 /// Find the suppression comments of a Caddyfile-syntax file; malformed ones become
-/// diagnostics in `problems`.
+/// diagnostics in `problems`. `parsed` is the file's parse when it is a root Caddyfile (its
+/// lexed tokens build the tree); an imported file is tokenized here.
 pub fn collect_caddy(
     file: FileId,
     sources: &SourceMap,
+    parsed: Option<&Caddyfile>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Suppression> {
     let text = sources.get(file).text();
     if !text.contains("gblint:") {
         return Vec::new();
     }
-    let lexed = tokenize(text);
-    let tree = SyntaxTree::build(text, &lexed);
+    let tree = match parsed {
+        Some(caddyfile) => caddyfile.tree(text),
+        None => SyntaxTree::build(text, &tokenize(text)),
+    };
     let mut out = Vec::new();
     for (index, token) in tree.tokens.iter().enumerate() {
         if token.kind != SyntaxKind::Comment {

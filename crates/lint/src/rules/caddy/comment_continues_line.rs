@@ -55,7 +55,12 @@ impl Rule for CommentContinuesLine {
         for doc in &ctx.deployment.caddyfiles {
             let caddyfile = &doc.caddyfile;
             let text = ctx.sources.get(caddyfile.file).text();
-            let tokens = &caddyfile.syntax_tokens;
+            // Only a comment holding a backslash can join lines; most files have no backslash
+            // at all, and then the trivia tokens are not built.
+            if !text.contains('\\') {
+                continue;
+            }
+            let tokens = &caddyfile.syntax_tokens(text);
             let mut previous: Option<u32> = None;
             for (index, token) in tokens.iter().enumerate() {
                 if let Some(lexed) = token.lexed {

@@ -52,7 +52,7 @@ impl Rule for DuplicateSiteAddress {
         for doc in &ctx.deployment.caddyfiles {
             let mut seen: HashMap<
                 (String, String, String, String),
-                (usize, &gblint_caddyfile::CToken),
+                (usize, &gblint_caddyfile::CaddyToken),
             > = HashMap::with_capacity(doc.caddyfile.model.sites.len());
             for (site_index, site) in doc.caddyfile.model.sites.iter().enumerate() {
                 for address in &site.addresses {

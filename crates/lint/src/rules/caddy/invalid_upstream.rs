@@ -1,6 +1,6 @@
 use gblint_caddyfile::address::split_host_port;
 use gblint_caddyfile::env::EmptyPlaceholder;
-use gblint_caddyfile::{CToken, Directive};
+use gblint_caddyfile::{CaddyToken, Directive};
 use gblint_diagnostics::{Category, Diagnostic, FileId, Severity, SourceMap};
 
 use crate::context::Context;
@@ -93,7 +93,7 @@ fn check_proxy(
     sources: &SourceMap,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut upstreams: Vec<&CToken> = Vec::new();
+    let mut upstreams: Vec<&CaddyToken> = Vec::new();
     let mut args = proxy.args.iter().peekable();
     if let Some(first) = args.peek() {
         if &*first.text == "*" || first.text.starts_with('/') || first.text.starts_with('@') {

@@ -27,7 +27,7 @@ pub mod unknown_directive;
 /// CDY010: fewer site hosts than the baseline or `min-vhosts`.
 pub mod vhost_count_regressed;
 
-use gblint_caddyfile::{CToken, Directive, GlobalOptions, ImportSite};
+use gblint_caddyfile::{CaddyToken, Directive, GlobalOptions, ImportSite};
 use gblint_diagnostics::SourceMap;
 
 /// The root the ops guide prescribes; used by fixes when `[caddy] storage-root` is not set.
@@ -42,7 +42,7 @@ pub enum Storage<'a> {
         /// The `storage` directive.
         directive: &'a Directive,
         /// The root path token (inline argument or the block's `root`).
-        root: Option<&'a CToken>,
+        root: Option<&'a CaddyToken>,
     },
     /// Another storage module (redis, s3, …): certificates persist elsewhere.
     Other(&'a Directive),

@@ -5,7 +5,7 @@ use gblint_caddyfile::stock::{
     v1_replacement, CERT_GETTERS, DIRECTIVES, ENCODERS, GLOBAL_OPTIONS, ISSUERS, LISTENER_WRAPPERS,
     LOG_ENCODERS, LOG_WRITERS, MATCHERS, SELECTION_POLICIES, STORAGE, TRANSPORTS,
 };
-use gblint_caddyfile::{CToken, Directive, Quote};
+use gblint_caddyfile::{CaddyToken, Directive, Quote};
 use gblint_diagnostics::{Diagnostic, FileId};
 
 use crate::context::Context;
@@ -128,7 +128,7 @@ struct Check<'a, 'o> {
 
 /// The `{$VAR}` placeholders that expanded to nothing on the line of `brace`, before it.
 fn emptied_key(
-    brace: &CToken,
+    brace: &CaddyToken,
     empty_env: &[(FileId, EmptyPlaceholder)],
     ctx: &Context<'_>,
 ) -> Option<String> {
@@ -154,7 +154,7 @@ fn emptied_key(
 
 /// A name Caddy would look up, but gblint cannot know: it came from a runtime placeholder, a
 /// snippet argument or a quoted string.
-fn opaque(token: &CToken) -> bool {
+fn opaque(token: &CaddyToken) -> bool {
     token.text.is_empty() || token.text.contains('{') || token.quote != Quote::None
 }
 
@@ -164,7 +164,7 @@ impl Check<'_, '_> {
         self.plugins.contains(name) || module.is_some_and(|id| self.plugins.contains(id))
     }
 
-    fn push(&mut self, token: &CToken, message: String, label: &str, help: Option<String>) {
+    fn push(&mut self, token: &CaddyToken, message: String, label: &str, help: Option<String>) {
         let mut diagnostic = UnknownDirective::META
             .diagnostic(token.file, token.range, message)
             .with_label(label)
@@ -255,7 +255,7 @@ impl Check<'_, '_> {
 
     /// A module named by its last part (`cloudflare` in `dns cloudflare`), looked up as
     /// `<namespace>.<name>` the way Caddy's `UnmarshalModule` does.
-    fn module(&mut self, token: &CToken, namespace: &str, stock: &[&str]) {
+    fn module(&mut self, token: &CaddyToken, namespace: &str, stock: &[&str]) {
         let name = &*token.text;
         if opaque(token) || stock.contains(&name) {
             return;
@@ -364,7 +364,7 @@ impl Check<'_, '_> {
         }
     }
 
-    fn matcher(&mut self, token: &CToken) {
+    fn matcher(&mut self, token: &CaddyToken) {
         let name = &*token.text;
         if opaque(token) || MATCHERS.contains(&name) {
             return;

@@ -1,10 +1,5 @@
-//! Caddy's block parser (`parse.go`): groups tokens into server blocks and segments, expands
-//! `import` (snippets and files, with `{args[…]}`, `{block}`, `{blocks.KEY}`), and records
-//! snippets and named routes.
-//!
-//! Behaviour and error wording follow Caddy v2. Where Caddy stops at its first error, this
-//! parser records the error and resumes after the enclosing top-level block (a failed import
-//! is dropped instead), so one run reports every independent problem in a file.
+//! Caddy's `parse.go`: server blocks, directives and their segments, snippets, named routes
+//! and `import` (files and snippets), over the file's token stream.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -13,180 +8,71 @@ use std::sync::Arc;
 use gblint_diagnostics::{FileId, TextRange};
 
 use crate::import::{ImportContext, LoadError};
-use crate::token::{is_next_on_new_line, CToken, ImportSite};
+use crate::text::TokenText;
+use crate::token::{is_next_on_new_line, CaddyToken, ImportSite, Origin};
 
-/// Upper bound on tokens after import expansion; beyond it expansion stops with an error
-/// (snippets importing snippets can otherwise grow exponentially).
-pub const MAX_EXPANDED_TOKENS: usize = 4_000_000;
+use super::dispenser::Dispenser;
+use super::import_args::{block_mapping, replace_args, variadic};
+use super::import_graph::ImportGraph;
+use super::{
+    ParseError, ParseErrorKind, Parsed, ServerBlock, SnippetDef, MAX_ERRORS, MAX_EXPANDED_TOKENS,
+};
 
-/// Upper bound on errors recorded per file.
-const MAX_ERRORS: usize = 200;
+/// Cache key for shared origins: the address of the origin a token had before.
+type OriginKey = usize;
 
-/// A server block: keys (site addresses, or a snippet / named-route name) and segments.
-#[derive(Clone, Debug, Default)]
-pub struct ServerBlock {
-    /// Whether the block was written with braces.
-    pub has_braces: bool,
-    /// The keys; empty for the global options block.
-    pub keys: Vec<CToken>,
-    /// One segment per directive: its line plus the block it opens.
-    pub segments: Vec<Vec<CToken>>,
-    /// Whether this is a named route `&(name)`.
-    pub is_named_route: bool,
-    /// The opening `{` of the block, when it has braces.
-    pub open_brace: Option<CToken>,
-    /// The closing `}` of the block, when it has one.
-    pub close_brace: Option<CToken>,
-}
-
-/// A snippet definition `(name) { … }`.
-#[derive(Clone, Debug)]
-pub struct SnippetDef {
-    /// The name without parentheses.
-    pub name: String,
-    /// The `(name)` key token.
-    pub key: CToken,
-    /// Body tokens.
-    pub tokens: Vec<CToken>,
-}
-
-/// What kind of failure a parse error is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ParseErrorKind {
-    /// A tokenizer error (heredocs).
-    Lexer,
-    /// A structural error (braces, keys, cycles, glob syntax).
-    Syntax,
-    /// An `import` names nothing: a missing file (Caddy refuses it too).
-    Import,
-    /// An `import` gblint does not follow: it leads outside the root gblint may read. Caddy
-    /// may find files there; these are kept apart from the errors ([`Parsed::not_followed`]).
-    NotFollowed,
-}
-
-/// One parse error.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    /// Category.
-    pub kind: ParseErrorKind,
-    /// Caddy's wording, without its `, at FILE:LINE` suffix (the span says where).
-    pub message: String,
-    /// File of the offending token.
-    pub file: FileId,
-    /// Bytes of the offending token.
-    pub range: TextRange,
-    /// Caddy's line number of the offending token.
-    pub line: u32,
-    /// Import chain of the offending token.
-    pub chain: Arc<[ImportSite]>,
-}
-
-/// Cache key for shared import chains: the source chain's address and the snippet name.
-type ChainKey = (usize, Option<Arc<str>>);
-
-/// Result of parsing one root Caddyfile.
-#[derive(Clone, Debug, Default)]
-pub struct Parsed {
-    /// Server blocks in order (snippets are not included).
-    pub blocks: Vec<ServerBlock>,
-    /// Snippets in definition order.
-    pub snippets: Vec<SnippetDef>,
-    /// Every error.
-    pub errors: Vec<ParseError>,
-    /// Files pulled in by `import`, in first-import order.
-    pub imported_files: Vec<FileId>,
-    /// Imports not followed because they lead outside the root (kind [`ParseErrorKind::NotFollowed`]).
-    pub not_followed: Vec<ParseError>,
-}
-
-/// Parse a root file's tokens.
-pub fn parse(root: FileId, tokens: Vec<CToken>, ctx: &mut ImportContext<'_>) -> Parsed {
-    let mut parser = Parser {
-        tokens,
-        cursor: -1,
-        block: ServerBlock::default(),
-        eof: false,
-        snippets: HashMap::new(),
-        snippet_order: Vec::new(),
-        nesting: 0,
-        dispenser_nesting: 0,
-        graph: ImportGraph::default(),
-        ctx,
-        errors: Vec::new(),
-        in_keys: false,
-        lexed_files: HashSet::from([root]),
-        imported_files: Vec::new(),
-        not_followed: Vec::new(),
-        root,
-        aborted: false,
-    };
-    let blocks = parser.parse_all();
-    Parsed {
-        blocks,
-        snippets: parser
-            .snippet_order
-            .iter()
-            .filter_map(|name| parser.snippets.get(name).cloned())
-            .collect(),
-        errors: parser.errors,
-        imported_files: parser.imported_files,
-        not_followed: parser.not_followed,
-    }
-}
-
-#[derive(Default)]
-struct ImportGraph {
-    edges: HashMap<String, Vec<String>>,
-}
-
-impl ImportGraph {
-    /// Add edges `from → to`; fails like Caddy when an edge would close a cycle.
-    fn add_edges(&mut self, from: &str, to: &[String]) -> Result<(), String> {
-        for target in to {
-            if self.reaches(target, from) {
-                return Err(format!(
-                    "a cycle of imports exists between {from} and {target}"
-                ));
-            }
-            let list = self.edges.entry(from.to_owned()).or_default();
-            if !list.contains(target) {
-                list.push(target.clone());
-            }
+impl Parser<'_, '_> {
+    /// Parse a root file's tokens.
+    pub(super) fn run(
+        root: FileId,
+        tokens: Vec<CaddyToken>,
+        ctx: &mut ImportContext<'_>,
+    ) -> Parsed {
+        let mut parser = Parser {
+            tokens,
+            scratch: Vec::new(),
+            at: Dispenser::default(),
+            block: ServerBlock::default(),
+            eof: false,
+            snippets: HashMap::new(),
+            snippet_order: Vec::new(),
+            nesting: 0,
+            graph: ImportGraph::default(),
+            ctx,
+            errors: Vec::new(),
+            in_keys: false,
+            lexed_files: HashSet::from([root]),
+            imported_files: Vec::new(),
+            not_followed: Vec::new(),
+            root,
+            aborted: false,
+        };
+        let blocks = parser.parse_all();
+        Parsed {
+            blocks,
+            snippets: parser
+                .snippet_order
+                .iter()
+                .filter_map(|name| parser.snippets.get(name).cloned())
+                .collect(),
+            errors: parser.errors,
+            imported_files: parser.imported_files,
+            not_followed: parser.not_followed,
         }
-        Ok(())
-    }
-
-    /// Whether `goal` is reachable from `start` through at least one edge.
-    fn reaches(&self, start: &str, goal: &str) -> bool {
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut stack: Vec<&str> = self
-            .edges
-            .get(start)
-            .map(|v| v.iter().map(String::as_str).collect())
-            .unwrap_or_default();
-        while let Some(node) = stack.pop() {
-            if node == goal {
-                return true;
-            }
-            if seen.insert(node) {
-                if let Some(next) = self.edges.get(node) {
-                    stack.extend(next.iter().map(String::as_str));
-                }
-            }
-        }
-        false
     }
 }
 
-struct Parser<'c, 'a> {
-    tokens: Vec<CToken>,
-    cursor: isize,
+pub(super) struct Parser<'c, 'a> {
+    tokens: Vec<CaddyToken>,
+    /// Reused buffer of [`Parser::directive`]'s segment.
+    scratch: Vec<CaddyToken>,
+    /// The dispenser's cursor and nesting over `tokens`.
+    at: Dispenser,
     block: ServerBlock,
     eof: bool,
     snippets: HashMap<String, SnippetDef>,
     snippet_order: Vec<String>,
     nesting: i64,
-    dispenser_nesting: i64,
     graph: ImportGraph,
     ctx: &'c mut ImportContext<'a>,
     errors: Vec<ParseError>,
@@ -201,25 +87,14 @@ struct Parser<'c, 'a> {
 type PResult<T> = Result<T, ParseError>;
 
 impl Parser<'_, '_> {
-    // ----- dispenser -------------------------------------------------------------------------
-
-    fn len(&self) -> isize {
-        isize::try_from(self.tokens.len()).unwrap_or(isize::MAX)
-    }
+    // ----- dispenser (the cursor lives in `self.at`; these read `self.tokens`) -------------
 
     fn next(&mut self) -> bool {
-        if self.cursor < self.len() - 1 {
-            self.cursor += 1;
-            true
-        } else {
-            false
-        }
+        self.at.next(&self.tokens)
     }
 
-    fn token(&self) -> Option<&CToken> {
-        usize::try_from(self.cursor)
-            .ok()
-            .and_then(|i| self.tokens.get(i))
+    fn token(&self) -> Option<&CaddyToken> {
+        self.at.token(&self.tokens)
     }
 
     fn val(&self) -> &str {
@@ -227,86 +102,27 @@ impl Parser<'_, '_> {
     }
 
     fn at_open_brace(&self) -> bool {
-        self.token().is_some_and(CToken::is_open_brace)
+        self.token().is_some_and(CaddyToken::is_open_brace)
     }
 
     fn at_close_brace(&self) -> bool {
-        self.token().is_some_and(CToken::is_close_brace)
+        self.token().is_some_and(CaddyToken::is_close_brace)
     }
 
     fn is_new_line(&self) -> bool {
-        if self.cursor < 1 {
-            return true;
-        }
-        if self.cursor > self.len() - 1 {
-            return false;
-        }
-        let i = self.cursor as usize;
-        is_next_on_new_line(&self.tokens[i - 1], &self.tokens[i])
+        self.at.is_new_line(&self.tokens)
     }
 
     fn is_next_on_new_line(&self) -> bool {
-        if self.cursor < 0 {
-            return false;
-        }
-        if self.cursor >= self.len() - 1 {
-            return true;
-        }
-        let i = self.cursor as usize;
-        is_next_on_new_line(&self.tokens[i], &self.tokens[i + 1])
-    }
-
-    fn next_on_same_line(&mut self) -> bool {
-        if self.cursor < 0 {
-            self.cursor += 1;
-            return true;
-        }
-        if self.cursor >= self.len() - 1 {
-            return false;
-        }
-        if !self.is_next_on_new_line() {
-            self.cursor += 1;
-            return true;
-        }
-        false
+        self.at.is_next_on_new_line(&self.tokens)
     }
 
     fn next_arg(&mut self) -> bool {
-        if !self.next_on_same_line() {
-            return false;
-        }
-        if self.at_open_brace() {
-            self.cursor -= 1;
-            return false;
-        }
-        true
+        self.at.next_arg(&self.tokens)
     }
 
     fn next_block(&mut self, initial: i64) -> bool {
-        if self.dispenser_nesting > initial {
-            if !self.next() {
-                return false;
-            }
-            if self.at_close_brace() && self.is_next_on_new_line() {
-                self.dispenser_nesting -= 1;
-            } else if self.at_open_brace() && self.is_next_on_new_line() {
-                self.dispenser_nesting += 1;
-            }
-            return self.dispenser_nesting > initial;
-        }
-        if !self.next_on_same_line() {
-            return false;
-        }
-        if !self.at_open_brace() {
-            self.cursor -= 1;
-            return false;
-        }
-        self.next();
-        if self.at_close_brace() {
-            return false;
-        }
-        self.dispenser_nesting += 1;
-        true
+        self.at.next_block(&self.tokens, initial)
     }
 
     fn err(&self, kind: ParseErrorKind, message: impl Into<String>) -> ParseError {
@@ -318,7 +134,7 @@ impl Parser<'_, '_> {
                 file: token.file,
                 range: token.range,
                 line: token.line,
-                chain: Arc::clone(&token.chain),
+                chain: Arc::clone(token.chain()),
             },
             None => ParseError {
                 kind,
@@ -358,7 +174,7 @@ impl Parser<'_, '_> {
     fn parse_all(&mut self) -> Vec<ServerBlock> {
         let mut blocks = Vec::new();
         while !self.aborted && self.next() {
-            let start = self.cursor;
+            let start = self.at.cursor;
             self.in_keys = false;
             match self.parse_one() {
                 Ok(()) => {
@@ -395,9 +211,9 @@ impl Parser<'_, '_> {
 
     /// Skip to the end of the top-level block that started at `start`.
     fn recover(&mut self, start: isize) {
-        let error_at = self.cursor.max(start);
+        let error_at = self.at.cursor.max(start);
         self.nesting = 0;
-        self.dispenser_nesting = 0;
+        self.at.nesting = 0;
         self.eof = false;
         let start = usize::try_from(start).unwrap_or(0);
         if self.in_keys {
@@ -414,7 +230,7 @@ impl Parser<'_, '_> {
             if i + 1 < self.tokens.len() && self.tokens[i + 1].is_open_brace() {
                 i = self.matching_close(i + 1);
             }
-            self.cursor = isize::try_from(i).unwrap_or(isize::MAX);
+            self.at.cursor = isize::try_from(i).unwrap_or(isize::MAX);
             return;
         }
         let mut depth = 0i64;
@@ -444,7 +260,7 @@ impl Parser<'_, '_> {
         {
             stop += 1;
         }
-        self.cursor = isize::try_from(stop).unwrap_or(isize::MAX);
+        self.at.cursor = isize::try_from(stop).unwrap_or(isize::MAX);
     }
 
     /// Index of the `}` that closes the `{` at `open` (or the last token).
@@ -477,7 +293,7 @@ impl Parser<'_, '_> {
         }
         if let Some(name) = self.named_route_name() {
             let mut name_token = self.block.keys[0].clone();
-            name_token.text = Arc::from(name);
+            name_token.text = TokenText::from(name);
             self.block.keys = vec![name_token.clone()];
             self.block.is_named_route = true;
             self.block.has_braces = true;
@@ -497,8 +313,17 @@ impl Parser<'_, '_> {
             let key = self.block.keys[0].clone();
             let mut tokens = self.block_tokens(false)?;
             let shared: Arc<str> = Arc::from(name.as_str());
+            let mut origins: HashMap<OriginKey, Arc<Origin>> = HashMap::new();
             for token in &mut tokens {
-                token.snippet = Some(Arc::clone(&shared));
+                let origin = origins
+                    .entry(Arc::as_ptr(&token.origin) as usize)
+                    .or_insert_with(|| {
+                        Arc::new(Origin {
+                            chain: Arc::clone(token.chain()),
+                            snippet: Some(Arc::clone(&shared)),
+                        })
+                    });
+                token.origin = Arc::clone(origin);
             }
             self.snippet_order.push(name.clone());
             self.snippets
@@ -565,7 +390,14 @@ impl Parser<'_, '_> {
                 if !value.is_empty() {
                     if let Some(token) = self.token() {
                         let mut key = token.clone();
-                        key.text = Arc::from(value);
+                        // The key is the token without its trailing comma: a prefix of it.
+                        if value.len() != key.text.len() {
+                            key.text = if key.text.starts_with(value.as_str()) {
+                                key.text.prefix(value.len())
+                            } else {
+                                TokenText::from(value)
+                            };
+                        }
                         self.block.keys.push(key);
                     }
                 }
@@ -590,7 +422,7 @@ impl Parser<'_, '_> {
         if braced {
             self.block.open_brace = self.token().cloned();
         } else {
-            self.cursor -= 1;
+            self.at.cursor -= 1;
         }
         self.directives()?;
         if braced {
@@ -609,7 +441,7 @@ impl Parser<'_, '_> {
             }
             if self.val() == "import" {
                 self.do_import(1)?;
-                self.cursor -= 1;
+                self.at.cursor -= 1;
                 continue;
             }
             self.directive()?;
@@ -618,9 +450,14 @@ impl Parser<'_, '_> {
     }
 
     fn directive(&mut self) -> PResult<()> {
-        let mut segment = vec![self.token().cloned().ok_or_else(|| self.eof_err())?];
+        let first = self.token().cloned().ok_or_else(|| self.eof_err())?;
+        // Collected in a reused buffer, then copied out at its exact size: one allocation per
+        // segment instead of the growth steps of a fresh vector and a final shrink.
+        let mut segment = std::mem::take(&mut self.scratch);
+        segment.clear();
+        segment.push(first);
         while !self.aborted && self.next() {
-            let quoted = self.token().is_some_and(CToken::is_quoted);
+            let quoted = self.token().is_some_and(CaddyToken::is_quoted);
             if self.at_open_brace() {
                 self.nesting += 1;
                 if !self.is_next_on_new_line() {
@@ -634,7 +471,7 @@ impl Parser<'_, '_> {
                     return Err(self.syntax("Unexpected '{}' at end of line"));
                 }
             } else if self.is_new_line() && self.nesting == 0 {
-                self.cursor -= 1;
+                self.at.cursor -= 1;
                 break;
             } else if self.at_close_brace() && self.nesting > 0 {
                 self.nesting -= 1;
@@ -642,17 +479,17 @@ impl Parser<'_, '_> {
                 return Err(self.syntax("Unexpected '}' because no matching opening brace"));
             } else if self.val() == "import" && self.is_new_line() {
                 self.do_import(1)?;
-                self.cursor -= 1;
+                self.at.cursor -= 1;
                 continue;
             }
             if let Some(token) = self.token() {
                 segment.push(token.clone());
             }
         }
-        // Most segments are a directive and one or two arguments: without this, each kept
-        // the capacity of four tokens that its first push allocated.
-        segment.shrink_to_fit();
-        self.block.segments.push(segment);
+        let mut exact = Vec::with_capacity(segment.len());
+        exact.append(&mut segment);
+        self.scratch = segment;
+        self.block.segments.push(exact);
         if self.nesting > 0 {
             return Err(self.eof_err());
         }
@@ -681,7 +518,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn block_tokens(&mut self, retain_braces: bool) -> PResult<Vec<CToken>> {
+    fn block_tokens(&mut self, retain_braces: bool) -> PResult<Vec<CaddyToken>> {
         if !self.at_open_brace() {
             return Err(self.syntax_err("{"));
         }
@@ -716,7 +553,7 @@ impl Parser<'_, '_> {
     /// Replace the import statement at the cursor with the tokens it names. On return the
     /// cursor is where the `import` keyword was (on the first imported token, if any).
     fn do_import(&mut self, nesting: i64) -> PResult<()> {
-        let import_start = self.cursor;
+        let import_start = self.at.cursor;
         let import_token = self.token().cloned().ok_or_else(|| self.eof_err())?;
         if !self.next_arg() {
             return Err(self.syntax(format!(
@@ -742,18 +579,18 @@ impl Parser<'_, '_> {
             args.push(self.val().to_owned());
         }
         let mut block_tokens = Vec::new();
-        let initial = self.dispenser_nesting;
+        let initial = self.at.nesting;
         while self.next_block(initial) {
             if let Some(token) = self.token() {
                 block_tokens.push(token.clone());
             }
         }
-        self.dispenser_nesting = initial;
-        let import_end = self.cursor;
+        self.at.nesting = initial;
+        let import_end = self.at.cursor;
         let block_mapping = self.block_mapping(&block_tokens)?;
 
         let mut nodes = Vec::new();
-        let imported: Vec<CToken> = if let Some(snippet) = self.snippets.get(&pattern) {
+        let imported: Vec<CaddyToken> = if let Some(snippet) = self.snippets.get(&pattern) {
             if let Some(first) = snippet.tokens.first() {
                 nodes.push(format!("{}:{}", self.file_name(first.file), pattern));
             }
@@ -782,7 +619,7 @@ impl Parser<'_, '_> {
         };
 
         let mut node_name = self.file_name(import_token.file);
-        if let Some(snippet) = &import_token.snippet {
+        if let Some(snippet) = import_token.snippet() {
             node_name = format!("{node_name}:{snippet}");
         }
         if let Err(message) = self.graph.add_edges(&node_name, &nodes) {
@@ -792,7 +629,7 @@ impl Parser<'_, '_> {
                 file: import_token.file,
                 range: import_token.range,
                 line: import_token.line,
-                chain: Arc::clone(&import_token.chain),
+                chain: Arc::clone(import_token.chain()),
             };
             self.record(error);
             self.splice(import_start, import_end, Vec::new());
@@ -814,7 +651,7 @@ impl Parser<'_, '_> {
                 file: import_token.file,
                 range: import_token.range,
                 line: import_token.line,
-                chain: Arc::clone(&import_token.chain),
+                chain: Arc::clone(import_token.chain()),
             };
             self.record(error);
             self.aborted = true;
@@ -825,7 +662,7 @@ impl Parser<'_, '_> {
         Ok(())
     }
 
-    fn splice(&mut self, start: isize, end: isize, with: Vec<CToken>) {
+    fn splice(&mut self, start: isize, end: isize, with: Vec<CaddyToken>) {
         let start_index = usize::try_from(start).unwrap_or(0).min(self.tokens.len());
         let end_index = usize::try_from(end)
             .unwrap_or(0)
@@ -837,55 +674,32 @@ impl Parser<'_, '_> {
                     .min(self.tokens.len().saturating_sub(1).max(start_index)),
             with,
         );
-        self.cursor = start;
+        self.at.cursor = start;
     }
 
     fn file_name(&self, file: FileId) -> String {
         self.ctx.sources.get(file).path().display().to_string()
     }
 
-    fn block_mapping(&self, block_tokens: &[CToken]) -> PResult<HashMap<String, Vec<CToken>>> {
-        let mut mapping = HashMap::new();
-        if block_tokens.is_empty() {
-            return Ok(mapping);
-        }
-        let mut sub = SubDispenser {
-            tokens: block_tokens,
-            cursor: -1,
-            nesting: 0,
-        };
-        while sub.next() {
-            let current = &block_tokens[sub.cursor as usize];
-            if current.is_open_brace() {
-                return Err(self.syntax("anonymous blocks are not supported"));
-            }
-            let key = current.text.clone();
-            // The line's arguments, then the block it opens (if any).
-            let mut value = Vec::new();
-            while sub.next_arg() {
-                value.push(block_tokens[sub.cursor as usize].clone());
-            }
-            let initial = sub.nesting;
-            while sub.next_block(initial) {
-                value.push(block_tokens[sub.cursor as usize].clone());
-            }
-            mapping.insert(key.to_string(), value);
-        }
-        Ok(mapping)
+    fn block_mapping(
+        &self,
+        block_tokens: &[CaddyToken],
+    ) -> PResult<HashMap<String, Vec<CaddyToken>>> {
+        block_mapping(block_tokens).map_err(|()| self.syntax("anonymous blocks are not supported"))
     }
 
     fn resolve_file_import(
         &mut self,
         pattern: &str,
-        import_token: &CToken,
-    ) -> Result<(Vec<CToken>, Vec<String>), ParseError> {
+        import_token: &CaddyToken,
+    ) -> Result<(Vec<CaddyToken>, Vec<String>), ParseError> {
         let import_err = |kind: ParseErrorKind, message: String| ParseError {
             kind,
             message,
             file: import_token.file,
             range: import_token.range,
             line: import_token.line,
-            chain: Arc::clone(&import_token.chain),
+            chain: Arc::clone(import_token.chain()),
         };
         let glob_pattern = self.ctx.glob_pattern(import_token.file, pattern);
         let glob_text = glob_pattern.to_string_lossy().into_owned();
@@ -1016,38 +830,36 @@ impl Parser<'_, '_> {
     /// inside the imported text, which are expanded only when they are themselves imported.
     fn expand(
         &self,
-        imported: Vec<CToken>,
-        import_token: &CToken,
+        imported: Vec<CaddyToken>,
+        import_token: &CaddyToken,
         args: &[String],
-        block_tokens: &[CToken],
-        block_mapping: &HashMap<String, Vec<CToken>>,
+        block_tokens: &[CaddyToken],
+        block_mapping: &HashMap<String, Vec<CaddyToken>>,
         mut nesting: i64,
-    ) -> Vec<CToken> {
-        let mut out: Vec<CToken> = Vec::with_capacity(imported.len());
+    ) -> Vec<CaddyToken> {
+        let mut out: Vec<CaddyToken> = Vec::with_capacity(imported.len());
         let mut maybe_snippet = false;
         let mut maybe_snippet_id = false;
         let mut index = 0usize;
-        let mut chains: HashMap<ChainKey, Arc<[ImportSite]>> = HashMap::new();
-        let mut previous: Option<CToken> = None;
+        let mut origins: HashMap<OriginKey, Arc<Origin>> = HashMap::new();
+        let mut previous: Option<CaddyToken> = None;
         for (i, mut token) in imported.into_iter().enumerate() {
-            let key = (
-                Arc::as_ptr(&token.chain) as *const ImportSite as usize,
-                token.snippet.clone(),
-            );
-            let chain = chains
-                .entry(key)
+            let origin = origins
+                .entry(Arc::as_ptr(&token.origin) as usize)
                 .or_insert_with(|| {
-                    let mut chain = token.chain.to_vec();
+                    let mut chain = token.chain().to_vec();
                     chain.push(ImportSite {
                         file: import_token.file,
                         line: import_token.line,
                         range: import_token.range,
-                        snippet: token.snippet.clone(),
+                        snippet: token.snippet().cloned(),
                     });
-                    Arc::from(chain)
-                })
-                .clone();
-            token.chain = chain;
+                    Arc::new(Origin {
+                        chain: Arc::from(chain),
+                        snippet: token.snippet().cloned(),
+                    })
+                });
+            token.origin = Arc::clone(origin);
 
             if !maybe_snippet && nesting == 0 {
                 let first_of_line = i == 0
@@ -1081,7 +893,7 @@ impl Parser<'_, '_> {
             }
             previous = Some(token.clone());
 
-            let replacement: Option<&[CToken]> = if &*token.text == "{block}" {
+            let replacement: Option<&[CaddyToken]> = if &*token.text == "{block}" {
                 Some(block_tokens)
             } else if token.text.starts_with("{blocks.") && token.text.ends_with('}') {
                 let key = &token.text["{blocks.".len()..token.text.len() - 1];
@@ -1104,175 +916,16 @@ impl Parser<'_, '_> {
             if let Some((start, end)) = variadic(&token.text, args.len()) {
                 for arg in &args[start..end] {
                     let mut copy = token.clone();
-                    copy.text = Arc::from(arg.as_str());
+                    copy.text = TokenText::from(arg.as_str());
                     out.push(copy);
                 }
             } else {
                 if token.text.contains('{') {
-                    token.text = Arc::from(replace_args(&token.text, args));
+                    token.text = TokenText::from(replace_args(&token.text, args));
                 }
                 out.push(token);
             }
         }
         out
-    }
-}
-
-/// Caddy's `parseVariadic`: a whole-token `{args[i:j]}` with valid bounds.
-fn variadic(text: &str, count: usize) -> Option<(usize, usize)> {
-    let inner = text.strip_prefix("{args[")?.strip_suffix("]}")?;
-    if inner.is_empty() {
-        return None;
-    }
-    let (start, end) = inner.split_once(':')?;
-    if start.contains('}') || end.contains('{') {
-        return None;
-    }
-    let start = if start.is_empty() {
-        0
-    } else {
-        start.parse::<usize>().ok()?
-    };
-    let end = if end.is_empty() {
-        count
-    } else {
-        end.parse::<usize>().ok()?
-    };
-    if start > end || end > count {
-        return None;
-    }
-    Some((start, end))
-}
-
-/// Replace `{args[N]}` and the deprecated `{args.N}` placeholders whose index exists; leave
-/// every other placeholder as written (Caddy's `ReplaceKnown` with the import's replacer).
-fn replace_args(text: &str, args: &[String]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut copied = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'{' && (i == 0 || bytes[i - 1] != b'\\') {
-            let Some(close) = text[i + 1..].find('}') else {
-                break;
-            };
-            let end = i + 1 + close;
-            let key = &text[i + 1..end];
-            if let Some(value) = arg_value(key, args) {
-                out.push_str(&text[copied..i]);
-                out.push_str(value);
-                copied = end + 1;
-            }
-            i = end + 1;
-            continue;
-        }
-        i += 1;
-    }
-    out.push_str(&text[copied..]);
-    out
-}
-
-fn arg_value<'a>(key: &str, args: &'a [String]) -> Option<&'a str> {
-    let index = if let Some(rest) = key.strip_prefix("args.") {
-        rest.parse::<usize>().ok()?
-    } else if let Some(rest) = key.strip_prefix("args[").and_then(|r| r.strip_suffix(']')) {
-        if rest.contains(':') {
-            return None;
-        }
-        rest.parse::<usize>().ok()?
-    } else {
-        return None;
-    };
-    args.get(index).map(String::as_str)
-}
-
-/// A dispenser over a borrowed token list (for import blocks).
-struct SubDispenser<'t> {
-    tokens: &'t [CToken],
-    cursor: isize,
-    nesting: i64,
-}
-
-impl SubDispenser<'_> {
-    fn len(&self) -> isize {
-        isize::try_from(self.tokens.len()).unwrap_or(isize::MAX)
-    }
-
-    fn current(&self) -> Option<&CToken> {
-        usize::try_from(self.cursor)
-            .ok()
-            .and_then(|i| self.tokens.get(i))
-    }
-
-    fn next(&mut self) -> bool {
-        if self.cursor < self.len() - 1 {
-            self.cursor += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn next_on_new_line(&self) -> bool {
-        if self.cursor < 0 {
-            return false;
-        }
-        if self.cursor >= self.len() - 1 {
-            return true;
-        }
-        let i = self.cursor as usize;
-        is_next_on_new_line(&self.tokens[i], &self.tokens[i + 1])
-    }
-
-    fn next_on_same_line(&mut self) -> bool {
-        if self.cursor < 0 {
-            self.cursor += 1;
-            return true;
-        }
-        if self.cursor >= self.len() - 1 || self.next_on_new_line() {
-            return false;
-        }
-        self.cursor += 1;
-        true
-    }
-
-    fn next_arg(&mut self) -> bool {
-        if !self.next_on_same_line() {
-            return false;
-        }
-        if self.current().is_some_and(CToken::is_open_brace) {
-            self.cursor -= 1;
-            return false;
-        }
-        true
-    }
-
-    fn next_block(&mut self, initial: i64) -> bool {
-        if self.nesting > initial {
-            if !self.next() {
-                return false;
-            }
-            let at_close = self.current().is_some_and(CToken::is_close_brace);
-            let at_open = self.current().is_some_and(CToken::is_open_brace);
-            if at_close && self.next_on_new_line() {
-                self.nesting -= 1;
-            } else if at_open && self.next_on_new_line() {
-                self.nesting += 1;
-            }
-            return self.nesting > initial;
-        }
-        if !self.next_on_same_line() {
-            return false;
-        }
-        if !self.current().is_some_and(CToken::is_open_brace) {
-            self.cursor -= 1;
-            return false;
-        }
-        self.next();
-        if self.current().is_some_and(CToken::is_close_brace) {
-            return false;
-        }
-        self.nesting += 1;
-        true
     }
 }
