@@ -350,6 +350,26 @@ fn fixture_code(path: &Path) -> Option<String> {
     well_formed.then_some(code)
 }
 
+/// The fixtures of a family folder: its entries named `CODE[_case]`, looked for below folders
+/// that are not fixtures themselves (`cron/etc/cron.d/CRN000_…`: a crontab is told by its
+/// path). A deployment fixture is a folder and is not looked into.
+fn fixtures_in(family: &Path, folders_are_fixtures: bool) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![family.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("fixture folder") {
+            let path = entry.expect("entry").path();
+            if fixture_code(&path).is_some() && (folders_are_fixtures || !path.is_dir()) {
+                found.push(path);
+            } else if path.is_dir() && !folders_are_fixtures {
+                stack.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 /// Every registered rule has a fixture that triggers it, and every fixture is of a registered
 /// rule. The fixtures are run here too, so a fixture counts only if it really fires (whatever
 /// suite snapshots it). `suppression/` is left out: its harness forces formats and counts
@@ -369,8 +389,7 @@ fn every_rule_has_a_firing_fixture() {
         if !family.is_dir() || family_name == "suppression" {
             continue;
         }
-        for entry in std::fs::read_dir(&family).expect("family folder") {
-            let path = entry.expect("entry").path();
+        for path in fixtures_in(&family, family_name == "deployments") {
             let Some(code) = fixture_code(&path) else {
                 continue;
             };
