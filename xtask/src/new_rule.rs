@@ -622,12 +622,12 @@ mod tests {
         assert!(written.contains(&"crates/lint/resources/caddy/CDY099_ok.caddyfile".to_owned()));
 
         // A new prefix gets its folder, mod.rs and line in rules/mod.rs.
-        let lxd = spec("LXD001", "profile-thing", "lxd");
-        let written = scaffold(tmp.path(), &lxd).expect("scaffold");
-        assert!(written.contains(&"crates/lint/src/rules/lxd/profile_thing.rs".to_owned()));
-        assert!(read(&format!("{RULES}/mod.rs")).contains("pub mod lxd;\n"));
-        assert!(read(&format!("{RULES}/lxd/mod.rs")).starts_with("//! Lxd rules (`LXD`)."));
-        assert!(read(&format!("{RULES}/lxd/profile_thing.rs"))
+        let crontab = spec("CRT001", "table-thing", "crontab");
+        let written = scaffold(tmp.path(), &crontab).expect("scaffold");
+        assert!(written.contains(&"crates/lint/src/rules/crontab/table_thing.rs".to_owned()));
+        assert!(read(&format!("{RULES}/mod.rs")).contains("pub mod crontab;\n"));
+        assert!(read(&format!("{RULES}/crontab/mod.rs")).starts_with("//! Crontab rules (`CRT`)."));
+        assert!(read(&format!("{RULES}/crontab/table_thing.rs"))
             .contains("/// `PATH/IN/THE/TREE`:\n    /// ```text\n"));
     }
 }
