@@ -11,7 +11,7 @@ use gblint_diagnostics::TextRange;
 use crate::command::{Command, Op};
 use crate::file::{builtin_chains, LineKind, Problem, ProblemKind, RulesFile};
 use crate::modules;
-use crate::render;
+use crate::printer;
 use crate::rule::{Address, Family, Neg, Rule};
 
 /// A rule in a chain, with where it came from.
@@ -368,11 +368,11 @@ fn apply(
                 }
                 Op::DeleteRule => {
                     for rule in rules {
-                        let wanted = render::specs(&rule);
+                        let wanted = printer::specs(&rule);
                         match chain
                             .rules
                             .iter()
-                            .position(|r| render::specs(&r.rule) == wanted)
+                            .position(|r| printer::specs(&r.rule) == wanted)
                         {
                             Some(at) => {
                                 chain.rules.remove(at);

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use gblint_diagnostics::Diagnostic;
-use gblint_iptables::modules::values::parse_port_range;
+use gblint_iptables::values::parse_port_range;
 use gblint_iptables::ruleset::PlacedRule;
 use gblint_iptables::{Address, Match, Neg, Opt, Rule as IptRule};
 use ipnet::IpNet;

@@ -44,10 +44,10 @@ pub fn specs(rule: &Rule) -> Vec<String> {
                 parts.push(format!("{}-f", bang(negated)));
             }
             for m in &rule.matches {
-                parts.push(render_match(m));
+                parts.push(print_match(m));
             }
             if let Some(target) = &rule.target {
-                parts.push(render_target(target));
+                parts.push(print_target(target));
             }
             out.push(parts.join(" "));
         }
@@ -84,26 +84,26 @@ fn push_iface(parts: &mut Vec<String>, flag: &str, iface: Option<&Neg<String>>) 
 }
 
 /// `-m NAME opts…`.
-pub fn render_match(m: &Match) -> String {
+pub fn print_match(m: &Match) -> String {
     let mut out = format!("-m {}", m.name);
     for option in &m.options {
         out.push(' ');
-        out.push_str(&render_opt(option));
+        out.push_str(&print_opt(option));
     }
     out
 }
 
 /// `-j NAME opts…` or `-g NAME`.
-pub fn render_target(target: &Target) -> String {
+pub fn print_target(target: &Target) -> String {
     let mut out = format!("{} {}", if target.goto { "-g" } else { "-j" }, target.name);
     for option in &target.options {
         out.push(' ');
-        out.push_str(&render_opt(option));
+        out.push_str(&print_opt(option));
     }
     out
 }
 
-fn render_opt(option: &Opt) -> String {
+fn print_opt(option: &Opt) -> String {
     let mut out = format!("{}--{}", bang(option.negated), option.name);
     for arg in &option.args {
         out.push(' ');
