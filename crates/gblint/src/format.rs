@@ -148,9 +148,9 @@ fn format_rules(path: &str, text: &str, canonical: bool) -> Option<String> {
             &rules,
             gblint_lint::iptables::replay_options(path, &rules),
         );
-        return Some(gblint_iptables::printer::canonical(&rules, &ruleset));
+        return Some(gblint_iptables::formatter::canonical(&rules, &ruleset));
     }
-    gblint_iptables::printer::format_in_place(&rules, text)
+    gblint_iptables::formatter::format_in_place(&rules, text)
 }
 
 /// Why writing `formatted` over `text` could change what Caddy reads, if it could.

@@ -3,6 +3,8 @@
 //! prefix, `--opt=value`, `!` as its own word before the option it negates, modules loaded by
 //! `-m` (and the protocol's match loaded implicitly by its first option), one `-j`/`-g`.
 
+use std::sync::Arc;
+
 use gblint_diagnostics::TextRange;
 
 use crate::lexer::Word;
@@ -50,8 +52,8 @@ pub struct Command {
     pub chain: String,
     /// Where the chain name is.
     pub chain_range: TextRange,
-    /// The rule (empty for chain commands).
-    pub rule: Rule,
+    /// The rule (empty for chain commands), shared with the replayed chains.
+    pub rule: Arc<Rule>,
     /// Where the rule's words are (whole command).
     pub range: TextRange,
 }
@@ -129,7 +131,7 @@ fn err<T>(message: impl Into<String>, range: TextRange) -> Result<T, CommandErro
 
 /// The state of iptables' getopt loop over one command line: what was read so far.
 struct CommandParser<'a> {
-    words: &'a [Word],
+    words: &'a [Word<'a>],
     index: usize,
     family: Family,
     table: &'a str,
@@ -147,7 +149,7 @@ struct CommandParser<'a> {
 
 /// Parse the words of one command line (after any `[p:b]` prefix and `-4`/`-6` marker).
 pub fn parse_command(
-    words: &[Word],
+    words: &[Word<'_>],
     family: Family,
     table: &str,
     counters: Option<(u64, u64)>,
@@ -177,7 +179,7 @@ pub fn parse_command(
 }
 
 impl<'a> CommandParser<'a> {
-    fn next_word(&mut self) -> Option<&'a Word> {
+    fn next_word(&mut self) -> Option<&'a Word<'a>> {
         let word = self.words.get(self.index);
         if word.is_some() {
             self.index += 1;
@@ -186,7 +188,7 @@ impl<'a> CommandParser<'a> {
     }
 
     /// The next word when it can be an optional argument (does not start with `-` or `!`).
-    fn optional_word(&mut self) -> Option<&'a Word> {
+    fn optional_word(&mut self) -> Option<&'a Word<'a>> {
         let word = self.words.get(self.index)?;
         if word.value.starts_with('-') || word.value.starts_with('!') {
             return None;
@@ -199,12 +201,12 @@ impl<'a> CommandParser<'a> {
     fn take(
         &mut self,
         attached: Option<String>,
-        word: &Word,
+        word: &Word<'_>,
     ) -> Result<(String, TextRange), CommandError> {
         match attached {
             Some(v) => Ok((v, word.range)),
             None => match self.next_word() {
-                Some(next) => Ok((next.value.clone(), next.range)),
+                Some(next) => Ok((next.value.to_string(), next.range)),
                 None => err(
                     format!("option \"{}\" requires an argument", word.value),
                     word.range,
@@ -223,8 +225,8 @@ impl<'a> CommandParser<'a> {
     }
 
     /// One word that starts an option (or is a `!`), with the arguments it takes.
-    fn option(&mut self, word: &'a Word) -> Result<(), CommandError> {
-        let value = word.value.as_str();
+    fn option(&mut self, word: &'a Word<'a>) -> Result<(), CommandError> {
+        let value: &str = &word.value;
         if value == "!" {
             if self.invert.is_some() {
                 return err("multiple `!' flags not allowed", word.range);
@@ -256,7 +258,11 @@ impl<'a> CommandParser<'a> {
 
     /// Resolve `--name`: `None` when no loaded module knows it (an opaque module's option,
     /// or unknown). The protocol's own match is loaded by its first option (`-p tcp --dport`).
-    fn long_option(&mut self, name: &str, word: &Word) -> Result<Option<OptionRef>, CommandError> {
+    fn long_option(
+        &mut self,
+        name: &str,
+        word: &Word<'_>,
+    ) -> Result<Option<OptionRef>, CommandError> {
         let target = self.target.as_ref().and_then(|t| t.1);
         match resolve_long(name, &self.loaded, target) {
             Resolved::Found(option) => return Ok(Some(option)),
@@ -299,7 +305,7 @@ impl<'a> CommandParser<'a> {
         &mut self,
         name: &str,
         inline: Option<String>,
-        word: &Word,
+        word: &Word<'_>,
     ) -> Result<(), CommandError> {
         let owner = if let Some(opaque) = self.loaded.iter().rposition(|l| l.spec.is_none()) {
             Some(opaque)
@@ -318,7 +324,7 @@ impl<'a> CommandParser<'a> {
         let negated = self.invert.take().is_some();
         let mut args: Vec<String> = inline.into_iter().collect();
         while let Some(next) = self.optional_word() {
-            args.push(next.value.clone());
+            args.push(next.value.to_string());
         }
         let options = if owner == usize::MAX {
             &mut self.target.as_mut().expect("target").2
@@ -343,7 +349,7 @@ impl<'a> CommandParser<'a> {
         &mut self,
         letter: char,
         attached: Option<String>,
-        word: &Word,
+        word: &Word<'_>,
     ) -> Result<(), CommandError> {
         let negated = self.invert.take();
         if let Some(neg) = negated {
@@ -364,7 +370,7 @@ impl<'a> CommandParser<'a> {
             'X' | 'F' | 'Z' => {
                 let name = attached
                     .map(|v| (v, word.range))
-                    .or_else(|| self.optional_word().map(|w| (w.value.clone(), w.range)));
+                    .or_else(|| self.optional_word().map(|w| (w.value.to_string(), w.range)));
                 if let Some((name, at)) = name {
                     self.chain = name;
                     self.chain_range = at;
@@ -424,7 +430,7 @@ impl<'a> CommandParser<'a> {
                 let (packets, bytes) = match first.split_once(',') {
                     Some((a, b)) => (a.to_owned(), b.to_owned()),
                     None => match self.optional_word() {
-                        Some(next) => (first.clone(), next.value.clone()),
+                        Some(next) => (first.clone(), next.value.to_string()),
                         None => return err("-c requires packet and byte counter", at),
                     },
                 };
@@ -450,7 +456,7 @@ impl<'a> CommandParser<'a> {
         }
     }
 
-    fn set_op(&mut self, new: Op, word: &Word) -> Result<(), CommandError> {
+    fn set_op(&mut self, new: Op, word: &Word<'_>) -> Result<(), CommandError> {
         if self.op.is_some() {
             return err("Cannot use more than one command option", word.range);
         }
@@ -464,7 +470,7 @@ impl<'a> CommandParser<'a> {
         &mut self,
         letter: char,
         attached: Option<String>,
-        word: &Word,
+        word: &Word<'_>,
     ) -> Result<(), CommandError> {
         let (name, at) = self.take(attached, word)?;
         if name.starts_with('-') {
@@ -489,11 +495,11 @@ impl<'a> CommandParser<'a> {
                 None => return err("-R requires a rule number", word.range),
             },
             'P' => match self.optional_word() {
-                Some(policy) => Op::Policy(policy.value.clone()),
+                Some(policy) => Op::Policy(policy.value.to_string()),
                 None => return err("-P requires a chain and a policy", word.range),
             },
             _ => match self.optional_word() {
-                Some(new) => Op::Rename(new.value.clone()),
+                Some(new) => Op::Rename(new.value.to_string()),
                 None => return err("-E requires old-chain-name and new-chain-name", word.range),
             },
         };
@@ -506,7 +512,7 @@ impl<'a> CommandParser<'a> {
         letter: char,
         negated: bool,
         attached: Option<String>,
-        word: &Word,
+        word: &Word<'_>,
     ) -> Result<(), CommandError> {
         let with_range = |at: TextRange| {
             move |message: String| CommandError {
@@ -584,7 +590,7 @@ impl<'a> CommandParser<'a> {
         module: usize,
         index: usize,
         attached: Option<String>,
-        word: &Word,
+        word: &Word<'_>,
     ) -> Result<(), CommandError> {
         let negated = self.invert.take();
         let spec: &'static ModuleSpec = if module == usize::MAX {
@@ -629,7 +635,7 @@ impl<'a> CommandParser<'a> {
                 let (first, at) = match attached {
                     Some(v) => (v, word.range),
                     None => match self.next_word() {
-                        Some(next) => (next.value.clone(), next.range),
+                        Some(next) => (next.value.to_string(), next.range),
                         None => {
                             return err(
                                 format!(
@@ -657,7 +663,7 @@ impl<'a> CommandParser<'a> {
             Arity::Optional => {
                 let value = attached
                     .map(|v| (v, word.range))
-                    .or_else(|| self.optional_word().map(|w| (w.value.clone(), w.range)));
+                    .or_else(|| self.optional_word().map(|w| (w.value.to_string(), w.range)));
                 if let Some((v, at)) = value {
                     args.push(normalize(self, &v, at)?);
                 }
@@ -761,7 +767,7 @@ impl<'a> CommandParser<'a> {
             op,
             chain: self.chain,
             chain_range: self.chain_range,
-            rule: self.rule,
+            rule: Arc::new(self.rule),
             range,
         })
     }

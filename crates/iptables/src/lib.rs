@@ -7,7 +7,8 @@
 //!   extension family), over the value grammars both share ([`values`]: numbers, ports and
 //!   ranges, addresses, protocols). Layers only look down: `file` → `command` → `modules` →
 //!   `values` → `rule`/`lexer`.
-//! * [`printer`] prints rules in iptables-save's canonical form.
+//! * [`printer`] prints rules in iptables-save's canonical form; [`formatter`] formats whole
+//!   files with it.
 //! * [`ruleset`] replays a file's commands (`-A`, `-I N`, `-D`, `-R`, `-F`, `-N`, `-X`, `-P`,
 //!   `-E`) into the chains the kernel would hold.
 //! * [`eval`] follows a loopback connection through those chains in three-valued logic and
@@ -23,6 +24,7 @@
 pub mod command;
 pub mod eval;
 pub mod file;
+pub mod formatter;
 pub mod lexer;
 pub mod modules;
 pub mod printer;

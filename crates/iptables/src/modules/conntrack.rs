@@ -8,7 +8,7 @@
 use super::marks::{split_mark, xmark};
 use super::normalize::*;
 use super::options::*;
-use super::{m, o, t, target_option, Arity, Ctx, Kind, ModuleSpec};
+use super::spec::{m, o, t, target_option, Arity, Ctx, Kind, ModuleSpec};
 use crate::rule::{Family, Opt};
 use crate::values::*;
 

@@ -5,7 +5,7 @@
 
 use super::normalize::*;
 use super::options::*;
-use super::{o, t, target_option, Arity, Ctx, ModuleSpec};
+use super::spec::{o, t, target_option, Arity, Ctx, ModuleSpec};
 use crate::rule::Opt;
 use crate::values::*;
 

@@ -6,7 +6,7 @@
 
 use super::normalize::*;
 use super::options::*;
-use super::{m, o, t, Arity, Ctx, ModuleSpec, MANGLE};
+use super::spec::{m, o, t, Arity, Ctx, ModuleSpec, MANGLE};
 use crate::rule::{Family, Opt};
 use crate::values::*;
 

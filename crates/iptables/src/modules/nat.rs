@@ -6,7 +6,7 @@
 
 use super::normalize::*;
 use super::options::*;
-use super::{o, t, target_option, Arity, Ctx, Kind, ModuleSpec, MANGLE};
+use super::spec::{o, t, target_option, Arity, Ctx, Kind, ModuleSpec, MANGLE};
 use crate::rule::{Address, Family, Opt};
 use crate::values::*;
 use std::net::IpAddr;

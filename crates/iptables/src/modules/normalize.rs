@@ -1,7 +1,7 @@
-//! Value normalizers ([`super::Normalize`]) that several extension families share: bounded
+//! Value normalizers ([`super::spec::Normalize`]) that several extension families share: bounded
 //! integers, value/mask pairs, SPI ranges, ports, one address, keyword lists.
 
-use super::Ctx;
+use super::spec::Ctx;
 use crate::rule::{Address, Family};
 use crate::values::{
     canonical_port_range, hex, parse_addresses, parse_uint, parse_uint_range, parse_value_mask,

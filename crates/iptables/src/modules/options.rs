@@ -4,7 +4,7 @@
 // Finish functions share one signature (`Finish`), so some take a `Vec` they only read.
 #![allow(clippy::ptr_arg)]
 
-use super::Ctx;
+use super::spec::Ctx;
 use crate::rule::Opt;
 
 /// Drop option `name` when it is not negated and covers the whole range `full` (iptables-save

@@ -5,7 +5,7 @@
 
 use super::normalize::*;
 use super::options::*;
-use super::{m, o, Arity, Ctx, ModuleSpec};
+use super::spec::{m, o, Arity, Ctx, ModuleSpec};
 use crate::rule::Opt;
 use crate::values::*;
 

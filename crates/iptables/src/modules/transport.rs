@@ -4,7 +4,7 @@
 #![allow(clippy::ptr_arg)]
 
 use super::normalize::*;
-use super::{m, o, Arity, Ctx, Kind, ModuleSpec};
+use super::spec::{m, o, Arity, Ctx, Kind, ModuleSpec};
 use crate::rule::{Family, Opt};
 use crate::values::*;
 

@@ -5,7 +5,7 @@
 
 use super::normalize::*;
 use super::options::*;
-use super::{o, t, target_option, Arity, Ctx, Kind, ModuleSpec};
+use super::spec::{o, t, target_option, Arity, Ctx, Kind, ModuleSpec};
 use crate::rule::{Family, Opt};
 use crate::values::*;
 
