@@ -104,7 +104,11 @@ fn netfilter_t_inputs() -> Vec<Input> {
             }
         }
         out.push_str("COMMIT\n");
-        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         inputs.push(Input {
             name: rules_name(&name),
             text: out,
@@ -166,7 +170,9 @@ pub fn generated_dump(n: usize) -> String {
             parts.push("-m conntrack --ctstate NEW".to_string());
         }
         if i % 7 == 0 {
-            parts.push(format!("-m comment --comment \"rule {i} gblint synthetic\""));
+            parts.push(format!(
+                "-m comment --comment \"rule {i} gblint synthetic\""
+            ));
         }
         parts.push(format!("-j {}", if i % 2 == 0 { "ACCEPT" } else { "DROP" }));
         lines.push(parts.join(" "));
@@ -226,7 +232,13 @@ fn compare(group: &str, inputs: &[Input]) {
             .zip(expected.lines())
             .position(|(a, e)| a != e)
             .unwrap_or(actual.lines().count().min(expected.lines().count()));
-        let show = |text: &str| text.lines().skip(first).take(5).collect::<Vec<_>>().join("\n");
+        let show = |text: &str| {
+            text.lines()
+                .skip(first)
+                .take(5)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         panic!(
             "{group}: findings differ from {} at line {}:\n--- expected\n{}\n--- actual\n{}",
             expected_path.display(),
