@@ -884,48 +884,45 @@ fn option_in(spec: &ModuleSpec, name: &str) -> Option<usize> {
 /// getopt_long over the core options and every loaded module's options: an exact name wins,
 /// else a unique prefix.
 fn resolve_long(name: &str, loaded: &[Loaded], target: Option<&'static ModuleSpec>) -> Resolved {
-    let mut exact = None;
-    let mut prefixed: Vec<(OptionRef, &str)> = Vec::new();
-    for (long, letter) in CORE_LONG {
-        if *long == name {
-            exact = Some(OptionRef::Core(*letter));
-        } else if long.starts_with(name) {
-            prefixed.push((OptionRef::Core(*letter), long));
+    let modules = || {
+        loaded
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| l.spec.map(|s| (i, s)))
+            .chain(target.map(|t| (usize::MAX, t)))
+    };
+    // Most options are written in full: the first exact name, in the order getopt_long sees the
+    // tables (core, then the loaded modules, then the target), needs no prefix scan.
+    if let Some((_, letter)) = CORE_LONG.iter().find(|(long, _)| *long == name) {
+        return Resolved::Found(OptionRef::Core(*letter));
+    }
+    for (module, spec) in modules() {
+        if let Some(option) = spec.options.iter().position(|o| o.names.contains(&name)) {
+            return Resolved::Found(OptionRef::Module { module, option });
         }
     }
-    let modules = loaded
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| l.spec.map(|s| (i, s)))
-        .chain(target.map(|t| (usize::MAX, t)));
-    for (module, spec) in modules {
+    // Else a unique prefix.
+    let mut prefixed: Vec<OptionRef> = Vec::new();
+    for (long, letter) in CORE_LONG {
+        if long.starts_with(name) {
+            prefixed.push(OptionRef::Core(*letter));
+        }
+    }
+    for (module, spec) in modules() {
         for (index, option) in spec.options.iter().enumerate() {
             for long in option.names {
-                if *long == name {
-                    if exact.is_none() {
-                        exact = Some(OptionRef::Module {
-                            module,
-                            option: index,
-                        });
-                    }
-                } else if long.starts_with(name) {
-                    prefixed.push((
-                        OptionRef::Module {
-                            module,
-                            option: index,
-                        },
-                        long,
-                    ));
+                if long.starts_with(name) {
+                    prefixed.push(OptionRef::Module {
+                        module,
+                        option: index,
+                    });
                 }
             }
         }
     }
-    if let Some(found) = exact {
-        return Resolved::Found(found);
-    }
     // Aliases of one option (sport/source-port) are one candidate.
     let mut distinct: Vec<OptionRef> = Vec::new();
-    for (candidate, _) in prefixed {
+    for candidate in prefixed {
         let same = distinct.iter().any(|d| match (d, &candidate) {
             (OptionRef::Core(a), OptionRef::Core(b)) => a == b,
             (
