@@ -87,12 +87,12 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
     let mut indexed_lengths = [false; 129];
     let mut budget = BUDGET;
     let mut reported = std::collections::HashSet::new();
+    // Keys are built as the walk reaches each rule: once the budget runs out, the rest of a
+    // long chain is never keyed.
     let mut interner = interner();
-    let keys: Vec<RuleKey<'_>> = rules
-        .iter()
-        .map(|placed| RuleKey::new(&placed.rule, &mut interner))
-        .collect();
+    let mut keys: Vec<RuleKey<'_>> = Vec::with_capacity(rules.len());
     for (index, later) in rules.iter().enumerate() {
+        keys.push(RuleKey::new(&later.rule, &mut interner));
         let mut found: Option<&PlacedRule> = None;
         let later_key = &keys[index];
         let source = single_net(later.rule.source.as_ref());
