@@ -12,7 +12,8 @@ use gblint_fuzz::{assert_range_in, text, MAX_INPUT};
 use gblint_iptables::eval::{
     evaluate, inbound_hooks, inbound_syn, loopback_hooks, loopback_reply, loopback_syn, Addr,
 };
-use gblint_iptables::render::{canonical, format_in_place, rule_lines};
+use gblint_iptables::formatter::{canonical, format_in_place};
+use gblint_iptables::printer::rule_lines;
 use gblint_iptables::ruleset::{replay, ReplayOptions};
 use gblint_iptables::{parse, Family, LineKind, ProblemKind, RulesFile};
 use libfuzzer_sys::fuzz_target;

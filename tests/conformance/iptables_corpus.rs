@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gblint_iptables::render::format_in_place;
+use gblint_iptables::formatter::format_in_place;
 use gblint_iptables::{parse, Family};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

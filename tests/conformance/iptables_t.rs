@@ -46,7 +46,7 @@ fn run_case(
             let Some(LineKind::Command(command)) = file.lines.get(2).map(|l| &l.kind) else {
                 return Err("not read as a command".to_owned());
             };
-            let got = gblint_iptables::render::specs(&command.rule).join(" ;; ");
+            let got = gblint_iptables::printer::specs(&command.rule).join(" ;; ");
             if got == saved {
                 Ok(())
             } else {

@@ -9,6 +9,7 @@ mod caddy_parse;
 mod corefile;
 mod fail2ban;
 mod iptables_corpus;
+mod iptables_differential;
 mod iptables_t;
 mod realworld;
 mod systemd;

@@ -25,7 +25,7 @@ fn chains(ruleset: &Ruleset) -> Chains {
             let rules = chain
                 .rules
                 .iter()
-                .flat_map(|r| gblint_iptables::render::rule_lines(&chain.name, &r.rule))
+                .flat_map(|r| gblint_iptables::printer::rule_lines(&chain.name, &r.rule))
                 .collect();
             out.insert(
                 (table.clone(), chain.name.clone()),

@@ -187,9 +187,9 @@ proptest! {
         for family in [gblint_iptables::Family::V4, gblint_iptables::Family::V6] {
             let rules = gblint_iptables::parse(&text, family);
             prop_assert_eq!(rules.print(&text), text.clone());
-            if let Some(once) = gblint_iptables::render::format_in_place(&rules, &text) {
+            if let Some(once) = gblint_iptables::formatter::format_in_place(&rules, &text) {
                 let again = gblint_iptables::parse(&once, family);
-                let twice = gblint_iptables::render::format_in_place(&again, &once);
+                let twice = gblint_iptables::formatter::format_in_place(&again, &once);
                 prop_assert_eq!(twice.as_deref().unwrap_or(&once), once.as_str());
             }
         }

@@ -154,9 +154,9 @@ fn format_rules(path: &str, text: &str, canonical: bool) -> Option<String> {
             return None;
         }
         let (ruleset, _) = gblint_lint::load::iptables::replay(path, &rules);
-        return Some(gblint_iptables::render::canonical(&rules, &ruleset));
+        return Some(gblint_iptables::formatter::canonical(&rules, &ruleset));
     }
-    gblint_iptables::render::format_in_place(&rules, text)
+    gblint_iptables::formatter::format_in_place(&rules, text)
 }
 
 /// Why writing `formatted` over `text` could change what Caddy reads, if it could.

@@ -3,14 +3,14 @@
 //! prefix, `--opt=value`, `!` as its own word before the option it negates, modules loaded by
 //! `-m` (and the protocol's match loaded implicitly by its first option), one `-j`/`-g`.
 
-use std::net::IpAddr;
+use std::sync::Arc;
 
 use gblint_diagnostics::TextRange;
-use ipnet::IpNet;
 
 use crate::lexer::Word;
 use crate::modules::{self, Arity, Ctx, ModuleSpec};
-use crate::rule::{Address, Family, Match, Neg, Opt, Rule, Target};
+use crate::rule::{Family, Match, Neg, Opt, Rule, Target};
+use crate::values::{canonical_protocol, parse_addresses};
 
 /// What a command does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,8 +52,8 @@ pub struct Command {
     pub chain: String,
     /// Where the chain name is.
     pub chain_range: TextRange,
-    /// The rule (empty for chain commands).
-    pub rule: Rule,
+    /// The rule (empty for chain commands), shared with the replayed chains.
+    pub rule: Arc<Rule>,
     /// Where the rule's words are (whole command).
     pub range: TextRange,
 }
@@ -110,41 +110,6 @@ const CORE_LONG: &[(&str, char)] = &[
     ("version", 'V'),
 ];
 
-/// Protocol names iptables accepts with their numbers (save prints the name).
-const PROTOCOLS: &[(&str, u8)] = &[
-    ("tcp", 6),
-    ("udp", 17),
-    ("udplite", 136),
-    ("icmp", 1),
-    ("ipv6-icmp", 58),
-    ("icmpv6", 58),
-    ("esp", 50),
-    ("ah", 51),
-    ("sctp", 132),
-    ("dccp", 33),
-    ("gre", 47),
-    ("igmp", 2),
-    ("ipencap", 4),
-    ("ipip", 94),
-    ("ipcomp", 108),
-    ("mobility-header", 135),
-    ("pim", 103),
-    ("rsvp", 46),
-    ("ipv6-route", 43),
-    ("ipv6-frag", 44),
-    ("ipv6-nonxt", 59),
-    ("ipv6-opts", 60),
-    ("ipv6", 41),
-    ("ospf", 89),
-    ("vrrp", 112),
-    ("l2tp", 115),
-];
-
-struct Parser<'a> {
-    words: &'a [Word],
-    index: usize,
-}
-
 /// The target with its spec (when known) and its options with their spec indices.
 type LoadedTarget = (Target, Option<&'static ModuleSpec>, Vec<(usize, Opt)>);
 
@@ -164,29 +129,27 @@ fn err<T>(message: impl Into<String>, range: TextRange) -> Result<T, CommandErro
     })
 }
 
-impl Parser<'_> {
-    fn next_word(&mut self) -> Option<&Word> {
-        let word = self.words.get(self.index);
-        if word.is_some() {
-            self.index += 1;
-        }
-        word
-    }
-
-    /// The next word when it can be an optional argument (does not start with `-` or `!`).
-    fn optional_word(&mut self) -> Option<&Word> {
-        let word = self.words.get(self.index)?;
-        if word.value.starts_with('-') || word.value.starts_with('!') {
-            return None;
-        }
-        self.index += 1;
-        Some(word)
-    }
+/// The state of iptables' getopt loop over one command line: what was read so far.
+struct CommandParser<'a> {
+    words: &'a [Word<'a>],
+    index: usize,
+    family: Family,
+    table: &'a str,
+    op: Option<Op>,
+    chain: String,
+    chain_range: TextRange,
+    rule: Rule,
+    loaded: Vec<Loaded>,
+    target: Option<LoadedTarget>,
+    /// A `!` waiting for the option it negates.
+    invert: Option<TextRange>,
+    /// `-p` so far, canonical.
+    protocol: Option<String>,
 }
 
 /// Parse the words of one command line (after any `[p:b]` prefix and `-4`/`-6` marker).
 pub fn parse_command(
-    words: &[Word],
+    words: &[Word<'_>],
     family: Family,
     table: &str,
     counters: Option<(u64, u64)>,
@@ -195,536 +158,619 @@ pub fn parse_command(
         (Some(first), Some(last)) => first.range.cover(last.range),
         _ => return err("no command specified", TextRange::empty(0)),
     };
-    let mut p = Parser { words, index: 0 };
-    let mut op: Option<Op> = None;
-    let mut chain = String::new();
-    let mut chain_range = TextRange::empty(range.start());
-    let mut rule = Rule::default();
-    let mut loaded: Vec<Loaded> = Vec::new();
-    let mut target: Option<LoadedTarget> = None;
-    let mut invert: Option<TextRange> = None;
-    let mut protocol: Option<String> = None;
+    let mut p = CommandParser {
+        words,
+        index: 0,
+        family,
+        table,
+        op: None,
+        chain: String::new(),
+        chain_range: TextRange::empty(range.start()),
+        rule: Rule::default(),
+        loaded: Vec::new(),
+        target: None,
+        invert: None,
+        protocol: None,
+    };
+    while let Some(word) = p.next_word() {
+        p.option(word)?;
+    }
+    p.finish(counters, range)
+}
 
-    while let Some(word) = p.next_word().cloned() {
-        let value = word.value.as_str();
+impl<'a> CommandParser<'a> {
+    fn next_word(&mut self) -> Option<&'a Word<'a>> {
+        let word = self.words.get(self.index);
+        if word.is_some() {
+            self.index += 1;
+        }
+        word
+    }
+
+    /// The next word when it can be an optional argument (does not start with `-` or `!`).
+    fn optional_word(&mut self) -> Option<&'a Word<'a>> {
+        let word = self.words.get(self.index)?;
+        if word.value.starts_with('-') || word.value.starts_with('!') {
+            return None;
+        }
+        self.index += 1;
+        Some(word)
+    }
+
+    /// The argument of `word`'s option: written in the same word, or the next word.
+    fn take(
+        &mut self,
+        attached: Option<String>,
+        word: &Word<'_>,
+    ) -> Result<(String, TextRange), CommandError> {
+        match attached {
+            Some(v) => Ok((v, word.range)),
+            None => match self.next_word() {
+                Some(next) => Ok((next.value.to_string(), next.range)),
+                None => err(
+                    format!("option \"{}\" requires an argument", word.value),
+                    word.range,
+                ),
+            },
+        }
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            family: self.family,
+            protocol: self.protocol.as_deref(),
+            table: self.table,
+            chain: &self.chain,
+        }
+    }
+
+    /// One word that starts an option (or is a `!`), with the arguments it takes.
+    fn option(&mut self, word: &'a Word<'a>) -> Result<(), CommandError> {
+        let value: &str = &word.value;
         if value == "!" {
-            if invert.is_some() {
+            if self.invert.is_some() {
                 return err("multiple `!' flags not allowed", word.range);
             }
-            invert = Some(word.range);
-            continue;
+            self.invert = Some(word.range);
+            return Ok(());
         }
         // Identify the option and any value written in the same word.
-        let (option, attached): (OptionRef, Option<String>) = if let Some(long) =
-            value.strip_prefix("--").filter(|l| !l.is_empty())
-        {
+        if let Some(long) = value.strip_prefix("--").filter(|l| !l.is_empty()) {
             let (name, inline) = match long.split_once('=') {
                 Some((n, v)) => (n, Some(v.to_owned())),
                 None => (long, None),
             };
-            match resolve_long(name, &loaded, target.as_ref().map(|t| t.1).unwrap_or(None)) {
-                Resolved::Found(option) => (option, inline),
-                Resolved::Ambiguous => {
-                    return err(format!("option '--{name}' is ambiguous"), word.range)
+            return match self.long_option(name, word)? {
+                Some(OptionRef::Core(letter)) => self.core_option(letter, inline, word),
+                Some(OptionRef::Module { module, option }) => {
+                    self.module_option(module, option, inline, word)
                 }
-                Resolved::Unknown => {
-                    // The protocol's own match is loaded by its first option (`-p tcp --dport`).
-                    let implicit = protocol
-                        .as_deref()
-                        .and_then(modules::implicit_match_for)
-                        .and_then(|m| modules::find_match(m, family));
-                    let already = implicit.is_some_and(|spec| {
-                        loaded
-                            .iter()
-                            .any(|l| l.spec.is_some_and(|s| std::ptr::eq(s, spec)))
-                    });
-                    match implicit.filter(|_| !already) {
-                        Some(spec) if option_in(spec, name).is_some() => {
-                            loaded.push(Loaded {
-                                spec: Some(spec),
-                                name: spec.name.to_owned(),
-                                options: Vec::new(),
-                                implicit: true,
-                                range: word.range,
-                            });
-                            match resolve_long(name, &loaded, target.as_ref().and_then(|t| t.1)) {
-                                Resolved::Found(option) => (option, inline),
-                                _ => {
-                                    return err(format!("unknown option \"--{name}\""), word.range)
-                                }
-                            }
-                        }
-                        _ => {
-                            // Options of an opaque (unknown) module or target are kept as written.
-                            if let Some(opaque) = loaded.iter_mut().rev().find(|l| l.spec.is_none())
-                            {
-                                let negated = invert.take().is_some();
-                                let mut args: Vec<String> = inline.into_iter().collect();
-                                while let Some(next) = p.optional_word() {
-                                    args.push(next.value.clone());
-                                }
-                                let index = opaque.options.len();
-                                opaque.options.push((
-                                    index,
-                                    Opt {
-                                        name: name.to_owned(),
-                                        negated,
-                                        args,
-                                        range: word.range,
-                                    },
-                                ));
-                                continue;
-                            }
-                            if let Some((t, None, options)) = target.as_mut().filter(|t| {
-                                t.1.is_none() && modules::is_target_extension(&t.0.name)
-                            }) {
-                                let negated = invert.take().is_some();
-                                let mut args: Vec<String> = inline.into_iter().collect();
-                                while let Some(next) = p.optional_word() {
-                                    args.push(next.value.clone());
-                                }
-                                let _ = t;
-                                let index = options.len();
-                                options.push((
-                                    index,
-                                    Opt {
-                                        name: name.to_owned(),
-                                        negated,
-                                        args,
-                                        range: word.range,
-                                    },
-                                ));
-                                continue;
-                            }
-                            return err(format!("unknown option \"--{name}\""), word.range);
-                        }
-                    }
-                }
-            }
-        } else if value.len() >= 2 && value.starts_with('-') && !value[1..].starts_with('-') {
+                None => self.opaque_option(name, inline, word),
+            };
+        }
+        if value.len() >= 2 && value.starts_with('-') && !value[1..].starts_with('-') {
             let letter = value[1..].chars().next().expect("one char");
             let rest = &value[1 + letter.len_utf8()..];
-            (
-                OptionRef::Core(letter),
-                (!rest.is_empty()).then(|| rest.to_owned()),
-            )
-        } else {
-            return err(format!("Bad argument `{value}'"), word.range);
-        };
+            return self.core_option(letter, (!rest.is_empty()).then(|| rest.to_owned()), word);
+        }
+        err(format!("Bad argument `{value}'"), word.range)
+    }
 
-        match option {
-            OptionRef::Core(letter) => {
-                let negated = invert.take();
-                let take = |p: &mut Parser<'_>,
-                            attached: Option<String>|
-                 -> Result<(String, TextRange), CommandError> {
-                    match attached {
-                        Some(v) => Ok((v, word.range)),
-                        None => match p.next_word() {
-                            Some(next) => Ok((next.value.clone(), next.range)),
-                            None => err(
-                                format!("option \"{}\" requires an argument", word.value),
-                                word.range,
-                            ),
-                        },
-                    }
-                };
-                if let Some(neg) = negated {
-                    if !matches!(letter, 's' | 'd' | 'i' | 'o' | 'p' | 'f') {
-                        let what = if letter == 'm' {
-                            "unexpected ! flag before --match".to_owned()
-                        } else {
-                            format!("cannot have ! before -{letter}")
-                        };
-                        return err(what, neg.cover(word.range));
-                    }
-                }
-                let set_op = |op: &mut Option<Op>, new: Op| -> Result<(), CommandError> {
-                    if op.is_some() {
-                        return err("Cannot use more than one command option", word.range);
-                    }
-                    *op = Some(new);
-                    Ok(())
-                };
-                match letter {
-                    'A' | 'C' | 'D' | 'R' | 'I' | 'N' | 'P' | 'E' => {
-                        let (name, at) = take(&mut p, attached)?;
-                        if name.starts_with('-') {
-                            return err("chain name not allowed to start with `-'", at);
-                        }
-                        chain = name;
-                        chain_range = at;
-                        let new = match letter {
-                            'A' => Op::Append,
-                            'C' => Op::Check,
-                            'N' => Op::NewChain,
-                            'I' => match p.optional_word() {
-                                Some(n) => Op::Insert(rule_number(&n.value, n.range)?),
-                                None => Op::Insert(1),
-                            },
-                            'D' => match p.optional_word() {
-                                Some(n) => Op::DeleteNumber(rule_number(&n.value, n.range)?),
-                                None => Op::DeleteRule,
-                            },
-                            'R' => match p.optional_word() {
-                                Some(n) => Op::Replace(rule_number(&n.value, n.range)?),
-                                None => return err("-R requires a rule number", word.range),
-                            },
-                            'P' => match p.optional_word() {
-                                Some(policy) => Op::Policy(policy.value.clone()),
-                                None => return err("-P requires a chain and a policy", word.range),
-                            },
-                            _ => match p.optional_word() {
-                                Some(new) => Op::Rename(new.value.clone()),
-                                None => {
-                                    return err(
-                                        "-E requires old-chain-name and new-chain-name",
-                                        word.range,
-                                    )
-                                }
-                            },
-                        };
-                        set_op(&mut op, new)?;
-                    }
-                    'X' | 'F' | 'Z' => {
-                        let name = attached
-                            .map(|v| (v, word.range))
-                            .or_else(|| p.optional_word().map(|w| (w.value.clone(), w.range)));
-                        if let Some((name, at)) = name {
-                            chain = name;
-                            chain_range = at;
-                        }
-                        set_op(
-                            &mut op,
-                            match letter {
-                                'X' => Op::DeleteChain,
-                                'F' => Op::Flush,
-                                _ => Op::Zero,
-                            },
-                        )?;
-                    }
-                    's' | 'd' => {
-                        let (text, at) = take(&mut p, attached)?;
-                        let field = if letter == 's' {
-                            &mut rule.source
-                        } else {
-                            &mut rule.destination
-                        };
-                        if field.is_some() {
-                            return err(
-                                format!("multiple -{letter} flags not allowed"),
-                                word.range,
-                            );
-                        }
-                        let addresses =
-                            parse_addresses(&text, family).map_err(|message| CommandError {
-                                message,
-                                range: at,
-                                placement: false,
-                            })?;
-                        *field = Some(Neg {
-                            negated: negated.is_some(),
-                            value: addresses,
-                        });
-                    }
-                    'i' | 'o' => {
-                        let (name, at) = take(&mut p, attached)?;
-                        if name.len() > 15 {
-                            return err(
-                                format!(
-                                    "interface name `{name}' must be shorter than IFNAMSIZ (15)"
-                                ),
-                                at,
-                            );
-                        }
-                        let field = if letter == 'i' {
-                            &mut rule.in_iface
-                        } else {
-                            &mut rule.out_iface
-                        };
-                        if field.is_some() {
-                            return err(
-                                format!("multiple -{letter} flags not allowed"),
-                                word.range,
-                            );
-                        }
-                        *field = Some(Neg {
-                            negated: negated.is_some(),
-                            value: name,
-                        });
-                    }
-                    'p' => {
-                        let (name, at) = take(&mut p, attached)?;
-                        if rule.protocol.is_some() {
-                            return err("multiple -p flags not allowed", word.range);
-                        }
-                        let canonical =
-                            canonical_protocol(&name, family).map_err(|message| CommandError {
-                                message,
-                                range: at,
-                                placement: false,
-                            })?;
-                        if negated.is_some() && canonical == "all" {
-                            return err("rule would never match protocol", at);
-                        }
-                        protocol = Some(canonical.clone());
-                        rule.protocol = Some(Neg {
-                            negated: negated.is_some(),
-                            value: canonical,
-                        });
-                    }
-                    'f' => {
-                        if family == Family::V6 {
-                            return err("unknown option \"-f\"", word.range);
-                        }
-                        rule.fragment = Some(negated.is_some());
-                    }
-                    'm' => {
-                        let (name, at) = take(&mut p, attached)?;
-                        let spec = modules::find_match(&name, family);
-                        if spec.is_none() && modules::find_match(&name, other(family)).is_some() {
-                            return err(
-                                format!("Couldn't load match `{name}':No such file or directory"),
-                                at,
-                            );
-                        }
-                        loaded.push(Loaded {
-                            spec,
-                            name: spec.map_or(name.clone(), |s| s.name.to_owned()),
-                            options: Vec::new(),
-                            implicit: false,
-                            range: word.range.cover(at),
-                        });
-                    }
-                    'j' | 'g' => {
-                        let (name, at) = take(&mut p, attached)?;
-                        if target.is_some() {
-                            return err("multiple -j flags not allowed", word.range);
-                        }
-                        let spec = if letter == 'j' {
-                            modules::find_target(&name, family)
-                        } else {
-                            None
-                        };
-                        target = Some((
-                            Target {
-                                name,
-                                goto: letter == 'g',
-                                options: Vec::new(),
-                                range: word.range.cover(at),
-                            },
-                            spec,
-                            Vec::new(),
-                        ));
-                    }
-                    'c' => {
-                        let (first, at) = take(&mut p, attached)?;
-                        let (packets, bytes) = match first.split_once(',') {
-                            Some((a, b)) => (a.to_owned(), b.to_owned()),
-                            None => match p.optional_word() {
-                                Some(next) => (first.clone(), next.value.clone()),
-                                None => return err("-c requires packet and byte counter", at),
-                            },
-                        };
-                        match (packets.parse::<u64>(), bytes.parse::<u64>()) {
-                            (Ok(pk), Ok(by)) => rule.set_counters = Some((pk, by)),
-                            _ => return err("-c packet counter not numeric", at),
-                        }
-                    }
-                    't' => {
-                        return err(
-                            "The -t option (seen in line …) cannot be used in iptables-restore",
-                            word.range,
-                        )
-                    }
-                    '4' | '6' | 'v' | 'n' | 'x' | '0' | 'w' | 'W' | 'M' => {
-                        if matches!(letter, 'w' | 'W' | 'M') && attached.is_none() {
-                            let _ = p.optional_word();
-                        }
-                    }
-                    _ => return err(format!("unknown option \"{}\"", word.value), word.range),
+    /// Resolve `--name`: `None` when no loaded module knows it (an opaque module's option,
+    /// or unknown). The protocol's own match is loaded by its first option (`-p tcp --dport`).
+    fn long_option(
+        &mut self,
+        name: &str,
+        word: &Word<'_>,
+    ) -> Result<Option<OptionRef>, CommandError> {
+        let target = self.target.as_ref().and_then(|t| t.1);
+        match resolve_long(name, &self.loaded, target) {
+            Resolved::Found(option) => return Ok(Some(option)),
+            Resolved::Ambiguous => {
+                return err(format!("option '--{name}' is ambiguous"), word.range)
+            }
+            Resolved::Unknown => {}
+        }
+        let implicit = self
+            .protocol
+            .as_deref()
+            .and_then(modules::implicit_match_for)
+            .and_then(|m| modules::find_match(m, self.family));
+        let already = implicit.is_some_and(|spec| {
+            self.loaded
+                .iter()
+                .any(|l| l.spec.is_some_and(|s| std::ptr::eq(s, spec)))
+        });
+        match implicit.filter(|_| !already) {
+            Some(spec) if option_in(spec, name).is_some() => {
+                self.loaded.push(Loaded {
+                    spec: Some(spec),
+                    name: spec.name.to_owned(),
+                    options: Vec::new(),
+                    implicit: true,
+                    range: word.range,
+                });
+                match resolve_long(name, &self.loaded, target) {
+                    Resolved::Found(option) => Ok(Some(option)),
+                    _ => err(format!("unknown option \"--{name}\""), word.range),
                 }
             }
-            OptionRef::Module {
-                module,
-                option: index,
-            } => {
-                let negated = invert.take();
-                let (spec, options) = if module == usize::MAX {
-                    let t = target.as_mut().expect("target option needs a target");
-                    (t.1.expect("known target"), &mut t.2)
+            _ => Ok(None),
+        }
+    }
+
+    /// An option no known module has: kept as written when an opaque (unknown) module or
+    /// target extension was loaded, else refused.
+    fn opaque_option(
+        &mut self,
+        name: &str,
+        inline: Option<String>,
+        word: &Word<'_>,
+    ) -> Result<(), CommandError> {
+        let owner = if let Some(opaque) = self.loaded.iter().rposition(|l| l.spec.is_none()) {
+            Some(opaque)
+        } else if self
+            .target
+            .as_ref()
+            .is_some_and(|t| t.1.is_none() && modules::is_target_extension(&t.0.name))
+        {
+            Some(usize::MAX)
+        } else {
+            None
+        };
+        let Some(owner) = owner else {
+            return err(format!("unknown option \"--{name}\""), word.range);
+        };
+        let negated = self.invert.take().is_some();
+        let mut args: Vec<String> = inline.into_iter().collect();
+        while let Some(next) = self.optional_word() {
+            args.push(next.value.to_string());
+        }
+        let options = if owner == usize::MAX {
+            &mut self.target.as_mut().expect("target").2
+        } else {
+            &mut self.loaded[owner].options
+        };
+        let index = options.len();
+        options.push((
+            index,
+            Opt {
+                name: name.to_owned(),
+                negated,
+                args,
+                range: word.range,
+            },
+        ));
+        Ok(())
+    }
+
+    /// A core option (`-A`, `-s`, `-m`, `-j`, …), by its short letter.
+    fn core_option(
+        &mut self,
+        letter: char,
+        attached: Option<String>,
+        word: &Word<'_>,
+    ) -> Result<(), CommandError> {
+        let negated = self.invert.take();
+        if let Some(neg) = negated {
+            if !matches!(letter, 's' | 'd' | 'i' | 'o' | 'p' | 'f') {
+                let what = if letter == 'm' {
+                    "unexpected ! flag before --match".to_owned()
                 } else {
-                    let l = &mut loaded[module];
-                    (l.spec.expect("known module"), &mut l.options)
+                    format!("cannot have ! before -{letter}")
                 };
-                let option_spec = &spec.options[index];
-                if negated.is_some() && !option_spec.invert {
+                return err(what, neg.cover(word.range));
+            }
+        }
+        let negated = negated.is_some();
+        match letter {
+            'A' | 'C' | 'D' | 'R' | 'I' | 'N' | 'P' | 'E' => {
+                self.chain_command(letter, attached, word)
+            }
+            'X' | 'F' | 'Z' => {
+                let name = attached
+                    .map(|v| (v, word.range))
+                    .or_else(|| self.optional_word().map(|w| (w.value.to_string(), w.range)));
+                if let Some((name, at)) = name {
+                    self.chain = name;
+                    self.chain_range = at;
+                }
+                self.set_op(
+                    match letter {
+                        'X' => Op::DeleteChain,
+                        'F' => Op::Flush,
+                        _ => Op::Zero,
+                    },
+                    word,
+                )
+            }
+            's' | 'd' | 'i' | 'o' | 'p' | 'f' => self.rule_field(letter, negated, attached, word),
+            'm' => {
+                let (name, at) = self.take(attached, word)?;
+                let spec = modules::find_match(&name, self.family);
+                if spec.is_none() && modules::find_match(&name, other(self.family)).is_some() {
                     return err(
-                        format!("unexpected ! flag before --{}", option_spec.names[0]),
-                        word.range,
+                        format!("Couldn't load match `{name}':No such file or directory"),
+                        at,
                     );
                 }
-                let ctx = Ctx {
-                    family,
-                    protocol: protocol.as_deref(),
-                    table,
-                    chain: &chain,
-                };
-                let normalize = |text: &str, at: TextRange| -> Result<String, CommandError> {
-                    match option_spec.normalize {
-                        Some(f) => f(text, &ctx).map_err(|message| CommandError {
-                            message: format!("{}: {message}", spec.name),
-                            range: at,
-                            placement: false,
-                        }),
-                        None => Ok(text.to_owned()),
-                    }
-                };
-                let mut args = Vec::new();
-                match option_spec.arity {
-                    Arity::Zero => {
-                        if attached.is_some() {
-                            return err(
-                                format!(
-                                    "option '--{}' doesn't allow an argument",
-                                    option_spec.names[0]
-                                ),
-                                word.range,
-                            );
-                        }
-                    }
-                    Arity::One | Arity::Two => {
-                        let (first, at) = match attached {
-                            Some(v) => (v, word.range),
-                            None => match p.next_word() {
-                                Some(next) => (next.value.clone(), next.range),
-                                None => {
-                                    return err(
-                                        format!(
-                                            "option \"--{}\" requires an argument",
-                                            option_spec.names[0]
-                                        ),
-                                        word.range,
-                                    )
-                                }
-                            },
-                        };
-                        args.push(normalize(&first, at)?);
-                        if option_spec.arity == Arity::Two {
-                            match p.next_word() {
-                                Some(next) => {
-                                    let (v, r) = (next.value.clone(), next.range);
-                                    args.push(normalize(&v, r)?);
-                                }
-                                None => {
-                                    return err(
-                                        format!("--{} requires two args", option_spec.names[0]),
-                                        word.range,
-                                    )
-                                }
-                            }
-                        }
-                    }
-                    Arity::Optional => {
-                        let value = attached
-                            .map(|v| (v, word.range))
-                            .or_else(|| p.optional_word().map(|w| (w.value.clone(), w.range)));
-                        if let Some((v, at)) = value {
-                            args.push(normalize(&v, at)?);
-                        }
-                    }
+                self.loaded.push(Loaded {
+                    spec,
+                    name: spec.map_or(name.clone(), |s| s.name.to_owned()),
+                    options: Vec::new(),
+                    implicit: false,
+                    range: word.range.cover(at),
+                });
+                Ok(())
+            }
+            'j' | 'g' => {
+                let (name, at) = self.take(attached, word)?;
+                if self.target.is_some() {
+                    return err("multiple -j flags not allowed", word.range);
                 }
-                if !spec.ordered && options.iter().any(|(i, _)| *i == index) {
+                let spec = if letter == 'j' {
+                    modules::find_target(&name, self.family)
+                } else {
+                    None
+                };
+                self.target = Some((
+                    Target {
+                        name,
+                        goto: letter == 'g',
+                        options: Vec::new(),
+                        range: word.range.cover(at),
+                    },
+                    spec,
+                    Vec::new(),
+                ));
+                Ok(())
+            }
+            'c' => {
+                let (first, at) = self.take(attached, word)?;
+                let (packets, bytes) = match first.split_once(',') {
+                    Some((a, b)) => (a.to_owned(), b.to_owned()),
+                    None => match self.optional_word() {
+                        Some(next) => (first.clone(), next.value.to_string()),
+                        None => return err("-c requires packet and byte counter", at),
+                    },
+                };
+                match (packets.parse::<u64>(), bytes.parse::<u64>()) {
+                    (Ok(pk), Ok(by)) => {
+                        self.rule.set_counters = Some((pk, by));
+                        Ok(())
+                    }
+                    _ => err("-c packet counter not numeric", at),
+                }
+            }
+            't' => err(
+                "The -t option (seen in line …) cannot be used in iptables-restore",
+                word.range,
+            ),
+            '4' | '6' | 'v' | 'n' | 'x' | '0' | 'w' | 'W' | 'M' => {
+                if matches!(letter, 'w' | 'W' | 'M') && attached.is_none() {
+                    let _ = self.optional_word();
+                }
+                Ok(())
+            }
+            _ => err(format!("unknown option \"{}\"", word.value), word.range),
+        }
+    }
+
+    fn set_op(&mut self, new: Op, word: &Word<'_>) -> Result<(), CommandError> {
+        if self.op.is_some() {
+            return err("Cannot use more than one command option", word.range);
+        }
+        self.op = Some(new);
+        Ok(())
+    }
+
+    /// `-A`, `-C`, `-D`, `-R`, `-I`, `-N`, `-P`, `-E`: the chain and the command's own
+    /// arguments (rule number, policy, new name).
+    fn chain_command(
+        &mut self,
+        letter: char,
+        attached: Option<String>,
+        word: &Word<'_>,
+    ) -> Result<(), CommandError> {
+        let (name, at) = self.take(attached, word)?;
+        if name.starts_with('-') {
+            return err("chain name not allowed to start with `-'", at);
+        }
+        self.chain = name;
+        self.chain_range = at;
+        let new = match letter {
+            'A' => Op::Append,
+            'C' => Op::Check,
+            'N' => Op::NewChain,
+            'I' => match self.optional_word() {
+                Some(n) => Op::Insert(rule_number(&n.value, n.range)?),
+                None => Op::Insert(1),
+            },
+            'D' => match self.optional_word() {
+                Some(n) => Op::DeleteNumber(rule_number(&n.value, n.range)?),
+                None => Op::DeleteRule,
+            },
+            'R' => match self.optional_word() {
+                Some(n) => Op::Replace(rule_number(&n.value, n.range)?),
+                None => return err("-R requires a rule number", word.range),
+            },
+            'P' => match self.optional_word() {
+                Some(policy) => Op::Policy(policy.value.to_string()),
+                None => return err("-P requires a chain and a policy", word.range),
+            },
+            _ => match self.optional_word() {
+                Some(new) => Op::Rename(new.value.to_string()),
+                None => return err("-E requires old-chain-name and new-chain-name", word.range),
+            },
+        };
+        self.set_op(new, word)
+    }
+
+    /// `-s`, `-d`, `-i`, `-o`, `-p`, `-f`: the rule's own fields, each at most once.
+    fn rule_field(
+        &mut self,
+        letter: char,
+        negated: bool,
+        attached: Option<String>,
+        word: &Word<'_>,
+    ) -> Result<(), CommandError> {
+        let with_range = |at: TextRange| {
+            move |message: String| CommandError {
+                message,
+                range: at,
+                placement: false,
+            }
+        };
+        match letter {
+            's' | 'd' => {
+                let (text, at) = self.take(attached, word)?;
+                let field = if letter == 's' {
+                    &mut self.rule.source
+                } else {
+                    &mut self.rule.destination
+                };
+                if field.is_some() {
+                    return err(format!("multiple -{letter} flags not allowed"), word.range);
+                }
+                let addresses = parse_addresses(&text, self.family).map_err(with_range(at))?;
+                *field = Some(Neg {
+                    negated,
+                    value: addresses,
+                });
+            }
+            'i' | 'o' => {
+                let (name, at) = self.take(attached, word)?;
+                if name.len() > 15 {
+                    return err(
+                        format!("interface name `{name}' must be shorter than IFNAMSIZ (15)"),
+                        at,
+                    );
+                }
+                let field = if letter == 'i' {
+                    &mut self.rule.in_iface
+                } else {
+                    &mut self.rule.out_iface
+                };
+                if field.is_some() {
+                    return err(format!("multiple -{letter} flags not allowed"), word.range);
+                }
+                *field = Some(Neg {
+                    negated,
+                    value: name,
+                });
+            }
+            'p' => {
+                let (name, at) = self.take(attached, word)?;
+                if self.rule.protocol.is_some() {
+                    return err("multiple -p flags not allowed", word.range);
+                }
+                let canonical = canonical_protocol(&name, self.family).map_err(with_range(at))?;
+                if negated && canonical == "all" {
+                    return err("rule would never match protocol", at);
+                }
+                self.protocol = Some(canonical.clone());
+                self.rule.protocol = Some(Neg {
+                    negated,
+                    value: canonical,
+                });
+            }
+            _ => {
+                if self.family == Family::V6 {
+                    return err("unknown option \"-f\"", word.range);
+                }
+                self.rule.fragment = Some(negated);
+            }
+        }
+        Ok(())
+    }
+
+    /// An option of a loaded module or of the target: its arguments normalized to saved form.
+    fn module_option(
+        &mut self,
+        module: usize,
+        index: usize,
+        attached: Option<String>,
+        word: &Word<'_>,
+    ) -> Result<(), CommandError> {
+        let negated = self.invert.take();
+        let spec: &'static ModuleSpec = if module == usize::MAX {
+            self.target
+                .as_ref()
+                .and_then(|t| t.1)
+                .expect("target option needs a known target")
+        } else {
+            self.loaded[module].spec.expect("known module")
+        };
+        let option_spec = &spec.options[index];
+        if negated.is_some() && !option_spec.invert {
+            return err(
+                format!("unexpected ! flag before --{}", option_spec.names[0]),
+                word.range,
+            );
+        }
+        let normalize = |p: &Self, text: &str, at: TextRange| -> Result<String, CommandError> {
+            match option_spec.normalize {
+                Some(f) => f(text, &p.ctx()).map_err(|message| CommandError {
+                    message: format!("{}: {message}", spec.name),
+                    range: at,
+                    placement: false,
+                }),
+                None => Ok(text.to_owned()),
+            }
+        };
+        let mut args = Vec::new();
+        match option_spec.arity {
+            Arity::Zero => {
+                if attached.is_some() {
                     return err(
                         format!(
-                            "{}: \"--{}\" option may only be specified once",
-                            spec.name, option_spec.names[0]
+                            "option '--{}' doesn't allow an argument",
+                            option_spec.names[0]
                         ),
                         word.range,
                     );
                 }
-                options.push((
-                    index,
-                    Opt {
-                        name: option_spec.names[0].to_owned(),
-                        negated: negated.is_some(),
-                        args,
-                        range: word.range,
+            }
+            Arity::One | Arity::Two => {
+                let (first, at) = match attached {
+                    Some(v) => (v, word.range),
+                    None => match self.next_word() {
+                        Some(next) => (next.value.to_string(), next.range),
+                        None => {
+                            return err(
+                                format!(
+                                    "option \"--{}\" requires an argument",
+                                    option_spec.names[0]
+                                ),
+                                word.range,
+                            )
+                        }
                     },
-                ));
+                };
+                args.push(normalize(self, &first, at)?);
+                if option_spec.arity == Arity::Two {
+                    match self.next_word() {
+                        Some(next) => args.push(normalize(self, &next.value, next.range)?),
+                        None => {
+                            return err(
+                                format!("--{} requires two args", option_spec.names[0]),
+                                word.range,
+                            )
+                        }
+                    }
+                }
+            }
+            Arity::Optional => {
+                let value = attached
+                    .map(|v| (v, word.range))
+                    .or_else(|| self.optional_word().map(|w| (w.value.to_string(), w.range)));
+                if let Some((v, at)) = value {
+                    args.push(normalize(self, &v, at)?);
+                }
             }
         }
+        let options = if module == usize::MAX {
+            &mut self.target.as_mut().expect("target").2
+        } else {
+            &mut self.loaded[module].options
+        };
+        if !spec.ordered && options.iter().any(|(i, _)| *i == index) {
+            return err(
+                format!(
+                    "{}: \"--{}\" option may only be specified once",
+                    spec.name, option_spec.names[0]
+                ),
+                word.range,
+            );
+        }
+        options.push((
+            index,
+            Opt {
+                name: option_spec.names[0].to_owned(),
+                negated: negated.is_some(),
+                args,
+                range: word.range,
+            },
+        ));
+        Ok(())
     }
-    if let Some(neg) = invert {
-        return err("! not allowed at the end of a rule", neg);
-    }
-    let Some(op) = op else {
-        return err("no command specified", range);
-    };
 
-    // Finish modules with the final protocol.
-    let ctx = Ctx {
-        family,
-        protocol: protocol.as_deref(),
-        table,
-        chain: &chain,
-    };
-    for module in loaded {
-        let mut options: Vec<(usize, Opt)> = module.options;
-        if module.spec.is_some_and(|s| !s.ordered) {
-            options.sort_by_key(|(i, _)| *i);
+    /// After the last word: each module's and the target's whole-instance checks with the
+    /// final protocol, placement in table and chain, then the command.
+    fn finish(
+        mut self,
+        counters: Option<(u64, u64)>,
+        range: TextRange,
+    ) -> Result<Command, CommandError> {
+        if let Some(neg) = self.invert {
+            return err("! not allowed at the end of a rule", neg);
         }
-        let mut options: Vec<Opt> = options.into_iter().map(|(_, o)| o).collect();
-        if let Some(spec) = module.spec {
-            if let Some(finish) = spec.finish {
-                finish(&mut options, &ctx).map_err(|message| CommandError {
-                    message: format!("{}: {message}", spec.name),
-                    range: module.range,
-                    placement: false,
-                })?;
+        let Some(op) = self.op.take() else {
+            return err("no command specified", range);
+        };
+        let (table, chain, protocol) = (self.table, &self.chain, self.protocol.as_deref());
+        let ctx = Ctx {
+            family: self.family,
+            protocol,
+            table,
+            chain,
+        };
+        for module in std::mem::take(&mut self.loaded) {
+            let mut options: Vec<(usize, Opt)> = module.options;
+            if module.spec.is_some_and(|s| !s.ordered) {
+                options.sort_by_key(|(i, _)| *i);
             }
-            check_protocol_match(spec.name, protocol.as_deref(), family, module.range)?;
-            check_placement(spec, table, &chain, module.range)?;
-        }
-        rule.matches.push(Match {
-            name: module.name,
-            options,
-            implicit: module.implicit,
-            range: module.range,
-        });
-    }
-    if let Some((mut t, spec, options)) = target {
-        let mut options = options;
-        if spec.is_some() {
-            options.sort_by_key(|(i, _)| *i);
-        }
-        t.options = options.into_iter().map(|(_, o)| o).collect();
-        if let Some(spec) = spec {
-            if let Some(finish) = spec.finish {
-                finish(&mut t.options, &ctx).map_err(|message| CommandError {
-                    message: format!("{}: {message}", spec.name),
-                    range: t.range,
-                    placement: false,
-                })?;
+            let mut options: Vec<Opt> = options.into_iter().map(|(_, o)| o).collect();
+            if let Some(spec) = module.spec {
+                if let Some(finish) = spec.finish {
+                    finish(&mut options, &ctx).map_err(|message| CommandError {
+                        message: format!("{}: {message}", spec.name),
+                        range: module.range,
+                        placement: false,
+                    })?;
+                }
+                check_protocol_match(spec.name, protocol, self.family, module.range)?;
+                check_placement(spec, table, chain, module.range)?;
             }
-            check_placement(spec, table, &chain, t.range)?;
+            self.rule.matches.push(Match {
+                name: module.name,
+                options,
+                implicit: module.implicit,
+                range: module.range,
+            });
         }
-        let range = t.range;
-        rule.target = Some(t);
-        modules::check_rule(&rule, &chain).map_err(|message| CommandError {
-            message,
+        if let Some((mut t, spec, mut options)) = self.target.take() {
+            if spec.is_some() {
+                options.sort_by_key(|(i, _)| *i);
+            }
+            t.options = options.into_iter().map(|(_, o)| o).collect();
+            if let Some(spec) = spec {
+                if let Some(finish) = spec.finish {
+                    finish(&mut t.options, &ctx).map_err(|message| CommandError {
+                        message: format!("{}: {message}", spec.name),
+                        range: t.range,
+                        placement: false,
+                    })?;
+                }
+                check_placement(spec, table, chain, t.range)?;
+            }
+            let range = t.range;
+            self.rule.target = Some(t);
+            modules::check_rule(&self.rule, chain).map_err(|message| CommandError {
+                message,
+                range,
+                placement: true,
+            })?;
+        }
+        Ok(Command {
+            counters,
+            op,
+            chain: self.chain,
+            chain_range: self.chain_range,
+            rule: Arc::new(self.rule),
             range,
-            placement: true,
-        })?;
+        })
     }
-    Ok(Command {
-        counters,
-        op,
-        chain,
-        chain_range,
-        rule,
-        range,
-    })
 }
 
 fn other(family: Family) -> Family {
@@ -838,48 +884,45 @@ fn option_in(spec: &ModuleSpec, name: &str) -> Option<usize> {
 /// getopt_long over the core options and every loaded module's options: an exact name wins,
 /// else a unique prefix.
 fn resolve_long(name: &str, loaded: &[Loaded], target: Option<&'static ModuleSpec>) -> Resolved {
-    let mut exact = None;
-    let mut prefixed: Vec<(OptionRef, &str)> = Vec::new();
-    for (long, letter) in CORE_LONG {
-        if *long == name {
-            exact = Some(OptionRef::Core(*letter));
-        } else if long.starts_with(name) {
-            prefixed.push((OptionRef::Core(*letter), long));
+    let modules = || {
+        loaded
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| l.spec.map(|s| (i, s)))
+            .chain(target.map(|t| (usize::MAX, t)))
+    };
+    // Most options are written in full: the first exact name, in the order getopt_long sees the
+    // tables (core, then the loaded modules, then the target), needs no prefix scan.
+    if let Some((_, letter)) = CORE_LONG.iter().find(|(long, _)| *long == name) {
+        return Resolved::Found(OptionRef::Core(*letter));
+    }
+    for (module, spec) in modules() {
+        if let Some(option) = spec.options.iter().position(|o| o.names.contains(&name)) {
+            return Resolved::Found(OptionRef::Module { module, option });
         }
     }
-    let modules = loaded
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| l.spec.map(|s| (i, s)))
-        .chain(target.map(|t| (usize::MAX, t)));
-    for (module, spec) in modules {
+    // Else a unique prefix.
+    let mut prefixed: Vec<OptionRef> = Vec::new();
+    for (long, letter) in CORE_LONG {
+        if long.starts_with(name) {
+            prefixed.push(OptionRef::Core(*letter));
+        }
+    }
+    for (module, spec) in modules() {
         for (index, option) in spec.options.iter().enumerate() {
             for long in option.names {
-                if *long == name {
-                    if exact.is_none() {
-                        exact = Some(OptionRef::Module {
-                            module,
-                            option: index,
-                        });
-                    }
-                } else if long.starts_with(name) {
-                    prefixed.push((
-                        OptionRef::Module {
-                            module,
-                            option: index,
-                        },
-                        long,
-                    ));
+                if long.starts_with(name) {
+                    prefixed.push(OptionRef::Module {
+                        module,
+                        option: index,
+                    });
                 }
             }
         }
     }
-    if let Some(found) = exact {
-        return Resolved::Found(found);
-    }
     // Aliases of one option (sport/source-port) are one candidate.
     let mut distinct: Vec<OptionRef> = Vec::new();
-    for (candidate, _) in prefixed {
+    for candidate in prefixed {
         let same = distinct.iter().any(|d| match (d, &candidate) {
             (OptionRef::Core(a), OptionRef::Core(b)) => a == b,
             (
@@ -902,128 +945,5 @@ fn resolve_long(name: &str, loaded: &[Loaded], target: Option<&'static ModuleSpe
         0 => Resolved::Unknown,
         1 => Resolved::Found(distinct.pop().expect("one")),
         _ => Resolved::Ambiguous,
-    }
-}
-
-/// The number of a protocol in saved form (`tcp` → 6, `all` → 0).
-pub fn protocol_number(canonical: &str) -> Option<u8> {
-    if canonical == "all" {
-        return Some(0);
-    }
-    PROTOCOLS
-        .iter()
-        .find(|(name, _)| *name == canonical)
-        .map(|(_, n)| *n)
-        .or_else(|| canonical.parse().ok())
-}
-
-/// `-p` value in saved form.
-pub fn canonical_protocol(text: &str, family: Family) -> Result<String, String> {
-    let lower = text.to_ascii_lowercase();
-    if lower == "all" || lower == "0" {
-        return Ok("all".into());
-    }
-    if lower == "icmpv6" || (lower == "ipv6-icmp") {
-        return Ok("ipv6-icmp".into());
-    }
-    // iptables' own names for 135; /etc/protocols calls it mobility-header.
-    if lower == "mh" || lower == "ipv6-mh" {
-        return Ok("mobility-header".into());
-    }
-    if let Some((name, _)) = PROTOCOLS.iter().find(|(name, _)| *name == lower) {
-        let _ = family;
-        return Ok((*name).to_owned());
-    }
-    if let Ok(number) = lower.parse::<u8>() {
-        if let Some((name, _)) = PROTOCOLS
-            .iter()
-            .find(|(name, n)| *n == number && *name != "icmpv6")
-        {
-            return Ok((*name).to_owned());
-        }
-        return Ok(number.to_string());
-    }
-    Err(format!("unknown protocol \"{text}\" specified"))
-}
-
-/// `-s`/`-d`: comma-separated addresses, each `addr[/len|/dotted-mask]` or a host name.
-pub fn parse_addresses(text: &str, family: Family) -> Result<Vec<Address>, String> {
-    text.split(',')
-        .map(|item| parse_address(item, family))
-        .collect()
-}
-
-fn parse_address(text: &str, family: Family) -> Result<Address, String> {
-    let (addr_text, mask_text) = match text.split_once('/') {
-        Some((a, m)) => (a, Some(m)),
-        None => (text, None),
-    };
-    let max = match family {
-        Family::V4 => 32,
-        Family::V6 => 128,
-    };
-    // libxtables reads IPv4 numbers its own way (`172.16.0`, octal and hex parts).
-    let numeric = match family {
-        Family::V4 => crate::numeric::ipv4(addr_text, false).map(IpAddr::V4),
-        Family::V6 => addr_text.parse::<IpAddr>().ok(),
-    };
-    let addr: IpAddr = match numeric {
-        Some(addr) => addr,
-        None => {
-            let hostname = !addr_text.is_empty()
-                && addr_text
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-                && addr_text.bytes().any(|b| b.is_ascii_alphabetic());
-            if hostname && mask_text.is_none_or(|m| m.parse::<u8>().is_ok_and(|m| m <= max)) {
-                return Ok(Address::Host(text.to_owned()));
-            }
-            return Err(format!("host/network `{addr_text}' not found"));
-        }
-    };
-    if matches!(
-        (family, addr),
-        (Family::V4, IpAddr::V6(_)) | (Family::V6, IpAddr::V4(_))
-    ) {
-        return Err(format!("host/network `{addr_text}' not found"));
-    }
-    let prefix = match mask_text {
-        None => max,
-        Some(m) if !m.contains(['.', ':']) => crate::numeric::c_unsigned(m, u32::from(max))
-            .and_then(|p| u8::try_from(p).ok())
-            .ok_or_else(|| format!("invalid mask `{m}' specified"))?,
-        Some(m) => {
-            let mask: IpAddr = match family {
-                Family::V4 => crate::numeric::ipv4(m, true).map(IpAddr::V4),
-                Family::V6 => m.parse().ok(),
-            }
-            .ok_or_else(|| format!("invalid mask `{m}' specified"))?;
-            match contiguous_prefix(mask) {
-                Some(p) => p,
-                None => {
-                    let masked = apply_mask(addr, mask);
-                    return Ok(Address::Masked { addr: masked, mask });
-                }
-            }
-        }
-    };
-    let net = IpNet::new(addr, prefix).map_err(|_| format!("invalid mask `{prefix}' specified"))?;
-    Ok(Address::Net(net.trunc()))
-}
-
-fn contiguous_prefix(mask: IpAddr) -> Option<u8> {
-    let (bits, width) = match mask {
-        IpAddr::V4(m) => (u128::from(u32::from(m)) << 96, 32u32),
-        IpAddr::V6(m) => (u128::from(m), 128u32),
-    };
-    let ones = bits.leading_ones();
-    (bits.checked_shl(ones).unwrap_or(0) == 0 && ones <= width).then_some(ones as u8)
-}
-
-fn apply_mask(addr: IpAddr, mask: IpAddr) -> IpAddr {
-    match (addr, mask) {
-        (IpAddr::V4(a), IpAddr::V4(m)) => IpAddr::V4((u32::from(a) & u32::from(m)).into()),
-        (IpAddr::V6(a), IpAddr::V6(m)) => IpAddr::V6((u128::from(a) & u128::from(m)).into()),
-        (a, _) => a,
     }
 }

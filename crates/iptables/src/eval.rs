@@ -11,9 +11,9 @@ use gblint_diagnostics::TextRange;
 use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::modules::values::parse_port_range;
 use crate::rule::{Address, Family, Match, Rule, Target};
 use crate::ruleset::{Chain, Ruleset};
+use crate::values::parse_port_range;
 
 /// Three-valued truth.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 //! read), a restore failure (it reads, but iptables-restore or the kernel refuses it) or a risk
 //! (it loads, but probably not as meant).
 
+use std::sync::Arc;
+
 use gblint_diagnostics::TextRange;
 
 use crate::command::{parse_command, Command};
@@ -97,7 +99,7 @@ pub struct Line {
     /// What it is.
     pub kind: LineKind,
     /// The table open at this line (for commands and chain lines).
-    pub table: Option<String>,
+    pub table: Option<Arc<str>>,
 }
 
 /// A parsed restore file.
@@ -195,6 +197,7 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     let mut table: Option<(String, u32)> = None;
+    let mut shared_table: Option<Arc<str>> = None;
     let final_newline = text.is_empty() || text.ends_with('\n');
     let body = text.strip_suffix('\n').unwrap_or(text);
     let mut dialect = Dialect::Unknown;
@@ -228,7 +231,15 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
             number,
             &mut problem,
         );
-        let open = table.as_ref().map(|(name, _)| name.clone());
+        // One shared name per table block, not one string per line.
+        let open = table.as_ref().map(|(name, _)| match &shared_table {
+            Some(shared) if **shared == **name => Arc::clone(shared),
+            _ => {
+                let shared: Arc<str> = Arc::from(name.as_str());
+                shared_table = Some(Arc::clone(&shared));
+                shared
+            }
+        });
         lines.push(Line {
             number,
             range,
@@ -455,7 +466,7 @@ fn classify(
         );
         return LineKind::Invalid;
     }
-    match words[0].value.as_str() {
+    match &*words[0].value {
         "-4" | "--ipv4" => {
             if family == Family::V6 {
                 return LineKind::OtherFamily;

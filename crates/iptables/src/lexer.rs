@@ -3,15 +3,17 @@
 //! separators are space, tab and newline only; an unterminated quote swallows the rest of the
 //! line, newline included; single quotes are ordinary characters.
 
+use std::borrow::Cow;
+
 use gblint_diagnostics::TextRange;
 
-/// One argument of a command line.
+/// One argument of a command line, borrowed from the line unless quotes changed it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Word {
+pub struct Word<'src> {
     /// Where it is in the file (from its first to its last byte, quotes included).
     pub range: TextRange,
     /// The argument iptables receives.
-    pub value: String,
+    pub value: Cow<'src, str>,
     /// Whether any part was in double quotes.
     pub quoted: bool,
     /// Whether a quote was still open at the end of the line.
@@ -20,7 +22,7 @@ pub struct Word {
 
 /// Split one line (without its newline; `offset` is its position in the file) into words.
 /// `has_newline` says whether a newline followed the line: an unterminated quote takes it in.
-pub fn words(line: &str, offset: usize, has_newline: bool) -> Vec<Word> {
+pub fn words(line: &str, offset: usize, has_newline: bool) -> Vec<Word<'_>> {
     // Most lines have no quote: their words are plain slices between blanks.
     if !line.contains('"') {
         return line
@@ -30,7 +32,7 @@ pub fn words(line: &str, offset: usize, has_newline: bool) -> Vec<Word> {
                 let start = word.as_ptr() as usize - line.as_ptr() as usize;
                 Word {
                     range: TextRange::from_usize(offset + start, offset + start + word.len()),
-                    value: word.to_owned(),
+                    value: Cow::Borrowed(word),
                     quoted: false,
                     unterminated: false,
                 }
@@ -42,7 +44,7 @@ pub fn words(line: &str, offset: usize, has_newline: bool) -> Vec<Word> {
 
 /// The character-by-character tokenizer (quotes, `\` escapes inside quotes, an unterminated
 /// quote taking the newline in); [`words`] uses it for lines with a `"`.
-fn words_general(line: &str, offset: usize, has_newline: bool) -> Vec<Word> {
+fn words_general(line: &str, offset: usize, has_newline: bool) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut value = String::new();
     let mut start: Option<usize> = None;
@@ -51,7 +53,7 @@ fn words_general(line: &str, offset: usize, has_newline: bool) -> Vec<Word> {
     let mut escaped = false;
     let bytes = line.as_bytes();
     let mut i = 0;
-    let push = |out: &mut Vec<Word>,
+    let push = |out: &mut Vec<Word<'_>>,
                 value: &mut String,
                 start: usize,
                 end: usize,
@@ -59,7 +61,7 @@ fn words_general(line: &str, offset: usize, has_newline: bool) -> Vec<Word> {
                 unterminated: bool| {
         out.push(Word {
             range: TextRange::from_usize(offset + start, offset + end),
-            value: std::mem::take(value),
+            value: Cow::Owned(std::mem::take(value)),
             quoted,
             unterminated,
         });
@@ -140,7 +142,10 @@ mod tests {
     use super::*;
 
     fn values(line: &str) -> Vec<String> {
-        words(line, 0, true).into_iter().map(|w| w.value).collect()
+        words(line, 0, true)
+            .into_iter()
+            .map(|w| w.value.into_owned())
+            .collect()
     }
 
     #[test]

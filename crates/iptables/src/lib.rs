@@ -3,8 +3,12 @@
 //! * [`file::parse`] reads a restore file line by line as iptables-restore does, losslessly
 //!   ([`file::RulesFile::print`] gives the text back byte for byte), with the exact tokenizer
 //!   ([`lexer`]), getopt-style option parsing with unique prefixes ([`command`]) and typed,
-//!   canonical values for the common match and target modules ([`modules`]).
-//! * [`render`] prints rules in iptables-save's canonical form.
+//!   canonical values for the common match and target modules ([`modules`], grouped by
+//!   extension family), over the value grammars both share ([`values`]: numbers, ports and
+//!   ranges, addresses, protocols). Layers only look down: `file` → `command` → `modules` →
+//!   `values` → `rule`/`lexer`.
+//! * [`printer`] prints rules in iptables-save's canonical form; [`formatter`] formats whole
+//!   files with it.
 //! * [`ruleset`] replays a file's commands (`-A`, `-I N`, `-D`, `-R`, `-F`, `-N`, `-X`, `-P`,
 //!   `-E`) into the chains the kernel would hold.
 //! * [`eval`] follows a loopback connection through those chains in three-valued logic and
@@ -21,12 +25,13 @@
 pub mod command;
 pub mod eval;
 pub mod file;
+pub mod formatter;
 pub mod lexer;
 pub mod modules;
-pub mod numeric;
-pub mod render;
+pub mod printer;
 pub mod rule;
 pub mod ruleset;
+pub mod values;
 
 pub use file::{parse, Dialect, Line, LineKind, Problem, ProblemKind, RulesFile};
 pub use rule::{Address, Family, Match, Neg, Opt, Rule, Target};

@@ -35,7 +35,7 @@ pub struct Neg<T> {
 }
 
 /// An address of `-s`/`-d`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Address {
     /// A network (host bits already cleared, as iptables stores it).
     Net(IpNet),

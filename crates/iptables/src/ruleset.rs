@@ -5,20 +5,22 @@
 //! yet, an insertion index past the end.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use gblint_diagnostics::TextRange;
 
 use crate::command::{Command, Op};
 use crate::file::{builtin_chains, LineKind, Problem, ProblemKind, RulesFile};
 use crate::modules;
-use crate::render;
+use crate::printer;
 use crate::rule::{Address, Family, Neg, Rule};
 
 /// A rule in a chain, with where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlacedRule {
-    /// The rule (a single `-s`/`-d` address each).
-    pub rule: Rule,
+    /// The rule (a single `-s`/`-d` address each), shared with its command when the
+    /// command names at most one address each.
+    pub rule: Arc<Rule>,
     /// 1-based line of the command that put it there.
     pub line: u32,
     /// The command's range.
@@ -128,8 +130,14 @@ pub fn is_standard_or_extension(name: &str) -> bool {
     matches!(name, "ACCEPT" | "DROP" | "RETURN" | "QUEUE") || modules::is_target_extension(name)
 }
 
-/// One rule per combination of `-s`/`-d` addresses, as iptables expands them.
-pub fn expand(rule: &Rule) -> Vec<Rule> {
+/// One rule per combination of `-s`/`-d` addresses, as iptables expands them (the rule
+/// itself, shared, when it names at most one address each).
+pub fn expand(rule: &Arc<Rule>) -> Vec<Arc<Rule>> {
+    let single =
+        |field: &Option<Neg<Vec<Address>>>| field.as_ref().is_none_or(|n| n.value.len() == 1);
+    if single(&rule.source) && single(&rule.destination) {
+        return vec![Arc::clone(rule)];
+    }
     let split = |field: &Option<Neg<Vec<Address>>>| -> Vec<Option<Neg<Vec<Address>>>> {
         match field {
             None => vec![None],
@@ -148,10 +156,10 @@ pub fn expand(rule: &Rule) -> Vec<Rule> {
     let mut out = Vec::new();
     for source in split(&rule.source) {
         for destination in split(&rule.destination) {
-            let mut one = rule.clone();
+            let mut one = Rule::clone(rule);
             one.source = source.clone();
             one.destination = destination;
-            out.push(one);
+            out.push(Arc::new(one));
         }
     }
     out
@@ -313,7 +321,7 @@ fn apply(
             return;
         }
     }
-    let placed = |rule: Rule| PlacedRule {
+    let placed = |rule: Arc<Rule>| PlacedRule {
         rule,
         line,
         range: command.range,
@@ -368,11 +376,11 @@ fn apply(
                 }
                 Op::DeleteRule => {
                     for rule in rules {
-                        let wanted = render::specs(&rule);
+                        let wanted = printer::specs(&rule);
                         match chain
                             .rules
                             .iter()
-                            .position(|r| render::specs(&r.rule) == wanted)
+                            .position(|r| printer::specs(&r.rule) == wanted)
                         {
                             Some(at) => {
                                 chain.rules.remove(at);
@@ -487,8 +495,15 @@ fn apply(
             chain.name = new.clone();
             for chain in &mut table.chains {
                 for placed in &mut chain.rules {
-                    if let Some(target) = &mut placed.rule.target {
-                        if target.name == chain_name {
+                    let renamed = placed
+                        .rule
+                        .target
+                        .as_ref()
+                        .is_some_and(|t| t.name == chain_name);
+                    if renamed {
+                        // Copy on write: the command's own rule keeps the name it was given.
+                        let rule = Arc::make_mut(&mut placed.rule);
+                        if let Some(target) = &mut rule.target {
                             target.name = new.clone();
                         }
                     }

@@ -2,118 +2,130 @@
 //! iptables-save prints them. A module not listed here is accepted as *opaque*: its options are
 //! kept in the order written and printed as written, and rules reading it treat it as unknown.
 
-mod conn;
-mod header;
-mod mangle;
-mod matches;
-mod misc;
-mod targets;
-pub mod values;
+mod conntrack;
+mod endpoints;
+mod header_fields;
+mod ipsec;
+mod ipv6_headers;
+mod logging;
+mod marks;
+mod nat;
+mod normalize;
+mod options;
+mod rate;
+mod spec;
+mod text;
+mod transport;
+mod verdicts;
 
-use crate::rule::{Family, Opt, Rule};
+pub use spec::{Arity, Ctx, Finish, Kind, ModuleSpec, Normalize, OptionSpec};
 
-/// How many arguments an option takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Arity {
-    /// A flag.
-    Zero,
-    /// One argument.
-    One,
-    /// An argument only when the next word does not start with `-` or `!`.
-    Optional,
-    /// Two arguments (`--tcp-flags MASK COMP`).
-    Two,
-}
+use crate::rule::{Family, Rule};
 
-/// What a value normalizer sees besides the value.
-#[derive(Clone, Debug)]
-pub struct Ctx<'a> {
-    /// Address family.
-    pub family: Family,
-    /// `-p` as given so far (canonical), if any.
-    pub protocol: Option<&'a str>,
-    /// Table.
-    pub table: &'a str,
-    /// Chain.
-    pub chain: &'a str,
-}
+/// The match modules gblint models (each spec lives beside its value functions in its
+/// family's file). A name with two entries has one per family.
+static MATCHES: &[&ModuleSpec] = &[
+    &transport::TCP_MATCH,
+    &transport::UDP_MATCH,
+    &transport::MULTIPORT_MATCH,
+    &text::COMMENT_MATCH,
+    &transport::ICMP_MATCH,
+    &transport::ICMP6_MATCH,
+    &marks::MARK_MATCH,
+    &endpoints::SET_MATCH,
+    &endpoints::IPRANGE_MATCH,
+    &conntrack::CONNTRACK_MATCH,
+    &conntrack::STATE_MATCH,
+    &conntrack::CONNBYTES_MATCH,
+    &conntrack::CONNLABEL_MATCH,
+    &conntrack::CONNLIMIT_MATCH,
+    &conntrack::CONNMARK_MATCH,
+    &conntrack::HELPER_MATCH,
+    &conntrack::IPVS_MATCH,
+    &conntrack::CLUSTER_MATCH,
+    &ipsec::AH_MATCH_V4,
+    &ipsec::AH_MATCH_V6,
+    &ipsec::ESP_MATCH,
+    &ipsec::IPCOMP_MATCH,
+    &ipv6_headers::FRAG_MATCH,
+    &ipv6_headers::RT_MATCH,
+    &ipv6_headers::MH_MATCH,
+    &header_fields::HL_MATCH,
+    &header_fields::TTL_MATCH,
+    &header_fields::TOS_MATCH,
+    &header_fields::DSCP_MATCH,
+    &header_fields::LENGTH_MATCH,
+    &header_fields::TCPMSS_MATCH,
+    &ipv6_headers::EUI64_MATCH,
+    &header_fields::REALM_MATCH,
+    &header_fields::OSF_MATCH,
+    &header_fields::ECN_MATCH,
+    &rate::LIMIT_MATCH,
+    &rate::HASHLIMIT_MATCH,
+    &rate::TIME_MATCH,
+    &rate::RECENT_MATCH,
+    &text::STRING_MATCH,
+    &rate::STATISTIC_MATCH,
+    &endpoints::OWNER_MATCH,
+    &endpoints::CGROUP_MATCH,
+    &endpoints::CPU_MATCH,
+    &rate::QUOTA_MATCH,
+    &endpoints::MAC_MATCH,
+    &endpoints::PHYSDEV_MATCH,
+    &transport::SCTP_MATCH,
+    &endpoints::ADDRTYPE_MATCH,
+    &ipsec::POLICY_MATCH,
+];
 
-/// Turns one argument into its saved form, or explains why iptables refuses it.
-pub type Normalize = fn(&str, &Ctx<'_>) -> Result<String, String>;
+/// The target modules gblint models.
+static TARGETS: &[&ModuleSpec] = &[
+    &verdicts::REJECT_TARGET,
+    &logging::LOG_TARGET,
+    &logging::NFLOG_TARGET,
+    &nat::DNAT_TARGET,
+    &nat::SNAT_TARGET,
+    &nat::MASQUERADE_TARGET,
+    &nat::REDIRECT_TARGET,
+    &conntrack::CT_TARGET,
+    &header_fields::TOS_TARGET,
+    &header_fields::DSCP_TARGET,
+    &header_fields::TTL_TARGET,
+    &header_fields::HL_TARGET,
+    &marks::MARK_TARGET,
+    &conntrack::CONNMARK_TARGET,
+    &conntrack::CONNSECMARK_TARGET,
+    &marks::SECMARK_TARGET,
+    &header_fields::TCPMSS_TARGET,
+    &header_fields::TCPOPTSTRIP_TARGET,
+    &marks::CLASSIFY_TARGET,
+    &header_fields::CHECKSUM_TARGET,
+    &logging::AUDIT_TARGET,
+    &logging::LED_TARGET,
+    &logging::IDLETIMER_TARGET,
+    &nat::TEE_TARGET,
+    &nat::TPROXY_TARGET,
+    &verdicts::SYNPROXY_TARGET,
+    &marks::HMARK_TARGET,
+    &nat::NETMAP_TARGET,
+    &nat::DNPT_TARGET,
+    &nat::SNPT_TARGET,
+    &verdicts::NFQUEUE_TARGET,
+    &conntrack::TRACE_TARGET,
+    &conntrack::NOTRACK_TARGET,
+];
 
-/// Checks and canonicalizes a whole module instance once all its options are read (required
-/// options, combinations, `--syn` → `--tcp-flags …`).
-pub type Finish = fn(&mut Vec<Opt>, &Ctx<'_>) -> Result<(), String>;
-
-/// One option of a module.
-#[derive(Debug)]
-pub struct OptionSpec {
-    /// Long names without dashes; the first is the one iptables-save prints.
-    pub names: &'static [&'static str],
-    /// Arguments.
-    pub arity: Arity,
-    /// Whether `!` may precede it.
-    pub invert: bool,
-    /// Value check and canonical form (identity when `None`). For `Two` it is applied to
-    /// each argument.
-    pub normalize: Option<Normalize>,
-}
-
-/// Match or target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// `-m NAME`.
-    Match,
-    /// `-j NAME`.
-    Target,
-}
-
-/// A known extension.
-#[derive(Debug)]
-pub struct ModuleSpec {
-    /// Name as written after `-m`/`-j` (the saved one).
-    pub name: &'static str,
-    /// Other accepted names (`-m state` is its own module; aliases are rare).
-    pub aliases: &'static [&'static str],
-    /// Match or target.
-    pub kind: Kind,
-    /// Only for this family, if any.
-    pub family: Option<Family>,
-    /// Options in saved order.
-    pub options: &'static [OptionSpec],
-    /// Whole-instance check.
-    pub finish: Option<Finish>,
-    /// Tables it may be used in (empty = any).
-    pub tables: &'static [&'static str],
-    /// Built-in chains it may be used in (empty = any; user chains are always allowed).
-    pub chains: &'static [&'static str],
-    /// Options are kept in the order written and may repeat (policy elements separated by
-    /// `--next`); `finish` puts them in saved order and checks repeats.
-    pub ordered: bool,
-}
-
-impl ModuleSpec {
-    /// The option spec for the long name `name`.
-    pub fn option(&self, name: &str) -> Option<(usize, &OptionSpec)> {
-        self.options
-            .iter()
-            .enumerate()
-            .find(|(_, spec)| spec.names.contains(&name))
-    }
-}
+/// Target extensions gblint does not model (it keeps their options as written and treats
+/// rules using them as unknown), listed so that `-j NAME` is never taken for a chain.
+pub static OTHER_TARGETS: &[&str] = &["CLUSTERIP", "ECN", "RATEEST", "SET", "ULOG"];
 
 /// Every known match module.
 fn all_matches() -> impl Iterator<Item = &'static ModuleSpec> {
-    matches::MATCHES
-        .iter()
-        .chain(conn::MATCHES)
-        .chain(header::MATCHES)
-        .chain(misc::MATCHES)
+    MATCHES.iter().copied()
 }
 
 /// Every known target module.
 fn all_targets() -> impl Iterator<Item = &'static ModuleSpec> {
-    targets::TARGETS.iter().chain(mangle::TARGETS)
+    TARGETS.iter().copied()
 }
 
 /// Every known module.
@@ -138,60 +150,7 @@ pub fn find_target(name: &str, family: Family) -> Option<&'static ModuleSpec> {
 /// Whether `name` names a target extension of any family (so `-j NAME` is never a chain).
 pub fn is_target_extension(name: &str) -> bool {
     all_targets().any(|m| m.name == name || m.aliases.contains(&name))
-        || targets::OTHER_TARGETS.contains(&name)
-}
-
-/// An option (helper for the module tables).
-const fn o(
-    names: &'static [&'static str],
-    arity: Arity,
-    invert: bool,
-    normalize: Option<Normalize>,
-) -> OptionSpec {
-    OptionSpec {
-        names,
-        arity,
-        invert,
-        normalize,
-    }
-}
-
-/// A match of any family, usable in every table and chain.
-const fn m(
-    name: &'static str,
-    options: &'static [OptionSpec],
-    finish: Option<Finish>,
-) -> ModuleSpec {
-    ModuleSpec {
-        name,
-        aliases: &[],
-        kind: Kind::Match,
-        family: None,
-        options,
-        finish,
-        tables: &[],
-        chains: &[],
-        ordered: false,
-    }
-}
-
-/// A target of any family, usable in every table and chain.
-const fn t(
-    name: &'static str,
-    options: &'static [OptionSpec],
-    finish: Option<Finish>,
-) -> ModuleSpec {
-    ModuleSpec {
-        name,
-        aliases: &[],
-        kind: Kind::Target,
-        family: None,
-        options,
-        finish,
-        tables: &[],
-        chains: &[],
-        ordered: false,
-    }
+        || OTHER_TARGETS.contains(&name)
 }
 
 /// Protocols whose match module `-p NAME` loads implicitly when one of its options is used.
@@ -246,4 +205,42 @@ pub fn check_rule(rule: &Rule, chain: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_modelled_once_per_family() {
+        // `find_match`/`find_target` take the first spec of a name: two for one family would
+        // make the registry's order matter.
+        for list in [MATCHES, TARGETS] {
+            for (i, a) in list.iter().enumerate() {
+                for b in &list[i + 1..] {
+                    let names = |s: &ModuleSpec| {
+                        std::iter::once(s.name)
+                            .chain(s.aliases.iter().copied())
+                            .collect::<Vec<_>>()
+                    };
+                    let shared = names(a).iter().any(|n| names(b).contains(n));
+                    let families_meet =
+                        a.family.is_none() || b.family.is_none() || a.family == b.family;
+                    assert!(!(shared && families_meet), "{} twice", a.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn other_targets_are_not_modelled() {
+        for name in OTHER_TARGETS {
+            assert!(
+                TARGETS
+                    .iter()
+                    .all(|t| t.name != *name && !t.aliases.contains(name)),
+                "{name} is modelled"
+            );
+        }
+    }
 }

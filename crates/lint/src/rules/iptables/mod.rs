@@ -6,6 +6,8 @@ pub mod internal_port_exposed;
 pub mod loopback_dropped;
 /// IPT004: input iptables-restore refuses although it reads.
 pub mod restore_will_fail;
+/// IPT003's integer keys for comparing rules.
+pub mod rule_keys;
 /// IPT003: a rule no packet can reach.
 pub mod shadowed_rule;
 /// IPT000: lines iptables-restore cannot read.

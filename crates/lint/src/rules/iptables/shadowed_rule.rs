@@ -1,12 +1,13 @@
 use std::collections::HashMap;
 
 use gblint_diagnostics::Diagnostic;
-use gblint_iptables::modules::values::parse_port_range;
 use gblint_iptables::ruleset::PlacedRule;
-use gblint_iptables::{Address, Match, Neg, Opt, Rule as IptRule};
+use gblint_iptables::values::parse_port_range;
+use gblint_iptables::Rule as IptRule;
 use ipnet::IpNet;
 
 use super::readable;
+use super::rule_keys::{interner, is_terminal, single_net, RuleKey};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::format::Format;
@@ -85,16 +86,23 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
     // Earlier terminal rules, indexed by source network (`None`: no `-s`) and, for rules with
     // one destination port, by that port: a rule for port 22 can only be covered by an earlier
     // rule for port 22 or one not limited to a single port.
-    let mut all: HashMap<Option<IpNet>, Vec<&PlacedRule>> = HashMap::new();
-    let mut by_port: HashMap<(Option<IpNet>, u16), Vec<&PlacedRule>> = HashMap::new();
-    let mut any_port: HashMap<Option<IpNet>, Vec<&PlacedRule>> = HashMap::new();
+    // Rules are held by their index in the chain (their key is `keys[index]`).
+    let mut all: HashMap<Option<IpNet>, Vec<usize>> = HashMap::new();
+    let mut by_port: HashMap<(Option<IpNet>, u16), Vec<usize>> = HashMap::new();
+    let mut any_port: HashMap<Option<IpNet>, Vec<usize>> = HashMap::new();
     // Entry n set: some earlier rule is indexed under a source network of prefix length n
     // (0..=128: IPv6 has 129 lengths).
     let mut indexed_lengths = [false; 129];
     let mut budget = BUDGET;
     let mut reported = std::collections::HashSet::new();
-    for later in rules {
+    // Keys are built as the walk reaches each rule: once the budget runs out, the rest of a
+    // long chain is never keyed.
+    let mut interner = interner();
+    let mut keys: Vec<RuleKey<'_>> = Vec::with_capacity(rules.len());
+    for (index, later) in rules.iter().enumerate() {
+        keys.push(RuleKey::new(&later.rule, &mut interner));
         let mut found: Option<&PlacedRule> = None;
+        let later_key = &keys[index];
         let source = single_net(later.rule.source.as_ref());
         if source.is_some() || later.rule.source.is_none() {
             let mut sources: Vec<Option<IpNet>> = vec![None];
@@ -112,7 +120,7 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
             }
             let port = single_dport(&later.rule);
             'search: for key in sources {
-                let lists: [Option<&Vec<&PlacedRule>>; 2] = match port {
+                let lists: [Option<&Vec<usize>>; 2] = match port {
                     Some(p) => [by_port.get(&(key, p)), any_port.get(&key)],
                     None => [all.get(&key), None],
                 };
@@ -121,8 +129,8 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
                         return;
                     }
                     budget -= 1;
-                    if covers(&earlier.rule, &later.rule) {
-                        found = Some(earlier);
+                    if keys[*earlier].covers(later_key) {
+                        found = Some(&rules[*earlier]);
                         break 'search;
                     }
                 }
@@ -153,14 +161,14 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
             if let Some(net) = key {
                 indexed_lengths[usize::from(net.prefix_len())] = true;
             }
-            all.entry(key).or_default().push(later);
+            all.entry(key).or_default().push(index);
             match dport_set(&later.rule) {
                 Some(ports) => {
                     for p in ports {
-                        by_port.entry((key, p)).or_default().push(later);
+                        by_port.entry((key, p)).or_default().push(index);
                     }
                 }
-                None => any_port.entry(key).or_default().push(later),
+                None => any_port.entry(key).or_default().push(index),
             }
         }
     }
@@ -196,143 +204,4 @@ fn single_dport(rule: &IptRule) -> Option<u16> {
             let (low, high) = parse_port_range(option.args.first()?)?;
             (low == high).then_some(low)
         })
-}
-
-fn single_net(field: Option<&Neg<Vec<Address>>>) -> Option<IpNet> {
-    match field {
-        Some(Neg {
-            negated: false,
-            value,
-        }) if value.len() == 1 => match &value[0] {
-            Address::Net(net) => Some(*net),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn is_terminal(rule: &IptRule) -> bool {
-    rule.target.as_ref().is_some_and(|t| {
-        t.goto || matches!(t.name.as_str(), "ACCEPT" | "DROP" | "REJECT" | "RETURN")
-    })
-}
-
-fn same_opt(a: &Opt, b: &Opt) -> bool {
-    a.name == b.name && a.negated == b.negated && a.args == b.args
-}
-
-/// Whether every packet `later` matches is matched by `earlier` (certain answers only).
-fn covers(earlier: &IptRule, later: &IptRule) -> bool {
-    if !is_terminal(earlier) {
-        return false;
-    }
-    let iface_ok = |a: &Option<Neg<String>>, b: &Option<Neg<String>>| match (a, b) {
-        (None, _) => true,
-        (Some(a), Some(b)) if a.negated == b.negated && a.value == b.value => true,
-        (Some(a), Some(b)) if !a.negated && !b.negated => a
-            .value
-            .strip_suffix('+')
-            .is_some_and(|p| b.value.trim_end_matches('+').starts_with(p)),
-        _ => false,
-    };
-    if !iface_ok(&earlier.in_iface, &later.in_iface)
-        || !iface_ok(&earlier.out_iface, &later.out_iface)
-    {
-        return false;
-    }
-    match (&earlier.protocol, &later.protocol) {
-        (None, _) => {}
-        (Some(a), _) if !a.negated && a.value == "all" => {}
-        (Some(a), Some(b)) if a == b => {}
-        _ => return false,
-    }
-    if earlier.fragment.is_some() && earlier.fragment != later.fragment {
-        return false;
-    }
-    for (a, b) in [
-        (&earlier.source, &later.source),
-        (&earlier.destination, &later.destination),
-    ] {
-        match (a, b) {
-            (None, _) => {}
-            (Some(a), Some(b)) if a.negated == b.negated && a.value == b.value => {}
-            (Some(a), Some(b)) if !a.negated && !b.negated => {
-                let (Some(outer), Some(inner)) = (single_net(Some(a)), single_net(Some(b))) else {
-                    return false;
-                };
-                if !outer.contains(&inner) {
-                    return false;
-                }
-            }
-            _ => return false,
-        }
-    }
-    earlier
-        .matches
-        .iter()
-        .all(|m| m.name == "comment" || later.matches.iter().any(|n| match_implies(n, m)))
-}
-
-/// Whether match `narrow` (of the later rule) implies match `wide` (of the earlier one).
-fn match_implies(narrow: &Match, wide: &Match) -> bool {
-    // `-p tcp --dport 443` implies `-m multiport --dports 80,443`.
-    if wide.name == "multiport" && matches!(narrow.name.as_str(), "tcp" | "udp") {
-        return wide.options.iter().all(|w| {
-            let side = match w.name.as_str() {
-                "dports" => "dport",
-                "sports" => "sport",
-                _ => return false,
-            };
-            !w.negated
-                && narrow.opt(side).is_some_and(|n| {
-                    !n.negated
-                        && n.args
-                            .first()
-                            .zip(w.args.first())
-                            .is_some_and(|(n, w)| ranges_within(n, w))
-                })
-        });
-    }
-    if narrow.name != wide.name {
-        return false;
-    }
-    wide.options.iter().all(|w| {
-        narrow.options.iter().any(|n| {
-            if same_opt(n, w) {
-                return true;
-            }
-            if n.name != w.name || n.negated || w.negated {
-                return false;
-            }
-            let (Some(narrow_arg), Some(wide_arg)) = (n.args.first(), w.args.first()) else {
-                return false;
-            };
-            match (wide.name.as_str(), w.name.as_str()) {
-                ("tcp" | "udp", "dport" | "sport")
-                | ("multiport", "dports" | "sports" | "ports") => {
-                    ranges_within(narrow_arg, wide_arg)
-                }
-                ("conntrack", "ctstate") | ("state", "state") => narrow_arg
-                    .split(',')
-                    .all(|s| wide_arg.split(',').any(|w| w == s)),
-                _ => false,
-            }
-        })
-    })
-}
-
-fn ranges_within(narrow: &str, wide: &str) -> bool {
-    // Same text, same ranges (when they parse); no allocation on this hot path.
-    if narrow == wide {
-        return narrow
-            .split(',')
-            .all(|item| parse_port_range(item).is_some());
-    }
-    narrow.split(',').all(|item| {
-        parse_port_range(item).is_some_and(|(lo, hi)| {
-            wide.split(',')
-                .filter_map(parse_port_range)
-                .any(|(a, b)| a <= lo && hi <= b)
-        })
-    })
 }

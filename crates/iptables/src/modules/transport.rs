@@ -1,43 +1,12 @@
-//! Match extensions (`-m NAME`).
+//! Transport-protocol matches: tcp, udp, sctp, multiport, icmp, icmp6 (ports, flags, ICMP types).
 
 // Finish functions share one signature (`Finish`), so some take a `Vec` they only read.
 #![allow(clippy::ptr_arg)]
 
-use super::values::{self, number, port_range, text};
-use super::{Arity, Ctx, Kind, ModuleSpec, OptionSpec};
+use super::normalize::*;
+use super::spec::{m, o, Arity, Ctx, Kind, ModuleSpec};
 use crate::rule::{Family, Opt};
-
-const fn opt(
-    names: &'static [&'static str],
-    arity: Arity,
-    invert: bool,
-    normalize: Option<super::Normalize>,
-) -> OptionSpec {
-    OptionSpec {
-        names,
-        arity,
-        invert,
-        normalize,
-    }
-}
-
-const fn module(
-    name: &'static str,
-    options: &'static [OptionSpec],
-    finish: Option<super::Finish>,
-) -> ModuleSpec {
-    ModuleSpec {
-        name,
-        aliases: &[],
-        kind: Kind::Match,
-        family: None,
-        options,
-        finish,
-        tables: &[],
-        chains: &[],
-        ordered: false,
-    }
-}
+use crate::values::*;
 
 fn tcp_flags(text: &str, _: &Ctx<'_>) -> Result<String, String> {
     const FLAGS: [&str; 8] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ALL", "NONE"];
@@ -92,11 +61,6 @@ fn finish_tcp(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
     Ok(())
 }
 
-fn finish_udp(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
-    drop_full_port_ranges(options);
-    Ok(())
-}
-
 fn drop_full_port_ranges(options: &mut Vec<Opt>) {
     options.retain(|o| {
         !(matches!(o.name.as_str(), "sport" | "dport")
@@ -104,6 +68,60 @@ fn drop_full_port_ranges(options: &mut Vec<Opt>) {
             && o.args.first().is_some_and(|a| a == "0:65535"))
     });
 }
+
+/// `-m tcp`.
+// Saved order: ports, --tcp-option, then the flags (--syn is saved as flags).
+pub(super) static TCP_MATCH: ModuleSpec = m(
+    "tcp",
+    &[
+        o(
+            &["sport", "source-port"],
+            Arity::One,
+            true,
+            Some(port_range),
+        ),
+        o(
+            &["dport", "destination-port"],
+            Arity::One,
+            true,
+            Some(port_range),
+        ),
+        o(
+            &["tcp-option"],
+            Arity::One,
+            true,
+            Some(|v, _| number(v, 255)),
+        ),
+        o(&["tcp-flags"], Arity::Two, true, Some(tcp_flags)),
+        o(&["syn"], Arity::Zero, true, None),
+    ],
+    Some(finish_tcp),
+);
+
+fn finish_udp(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
+    drop_full_port_ranges(options);
+    Ok(())
+}
+
+/// `-m udp`.
+pub(super) static UDP_MATCH: ModuleSpec = m(
+    "udp",
+    &[
+        o(
+            &["sport", "source-port"],
+            Arity::One,
+            true,
+            Some(port_range),
+        ),
+        o(
+            &["dport", "destination-port"],
+            Arity::One,
+            true,
+            Some(port_range),
+        ),
+    ],
+    Some(finish_udp),
+);
 
 fn multiport_list(value: &str, ctx: &Ctx<'_>) -> Result<String, String> {
     let mut count = 0;
@@ -129,45 +147,26 @@ fn finish_multiport(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String>
     }
 }
 
-fn comment(value: &str, _: &Ctx<'_>) -> Result<String, String> {
-    text(value, 255)
-}
-
-fn require_any(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
-    if options.is_empty() {
-        Err("an option is required".into())
-    } else {
-        Ok(())
-    }
-}
-
-/// A set match counter (`--packets-gt 3`): iptables' `parse_counter`, any 64-bit number.
-fn counter(value: &str, _: &Ctx<'_>) -> Result<String, String> {
-    super::values::parse_uint(value, u64::MAX)
-        .map(|v| v.to_string())
-        .ok_or_else(|| format!("Cannot parse {value} as a counter value"))
-}
-
-/// `-m set`: `--match-set` is required, and at most one packets and one bytes comparison.
-fn finish_set(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
-    if !options.iter().any(|o| o.name == "match-set") {
-        return Err("You must specify `--match-set' with proper arguments".into());
-    }
-    for what in ["packets", "bytes"] {
-        let given = options
-            .iter()
-            .filter(|o| {
-                o.name
-                    .strip_prefix(what)
-                    .is_some_and(|rest| rest.starts_with('-'))
-            })
-            .count();
-        if given > 1 {
-            return Err(format!("only one of the --{what}-[eq|lt|gt] is allowed"));
-        }
-    }
-    Ok(())
-}
+/// `-m multiport`.
+pub(super) static MULTIPORT_MATCH: ModuleSpec = m(
+    "multiport",
+    &[
+        o(
+            &["sports", "source-ports"],
+            Arity::One,
+            true,
+            Some(multiport_list),
+        ),
+        o(
+            &["dports", "destination-ports"],
+            Arity::One,
+            true,
+            Some(multiport_list),
+        ),
+        o(&["ports"], Arity::One, true, Some(multiport_list)),
+    ],
+    Some(finish_multiport),
+);
 
 /// ICMP type names with their type and code range (as iptables' tables list them).
 const ICMP4: &[(&str, u8, u8, u8)] = &[
@@ -282,11 +281,12 @@ fn icmp_type(value: &str, ctx: &Ctx<'_>) -> Result<String, String> {
                 Some((t, c)) => (t, Some(c)),
                 None => (value, None),
             };
-            let kind = values::parse_uint(t, 255).ok_or_else(invalid)? as u8;
+            let kind = crate::values::parse_uint(t, 255).ok_or_else(invalid)? as u8;
             let (low, high) = match codes {
                 None => (0, 0xff),
                 Some(c) => {
-                    let (l, h) = values::parse_uint_range(c, 255, None).map_err(|_| invalid())?;
+                    let (l, h) =
+                        crate::values::parse_uint_range(c, 255, None).map_err(|_| invalid())?;
                     (l as u8, h as u8)
                 }
             };
@@ -304,133 +304,55 @@ fn icmp_type(value: &str, ctx: &Ctx<'_>) -> Result<String, String> {
     )
 }
 
-/// The match modules gblint knows.
-pub static MATCHES: &[ModuleSpec] = &[
-    module(
-        "tcp",
-        &[
-            opt(
-                &["sport", "source-port"],
-                Arity::One,
-                true,
-                Some(port_range),
-            ),
-            opt(
-                &["dport", "destination-port"],
-                Arity::One,
-                true,
-                Some(port_range),
-            ),
-            // Saved order: ports, --tcp-option, then the flags (--syn is saved as flags).
-            opt(
-                &["tcp-option"],
-                Arity::One,
-                true,
-                Some(|v, _| number(v, 255)),
-            ),
-            opt(&["tcp-flags"], Arity::Two, true, Some(tcp_flags)),
-            opt(&["syn"], Arity::Zero, true, None),
-        ],
-        Some(finish_tcp),
-    ),
-    module(
-        "udp",
-        &[
-            opt(
-                &["sport", "source-port"],
-                Arity::One,
-                true,
-                Some(port_range),
-            ),
-            opt(
-                &["dport", "destination-port"],
-                Arity::One,
-                true,
-                Some(port_range),
-            ),
-        ],
-        Some(finish_udp),
-    ),
-    module(
-        "multiport",
-        &[
-            opt(
-                &["sports", "source-ports"],
-                Arity::One,
-                true,
-                Some(multiport_list),
-            ),
-            opt(
-                &["dports", "destination-ports"],
-                Arity::One,
-                true,
-                Some(multiport_list),
-            ),
-            opt(&["ports"], Arity::One, true, Some(multiport_list)),
-        ],
-        Some(finish_multiport),
-    ),
-    module(
-        "comment",
-        &[opt(&["comment"], Arity::One, false, Some(comment))],
-        Some(require_any),
-    ),
-    ModuleSpec {
-        name: "icmp",
-        aliases: &[],
-        kind: Kind::Match,
-        family: Some(Family::V4),
-        options: &[opt(&["icmp-type"], Arity::One, true, Some(icmp_type))],
-        finish: None,
-        tables: &[],
-        chains: &[],
-        ordered: false,
-    },
-    ModuleSpec {
-        name: "icmp6",
-        aliases: &[],
-        kind: Kind::Match,
-        family: Some(Family::V6),
-        options: &[opt(&["icmpv6-type"], Arity::One, true, Some(icmp_type))],
-        finish: None,
-        tables: &[],
-        chains: &[],
-        ordered: false,
-    },
-    module(
-        "mark",
-        &[opt(
-            &["mark"],
+/// `-m icmp` (IPv4).
+pub(super) static ICMP_MATCH: ModuleSpec = ModuleSpec {
+    name: "icmp",
+    aliases: &[],
+    kind: Kind::Match,
+    family: Some(Family::V4),
+    options: &[o(&["icmp-type"], Arity::One, true, Some(icmp_type))],
+    finish: None,
+    tables: &[],
+    chains: &[],
+    ordered: false,
+};
+
+/// `-m icmp6` (IPv6).
+pub(super) static ICMP6_MATCH: ModuleSpec = ModuleSpec {
+    name: "icmp6",
+    aliases: &[],
+    kind: Kind::Match,
+    family: Some(Family::V6),
+    options: &[o(&["icmpv6-type"], Arity::One, true, Some(icmp_type))],
+    finish: None,
+    tables: &[],
+    chains: &[],
+    ordered: false,
+};
+
+fn sctp_ports(value: &str, _: &Ctx<'_>) -> Result<String, String> {
+    let (low, high) = parse_uint_range(value, 65535, Some(|p| port_number(p).map(u64::from)))
+        .map_err(|_| format!("invalid port/service `{value}' specified"))?;
+    Ok(range_text(low, high))
+}
+
+/// `-m sctp`.
+pub(super) static SCTP_MATCH: ModuleSpec = m(
+    "sctp",
+    &[
+        o(
+            &["sport", "source-port"],
             Arity::One,
             true,
-            Some(super::conn::mark_mask),
-        )],
-        Some(require_any),
-    ),
-    module(
-        "set",
-        &[
-            // `--set` is revision 0's deprecated spelling of `--match-set`.
-            opt(&["match-set", "set"], Arity::Two, true, None),
-            opt(&["return-nomatch"], Arity::Zero, false, None),
-            opt(&["update-counters"], Arity::Zero, true, None),
-            opt(&["update-subcounters"], Arity::Zero, true, None),
-            // Revision 3's counter matches: only `-eq` may be inverted.
-            opt(&["packets-eq"], Arity::One, true, Some(counter)),
-            opt(&["packets-lt"], Arity::One, false, Some(counter)),
-            opt(&["packets-gt"], Arity::One, false, Some(counter)),
-            opt(&["bytes-eq"], Arity::One, true, Some(counter)),
-            opt(&["bytes-lt"], Arity::One, false, Some(counter)),
-            opt(&["bytes-gt"], Arity::One, false, Some(counter)),
-        ],
-        Some(finish_set),
-    ),
-    module(
-        "iprange",
-        &[
-            opt(&["src-range"], Arity::One, true, None),
-            opt(&["dst-range"], Arity::One, true, None),
-        ],
-        Some(require_any),
-    ),
-];
+            Some(sctp_ports),
+        ),
+        o(
+            &["dport", "destination-port"],
+            Arity::One,
+            true,
+            Some(sctp_ports),
+        ),
+        o(&["chunk-types"], Arity::Two, true, None),
+    ],
+    None,
+);
