@@ -1,7 +1,7 @@
 //! IPT003's view of a rule: every string it compares replaced by an integer (interface, protocol,
 //! option names and arguments interned per chain), every address by an interval of integers
 //! and every port list by its parsed ranges, computed once per rule instead of once per pair
-//! of rules. The comparisons in [`RuleKey::covers`] are the string comparisons they replace,
+//! of rules. The comparisons in `RuleKey::covers` are the string comparisons they replace,
 //! answer for answer (a differential test over the corpus and generated dumps holds them to
 //! it).
 
