@@ -55,15 +55,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for problem in &ctx.deployment.read_problems {
-            if problem.format == Format::Caddyfile {
-                out.push(
-                    Self::META
-                        .diagnostic(problem.file, problem.range, problem.message.clone())
-                        .with_label("here"),
-                );
-            }
-        }
+        crate::rules::read_problems(&Self::META, ctx, &[Format::Caddyfile], out);
         for doc in &ctx.deployment.caddyfiles {
             for error in &doc.caddyfile.errors {
                 if error.kind == ParseErrorKind::Import {

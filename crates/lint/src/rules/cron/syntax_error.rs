@@ -54,15 +54,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for problem in &ctx.deployment.read_problems {
-            if problem.format == Format::Crontab {
-                out.push(
-                    Self::META
-                        .diagnostic(problem.file, problem.range, problem.message.clone())
-                        .with_label("here"),
-                );
-            }
-        }
+        crate::rules::read_problems(&Self::META, ctx, &[Format::Crontab], out);
         for doc in &ctx.deployment.crontabs {
             let shown = on_machine(&ctx.deployment.shown_path(doc.input, ctx.sources));
             if doc.skipped_name {

@@ -65,15 +65,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for problem in &ctx.deployment.read_problems {
-            if matches!(problem.format, Format::Corefile | Format::Zone) {
-                out.push(
-                    Self::META
-                        .diagnostic(problem.file, problem.range, problem.message.clone())
-                        .with_label("here"),
-                );
-            }
-        }
+        crate::rules::read_problems(&Self::META, ctx, &[Format::Corefile, Format::Zone], out);
         for doc in &ctx.deployment.corefiles {
             for error in &doc.corefile.errors {
                 // Errors inside imported files are reported on the import's own file when it

@@ -80,15 +80,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for problem in &ctx.deployment.read_problems {
-            if problem.format == Format::Fail2ban {
-                out.push(
-                    Self::META
-                        .diagnostic(problem.file, problem.range, problem.message.clone())
-                        .with_label("here"),
-                );
-            }
-        }
+        crate::rules::read_problems(&Self::META, ctx, &[Format::Fail2ban], out);
         for doc in &ctx.deployment.fail2ban {
             for (file, ini) in doc.files.values() {
                 for problem in &ini.problems {

@@ -53,15 +53,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for problem in &ctx.deployment.read_problems {
-            if problem.format == Format::SshConfig {
-                out.push(
-                    Self::META
-                        .diagnostic(problem.file, problem.range, problem.message.clone())
-                        .with_label("here"),
-                );
-            }
-        }
+        crate::rules::read_problems(&Self::META, ctx, &[Format::SshConfig], out);
         for doc in &ctx.deployment.ssh_configs {
             for error in &doc.config.errors {
                 out.push(

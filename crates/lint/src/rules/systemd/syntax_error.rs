@@ -47,15 +47,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for problem in &ctx.deployment.read_problems {
-            if matches!(problem.format, Format::Systemd | Format::Ufw) {
-                out.push(
-                    Self::META
-                        .diagnostic(problem.file, problem.range, problem.message.clone())
-                        .with_label("here"),
-                );
-            }
-        }
+        crate::rules::read_problems(&Self::META, ctx, &[Format::Systemd, Format::Ufw], out);
         for unit in &ctx.deployment.units {
             for (_, file, parsed) in &unit.files {
                 for problem in &parsed.problems {

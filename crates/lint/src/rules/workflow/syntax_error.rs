@@ -57,15 +57,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for problem in &ctx.deployment.read_problems {
-            if problem.format == Format::Workflow {
-                out.push(
-                    Self::META
-                        .diagnostic(problem.file, problem.range, problem.message.clone())
-                        .with_label("here"),
-                );
-            }
-        }
+        crate::rules::read_problems(&Self::META, ctx, &[Format::Workflow], out);
         for doc in &ctx.deployment.workflows {
             if let Some(error) = &doc.workflow.error {
                 out.push(
