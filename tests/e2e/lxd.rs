@@ -1,28 +1,18 @@
 //! LXD instance files through the CLI: discovery by host path, LXD's own refusals, the
-//! operations guide's rules, and proxy devices removed since `gblint baseline`.
+//! operations guide's rules, and proxy devices removed since `gblint baseline`. Each run is
+//! snapshotted with the files it ran on (`snapshots/e2e__lxd__*.snap`).
 
-use std::path::Path;
+use gblint_tests::{copy_tree, workspace_root};
 
-use gblint_tests::{copy_tree, run_gblint, workspace_root};
-use serde_json::Value;
+use crate::cli::Inputs;
 
 const PROXY: &str =
     "host/var/snap/lxd/common/lxd/storage-pools/default/containers/acme-proxy/backup.yaml";
 
-fn codes(dir: &Path) -> (Option<i32>, Vec<String>) {
-    let output = run_gblint(dir, &["check", ".", "--output-format", "json"], None);
-    let json: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("json: {}", String::from_utf8_lossy(&output.stderr)));
-    let codes = json
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|f| f["code"].as_str().expect("code").to_owned())
-        .collect();
-    (output.status.code(), codes)
-}
+const CONCISE: &[&str] = &["check", ".", "--output-format", "concise"];
 
-fn fixture(name: &str) -> tempfile::TempDir {
+/// A copy of a rule fixture tree of crates/lint/resources/deployments.
+fn fixture(name: &str) -> (tempfile::TempDir, Inputs) {
     let dir = tempfile::tempdir().expect("tempdir");
     copy_tree(
         &workspace_root()
@@ -30,79 +20,68 @@ fn fixture(name: &str) -> tempfile::TempDir {
             .join(name),
         dir.path(),
     );
-    dir
+    let inputs = Inputs::new(dir.path());
+    (dir, inputs)
 }
 
 #[test]
 fn lxd_files_are_found_by_their_host_path_and_checked() {
-    let dir = fixture("LXD001");
-    let (status, found) = codes(dir.path());
-    assert_eq!(status, Some(1));
-    assert_eq!(found, ["LXD001", "LXD002", "LXD001", "LXD001"]);
-    let shown = run_gblint(dir.path(), &["check", ".", "--show-files"], None);
-    assert!(
-        String::from_utf8_lossy(&shown.stdout).contains("lxd"),
-        "{shown:?}"
-    );
+    // The fixture is shipped (crates/lint/resources/deployments/LXD001); --show-files names
+    // each file found with its format.
+    let (dir, _) = fixture("LXD001");
+    assert_cli_snapshot!(dir.path(), CONCISE);
+    assert_cli_snapshot!(dir.path(), &["check", ".", "--show-files"]);
     // The same text outside LXD's storage layout is not an instance file.
     let plain = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(
-        dir.path().join(
+    let mut inputs = Inputs::new(plain.path());
+    inputs.write(
+        "backup.yaml",
+        &std::fs::read_to_string(dir.path().join(
             "host/var/snap/lxd/common/lxd/storage-pools/default/containers/acme-system/backup.yaml",
-        ),
-        plain.path().join("backup.yaml"),
-    )
-    .expect("copy");
-    let output = run_gblint(plain.path(), &["check", "."], None);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&output.stderr)
-            .contains("none in a format gblint knows (backup.yaml)"),
-        "{output:?}"
+        ))
+        .expect("read"),
     );
+    assert_cli_snapshot!(plain.path(), &["check", "."], inputs = &inputs);
 }
 
 #[test]
 fn a_clean_tree_passes_and_a_removed_proxy_device_is_named_after_a_baseline() {
-    let dir = fixture("LXD004_ok");
-    std::fs::remove_file(dir.path().join("gblint.baseline.json")).expect("fresh baseline");
-    let (status, found) = codes(dir.path());
-    assert_eq!((status, found.len()), (Some(0), 0), "{found:?}");
-    let written = run_gblint(dir.path(), &["baseline", "."], None);
-    assert_eq!(written.status.code(), Some(0), "{written:?}");
+    let (dir, mut inputs) = fixture("LXD004_ok");
+    inputs.remove("gblint.baseline.json");
+    assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
+    assert_cli_snapshot!(dir.path(), &["baseline", "."], inputs = &inputs);
+    // The baseline it wrote records the proxy devices, port-443 among them.
     let baseline =
         std::fs::read_to_string(dir.path().join("gblint.baseline.json")).expect("baseline");
-    assert!(baseline.contains("\"port-443\""), "{baseline}");
-    let path = dir.path().join(PROXY);
-    let text = std::fs::read_to_string(&path).expect("backup");
+    insta::with_settings!({ filters => vec![(r"gblint \d+\.\d+\.\d+", "gblint [VERSION]")] }, {
+        insta::assert_snapshot!(baseline);
+    });
+    let mut inputs = Inputs::new(dir.path());
+    let text = std::fs::read_to_string(dir.path().join(PROXY)).expect("backup");
     let without = text.replacen(
         "    port-443:\n      connect: tcp:127.0.0.1:443\n      listen: tcp:0.0.0.0:443\n      type: proxy\n",
         "",
         2,
     );
     assert_ne!(without, text);
-    std::fs::write(&path, without).expect("write");
-    let (status, found) = codes(dir.path());
-    assert_eq!(status, Some(1));
-    assert_eq!(found, ["LXD003", "LXD004"]);
+    inputs.write(PROXY, &without);
+    assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
 }
 
 #[test]
 fn explain_shows_the_lxd_rules() {
+    // Each page ends with its "Use instead" part.
     for code in [
         "LXD000", "LXD001", "LXD002", "LXD003", "LXD004", "LXD005", "LXD006",
     ] {
-        let output = run_gblint(Path::new("."), &["explain", code], None);
-        assert_eq!(output.status.code(), Some(0), "{code}");
-        let text = String::from_utf8_lossy(&output.stdout);
-        assert!(text.contains("Use instead"), "{code}: {text}");
+        assert_cli_snapshot!(&workspace_root(), &["explain", code]);
     }
 }
 
 #[test]
 fn format_lxd_reads_any_file_as_an_export_named_after_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let output = run_gblint(
+    assert_cli_snapshot!(
         dir.path(),
         &[
             "check",
@@ -114,35 +93,26 @@ fn format_lxd_reads_any_file_as_an_export_named_after_it() {
             "--output-format",
             "concise",
         ],
-        Some(b"config:\n  security.privileged: maybe\ndevices: {}\n"),
+        stdin = "config:\n  security.privileged: maybe\ndevices: {}\n",
     );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
-    assert!(
-        stdout.contains(
-            "acme-system.yaml:2:24: error LXD001 Invalid config: Invalid value for a boolean \"maybe\""
-        ),
-        "{stdout}"
-    );
-    assert!(stdout.contains("LXD002"), "{stdout}");
 }
 
 #[test]
 fn a_comment_above_a_device_suppresses_its_findings() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let export = dir.path().join("host/etc/gblint/lxd/acme-alm.yaml");
-    std::fs::create_dir_all(export.parent().expect("parent")).expect("mkdir");
+    let mut inputs = Inputs::new(dir.path());
+    let export = "host/etc/gblint/lxd/acme-alm.yaml";
     let device =
         "  web:\n    connect: tcp:127.0.0.1:4747\n    listen: tcp:0.0.0.0:4747\n    type: proxy\n";
-    let text = format!("config: {{}}\ndevices:\n{device}");
-    std::fs::write(&export, &text).expect("write");
-    assert_eq!(codes(dir.path()).1, ["LXD006"]);
-    let suppressed = format!(
+    inputs.write(export, &format!("config: {{}}\ndevices:\n{device}"));
+    assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
+    inputs.write(
+        export,
+        &format!(
         "config: {{}}\ndevices:\n  # gblint: ignore[LXD006] Forgejo's SSH port, published on purpose\n{device}"
+    ),
     );
-    std::fs::write(&export, suppressed).expect("write");
-    let (status, found) = codes(dir.path());
-    assert_eq!((status, found.len()), (Some(0), 0), "{found:?}");
+    assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
 }
 
 #[test]
@@ -166,14 +136,10 @@ fn a_proxy_device_removed_since_a_git_revision_is_named() {
     git(&["init", "-q", "."]);
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "tenant"]);
-    let email = dir
-        .path()
-        .join("host/etc/gblint/lxd/pragmatismo-email.yaml");
-    let text = std::fs::read_to_string(&email).expect("export");
+    let mut inputs = Inputs::new(dir.path());
     let device = "  port-4190:\n    connect: tcp:127.0.0.1:4190\n    listen: tcp:0.0.0.0:4190\n    type: proxy\n";
-    assert!(text.contains(device));
-    std::fs::write(&email, text.replace(device, "")).expect("write");
-    let output = run_gblint(
+    inputs.edit("host/etc/gblint/lxd/pragmatismo-email.yaml", device, "");
+    assert_cli_snapshot!(
         dir.path(),
         &[
             "check",
@@ -181,28 +147,8 @@ fn a_proxy_device_removed_since_a_git_revision_is_named() {
             "--baseline-ref",
             "HEAD",
             "--output-format",
-            "json",
+            "concise",
         ],
-        None,
-    );
-    assert_eq!(output.status.code(), Some(1));
-    let json: Value = serde_json::from_slice(&output.stdout).expect("json");
-    let messages: Vec<(&str, &str)> = json
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().expect("code"),
-                f["message"].as_str().expect("message"),
-            )
-        })
-        .collect();
-    assert_eq!(
-        messages,
-        [
-            ("LXD003", "pragmatismo-email (email) has no proxy device listening publicly on tcp/4190"),
-            ("LXD004", "pragmatismo-email: 1 proxy device(s) at the baseline (git HEAD) are gone: port-4190"),
-        ]
+        inputs = &inputs
     );
 }

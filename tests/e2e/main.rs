@@ -1,8 +1,9 @@
 //! End-to-end tests of the `gblint` binary.
 
-/// Snapshot a whole `gblint` run in a folder with insta-cmd: its arguments (and standard input)
-/// in the snapshot's header, its exit code, standard output and standard error in the body,
-/// with the folder and the workspace shown as `[TEMP]` and `[ROOT]`.
+/// Snapshot a whole `gblint` run in a folder: its arguments in the snapshot's header; in the
+/// body its input (standard input, and the files a test wrote, see [`cli::Inputs`]) verbatim,
+/// then its exit code, standard output and standard error, with the folder and the workspace
+/// shown as `[TEMP]` and `[ROOT]`.
 /// Snapshots are named after the test (`-2`, `-3`, … for its later runs).
 macro_rules! assert_cli_snapshot {
     ($dir:expr, $args:expr $(,)?) => {{
@@ -14,11 +15,16 @@ macro_rules! assert_cli_snapshot {
         });
     }};
     ($dir:expr, $args:expr, stdin = $stdin:expr $(,)?) => {{
-        let mut command = gblint_tests::gblint_command($dir, $args);
-        let filters = gblint_tests::path_filters($dir);
+        assert_cli_snapshot!(run = crate::cli::CliRun::new($dir, $args).stdin($stdin))
+    }};
+    ($dir:expr, $args:expr, inputs = $inputs:expr $(,)?) => {{
+        assert_cli_snapshot!(run = crate::cli::CliRun::new($dir, $args).inputs($inputs))
+    }};
+    (run = $run:expr $(,)?) => {{
+        let (info, body, filters) = $run.run();
         let filters: Vec<(&str, &str)> = filters.iter().map(|(p, r)| (p.as_str(), r.as_str())).collect();
-        insta::with_settings!({ filters => filters }, {
-            insta_cmd::assert_cmd_snapshot!(command.pass_stdin($stdin));
+        insta::with_settings!({ info => &info, omit_expression => true, filters => filters }, {
+            insta::assert_snapshot!(body);
         });
     }};
 }
@@ -26,6 +32,7 @@ macro_rules! assert_cli_snapshot {
 mod baseline;
 mod caddy_trust;
 mod check;
+mod cli;
 mod cli_deps;
 mod config_schema;
 mod dns;

@@ -1,12 +1,15 @@
 //! `gblint render`: the example inventory renders the shipped example tree byte for byte, the
 //! result lints clean with every rule, re-rendering changes nothing, and every refusal
 //! (out-of-date tree, shrinking Caddyfile, bad inventory, escaping name, template bug)
-//! exits with its code and writes nothing.
+//! exits with its code and writes nothing. Each run under test is snapshotted with the
+//! inventory or template it ran on (`snapshots/e2e__render__*.snap`).
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use gblint_tests::{run_gblint, workspace_root};
+
+use crate::cli::{CliRun, Inputs};
 
 pub(crate) fn example_inventory() -> String {
     std::fs::read_to_string(workspace_root().join("examples/pragmatismo.toml")).expect("inventory")
@@ -22,6 +25,57 @@ pub(crate) fn render(dir: &Path, inventory: &Path, out: &Path, extra: &[&str]) -
     ];
     args.extend_from_slice(extra);
     run_gblint(dir, &args, None)
+}
+
+/// The `gblint render` run of [`render`], to snapshot: `temp` (the test's temporary folder,
+/// holding `out`) reads `[TEMP]`.
+pub(crate) fn render_run(
+    dir: &Path,
+    inventory: &Path,
+    out: &Path,
+    extra: &[&str],
+    temp: &Path,
+) -> CliRun {
+    let mut args = vec![
+        "render",
+        "--inventory",
+        inventory.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    CliRun::new(dir, &args).temp(temp)
+}
+
+/// [`render_run`] of the example inventory, from the workspace.
+pub(crate) fn render_example_run(out: &Path, extra: &[&str], temp: &Path) -> CliRun {
+    let root = workspace_root();
+    render_run(
+        &root,
+        &root.join("examples/pragmatismo.toml"),
+        out,
+        extra,
+        temp,
+    )
+}
+
+/// [`render_run`] of a variant `text` of the example inventory, written to
+/// `inventory.toml` in `inputs`' folder (shown as its diff from the example).
+pub(crate) fn render_variant_run(
+    inputs: &mut Inputs,
+    text: &str,
+    out: &Path,
+    extra: &[&str],
+) -> CliRun {
+    inputs.write_variant(
+        "inventory.toml",
+        &example_inventory(),
+        "examples/pragmatismo.toml",
+        text,
+    );
+    let dir = inputs.root().to_path_buf();
+    // Relative, so errors name `inventory.toml` as the user typed it.
+    render_run(&dir, Path::new("inventory.toml"), out, extra, &dir).inputs(inputs)
 }
 
 pub(crate) fn render_example(out: &Path, extra: &[&str]) -> Output {
@@ -56,18 +110,6 @@ pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-pub(crate) fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// Line number (1-based) of the first line of `text` containing `needle`.
-pub(crate) fn line_of(text: &str, needle: &str) -> usize {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .expect("needle present")
-        + 1
 }
 
 #[test]
@@ -114,10 +156,7 @@ fn the_rendered_tree_lints_clean_with_every_rule_and_caddy_fmt_form() {
     let out = dir.path().join("out");
     assert_eq!(render_example(&out, &[]).status.code(), Some(0));
     // ALL includes CDY007 (off by default): the Caddyfile is in `caddy fmt` form.
-    let check = run_gblint(&out, &["check", "--select", "ALL", "."], None);
-    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
-    let summary = String::from_utf8_lossy(&check.stderr);
-    assert!(summary.contains("All checks passed"), "{summary}");
+    assert_cli_snapshot!(&out, &["check", "--select", "ALL", "."]);
 }
 
 #[test]
@@ -125,66 +164,39 @@ fn re_rendering_changes_nothing_and_check_detects_drift() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     assert_eq!(render_example(&out, &[]).status.code(), Some(0));
-    let again = render_example(&out, &[]);
-    assert_eq!(again.status.code(), Some(0));
-    assert!(
-        stdout(&again).contains("34 files rendered, 0 files changed."),
-        "{}",
-        stdout(&again)
-    );
+    assert_cli_snapshot!(run = render_example_run(&out, &[], dir.path()));
     let backups: Vec<_> = files_under(&out)
         .into_iter()
         .filter(|p| p.to_string_lossy().contains(".bak-"))
         .collect();
     assert!(backups.is_empty(), "{backups:?}");
 
-    let check = render_example(&out, &["--check"]);
-    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert_cli_snapshot!(run = render_example_run(&out, &["--check"], dir.path()));
 
-    let unit = out.join("pragmatismo-system/etc/systemd/system/system.service");
-    let text = std::fs::read_to_string(&unit).expect("unit");
-    std::fs::write(&unit, text.replace("RestartSec=5", "RestartSec=9")).expect("edit");
-    let check = render_example(&out, &["--check"]);
-    assert_eq!(check.status.code(), Some(1));
-    assert!(
-        stdout(&check).contains("out of date:"),
-        "{}",
-        stdout(&check)
-    );
-    assert!(
-        stdout(&check).contains("system.service"),
-        "{}",
-        stdout(&check)
-    );
-
-    let diff = render_example(&out, &["--diff"]);
-    assert_eq!(diff.status.code(), Some(1));
-    assert!(
-        stdout(&diff).contains("-RestartSec=9\n+RestartSec=5\n"),
-        "{}",
-        stdout(&diff)
-    );
+    let mut inputs = Inputs::new(&out);
+    let unit = "pragmatismo-system/etc/systemd/system/system.service";
+    let text = std::fs::read_to_string(out.join(unit)).expect("unit");
+    inputs.edit(unit, "RestartSec=5", "RestartSec=9");
+    let edited = std::fs::read_to_string(out.join(unit)).expect("unit");
+    assert_cli_snapshot!(run = render_example_run(&out, &["--check"], dir.path()).inputs(&inputs));
+    assert_cli_snapshot!(run = render_example_run(&out, &["--diff"], dir.path()).inputs(&inputs));
     // Neither --check nor --diff wrote anything.
-    assert!(std::fs::read_to_string(&unit)
-        .expect("unit")
-        .contains("RestartSec=9"));
+    assert_eq!(
+        std::fs::read_to_string(out.join(unit)).expect("unit"),
+        edited
+    );
 
     // Writing restores the file and keeps the edited one as a backup.
-    let write = render_example(&out, &[]);
-    assert_eq!(write.status.code(), Some(0));
-    assert!(
-        stdout(&write).contains("1 file changed."),
-        "{}",
-        stdout(&write)
-    );
-    assert_eq!(std::fs::read_to_string(&unit).expect("unit"), text);
+    assert_cli_snapshot!(run = render_example_run(&out, &[], dir.path()).inputs(&inputs));
+    assert_eq!(std::fs::read_to_string(out.join(unit)).expect("unit"), text);
     let backup = files_under(&out)
         .into_iter()
         .find(|p| p.to_string_lossy().contains("system.service.bak-"))
         .expect("backup kept");
-    assert!(std::fs::read_to_string(out.join(backup))
-        .expect("backup")
-        .contains("RestartSec=9"));
+    assert_eq!(
+        std::fs::read_to_string(out.join(backup)).expect("backup"),
+        edited
+    );
 }
 
 /// The example inventory with only its first two vhosts.
@@ -200,172 +212,106 @@ fn two_vhosts() -> String {
 #[test]
 fn a_shrinking_caddyfile_is_refused_without_allow_shrink() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     assert_eq!(render_example(&out, &[]).status.code(), Some(0));
     let caddyfile = out.join("pragmatismo-proxy/opt/gbo/conf/config");
     let before = std::fs::read(&caddyfile).expect("caddyfile");
 
-    let refused = render_variant(dir.path(), &two_vhosts(), &out, &[]);
-    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
-    assert!(
-        stderr(&refused).contains("serves 2 site hosts where the current one serves 25"),
-        "{}",
-        stderr(&refused)
-    );
-    assert!(
-        stderr(&refused).contains("--allow-shrink"),
-        "{}",
-        stderr(&refused)
-    );
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &two_vhosts(), &out, &[]));
     assert_eq!(
         std::fs::read(&caddyfile).expect("caddyfile"),
         before,
         "nothing written"
     );
 
-    let allowed = render_variant(dir.path(), &two_vhosts(), &out, &["--allow-shrink"]);
-    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
-    let now = std::fs::read_to_string(&caddyfile).expect("caddyfile");
-    assert!(
-        now.contains("system.pragmatismo.com.br {") && !now.contains("gb.pragmatismo.com.br {")
+    assert_cli_snapshot!(
+        run = render_variant_run(&mut inputs, &two_vhosts(), &out, &["--allow-shrink"])
     );
+    // The Caddyfile written: the two sites of the inventory, no more.
+    let now = std::fs::read_to_string(&caddyfile).expect("caddyfile");
+    insta::assert_snapshot!(now);
 }
 
 #[test]
 fn a_vhost_on_an_undefined_role_names_the_inventory_line() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     let text = example_inventory().replacen("role = \"bot\"", "role = \"ghost\"", 1);
-    let output = render_variant(dir.path(), &text, &out, &[]);
-    assert_eq!(output.status.code(), Some(2));
-    let line = line_of(&text, "role = \"ghost\"");
-    let message = stderr(&output);
-    assert!(
-        message.starts_with(&format!(
-            "gblint: error: inventory.toml:{line}:8: vhost upstream role `ghost` is not a machine"
-        )),
-        "{message}"
-    );
-    assert_eq!(message.lines().count(), 1, "one-line cause: {message}");
+    // A one-line cause naming the line and column of the role.
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
     assert!(!out.exists(), "nothing written");
 }
 
 #[test]
 fn names_that_would_escape_the_output_folder_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     for (from, to) in [
         ("tenant = \"pragmatismo\"", "tenant = \"../../etc\""),
         ("[services.ui]", "[services.\"../ui\"]"),
-        ("zone_dir", "zone_dir"),
     ] {
         let text = example_inventory().replacen(from, to, 1);
-        if text == example_inventory() {
-            continue;
-        }
-        let output = render_variant(dir.path(), &text, &out, &[]);
-        assert_eq!(output.status.code(), Some(2), "{to}: {}", stderr(&output));
-        assert!(
-            stderr(&output).contains("cannot name"),
-            "{}",
-            stderr(&output)
-        );
+        assert_ne!(text, example_inventory(), "{from} is in the example");
+        assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
         assert!(!out.exists(), "nothing written for {to}");
     }
     let text = format!(
         "{}\n[coredns]\nzone_dir = \"/opt/../../etc\"\n",
         example_inventory()
     );
-    let output = render_variant(dir.path(), &text, &out, &[]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("absolute path of plain segments"),
-        "{}",
-        stderr(&output)
-    );
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
     assert!(!out.exists());
+}
+
+/// The run of the example inventory with the template overrides `inputs` wrote under
+/// `templates/`.
+fn render_with_templates(inputs: &Inputs, out: &Path) -> CliRun {
+    let templates = inputs.root().join("templates");
+    render_example_run(
+        out,
+        &["--templates", templates.to_str().expect("utf-8")],
+        inputs.root(),
+    )
+    .inputs(inputs)
 }
 
 #[test]
 fn a_template_error_names_the_template_line_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
-    let templates = dir.path().join("templates/caddy");
-    std::fs::create_dir_all(&templates).expect("mkdir");
-    std::fs::write(
-        templates.join("Caddyfile.j2"),
+    inputs.write(
+        "templates/caddy/Caddyfile.j2",
         "{\n}\n\n{{ caddy.no_such_key }}\n",
-    )
-    .expect("write");
-    let root = workspace_root();
-    let output = render(
-        &root,
-        &root.join("examples/pragmatismo.toml"),
-        &out,
-        &[
-            "--templates",
-            dir.path().join("templates").to_str().expect("utf-8"),
-        ],
     );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("templates/caddy/Caddyfile.j2:4: undefined value"),
-        "{}",
-        stderr(&output)
-    );
+    assert_cli_snapshot!(run = render_with_templates(&inputs, &out));
     assert!(!out.exists(), "nothing written");
 }
 
 #[test]
 fn a_template_that_renders_a_broken_file_is_caught_by_the_self_check() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
-    let templates = dir.path().join("templates/iptables");
-    std::fs::create_dir_all(&templates).expect("mkdir");
     // Loopback accepted after the DROP: IPT001.
-    std::fs::write(
-        templates.join("rules.v4.j2"),
+    inputs.write(
+        "templates/iptables/rules.v4.j2",
         "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 6379 -j DROP\n-A INPUT -j DROP\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n",
-    )
-    .expect("write");
-    let root = workspace_root();
-    let output = render(
-        &root,
-        &root.join("examples/pragmatismo.toml"),
-        &out,
-        &[
-            "--templates",
-            dir.path().join("templates").to_str().expect("utf-8"),
-        ],
     );
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let message = stderr(&output);
-    assert!(
-        message.contains("pragmatismo-system/etc/iptables/rules.v4:"),
-        "{message}"
-    );
-    assert!(message.contains("IPT001"), "{message}");
-    assert!(
-        message.contains("(rendered by templates/iptables/rules.v4.j2)"),
-        "{message}"
-    );
-    // Each finding starts with the inventory entry behind the file: the machine whose
-    // internal ports made these rules, never the self-check's scratch folder.
-    let machine = line_of(&example_inventory(), "system = { ip");
-    assert!(
-        message.starts_with(&format!(
-            "{}:{machine}:1: pragmatismo-system/",
-            root.join("examples/pragmatismo.toml").display()
-        )),
-        "{message}"
-    );
-    assert!(!message.contains("gblint-render-"), "{message}");
+    // Each finding starts with the inventory entry behind the file (the machine whose
+    // internal ports made these rules, never the self-check's scratch folder), then names the
+    // rendered file and its template.
+    assert_cli_snapshot!(run = render_with_templates(&inputs, &out));
     assert!(!out.exists(), "nothing written");
 }
 
 #[test]
 fn an_inventory_breaking_an_operations_invariant_fails_with_the_rule() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     // A vhost without an A record in its zone (GBL001).
     let text = example_inventory().replacen(
@@ -373,20 +319,14 @@ fn an_inventory_breaking_an_operations_invariant_fails_with_the_rule() {
         "host = \"shop.ddsites.com.br\"",
         1,
     );
-    let output = render_variant(dir.path(), &text, &out, &[]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("GBL001"), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("nothing written"),
-        "{}",
-        stderr(&output)
-    );
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
     assert!(!out.exists(), "nothing written");
 }
 
 #[test]
 fn a_non_local_botserver_url_fails_with_syd001() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     // botui pointed at the public URL: the operations guide's BOTSERVER_URL rule.
     let text = example_inventory().replacen(
@@ -394,25 +334,15 @@ fn a_non_local_botserver_url_fails_with_syd001() {
         "https://system.pragmatismo.com.br",
         1,
     );
-    let output = render_variant(dir.path(), &text, &out, &[]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("SYD001"), "{}", stderr(&output));
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
     assert!(!out.exists(), "nothing written");
 }
 
 #[test]
 fn unknown_inventory_keys_are_errors_with_a_line() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     let text = example_inventory().replacen("bridge = \"lxdbr0\"", "brigde = \"lxdbr0\"", 1);
-    let output = render_variant(dir.path(), &text, &out, &[]);
-    assert_eq!(output.status.code(), Some(2));
-    let line = line_of(&text, "brigde");
-    assert!(
-        stderr(&output).starts_with(&format!(
-            "gblint: error: inventory.toml:{line}:1: unknown key `brigde` in [host]; did you mean `bridge`?"
-        )),
-        "{}",
-        stderr(&output)
-    );
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
 }

@@ -2,33 +2,45 @@
 //! change, the record of rendered files that makes a file the inventory no longer produces
 //! visible (and `--prune` remove it), backups that `--no-backup` or `[write] backup = false`
 //! turn off, refusals that `--check` reports before a write would hit them, and inventory and
-//! template errors that name the key, line and file.
+//! template errors that name the key, line and file. Each run under test is snapshotted with
+//! the inventory or files it ran on (`snapshots/e2e__render_lifecycle__*.snap`).
 
 use std::path::Path;
 
-use gblint_tests::{run_gblint, workspace_root};
+use gblint_tests::run_gblint;
 
+use crate::cli::Inputs;
 use crate::render::{
-    example_inventory, files_under, line_of, render_example, render_variant, stderr, stdout,
+    example_inventory, files_under, render_example, render_example_run, render_variant,
+    render_variant_run, stderr,
 };
 
 const ZONE: &str = "pragmatismo-dns/opt/gbo/data/pragmatismo.com.br.zone";
 
-fn serial_of(out: &Path) -> String {
-    let text = std::fs::read_to_string(out.join(ZONE)).expect("zone");
+/// The SOA serial of the zone file `zone` under `out` (the line commented `; serial`).
+fn serial_in(out: &Path, zone: &str) -> String {
+    let text = std::fs::read_to_string(out.join(zone)).expect("zone");
     text.lines()
-        .find(|line| line.contains("; serial"))
+        .find(|line| {
+            line.split_once(';')
+                .is_some_and(|(_, comment)| comment.trim_start().starts_with("serial"))
+        })
         .and_then(|line| line.split_whitespace().next())
         .expect("serial line")
         .to_owned()
+}
+
+fn serial_of(out: &Path) -> String {
+    serial_in(out, ZONE)
 }
 
 /// The example inventory with one more TXT record in pragmatismo.com.br.
 fn with_txt(record: &str) -> String {
     let text = example_inventory();
     let old = "txt = [\"v=spf1 mx -all\"]";
-    assert!(text.contains(old), "the example's first TXT line moved");
-    text.replacen(old, &format!("txt = [\"v=spf1 mx -all\", \"{record}\"]"), 1)
+    let with = text.replacen(old, &format!("txt = [\"v=spf1 mx -all\", \"{record}\"]"), 1);
+    assert_ne!(with, text, "the example's first TXT line moved");
+    with
 }
 
 fn backups(out: &Path) -> Vec<String> {
@@ -42,37 +54,35 @@ fn backups(out: &Path) -> Vec<String> {
 #[test]
 fn a_zone_serial_grows_when_its_records_change_and_only_then() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     assert_eq!(render_example(&out, &[]).status.code(), Some(0));
     assert_eq!(serial_of(&out), "2026112601");
 
-    let changed = render_variant(dir.path(), &with_txt("a=1"), &out, &["--no-backup"]);
-    assert_eq!(changed.status.code(), Some(0), "{}", stderr(&changed));
-    assert_eq!(serial_of(&out), "2026112602");
-    // Rendering the same records again keeps the serial: nothing changes.
-    let again = render_variant(dir.path(), &with_txt("a=1"), &out, &["--check"]);
-    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
-    let again = render_variant(dir.path(), &with_txt("a=1"), &out, &[]);
-    assert!(
-        stdout(&again).contains("0 files changed."),
-        "{}",
-        stdout(&again)
+    assert_cli_snapshot!(
+        run = render_variant_run(&mut inputs, &with_txt("a=1"), &out, &["--no-backup"])
     );
     assert_eq!(serial_of(&out), "2026112602");
+    // Rendering the same records again keeps the serial: nothing changes.
+    assert_cli_snapshot!(
+        run = render_variant_run(&mut inputs, &with_txt("a=1"), &out, &["--check"])
+    );
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &with_txt("a=1"), &out, &[]));
+    assert_eq!(serial_of(&out), "2026112602");
     // Going back to the old records is a change too: the serial never goes back.
-    let back = render_example(&out, &["--no-backup"]);
-    assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+    assert_cli_snapshot!(run = render_example_run(&out, &["--no-backup"], dir.path()));
     assert_eq!(serial_of(&out), "2026112603");
     // The other zone did not change and kept its serial.
-    let other =
-        std::fs::read_to_string(out.join("pragmatismo-dns/opt/gbo/data/ddsites.com.br.zone"))
-            .expect("zone");
-    assert!(other.contains("2026112601  ; serial"), "{other}");
+    assert_eq!(
+        serial_in(&out, "pragmatismo-dns/opt/gbo/data/ddsites.com.br.zone"),
+        "2026112601"
+    );
 }
 
 #[test]
 fn a_pinned_serial_that_does_not_grow_past_the_replaced_zone_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     assert_eq!(
         render_example(&out, &["--no-backup"]).status.code(),
@@ -89,20 +99,10 @@ fn a_pinned_serial_that_does_not_grow_past_the_replaced_zone_is_refused() {
         "soa = { serial = 2026112602, mname = \"ns1.ddsites.com.br.\", rname",
         1,
     );
-    assert!(pinned.contains("serial = 2026112602"));
+    assert_ne!(pinned, with_txt("b=2"), "the example's SOA line moved");
     let before = std::fs::read(out.join(ZONE)).expect("zone");
-    let output = render_variant(dir.path(), &pinned, &out, &[]);
-    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
-    let line = line_of(&pinned, "serial = 2026112602");
-    let message = stderr(&output);
-    assert!(
-        message.contains(&format!("inventory.toml:{line}:")),
-        "{message}"
-    );
-    assert!(
-        message.contains("soa.serial 2026112602 does not go past the serial 2026112602"),
-        "{message}"
-    );
+    // The inventory's line of the pinned serial, and the serial it does not go past.
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &pinned, &out, &[]));
     assert_eq!(std::fs::read(out.join(ZONE)).expect("zone"), before);
 }
 
@@ -114,59 +114,44 @@ fn without_ui() -> String {
     format!("{}{}", &text[..start], &text[end..])
 }
 
+/// Whether the record of rendered files under `out` lists `path`.
+fn recorded(out: &Path, path: &str) -> bool {
+    let record = std::fs::read_to_string(out.join(".rendered-by-gblint")).expect("record");
+    record.lines().any(|line| line == path)
+}
+
 #[test]
 fn a_file_the_inventory_no_longer_produces_is_listed_and_pruned() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     assert_eq!(render_example(&out, &[]).status.code(), Some(0));
-    let record = std::fs::read_to_string(out.join(".rendered-by-gblint")).expect("record");
-    assert!(
-        record.contains("pragmatismo-system/etc/systemd/system/ui.service\n"),
-        "{record}"
-    );
-    let unit = out.join("pragmatismo-system/etc/systemd/system/ui.service");
+    let ui = "pragmatismo-system/etc/systemd/system/ui.service";
+    assert!(recorded(&out, ui));
+    let unit = out.join(ui);
 
-    let check = render_variant(dir.path(), &without_ui(), &out, &["--check"]);
-    assert_eq!(check.status.code(), Some(1), "{}", stdout(&check));
-    assert!(
-        stdout(&check).contains("stale (no longer rendered; --prune removes it): "),
-        "{}",
-        stdout(&check)
-    );
-    assert!(stdout(&check).contains("ui.service"), "{}", stdout(&check));
-    let diff = render_variant(dir.path(), &without_ui(), &out, &["--diff"]);
-    assert_eq!(diff.status.code(), Some(1), "{}", stdout(&diff));
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &without_ui(), &out, &["--check"]));
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &without_ui(), &out, &["--diff"]));
 
     // A write without --prune keeps it, says so, and keeps it in the record.
-    let write = render_variant(dir.path(), &without_ui(), &out, &[]);
-    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
-    assert!(
-        stdout(&write).contains("kept, --prune removes it"),
-        "{}",
-        stdout(&write)
-    );
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &without_ui(), &out, &[]));
     assert!(unit.exists());
-    let check = render_variant(dir.path(), &without_ui(), &out, &["--check"]);
-    assert_eq!(
-        check.status.code(),
-        Some(1),
-        "still reported: {}",
-        stdout(&check)
-    );
+    assert!(recorded(&out, ui));
+    // Still reported.
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &without_ui(), &out, &["--check"]));
 
-    let prune = render_variant(dir.path(), &without_ui(), &out, &["--prune"]);
-    assert_eq!(prune.status.code(), Some(0), "{}", stderr(&prune));
-    assert!(stdout(&prune).contains("removed: "), "{}", stdout(&prune));
+    // Removed, and backed up first (the `kept:` line).
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &without_ui(), &out, &["--prune"]));
     assert!(!unit.exists());
     assert!(
-        backups(&out).iter().any(|b| b.contains("ui.service.bak-")),
+        backups(&out)
+            .iter()
+            .any(|b| b.starts_with(&format!("{ui}.bak-"))),
         "a pruned file is backed up: {:?}",
         backups(&out)
     );
-    let record = std::fs::read_to_string(out.join(".rendered-by-gblint")).expect("record");
-    assert!(!record.contains("ui.service"), "{record}");
-    let check = render_variant(dir.path(), &without_ui(), &out, &["--check"]);
-    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert!(!recorded(&out, ui));
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &without_ui(), &out, &["--check"]));
 }
 
 #[test]
@@ -174,19 +159,12 @@ fn a_record_naming_a_path_outside_the_output_folder_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     assert_eq!(render_example(&out, &[]).status.code(), Some(0));
-    let victim = dir.path().join("victim");
-    std::fs::write(&victim, "keep me\n").expect("victim");
-    std::fs::write(out.join(".rendered-by-gblint"), "gblint.toml\n../victim\n").expect("record");
-    let output = render_example(&out, &["--prune"]);
-    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
-    assert!(
-        stderr(&output)
-            .contains(".rendered-by-gblint:2: `../victim` is not a path inside the output folder"),
-        "{}",
-        stderr(&output)
-    );
+    let mut inputs = Inputs::new(dir.path());
+    inputs.write("victim", "keep me\n");
+    inputs.overwrite("out/.rendered-by-gblint", "gblint.toml\n../victim\n");
+    assert_cli_snapshot!(run = render_example_run(&out, &["--prune"], dir.path()).inputs(&inputs));
     assert_eq!(
-        std::fs::read_to_string(&victim).expect("victim"),
+        std::fs::read_to_string(dir.path().join("victim")).expect("victim"),
         "keep me\n"
     );
 }
@@ -265,6 +243,7 @@ fn check_fix_and_fmt_keep_no_backup_when_told() {
 #[test]
 fn check_and_diff_report_a_shrink_the_write_would_refuse() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     assert_eq!(render_example(&out, &[]).status.code(), Some(0));
     let text = example_inventory();
@@ -276,66 +255,39 @@ fn check_and_diff_report_a_shrink_the_write_would_refuse() {
             .expect("two vhosts");
     let fewer = format!("{}{}", &text[..first], &text[second..]).replace("min_vhosts = 20\n", "");
     for mode in ["--check", "--diff"] {
-        let output = render_variant(dir.path(), &fewer, &out, &[mode]);
-        assert_eq!(output.status.code(), Some(1), "{mode}: {}", stdout(&output));
-        assert!(
-            stdout(&output).contains("would refuse to write: ")
-                && stdout(&output).contains("pass --allow-shrink"),
-            "{mode}: {}",
-            stdout(&output)
-        );
+        assert_cli_snapshot!(run = render_variant_run(&mut inputs, &fewer, &out, &[mode]));
     }
 }
 
 #[test]
 fn inventory_errors_name_the_key_and_line_and_suggest() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     let text = example_inventory().replacen("port = 5859", "port = 70000", 1);
-    let output = render_variant(dir.path(), &text, &out, &[]);
-    assert_eq!(output.status.code(), Some(2));
-    let line = line_of(&text, "port = 70000");
-    assert_eq!(
-        stderr(&output),
-        format!("gblint: error: inventory.toml:{line}:8: caddy.vhosts[0].port: expected a port number (1-65535), found integer `70000`\n")
-    );
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
     let text = example_inventory().replacen("system = { ip", "systme = { ip", 1);
-    let output = render_variant(dir.path(), &text, &out, &[]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains(
-            "service machine `system` is not a machine of the inventory; did you mean `systme`?"
-        ),
-        "{}",
-        stderr(&output)
-    );
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
     assert!(!out.exists());
 }
 
 #[test]
 fn a_template_override_error_names_its_file_and_the_undefined_variable() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
-    let templates = dir.path().join("templates/systemd");
-    std::fs::create_dir_all(&templates).expect("mkdir");
-    let template = templates.join("service.j2");
-    std::fs::write(&template, "[Unit]\nDescription={{ service.descripton }}\n").expect("write");
-    let root = workspace_root();
-    let output = crate::render::render(
-        &root,
-        &root.join("examples/pragmatismo.toml"),
-        &out,
-        &[
-            "--templates",
-            dir.path().join("templates").to_str().expect("utf-8"),
-        ],
+    inputs.write(
+        "templates/systemd/service.j2",
+        "[Unit]\nDescription={{ service.descripton }}\n",
     );
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    let message = stderr(&output);
-    assert!(
-        message.contains(&format!("{}:2:", template.display())),
-        "{message}"
+    let templates = dir.path().join("templates");
+    assert_cli_snapshot!(
+        run = render_example_run(
+            &out,
+            &["--templates", templates.to_str().expect("utf-8")],
+            dir.path()
+        )
+        .inputs(&inputs)
     );
-    assert!(message.contains("`service.descripton`"), "{message}");
     assert!(!out.exists());
 }

@@ -96,7 +96,7 @@ pub fn check(outputs: &[Output], inventory: &InventoryFile) -> Result<(), Render
                 at.line,
                 at.column,
                 d.code,
-                d.message
+                without_root(&d.message, root)
             )
         })
         .collect();
@@ -105,6 +105,19 @@ pub fn check(outputs: &[Output], inventory: &InventoryFile) -> Result<(), Render
     } else {
         Err(RenderError::SelfCheck(findings))
     }
+}
+
+/// `message` with the paths into the temporary tree it names (a cross-file rule's other file)
+/// made relative to the tree, like the finding's own path: the scratch folder is gone when
+/// the reader sees the message, and its name differs from run to run.
+fn without_root(message: &str, root: &Path) -> String {
+    let mut out = message.to_owned();
+    // The canonical form first: the plain one may be a part of it (`/tmp` in `/private/tmp`).
+    let canonical = std::fs::canonicalize(root).ok();
+    for root in canonical.iter().map(PathBuf::as_path).chain([root]) {
+        out = out.replace(&format!("{}/", root.display()), "");
+    }
+    out
 }
 
 /// `path` relative to the temporary tree (canonical or not).
