@@ -246,7 +246,7 @@ fn the_email_machine_needs_jails_for_smtp_and_mailboxes() {
 }
 
 #[test]
-fn a_deploy_without_a_stop_is_wfl001_and_through_a_mount_wfl002() {
+fn a_deploy_without_a_stop_of_each_program_is_wfl001_and_through_a_mount_wfl002() {
     let dir = example("botserver");
     edit(
         &dir,
@@ -254,13 +254,43 @@ fn a_deploy_without_a_stop_is_wfl001_and_through_a_mount_wfl002() {
         "run: ssh pragmatismo-system 'sudo systemctl stop ui.service system.service'",
         "run: ssh pragmatismo-system 'sudo systemctl status ui.service system.service'",
     );
+    // Both files copied into bin/ are reported.
+    let found = findings(&dir);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0].contains(&format!("{WORKFLOW}:22 WFL001"))
+            && found[0].contains("/opt/gbo/bin/botserver on pragmatismo-system"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].contains("/opt/gbo/bin/botui on pragmatismo-system"),
+        "{found:?}"
+    );
+
+    // A stop of botui's unit only leaves botserver running; a stop of another program
+    // stops neither.
+    let dir = example("botserver");
+    edit(&dir, WORKFLOW, "stop ui.service system.service", "stop ui.service");
     let found = findings(&dir);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].contains(&format!("{WORKFLOW}:22 WFL001"))
-            && found[0].contains("/opt/gbo/bin/botui on pragmatismo-system"),
+        found[0].contains("/opt/gbo/bin/botserver on pragmatismo-system")
+            && found[0].contains("stops botserver"),
         "{found:?}"
     );
+    let dir = example("botserver");
+    edit(&dir, WORKFLOW, "stop ui.service system.service", "stop nginx");
+    assert_eq!(codes(&dir), ["WFL001", "WFL001"]);
+
+    // A stop the rule cannot read (a script on the host) is taken as one.
+    let dir = example("botserver");
+    edit(
+        &dir,
+        WORKFLOW,
+        "'sudo systemctl stop ui.service system.service'",
+        "'sudo /opt/gbo/bin/deploy-stop'",
+    );
+    assert_eq!(findings(&dir), Vec::<String>::new());
 
     let dir = example("botserver");
     edit(
