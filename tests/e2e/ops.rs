@@ -270,7 +270,12 @@ fn a_deploy_without_a_stop_of_each_program_is_wfl001_and_through_a_mount_wfl002(
     // A stop of botui's unit only leaves botserver running; a stop of another program
     // stops neither.
     let dir = example("botserver");
-    edit(&dir, WORKFLOW, "stop ui.service system.service", "stop ui.service");
+    edit(
+        &dir,
+        WORKFLOW,
+        "stop ui.service system.service",
+        "stop ui.service",
+    );
     let found = findings(&dir);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
@@ -279,7 +284,12 @@ fn a_deploy_without_a_stop_of_each_program_is_wfl001_and_through_a_mount_wfl002(
         "{found:?}"
     );
     let dir = example("botserver");
-    edit(&dir, WORKFLOW, "stop ui.service system.service", "stop nginx");
+    edit(
+        &dir,
+        WORKFLOW,
+        "stop ui.service system.service",
+        "stop nginx",
+    );
     assert_eq!(codes(&dir), ["WFL001", "WFL001"]);
 
     // A stop the rule cannot read (a script on the host) is taken as one.
