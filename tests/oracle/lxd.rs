@@ -844,6 +844,27 @@ fn rendered_lxd_configurations_apply_to_existing_instances() {
         );
         applied += 1;
     }
+    // Keeping only the idmap keys is accepted, but LXD then deletes the other volatile keys
+    // (docs/lxd.md): the documented command keeps them all.
+    let name = "oracle-idmap-only";
+    daemon.create(name);
+    let idmap: String = volatile_lines(&daemon.ok(&["config", "show", name]))
+        .iter()
+        .filter(|line| line.contains("idmap"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let only_idmap = format!("config:\n{idmap}devices: {{}}\nprofiles:\n- default\n");
+    let edit = daemon.lxc(&["config", "edit", name], Some(&only_idmap));
+    assert!(
+        edit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&edit.stderr)
+    );
+    let after = volatile_lines(&daemon.ok(&["config", "show", name]));
+    assert!(
+        !after.iter().any(|line| line.contains("volatile.uuid")),
+        "LXD kept volatile.uuid: {after:?}"
+    );
     println!(
         "lxd oracle: {applied} rendered instance configurations refused by a bare lxc config edit of an existing instance, applied by docs/lxd.md's command (twice), volatile keys kept"
     );
