@@ -157,7 +157,8 @@ fn the_email_machine_needs_jails_for_smtp_and_mailboxes() {
 }
 
 #[test]
-fn a_deploy_without_a_stop_is_wfl001_and_through_a_mount_wfl002() {
+fn a_deploy_without_a_stop_of_each_program_is_wfl001_and_through_a_mount_wfl002() {
+    // Both files copied into bin/ are reported.
     let (dir, mut inputs) = example("botserver");
     inputs.edit(
         WORKFLOW,
@@ -166,6 +167,26 @@ fn a_deploy_without_a_stop_is_wfl001_and_through_a_mount_wfl002() {
     );
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
 
+    // A stop of botui's unit only leaves botserver running.
+    let (dir, mut inputs) = example("botserver");
+    inputs.edit(WORKFLOW, "stop ui.service system.service", "stop ui.service");
+    assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
+
+    // A stop of another program stops neither.
+    let (dir, mut inputs) = example("botserver");
+    inputs.edit(WORKFLOW, "stop ui.service system.service", "stop nginx");
+    assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
+
+    // A stop the rule cannot read (a script on the host) is taken as one.
+    let (dir, mut inputs) = example("botserver");
+    inputs.edit(
+        WORKFLOW,
+        "'sudo systemctl stop ui.service system.service'",
+        "'sudo /opt/gbo/bin/deploy-stop'",
+    );
+    assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
+
+    // A deploy that copies through another container's disk mount instead of SSH.
     let (dir, mut inputs) = example("botserver");
     inputs.edit(
         WORKFLOW,

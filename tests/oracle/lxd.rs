@@ -661,7 +661,8 @@ fn rendered_lxd_configurations_create_the_instances() {
             }
         }
         // A rendered file creates the instance (`lxc init IMAGE NAME < FILE`; no image here).
-        // `lxc config edit` of an existing instance needs its volatile idmap keys kept.
+        // `lxc config edit` of an existing instance needs its volatile keys kept: see
+        // rendered_lxd_configurations_apply_to_existing_instances.
         let init = daemon.lxc(&["init", "--empty", &name], Some(&moved));
         assert!(
             init.status.success(),
@@ -693,5 +694,178 @@ fn rendered_lxd_configurations_create_the_instances() {
     println!(
         "lxd oracle: {} rendered instance configurations created by lxc init and shown back identical",
         files.len()
+    );
+}
+
+/// The command docs/lxd.md gives for applying a rendered file to an existing instance: the
+/// first `sh` block of its "Applying it to an existing instance" section, run as written.
+fn documented_apply_command() -> String {
+    let doc = std::fs::read_to_string(gblint_tests::workspace_root().join("docs/lxd.md"))
+        .expect("docs/lxd.md");
+    let section = doc
+        .split("### Applying it to an existing instance")
+        .nth(1)
+        .expect("docs/lxd.md has the section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section has an sh block");
+    block.to_owned()
+}
+
+/// The `volatile.*` lines of `lxc config show NAME`, sorted.
+fn volatile_lines(shown: &str) -> Vec<String> {
+    let mut lines: Vec<String> = shown
+        .lines()
+        .filter(|line| line.starts_with("  volatile."))
+        .map(str::to_owned)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// What `gblint render` writes for the example inventory's containers applies to an existing
+/// instance of that name: LXD refuses the file as it is (`lxc config edit` would delete the
+/// instance's volatile idmap keys), and accepts it through the command docs/lxd.md gives,
+/// which keeps every volatile key the instance had (LXD recomputes the next idmap itself when
+/// the file makes the instance privileged). Applied twice — the second time to the
+/// instance the first made — LXD shows the rendered configuration back each time.
+#[test]
+fn rendered_lxd_configurations_apply_to_existing_instances() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = gblint_tests::run_gblint(
+        &gblint_tests::workspace_root(),
+        &[
+            "render",
+            "--inventory",
+            "examples/pragmatismo.toml",
+            "--out",
+            out.path().to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let apply = documented_apply_command();
+    let (_one, mut daemon) = Daemon::start();
+    let tenants = daemon.dir.path().join("tenants");
+    let exports = out.path().join("host/etc/gblint/lxd");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&exports)
+        .expect("rendered exports")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "{files:?}");
+    let mut applied = 0;
+    for file in &files {
+        let name = file
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(file).expect("export");
+        let moved = text.replace("/opt/gbo/tenants/", &format!("{}/", tenants.display()));
+        for line in moved.lines() {
+            if let Some(source) = line.trim().strip_prefix("source: ") {
+                std::fs::create_dir_all(source).expect("disk source");
+            }
+        }
+        let moved_file = daemon.dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&moved_file, &moved).expect("write the rendered file");
+        // An existing instance, as `lxc launch IMAGE NAME` leaves one: unprivileged, LXD's
+        // volatile keys, no devices of its own.
+        daemon.create(&name);
+        let before = volatile_lines(&daemon.ok(&["config", "show", &name]));
+        assert!(
+            before.iter().any(|l| l.contains("volatile.idmap.next")),
+            "{name}: {before:?}"
+        );
+
+        // The file as rendered: LXD refuses to drop the idmap keys, and changes nothing.
+        let bare = daemon.lxc(&["config", "edit", &name], Some(&moved));
+        assert!(!bare.status.success(), "{name}: bare edit accepted");
+        assert!(
+            String::from_utf8_lossy(&bare.stderr)
+                .contains("Volatile idmap keys can't be deleted by the user"),
+            "{name}: {}",
+            String::from_utf8_lossy(&bare.stderr)
+        );
+
+        let privileged = moved.contains("security.privileged: \"true\"");
+        // What the instance's volatile keys must be after the command: the same keys with the
+        // same values, except that LXD itself recomputes the next uid/gid map when the edit
+        // makes the instance privileged (a privileged container maps no ids).
+        let expected: Vec<String> = before
+            .iter()
+            .map(|line| {
+                if privileged && line.starts_with("  volatile.idmap.next:") {
+                    "  volatile.idmap.next: '[]'".to_owned()
+                } else {
+                    line.clone()
+                }
+            })
+            .collect();
+        for round in ["existing instance", "again"] {
+            let mut command = daemon.command("sh", &["-c", &apply]);
+            let result = command
+                .env("NAME", &name)
+                .env("FILE", &moved_file)
+                .output()
+                .expect("sh runs");
+            assert!(
+                result.status.success(),
+                "{name} ({round}): the documented command fails: {}",
+                String::from_utf8_lossy(&result.stderr)
+            );
+            let shown = daemon.ok(&["config", "show", "--expanded", &name]);
+            assert_eq!(
+                volatile_lines(&shown),
+                expected,
+                "{name} ({round}): volatile keys changed"
+            );
+            let kept: String = shown
+                .lines()
+                .filter(|line| !line.trim_start().starts_with("volatile."))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            let config_empty = kept.replace("config:\ndevices:", "config: {}\ndevices:");
+            assert_eq!(
+                config_empty, moved,
+                "{name} ({round}): LXD's export differs from the render"
+            );
+        }
+        let backup = std::fs::read_to_string(daemon.backup_yaml(&name)).expect("backup.yaml");
+        let instance = gblint_lxd::read(&backup, Shape::Backup);
+        assert!(
+            instance.syntax.is_empty() && instance.validate().is_empty(),
+            "{name}: {:?} {:?}",
+            instance.syntax,
+            instance.validate()
+        );
+        applied += 1;
+    }
+    // Keeping only the idmap keys is accepted, but LXD then deletes the other volatile keys
+    // (docs/lxd.md): the documented command keeps them all.
+    let name = "oracle-idmap-only";
+    daemon.create(name);
+    let idmap: String = volatile_lines(&daemon.ok(&["config", "show", name]))
+        .iter()
+        .filter(|line| line.contains("idmap"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let only_idmap = format!("config:\n{idmap}devices: {{}}\nprofiles:\n- default\n");
+    let edit = daemon.lxc(&["config", "edit", name], Some(&only_idmap));
+    assert!(
+        edit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&edit.stderr)
+    );
+    let after = volatile_lines(&daemon.ok(&["config", "show", name]));
+    assert!(
+        !after.iter().any(|line| line.contains("volatile.uuid")),
+        "LXD kept volatile.uuid: {after:?}"
+    );
+    println!(
+        "lxd oracle: {applied} rendered instance configurations refused by a bare lxc config edit of an existing instance, applied by docs/lxd.md's command (twice), volatile keys kept"
     );
 }

@@ -14,6 +14,10 @@ declare_rule! {
     /// (`…/storage-pools/<pool>/containers/<name>/`), or the host data folder of another role
     /// (`/opt/gbo/tenants/<tenant>/<role>/…`).
     ///
+    /// An instance whose `backup.yaml` and export are both in the tree is checked in both: a
+    /// finding both give is reported once, on the export (the file the fix goes into); one only
+    /// a single file gives is reported on it, with a label on the other (docs/lxd.md).
+    ///
     /// ## Why is this bad
     /// The operations guide forbids cross-container mounts on the CI runner: a job that
     /// writes into another instance's folders replaces a running binary under it (the bot
@@ -120,7 +124,8 @@ impl Rule for CiSharesDisk {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let lxd = &ctx.deployment.lxd;
-        for doc in lxd {
+        let mut found = Vec::new();
+        for (index, doc) in lxd.iter().enumerate() {
             if doc.role.as_deref() != Some("alm-ci") || !super::readable(doc) {
                 continue;
             }
@@ -132,7 +137,8 @@ impl Rule for CiSharesDisk {
                 let Some(why) = owner(&source.value, doc, &others) else {
                     continue;
                 };
-                out.push(
+                found.push((
+                    index,
                     Self::META
                         .diagnostic(
                             doc.file,
@@ -144,9 +150,10 @@ impl Rule for CiSharesDisk {
                         )
                         .with_label("shared with another instance")
                         .with_help("remove the device and deploy over SSH to the target instance"),
-                );
+                ));
             }
         }
+        super::report_once(ctx, found, out);
     }
 }
 

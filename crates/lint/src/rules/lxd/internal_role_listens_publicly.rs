@@ -23,6 +23,10 @@ declare_rule! {
     /// (`0.0.0.0`, `[::]`) or on a public one. Listening on loopback, a private or link-local
     /// address, a unix socket, or inside the instance (`bind: instance`) is fine.
     ///
+    /// An instance whose `backup.yaml` and export are both in the tree is checked in both: a
+    /// finding both give is reported once, on the export (the file the fix goes into); one only
+    /// a single file gives is reported on it, with a label on the other (docs/lxd.md).
+    ///
     /// ## Why is this bad
     /// These services sit behind the proxy's Caddy (TLS, headers, rate limits, the flood
     /// jail) or are meant for other instances only. A proxy device on `0.0.0.0` publishes the
@@ -73,7 +77,8 @@ impl Rule for InternalRoleListensPublicly {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for doc in &ctx.deployment.lxd {
+        let mut found = Vec::new();
+        for (index, doc) in ctx.deployment.lxd.iter().enumerate() {
             let Some(role) = doc.role.as_deref() else {
                 continue;
             };
@@ -87,7 +92,8 @@ impl Rule for InternalRoleListensPublicly {
                 let Some(listen) = device.get("listen") else {
                     continue;
                 };
-                out.push(
+                found.push((
+                    index,
                     Self::META
                         .diagnostic(
                             doc.file,
@@ -99,8 +105,9 @@ impl Rule for InternalRoleListensPublicly {
                         )
                         .with_label("reachable from the internet")
                         .with_help("remove the device and serve the site through the proxy's Caddyfile, or listen on 127.0.0.1 or the bridge address"),
-                );
+                ));
             }
         }
+        super::report_once(ctx, found, out);
     }
 }

@@ -17,6 +17,10 @@ declare_rule! {
     /// `volatile.*` keys are accepted as LXD accepts them. Values whose check needs more than
     /// the value (CPU sets, schedules, cloud-init data, `raw.lxc`) are not checked.
     ///
+    /// An instance whose `backup.yaml` and export are both in the tree is checked in both: a
+    /// finding both give is reported once, on the export (the file the fix goes into); one only
+    /// a single file gives is reported on it, with a label on the other (docs/lxd.md).
+    ///
     /// ## Why is this bad
     /// `lxc config edit` refuses the whole edit with the first of these it meets, so none of
     /// the file's other changes are applied; a config written back some other way (a restored
@@ -59,15 +63,18 @@ impl Rule for InvalidInstanceConfig {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for doc in &ctx.deployment.lxd {
+        let mut found = Vec::new();
+        for (index, doc) in ctx.deployment.lxd.iter().enumerate() {
             for problem in doc.instance.validate() {
-                out.push(
+                found.push((
+                    index,
                     Self::META
                         .diagnostic(doc.file, problem.range, problem.message)
                         .with_label("LXD refuses this")
                         .with_help("`lxc config edit` rejects the whole edit; see `lxc config` and LXD's instance options"),
-                );
+                ));
             }
         }
+        super::report_once(ctx, found, out);
     }
 }

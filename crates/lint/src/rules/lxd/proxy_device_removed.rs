@@ -11,6 +11,10 @@ declare_rule! {
     /// (`gblint.baseline.json`, written by `gblint baseline`, or the same files at a git
     /// revision with `--baseline-ref REV`), naming each device that disappeared.
     ///
+    /// An instance whose `backup.yaml` and export are both in the tree is checked in both: a
+    /// finding both give is reported once, on the export (the file the fix goes into); one only
+    /// a single file gives is reported on it, with a label on the other (docs/lxd.md).
+    ///
     /// ## Why is this bad
     /// A proxy device is a port open to the world. The operations guide: the devices for 80,
     /// 443, 25, 465, 587, 993, 995, 143, 110, 4190 and 53 are never removed — and any other
@@ -72,7 +76,8 @@ impl Rule for ProxyDeviceRemoved {
         let Some(baseline) = ctx.baseline else {
             return;
         };
-        for doc in &ctx.deployment.lxd {
+        let mut found = Vec::new();
+        for (index, doc) in ctx.deployment.lxd.iter().enumerate() {
             if !super::readable(doc) {
                 continue;
             }
@@ -97,7 +102,8 @@ impl Rule for ProxyDeviceRemoved {
                 .instance
                 .effective_devices()
                 .map_or(doc.instance.anchor, |section| section.key_range);
-            out.push(
+            found.push((
+                index,
                 Self::META
                     .diagnostic(
                         doc.file,
@@ -113,7 +119,8 @@ impl Rule for ProxyDeviceRemoved {
                     .with_label("proxy devices removed")
                     .with_note("each removed proxy device closes a port to the world")
                     .with_help("add the devices back; if removing them was intended, run `gblint baseline` and commit it with the change"),
-            );
+            ));
         }
+        super::report_once(ctx, found, out);
     }
 }

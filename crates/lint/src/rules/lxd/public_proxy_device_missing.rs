@@ -32,6 +32,10 @@ declare_rule! {
     /// Devices come from the configuration in force (expanded, profiles applied); keep exports
     /// as `lxc config show --expanded`, or a device from a profile is not seen.
     ///
+    /// An instance whose `backup.yaml` and export are both in the tree is checked in both: a
+    /// finding both give is reported once, on the export (the file the fix goes into); one only
+    /// a single file gives is reported on it, with a label on the other (docs/lxd.md).
+    ///
     /// ## Why is this bad
     /// With LXD proxy devices, the device *is* the port's exposure: remove one and the service
     /// is unreachable from outside while everything inside looks healthy. The operations guide
@@ -84,7 +88,8 @@ impl Rule for PublicProxyDeviceMissing {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for doc in &ctx.deployment.lxd {
+        let mut found = Vec::new();
+        for (index, doc) in ctx.deployment.lxd.iter().enumerate() {
             let Some(role) = doc.role.as_deref() else {
                 continue;
             };
@@ -114,7 +119,8 @@ impl Rule for PublicProxyDeviceMissing {
                 .instance
                 .effective_devices()
                 .map_or(doc.instance.anchor, |section| section.key_range);
-            out.push(
+            found.push((
+                index,
                 Self::META
                     .diagnostic(
                         doc.file,
@@ -136,8 +142,9 @@ impl Rule for PublicProxyDeviceMissing {
                         ports_first(&missing).0,
                         ports_first(&missing).1
                     )),
-            );
+            ));
         }
+        super::report_once(ctx, found, out);
     }
 }
 

@@ -10,6 +10,10 @@ declare_rule! {
     /// Reports the `<tenant>-system` instance when its configuration in force (expanded, when
     /// the file has it) does not set `security.privileged` to a true value.
     ///
+    /// An instance whose `backup.yaml` and export are both in the tree is checked in both: a
+    /// finding both give is reported once, on the export (the file the fix goes into); one only
+    /// a single file gives is reported on it, with a label on the other (docs/lxd.md).
+    ///
     /// ## Why is this bad
     /// The operations guide: the system container *must* be privileged. The bot server mounts
     /// the tenant's host folders and runs services that need real root; unprivileged, its uid
@@ -49,7 +53,8 @@ impl Rule for SystemNotPrivileged {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for doc in &ctx.deployment.lxd {
+        let mut found = Vec::new();
+        for (index, doc) in ctx.deployment.lxd.iter().enumerate() {
             if doc.role.as_deref() != Some("system") || !super::readable(doc) {
                 continue;
             }
@@ -82,12 +87,14 @@ impl Rule for SystemNotPrivileged {
             } else {
                 range
             };
-            out.push(
+            found.push((
+                index,
                 Self::META
                     .diagnostic(doc.file, range, message)
                     .with_label("not privileged")
                     .with_help("set `security.privileged: \"true\"` (`lxc config set NAME security.privileged=true`)"),
-            );
+            ));
         }
+        super::report_once(ctx, found, out);
     }
 }

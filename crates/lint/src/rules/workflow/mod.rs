@@ -6,6 +6,8 @@
 pub mod deploy_through_container_mount;
 /// WFL001: a copy over a program that is still running.
 pub mod overwrites_running_program;
+/// Which earlier commands stop the program a copy replaces (WFL001).
+pub mod stop;
 /// WFL000: workflow YAML that does not load.
 pub mod syntax_error;
 
@@ -118,19 +120,6 @@ pub fn flatten(command: &Command) -> Vec<Command> {
         }
     }
     vec![command.clone()]
-}
-
-/// Whether a command stops a running program: `systemctl stop|kill`, `service NAME stop`,
-/// `pkill`, `killall`, `kill`, `supervisorctl stop`.
-pub fn stops_a_program(command: &Command) -> bool {
-    let args: Vec<&str> = command.args().collect();
-    match command.program() {
-        "systemctl" => args.iter().any(|a| matches!(*a, "stop" | "kill")),
-        "service" => args.get(1) == Some(&"stop"),
-        "supervisorctl" => args.first() == Some(&"stop"),
-        "pkill" | "killall" | "kill" => true,
-        _ => false,
-    }
 }
 
 /// The operands of a command: its words after the program that are not options (and not the
