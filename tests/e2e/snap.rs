@@ -78,6 +78,8 @@ impl RunInfo {
 
     /// The header of a `gblint` run with `args` started another way (e.g. under `ulimit`),
     /// with colour off as [`gblint_tests::gblint_command`] sets it.
+    // Only the Linux-only hostile.rs starts gblint under `ulimit`.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     pub fn gblint(args: &[&str]) -> RunInfo {
         RunInfo {
             program: "gblint".to_owned(),
