@@ -79,14 +79,17 @@ pub fn run_gblint(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
 }
 
 /// The `gblint` command [`run_gblint`] runs, not yet started: for snapshots of a whole run
-/// (exit code, standard output and standard error) with insta-cmd. Colour is off.
+/// (exit code, standard output and standard error) with insta-cmd. Colour is off, and the
+/// caller's `COLUMNS` is removed so that human output wraps at gblint's default width wherever
+/// the tests run (a test that sets it shows it in the snapshot's header).
 pub fn gblint_command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(gblint_binary());
     command
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env_remove("RUST_BACKTRACE");
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("COLUMNS");
     command
 }
 

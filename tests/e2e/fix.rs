@@ -1,6 +1,9 @@
-//! `gblint check --fix`, `--fix --unsafe` and `--diff`.
+//! `gblint check --fix`, `--fix --unsafe` and `--diff`: each run is snapshotted whole
+//! (`snapshots/e2e__fix__*.snap`); what a run leaves on disk is asserted after it.
 
-use gblint_tests::{copy_tree, run_gblint, workspace_root};
+use gblint_tests::{copy_tree, gblint_command, workspace_root};
+
+use crate::snap::BACKUP_STAMP;
 
 const NO_STORAGE: &str = "chat.example.com {\n\treverse_proxy 10.0.0.10:5859\n}\n";
 
@@ -10,19 +13,13 @@ fn unsafe_fix_inserts_the_guide_root_and_a_second_run_changes_nothing() {
     let path = dir.path().join("Caddyfile");
     std::fs::write(&path, NO_STORAGE).expect("write");
     // Without `[caddy] storage-root` the fix is unsafe: --fix alone leaves the file.
-    let output = run_gblint(dir.path(), &["check", "Caddyfile", "--fix"], None);
-    assert_eq!(output.status.code(), Some(1));
+    assert_cli_snapshot!(dir.path(), &["check", "Caddyfile", "--fix"]);
     assert_eq!(std::fs::read_to_string(&path).expect("read"), NO_STORAGE);
-    let output = run_gblint(
+    // With --unsafe it is applied, and the previous version is kept as a backup.
+    crate::assert_run_snapshot!(
         dir.path(),
-        &["check", "Caddyfile", "--fix", "--unsafe"],
-        None,
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+        &mut gblint_command(dir.path(), &["check", "Caddyfile", "--fix", "--unsafe"]),
+        filters = &[BACKUP_STAMP],
     );
     let fixed = std::fs::read_to_string(&path).expect("read");
     assert_eq!(
@@ -31,14 +28,8 @@ fn unsafe_fix_inserts_the_guide_root_and_a_second_run_changes_nothing() {
             "{{\n\tstorage file_system {{\n\t\troot /opt/gbo/data/caddy\n\t}}\n}}\n\n{NO_STORAGE}"
         )
     );
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("Fixed Caddyfile: CDY001 (previous version kept as Caddyfile.bak-"),
-        "{stderr}"
-    );
-    assert!(stderr.ends_with("Fixed 1 problem in 1 file.\n"), "{stderr}");
     // Idempotent: a second run applies nothing and writes nothing.
-    let output = run_gblint(
+    assert_cli_snapshot!(
         dir.path(),
         &[
             "check",
@@ -47,12 +38,8 @@ fn unsafe_fix_inserts_the_guide_root_and_a_second_run_changes_nothing() {
             "--unsafe",
             "--extend-select",
             "CDY007",
-        ],
-        None,
+        ]
     );
-    assert_eq!(output.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&output.stderr)
-        .ends_with("Fixed nothing: there are no findings.\n"));
     assert_eq!(std::fs::read_to_string(&path).expect("read"), fixed);
     assert_eq!(
         std::fs::read_dir(dir.path()).expect("read_dir").count(),
@@ -72,12 +59,10 @@ fn safe_fix_uses_the_configured_root_in_a_deployment() {
         "",
     );
     std::fs::write(&path, &without).expect("write");
-    let output = run_gblint(dir.path(), &["check", ".", "--fix"], None);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
+    crate::assert_run_snapshot!(
+        dir.path(),
+        &mut gblint_command(dir.path(), &["check", ".", "--fix"]),
+        filters = &[BACKUP_STAMP],
     );
     assert_eq!(
         std::fs::read_to_string(&path).expect("read"),
@@ -86,6 +71,7 @@ fn safe_fix_uses_the_configured_root_in_a_deployment() {
     );
 }
 
+/// The diff on standard output, the count on standard error, and nothing written.
 #[test]
 fn diff_shows_fixes_without_writing() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -95,7 +81,7 @@ fn diff_shows_fixes_without_writing() {
         "chat.example.com {\n    reverse_proxy 10.0.0.10:5859\n}\n",
     )
     .expect("write");
-    let output = run_gblint(
+    assert_cli_snapshot!(
         dir.path(),
         &[
             "check",
@@ -104,14 +90,7 @@ fn diff_shows_fixes_without_writing() {
             "--unsafe",
             "--extend-select",
             "CDY007",
-        ],
-        None,
-    );
-    assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "Would fix 2 problems in 1 file.\n"
+        ]
     );
     assert_eq!(
         std::fs::read_to_string(&path).expect("read"),
@@ -123,7 +102,7 @@ fn diff_shows_fixes_without_writing() {
 #[test]
 fn fixed_standard_input_is_printed() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let output = run_gblint(
+    assert_cli_snapshot!(
         dir.path(),
         &[
             "check",
@@ -135,10 +114,8 @@ fn fixed_standard_input_is_printed() {
             "--output-format",
             "concise",
         ],
-        Some(NO_STORAGE.as_bytes()),
+        stdin = NO_STORAGE,
     );
-    assert_eq!(output.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&output.stdout).starts_with("{\n\tstorage file_system {\n"));
     assert_eq!(
         std::fs::read_dir(dir.path()).expect("read_dir").count(),
         0,
@@ -152,12 +129,7 @@ fn files_with_syntax_errors_are_not_fixed() {
     let path = dir.path().join("Caddyfile");
     let broken = "chat.example.com {\n\trespond \"hi\" }\n}\n";
     std::fs::write(&path, broken).expect("write");
-    let output = run_gblint(
-        dir.path(),
-        &["check", "Caddyfile", "--fix", "--unsafe"],
-        None,
-    );
-    assert_eq!(output.status.code(), Some(1));
+    assert_cli_snapshot!(dir.path(), &["check", "Caddyfile", "--fix", "--unsafe"]);
     assert_eq!(std::fs::read_to_string(&path).expect("read"), broken);
 }
 
@@ -165,6 +137,5 @@ fn files_with_syntax_errors_are_not_fixed() {
 fn unsafe_without_fix_is_a_usage_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("Caddyfile"), NO_STORAGE).expect("write");
-    let output = run_gblint(dir.path(), &["check", "Caddyfile", "--unsafe"], None);
-    assert_eq!(output.status.code(), Some(2));
+    assert_cli_snapshot!(dir.path(), &["check", "Caddyfile", "--unsafe"]);
 }

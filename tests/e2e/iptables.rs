@@ -1,6 +1,10 @@
-//! iptables rules files end to end: the seed scenario, `--fix`, `fmt`.
+//! iptables rules files end to end: the seed scenario, `--fix`, `fmt`, and Debian's ufw tree.
+//! Each run is snapshotted whole (`snapshots/e2e__iptables__*.snap`); what a run leaves on disk
+//! is asserted after it.
 
-use gblint_tests::run_gblint;
+use gblint_tests::gblint_command;
+
+use crate::snap::BACKUP_STAMP;
 
 const SEED: &str = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 6379 -j DROP\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n";
 
@@ -9,21 +13,16 @@ fn seed_scenario_is_an_error_and_fix_resolves_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("rules.v4");
     std::fs::write(&path, SEED).expect("write");
-    let output = run_gblint(
+    // IPT001 on line 5, with a safe fix (`[*]`).
+    assert_cli_snapshot!(
         dir.path(),
-        &["check", "rules.v4", "--output-format", "concise"],
-        None,
+        &["check", "rules.v4", "--output-format", "concise"]
     );
-    assert_eq!(output.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("rules.v4:5:1: error IPT001 [*] loopback connections to port 6379 are dropped by line 5 (filter/INPUT)"), "{stdout}");
 
-    let output = run_gblint(dir.path(), &["check", "rules.v4", "--fix"], None);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
+    crate::assert_run_snapshot!(
+        dir.path(),
+        &mut gblint_command(dir.path(), &["check", "rules.v4", "--fix"]),
+        filters = &[BACKUP_STAMP],
     );
     let fixed = std::fs::read_to_string(&path).expect("read");
     assert_eq!(
@@ -35,9 +34,7 @@ fn seed_scenario_is_an_error_and_fix_resolves_it() {
         )
     );
     // Idempotent.
-    let output = run_gblint(dir.path(), &["check", "rules.v4", "--fix"], None);
-    assert!(String::from_utf8_lossy(&output.stderr)
-        .ends_with("Fixed nothing: there are no findings.\n"));
+    assert_cli_snapshot!(dir.path(), &["check", "rules.v4", "--fix"]);
     assert_eq!(std::fs::read_to_string(&path).expect("read"), fixed);
 }
 
@@ -46,9 +43,7 @@ fn human_output_shows_the_path() {
     let dir = tempfile::tempdir().expect("tempdir");
     let text = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:trusted - [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j trusted\n-A trusted -i lo -j ACCEPT\n-A trusted -j RETURN\nCOMMIT\n";
     std::fs::write(dir.path().join("rules.v4"), text).expect("write");
-    let output = run_gblint(dir.path(), &["check", "rules.v4"], None);
-    assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+    assert_cli_snapshot!(dir.path(), &["check", "rules.v4"]);
 }
 
 #[test]
@@ -56,29 +51,16 @@ fn fmt_normalises_rules_in_place_and_canonical_on_request() {
     let dir = tempfile::tempdir().expect("tempdir");
     let text = "# firewall\n*filter\n:INPUT DROP [0:0]\n-A INPUT --in-int lo -j ACCEPT\n-I INPUT -p tcp --dpor 22 -j ACCEPT\nCOMMIT\n";
     std::fs::write(dir.path().join("rules.v4"), text).expect("write");
-    let output = run_gblint(dir.path(), &["fmt", "--check", "rules.v4"], None);
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "rules.v4:4: not formatted (first differing line)\n"
-    );
-    let output = run_gblint(
+    assert_cli_snapshot!(dir.path(), &["fmt", "--check", "rules.v4"]);
+    assert_cli_snapshot!(
         dir.path(),
         &["fmt", "-", "--stdin-filename", "rules.v4"],
-        Some(text.as_bytes()),
+        stdin = text,
     );
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "# firewall\n*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-I INPUT -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n"
-    );
-    let output = run_gblint(
+    assert_cli_snapshot!(
         dir.path(),
         &["fmt", "-", "--stdin-filename", "rules.v4", "--canonical"],
-        Some(text.as_bytes()),
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n"
+        stdin = text,
     );
 }
 
@@ -99,31 +81,21 @@ fn ufw_edit(dir: &tempfile::TempDir, path: &str, from: &str, to: &str) {
     std::fs::write(&full, text.replacen(from, to, 1)).expect("write");
 }
 
-/// `path:line:col: CODE message` of the IPT findings.
-fn ipt_findings(dir: &tempfile::TempDir) -> Vec<String> {
-    let output = run_gblint(
-        dir.path(),
-        &[
-            "check",
-            ".",
-            "--select",
-            "IPT",
-            "--output-format",
-            "concise",
-        ],
-        None,
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter(|l| l.contains(" IPT"))
-        .map(str::to_owned)
-        .collect()
-}
+/// `gblint check` of the ufw tree, for its IPT findings only.
+const CHECK_IPT: &[&str] = &[
+    "check",
+    ".",
+    "--select",
+    "IPT",
+    "--output-format",
+    "concise",
+];
 
 #[test]
 fn debian_s_ufw_ruleset_checks_clean() {
     // Assembled as ufw-init loads it: INPUT policy DROP, loopback accepted in before.rules.
-    assert_eq!(ipt_findings(&ufw_tree()), Vec::<String>::new());
+    let dir = ufw_tree();
+    assert_cli_snapshot!(dir.path(), CHECK_IPT);
 }
 
 #[test]
@@ -135,13 +107,8 @@ fn ufw_input_policy_accept_exposes_the_internal_port() {
         "DEFAULT_INPUT_POLICY=\"DROP\"",
         "DEFAULT_INPUT_POLICY=\"ACCEPT\"",
     );
-    let found = ipt_findings(&dir);
-    assert!(
-        found.iter().any(|f| f.starts_with(
-            "etc/default/ufw:11:22: error IPT002 port 6379 is reachable from other machines through ufw"
-        )),
-        "{found:?}"
-    );
+    // IPT002 at the policy in /etc/default/ufw.
+    assert_cli_snapshot!(dir.path(), CHECK_IPT);
 }
 
 #[test]
@@ -153,10 +120,8 @@ fn a_ufw_allow_of_the_internal_port_is_ipt002_in_user_rules() {
         "### RULES ###\n",
         "### RULES ###\n-A ufw-user-input -p tcp --dport 6379 -j ACCEPT\n",
     );
-    assert_eq!(
-        ipt_findings(&dir),
-        ["etc/ufw/user.rules:8:1: error IPT002 port 6379 is reachable from other machines through ufw"]
-    );
+    // IPT002 at the added rule, line 8 of user.rules.
+    assert_cli_snapshot!(dir.path(), CHECK_IPT);
 }
 
 #[test]
@@ -168,8 +133,6 @@ fn ufw_without_its_loopback_accept_is_ipt001() {
         "-A ufw-before-input -i lo -j ACCEPT\n",
         "",
     );
-    assert_eq!(
-        ipt_findings(&dir),
-        ["etc/default/ufw:11:22: error IPT001 loopback connections to port 6379 are dropped by ufw's ruleset"]
-    );
+    // IPT001 at the DROP policy in /etc/default/ufw.
+    assert_cli_snapshot!(dir.path(), CHECK_IPT);
 }

@@ -53,6 +53,9 @@ mod render_lifecycle;
 mod rules_cli;
 mod secrets;
 mod services;
+// Snapshot macros for runs that need more than `assert_cli_snapshot!` (exported, so their
+// place in this list does not matter).
+mod snap;
 mod suppressions;
 mod tenants;
 mod writes;

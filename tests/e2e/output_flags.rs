@@ -1,7 +1,17 @@
 //! Human output that stays readable on big files, untrusted text escaped, and the flags that
 //! shape output: --output-file, --exit-zero, --statistics, --quiet, --color, the fix summary.
+//! Each run is snapshotted whole (`snapshots/e2e__output_flags__*.snap`); what a snapshot cannot
+//! show (raw control characters, line widths) is asserted after it.
 
-use gblint_tests::run_gblint;
+use std::path::Path;
+use std::process::Command;
+
+use gblint_tests::gblint_command;
+
+use crate::snap::BACKUP_STAMP;
+
+/// Escape characters of colour codes, shown as `[ESC]` in snapshots.
+const ESC: (&str, &str) = ("\x1b", "[ESC]");
 
 /// iptables rules where every broad rule shadows a narrower one `gap` lines below it, after
 /// `gap` unrelated rules (miette's own snippet reader merged such far-apart labels into one
@@ -34,24 +44,28 @@ fn far_shadowing(pairs: usize, gap: usize) -> String {
     text
 }
 
+/// Five IPT003 findings, each with its two labels (the shadowing rule, "this earlier rule
+/// covers it", and the shadowed one, "never reached") and a few lines around each, not the
+/// thousand lines between them.
 #[test]
 fn human_output_shows_each_label_with_a_little_context() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("rules.v4"), far_shadowing(5, 1000)).expect("write");
-    let output = run_gblint(dir.path(), &["check", "rules.v4", "--color", "never"], None);
-    assert_eq!(output.status.code(), Some(0));
+    let output = crate::assert_run_snapshot!(
+        dir.path(),
+        &mut gblint_command(dir.path(), &["check", "rules.v4", "--color", "never"])
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     let findings: Vec<&str> = text.split("IPT003 shadowed-rule").skip(1).collect();
     assert_eq!(findings.len(), 5, "{text}");
     for finding in findings {
         let lines = finding.lines().count();
         assert!(lines < 30, "{lines} lines for one finding:\n{finding}");
-        // Both the shadowing rule and the shadowed one are shown.
-        assert!(finding.contains("this earlier rule covers it"), "{finding}");
-        assert!(finding.contains("never reached"), "{finding}");
     }
 }
 
+/// The escape and bell characters of the file are shown as `\x1b` and `\x07` in every
+/// format; the snapshot could not show a raw one, so that is asserted too.
 #[test]
 fn control_characters_from_files_are_escaped() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -61,58 +75,59 @@ fn control_characters_from_files_are_escaped() {
     )
     .expect("write");
     for format in ["human", "concise", "github"] {
-        let output = run_gblint(
+        let output = crate::assert_run_snapshot!(
             dir.path(),
-            &[
-                "check",
-                "Caddyfile",
-                "--output-format",
-                format,
-                "--color",
-                "never",
-            ],
-            None,
+            &mut gblint_command(
+                dir.path(),
+                &[
+                    "check",
+                    "Caddyfile",
+                    "--output-format",
+                    format,
+                    "--color",
+                    "never",
+                ]
+            )
         );
-        assert_eq!(output.status.code(), Some(1), "{format}");
         let text = String::from_utf8_lossy(&output.stdout);
-        assert!(!text.is_empty(), "{format}");
         assert!(
             !text.contains('\u{1b}') && !text.contains('\u{7}'),
             "{format}: {text:?}"
         );
-        assert!(text.contains("\\x1b"), "{format}: {text}");
     }
+}
+
+/// `gblint args` in `dir` with the colour variables of the caller's environment removed and
+/// `env` set (the snapshot's header shows `env`).
+fn coloured(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = gblint_command(dir, args);
+    command
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE");
+    command.envs(env.iter().copied());
+    command
 }
 
 #[test]
 fn summary_flags_and_files() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // IPT001 has a safe fix; nothing else is wrong.
+    // IPT001 has a safe fix; nothing else is wrong. The summary says it is fixable with --fix.
     std::fs::write(
         dir.path().join("rules.v4"),
         "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n",
     )
     .expect("write");
-    let plain = run_gblint(dir.path(), &["check", "rules.v4"], None);
-    let summary = String::from_utf8_lossy(&plain.stderr);
-    assert!(summary.contains("1 fixable with `--fix`."), "{summary}");
+    assert_cli_snapshot!(dir.path(), &["check", "rules.v4"]);
 
-    // Concise carries the severity and the fixable mark.
-    let concise = run_gblint(
+    // Concise carries the severity and the fixable mark; --quiet prints no summary.
+    assert_cli_snapshot!(
         dir.path(),
-        &["check", "rules.v4", "--output-format", "concise", "--quiet"],
-        None,
+        &["check", "rules.v4", "--output-format", "concise", "--quiet"]
     );
-    let line = String::from_utf8_lossy(&concise.stdout);
-    assert!(line.starts_with("rules.v4:"), "{line}");
-    assert!(
-        line.contains(": warning IPT001 [*] ") || line.contains(": error IPT001 [*] "),
-        "{line}"
-    );
-    assert!(concise.stderr.is_empty(), "--quiet prints no summary");
 
-    // --output-file and --exit-zero.
-    let failing = run_gblint(
+    // --output-file: nothing on standard output, the report in the file; --exit-zero.
+    assert_cli_snapshot!(
         dir.path(),
         &[
             "check",
@@ -123,63 +138,50 @@ fn summary_flags_and_files() {
             "json",
             "--output-file",
             "out.json",
-        ],
-        None,
+        ]
     );
-    assert_eq!(failing.status.code(), Some(1));
-    assert!(failing.stdout.is_empty());
     let written = std::fs::read_to_string(dir.path().join("out.json")).expect("written");
-    assert!(written.contains("\"IPT001\""), "{written}");
-    let zero = run_gblint(
+    insta::assert_snapshot!("summary_flags_and_files__out_json", written);
+    assert_cli_snapshot!(
         dir.path(),
-        &["check", "rules.v4", "--fail-on", "info", "--exit-zero"],
-        None,
+        &["check", "rules.v4", "--fail-on", "info", "--exit-zero"]
     );
-    assert_eq!(zero.status.code(), Some(0));
 
     // --statistics: count, code, mark, name.
-    let stats = run_gblint(dir.path(), &["check", "rules.v4", "--statistics"], None);
-    let text = String::from_utf8_lossy(&stats.stdout);
-    assert!(text.starts_with("1  IPT001  [*]  "), "{text}");
+    assert_cli_snapshot!(dir.path(), &["check", "rules.v4", "--statistics"]);
 
-    // --color: NO_COLOR beats auto, FORCE_COLOR colours a pipe, always wins over NO_COLOR.
-    let esc = |args: &[&str], env: &[(&str, &str)]| {
-        let mut command = std::process::Command::new(gblint_tests::gblint_binary());
-        command.current_dir(dir.path()).args(args);
-        command
-            .env_remove("NO_COLOR")
-            .env_remove("FORCE_COLOR")
-            .env_remove("CLICOLOR_FORCE");
-        for (k, v) in env {
-            command.env(k, v);
-        }
-        let out = command.output().expect("run");
-        String::from_utf8_lossy(&out.stdout).contains('\u{1b}')
-    };
-    assert!(!esc(&["check", "rules.v4"], &[]));
-    assert!(esc(&["check", "rules.v4"], &[("FORCE_COLOR", "1")]));
-    assert!(!esc(
-        &["check", "rules.v4"],
-        &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]
-    ));
-    assert!(esc(
-        &["check", "rules.v4", "--color", "always"],
-        &[("NO_COLOR", "1")]
-    ));
-    assert!(!esc(
-        &["check", "rules.v4", "--color", "never"],
-        &[("FORCE_COLOR", "1")]
-    ));
+    // --color: no colour by default on a pipe, FORCE_COLOR colours a pipe, NO_COLOR beats
+    // FORCE_COLOR, --color always wins over NO_COLOR, --color never over FORCE_COLOR.
+    for (args, env) in [
+        (&["check", "rules.v4"][..], &[][..]),
+        (&["check", "rules.v4"], &[("FORCE_COLOR", "1")]),
+        (
+            &["check", "rules.v4"],
+            &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")],
+        ),
+        (
+            &["check", "rules.v4", "--color", "always"],
+            &[("NO_COLOR", "1")],
+        ),
+        (
+            &["check", "rules.v4", "--color", "never"],
+            &[("FORCE_COLOR", "1")],
+        ),
+    ] {
+        crate::assert_run_snapshot!(
+            dir.path(),
+            &mut coloured(dir.path(), args, env),
+            filters = &[ESC],
+        );
+    }
 
-    // --fix on a clean file says why it did nothing; with only unsafe fixes it says --unsafe.
-    let fixed = run_gblint(dir.path(), &["check", "rules.v4", "--fix"], None);
-    assert_eq!(fixed.status.code(), Some(0));
-    let again = run_gblint(dir.path(), &["check", "rules.v4", "--fix"], None);
-    assert!(
-        String::from_utf8_lossy(&again.stderr).ends_with("Fixed nothing: there are no findings.\n"),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
+    // --fix on a clean file says why it did nothing.
+    crate::assert_run_snapshot!(
+        dir.path(),
+        &mut gblint_command(dir.path(), &["check", "rules.v4", "--fix"]),
+        filters = &[BACKUP_STAMP],
     );
+    assert_cli_snapshot!(dir.path(), &["check", "rules.v4", "--fix"]);
 }
 
 #[test]
@@ -190,24 +192,17 @@ fn a_wrong_type_in_the_configuration_names_the_key_and_the_type() {
         "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n",
     )
     .expect("write");
-    for (config, expected) in [
-        (
-            "[limits]\nmax-file-bytes = \"big\"\n",
-            "line 2: [limits] max-file-bytes: invalid type: string \"big\", expected a non-negative integer",
-        ),
-        (
-            "[network]\ninternal-ports = 6379\n",
-            "line 2: [network] internal-ports: invalid type: integer `6379`, expected an array",
-        ),
+    for config in [
+        "[limits]\nmax-file-bytes = \"big\"\n",
+        "[network]\ninternal-ports = 6379\n",
     ] {
         std::fs::write(dir.path().join("gblint.toml"), config).expect("write");
-        let output = run_gblint(dir.path(), &["check", "rules.v4"], None);
-        assert_eq!(output.status.code(), Some(2));
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains(expected), "{stderr}");
+        assert_cli_snapshot!(dir.path(), &["check", "rules.v4"]);
     }
 }
 
+/// Human: the finding's own snippet (sites/b.caddyfile:1:1), then the other file's
+/// (Caddyfile:5:1, "first defined here"). SARIF: the same as a related location.
 #[test]
 fn a_cross_file_finding_shows_and_points_at_the_other_file() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -222,74 +217,44 @@ fn a_cross_file_finding_shows_and_points_at_the_other_file() {
         "example.com {\n\trespond b\n}\n",
     )
     .expect("write");
-    let human = run_gblint(
+    assert_cli_snapshot!(dir.path(), &["check", "Caddyfile", "--color", "never"]);
+    crate::assert_sarif_run_snapshot!(
         dir.path(),
-        &["check", "Caddyfile", "--color", "never"],
-        None,
+        &mut gblint_command(
+            dir.path(),
+            &["check", "Caddyfile", "--output-format", "sarif"]
+        )
     );
-    let text = String::from_utf8_lossy(&human.stdout);
-    // The finding's own snippet, then the other file's, each with its path and line.
-    assert!(text.contains("[sites/b.caddyfile:1:1]"), "{text}");
-    assert!(text.contains("first defined here"), "{text}");
-    assert!(text.contains("[Caddyfile:5:1]"), "{text}");
-
-    let sarif = run_gblint(
-        dir.path(),
-        &["check", "Caddyfile", "--output-format", "sarif"],
-        None,
-    );
-    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif");
-    let result = &sarif["runs"][0]["results"][0];
-    assert_eq!(
-        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "sites/b.caddyfile"
-    );
-    let related = &result["relatedLocations"][0]["physicalLocation"];
-    assert_eq!(related["artifactLocation"]["uri"], "Caddyfile");
-    assert_eq!(related["region"]["startLine"], 5);
 }
 
 #[test]
 fn messages_wrap_at_the_terminal_width_and_fix_says_why_it_did_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // A long CDY000 message.
+    // A long CDY000 message: one line at 300 columns, wrapped at 60.
     std::fs::write(
         dir.path().join("Caddyfile"),
         "c.example.com,d.example.com {\n\trespond hi\n}\n",
     )
     .expect("write");
-    let run = |columns: &str| {
-        let output = std::process::Command::new(gblint_tests::gblint_binary())
-            .current_dir(dir.path())
-            .args(["check", "Caddyfile", "--color", "never"])
-            .env("COLUMNS", columns)
-            .output()
-            .expect("run");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    };
-    let message = "Site addresses cannot contain a comma ',': 'c.example.com,d.example.com' - put a space after the comma to separate site addresses";
-    assert!(run("300").contains(message), "one line at 300 columns");
-    let narrow = run("60");
-    assert!(!narrow.contains(message), "{narrow}");
-    assert!(narrow.lines().all(|l| l.chars().count() <= 60), "{narrow}");
+    for columns in ["300", "60"] {
+        let mut command = gblint_command(dir.path(), &["check", "Caddyfile", "--color", "never"]);
+        command.env("COLUMNS", columns);
+        let output = crate::assert_run_snapshot!(dir.path(), &mut command);
+        let width: usize = columns.parse().expect("columns");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            text.lines().all(|l| l.chars().count() <= width),
+            "wider than {width}: {text}"
+        );
+    }
 
     // A syntax error has no fix.
-    let output = run_gblint(dir.path(), &["check", "Caddyfile", "--fix"], None);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.ends_with("Fixed nothing: no finding has an automatic fix.\n"),
-        "{stderr}"
-    );
+    assert_cli_snapshot!(dir.path(), &["check", "Caddyfile", "--fix"]);
     // CDY001's fix (a storage root) is unsafe.
     std::fs::write(
         dir.path().join("Caddyfile"),
         "example.com {\n\trespond hi\n}\n",
     )
     .expect("write");
-    let output = run_gblint(dir.path(), &["check", "Caddyfile", "--fix"], None);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.ends_with("Fixed nothing: 1 finding has only an unsafe fix (add --unsafe).\n"),
-        "{stderr}"
-    );
+    assert_cli_snapshot!(dir.path(), &["check", "Caddyfile", "--fix"]);
 }

@@ -1,10 +1,12 @@
 //! GBL002: a file holding a secret is found wherever it hides in the tree, and nothing of it
-//! is ever printed, diffed, fixed or backed up, in any output format.
+//! is ever printed, diffed, fixed or backed up, in any output format. Each run is snapshotted
+//! whole (`snapshots/e2e__secrets__*.snap`); that no part of the key is printed is asserted
+//! too, so that accepting a changed snapshot cannot let a key through unnoticed.
 
 use std::path::Path;
+use std::process::Output;
 
-use gblint_tests::run_gblint;
-use serde_json::Value;
+use gblint_tests::gblint_command;
 
 /// A made-up key: its body lines must never reach any output.
 const KEY_BODY: &str = "MIIEowIBAAKCAQEAkeybytesnevershown0123456789abcdefghijklmnop";
@@ -19,20 +21,16 @@ fn write(dir: &Path, path: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
-/// Paths of the findings with `code`, from `gblint check . --output-format json`.
-fn paths_with(dir: &Path, code: &str) -> Vec<String> {
-    let output = run_gblint(dir, &["check", ".", "--output-format", "json"], None);
-    let json: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
-    let mut paths: Vec<String> = json
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter(|finding| finding["code"] == code)
-        .map(|finding| finding["file"].as_str().expect("file").to_owned())
-        .collect();
-    paths.sort();
-    paths
+/// Fails when any part of the key is in the run's output.
+fn assert_nothing_shown(output: &Output, what: &str) {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for shown in [KEY_BODY, "Zm9vYmFyc2VjcmV0", "BEGIN RSA", "BEGIN OPENSSH"] {
+        assert!(!text.contains(shown), "{what} shows {shown:?}: {text}");
+    }
 }
 
 #[test]
@@ -42,39 +40,33 @@ fn a_key_with_a_config_name_is_never_shown_diffed_fixed_or_backed_up() {
     // A private key saved under a Caddyfile's name: it parses as a Caddyfile with a site
     // and no storage block (CDY001, with a fix that inserts one).
     write(dir.path(), "Caddyfile", &key);
+    // Each format: GBL002 and exit 1, and no other finding on the file.
     for format in [
         "human", "concise", "json", "sarif", "github", "gitlab", "junit",
     ] {
-        let output = run_gblint(
+        let mut command = gblint_command(
             dir.path(),
             &["check", "Caddyfile", "--output-format", format],
-            None,
         );
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert_eq!(output.status.code(), Some(1), "{format}: {text}");
-        assert!(text.contains("GBL002"), "{format}: {text}");
-        for shown in [KEY_BODY, "Zm9vYmFyc2VjcmV0", "BEGIN RSA"] {
-            assert!(!text.contains(shown), "{format} shows {shown:?}: {text}");
-        }
-        // No other finding on the file (SARIF lists every rule, so it is left out here).
-        if format != "sarif" {
-            assert!(!text.contains("CDY0"), "{format}: {text}");
-        }
+        let output = if format == "sarif" {
+            crate::assert_sarif_run_snapshot!(dir.path(), &mut command)
+        } else {
+            crate::assert_run_snapshot!(dir.path(), &mut command)
+        };
+        assert_nothing_shown(&output, format);
     }
-    // --diff shows nothing of it; --fix (even --unsafe) leaves it alone, with no backup.
-    let output = run_gblint(dir.path(), &["check", ".", "--diff"], None);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    // --diff shows nothing of it (no `+++`); --fix (even --unsafe) leaves it alone, with no
+    // backup.
+    let output = crate::assert_run_snapshot!(
+        dir.path(),
+        &mut gblint_command(dir.path(), &["check", ".", "--diff"])
     );
-    assert!(!text.contains(KEY_BODY) && !text.contains("+++"), "{text}");
-    let output = run_gblint(dir.path(), &["check", ".", "--fix", "--unsafe"], None);
-    assert_eq!(output.status.code(), Some(1));
+    assert_nothing_shown(&output, "--diff");
+    let output = crate::assert_run_snapshot!(
+        dir.path(),
+        &mut gblint_command(dir.path(), &["check", ".", "--fix", "--unsafe"])
+    );
+    assert_nothing_shown(&output, "--fix --unsafe");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("Caddyfile")).expect("read"),
         key
@@ -90,23 +82,18 @@ fn a_key_with_a_config_name_is_never_shown_diffed_fixed_or_backed_up() {
         })
         .collect();
     assert_eq!(names, ["Caddyfile"], "a backup of the key was written");
-    // Imported by a real Caddyfile, the key is not read either: the import is refused.
+    // Imported by a real Caddyfile, the key is not read either: the import is refused
+    // ("it holds a private key (GBL002)").
     write(
         dir.path(),
         "site/Caddyfile",
         "{\n\tstorage file_system /data\n}\nimport ../Caddyfile\nexample.com {\n}\n",
     );
-    let output = run_gblint(dir.path(), &["check", "site/Caddyfile"], None);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    let output = crate::assert_run_snapshot!(
+        dir.path(),
+        &mut gblint_command(dir.path(), &["check", "site/Caddyfile"])
     );
-    assert!(text.contains("it holds a private key (GBL002)"), "{text}");
-    assert!(
-        !text.contains(KEY_BODY) && !text.contains("BEGIN RSA"),
-        "{text}"
-    );
+    assert_nothing_shown(&output, "the import");
 }
 
 #[test]
@@ -143,18 +130,13 @@ fn secrets_are_found_in_hidden_files_renamed_copies_and_late_in_a_file() {
         "late/Caddyfile",
         &format!("{padding}{}", private_key("")),
     );
-    assert_eq!(
-        paths_with(dir.path(), "GBL002"),
-        [
-            ".hidden_key",
-            "certs/key.pem.bak-old",
-            "late/Caddyfile",
-            "notes.txt",
-            "ops/backup.json",
-            "root/.ssh/id_rsa",
-            "vault-init.json",
-        ]
+    // GBL002 in .hidden_key, certs/key.pem.bak-old, late/Caddyfile, notes.txt,
+    // ops/backup.json, root/.ssh/id_rsa and vault-init.json.
+    let output = crate::assert_run_snapshot!(
+        dir.path(),
+        &mut gblint_command(dir.path(), &["check", ".", "--output-format", "concise"])
     );
+    assert_nothing_shown(&output, "the tree");
     // The same files at the top of, and hidden inside, a deployment tree.
     let tree = tempfile::tempdir().expect("tempdir");
     write(
@@ -173,12 +155,10 @@ fn secrets_are_found_in_hidden_files_renamed_copies_and_late_in_a_file() {
         r#"{"unseal_keys_hex":["00"]}"#,
     );
     write(tree.path(), "deploy-key.pem", &private_key(""));
-    let found = paths_with(tree.path(), "GBL002");
-    assert_eq!(found.len(), 3, "{found:?}");
-    for name in ["id_ed25519", "vault-init.json", "deploy-key.pem"] {
-        assert!(
-            found.iter().any(|path| path.ends_with(name)),
-            "{name}: {found:?}"
-        );
-    }
+    // GBL002 in id_ed25519, .secrets/vault-init.json and deploy-key.pem.
+    let output = crate::assert_run_snapshot!(
+        tree.path(),
+        &mut gblint_command(tree.path(), &["check", ".", "--output-format", "concise"])
+    );
+    assert_nothing_shown(&output, "the deployment tree");
 }

@@ -1,25 +1,15 @@
 //! Inline suppressions through the CLI in every format of the example deployment: one that
 //! silences a real finding, one unused (GBL900), one invalid (GBL901), each written with the
-//! format's own comment marker.
+//! format's own comment marker. Both runs are snapshotted whole
+//! (`snapshots/e2e__suppressions__*.snap`).
 
-use gblint_tests::{copy_tree, run_gblint, workspace_root};
+use gblint_tests::{copy_tree, workspace_root};
 
 fn edit(root: &std::path::Path, path: &str, from: &str, to: &str) {
     let full = root.join(path);
     let text = std::fs::read_to_string(&full).expect("read");
     assert!(text.contains(from), "{path} must contain {from:?}");
     std::fs::write(&full, text.replacen(from, to, 1)).expect("write");
-}
-
-fn concise(root: &std::path::Path, extra: &[&str]) -> (Option<i32>, Vec<String>) {
-    let mut args = vec!["check", ".", "--output-format", "concise"];
-    args.extend_from_slice(extra);
-    let output = run_gblint(root, &args, None);
-    let lines = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect();
-    (output.status.code(), lines)
 }
 
 #[test]
@@ -60,22 +50,19 @@ fn suppressions_work_in_every_format_of_a_deployment() {
         "[DEFAULT]\n",
         "# gblint: ignore[F2B005]\n[DEFAULT]\n",
     );
-    let (code, lines) = concise(root, &[]);
-    assert_eq!(code, Some(0), "{lines:#?}");
-    let expected = [
-        "host/etc/fail2ban/jail.local:4:1: warning GBL901 suppression needs a reason after the codes, e.g. `# gblint: ignore[CDY005] admin API is proxied`",
-        "pragmatismo-dns/opt/gbo/conf/Corefile:6:1: warning GBL900 unused suppression of DNS001",
-        "pragmatismo-dns/opt/gbo/data/pragmatismo.com.br.zone:5:11: warning GBL900 unused suppression of DNS006",
-        "pragmatismo-system/etc/systemd/system/ui.service:3:1: warning GBL900 unused suppression of SYD004",
-    ];
-    assert_eq!(lines, expected);
-    // Without inline suppressions the silenced finding is there, and the comments are not
-    // reported.
-    let (code, lines) = concise(root, &["--no-inline-ignores"]);
-    assert_eq!(code, Some(1));
-    assert_eq!(lines.len(), 1, "{lines:#?}");
-    assert!(
-        lines[0].starts_with("host/etc/default/ufw:19:24: error UFW001"),
-        "{lines:#?}"
+    // Exit 0: the suppressed UFW001 is silent, and the three unused suppressions (GBL900) and
+    // the one without a reason (GBL901) are warnings.
+    assert_cli_snapshot!(root, &["check", ".", "--output-format", "concise"]);
+    // Without inline suppressions the silenced finding is there (exit 1), and the comments are
+    // not reported.
+    assert_cli_snapshot!(
+        root,
+        &[
+            "check",
+            ".",
+            "--output-format",
+            "concise",
+            "--no-inline-ignores"
+        ]
     );
 }

@@ -2,13 +2,15 @@
 //! checks each with its nearest gblint.toml (in parallel), and reports a cross-file finding
 //! of one broken tenant; `--show-files`/`--show-settings` say what was checked with which
 //! configuration; `exclude` and `[per-path-ignores]` apply; a run with nothing to check exits
-//! 2; files in no known format are named as not checked.
+//! 2; files in no known format are named as not checked. Each run is snapshotted whole
+//! (`snapshots/e2e__tenants__*.snap`).
 
 use std::path::Path;
 use std::time::Instant;
 
-use gblint_tests::{copy_tree, run_gblint, workspace_root};
-use serde_json::Value;
+use gblint_tests::{copy_tree, gblint_command, run_gblint, workspace_root};
+
+use crate::snap::BACKUP_STAMP;
 
 const TENANTS: usize = 50;
 /// The broken tenant: odd, so it has no gblint.toml of its own and uses the repository's.
@@ -23,123 +25,71 @@ fn tenant(index: usize) -> String {
 /// tenant 17 the zone loses `drive`'s A record, so its Caddy site has no DNS record (GBL001).
 /// `root_config` becomes the repository's gblint.toml.
 fn repository(root_config: &str) -> tempfile::TempDir {
+    repository_of(TENANTS, BROKEN, root_config)
+}
+
+/// [`repository`] with `tenants` tenants, `broken` the one without the A record: three are
+/// enough for the tests that print every file, whose snapshots would otherwise list 1650.
+fn repository_of(tenants: usize, broken: usize, root_config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join(".git")).expect("git marker");
     std::fs::write(dir.path().join("gblint.toml"), root_config).expect("root config");
     std::fs::write(dir.path().join("README.md"), "# tenants\n").expect("readme");
     let example = workspace_root().join("examples/pragmatismo");
-    for index in 0..TENANTS {
+    for index in 0..tenants {
         let to = dir.path().join(tenant(index));
         copy_tree(&example, &to);
         if index % 2 == 1 {
             std::fs::remove_file(to.join("gblint.toml")).expect("remove config");
         }
     }
-    let zone = dir.path().join(tenant(BROKEN)).join(ZONE);
+    let zone = dir.path().join(tenant(broken)).join(ZONE);
     let text = std::fs::read_to_string(&zone).expect("zone");
-    let broken = text.replacen("drive       IN  A     203.0.113.10\n", "", 1);
-    assert_ne!(broken, text, "the example zone must hold drive's A record");
-    std::fs::write(&zone, broken).expect("write zone");
+    let without = text.replacen("drive       IN  A     203.0.113.10\n", "", 1);
+    assert_ne!(without, text, "the example zone must hold drive's A record");
+    std::fs::write(&zone, without).expect("write zone");
     dir
 }
 
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
+/// Exit 1 and the GBL001 finding in tenant 17's proxy config; the summary on standard error
+/// ("1650 files checked in 50 deployments") names the repository's README as not checked.
 #[test]
 fn the_broken_tenant_is_reported_from_the_repository_root() {
     let repo = repository("[rules]\nextend-select = []\n");
     let started = Instant::now();
-    let output = run_gblint(repo.path(), &["check", "."], None);
-    let elapsed = started.elapsed();
-    eprintln!("gblint check . over {TENANTS} tenants: {elapsed:?}");
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(1), "{text}{}", stderr(&output));
-    assert!(
-        text.contains(&format!(
-            "{}/pragmatismo-proxy/opt/gbo/conf/config",
-            tenant(BROKEN)
-        )),
-        "{text}"
+    assert_cli_snapshot!(repo.path(), &["check", "."]);
+    eprintln!(
+        "gblint check . over {TENANTS} tenants: {:?}",
+        started.elapsed()
     );
-    assert!(text.contains("`drive.pragmatismo.com.br` has no A, AAAA or CNAME record"));
-    // The summary is on standard error, for every output format.
-    let summary = stderr(&output);
-    assert!(
-        summary.contains("Found 1 error (1650 files checked in 50 deployments)."),
-        "{summary}"
-    );
-    // The repository's README is outside every deployment: named, not passed over.
-    assert!(
-        summary.contains("Not checked: 1 file in no format gblint knows: README.md."),
-        "{summary}"
-    );
-
-    let output = run_gblint(
-        repo.path(),
-        &["check", ".", "--output-format", "json"],
-        None,
-    );
-    let findings: Value = serde_json::from_slice(&output.stdout).expect("json array");
-    let findings = findings.as_array().expect("array");
-    assert_eq!(findings.len(), 1, "{findings:#?}");
-    assert_eq!(findings[0]["code"], "GBL001");
-    assert_eq!(
-        findings[0]["file"],
-        format!("{}/pragmatismo-proxy/opt/gbo/conf/config", tenant(BROKEN))
-    );
+    assert_cli_snapshot!(repo.path(), &["check", ".", "--output-format", "json"]);
 }
 
+/// Each deployment with its configuration (its own gblint.toml, or the repository's for the
+/// odd tenants) and its files, the README outside any deployment, and the counts.
 #[test]
 fn show_files_lists_each_deployment_with_its_configuration() {
-    let repo = repository("");
-    let output = run_gblint(repo.path(), &["check", ".", "--show-files"], None);
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
-    for index in 0..TENANTS {
-        let config = if index % 2 == 0 {
-            format!("{}/gblint.toml", tenant(index))
-        } else {
-            "gblint.toml".to_owned()
-        };
-        let line = format!("deployment {} (configuration: {config})\n", tenant(index));
-        assert!(text.contains(&line), "missing {line:?} in {text}");
-        assert!(text.contains(&format!(
-            "  {}/pragmatismo-proxy/opt/gbo/conf/config\n",
-            tenant(index)
-        )));
-    }
-    assert!(text.contains("files outside any deployment (configuration: gblint.toml)\n"));
-    assert!(text.contains("  README.md (not checked: format unknown)\n"));
-    assert!(
-        text.ends_with("50 deployments, 1650 files to check, 1 not checked.\n"),
-        "{text}"
-    );
+    let repo = repository_of(3, 1, "");
+    assert_cli_snapshot!(repo.path(), &["check", ".", "--show-files"]);
 }
 
+/// t00 uses its own gblint.toml (`caddy.min-vhosts: 20`), t01 the repository's
+/// (`caddy.min-vhosts: 3`). The list of enabled rules, the same in both and longer with every
+/// new rule, is shown as `[RULES]`.
 #[test]
 fn show_settings_names_the_configuration_file_each_deployment_uses() {
     let repo = repository("[caddy]\nmin-vhosts = 3\n");
-    let output = run_gblint(
+    crate::assert_run_snapshot!(
         repo.path(),
-        &["check", "tenants/t00", "tenants/t01", "--show-settings"],
-        None,
+        &mut gblint_command(
+            repo.path(),
+            &["check", "tenants/t00", "tenants/t01", "--show-settings"]
+        ),
+        filters = &[(
+            r"(?m)^(  rules enabled \(with the command line\): )[0-9]+ \[[^\]\n]*\]$",
+            "${1}[RULES]"
+        )],
     );
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
-    let t00 = text.find("deployment tenants/t00 (configuration: tenants/t00/gblint.toml)");
-    let t01 = text.find("deployment tenants/t01 (configuration: gblint.toml)");
-    assert!(t00.is_some() && t01.is_some(), "{text}");
-    // Each block shows its own file's values.
-    let (first, second) = text.split_at(t01.expect("t01"));
-    assert!(first.contains("  caddy.min-vhosts: 20\n"), "{first}");
-    assert!(first.contains("  baseline: "), "{first}");
-    assert!(second.contains("  caddy.min-vhosts: 3\n"), "{second}");
 }
 
 #[test]
@@ -150,82 +100,39 @@ fn an_explicit_config_applies_to_every_deployment() {
         "[per-path-ignores]\n\"*/opt/gbo/conf/config\" = [\"GBL001\"]\n",
     )
     .expect("config");
-    let output = run_gblint(
-        repo.path(),
-        &["check", ".", "--config", "strict.toml"],
-        None,
-    );
-    let text = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}{}", stdout(&output));
-    assert!(
-        text.contains("All checks passed (1650 files checked in 50 deployments)."),
-        "{text}"
-    );
+    assert_cli_snapshot!(repo.path(), &["check", ".", "--config", "strict.toml"]);
 }
 
+/// 49 deployments checked, and no "Not checked" line.
 #[test]
 fn exclude_leaves_out_a_tenant() {
     let repo = repository("exclude = [\"tenants/t17\", \"*.md\"]\n");
-    let output = run_gblint(repo.path(), &["check", "."], None);
-    let text = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}{}", stdout(&output));
-    assert!(
-        text.contains("All checks passed (1617 files checked in 49 deployments)."),
-        "{text}"
-    );
-    assert!(!text.contains("Not checked"), "{text}");
+    assert_cli_snapshot!(repo.path(), &["check", "."]);
 }
 
+/// A code, a prefix and a category each silence GBL001 (exit 0); another prefix does not
+/// (exit 1); a selector that matches no rule is a configuration error (exit 2).
 #[test]
 fn per_path_ignores_take_codes_prefixes_and_categories() {
-    for (selector, code) in [("GBL001", 0), ("GBL", 0), ("correctness", 0), ("F2B", 1)] {
+    for selector in ["GBL001", "GBL", "correctness", "F2B"] {
         let config =
             format!("[per-path-ignores]\n\"tenants/*/pragmatismo-proxy/opt/gbo/conf/config\" = [\"{selector}\"]\n");
         let repo = repository(&config);
-        let output = run_gblint(repo.path(), &["check", "."], None);
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "{selector}: {}{}",
-            stdout(&output),
-            stderr(&output)
-        );
+        assert_cli_snapshot!(repo.path(), &["check", "."]);
     }
-    // A selector that matches no rule is a configuration error.
     let repo = repository("[per-path-ignores]\n\"*\" = [\"GBL999\"]\n");
-    let output = run_gblint(repo.path(), &["check", "."], None);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("[per-path-ignores] \"*\": `GBL999` matches no rule"),
-        "{}",
-        stderr(&output)
-    );
+    assert_cli_snapshot!(repo.path(), &["check", "."]);
 }
 
+/// Version 1, the files checked, README.md not checked, the loose files' unit (no root) and
+/// one unit per deployment with its configuration and files, and the one finding.
 #[test]
 fn json_report_lists_units_and_files_not_checked() {
-    let repo = repository("");
-    let output = run_gblint(
+    let repo = repository_of(3, 1, "");
+    assert_cli_snapshot!(
         repo.path(),
-        &["check", ".", "--output-format", "json-report"],
-        None,
+        &["check", ".", "--output-format", "json-report"]
     );
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let report: Value = serde_json::from_slice(&output.stdout).expect("json object");
-    assert_eq!(report["version"], 1);
-    assert_eq!(report["files_checked"], 1650);
-    assert_eq!(report["not_checked"], serde_json::json!(["README.md"]));
-    let units = report["units"].as_array().expect("units");
-    // The loose files (README.md) and the 50 deployments.
-    assert_eq!(units.len(), 51);
-    assert_eq!(units[0]["root"], Value::Null);
-    assert_eq!(units[1]["root"], "tenants/t00");
-    assert_eq!(units[1]["config"], "tenants/t00/gblint.toml");
-    assert_eq!(units[2]["config"], "gblint.toml");
-    assert_eq!(units[1]["files"].as_array().expect("files").len(), 33);
-    let findings = report["findings"].as_array().expect("findings");
-    assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0]["code"], "GBL001");
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
@@ -237,34 +144,18 @@ fn write(dir: &Path, name: &str, text: &str) {
 #[test]
 fn nothing_to_check_exits_2_and_unknown_files_are_named() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let output = run_gblint(dir.path(), &["check", "."], None);
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        stderr(&output),
-        "gblint: error: nothing to check in .: no files found\n"
-    );
+    assert_cli_snapshot!(dir.path(), &["check", "."]);
     write(dir.path(), "notes/todo.txt", "x\n");
-    let output = run_gblint(dir.path(), &["check", "."], None);
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        stderr(&output),
-        "gblint: error: nothing to check in .: 1 file found, none in a format gblint knows (notes/todo.txt)\n"
-    );
+    assert_cli_snapshot!(dir.path(), &["check", "."]);
     write(
         dir.path(),
         "Caddyfile",
         "{\n\tstorage file_system /opt/gbo/data/caddy\n}\n\nexample.com {\n\trespond ok\n}\n",
     );
-    let output = run_gblint(dir.path(), &["check", "."], None);
-    let text = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}{}", stdout(&output));
-    assert!(stdout(&output).is_empty());
-    assert_eq!(
-        text,
-        "All checks passed (1 file checked).\nNot checked: 1 file in no format gblint knows: notes/todo.txt.\n"
-    );
+    assert_cli_snapshot!(dir.path(), &["check", "."]);
 }
 
+/// The tenant's jail.d and rules.v6 are left out, rules.v4 is not: 31 files.
 #[test]
 fn a_tenants_own_exclude_applies_inside_it() {
     let repo = repository("");
@@ -276,22 +167,11 @@ fn a_tenants_own_exclude_applies_inside_it() {
         format!("exclude = [\"pragmatismo-proxy/etc/fail2ban/jail.d\", \"rules.v6\"]\n{text}"),
     )
     .expect("write");
-    let output = run_gblint(
-        repo.path(),
-        &["check", tenant(0).as_str(), "--show-files"],
-        None,
-    );
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
-    assert!(!text.contains("jail.d"), "{text}");
-    assert!(!text.contains("rules.v6"), "{text}");
-    assert!(text.contains("rules.v4"), "{text}");
-    assert!(
-        text.ends_with("1 deployment, 31 files to check, 0 not checked.\n"),
-        "{text}"
-    );
+    assert_cli_snapshot!(repo.path(), &["check", tenant(0).as_str(), "--show-files"]);
 }
 
+/// Tenant 3's Corefile is fixed (DNS001) in place; tenant 17's missing record has no fix:
+/// still exit 1, and only that finding (GBL001) is left.
 #[test]
 fn fix_from_the_root_writes_into_the_right_tenant() {
     let repo = repository("");
@@ -303,28 +183,19 @@ fn fix_from_the_root_writes_into_the_right_tenant() {
     let start = text.find("    acl {").expect("acl");
     let end = start + text[start..].find("\n    }\n").expect("acl end") + "\n    }\n".len();
     std::fs::write(&corefile, format!("{}{}", &text[..start], &text[end..])).expect("write");
-    let output = run_gblint(
+    crate::assert_run_snapshot!(
         repo.path(),
-        &["check", ".", "--fix", "--output-format", "concise"],
-        None,
+        &mut gblint_command(
+            repo.path(),
+            &["check", ".", "--fix", "--output-format", "concise"]
+        ),
+        filters = &[BACKUP_STAMP],
     );
-    // Tenant 17's missing record has no fix: still exit 1, and only that finding is left.
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let err = stderr(&output);
-    assert!(
-        err.contains(&format!(
-            "Fixed {}/pragmatismo-dns/opt/gbo/conf/Corefile: DNS001",
-            tenant(3)
-        )),
-        "{err}"
-    );
-    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
-    assert_eq!(lines.len(), 1, "{lines:#?}");
-    assert!(lines[0].contains("GBL001"), "{lines:#?}");
     let fixed = std::fs::read_to_string(&corefile).expect("fixed");
     assert!(fixed.contains("acl {"), "{fixed}");
 }
 
+/// The ufw file named alone and inside its tenant: one UFW001 finding, not two.
 #[test]
 fn a_file_named_again_inside_a_named_tree_is_reported_once() {
     let repo = repository("");
@@ -340,7 +211,7 @@ fn a_file_named_again_inside_a_named_tree_is_reported_once() {
         ),
     )
     .expect("write");
-    let output = run_gblint(
+    assert_cli_snapshot!(
         repo.path(),
         &[
             "check",
@@ -348,15 +219,12 @@ fn a_file_named_again_inside_a_named_tree_is_reported_once() {
             tenant(0).as_str(),
             "--output-format",
             "concise",
-        ],
-        None,
+        ]
     );
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
-    assert_eq!(lines.len(), 1, "{lines:#?}");
-    assert!(lines[0].contains("UFW001"), "{lines:#?}");
 }
 
+/// The one-thread report is snapshotted; the default and seven threads must give it byte for
+/// byte. `--threads 0` is a usage error.
 #[test]
 fn the_report_is_the_same_on_one_thread_and_on_many() {
     let repo = repository("[rules]\nextend-select = []\n");
@@ -366,15 +234,27 @@ fn the_report_is_the_same_on_one_thread_and_on_many() {
             args.extend(["--threads", threads]);
         }
         let output = run_gblint(repo.path(), &args, None);
-        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-        (stdout(&output), stderr(&output))
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.stdout, output.stderr)
     };
     for format in ["json", "concise", "sarif"] {
-        let one = run(Some("1"), format);
-        assert!(one.0.contains("GBL001"), "{format}: {}", one.0);
+        let mut command = gblint_command(
+            repo.path(),
+            &["check", ".", "--output-format", format, "--threads", "1"],
+        );
+        let output = if format == "sarif" {
+            crate::assert_sarif_run_snapshot!(repo.path(), &mut command)
+        } else {
+            crate::assert_run_snapshot!(repo.path(), &mut command)
+        };
+        let one = (output.stdout, output.stderr);
         assert_eq!(run(None, format), one, "{format}: default threads");
         assert_eq!(run(Some("7"), format), one, "{format}: 7 threads");
     }
-    let zero = run_gblint(repo.path(), &["check", ".", "--threads", "0"], None);
-    assert_eq!(zero.status.code(), Some(2), "{}", stderr(&zero));
+    assert_cli_snapshot!(repo.path(), &["check", ".", "--threads", "0"]);
 }
