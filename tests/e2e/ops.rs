@@ -6,6 +6,8 @@ use gblint_tests::{copy_tree, run_gblint, workspace_root};
 use serde_json::Value;
 
 const ZFS: &str = "host/etc/cron.d/zfs-snapshots";
+const ZFS_TIMER: &str = "host/etc/systemd/system/zfs-snapshots.timer";
+const ZFS_SERVICE: &str = "host/etc/systemd/system/zfs-snapshots.service";
 const CACHE: &str = "pragmatismo-alm-ci/etc/cron.d/ci-cache-clean";
 const SSH: &str = "pragmatismo-alm-ci/root/.ssh/config";
 const HOST_JAIL: &str = "host/etc/fail2ban/jail.local";
@@ -68,19 +70,45 @@ fn the_unchanged_examples_report_nothing() {
     assert_eq!(findings(&example("botserver")), Vec::<String>::new());
 }
 
+/// The example host with its snapshots as a cron.d file instead of its timer (the inventory's
+/// `[schedule] zfs_snapshots = "cron"`).
+fn example_with_snapshot_cron() -> tempfile::TempDir {
+    let dir = example("pragmatismo");
+    for unit in [ZFS_TIMER, ZFS_SERVICE] {
+        std::fs::remove_file(dir.path().join(unit)).expect("remove");
+    }
+    write(
+        &dir,
+        ZFS,
+        "SHELL=/bin/sh\n15 3 * * * root zfs-auto-snapshot --quiet --syslog --label=daily --keep=7 //\n",
+    );
+    assert_eq!(findings(&dir), Vec::<String>::new());
+    dir
+}
+
 #[test]
 fn a_weekly_snapshot_is_crn002_and_a_broken_line_is_crn000_too() {
     let dir = example("pragmatismo");
-    edit(&dir, ZFS, "15 3 * * * root", "15 3 * * 0 root");
+    edit(
+        &dir,
+        ZFS_TIMER,
+        "OnCalendar=*-*-* 03:15:00",
+        "OnCalendar=Sun *-*-* 03:15:00",
+    );
     let found = findings(&dir);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].contains("CRN002 the host takes no ZFS snapshots at least daily"),
+        found[0].contains(&format!(
+            "{ZFS_TIMER}:1 CRN002 the host takes no ZFS snapshots at least daily"
+        )),
         "{found:?}"
     );
 
+    let dir = example_with_snapshot_cron();
+    edit(&dir, ZFS, "15 3 * * * root", "15 3 * * 0 root");
+    assert_eq!(codes(&dir), ["CRN002"]);
     // A sixth time field: cron ignores the whole file, so the snapshots stop as well.
-    let dir = example("pragmatismo");
+    let dir = example_with_snapshot_cron();
     edit(&dir, ZFS, "15 3 * * * root", "15 3 * * * * root");
     assert_eq!(codes(&dir), ["CRN000", "CRN002"]);
 }
@@ -88,7 +116,7 @@ fn a_weekly_snapshot_is_crn002_and_a_broken_line_is_crn000_too() {
 #[test]
 fn a_retention_other_than_seven_days_is_crn002() {
     let dir = example("pragmatismo");
-    edit(&dir, ZFS, "--keep=7", "--keep=31");
+    edit(&dir, ZFS_SERVICE, "--keep=7", "--keep=31");
     let found = findings(&dir);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
@@ -110,9 +138,9 @@ fn snapshots_never_pruned_are_crn002() {
     let dir = example("pragmatismo");
     edit(
         &dir,
-        ZFS,
-        "zfs-auto-snapshot --quiet --syslog --label=daily --keep=7 //",
-        "zfs snapshot -r default@daily-$(date +\\%F)",
+        ZFS_SERVICE,
+        "/usr/sbin/zfs-auto-snapshot --quiet --syslog --label=daily --keep=7 //",
+        "/usr/sbin/zfs snapshot -r default@daily",
     );
     let found = findings(&dir);
     assert_eq!(found.len(), 1, "{found:?}");
@@ -122,7 +150,9 @@ fn snapshots_never_pruned_are_crn002() {
 #[test]
 fn a_host_tree_without_scheduled_jobs_is_not_judged() {
     let dir = example("pragmatismo");
-    std::fs::remove_file(dir.path().join(ZFS)).expect("remove");
+    for unit in [ZFS_TIMER, ZFS_SERVICE] {
+        std::fs::remove_file(dir.path().join(unit)).expect("remove");
+    }
     assert_eq!(findings(&dir), Vec::<String>::new());
 }
 
@@ -257,7 +287,7 @@ fn a_deploy_without_a_stop_is_wfl001_and_through_a_mount_wfl002() {
     let found = findings(&dir);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].contains(&format!("{WORKFLOW}:22 WFL001"))
+        found[0].contains(&format!("{WORKFLOW}:23 WFL001"))
             && found[0].contains("/opt/gbo/bin/botui on pragmatismo-system"),
         "{found:?}"
     );
@@ -272,7 +302,7 @@ fn a_deploy_without_a_stop_is_wfl001_and_through_a_mount_wfl002() {
     let found = findings(&dir);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].contains(&format!("{WORKFLOW}:22 WFL002")),
+        found[0].contains(&format!("{WORKFLOW}:23 WFL002")),
         "{found:?}"
     );
 }

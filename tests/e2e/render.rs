@@ -78,7 +78,7 @@ fn example_inventory_renders_the_example_tree_byte_for_byte() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let example = workspace_root().join("examples/pragmatismo");
     let rendered = files_under(&out);
-    assert_eq!(rendered.len(), 35, "{rendered:?}");
+    assert_eq!(rendered.len(), 38, "{rendered:?}");
     for file in &rendered {
         let got = std::fs::read(out.join(file)).expect("rendered");
         let want = std::fs::read(example.join(file))
@@ -89,6 +89,30 @@ fn example_inventory_renders_the_example_tree_byte_for_byte() {
     let expected: Vec<PathBuf> = files_under(&example)
         .into_iter()
         .filter(|p| p != Path::new("README.md") && p != Path::new("gblint.baseline.json"))
+        .collect();
+    assert_eq!(rendered, expected);
+
+    // The code-repository example: its workflow (and render record) from the same inventory.
+    let repo = dir.path().join("botserver");
+    let root = workspace_root();
+    let output = render(
+        &root,
+        &root.join("examples/pragmatismo.toml"),
+        &repo,
+        &["--code-repo", "botserver"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let example = root.join("examples/botserver");
+    let rendered = files_under(&repo);
+    for file in &rendered {
+        let got = std::fs::read(repo.join(file)).expect("rendered");
+        let want = std::fs::read(example.join(file))
+            .unwrap_or_else(|_| panic!("{} is not in the botserver example", file.display()));
+        assert!(got == want, "{} differs from the example", file.display());
+    }
+    let expected: Vec<PathBuf> = files_under(&example)
+        .into_iter()
+        .filter(|p| p != Path::new("README.md"))
         .collect();
     assert_eq!(rendered, expected);
 }
@@ -128,7 +152,7 @@ fn re_rendering_changes_nothing_and_check_detects_drift() {
     let again = render_example(&out, &[]);
     assert_eq!(again.status.code(), Some(0));
     assert!(
-        stdout(&again).contains("34 files rendered, 0 files changed."),
+        stdout(&again).contains("37 files rendered, 0 files changed."),
         "{}",
         stdout(&again)
     );

@@ -4,13 +4,15 @@
 //! * rules.v4 / rules.v6: a real load with `iptables-legacy-restore` /
 //!   `ip6tables-legacy-restore` inside a network namespace this test creates and deletes
 //!   (never the machine's own firewall), then `-save` from the namespace shows the rules;
-//! * the fail2ban files of the host and the proxy: `fail2ban-client -c DIR -t` over the
+//! * the fail2ban files of the host, the proxy and the email container: `fail2ban-client -c
+//!   DIR -t` over the
 //!   installed package configuration with the rendered files laid on top (the proxy's log
 //!   path moved into the temporary folder, where the log file is created), and the flood
 //!   filter matches exactly the 4xx lines of the shared corpus' Caddy access log
 //!   (`fail2ban-regex`);
-//! * every unit: `systemd-analyze verify --man=no` prints nothing but the host-dependent
-//!   "Command … is not executable" for binaries that live only in the containers.
+//! * every unit, timers included (the host's `zfs-snapshots.timer`, verified with the service
+//!   it starts): `systemd-analyze verify --man=no` prints nothing but the host-dependent
+//!   "Command … is not executable" for binaries that live only in the containers or the host.
 //!
 //! A missing tool is a failure, never a skip.
 
@@ -211,7 +213,7 @@ fn rendered_fail2ban_trees_pass_fail2ban_client_test() {
     let tree = rendered();
     let logs = tempfile::tempdir().expect("logs");
     std::fs::write(logs.path().join("access.log"), "").expect("log file");
-    for machine in ["host", "pragmatismo-proxy"] {
+    for machine in ["host", "pragmatismo-proxy", "pragmatismo-email"] {
         let files = fail2ban_files(&tree.path().join(machine), logs.path());
         let conf = fail2ban_dir(&files);
         let output = tool(
@@ -279,12 +281,22 @@ fn rendered_units_pass_systemd_analyze_verify() {
         }
     }
     units.sort();
-    assert_eq!(units.len(), 4, "{units:?}");
+    assert_eq!(units.len(), 6, "{units:?}");
+    let timers: Vec<&PathBuf> = units
+        .iter()
+        .filter(|u| u.extension().is_some_and(|e| e == "timer"))
+        .collect();
+    assert_eq!(timers.len(), 1, "{units:?}");
     for unit in &units {
-        let output = tool(
-            "systemd-analyze",
-            &["verify", "--man=no", unit.to_str().expect("utf-8")],
-        );
+        // A timer is verified together with the service it starts (same name), which must be
+        // rendered next to it: `verify` alone does not look for it.
+        let mut args = vec!["verify", "--man=no", unit.to_str().expect("utf-8")];
+        let service = unit.with_extension("service");
+        if timers.contains(&unit) {
+            assert!(service.is_file(), "{} starts nothing", unit.display());
+            args.push(service.to_str().expect("utf-8"));
+        }
+        let output = tool("systemd-analyze", &args);
         // The binaries live in the containers, not on this machine: that message depends on
         // the host. Any other line is a warning about the unit itself.
         let warnings: Vec<String> = text(&output)

@@ -268,6 +268,10 @@ pub struct RenderArgs {
     /// Folder of templates replacing the embedded ones (same relative names, `*.j2`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Render the deploy workflow of the inventory's `[code_repos.NAME]` into `--out` (the
+    /// code repository) instead of the deployment tree.
+    #[arg(long, value_name = "NAME")]
+    pub code_repo: Option<String>,
 }
 
 #[derive(Debug, Args)]
