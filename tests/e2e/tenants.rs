@@ -71,7 +71,7 @@ fn the_broken_tenant_is_reported_from_the_repository_root() {
     // The summary is on standard error, for every output format.
     let summary = stderr(&output);
     assert!(
-        summary.contains("Found 1 error (1650 files checked in 50 deployments)."),
+        summary.contains("Found 1 error (1800 files checked in 50 deployments)."),
         "{summary}"
     );
     // The repository's README is outside every deployment: named, not passed over.
@@ -117,7 +117,7 @@ fn show_files_lists_each_deployment_with_its_configuration() {
     assert!(text.contains("files outside any deployment (configuration: gblint.toml)\n"));
     assert!(text.contains("  README.md (not checked: format unknown)\n"));
     assert!(
-        text.ends_with("50 deployments, 1650 files to check, 1 not checked.\n"),
+        text.ends_with("50 deployments, 1800 files to check, 1 not checked.\n"),
         "{text}"
     );
 }
@@ -158,7 +158,7 @@ fn an_explicit_config_applies_to_every_deployment() {
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(0), "{text}{}", stdout(&output));
     assert!(
-        text.contains("All checks passed (1650 files checked in 50 deployments)."),
+        text.contains("All checks passed (1800 files checked in 50 deployments)."),
         "{text}"
     );
 }
@@ -170,7 +170,7 @@ fn exclude_leaves_out_a_tenant() {
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(0), "{text}{}", stdout(&output));
     assert!(
-        text.contains("All checks passed (1617 files checked in 49 deployments)."),
+        text.contains("All checks passed (1764 files checked in 49 deployments)."),
         "{text}"
     );
     assert!(!text.contains("Not checked"), "{text}");
@@ -213,7 +213,7 @@ fn json_report_lists_units_and_files_not_checked() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report: Value = serde_json::from_slice(&output.stdout).expect("json object");
     assert_eq!(report["version"], 1);
-    assert_eq!(report["files_checked"], 1650);
+    assert_eq!(report["files_checked"], 1800);
     assert_eq!(report["not_checked"], serde_json::json!(["README.md"]));
     let units = report["units"].as_array().expect("units");
     // The loose files (README.md) and the 50 deployments.
@@ -222,7 +222,7 @@ fn json_report_lists_units_and_files_not_checked() {
     assert_eq!(units[1]["root"], "tenants/t00");
     assert_eq!(units[1]["config"], "tenants/t00/gblint.toml");
     assert_eq!(units[2]["config"], "gblint.toml");
-    assert_eq!(units[1]["files"].as_array().expect("files").len(), 33);
+    assert_eq!(units[1]["files"].as_array().expect("files").len(), 36);
     let findings = report["findings"].as_array().expect("findings");
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0]["code"], "GBL001");
@@ -283,11 +283,18 @@ fn a_tenants_own_exclude_applies_inside_it() {
     );
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
-    assert!(!text.contains("jail.d"), "{text}");
+    assert!(
+        !text.contains("pragmatismo-proxy/etc/fail2ban/jail.d"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pragmatismo-email/etc/fail2ban/jail.d"),
+        "{text}"
+    );
     assert!(!text.contains("rules.v6"), "{text}");
     assert!(text.contains("rules.v4"), "{text}");
     assert!(
-        text.ends_with("1 deployment, 31 files to check, 0 not checked.\n"),
+        text.ends_with("1 deployment, 34 files to check, 0 not checked.\n"),
         "{text}"
     );
 }

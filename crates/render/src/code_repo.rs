@@ -206,3 +206,66 @@ fn require(
         Err((span, message()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../../examples/pragmatismo.toml");
+
+    fn plan_of(text: &str) -> Result<Workflow, String> {
+        let inventory = crate::parse_inventory(text, "inv.toml").map_err(|e| e.to_string())?;
+        let (key, repo) = inventory
+            .code_repos
+            .iter()
+            .next()
+            .expect("a code repository");
+        plan(&inventory, key, repo).map_err(|(_, message)| message)
+    }
+
+    #[test]
+    fn the_example_deploys_botserver_and_botui_to_the_system_container() {
+        let workflow = plan_of(EXAMPLE).expect("plan");
+        assert_eq!(workflow.path, ".forgejo/workflows/botserver.yaml");
+        assert_eq!(workflow.host, "pragmatismo-system");
+        assert_eq!(workflow.dir, "/opt/gbo/bin");
+        assert_eq!(workflow.binaries, ["botserver", "botui"]);
+        assert_eq!(workflow.stop, ["ui.service", "system.service"]);
+        assert_eq!(workflow.start, ["system.service", "ui.service"]);
+        // PORT for botserver, BOTUI_PORT (the first *_PORT) for botui.
+        assert_eq!(
+            workflow.health,
+            [(5858, "/api/health".to_owned()), (5859, "/".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_github_repository_with_an_explicit_port_and_file_name() {
+        let text = EXAMPLE.replacen(
+            "runs_on = \"gbo\"",
+            "runs_on = \"gbo\"\nforge = \"github\"\nworkflow = \"deploy\"",
+            1,
+        );
+        let text = text.replacen(
+            "{ service = \"ui\" }",
+            "{ service = \"ui\", port = 6000, health = \"/healthz\" }",
+            1,
+        );
+        let workflow = plan_of(&text).expect("plan");
+        assert_eq!(workflow.path, ".github/workflows/deploy.yaml");
+        assert_eq!(workflow.health[1], (6000, "/healthz".to_owned()));
+    }
+
+    #[test]
+    fn a_service_without_a_port_or_with_a_quoting_health_path_is_refused() {
+        let text = EXAMPLE.replacen("{ name = \"BOTUI_PORT\", value = \"5859\" },", "", 1);
+        let error = plan_of(&text).expect_err("no port");
+        assert!(
+            error.contains("service `ui` has no PORT or *_PORT"),
+            "{error}"
+        );
+        let text = EXAMPLE.replacen("health = \"/api/health\"", "health = \"/x' ; rm -rf /\"", 1);
+        let error = plan_of(&text).expect_err("quote");
+        assert!(error.contains("health path"), "{error}");
+    }
+}
