@@ -149,7 +149,7 @@ pub fn render(
     daily_job(
         &mut jobs,
         "host",
-        "zfs-snapshots",
+        &ZFS_SNAPSHOTS,
         inventory.schedule.zfs_snapshots,
         &root,
         inventory.host.public_ipv4.span(),
@@ -162,7 +162,7 @@ pub fn render(
         daily_job(
             &mut jobs,
             &runner,
-            "ci-cache-clean",
+            &CI_CACHE_CLEAN,
             inventory.schedule.ci_cache_clean,
             &root,
             runner_role.span(),
@@ -319,41 +319,52 @@ pub fn render(
 /// A rendered file: its path, how it gets its text, and the inventory entry behind it.
 type Job<'a> = (PathBuf, Body<'a>, Range<usize>);
 
-/// The files of a daily job on the machine of `folder`: `/etc/cron.d/<job>` from
-/// `cron/<job>.j2`, or `/etc/systemd/system/<job>.timer` and the `<job>.service` it starts
-/// from `timer/<job>.{timer,service}.j2`.
+/// A daily job of the operations guide: its file name and templates in either form.
+struct DailyJob {
+    /// `/etc/cron.d/<name>`, or `/etc/systemd/system/<name>.{timer,service}`.
+    name: &'static str,
+    /// Template of the cron.d file.
+    cron: &'static str,
+    /// Templates of the timer and of the oneshot service it starts.
+    timer: [&'static str; 2],
+}
+
+/// The host's daily ZFS snapshots with 7-day retention (CRN002).
+const ZFS_SNAPSHOTS: DailyJob = DailyJob {
+    name: "zfs-snapshots",
+    cron: "cron/zfs-snapshots.j2",
+    timer: [
+        "timer/zfs-snapshots.timer.j2",
+        "timer/zfs-snapshots.service.j2",
+    ],
+};
+
+/// The CI runner's daily cache clean-up (CRN001).
+const CI_CACHE_CLEAN: DailyJob = DailyJob {
+    name: "ci-cache-clean",
+    cron: "cron/ci-cache-clean.j2",
+    timer: [
+        "timer/ci-cache-clean.timer.j2",
+        "timer/ci-cache-clean.service.j2",
+    ],
+};
+
+/// The files of a daily job on the machine of `folder`, in the form `scheduler` picks.
 fn daily_job<'a>(
     jobs: &mut Vec<Job<'a>>,
     folder: &str,
-    job: &str,
+    job: &DailyJob,
     scheduler: Scheduler,
     root: &Value,
     span: Range<usize>,
 ) {
+    let name = job.name;
     let files = match scheduler {
-        Scheduler::Cron => vec![(
-            format!("/etc/cron.d/{job}"),
-            match job {
-                "zfs-snapshots" => "cron/zfs-snapshots.j2",
-                _ => "cron/ci-cache-clean.j2",
-            },
-        )],
-        Scheduler::Timer => {
-            let (timer, service) = match job {
-                "zfs-snapshots" => (
-                    "timer/zfs-snapshots.timer.j2",
-                    "timer/zfs-snapshots.service.j2",
-                ),
-                _ => (
-                    "timer/ci-cache-clean.timer.j2",
-                    "timer/ci-cache-clean.service.j2",
-                ),
-            };
-            vec![
-                (format!("/etc/systemd/system/{job}.timer"), timer),
-                (format!("/etc/systemd/system/{job}.service"), service),
-            ]
-        }
+        Scheduler::Cron => vec![(format!("/etc/cron.d/{name}"), job.cron)],
+        Scheduler::Timer => vec![
+            (format!("/etc/systemd/system/{name}.timer"), job.timer[0]),
+            (format!("/etc/systemd/system/{name}.service"), job.timer[1]),
+        ],
     };
     for (path, template) in files {
         jobs.push((
