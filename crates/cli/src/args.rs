@@ -245,7 +245,8 @@ pub struct RenderArgs {
     /// The tenant inventory (TOML; schema in docs/inventory.schema.json).
     #[arg(long, value_name = "FILE")]
     pub inventory: PathBuf,
-    /// The deployment tree to write (created when missing).
+    /// The deployment tree to write (created when missing); with `--code-repo`, the code
+    /// repository.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Write nothing; print a unified diff of what would change (exit 1 when anything would).
