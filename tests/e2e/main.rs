@@ -50,6 +50,7 @@ mod output_flags;
 mod outputs;
 mod render;
 mod render_lifecycle;
+mod render_ops;
 mod rules_cli;
 mod secrets;
 mod services;

@@ -8,6 +8,8 @@ use gblint_tests::{copy_tree, workspace_root};
 use crate::cli::Inputs;
 
 const ZFS: &str = "host/etc/cron.d/zfs-snapshots";
+const ZFS_TIMER: &str = "host/etc/systemd/system/zfs-snapshots.timer";
+const ZFS_SERVICE: &str = "host/etc/systemd/system/zfs-snapshots.service";
 const CACHE: &str = "pragmatismo-alm-ci/etc/cron.d/ci-cache-clean";
 const SSH: &str = "pragmatismo-alm-ci/root/.ssh/config";
 const HOST_JAIL: &str = "host/etc/fail2ban/jail.local";
@@ -31,14 +33,37 @@ fn the_unchanged_examples_report_nothing() {
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
 }
 
+/// The example host with its snapshots as a cron.d file instead of its timer (the inventory's
+/// `[schedule] zfs_snapshots = "cron"`).
+fn example_with_snapshot_cron() -> (tempfile::TempDir, Inputs) {
+    let (dir, mut inputs) = example("pragmatismo");
+    inputs.remove(ZFS_TIMER);
+    inputs.remove(ZFS_SERVICE);
+    inputs.write(
+        ZFS,
+        "SHELL=/bin/sh\n15 3 * * * root zfs-auto-snapshot --quiet --syslog --label=daily --keep=7 //\n",
+    );
+    (dir, inputs)
+}
+
 #[test]
 fn a_weekly_snapshot_is_crn002_and_a_broken_line_is_crn000_too() {
     let (dir, mut inputs) = example("pragmatismo");
+    inputs.edit(
+        ZFS_TIMER,
+        "OnCalendar=*-*-* 03:15:00",
+        "OnCalendar=Sun *-*-* 03:15:00",
+    );
+    assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
+
+    // The same job as a cron file: clean daily, reported weekly.
+    let (dir, mut inputs) = example_with_snapshot_cron();
+    assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
     inputs.edit(ZFS, "15 3 * * * root", "15 3 * * 0 root");
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
 
     // A sixth time field: cron ignores the whole file, so the snapshots stop as well.
-    let (dir, mut inputs) = example("pragmatismo");
+    let (dir, mut inputs) = example_with_snapshot_cron();
     inputs.edit(ZFS, "15 3 * * * root", "15 3 * * * * root");
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
 }
@@ -46,7 +71,7 @@ fn a_weekly_snapshot_is_crn002_and_a_broken_line_is_crn000_too() {
 #[test]
 fn a_retention_other_than_seven_days_is_crn002() {
     let (dir, mut inputs) = example("pragmatismo");
-    inputs.edit(ZFS, "--keep=7", "--keep=31");
+    inputs.edit(ZFS_SERVICE, "--keep=7", "--keep=31");
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
     // Debian's own daily job keeps 31: it counts too.
     let (dir, mut inputs) = example("pragmatismo");
@@ -61,9 +86,9 @@ fn a_retention_other_than_seven_days_is_crn002() {
 fn snapshots_never_pruned_are_crn002() {
     let (dir, mut inputs) = example("pragmatismo");
     inputs.edit(
-        ZFS,
-        "zfs-auto-snapshot --quiet --syslog --label=daily --keep=7 //",
-        "zfs snapshot -r default@daily-$(date +\\%F)",
+        ZFS_SERVICE,
+        "/usr/sbin/zfs-auto-snapshot --quiet --syslog --label=daily --keep=7 //",
+        "/usr/sbin/zfs snapshot -r default@daily",
     );
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
 }
@@ -71,7 +96,8 @@ fn snapshots_never_pruned_are_crn002() {
 #[test]
 fn a_host_tree_without_scheduled_jobs_is_not_judged() {
     let (dir, mut inputs) = example("pragmatismo");
-    inputs.remove(ZFS);
+    inputs.remove(ZFS_TIMER);
+    inputs.remove(ZFS_SERVICE);
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
 }
 

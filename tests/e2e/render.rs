@@ -112,6 +112,18 @@ pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Line number (1-based) of the first line of `text` containing `needle`.
+pub(crate) fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("needle present")
+        + 1
+}
+
 #[test]
 fn example_inventory_renders_the_example_tree_byte_for_byte() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -120,7 +132,7 @@ fn example_inventory_renders_the_example_tree_byte_for_byte() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let example = workspace_root().join("examples/pragmatismo");
     let rendered = files_under(&out);
-    assert_eq!(rendered.len(), 35, "{rendered:?}");
+    assert_eq!(rendered.len(), 38, "{rendered:?}");
     for file in &rendered {
         let got = std::fs::read(out.join(file)).expect("rendered");
         let want = std::fs::read(example.join(file))
@@ -131,6 +143,30 @@ fn example_inventory_renders_the_example_tree_byte_for_byte() {
     let expected: Vec<PathBuf> = files_under(&example)
         .into_iter()
         .filter(|p| p != Path::new("README.md") && p != Path::new("gblint.baseline.json"))
+        .collect();
+    assert_eq!(rendered, expected);
+
+    // The code-repository example: its workflow (and render record) from the same inventory.
+    let repo = dir.path().join("botserver");
+    let root = workspace_root();
+    let output = render(
+        &root,
+        &root.join("examples/pragmatismo.toml"),
+        &repo,
+        &["--code-repo", "botserver"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let example = root.join("examples/botserver");
+    let rendered = files_under(&repo);
+    for file in &rendered {
+        let got = std::fs::read(repo.join(file)).expect("rendered");
+        let want = std::fs::read(example.join(file))
+            .unwrap_or_else(|_| panic!("{} is not in the botserver example", file.display()));
+        assert!(got == want, "{} differs from the example", file.display());
+    }
+    let expected: Vec<PathBuf> = files_under(&example)
+        .into_iter()
+        .filter(|p| p != Path::new("README.md"))
         .collect();
     assert_eq!(rendered, expected);
 }

@@ -106,12 +106,14 @@ fn a_pinned_serial_that_does_not_grow_past_the_replaced_zone_is_refused() {
     assert_eq!(std::fs::read(out.join(ZONE)).expect("zone"), before);
 }
 
-/// The example inventory without the `ui` service.
+/// The example inventory without the `ui` service (nor the code repository's deploy of it).
 fn without_ui() -> String {
     let text = example_inventory();
     let start = text.find("[services.ui]").expect("ui service");
     let end = start + text[start + 1..].find("\n[").expect("next table") + 2;
-    format!("{}{}", &text[..start], &text[end..])
+    let deploy = "    { service = \"ui\" },\n";
+    assert!(text.contains(deploy), "the example deploys ui");
+    format!("{}{}", &text[..start], &text[end..]).replacen(deploy, "", 1)
 }
 
 /// Whether the record of rendered files under `out` lists `path`.

@@ -4,13 +4,15 @@
 //! * rules.v4 / rules.v6: a real load with `iptables-legacy-restore` /
 //!   `ip6tables-legacy-restore` inside a network namespace this test creates and deletes
 //!   (never the machine's own firewall), then `-save` from the namespace shows the rules;
-//! * the fail2ban files of the host and the proxy: `fail2ban-client -c DIR -t` over the
+//! * the fail2ban files of the host, the proxy and the email container: `fail2ban-client -c
+//!   DIR -t` over the
 //!   installed package configuration with the rendered files laid on top (the proxy's log
 //!   path moved into the temporary folder, where the log file is created), and the flood
 //!   filter matches exactly the 4xx lines of the shared corpus' Caddy access log
 //!   (`fail2ban-regex`);
-//! * every unit: `systemd-analyze verify --man=no` prints nothing but the host-dependent
-//!   "Command … is not executable" for binaries that live only in the containers.
+//! * every unit, timers included (the host's `zfs-snapshots.timer`, verified with the service
+//!   it starts): `systemd-analyze verify --man=no` prints nothing but the host-dependent
+//!   "Command … is not executable" for binaries that live only in the containers or the host.
 //!
 //! A missing tool is a failure, never a skip.
 
@@ -211,7 +213,7 @@ fn rendered_fail2ban_trees_pass_fail2ban_client_test() {
     let tree = rendered();
     let logs = tempfile::tempdir().expect("logs");
     std::fs::write(logs.path().join("access.log"), "").expect("log file");
-    for machine in ["host", "pragmatismo-proxy"] {
+    for machine in ["host", "pragmatismo-proxy", "pragmatismo-email"] {
         let files = fail2ban_files(&tree.path().join(machine), logs.path());
         let conf = fail2ban_dir(&files);
         let output = tool(
@@ -279,12 +281,25 @@ fn rendered_units_pass_systemd_analyze_verify() {
         }
     }
     units.sort();
-    assert_eq!(units.len(), 4, "{units:?}");
+    assert_eq!(units.len(), 6, "{units:?}");
+    let timers: Vec<&PathBuf> = units
+        .iter()
+        .filter(|u| u.extension().is_some_and(|e| e == "timer"))
+        .collect();
+    assert_eq!(timers.len(), 1, "{units:?}");
     for unit in &units {
-        let output = tool(
-            "systemd-analyze",
-            &["verify", "--man=no", unit.to_str().expect("utf-8")],
-        );
+        // A timer is verified together with the service it starts (same name), which must be
+        // rendered next to it: `verify` alone does not look for it.
+        let mut args = vec!["verify", "--man=no", unit.to_str().expect("utf-8")];
+        let service = unit.with_extension("service");
+        if timers.contains(&unit) {
+            assert!(service.is_file(), "{} starts nothing", unit.display());
+            args.push(service.to_str().expect("utf-8"));
+        }
+        if timers.contains(&unit) {
+            timer_fires_daily(unit);
+        }
+        let output = tool("systemd-analyze", &args);
         // The binaries live in the containers, not on this machine: that message depends on
         // the host. Any other line is a warning about the unit itself.
         let warnings: Vec<String> = text(&output)
@@ -301,4 +316,97 @@ fn rendered_units_pass_systemd_analyze_verify() {
         );
         eprintln!("{}: verified", unit.display());
     }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let doy = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// gblint reads the timer's `OnCalendar=` as firing at least daily (what CRN001/CRN002
+/// count), and systemd agrees: `systemd-analyze calendar` gives eight next elapses on eight
+/// consecutive days.
+fn timer_fires_daily(timer: &Path) {
+    let unit = std::fs::read_to_string(timer).expect("timer");
+    let calendar = unit
+        .lines()
+        .find_map(|line| line.strip_prefix("OnCalendar="))
+        .expect("OnCalendar=");
+    assert!(
+        gblint_cron::calendar::calendar_at_least_daily(calendar),
+        "gblint does not read `{calendar}` as daily"
+    );
+    let output = tool("systemd-analyze", &["calendar", "--iterations=8", calendar]);
+    assert!(output.status.success(), "{}", text(&output));
+    let days: Vec<i64> = text(&output)
+        .lines()
+        .filter(|line| line.contains("Next elapse:") || line.contains("Iter. #"))
+        .map(|line| {
+            let date = line
+                .split_whitespace()
+                .find(|word| word.len() == 10 && word.as_bytes()[4] == b'-')
+                .expect("a date");
+            let part =
+                |range: std::ops::Range<usize>| -> i64 { date[range].parse().expect("number") };
+            days_from_civil(part(0..4), part(5..7), part(8..10))
+        })
+        .collect();
+    assert_eq!(days.len(), 8, "{}", text(&output));
+    assert!(
+        days.windows(2).all(|pair| pair[1] - pair[0] == 1),
+        "`{calendar}` does not fire every day: {}",
+        text(&output)
+    );
+    eprintln!("{}: `{calendar}` fires daily", timer.display());
+}
+
+/// The runner's clean-up in its timer form (`[schedule] ci_cache_clean = "timer"`, which the
+/// example leaves as cron): `systemd-analyze verify` accepts the timer with its service, and
+/// the timer fires daily.
+#[test]
+fn the_runners_cache_clean_up_timer_passes_systemd_analyze_verify() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = workspace_root();
+    let variant = std::fs::read_to_string(root.join("examples/pragmatismo.toml"))
+        .expect("inventory")
+        .replacen("ci_cache_clean = \"cron\"", "ci_cache_clean = \"timer\"", 1);
+    let inventory = dir.path().join("inventory.toml");
+    std::fs::write(&inventory, variant).expect("write");
+    let out = dir.path().join("out");
+    let output = run_gblint(
+        &root,
+        &[
+            "render",
+            "--inventory",
+            inventory.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let units = out.join("pragmatismo-alm-ci/etc/systemd/system");
+    let timer = units.join("ci-cache-clean.timer");
+    let service = units.join("ci-cache-clean.service");
+    timer_fires_daily(&timer);
+    let output = tool(
+        "systemd-analyze",
+        &[
+            "verify",
+            "--man=no",
+            timer.to_str().expect("utf-8"),
+            service.to_str().expect("utf-8"),
+        ],
+    );
+    // find and rm exist on this machine: nothing may be printed at all.
+    assert!(
+        output.status.success() && text(&output).trim().is_empty(),
+        "systemd-analyze verify: {}",
+        text(&output)
+    );
 }

@@ -245,7 +245,8 @@ pub struct RenderArgs {
     /// The tenant inventory (TOML; schema in docs/inventory.schema.json).
     #[arg(long, value_name = "FILE")]
     pub inventory: PathBuf,
-    /// The deployment tree to write (created when missing).
+    /// The deployment tree to write (created when missing); with `--code-repo`, the code
+    /// repository.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Write nothing; print a unified diff of what would change (exit 1 when anything would).
@@ -268,6 +269,10 @@ pub struct RenderArgs {
     /// Folder of templates replacing the embedded ones (same relative names, `*.j2`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Render the deploy workflow of the inventory's `[code_repos.NAME]` into `--out` (the
+    /// code repository) instead of the deployment tree.
+    #[arg(long, value_name = "NAME")]
+    pub code_repo: Option<String>,
 }
 
 #[derive(Debug, Args)]

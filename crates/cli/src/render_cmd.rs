@@ -21,7 +21,8 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<ExitCode> {
         .templates(args.templates.clone())
         .mode(mode)
         .allow_shrink(args.allow_shrink)
-        .prune(args.prune);
+        .prune(args.prune)
+        .code_repo(args.code_repo.clone());
     if args.no_backup {
         request = request.backup(false);
     }

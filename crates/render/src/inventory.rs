@@ -45,6 +45,15 @@ pub struct Inventory {
     /// The proxy's flood jail.
     #[serde(default)]
     pub fail2ban: Fail2ban,
+    /// The email container's jails (rendered when `[machines]` has an `email` role).
+    #[serde(default)]
+    pub email: Email,
+    /// How each daily job is scheduled: a `/etc/cron.d` file or a systemd timer and service.
+    #[serde(default)]
+    pub schedule: Schedule,
+    /// Code repositories whose deploy workflow `render --code-repo NAME` writes.
+    #[serde(default)]
+    pub code_repos: BTreeMap<Spanned<String>, CodeRepo>,
     /// `[write]` of the rendered gblint.toml, which `render` follows too.
     #[serde(default)]
     pub write: Option<Write>,
@@ -168,9 +177,119 @@ pub struct Jail {
     /// `maxretry`, when it differs from `[DEFAULT]`.
     #[serde(default)]
     pub maxretry: Option<u32>,
+    /// `port`: ports or /etc/services names the ban closes. Left out, a host jail keeps
+    /// jail.conf's, and a mail jail gets the mail ports of its stock filter
+    /// ([`mail_jail_ports`]).
+    #[serde(default)]
+    pub port: Vec<Spanned<String>>,
     /// Comment written above the section.
     #[serde(default)]
     pub comment: Option<Spanned<String>>,
+}
+
+/// The email container.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Email {
+    /// Its `jail.local`.
+    #[serde(default)]
+    pub fail2ban: MailFail2ban,
+}
+
+/// The email container's `jail.local`: the jails of the mail services its LXD proxy devices
+/// publish (SMTP 25/465/587; IMAP, POP3 and ManageSieve 143/993/110/995/4190).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailFail2ban {
+    /// `backend` in `[DEFAULT]` (Debian 12 containers log to the journal only).
+    #[serde(default = "default_host_backend")]
+    pub backend: Spanned<String>,
+    /// Jails, in file order: fail2ban's stock `postfix` and `dovecot` by default.
+    #[serde(default = "default_mail_jails")]
+    pub jails: Vec<Jail>,
+}
+
+impl Default for MailFail2ban {
+    fn default() -> Self {
+        MailFail2ban {
+            backend: default_host_backend(),
+            jails: default_mail_jails(),
+        }
+    }
+}
+
+/// The ports a stock mail jail closes when the inventory names none: the mail services of
+/// the email role's proxy devices whose logins its filter reads. `postfix` closes mail
+/// submission (smtp, submissions, submission: 25, 465, 587), `dovecot` mailbox access
+/// (imap, imaps, pop3, pop3s and ManageSieve's sieve: 143, 993, 110, 995, 4190; its filter
+/// matches `managesieve-login` too, so no separate jail is needed — fail2ban's stock `sieve`
+/// filter is Cyrus timsieved's). jail.conf's `dovecot` also lists the submission ports;
+/// leaving them to `postfix` keeps each kind of service behind exactly one jail, so turning
+/// one jail off is what F2B008 reports.
+pub fn mail_jail_ports(name: &str) -> Option<&'static str> {
+    match name {
+        "postfix" => Some("smtp,submissions,submission"),
+        "dovecot" => Some("imap,imaps,pop3,pop3s,sieve"),
+        _ => None,
+    }
+}
+
+/// How the daily jobs of the operations guide are scheduled.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// The host's daily ZFS snapshots with 7-day retention (`host`).
+    #[serde(default)]
+    pub zfs_snapshots: Scheduler,
+    /// The CI runner's daily sccache and cargo registry clean-up (`alm-ci`).
+    #[serde(default)]
+    pub ci_cache_clean: Scheduler,
+}
+
+/// What runs a daily job.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheduler {
+    /// A file in `/etc/cron.d/`.
+    #[default]
+    Cron,
+    /// `/etc/systemd/system/<job>.timer` and the oneshot `<job>.service` it starts.
+    Timer,
+}
+
+/// A code repository gblint renders the deploy workflow of.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRepo {
+    /// `forgejo` (`.forgejo/workflows/`) or `github` (`.github/workflows/`).
+    #[serde(default = "default_forge")]
+    pub forge: Spanned<String>,
+    /// Workflow file name without `.yaml` (default: the repository's name).
+    #[serde(default)]
+    pub workflow: Option<Spanned<String>>,
+    /// Branch whose pushes deploy.
+    #[serde(default = "default_branch")]
+    pub branch: Spanned<String>,
+    /// `runs-on` label of the tenant's CI runner.
+    #[serde(default = "default_runs_on")]
+    pub runs_on: Spanned<String>,
+    /// The services it deploys, in start order (stopped in reverse order).
+    pub deploy: Vec<Deploy>,
+}
+
+/// One service a workflow deploys: its binary (the program of its `exec`, built by the cargo
+/// package of the same name) is copied over SSH to its machine after the unit is stopped.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deploy {
+    /// A key of `[services]`.
+    pub service: Spanned<String>,
+    /// Path the health check asks on the service's port.
+    #[serde(default = "default_health")]
+    pub health: Spanned<String>,
+    /// Port of the health check; default: the service's `PORT` or `*_PORT` environment value.
+    #[serde(default)]
+    pub port: Option<Spanned<Port>>,
 }
 
 /// Networks and ports shared by several formats.
@@ -569,9 +688,34 @@ fn default_host_jails() -> Vec<Jail> {
             name: s(name),
             enabled: true,
             maxretry: (name == "sshd").then_some(3),
+            port: Vec::new(),
             comment: None,
         })
         .collect()
+}
+fn default_mail_jails() -> Vec<Jail> {
+    ["postfix", "dovecot"]
+        .into_iter()
+        .map(|name| Jail {
+            name: s(name),
+            enabled: true,
+            maxretry: None,
+            port: Vec::new(),
+            comment: None,
+        })
+        .collect()
+}
+fn default_forge() -> Spanned<String> {
+    s("forgejo")
+}
+fn default_branch() -> Spanned<String> {
+    s("main")
+}
+fn default_runs_on() -> Spanned<String> {
+    s("gbo")
+}
+fn default_health() -> Spanned<String> {
+    s("/")
 }
 fn default_internal() -> Vec<Spanned<String>> {
     vec![s("10.0.0.0/8"), s("127.0.0.0/8")]

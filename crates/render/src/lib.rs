@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod apply;
+pub mod code_repo;
 pub mod error;
 mod filters;
 pub mod inventory;
@@ -69,6 +70,9 @@ pub struct Request {
     pub backup: Option<bool>,
     /// `--prune`: remove the files an earlier render wrote that this one no longer produces.
     pub prune: bool,
+    /// `--code-repo NAME`: render the deploy workflow of `[code_repos.NAME]` into `out` (a
+    /// code repository) instead of the deployment tree.
+    pub code_repo: Option<String>,
 }
 
 impl Request {
@@ -83,7 +87,15 @@ impl Request {
             allow_shrink: false,
             backup: None,
             prune: false,
+            code_repo: None,
         }
+    }
+
+    /// Render the deploy workflow of `[code_repos.NAME]` instead of the deployment tree.
+    #[must_use]
+    pub fn code_repo(mut self, name: Option<String>) -> Self {
+        self.code_repo = name;
+        self
     }
 
     /// Replace embedded templates by the `*.j2` files of `dir` (`--templates`).
@@ -254,7 +266,10 @@ pub fn run(request: &Request) -> Result<Summary, RenderError> {
             .flatten()
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
     };
-    let outputs = plan::render(&file, &set, &current)?;
+    let outputs = match &request.code_repo {
+        Some(name) => plan::render_code_repo(&file, &set, name)?,
+        None => plan::render(&file, &set, &current)?,
+    };
     selfcheck::check(&outputs, &file)?;
     let changes = apply::compare(&request.out, outputs)?;
     let record = apply::record(&request.out, &changes)?;

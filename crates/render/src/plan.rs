@@ -10,8 +10,9 @@ use std::path::{Component, Path, PathBuf};
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
 
+use crate::code_repo;
 use crate::error::RenderError;
-use crate::inventory::{Domain, Inventory};
+use crate::inventory::{mail_jail_ports, Domain, Inventory, Scheduler};
 use crate::templates::TemplateSet;
 use crate::{serial, stamp, InventoryFile};
 
@@ -126,7 +127,7 @@ pub fn render(
 
     let tenant = inventory.tenant.span();
     let host = inventory.host.public_ipv4.span();
-    let mut jobs: Vec<(PathBuf, Body<'_>, Range<usize>)> = Vec::new();
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     jobs.push((
         PathBuf::from("gblint.toml"),
         Body::Template("gblint/gblint.toml.j2", root.clone()),
@@ -145,21 +146,27 @@ pub fn render(
         ),
         host,
     ));
-    jobs.push((
-        tree_path("host", "/etc/cron.d/zfs-snapshots"),
-        Body::Template("cron/zfs-snapshots.j2", root.clone()),
+    daily_job(
+        &mut jobs,
+        "host",
+        &ZFS_SNAPSHOTS,
+        inventory.schedule.zfs_snapshots,
+        &root,
         inventory.host.public_ipv4.span(),
-    ));
+    );
     // The CI runner, when the inventory has one: its daily cache clean-up, and its ssh
     // configuration for the deploy (with the system container's address, when known).
     let runner_role = inventory.machines.keys().find(|r| r.get_ref() == "alm-ci");
     if let Some(runner_role) = runner_role {
         let runner = machine_folder(inventory, "alm-ci");
-        jobs.push((
-            tree_path(&runner, "/etc/cron.d/ci-cache-clean"),
-            Body::Template("cron/ci-cache-clean.j2", root.clone()),
+        daily_job(
+            &mut jobs,
+            &runner,
+            &CI_CACHE_CLEAN,
+            inventory.schedule.ci_cache_clean,
+            &root,
             runner_role.span(),
-        ));
+        );
         let system_ip = inventory
             .machines
             .iter()
@@ -197,6 +204,36 @@ pub fn render(
             Body::Template(template, proxy_ctx.clone()),
             inventory.caddy.machine.span(),
         ));
+    }
+
+    // The email container's mail jails (F2B008), over the package's stock filters; the
+    // Debian package's sshd jail is turned off as in the proxy (no SSH server in a container).
+    let email_role = inventory.machines.keys().find(|r| r.get_ref() == "email");
+    if let Some(email_role) = email_role {
+        let email = machine_folder(inventory, "email");
+        let f2b = &inventory.email.fail2ban;
+        let mail_ports: BTreeMap<&str, &str> = f2b
+            .jails
+            .iter()
+            .filter_map(|jail| {
+                let name = jail.name.get_ref().as_str();
+                Some((name, mail_jail_ports(name)?))
+            })
+            .collect();
+        let ctx = context! { machine_name => &email, f2b => f2b, mail_ports => mail_ports, ..root.clone() };
+        for (path, template) in [
+            ("/etc/fail2ban/jail.local", "fail2ban/email-jail.local.j2"),
+            (
+                "/etc/fail2ban/jail.d/defaults-debian.conf",
+                "fail2ban/defaults-debian.conf.j2",
+            ),
+        ] {
+            jobs.push((
+                tree_path(&email, path),
+                Body::Template(template, ctx.clone()),
+                email_role.span(),
+            ));
+        }
     }
 
     if !inventory.domains.is_empty() {
@@ -276,6 +313,121 @@ pub fn render(
         ));
     }
 
+    finish(inventory, &env, set, jobs, Some(&caddy_path))
+}
+
+/// A rendered file: its path, how it gets its text, and the inventory entry behind it.
+type Job<'a> = (PathBuf, Body<'a>, Range<usize>);
+
+/// A daily job of the operations guide: its file name and templates in either form.
+struct DailyJob {
+    /// `/etc/cron.d/<name>`, or `/etc/systemd/system/<name>.{timer,service}`.
+    name: &'static str,
+    /// Template of the cron.d file.
+    cron: &'static str,
+    /// Templates of the timer and of the oneshot service it starts.
+    timer: [&'static str; 2],
+}
+
+/// The host's daily ZFS snapshots with 7-day retention (CRN002).
+const ZFS_SNAPSHOTS: DailyJob = DailyJob {
+    name: "zfs-snapshots",
+    cron: "cron/zfs-snapshots.j2",
+    timer: [
+        "timer/zfs-snapshots.timer.j2",
+        "timer/zfs-snapshots.service.j2",
+    ],
+};
+
+/// The CI runner's daily cache clean-up (CRN001).
+const CI_CACHE_CLEAN: DailyJob = DailyJob {
+    name: "ci-cache-clean",
+    cron: "cron/ci-cache-clean.j2",
+    timer: [
+        "timer/ci-cache-clean.timer.j2",
+        "timer/ci-cache-clean.service.j2",
+    ],
+};
+
+/// The files of a daily job on the machine of `folder`, in the form `scheduler` picks.
+fn daily_job<'a>(
+    jobs: &mut Vec<Job<'a>>,
+    folder: &str,
+    job: &DailyJob,
+    scheduler: Scheduler,
+    root: &Value,
+    span: Range<usize>,
+) {
+    let name = job.name;
+    let files = match scheduler {
+        Scheduler::Cron => vec![(format!("/etc/cron.d/{name}"), job.cron)],
+        Scheduler::Timer => vec![
+            (format!("/etc/systemd/system/{name}.timer"), job.timer[0]),
+            (format!("/etc/systemd/system/{name}.service"), job.timer[1]),
+        ],
+    };
+    for (path, template) in files {
+        jobs.push((
+            tree_path(folder, &path),
+            Body::Template(template, root.clone()),
+            span.clone(),
+        ));
+    }
+}
+
+/// Render the deploy workflow of code repository `name` (`render --code-repo NAME`): the only
+/// file of that tree, at `.forgejo/workflows/` or `.github/workflows/`.
+pub fn render_code_repo(
+    file: &InventoryFile,
+    set: &TemplateSet,
+    name: &str,
+) -> Result<Vec<Output>, RenderError> {
+    let inventory = &file.inventory;
+    let env = set.environment()?;
+    let Some((key, repo)) = inventory
+        .code_repos
+        .iter()
+        .find(|(key, _)| key.get_ref() == name)
+    else {
+        let known: Vec<&str> = inventory
+            .code_repos
+            .keys()
+            .map(|k| k.get_ref().as_str())
+            .collect();
+        let hint = gblint_lint::settings::did_you_mean(name, known.iter().copied());
+        let listed = if known.is_empty() {
+            " (it has no [code_repos])".to_owned()
+        } else if hint.is_empty() {
+            format!(" (code repositories: {})", known.join(", "))
+        } else {
+            hint
+        };
+        return Err(RenderError::Usage(format!(
+            "--code-repo {name}: not a code repository of {}{listed}",
+            file.name
+        )));
+    };
+    let workflow = code_repo::plan(inventory, key, repo).map_err(|(span, message)| {
+        RenderError::Inventory(format!("{}: {message}", file.at(span)))
+    })?;
+    let path = PathBuf::from(&workflow.path);
+    let ctx = Value::from_serialize(&workflow);
+    let jobs = vec![(
+        path,
+        Body::Template("workflow/deploy.yaml.j2", ctx),
+        key.span(),
+    )];
+    finish(inventory, &env, set, jobs, None)
+}
+
+/// Render `jobs` into outputs, refusing two files at one path or a path leaving `--out`.
+fn finish(
+    inventory: &Inventory,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+    jobs: Vec<Job<'_>>,
+    caddy_path: Option<&Path>,
+) -> Result<Vec<Output>, RenderError> {
     let mut seen = BTreeSet::new();
     let mut outputs = Vec::with_capacity(jobs.len());
     for (path, body, span) in jobs {
@@ -287,11 +439,11 @@ pub fn render(
             )));
         }
         let (template, text) = match body {
-            Body::Template(template, ctx) => (template, render_one(&env, set, template, ctx)?),
+            Body::Template(template, ctx) => (template, render_one(env, set, template, ctx)?),
             Body::Rendered(template, text) => (template, text),
         };
         let mut origins = vec![Origin { line: 1, span }];
-        let caddyfile = path == caddy_path;
+        let caddyfile = caddy_path == Some(path.as_path());
         if caddyfile {
             origins.extend(site_origins(inventory, &text));
         }

@@ -27,6 +27,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed![
     "cron/zfs-snapshots.j2",
     "fail2ban/caddy-http-flood.conf.j2",
     "fail2ban/defaults-debian.conf.j2",
+    "fail2ban/email-jail.local.j2",
     "fail2ban/host-jail.local.j2",
     "fail2ban/proxy-jail.local.j2",
     "gblint/gblint.toml.j2",
@@ -41,7 +42,12 @@ pub const EMBEDDED: &[(&str, &str)] = embed![
     "systemd/dns.service.j2",
     "systemd/proxy.service.j2",
     "systemd/service.j2",
+    "timer/ci-cache-clean.service.j2",
+    "timer/ci-cache-clean.timer.j2",
+    "timer/zfs-snapshots.service.j2",
+    "timer/zfs-snapshots.timer.j2",
     "ufw/ufw.j2",
+    "workflow/deploy.yaml.j2",
 ];
 
 /// The template texts a render uses, by name.

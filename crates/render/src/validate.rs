@@ -101,6 +101,42 @@ pub fn validate(inventory: &Inventory, file: &str, text: &str) -> Result<(), Ren
     }
     caddy(&src, inventory)?;
     coredns(&src, inventory)?;
+    mail_jails(&src, inventory)?;
+    for (key, repo) in &inventory.code_repos {
+        crate::code_repo::plan(inventory, key, repo)
+            .map_err(|(span, message)| src.error(span, message))?;
+    }
+    Ok(())
+}
+
+/// The email container's jails: names that are sections, each once, and `port` values that
+/// are one word each.
+fn mail_jails(src: &Source<'_>, inventory: &Inventory) -> Result<(), RenderError> {
+    let f2b = &inventory.email.fail2ban;
+    require_word(src, &f2b.backend, "fail2ban value")?;
+    jails(src, &f2b.jails)
+}
+
+fn jails(src: &Source<'_>, jails: &[crate::inventory::Jail]) -> Result<(), RenderError> {
+    let mut seen = BTreeSet::new();
+    for jail in jails {
+        src.require(is_segment(jail.name.get_ref()), &jail.name, || {
+            format!("`{}` is not a jail name", jail.name.get_ref())
+        })?;
+        src.require(seen.insert(jail.name.get_ref().clone()), &jail.name, || {
+            format!("jail `{}` is listed twice", jail.name.get_ref())
+        })?;
+        for port in &jail.port {
+            require_word(src, port, "jail port")?;
+            src.require(!port.get_ref().contains(','), port, || {
+                format!(
+                    "jail port `{}` holds a `,`: list each port on its own",
+                    port.get_ref()
+                )
+            })?;
+        }
+        require_comment(src, jail.comment.as_ref())?;
+    }
     Ok(())
 }
 
@@ -213,17 +249,7 @@ fn host(src: &Source<'_>, inventory: &Inventory) -> Result<(), RenderError> {
     for ip in &f2b.ignoreip {
         require_word(src, ip, "ignoreip entry")?;
     }
-    let mut seen = BTreeSet::new();
-    for jail in &f2b.jails {
-        src.require(is_segment(jail.name.get_ref()), &jail.name, || {
-            format!("`{}` is not a jail name", jail.name.get_ref())
-        })?;
-        src.require(seen.insert(jail.name.get_ref().clone()), &jail.name, || {
-            format!("jail `{}` is listed twice", jail.name.get_ref())
-        })?;
-        require_comment(src, jail.comment.as_ref())?;
-    }
-    Ok(())
+    jails(src, &f2b.jails)
 }
 
 fn domains(src: &Source<'_>, inventory: &Inventory) -> Result<(), RenderError> {
