@@ -3,7 +3,7 @@ use gblint_diagnostics::Diagnostic;
 use super::{flatten, host_key, job_commands, operands, remote_commands, stops_a_program};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -60,7 +60,7 @@ declare_rule! {
         severity: Error,
         category: Correctness,
         fix: None,
-        format: Some(Format::Workflow),
+        kind: Some(FileKind::Workflow),
     }
 }
 
