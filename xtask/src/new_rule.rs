@@ -32,8 +32,8 @@ pub struct Spec {
     pub code: String,
     /// `kebab-case-name`.
     pub name: String,
-    /// A `Format` name (`caddyfile`, …) or `none` for deployment-wide rules.
-    pub format: String,
+    /// A `FileKind` name (`caddyfile`, …) or `none` for deployment-wide rules.
+    pub kind: String,
     /// `error`, `warning` or `info`.
     pub severity: String,
     /// `load`, `correctness`, …
@@ -70,7 +70,7 @@ impl Spec {
             summary: summary.unwrap_or_else(|| format!("{name} (describe what it checks)")),
             code: code.to_ascii_uppercase(),
             name,
-            format: format.to_ascii_lowercase(),
+            kind: format.to_ascii_lowercase(),
             severity: severity.to_ascii_lowercase(),
             category: category.to_ascii_lowercase(),
         };
@@ -122,8 +122,8 @@ impl Spec {
                 self.category
             ));
         }
-        if self.format.is_empty() || !self.format.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(format!("format `{}` is not a format name", self.format));
+        if self.kind.is_empty() || !self.kind.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(format!("kind `{}` is not a file kind name", self.kind));
         }
         Ok(())
     }
@@ -138,12 +138,12 @@ impl Spec {
         self.name.split('-').map(capitalize).collect()
     }
 
-    /// `Some(Format::Caddyfile)` or `None`.
-    fn format_expr(&self) -> String {
-        if self.format == "none" {
+    /// `Some(FileKind::Caddyfile)` or `None`.
+    fn kind_expr(&self) -> String {
+        if self.kind == "none" {
             "None".to_owned()
         } else {
-            format!("Some(Format::{})", capitalize(&self.format))
+            format!("Some(FileKind::{})", capitalize(&self.kind))
         }
     }
 }
@@ -225,26 +225,26 @@ fn family_folder(root: &Path, spec: &Spec) -> Result<String, String> {
             }
         }
     }
-    Ok(if spec.format == "none" {
+    Ok(if spec.kind == "none" {
         "cross".to_owned()
     } else {
-        spec.format.clone()
+        spec.kind.clone()
     })
 }
 
 /// The rule file.
 pub fn rule_file(spec: &Spec) -> String {
-    let layout = layout(&spec.format);
+    let layout = layout(&spec.kind);
     // A block whose language gives no file name is preceded by its path (`PATH`:), which
     // tests/doc_examples.rs reads (rustdoc refuses paths in the info string).
     let fence = match layout.doc_file {
         Some(file) => format!("`{file}`:\n    /// ```{}", layout.lang),
         None => format!("```{}", layout.lang),
     };
-    let format_import = if spec.format == "none" {
+    let format_import = if spec.kind == "none" {
         ""
     } else {
-        "use crate::format::Format;\n"
+        "use crate::file_kind::FileKind;\n"
     };
     format!(
         "use gblint_diagnostics::Diagnostic;
@@ -276,7 +276,7 @@ declare_rule! {{
         severity: {severity},
         category: {category},
         fix: None,
-        format: {format},
+        kind: {kind},
     }}
 }}
 
@@ -298,7 +298,7 @@ impl Rule for {type_name} {{
         name = spec.name,
         severity = capitalize(&spec.severity),
         category = capitalize(&spec.category),
-        format = spec.format_expr(),
+        kind = spec.kind_expr(),
     )
 }
 
@@ -423,7 +423,7 @@ pub fn scaffold(root: &Path, spec: &Spec) -> Result<Vec<String>, String> {
         writes.push((rules_mod, text[..at].to_owned() + &lines.concat()));
         format!(
             "//! {} rules (`{}`).\n\n",
-            capitalize(&spec.format),
+            capitalize(&spec.kind),
             &spec.code[..3]
         )
     };
@@ -435,7 +435,7 @@ pub fn scaffold(root: &Path, spec: &Spec) -> Result<Vec<String>, String> {
     ));
     writes.push((README.to_owned(), add_readme_row(&read(README)?, spec)?));
 
-    let layout = layout(&spec.format);
+    let layout = layout(&spec.kind);
     for case in [spec.code.clone(), format!("{}_ok", spec.code)] {
         let rel = match layout.ext {
             Some(ext) => format!("{RESOURCES}/{family}/{case}.{ext}"),
@@ -516,7 +516,7 @@ mod tests {
         .expect("valid");
         assert_eq!(ok.code, "CDY015");
         assert_eq!(ok.type_name(), "SiteThing");
-        assert_eq!(ok.format_expr(), "Some(Format::Caddyfile)");
+        assert_eq!(ok.kind_expr(), "Some(FileKind::Caddyfile)");
         assert_eq!(ok.category, "load");
     }
 
@@ -594,7 +594,7 @@ mod tests {
         let read = |rel: &str| std::fs::read_to_string(tmp.path().join(rel)).expect("read");
         let rule = read(&written[0]);
         assert!(rule.contains("code: \"F2B099\""));
-        assert!(rule.contains("format: Some(Format::Fail2ban)"));
+        assert!(rule.contains("kind: Some(FileKind::Fail2ban)"));
         assert!(rule.contains("pub struct JailThing"));
         for section in [
             "## What it does",

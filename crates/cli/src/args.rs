@@ -26,7 +26,7 @@ pub struct Cli {
 pub enum Command {
     /// Check files, folders or a deployment tree (default: the current folder).
     Check(CheckArgs),
-    /// Format Caddyfiles exactly as `caddy fmt` does, iptables rules in iptables-save form, and
+    /// FileKind Caddyfiles exactly as `caddy fmt` does, iptables rules in iptables-save form, and
     /// Corefiles (the file's indentation unit, blank lines tidied, tokens unchanged).
     Fmt(FmtArgs),
     /// Record the deployment's facts (site hosts per Caddyfile) in gblint.baseline.json.
@@ -134,9 +134,10 @@ pub struct CheckArgs {
     /// then exit.
     #[arg(long, conflicts_with_all = ["fix", "diff"])]
     pub show_settings: bool,
-    /// Treat the named files as this format instead of guessing from their names.
-    #[arg(long, value_name = "FORMAT", value_parser = ["caddyfile", "corefile", "zone", "iptables", "fail2ban", "systemd", "ufw", "crontab", "ssh-config", "workflow", "lxd"])]
-    pub format: Option<String>,
+    /// Treat the named files as this kind of file instead of guessing from their names
+    /// (`--format` is the older spelling).
+    #[arg(long, alias = "format", value_name = "KIND", value_parser = ["caddyfile", "corefile", "zone", "iptables", "fail2ban", "systemd", "ufw", "crontab", "ssh-config", "workflow", "lxd"])]
+    pub kind: Option<String>,
     /// Name to report standard input under (its folder is where imports resolve).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
@@ -212,9 +213,10 @@ pub struct FmtArgs {
     /// Configuration file (default: the nearest gblint.toml at or above the first path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Treat the named files as this format whatever their names.
-    #[arg(long, value_name = "FORMAT", value_parser = ["caddyfile", "iptables", "corefile"])]
-    pub format: Option<String>,
+    /// Treat the named files as this kind of file whatever their names (`--format` is the
+    /// older spelling).
+    #[arg(long, alias = "format", value_name = "KIND", value_parser = ["caddyfile", "iptables", "corefile"])]
+    pub kind: Option<String>,
     /// iptables rules: print the full iptables-save form (rules regrouped chain by chain,
     /// `-I`/`-D` resolved, comments dropped) instead of normalising each line in place.
     #[arg(long)]

@@ -36,8 +36,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     builder = builder
         .extend_select(args.extend_select.iter().cloned())
         .ignore(args.ignore.iter().cloned());
-    if let Some(format) = &args.format {
-        builder = builder.format(format);
+    if let Some(kind) = &args.kind {
+        builder = builder.kind(kind);
     }
     if let Some(bytes) = args.max_file_bytes {
         builder = builder.max_file_bytes(bytes);

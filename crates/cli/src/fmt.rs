@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use gblint::{Format, FormatOptions, WriteOptions};
+use gblint::{FileKind, FormatOptions, WriteOptions};
 
 use crate::args::FmtArgs;
 use crate::common::{config, read_inputs, start_dir};
@@ -23,7 +23,7 @@ pub fn run(args: &FmtArgs) -> anyhow::Result<ExitCode> {
     )?;
     let options = FormatOptions::default()
         .canonical(args.canonical)
-        .forced_format(args.format.as_deref().and_then(Format::from_name));
+        .forced_kind(args.kind.as_deref().and_then(FileKind::from_name));
     let run = gblint::format_files(&inputs, &config, &options)?;
 
     let mut stdout = std::io::stdout().lock();

@@ -21,7 +21,7 @@ pub fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
                     "fix": rule.fix,
                     "enabled_by_default": rule.enabled_by_default,
                     "suppressible_inline": rule.suppressible_inline,
-                    "format": rule.format,
+                    "kind": rule.kind,
                     "summary": rule.summary,
                     "doc": rule.doc,
                 })

@@ -8,7 +8,7 @@ use std::path::Path;
 use gblint_caddyfile::format::first_unformatted_line;
 use gblint_caddyfile::tokenize;
 
-pub use gblint_lint::Format;
+pub use gblint_lint::FileKind;
 
 /// How to format.
 #[derive(Clone, Debug, Default)]
@@ -17,9 +17,9 @@ pub struct FormatOptions {
     /// iptables: print the whole ruleset as `iptables-save` would (`--canonical`), instead of
     /// normalising the file in place.
     pub canonical: bool,
-    /// [`format_files`](crate::format_files): read the named files as this format instead of
-    /// telling it from their names (`--format`).
-    pub forced_format: Option<Format>,
+    /// [`format_files`](crate::format_files): read the named files as this kind of file instead of
+    /// telling it from their names (`--kind`).
+    pub forced_kind: Option<FileKind>,
 }
 
 impl FormatOptions {
@@ -32,8 +32,8 @@ impl FormatOptions {
 
     /// Read the named files of [`format_files`](crate::format_files) as `format`.
     #[must_use]
-    pub fn forced_format(mut self, format: Option<Format>) -> Self {
-        self.forced_format = format;
+    pub fn forced_kind(mut self, kind: Option<FileKind>) -> Self {
+        self.forced_kind = kind;
         self
     }
 }
@@ -58,7 +58,7 @@ pub struct Formatted {
 #[non_exhaustive]
 pub enum FormatError {
     /// gblint does not format this format (yet), or cannot tell the format from the path.
-    Unsupported(Option<Format>),
+    Unsupported(Option<FileKind>),
     /// The file cannot be read by its tool, so its formatting is not defined.
     Unreadable(String),
 }
@@ -66,8 +66,8 @@ pub enum FormatError {
 impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FormatError::Unsupported(Some(format)) => {
-                write!(f, "gblint cannot format {} files yet", format.name())
+            FormatError::Unsupported(Some(kind)) => {
+                write!(f, "gblint cannot format {} files yet", kind.name())
             }
             FormatError::Unsupported(None) => f.write_str("not a format gblint can tell"),
             FormatError::Unreadable(reason) => f.write_str(reason),
@@ -77,35 +77,35 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
-/// Whether `gblint fmt` formats this format.
-pub fn can_format(format: Format) -> bool {
+/// Whether `gblint fmt` formats this kind of file.
+pub fn can_format(kind: FileKind) -> bool {
     matches!(
-        format,
-        Format::Caddyfile | Format::Iptables | Format::Corefile
+        kind,
+        FileKind::Caddyfile | FileKind::Iptables | FileKind::Corefile
     )
 }
 
 /// Format `text`, the file at `path` (its format told from its name, as `gblint check` does).
 pub fn format(path: &Path, text: &str) -> Result<Formatted, FormatError> {
-    let format = gblint_lint::format::detect_by_path(path, None, None)
-        .or_else(|| gblint_lint::format::sniff(text))
+    let kind = gblint_lint::file_kind::detect_by_path(path, None, None)
+        .or_else(|| gblint_lint::file_kind::sniff(text))
         .ok_or(FormatError::Unsupported(None))?;
     let shown = gblint_diagnostics::path_display::slashed(path);
-    format_as(format, &shown, text, &FormatOptions::default())
+    format_as(kind, &shown, text, &FormatOptions::default())
 }
 
 /// Format `text` as `format`; `shown` is the file's path as on the machine (it tells IPv4
 /// from IPv6 iptables files).
 pub fn format_as(
-    format: Format,
+    kind: FileKind,
     shown: &str,
     text: &str,
     options: &FormatOptions,
 ) -> Result<Formatted, FormatError> {
-    let formatted = match format {
-        Format::Caddyfile => gblint_caddyfile::format::format(text),
-        Format::Corefile => gblint_corefile::format::format(text),
-        Format::Iptables => format_rules(shown, text, options.canonical).ok_or_else(|| {
+    let formatted = match kind {
+        FileKind::Caddyfile => gblint_caddyfile::format::format(text),
+        FileKind::Corefile => gblint_corefile::format::format(text),
+        FileKind::Iptables => format_rules(shown, text, options.canonical).ok_or_else(|| {
             FormatError::Unreadable(
                 "iptables-restore cannot read it (run `gblint check`)".to_owned(),
             )
@@ -114,7 +114,7 @@ pub fn format_as(
     };
     let changed = formatted != text;
     let first_changed_line = changed.then(|| {
-        if format == Format::Caddyfile {
+        if kind == FileKind::Caddyfile {
             first_unformatted_line(text).unwrap_or(1)
         } else {
             let differs = text
@@ -128,7 +128,7 @@ pub fn format_as(
             .unwrap_or(u32::MAX)
         }
     });
-    let unsafe_to_write = if changed && format == Format::Caddyfile {
+    let unsafe_to_write = if changed && kind == FileKind::Caddyfile {
         caddy_unsafe_to_write(text, &formatted)
     } else {
         None

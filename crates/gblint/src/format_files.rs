@@ -116,12 +116,12 @@ pub fn format_files(
     let inputs: Vec<gblint_lint::Input> = inputs.iter().map(Input::to_engine).collect();
     let mut sources = gblint_diagnostics::SourceMap::new();
     let discover_options = DiscoverOptions {
-        forced_format: options.forced_format,
+        forced_kind: options.forced_kind,
         overlay: None,
     };
     let deployment = discover(&inputs, &config.settings, discover_options, &mut sources)?;
     let mut files = Vec::new();
-    for input in deployment.files.iter().filter(|f| can_format(f.format)) {
+    for input in deployment.files.iter().filter(|f| can_format(f.kind)) {
         let source = sources.get(input.file);
         let text = source.text();
         let display = source.path().display().to_string();
@@ -139,7 +139,7 @@ pub fn format_files(
                     .machine_path
                     .clone()
                     .unwrap_or_else(|| source.path().to_string_lossy().replace('\\', "/"));
-                format_as(input.format, &machine, text, options)
+                format_as(input.kind, &machine, text, options)
             }
         };
         files.push(FormattedFile {

@@ -43,7 +43,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! # Format
+//! # FileKind
 //!
 //! ```
 //! use std::path::Path;
@@ -114,7 +114,7 @@ mod write;
 pub use baseline::{write_baseline, BaselineWritten};
 pub use config::Config;
 pub use error::Error;
-pub use format::{can_format, format, format_as, Format, FormatError, FormatOptions, Formatted};
+pub use format::{can_format, format, format_as, FileKind, FormatError, FormatOptions, Formatted};
 pub use format_files::{format_files, FormatRun, FormattedFile};
 pub use gblint_diagnostics::{
     Applicability as FixApplicability, Category, PortableDiagnostic as Diagnostic,

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use gblint_lint::{CheckOptions, Format, Input};
+use gblint_lint::{CheckOptions, FileKind, Input};
 
 use crate::config::{self, BaselineSource};
 use crate::write::{replace_all, shown, Replacement, Written};
@@ -57,7 +57,7 @@ impl Linter {
             select: None,
             extend_select: Vec::new(),
             ignore: Vec::new(),
-            format: None,
+            kind: None,
             no_inline_ignores: false,
             max_file_bytes: None,
             threads: None,
@@ -207,7 +207,7 @@ pub struct LinterBuilder {
     select: Option<Vec<String>>,
     extend_select: Vec<String>,
     ignore: Vec<String>,
-    format: Option<String>,
+    kind: Option<String>,
     no_inline_ignores: bool,
     max_file_bytes: Option<u64>,
     threads: Option<usize>,
@@ -267,9 +267,9 @@ impl LinterBuilder {
         self
     }
 
-    /// Read named files as this format (`--format`, e.g. `caddyfile`, `systemd`).
-    pub fn format(mut self, name: impl Into<String>) -> Self {
-        self.format = Some(name.into());
+    /// Read named files as this kind of file (`--kind`, e.g. `caddyfile`, `systemd`).
+    pub fn kind(mut self, name: impl Into<String>) -> Self {
+        self.kind = Some(name.into());
         self
     }
 
@@ -307,8 +307,8 @@ impl LinterBuilder {
         if let Some(bytes) = self.max_file_bytes {
             settings.limits.max_file_bytes = bytes;
         }
-        let forced_format = match &self.format {
-            Some(name) => Some(Format::from_name(name).ok_or_else(|| {
+        let forced_kind = match &self.kind {
+            Some(name) => Some(FileKind::from_name(name).ok_or_else(|| {
                 Error::Discovery(format!("`{name}` is not a format gblint knows"))
             })?),
             None => None,
@@ -325,7 +325,7 @@ impl LinterBuilder {
             select: self.select,
             extend_select: self.extend_select,
             ignore: self.ignore,
-            forced_format,
+            forced_kind,
             env: &config::env_lookup,
             baseline,
             config_search: self.config.is_none(),

@@ -10,8 +10,8 @@ pub struct RuleInfo {
     pub code: &'static str,
     /// Kebab-case name, e.g. `storage-not-configured`.
     pub name: &'static str,
-    /// The format it checks (`caddyfile`, `systemd`, …), or `None` for cross-format rules.
-    pub format: Option<&'static str>,
+    /// The kind of file it checks (`caddyfile`, `systemd`, …), or `None` for cross-format rules.
+    pub kind: Option<&'static str>,
     /// Its category.
     pub category: Category,
     /// Severity unless configured otherwise.
@@ -126,7 +126,7 @@ fn info(meta: &gblint_lint::RuleMeta) -> RuleInfo {
     RuleInfo {
         code: meta.code,
         name: meta.name,
-        format: meta.format.map(gblint_lint::Format::name),
+        kind: meta.kind.map(gblint_lint::FileKind::name),
         category: meta.category,
         default_severity: meta.default_severity,
         enabled_by_default: meta.enabled_by_default,

@@ -27,7 +27,7 @@
 
 use gblint_diagnostics::TextRange;
 
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// One comment.
 #[derive(Clone, Copy, Debug)]
@@ -51,13 +51,13 @@ fn lines(text: &str) -> Vec<TextRange> {
     out
 }
 
-/// Every comment of `text` read as `format` (none for the Caddyfile).
-pub fn find(format: Format, text: &str) -> Vec<Comment> {
+/// Every comment of `text` read as `kind` (none for the Caddyfile).
+pub fn find(kind: FileKind, text: &str) -> Vec<Comment> {
     let lines = lines(text);
-    match format {
-        Format::Caddyfile => Vec::new(),
-        Format::Corefile | Format::Zone => quoted_comments(format, text, &lines),
-        Format::Fail2ban => lines
+    match kind {
+        FileKind::Caddyfile => Vec::new(),
+        FileKind::Corefile | FileKind::Zone => quoted_comments(kind, text, &lines),
+        FileKind::Fail2ban => lines
             .iter()
             .enumerate()
             .filter_map(|(index, range)| {
@@ -82,27 +82,27 @@ pub fn find(format: Format, text: &str) -> Vec<Comment> {
                 whole_line,
             })
             .collect(),
-        Format::Iptables
-        | Format::Systemd
-        | Format::Ufw
-        | Format::Lxd
-        | Format::Crontab
-        | Format::SshConfig
-        | Format::Workflow => lines
+        FileKind::Iptables
+        | FileKind::Systemd
+        | FileKind::Ufw
+        | FileKind::Lxd
+        | FileKind::Crontab
+        | FileKind::SshConfig
+        | FileKind::Workflow => lines
             .iter()
             .enumerate()
             .filter_map(|(index, range)| {
                 let line = &text[range.as_range()];
                 let trimmed = line.trim_start();
                 let marker = trimmed.chars().next()?;
-                let ok = match format {
-                    Format::Iptables => line.starts_with('#'),
+                let ok = match kind {
+                    FileKind::Iptables => line.starts_with('#'),
                     // Whole-line `#` comments only: cron, ssh and YAML read `;` as text.
-                    Format::Ufw
-                    | Format::Lxd
-                    | Format::Crontab
-                    | Format::SshConfig
-                    | Format::Workflow => marker == '#',
+                    FileKind::Ufw
+                    | FileKind::Lxd
+                    | FileKind::Crontab
+                    | FileKind::SshConfig
+                    | FileKind::Workflow => marker == '#',
                     _ => marker == '#' || marker == ';',
                 };
                 ok.then(|| Comment {
@@ -119,14 +119,14 @@ pub fn find(format: Format, text: &str) -> Vec<Comment> {
 }
 
 /// Comments of the formats where a marker outside quotes starts one anywhere on a line.
-fn quoted_comments(format: Format, text: &str, lines: &[TextRange]) -> Vec<Comment> {
-    let marker = if format == Format::Zone { ';' } else { '#' };
+fn quoted_comments(kind: FileKind, text: &str, lines: &[TextRange]) -> Vec<Comment> {
+    let marker = if kind == FileKind::Zone { ';' } else { '#' };
     let mut out = Vec::new();
     // CoreDNS quotes run across lines; a zone file's never do.
     let mut quoted = false;
     for (index, range) in lines.iter().enumerate() {
         let line = &text[range.as_range()];
-        if format == Format::Zone {
+        if kind == FileKind::Zone {
             quoted = false;
         }
         let mut escaped = false;
@@ -152,7 +152,7 @@ fn quoted_comments(format: Format, text: &str, lines: &[TextRange]) -> Vec<Comme
                 quoted = true;
             } else if ch == marker {
                 let starts_token = previous.is_none_or(char::is_whitespace);
-                if format == Format::Zone || starts_token {
+                if kind == FileKind::Zone || starts_token {
                     out.push(Comment {
                         range: TextRange::from_usize(
                             range.start() as usize + at,
@@ -163,7 +163,7 @@ fn quoted_comments(format: Format, text: &str, lines: &[TextRange]) -> Vec<Comme
                     });
                 }
                 break;
-            } else if format == Format::Zone && ch == '\\' {
+            } else if kind == FileKind::Zone && ch == '\\' {
                 // `\;` is an escaped semicolon in zone data, not a comment.
                 escaped = true;
             }
@@ -175,7 +175,7 @@ fn quoted_comments(format: Format, text: &str, lines: &[TextRange]) -> Vec<Comme
 
 /// The bytes a suppression comment covers: its own line up to the comment when code
 /// precedes it there, otherwise the statement after it. `None` when nothing follows.
-pub fn scope(format: Format, text: &str, comment: &Comment) -> Option<TextRange> {
+pub fn scope(kind: FileKind, text: &str, comment: &Comment) -> Option<TextRange> {
     let lines = lines(text);
     let line_range = lines[comment.line];
     if !comment.whole_line {
@@ -183,7 +183,7 @@ pub fn scope(format: Format, text: &str, comment: &Comment) -> Option<TextRange>
     }
     let comment_lines: Vec<bool> = {
         let mut flags = vec![false; lines.len()];
-        for other in find(format, text) {
+        for other in find(kind, text) {
             if other.whole_line {
                 flags[other.line] = true;
             }
@@ -192,10 +192,10 @@ pub fn scope(format: Format, text: &str, comment: &Comment) -> Option<TextRange>
     };
     let is_blank = |index: usize| text[lines[index].as_range()].trim().is_empty();
     let first = (comment.line + 1..lines.len()).find(|&i| !is_blank(i) && !comment_lines[i])?;
-    let last = match format {
-        Format::Corefile => block_end(text, &lines, first, '{', '}'),
-        Format::Zone => block_end(text, &lines, first, '(', ')'),
-        Format::Fail2ban | Format::Systemd => {
+    let last = match kind {
+        FileKind::Corefile => block_end(text, &lines, first, '{', '}'),
+        FileKind::Zone => block_end(text, &lines, first, '(', ')'),
+        FileKind::Fail2ban | FileKind::Systemd => {
             let line = text[lines[first].as_range()].trim();
             if line.starts_with('[') {
                 // A section: up to the next header.
@@ -204,10 +204,10 @@ pub fn scope(format: Format, text: &str, comment: &Comment) -> Option<TextRange>
                     .last()
                     .unwrap_or(first)
             } else {
-                continued(format, text, &lines, first)
+                continued(kind, text, &lines, first)
             }
         }
-        Format::Lxd => nested_end(text, &lines, first),
+        FileKind::Lxd => nested_end(text, &lines, first),
         _ => first,
     };
     Some(TextRange::new(lines[first].start(), lines[last].end()))
@@ -239,13 +239,13 @@ fn nested_end(text: &str, lines: &[TextRange], first: usize) -> usize {
 
 /// The last line of a key that starts on line `first`: systemd continues lines ending in
 /// `\`; configparser continues with indented lines.
-fn continued(format: Format, text: &str, lines: &[TextRange], first: usize) -> usize {
+fn continued(kind: FileKind, text: &str, lines: &[TextRange], first: usize) -> usize {
     let mut last = first;
     while last + 1 < lines.len() {
         let current = text[lines[last].as_range()].trim_end();
         let next = &text[lines[last + 1].as_range()];
-        let goes_on = match format {
-            Format::Systemd => current.ends_with('\\'),
+        let goes_on = match kind {
+            FileKind::Systemd => current.ends_with('\\'),
             _ => next.starts_with([' ', '\t']) && !next.trim().is_empty(),
         };
         if !goes_on {
@@ -284,11 +284,11 @@ fn block_end(text: &str, lines: &[TextRange], first: usize, open: char, close: c
 mod tests {
     use super::*;
 
-    fn shown(format: Format, text: &str) -> Vec<(String, bool, String)> {
-        find(format, text)
+    fn shown(kind: FileKind, text: &str) -> Vec<(String, bool, String)> {
+        find(kind, text)
             .iter()
             .map(|comment| {
-                let scope = scope(format, text, comment)
+                let scope = scope(kind, text, comment)
                     .map(|range| text[range.as_range()].to_owned())
                     .unwrap_or_default();
                 (
@@ -303,7 +303,7 @@ mod tests {
     #[test]
     fn corefile_comments_start_tokens_and_cover_blocks() {
         let text = "# a\nexample.org {\n  file db # b\n  hosts \"x # not\" foo#bar\n}\n";
-        let found = shown(Format::Corefile, text);
+        let found = shown(FileKind::Corefile, text);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].0, "# a");
         assert!(found[0].2.starts_with("example.org {") && found[0].2.ends_with('}'));
@@ -313,7 +313,7 @@ mod tests {
     #[test]
     fn zone_comments_and_parentheses() {
         let text = "; a\n@ IN SOA ns. host. (\n 1 2 3 4 5 ) ; c\nwww IN TXT \"a;b\" ; d\n";
-        let found = shown(Format::Zone, text);
+        let found = shown(FileKind::Zone, text);
         assert_eq!(found.len(), 3, "{found:?}");
         assert!(found[0].2.starts_with("@ IN SOA") && found[0].2.ends_with(") ; c"));
         assert_eq!(found[2].0, "; d");
@@ -324,7 +324,7 @@ mod tests {
     fn ini_comments_are_whole_lines_and_cover_sections_or_keys() {
         let text =
             "; s\n[sshd]\nenabled = true ; inline\nport = a#b\n# k\nignoreip = 1\n  2\n[b]\n";
-        let found = shown(Format::Fail2ban, text);
+        let found = shown(FileKind::Fail2ban, text);
         assert_eq!(found.len(), 3, "{found:?}");
         assert_eq!(
             found[0].2,
@@ -336,16 +336,16 @@ mod tests {
         );
         assert_eq!(found[2].2, "ignoreip = 1\n  2");
         let unit = "# u\nExecStart=/bin/a \\\n  -x\nUser=a # not\n";
-        let found = shown(Format::Systemd, unit);
+        let found = shown(FileKind::Systemd, unit);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].2, "ExecStart=/bin/a \\\n  -x");
-        assert_eq!(shown(Format::Ufw, "; x\nA=1\n").len(), 0);
+        assert_eq!(shown(FileKind::Ufw, "; x\nA=1\n").len(), 0);
     }
 
     #[test]
     fn yaml_comments_cover_the_nested_block() {
         let text = "devices:\n  # gblint: x\n  web:\n    listen: a\n\n    type: proxy\n  root:\n    path: /\n# p\nprofiles:\n- default\nname: x\n";
-        let found = shown(Format::Lxd, text);
+        let found = shown(FileKind::Lxd, text);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].2, "  web:\n    listen: a\n\n    type: proxy");
         assert_eq!(found[1].2, "profiles:\n- default");

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use gblint_caddyfile::Caddyfile;
 use gblint_diagnostics::{FileId, TextRange};
 
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// An input file: its index in [`Deployment::files`]. Not a [`FileId`]: the source map also
 /// holds files that only an input imports, and files read only for the secret scan.
@@ -51,8 +51,8 @@ pub struct Machine {
 pub struct InputFile {
     /// The file in the source map.
     pub file: FileId,
-    /// Its format.
-    pub format: Format,
+    /// Its kind.
+    pub kind: FileKind,
     /// The machine it belongs to, in deployment mode.
     pub machine: Option<MachineId>,
     /// Its absolute path on that machine (`/opt/gbo/conf/config`), in deployment mode.
@@ -301,8 +301,8 @@ pub struct SecretFile {
 pub struct SkippedFile {
     /// Path as reported.
     pub path: PathBuf,
-    /// Its format.
-    pub format: Format,
+    /// Its kind.
+    pub kind: FileKind,
 }
 
 /// A problem reading a file that still got into the source map (invalid UTF-8, NUL bytes).
@@ -314,8 +314,8 @@ pub struct ReadProblem {
     pub range: TextRange,
     /// What.
     pub message: String,
-    /// The file's format (decides which `X000` code reports it).
-    pub format: Format,
+    /// The file's kind (decides which `X000` code reports it).
+    pub kind: FileKind,
 }
 
 /// Everything a run looks at.

@@ -12,7 +12,7 @@ use gblint_diagnostics::{SourceFile, SourceMap, TextRange};
 use crate::deployment::{
     Deployment, Fence, InputFile, Machine, MachineId, ReadProblem, SkippedFile,
 };
-use crate::format::{detect_by_path, sniff, Format};
+use crate::file_kind::{detect_by_path, sniff, FileKind};
 use crate::settings::{Settings, CONFIG_FILE, ROLES};
 
 /// One thing to check.
@@ -132,7 +132,7 @@ struct Collected {
     text: Option<String>,
     machine: Option<usize>,
     machine_path: Option<String>,
-    format: Option<Format>,
+    kind: Option<FileKind>,
     explicit: bool,
     /// Read by the secret scan only (hidden, a renamed copy, top-level files of a tree): never
     /// linted, and not listed as "not checked" either.
@@ -148,7 +148,7 @@ impl Collected {
             text: None,
             machine: None,
             machine_path: None,
-            format: None,
+            kind: None,
             explicit: false,
             secret_only: true,
         }
@@ -158,8 +158,8 @@ impl Collected {
 /// How to discover.
 #[derive(Clone, Copy, Default)]
 pub struct DiscoverOptions<'a> {
-    /// `--format`: the format of explicitly named files.
-    pub forced_format: Option<Format>,
+    /// `--kind`: the kind of the explicitly named files.
+    pub forced_kind: Option<FileKind>,
     /// Texts that replace files on disk, by canonical path (the fix loop's pending edits).
     pub overlay: Option<&'a HashMap<PathBuf, String>>,
 }
@@ -173,7 +173,7 @@ pub fn discover(
     sources: &mut SourceMap,
 ) -> Result<Deployment, DiscoveryError> {
     let mut deployment = Deployment::default();
-    let (collected, fences) = collect(inputs, settings, options.forced_format, &mut deployment)?;
+    let (collected, fences) = collect(inputs, settings, options.forced_kind, &mut deployment)?;
     let mut canonical_dirs = CanonicalDirs::default();
     scan_for_secrets(
         &collected,
@@ -203,7 +203,7 @@ type Fences = HashMap<usize, Fence>;
 fn collect(
     inputs: &[Input],
     settings: &Settings,
-    forced_format: Option<Format>,
+    forced_kind: Option<FileKind>,
     deployment: &mut Deployment,
 ) -> Result<(Vec<Collected>, Fences), DiscoveryError> {
     let mut collected: Vec<Collected> = Vec::new();
@@ -213,12 +213,12 @@ fn collect(
     for input in inputs {
         match input {
             Input::Stdin { name, text } => {
-                let format = forced_format
+                let kind = forced_kind
                     .or_else(|| detect_by_path(name, None, None))
                     .or_else(|| sniff(text));
-                let format = format.ok_or_else(|| {
+                let kind = kind.ok_or_else(|| {
                     DiscoveryError(format!(
-                        "cannot tell the format of {} (standard input); pass --format",
+                        "cannot tell what kind of file {} (standard input) is; pass --kind",
                         name.display()
                     ))
                 })?;
@@ -237,7 +237,7 @@ fn collect(
                     text: Some(text.clone()),
                     machine: None,
                     machine_path: None,
-                    format: Some(format),
+                    kind: Some(kind),
                     explicit: true,
                     secret_only: false,
                 });
@@ -267,7 +267,7 @@ fn collect(
                         ));
                     }
                     for file in files {
-                        let format = detect_by_path(&file, None, None);
+                        let kind = detect_by_path(&file, None, None);
                         fences.insert(collected.len(), Fence::lone(root.clone()));
                         collected.push(Collected {
                             disk: Some(absolute(&file, cwd.as_deref())),
@@ -275,7 +275,7 @@ fn collect(
                             text: None,
                             machine: None,
                             machine_path: None,
-                            format,
+                            kind,
                             explicit: false,
                             secret_only: false,
                         });
@@ -286,14 +286,14 @@ fn collect(
                         disk.parent().map(Path::to_path_buf).unwrap_or_default()
                     });
                     fences.insert(collected.len(), Fence::lone(fence));
-                    let format = forced_format.or_else(|| detect_by_path(path, None, None));
+                    let kind = forced_kind.or_else(|| detect_by_path(path, None, None));
                     collected.push(Collected {
                         path: path.clone(),
                         disk: Some(disk),
                         text: None,
                         machine: None,
                         machine_path: None,
-                        format,
+                        kind,
                         explicit: true,
                         secret_only: false,
                     });
@@ -317,7 +317,7 @@ fn scan_for_secrets(
     sources: &mut SourceMap,
 ) {
     for (index, item) in collected.iter().enumerate() {
-        if item.format.is_some() || item.explicit {
+        if item.kind.is_some() || item.explicit {
             continue;
         }
         // A link out of the tree is not read, not even its first bytes.
@@ -351,7 +351,7 @@ fn read_inputs(
     sources: &mut SourceMap,
 ) -> Result<(), DiscoveryError> {
     for (index, item) in collected.iter_mut().enumerate() {
-        if item.format.is_none() && !item.explicit {
+        if item.kind.is_none() && !item.explicit {
             if !item.secret_only {
                 deployment.unknown.push(item.path.clone());
             }
@@ -378,7 +378,7 @@ fn read_inputs(
         if let Some(message) = escape {
             let shown = item.path.display().to_string();
             let shown = shown.strip_prefix("./").unwrap_or(&shown).to_owned();
-            let Some(format) = item.format.filter(|f| f.is_checked()) else {
+            let Some(kind) = item.kind.filter(|f| f.is_checked()) else {
                 if item.explicit {
                     return Err(DiscoveryError(format!("{shown}: {message}")));
                 }
@@ -389,11 +389,11 @@ fn read_inputs(
                 file,
                 range: TextRange::from_usize(0, 0),
                 message,
-                format,
+                kind,
             });
             deployment.files.push(InputFile {
                 file,
-                format,
+                kind,
                 machine: item.machine.map(MachineId),
                 machine_path: item.machine_path.clone(),
                 disk: item.disk.clone(),
@@ -419,20 +419,20 @@ fn read_inputs(
             });
             continue;
         }
-        let format = match item.format.or_else(|| sniff(&text)) {
-            Some(format) => format,
+        let kind = match item.kind.or_else(|| sniff(&text)) {
+            Some(kind) => kind,
             None => {
                 return Err(DiscoveryError(format!(
-                    "cannot tell the format of {}; name it after its format (e.g. Caddyfile) or pass --format",
+                    "cannot tell what kind of file {} is; name it as the tool expects (e.g. Caddyfile) or pass --kind",
                     item.path.display()
                 )))
             }
         };
-        item.format = Some(format);
-        if !format.is_checked() {
+        item.kind = Some(kind);
+        if !kind.is_checked() {
             deployment.skipped.push(SkippedFile {
                 path: item.path.clone(),
-                format,
+                kind,
             });
             continue;
         }
@@ -442,7 +442,7 @@ fn read_inputs(
                 file,
                 range,
                 message,
-                format,
+                kind,
             });
         }
         if let Some(canonical) = canonical {
@@ -452,7 +452,7 @@ fn read_inputs(
         }
         deployment.files.push(InputFile {
             file,
-            format,
+            kind,
             machine: item.machine.map(MachineId),
             machine_path: item.machine_path.clone(),
             disk: item.disk.clone(),
@@ -511,7 +511,7 @@ fn collect_deployment(
                 let disk = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
                 fences.insert(collected.len(), Fence::lone(canonical.clone()));
                 collected.push(Collected {
-                    format: detect_by_path(&file, None, None),
+                    kind: detect_by_path(&file, None, None),
                     path: file,
                     disk: Some(disk),
                     text: None,
@@ -565,7 +565,7 @@ fn collect_deployment(
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file);
             let machine_path = format!("/{}", gblint_diagnostics::path_display::slashed(relative));
-            let format = detect_by_path(&file, Some(&machine_path), role.as_deref());
+            let kind = detect_by_path(&file, Some(&machine_path), role.as_deref());
             fences.insert(
                 collected.len(),
                 Fence {
@@ -580,7 +580,7 @@ fn collect_deployment(
                 text: None,
                 machine: Some(machine_index),
                 machine_path: Some(machine_path),
-                format,
+                kind,
                 explicit: false,
                 secret_only: false,
             });

@@ -18,8 +18,8 @@ pub mod config;
 pub(crate) mod context;
 pub mod deployment;
 pub mod discovery;
+pub mod file_kind;
 pub mod fix;
-pub mod format;
 pub mod load;
 pub(crate) mod paths;
 pub mod registry;
@@ -42,7 +42,7 @@ pub use config::ConfigError;
 pub use context::Context;
 pub use deployment::Deployment;
 pub use discovery::{DiscoveryError, Input};
-pub use format::Format;
+pub use file_kind::FileKind;
 pub use rule::{FixAvailability, Rule, RuleMeta};
 pub use settings::Settings;
 
@@ -56,8 +56,8 @@ pub struct CheckOptions<'a> {
     pub extend_select: Vec<String>,
     /// `--ignore`.
     pub ignore: Vec<String>,
-    /// `--format`: force the format of explicitly named files.
-    pub forced_format: Option<Format>,
+    /// `--kind`: read the explicitly named files as this kind of file.
+    pub forced_kind: Option<FileKind>,
     /// Environment for `{$VAR}` substitution.
     pub env: gblint_caddyfile::env::EnvLookup<'a>,
     /// The baseline CDY010 compares against, if any.
@@ -84,7 +84,7 @@ impl<'a> CheckOptions<'a> {
             select: None,
             extend_select: Vec::new(),
             ignore: Vec::new(),
-            forced_format: None,
+            forced_kind: None,
             env,
             baseline: None,
             config_search: false,
@@ -323,7 +323,7 @@ fn check_unit(
     let setup = units::setup(unit, options)?;
     let mut sources = SourceMap::new();
     let discover_options = discovery::DiscoverOptions {
-        forced_format: options.forced_format,
+        forced_kind: options.forced_kind,
         overlay,
     };
     let deployment = load::discover_and_load(
@@ -435,19 +435,19 @@ pub(crate) fn lint(
         }
         for input in &deployment.files {
             if matches!(
-                input.format,
-                Format::Corefile
-                    | Format::Zone
-                    | Format::Fail2ban
-                    | Format::Systemd
-                    | Format::Ufw
-                    | Format::Crontab
-                    | Format::SshConfig
-                    | Format::Workflow
-                    | Format::Lxd
+                input.kind,
+                FileKind::Corefile
+                    | FileKind::Zone
+                    | FileKind::Fail2ban
+                    | FileKind::Systemd
+                    | FileKind::Ufw
+                    | FileKind::Crontab
+                    | FileKind::SshConfig
+                    | FileKind::Workflow
+                    | FileKind::Lxd
             ) {
                 suppressions.extend(suppression::collect(
-                    input.format,
+                    input.kind,
                     input.file,
                     sources,
                     &mut problems,

@@ -4,7 +4,7 @@
 use gblint_diagnostics::{Category, Diagnostic, FileId, Severity, TextRange};
 
 use crate::context::Context;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// Whether a rule can offer a fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,8 +58,8 @@ pub struct RuleMeta {
     pub suppressible_inline: bool,
     /// Whether configuration may turn it off (syntax errors cannot be).
     pub can_disable: bool,
-    /// The file format it reads (or `None` for deployment-wide rules).
-    pub format: Option<Format>,
+    /// The kind of file it reads (or `None` for deployment-wide rules).
+    pub kind: Option<FileKind>,
 }
 
 impl RuleMeta {
@@ -131,7 +131,7 @@ pub trait Rule: Send + Sync {
 ///     /// …
 ///     pub struct StorageNotConfigured {
 ///         code: "CDY001", name: "storage-not-configured", severity: Error, fix: Sometimes,
-///         format: Caddyfile,
+///         kind: Caddyfile,
 ///     }
 /// }
 /// ```
@@ -148,7 +148,7 @@ macro_rules! declare_rule {
             $(enabled: $enabled:literal,)?
             $(suppressible: $suppressible:literal,)?
             $(can_disable: $can_disable:literal,)?
-            format: $format:expr,
+            kind: $kind:expr,
         }
     ) => {
         $(#[doc = $doc])+
@@ -166,7 +166,7 @@ macro_rules! declare_rule {
                 enabled_by_default: $crate::declare_rule!(@or $($enabled)?, true),
                 suppressible_inline: $crate::declare_rule!(@or $($suppressible)?, true),
                 can_disable: $crate::declare_rule!(@or $($can_disable)?, true),
-                format: $format,
+                kind: $kind,
             };
         }
     };

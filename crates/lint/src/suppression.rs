@@ -9,7 +9,7 @@ use gblint_caddyfile::{tokenize, Caddyfile, SyntaxKind, SyntaxTree};
 use gblint_diagnostics::{Diagnostic, FileId, SourceMap, TextRange};
 
 use crate::comments;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::registry;
 use crate::rules::suppressions::{
     invalid_suppression::InvalidSuppression, unused_suppression::UnusedSuppression,
@@ -191,14 +191,14 @@ pub fn collect_lines(
     sources: &SourceMap,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Suppression> {
-    collect(Format::Iptables, file, sources, problems)
+    collect(FileKind::Iptables, file, sources, problems)
 }
 
 /// Find the suppression comments of a file in `format`, by that format's comment rules (see
 /// [`crate::comments`]); malformed ones become diagnostics in `problems`. Caddyfiles go
 /// through [`collect_caddy`], which knows their statements and blocks.
 pub fn collect(
-    format: Format,
+    kind: FileKind,
     file: FileId,
     sources: &SourceMap,
     problems: &mut Vec<Diagnostic>,
@@ -208,7 +208,7 @@ pub fn collect(
         return Vec::new();
     }
     let mut out = Vec::new();
-    for comment in comments::find(format, text) {
+    for comment in comments::find(kind, text) {
         let body = &text[comment.range.as_range()];
         let Some((whole_file, codes)) = parse_directive(file, comment.range, body, problems) else {
             continue;
@@ -216,7 +216,7 @@ pub fn collect(
         let scope = if whole_file {
             None
         } else {
-            match comments::scope(format, text, &comment) {
+            match comments::scope(kind, text, &comment) {
                 Some(range) => Some(range),
                 None => {
                     problems.push(invalid(

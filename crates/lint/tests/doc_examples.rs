@@ -18,7 +18,7 @@
 //! ([`default_path`]). A `gblint.toml` block configures the run and a `gblint.baseline.json`
 //! block is its baseline, as on the command line.
 
-use gblint_lint::{check, registry, CheckOptions, Format, Input, RuleMeta, Settings};
+use gblint_lint::{check, registry, CheckOptions, FileKind, Input, RuleMeta, Settings};
 
 /// One fenced code block.
 struct Block {
@@ -64,7 +64,7 @@ fn blocks(meta: &RuleMeta, heading: &str) -> Result<Vec<Block>, String> {
         let lang = info.split([' ', ',']).next().unwrap_or("");
         let path = match named.take() {
             Some(path) => path,
-            None => default_path(lang, meta.format).ok_or_else(|| {
+            None => default_path(lang, meta.kind).ok_or_else(|| {
                 format!(
                     "{}: a ```{lang} block in {heading} needs its path (a line \"`PATH`:\" \
                      right before it): {lang} has no usual file name",
@@ -85,15 +85,15 @@ fn blocks(meta: &RuleMeta, heading: &str) -> Result<Vec<Block>, String> {
 
 /// The file name a block of `lang` gets without `file=` (`ini` is a fail2ban jail or a unit,
 /// after the rule's format).
-fn default_path(lang: &str, format: Option<Format>) -> Option<String> {
-    let path = match (lang, format) {
+fn default_path(lang: &str, kind: Option<FileKind>) -> Option<String> {
+    let path = match (lang, kind) {
         ("caddyfile", _) => "Caddyfile",
         ("corefile", _) => "Corefile",
         ("zone", _) => "example.org.zone",
         ("iptables", _) => "rules.v4",
-        ("ini", Some(Format::Fail2ban)) => "fail2ban/jail.local",
-        ("ini", Some(Format::Systemd)) => "app.service",
-        ("sh", Some(Format::Ufw)) => "etc/default/ufw",
+        ("ini", Some(FileKind::Fail2ban)) => "fail2ban/jail.local",
+        ("ini", Some(FileKind::Systemd)) => "app.service",
+        ("sh", Some(FileKind::Ufw)) => "etc/default/ufw",
         ("toml", _) => "gblint.toml",
         _ => return None,
     };

@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
-use gblint_lint::{check, CheckOptions, Format, Input, Settings};
+use gblint_lint::{check, CheckOptions, FileKind, Input, Settings};
 
-fn findings(name: &str, format: Option<Format>, honour: bool) -> Vec<(u32, &'static str)> {
+fn findings(name: &str, kind: Option<FileKind>, honour: bool) -> Vec<(u32, &'static str)> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("resources/suppression")
         .join(name);
@@ -17,7 +17,7 @@ fn findings(name: &str, format: Option<Format>, honour: bool) -> Vec<(u32, &'sta
     };
     let no_env = |_: &str| None;
     let mut options = CheckOptions::new(settings, &no_env);
-    options.forced_format = format;
+    options.forced_kind = kind;
     let report = check(&[Input::Path(path)], &options).expect("check runs");
     report
         .diagnostics
@@ -31,17 +31,13 @@ fn findings(name: &str, format: Option<Format>, honour: bool) -> Vec<(u32, &'sta
 
 fn case(
     name: &str,
-    format: Option<Format>,
+    kind: Option<FileKind>,
     with: &[(u32, &'static str)],
     without: &[(u32, &'static str)],
 ) {
+    assert_eq!(findings(name, kind, true), with, "{name} with suppressions");
     assert_eq!(
-        findings(name, format, true),
-        with,
-        "{name} with suppressions"
-    );
-    assert_eq!(
-        findings(name, format, false),
+        findings(name, kind, false),
         without,
         "{name} with --no-inline-ignores"
     );
@@ -97,7 +93,7 @@ fn systemd_unit() {
 fn env_file() {
     case(
         "GBL900.ufw",
-        Some(Format::Ufw),
+        Some(FileKind::Ufw),
         &[(6, "GBL900"), (8, "GBL901")],
         &[(5, "UFW001")],
     );

@@ -138,11 +138,11 @@ pub(crate) fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     if !report.deployment.skipped.is_empty() {
         let mut by_format: BTreeMap<&str, usize> = BTreeMap::new();
         for skipped in &report.deployment.skipped {
-            *by_format.entry(skipped.format.name()).or_default() += 1;
+            *by_format.entry(skipped.kind.name()).or_default() += 1;
         }
         let list: Vec<String> = by_format
             .iter()
-            .map(|(format, count)| format!("{count} {format}"))
+            .map(|(kind, count)| format!("{count} {kind}"))
             .collect();
         writeln!(
             out,

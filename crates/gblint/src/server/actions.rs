@@ -88,9 +88,9 @@ fn ignore_edit(path: &Path, text: &str, diagnostic: &Diagnostic) -> Option<TextE
     if !rule.meta().suppressible_inline || !rule.meta().can_disable {
         return None;
     }
-    let format = gblint_lint::format::detect_by_path(path, None, None)
-        .or_else(|| gblint_lint::format::sniff(text));
-    let marker = if format == Some(gblint_lint::Format::Zone) {
+    let kind = gblint_lint::file_kind::detect_by_path(path, None, None)
+        .or_else(|| gblint_lint::file_kind::sniff(text));
+    let marker = if kind == Some(gblint_lint::FileKind::Zone) {
         ";"
     } else {
         "#"

@@ -9,7 +9,7 @@ use gblint_diagnostics::FileId;
 
 use super::{inputs_of, Loader};
 use crate::deployment::{CaddyDoc, Deployment};
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// Parse the root Caddyfiles of `deployment`.
 pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
@@ -20,7 +20,7 @@ pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
         .map(|(file, disk)| (disk.clone(), *file))
         .collect();
     let mut parsed = Vec::new();
-    for input in inputs_of(deployment, Format::Caddyfile).collect::<Vec<_>>() {
+    for input in inputs_of(deployment, FileKind::Caddyfile).collect::<Vec<_>>() {
         let file = &deployment.files[input];
         let mut ctx = ImportContext::new(loader.sources, loader.env);
         ctx.max_file_bytes = loader.max_file_bytes;

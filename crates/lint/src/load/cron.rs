@@ -5,7 +5,7 @@ use gblint_cron::{Crontab, Kind};
 use gblint_diagnostics::{FileId, SourceMap};
 
 use crate::deployment::{Deployment, InputId};
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// A parsed crontab.
 #[derive(Clone, Debug)]
@@ -47,8 +47,8 @@ fn kind_of(full: &str, name: &str) -> Option<Kind> {
 }
 
 /// Whether the path is a crontab.
-pub fn detect(full: &str, name: &str) -> Option<Format> {
-    kind_of(full, name).map(|_| Format::Crontab)
+pub fn detect(full: &str, name: &str) -> Option<FileKind> {
+    kind_of(full, name).map(|_| FileKind::Crontab)
 }
 
 /// Parse every crontab input.
@@ -60,7 +60,7 @@ pub fn load(deployment: &mut Deployment, loader: &mut super::Loader<'_>) {
         .collect();
     for (input, file) in &inputs {
         let (input, file) = (*input, file);
-        if file.format != Format::Crontab {
+        if file.kind != FileKind::Crontab {
             continue;
         }
         let shown = deployment.shown_path(input, sources);

@@ -10,14 +10,14 @@ use gblint_diagnostics::SourceMap;
 
 use super::{inputs_of, Loader};
 use crate::deployment::{AclDirective, CorefileDoc, Deployment, ZoneDoc, ZoneFileRef};
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// Parse the Corefiles and zone files of `deployment`.
 pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
     let sources = &*loader.sources;
     let env = loader.env;
     let env_fn = |name: &str| env(name);
-    for input in inputs_of(deployment, Format::Corefile).collect::<Vec<_>>() {
+    for input in inputs_of(deployment, FileKind::Corefile).collect::<Vec<_>>() {
         let file = &deployment.files[input];
         let source = sources.get(file.file);
         let disk = deployment.disk_paths.get(&file.file);
@@ -45,7 +45,7 @@ pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
     }
     // Which zone each zone file is served as.
     let served = served_zone_files(deployment);
-    for input in inputs_of(deployment, Format::Zone).collect::<Vec<_>>() {
+    for input in inputs_of(deployment, FileKind::Zone).collect::<Vec<_>>() {
         let file = deployment.files[input].file;
         let shown = deployment.shown_path(input, sources);
         let text = sources.get(file).text();

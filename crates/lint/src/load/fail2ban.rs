@@ -7,7 +7,7 @@ use gblint_diagnostics::FileId;
 
 use super::{inputs_of, Loader};
 use crate::deployment::{Deployment, Fail2banDoc, MachineId};
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// A machine (in deployment mode) and the folder (`/etc/fail2ban/`): how files are grouped.
 type FolderKey = (Option<MachineId>, String);
@@ -19,7 +19,7 @@ type Fail2banFiles = Vec<(String, FileId)>;
 pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
     let sources = &*loader.sources;
     let mut groups: BTreeMap<FolderKey, Fail2banFiles> = BTreeMap::new();
-    for input in inputs_of(deployment, Format::Fail2ban) {
+    for input in inputs_of(deployment, FileKind::Fail2ban) {
         let file = &deployment.files[input];
         let shown = deployment.shown_path(input, sources);
         let Some(at) = shown.rfind("fail2ban/") else {

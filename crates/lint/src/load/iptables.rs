@@ -7,11 +7,11 @@ use gblint_iptables::{Family, LineKind, RulesFile};
 
 use super::{inputs_of, Loader};
 use crate::deployment::{Deployment, IptablesDoc};
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// Parse and replay the iptables rules files of `deployment`.
 pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
-    for input in inputs_of(deployment, Format::Iptables).collect::<Vec<_>>() {
+    for input in inputs_of(deployment, FileKind::Iptables).collect::<Vec<_>>() {
         let file = deployment.files[input].file;
         let shown = deployment.shown_path(input, loader.sources);
         let rules = parse(&shown, loader.sources.get(file).text());

@@ -16,7 +16,7 @@ use gblint_lxd::Shape;
 
 use crate::deployment::{Deployment, InputId, LxdDoc};
 use crate::discovery::role_from_name;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::settings::Settings;
 
 /// The instance name and file shape a path on a machine (or as given) holds, if it is an LXD
@@ -52,11 +52,11 @@ pub fn load(deployment: &mut Deployment, loader: &mut super::Loader<'_>) {
         .collect();
     for (input, file) in &inputs {
         let (input, file) = (*input, file);
-        if file.format != Format::Lxd {
+        if file.kind != FileKind::Lxd {
             continue;
         }
         let shown = deployment.shown_path(input, sources);
-        // A file named with `--format lxd` outside the usual places is read as an export
+        // A file named with `--kind lxd` outside the usual places is read as an export
         // named after the file.
         let (name, shape) = instance_of_path(&shown).unwrap_or_else(|| {
             let stem = std::path::Path::new(&shown)

@@ -60,11 +60,11 @@ pub const LOADERS: &[(&str, LoadFn)] = &[
 
 /// The format of a file the crontab, ssh, workflow and LXD loaders own, from its path on the
 /// machine (`full`) and name.
-pub fn detect(full: &str, name: &str) -> Option<crate::Format> {
+pub fn detect(full: &str, name: &str) -> Option<crate::FileKind> {
     cron::detect(full, name)
         .or_else(|| sshconfig::detect(full, name))
         .or_else(|| workflow::detect(full, name))
-        .or_else(|| lxd::instance_of_path(full).map(|_| crate::Format::Lxd))
+        .or_else(|| lxd::instance_of_path(full).map(|_| crate::FileKind::Lxd))
 }
 
 /// Whether a file inside a hidden folder is still a configuration file to lint:
@@ -111,9 +111,9 @@ pub fn discover_and_load(
 }
 
 /// The input files in `format`.
-fn inputs_of(deployment: &Deployment, format: crate::Format) -> impl Iterator<Item = InputId> + '_ {
+fn inputs_of(deployment: &Deployment, kind: crate::FileKind) -> impl Iterator<Item = InputId> + '_ {
     deployment
         .inputs()
-        .filter(move |(_, file)| file.format == format)
+        .filter(move |(_, file)| file.kind == kind)
         .map(|(input, _)| input)
 }

@@ -4,7 +4,7 @@
 use gblint_diagnostics::{FileId, SourceMap};
 
 use crate::deployment::{Deployment, InputId, MachineId};
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// A parsed client configuration.
 #[derive(Clone, Debug)]
@@ -20,11 +20,11 @@ pub struct SshConfigDoc {
 }
 
 /// Whether the path is an ssh client configuration.
-pub fn detect(full: &str, name: &str) -> Option<Format> {
+pub fn detect(full: &str, name: &str) -> Option<FileKind> {
     let user_config = full.ends_with("/.ssh/config") || full == ".ssh/config";
     let system = full.ends_with("/etc/ssh/ssh_config")
         || (full.contains("/etc/ssh/ssh_config.d/") && name.ends_with(".conf"));
-    (user_config || system).then_some(Format::SshConfig)
+    (user_config || system).then_some(FileKind::SshConfig)
 }
 
 /// Parse every ssh client configuration input.
@@ -36,7 +36,7 @@ pub fn load(deployment: &mut Deployment, loader: &mut super::Loader<'_>) {
         .collect();
     for (input, file) in &inputs {
         let (input, file) = (*input, file);
-        if file.format != Format::SshConfig {
+        if file.kind != FileKind::SshConfig {
             continue;
         }
         let config = gblint_sshconfig::parse(sources.get(file.file).text());

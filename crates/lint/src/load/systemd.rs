@@ -7,7 +7,7 @@ use gblint_diagnostics::FileId;
 
 use super::{inputs_of, Loader};
 use crate::deployment::{Deployment, InputId, MachineId, UnitDoc};
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// A machine (in deployment mode) and a unit name: how files are grouped.
 type UnitKey = (Option<MachineId>, String);
@@ -19,7 +19,7 @@ type UnitInputs = (Option<InputId>, Vec<(String, InputId)>);
 pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
     let sources = &*loader.sources;
     let mut units: BTreeMap<UnitKey, UnitInputs> = BTreeMap::new();
-    for input in inputs_of(deployment, Format::Systemd) {
+    for input in inputs_of(deployment, FileKind::Systemd) {
         let machine = deployment.files[input].machine;
         let shown = deployment.shown_path(input, sources);
         let mut parts = shown.rsplit('/');

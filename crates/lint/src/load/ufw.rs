@@ -24,7 +24,7 @@ use gblint_iptables::{Family, RulesFile};
 
 use super::{inputs_of, Loader};
 use crate::deployment::{Deployment, MachineId, UfwAssembly, UfwDoc};
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// The three files of one family, by their stem.
 const STEMS: [&str; 3] = ["before", "user", "after"];
@@ -32,7 +32,7 @@ const STEMS: [&str; 3] = ["before", "user", "after"];
 /// Read every `/etc/default/ufw` of `deployment`, then assemble ufw's rulesets from them and
 /// the parsed rule files (so this runs after [`super::iptables::load`]).
 pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
-    for input in inputs_of(deployment, Format::Ufw).collect::<Vec<_>>() {
+    for input in inputs_of(deployment, FileKind::Ufw).collect::<Vec<_>>() {
         let file = deployment.files[input].file;
         let (assignments, problems) =
             gblint_systemd::parse_environment_file(loader.sources.get(file).text());

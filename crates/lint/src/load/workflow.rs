@@ -4,7 +4,7 @@
 use gblint_diagnostics::{FileId, SourceMap};
 
 use crate::deployment::{Deployment, InputId};
-use crate::format::Format;
+use crate::file_kind::FileKind;
 
 /// A parsed workflow.
 #[derive(Clone, Debug)]
@@ -19,7 +19,7 @@ pub struct WorkflowDoc {
 
 /// Whether the path is a workflow: a `.yml`/`.yaml` file directly in `workflows/` of
 /// `.forgejo`, `.gitea` or `.github`.
-pub fn detect(full: &str, name: &str) -> Option<Format> {
+pub fn detect(full: &str, name: &str) -> Option<FileKind> {
     if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
         return None;
     }
@@ -31,7 +31,7 @@ pub fn detect(full: &str, name: &str) -> Option<Format> {
     ]
     .iter()
     .any(|dir| parent == *dir || parent.ends_with(&format!("/{dir}")))
-    .then_some(Format::Workflow)
+    .then_some(FileKind::Workflow)
 }
 
 /// Parse every workflow input.
@@ -43,7 +43,7 @@ pub fn load(deployment: &mut Deployment, loader: &mut super::Loader<'_>) {
         .collect();
     for (input, file) in &inputs {
         let (input, file) = (*input, file);
-        if file.format != Format::Workflow {
+        if file.kind != FileKind::Workflow {
             continue;
         }
         let workflow = gblint_workflow::parse(sources.get(file.file).text());

@@ -3,7 +3,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -42,7 +42,7 @@ declare_rule! {
         severity: Warning,
         category: Suspicious,
         fix: None,
-        format: Some(Format::Caddyfile),
+        kind: Some(FileKind::Caddyfile),
     }
 }
 

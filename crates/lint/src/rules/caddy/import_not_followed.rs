@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -38,7 +38,7 @@ declare_rule! {
         severity: Warning,
         category: Suspicious,
         fix: None,
-        format: Some(Format::Caddyfile),
+        kind: Some(FileKind::Caddyfile),
     }
 }
 

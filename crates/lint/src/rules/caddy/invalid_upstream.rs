@@ -5,7 +5,7 @@ use gblint_diagnostics::{Category, Diagnostic, FileId, Severity, SourceMap};
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -51,7 +51,7 @@ declare_rule! {
         severity: Error,
         category: Load,
         fix: None,
-        format: Some(Format::Caddyfile),
+        kind: Some(FileKind::Caddyfile),
     }
 }
 

@@ -4,7 +4,7 @@ use gblint_diagnostics::{Diagnostic, Edit, FileId, Fix, TextRange};
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -45,7 +45,7 @@ declare_rule! {
         category: Style,
         fix: Sometimes,
         enabled: false,
-        format: Some(Format::Caddyfile),
+        kind: Some(FileKind::Caddyfile),
     }
 }
 

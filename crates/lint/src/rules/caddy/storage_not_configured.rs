@@ -3,7 +3,7 @@ use gblint_diagnostics::{Category, Diagnostic, Edit, Fix};
 use super::{storage, Storage, GUIDE_STORAGE_ROOT};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -50,7 +50,7 @@ declare_rule! {
         severity: Error,
         category: Correctness,
         fix: Sometimes,
-        format: Some(Format::Caddyfile),
+        kind: Some(FileKind::Caddyfile),
     }
 }
 

@@ -4,7 +4,7 @@ use gblint_diagnostics::Diagnostic;
 use super::chain_note;
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -45,7 +45,7 @@ declare_rule! {
         fix: None,
         suppressible: false,
         can_disable: false,
-        format: Some(Format::Caddyfile),
+        kind: Some(FileKind::Caddyfile),
     }
 }
 
@@ -55,7 +55,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        crate::rules::read_problems(&Self::META, ctx, &[Format::Caddyfile], out);
+        crate::rules::read_problems(&Self::META, ctx, &[FileKind::Caddyfile], out);
         for doc in &ctx.deployment.caddyfiles {
             for error in &doc.caddyfile.errors {
                 if error.kind == ParseErrorKind::Import {

@@ -10,7 +10,7 @@ use gblint_diagnostics::{Diagnostic, FileId};
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 use crate::settings::did_you_mean;
 
@@ -74,7 +74,7 @@ declare_rule! {
         severity: Error,
         category: Load,
         fix: None,
-        format: Some(Format::Caddyfile),
+        kind: Some(FileKind::Caddyfile),
     }
 }
 
@@ -410,8 +410,8 @@ impl Check<'_, '_> {
         {
             args.next();
         }
-        for format in args {
-            self.module(format, "http.encoders", ENCODERS);
+        for encoding in args {
+            self.module(encoding, "http.encoders", ENCODERS);
         }
         for line in &encode.block {
             if !matches!(line.name(), "minimum_length" | "match") {

@@ -5,7 +5,7 @@ use gblint_diagnostics::{Diagnostic, TextRange};
 use crate::baseline::site_hosts;
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -54,7 +54,7 @@ declare_rule! {
         category: Correctness,
         fix: None,
         suppressible: false,
-        format: Some(Format::Caddyfile),
+        kind: Some(FileKind::Caddyfile),
     }
 }
 

@@ -3,7 +3,7 @@ use gblint_diagnostics::{Diagnostic, TextRange};
 use super::{anchor_file, daily_jobs, mentions};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -46,7 +46,7 @@ declare_rule! {
         severity: Error,
         category: Policy,
         fix: None,
-        format: Some(Format::Crontab),
+        kind: Some(FileKind::Crontab),
     }
 }
 

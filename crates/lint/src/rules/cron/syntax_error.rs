@@ -2,7 +2,7 @@ use gblint_diagnostics::{Diagnostic, TextRange};
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -44,7 +44,7 @@ declare_rule! {
         fix: None,
         suppressible: false,
         can_disable: false,
-        format: Some(Format::Crontab),
+        kind: Some(FileKind::Crontab),
     }
 }
 
@@ -54,7 +54,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        crate::rules::read_problems(&Self::META, ctx, &[Format::Crontab], out);
+        crate::rules::read_problems(&Self::META, ctx, &[FileKind::Crontab], out);
         for doc in &ctx.deployment.crontabs {
             let shown = on_machine(&ctx.deployment.shown_path(doc.input, ctx.sources));
             if doc.skipped_name {

@@ -3,7 +3,7 @@ use gblint_diagnostics::{Diagnostic, FileId, TextRange};
 use super::{anchor_file, daily_jobs, mentions, DailyJob};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -47,7 +47,7 @@ declare_rule! {
         severity: Error,
         category: Policy,
         fix: None,
-        format: Some(Format::Crontab),
+        kind: Some(FileKind::Crontab),
     }
 }
 

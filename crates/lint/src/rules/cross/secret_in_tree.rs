@@ -49,7 +49,7 @@ declare_rule! {
         severity: Error,
         category: Security,
         fix: None,
-        format: None,
+        kind: None,
     }
 }
 

@@ -83,7 +83,7 @@ declare_rule! {
         severity: Error,
         category: Correctness,
         fix: None,
-        format: None,
+        kind: None,
     }
 }
 

@@ -4,7 +4,7 @@ use gblint_diagnostics::Diagnostic;
 use super::{internal_nets, is_public_listener, reach, serves_zone_data, Reach};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -53,7 +53,7 @@ declare_rule! {
         severity: Error,
         category: Security,
         fix: None,
-        format: Some(Format::Corefile),
+        kind: Some(FileKind::Corefile),
     }
 }
 

@@ -4,7 +4,7 @@ use gblint_diagnostics::Diagnostic;
 use super::{allows, internal_nets, is_public_listener, public_decision};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -62,7 +62,7 @@ declare_rule! {
         severity: Warning,
         category: Correctness,
         fix: None,
-        format: Some(Format::Corefile),
+        kind: Some(FileKind::Corefile),
     }
 }
 

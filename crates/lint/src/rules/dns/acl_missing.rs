@@ -3,7 +3,7 @@ use gblint_diagnostics::{Diagnostic, Edit, Fix};
 use super::{internal_nets, is_public_listener, serves_zone_data};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -56,7 +56,7 @@ declare_rule! {
         severity: Error,
         category: Security,
         fix: Sometimes,
-        format: Some(Format::Corefile),
+        kind: Some(FileKind::Corefile),
     }
 }
 

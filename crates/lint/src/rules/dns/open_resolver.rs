@@ -3,7 +3,7 @@ use gblint_diagnostics::Diagnostic;
 use super::{allows, internal_nets, is_public_listener, public_decision};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -46,7 +46,7 @@ declare_rule! {
         severity: Warning,
         category: Security,
         fix: None,
-        format: Some(Format::Corefile),
+        kind: Some(FileKind::Corefile),
     }
 }
 

@@ -3,7 +3,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -58,7 +58,7 @@ declare_rule! {
         severity: Error,
         category: Load,
         fix: None,
-        format: Some(Format::Corefile),
+        kind: Some(FileKind::Corefile),
     }
 }
 

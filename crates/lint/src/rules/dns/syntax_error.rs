@@ -3,7 +3,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -55,7 +55,7 @@ declare_rule! {
         fix: None,
         suppressible: false,
         can_disable: false,
-        format: Some(Format::Corefile),
+        kind: Some(FileKind::Corefile),
     }
 }
 
@@ -65,7 +65,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        crate::rules::read_problems(&Self::META, ctx, &[Format::Corefile, Format::Zone], out);
+        crate::rules::read_problems(&Self::META, ctx, &[FileKind::Corefile, FileKind::Zone], out);
         for doc in &ctx.deployment.corefiles {
             for error in &doc.corefile.errors {
                 // Errors inside imported files are reported on the import's own file when it

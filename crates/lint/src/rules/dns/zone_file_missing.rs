@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::load::dns::normalize_path;
 use crate::rule::{Rule, RuleMeta};
 
@@ -55,7 +55,7 @@ declare_rule! {
         severity: Error,
         category: Correctness,
         fix: None,
-        format: Some(Format::Corefile),
+        kind: Some(FileKind::Corefile),
     }
 }
 

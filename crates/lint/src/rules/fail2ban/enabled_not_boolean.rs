@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -35,7 +35,7 @@ declare_rule! {
         severity: Error,
         category: Correctness,
         fix: None,
-        format: Some(Format::Fail2ban),
+        kind: Some(FileKind::Fail2ban),
     }
 }
 

@@ -4,7 +4,7 @@ use super::{origin, runs, value};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::deployment::Fail2banDoc;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -43,7 +43,7 @@ declare_rule! {
         severity: Error,
         category: Policy,
         fix: None,
-        format: Some(Format::Fail2ban),
+        kind: Some(FileKind::Fail2ban),
     }
 }
 

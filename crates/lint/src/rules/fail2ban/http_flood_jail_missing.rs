@@ -3,7 +3,7 @@ use gblint_diagnostics::{Diagnostic, TextRange};
 use super::{access_logs, logpaths, proxies, runs, value};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -76,7 +76,7 @@ declare_rule! {
         severity: Error,
         category: Policy,
         fix: None,
-        format: Some(Format::Fail2ban),
+        kind: Some(FileKind::Fail2ban),
     }
 }
 

@@ -3,7 +3,7 @@ use gblint_diagnostics::Diagnostic;
 use super::{access_logs, is_flood_jail, logpaths, origin, proxies, runs};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -74,7 +74,7 @@ declare_rule! {
         severity: Error,
         category: Correctness,
         fix: None,
-        format: Some(Format::Fail2ban),
+        kind: Some(FileKind::Fail2ban),
     }
 }
 

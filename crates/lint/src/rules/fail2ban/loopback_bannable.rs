@@ -3,7 +3,7 @@ use gblint_diagnostics::Diagnostic;
 use super::{origin, runs, value};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -44,7 +44,7 @@ declare_rule! {
         severity: Warning,
         category: Security,
         fix: None,
-        format: Some(Format::Fail2ban),
+        kind: Some(FileKind::Fail2ban),
     }
 }
 

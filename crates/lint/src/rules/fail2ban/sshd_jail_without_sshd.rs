@@ -3,7 +3,7 @@ use gblint_diagnostics::{Diagnostic, Edit, Fix};
 use super::{origin, runs};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -43,7 +43,7 @@ declare_rule! {
         severity: Warning,
         category: Correctness,
         fix: Always,
-        format: Some(Format::Fail2ban),
+        kind: Some(FileKind::Fail2ban),
     }
 }
 

@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 /// The jail options fail2ban's jail reader evaluates (a broken `%(x)s` there stops the start).
@@ -70,7 +70,7 @@ declare_rule! {
         fix: None,
         suppressible: false,
         can_disable: false,
-        format: Some(Format::Fail2ban),
+        kind: Some(FileKind::Fail2ban),
     }
 }
 
@@ -80,7 +80,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        crate::rules::read_problems(&Self::META, ctx, &[Format::Fail2ban], out);
+        crate::rules::read_problems(&Self::META, ctx, &[FileKind::Fail2ban], out);
         for doc in &ctx.deployment.fail2ban {
             for (file, ini) in doc.files.values() {
                 for problem in &ini.problems {

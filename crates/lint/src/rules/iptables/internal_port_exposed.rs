@@ -4,7 +4,7 @@ use gblint_iptables::eval::{evaluate, inbound_hooks, inbound_syn};
 use super::{readable, step_range, ufw_paths, with_path};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -48,7 +48,7 @@ declare_rule! {
         severity: Error,
         category: Security,
         fix: None,
-        format: Some(Format::Iptables),
+        kind: Some(FileKind::Iptables),
     }
 }
 

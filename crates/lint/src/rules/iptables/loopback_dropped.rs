@@ -8,7 +8,7 @@ use super::{readable, step_range, ufw_paths, with_path};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::deployment::{IptablesDoc, UfwAssembly};
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -63,7 +63,7 @@ declare_rule! {
         severity: Error,
         category: Correctness,
         fix: Sometimes,
-        format: Some(Format::Iptables),
+        kind: Some(FileKind::Iptables),
     }
 }
 

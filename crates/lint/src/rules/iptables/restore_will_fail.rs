@@ -3,7 +3,7 @@ use gblint_iptables::ProblemKind;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -52,7 +52,7 @@ declare_rule! {
         severity: Error,
         category: Load,
         fix: None,
-        format: Some(Format::Iptables),
+        kind: Some(FileKind::Iptables),
     }
 }
 

@@ -10,7 +10,7 @@ use super::readable;
 use super::rule_keys::{interner, is_terminal, single_net, RuleKey};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -55,7 +55,7 @@ declare_rule! {
         severity: Warning,
         category: Suspicious,
         fix: None,
-        format: Some(Format::Iptables),
+        kind: Some(FileKind::Iptables),
     }
 }
 

@@ -3,7 +3,7 @@ use gblint_iptables::ProblemKind;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -43,7 +43,7 @@ declare_rule! {
         fix: None,
         suppressible: false,
         can_disable: false,
-        format: Some(Format::Iptables),
+        kind: Some(FileKind::Iptables),
     }
 }
 
@@ -53,7 +53,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        crate::rules::read_problems(&Self::META, ctx, &[Format::Iptables], out);
+        crate::rules::read_problems(&Self::META, ctx, &[FileKind::Iptables], out);
         for doc in &ctx.deployment.iptables {
             for problem in doc.rules.problems_of(ProblemKind::Syntax) {
                 out.push(

@@ -3,7 +3,7 @@ use gblint_diagnostics::Diagnostic;
 use crate::context::Context;
 use crate::declare_rule;
 use crate::deployment::LxdDoc;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -49,7 +49,7 @@ declare_rule! {
         severity: Error,
         category: Security,
         fix: None,
-        format: Some(Format::Lxd),
+        kind: Some(FileKind::Lxd),
     }
 }
 

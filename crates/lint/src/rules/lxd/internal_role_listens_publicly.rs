@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 /// Roles the operations guide keeps off the internet: reached only through the proxy's
@@ -67,7 +67,7 @@ declare_rule! {
         severity: Error,
         category: Security,
         fix: None,
-        format: Some(Format::Lxd),
+        kind: Some(FileKind::Lxd),
     }
 }
 

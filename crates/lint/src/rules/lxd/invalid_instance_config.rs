@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -53,7 +53,7 @@ declare_rule! {
         severity: Error,
         category: Load,
         fix: None,
-        format: Some(Format::Lxd),
+        kind: Some(FileKind::Lxd),
     }
 }
 

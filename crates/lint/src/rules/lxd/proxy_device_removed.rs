@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -63,7 +63,7 @@ declare_rule! {
         category: Correctness,
         fix: None,
         suppressible: false,
-        format: Some(Format::Lxd),
+        kind: Some(FileKind::Lxd),
     }
 }
 

@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -44,7 +44,7 @@ declare_rule! {
         fix: None,
         suppressible: false,
         can_disable: false,
-        format: Some(Format::Lxd),
+        kind: Some(FileKind::Lxd),
     }
 }
 
@@ -54,7 +54,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        crate::rules::read_problems(&Self::META, ctx, &[Format::Lxd], out);
+        crate::rules::read_problems(&Self::META, ctx, &[FileKind::Lxd], out);
         for doc in &ctx.deployment.lxd {
             for problem in &doc.instance.syntax {
                 out.push(

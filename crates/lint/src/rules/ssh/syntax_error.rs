@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -43,7 +43,7 @@ declare_rule! {
         fix: None,
         suppressible: false,
         can_disable: false,
-        format: Some(Format::SshConfig),
+        kind: Some(FileKind::SshConfig),
     }
 }
 
@@ -53,7 +53,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        crate::rules::read_problems(&Self::META, ctx, &[Format::SshConfig], out);
+        crate::rules::read_problems(&Self::META, ctx, &[FileKind::SshConfig], out);
         for doc in &ctx.deployment.ssh_configs {
             for error in &doc.config.errors {
                 out.push(

@@ -3,7 +3,7 @@ use gblint_diagnostics::{Diagnostic, TextRange};
 use super::system_address;
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -74,7 +74,7 @@ declare_rule! {
         severity: Error,
         category: Policy,
         fix: None,
-        format: Some(Format::SshConfig),
+        kind: Some(FileKind::SshConfig),
     }
 }
 

@@ -39,7 +39,7 @@ declare_rule! {
         category: Suppression,
         fix: None,
         suppressible: false,
-        format: None,
+        kind: None,
     }
 }
 

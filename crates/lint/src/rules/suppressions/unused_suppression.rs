@@ -35,7 +35,7 @@ declare_rule! {
         category: Suppression,
         fix: None,
         suppressible: false,
-        format: None,
+        kind: None,
     }
 }
 

@@ -3,7 +3,7 @@ use gblint_diagnostics::{Diagnostic, Edit, Fix};
 use super::{botserver, env, url_host_port, value_range_in_line};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -38,7 +38,7 @@ declare_rule! {
         severity: Error,
         category: Correctness,
         fix: Sometimes,
-        format: Some(Format::Systemd),
+        kind: Some(FileKind::Systemd),
     }
 }
 

@@ -3,7 +3,7 @@ use gblint_diagnostics::{Diagnostic, TextRange};
 use super::is_general_bots;
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -38,7 +38,7 @@ declare_rule! {
         severity: Warning,
         category: Security,
         fix: None,
-        format: Some(Format::Systemd),
+        kind: Some(FileKind::Systemd),
     }
 }
 

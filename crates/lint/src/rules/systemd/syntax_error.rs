@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -37,7 +37,7 @@ declare_rule! {
         fix: None,
         suppressible: false,
         can_disable: false,
-        format: Some(Format::Systemd),
+        kind: Some(FileKind::Systemd),
     }
 }
 
@@ -47,7 +47,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        crate::rules::read_problems(&Self::META, ctx, &[Format::Systemd, Format::Ufw], out);
+        crate::rules::read_problems(&Self::META, ctx, &[FileKind::Systemd, FileKind::Ufw], out);
         for unit in &ctx.deployment.units {
             for (_, file, parsed) in &unit.files {
                 for problem in &parsed.problems {

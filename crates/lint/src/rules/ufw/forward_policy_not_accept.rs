@@ -2,7 +2,7 @@ use gblint_diagnostics::{Diagnostic, Edit, Fix};
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -34,7 +34,7 @@ declare_rule! {
         severity: Error,
         category: Correctness,
         fix: Always,
-        format: Some(Format::Ufw),
+        kind: Some(FileKind::Ufw),
     }
 }
 

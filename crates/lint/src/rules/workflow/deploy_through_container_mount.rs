@@ -3,7 +3,7 @@ use gblint_diagnostics::Diagnostic;
 use super::{flatten, job_commands, operands};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 use crate::settings::ROLES;
 
@@ -61,7 +61,7 @@ declare_rule! {
         severity: Error,
         category: Policy,
         fix: None,
-        format: Some(Format::Workflow),
+        kind: Some(FileKind::Workflow),
     }
 }
 

@@ -6,7 +6,7 @@ use super::stop::{self, Verdict};
 use super::{flatten, host_key, job_commands, operands, remote_commands};
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -87,7 +87,7 @@ declare_rule! {
         severity: Error,
         category: Correctness,
         fix: None,
-        format: Some(Format::Workflow),
+        kind: Some(FileKind::Workflow),
     }
 }
 

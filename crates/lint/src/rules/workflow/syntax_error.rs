@@ -2,7 +2,7 @@ use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
 use crate::declare_rule;
-use crate::format::Format;
+use crate::file_kind::FileKind;
 use crate::rule::{Rule, RuleMeta};
 
 declare_rule! {
@@ -47,7 +47,7 @@ declare_rule! {
         fix: None,
         suppressible: false,
         can_disable: false,
-        format: Some(Format::Workflow),
+        kind: Some(FileKind::Workflow),
     }
 }
 
@@ -57,7 +57,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        crate::rules::read_problems(&Self::META, ctx, &[Format::Workflow], out);
+        crate::rules::read_problems(&Self::META, ctx, &[FileKind::Workflow], out);
         for doc in &ctx.deployment.workflows {
             if let Some(error) = &doc.workflow.error {
                 out.push(

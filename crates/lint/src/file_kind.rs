@@ -1,11 +1,14 @@
-//! File formats gblint recognises, and how a file's format is told from its path or content.
+//! The kinds of file gblint reads, and how a file's kind is told from its path or content.
+//!
+//! "Kind" is what a file is (a Caddyfile, a zone file, a systemd unit); "format" is kept for
+//! formatting (`gblint fmt`), so the two never share a name.
 
 use std::fmt;
 use std::path::Path;
 
-/// A configuration format.
+/// A kind of configuration file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Format {
+pub enum FileKind {
     /// Caddy v2 Caddyfile.
     Caddyfile,
     /// CoreDNS Corefile.
@@ -30,42 +33,42 @@ pub enum Format {
     Lxd,
 }
 
-impl Format {
+impl FileKind {
     /// Every format, in a stable order.
-    pub const ALL: [Format; 11] = [
-        Format::Caddyfile,
-        Format::Corefile,
-        Format::Zone,
-        Format::Iptables,
-        Format::Fail2ban,
-        Format::Systemd,
-        Format::Ufw,
-        Format::Crontab,
-        Format::SshConfig,
-        Format::Workflow,
-        Format::Lxd,
+    pub const ALL: [FileKind; 11] = [
+        FileKind::Caddyfile,
+        FileKind::Corefile,
+        FileKind::Zone,
+        FileKind::Iptables,
+        FileKind::Fail2ban,
+        FileKind::Systemd,
+        FileKind::Ufw,
+        FileKind::Crontab,
+        FileKind::SshConfig,
+        FileKind::Workflow,
+        FileKind::Lxd,
     ];
 
-    /// The name used by `--format`.
+    /// The name used by `--kind`.
     pub fn name(self) -> &'static str {
         match self {
-            Format::Caddyfile => "caddyfile",
-            Format::Corefile => "corefile",
-            Format::Zone => "zone",
-            Format::Iptables => "iptables",
-            Format::Fail2ban => "fail2ban",
-            Format::Systemd => "systemd",
-            Format::Ufw => "ufw",
-            Format::Crontab => "crontab",
-            Format::SshConfig => "ssh-config",
-            Format::Workflow => "workflow",
-            Format::Lxd => "lxd",
+            FileKind::Caddyfile => "caddyfile",
+            FileKind::Corefile => "corefile",
+            FileKind::Zone => "zone",
+            FileKind::Iptables => "iptables",
+            FileKind::Fail2ban => "fail2ban",
+            FileKind::Systemd => "systemd",
+            FileKind::Ufw => "ufw",
+            FileKind::Crontab => "crontab",
+            FileKind::SshConfig => "ssh-config",
+            FileKind::Workflow => "workflow",
+            FileKind::Lxd => "lxd",
         }
     }
 
-    /// Parse a `--format` value.
-    pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|format| format.name() == name)
+    /// Parse a `--kind` value.
+    pub fn from_name(name: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|kind| kind.name() == name)
     }
 
     /// Whether this version of gblint parses and lints the format (the others are recognised,
@@ -73,22 +76,22 @@ impl Format {
     pub fn is_checked(self) -> bool {
         matches!(
             self,
-            Format::Caddyfile
-                | Format::Iptables
-                | Format::Corefile
-                | Format::Zone
-                | Format::Fail2ban
-                | Format::Systemd
-                | Format::Ufw
-                | Format::Crontab
-                | Format::SshConfig
-                | Format::Workflow
-                | Format::Lxd
+            FileKind::Caddyfile
+                | FileKind::Iptables
+                | FileKind::Corefile
+                | FileKind::Zone
+                | FileKind::Fail2ban
+                | FileKind::Systemd
+                | FileKind::Ufw
+                | FileKind::Crontab
+                | FileKind::SshConfig
+                | FileKind::Workflow
+                | FileKind::Lxd
         )
     }
 }
 
-impl fmt::Display for Format {
+impl fmt::Display for FileKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
@@ -101,7 +104,7 @@ pub fn detect_by_path(
     path: &Path,
     machine_path: Option<&str>,
     role: Option<&str>,
-) -> Option<Format> {
+) -> Option<FileKind> {
     let name = path.file_name()?.to_string_lossy();
     let full = machine_path
         .map(str::to_owned)
@@ -111,30 +114,30 @@ pub fn detect_by_path(
         || name.ends_with(".caddyfile")
         || name.ends_with(".Caddyfile")
     {
-        return Some(Format::Caddyfile);
+        return Some(FileKind::Caddyfile);
     }
     // The General Bots proxy keeps its Caddyfile at /opt/gbo/conf/config; on other machines
     // that path holds other things, so only the proxy role (or a plain folder) counts.
     if full.ends_with("/opt/gbo/conf/config") && (role == Some("proxy") || machine_path.is_none()) {
-        return Some(Format::Caddyfile);
+        return Some(FileKind::Caddyfile);
     }
     if full.ends_with("/etc/caddy/Caddyfile") {
-        return Some(Format::Caddyfile);
+        return Some(FileKind::Caddyfile);
     }
     if name == "Corefile" || name.starts_with("Corefile.") || name.ends_with(".corefile") {
-        return Some(Format::Corefile);
+        return Some(FileKind::Corefile);
     }
     if name.ends_with(".zone") || name.starts_with("db.") {
-        return Some(Format::Zone);
+        return Some(FileKind::Zone);
     }
     if name == "rules.v4" || name == "rules.v6" || name.ends_with(".rules") {
-        return Some(Format::Iptables);
+        return Some(FileKind::Iptables);
     }
     if full.ends_with("/etc/default/ufw") {
-        return Some(Format::Ufw);
+        return Some(FileKind::Ufw);
     }
-    if let Some(format) = crate::load::detect(&full, &name) {
-        return Some(format);
+    if let Some(kind) = crate::load::detect(&full, &name) {
+        return Some(kind);
     }
     if full.contains("/fail2ban/") {
         let in_subdir = ["/jail.d/", "/filter.d/", "/action.d/"]
@@ -147,7 +150,7 @@ pub fn detect_by_path(
             .is_some_and(|(dir, _)| dir.ends_with("/fail2ban") || dir == "fail2ban")
             && (name.ends_with(".conf") || name.ends_with(".local"));
         if (in_subdir && (name.ends_with(".conf") || name.ends_with(".local"))) || top {
-            return Some(Format::Fail2ban);
+            return Some(FileKind::Fail2ban);
         }
     }
     let unit_suffixes = [
@@ -164,7 +167,7 @@ pub fn detect_by_path(
         ".device",
     ];
     if unit_suffixes.iter().any(|suffix| name.ends_with(suffix)) {
-        return Some(Format::Systemd);
+        return Some(FileKind::Systemd);
     }
     if name.ends_with(".conf") {
         if let Some(parent) = path.parent().and_then(|p| p.file_name()) {
@@ -173,7 +176,7 @@ pub fn detect_by_path(
                 .iter()
                 .any(|suffix| parent.ends_with(&format!("{suffix}.d")))
             {
-                return Some(Format::Systemd);
+                return Some(FileKind::Systemd);
             }
         }
     }
@@ -182,7 +185,7 @@ pub fn detect_by_path(
 
 /// Guess a format from content, for files whose name says nothing. Conservative: only
 /// shapes that no other format has.
-pub fn sniff(text: &str) -> Option<Format> {
+pub fn sniff(text: &str) -> Option<FileKind> {
     let meaningful: Vec<&str> = text
         .lines()
         .map(str::trim)
@@ -193,7 +196,7 @@ pub fn sniff(text: &str) -> Option<Format> {
     if first.starts_with('*')
         && ["*filter", "*nat", "*mangle", "*raw", "*security"].contains(&first)
     {
-        return Some(Format::Iptables);
+        return Some(FileKind::Iptables);
     }
     if first.starts_with('[') && first.ends_with(']') {
         let unit_sections = [
@@ -206,12 +209,12 @@ pub fn sniff(text: &str) -> Option<Format> {
             "[Path]",
         ];
         if unit_sections.contains(&first) {
-            return Some(Format::Systemd);
+            return Some(FileKind::Systemd);
         }
-        return Some(Format::Fail2ban);
+        return Some(FileKind::Fail2ban);
     }
     if first.starts_with("$ORIGIN") || first.starts_with("$TTL") {
-        return Some(Format::Zone);
+        return Some(FileKind::Zone);
     }
     let caddy_words = [
         "reverse_proxy",
@@ -230,7 +233,7 @@ pub fn sniff(text: &str) -> Option<Format> {
         caddy_words.contains(&word)
     }) && meaningful.iter().any(|line| line.ends_with('{'));
     if looks_caddy {
-        return Some(Format::Caddyfile);
+        return Some(FileKind::Caddyfile);
     }
     let coredns_words = [
         "forward", "cache", "errors", "log", "file", "acl", "bind", "reload", "hosts",
@@ -240,7 +243,7 @@ pub fn sniff(text: &str) -> Option<Format> {
         coredns_words.contains(&word) || line.ends_with('{') || *line == "}"
     });
     if looks_coredns && meaningful.iter().any(|line| line.ends_with('{')) {
-        return Some(Format::Corefile);
+        return Some(FileKind::Corefile);
     }
     None
 }
