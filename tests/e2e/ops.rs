@@ -195,7 +195,11 @@ fn a_deploy_without_a_stop_of_each_program_is_wfl001_and_through_a_mount_wfl002(
 
     // A stop of botui's unit only leaves botserver running.
     let (dir, mut inputs) = example("botserver");
-    inputs.edit(WORKFLOW, "stop ui.service system.service", "stop ui.service");
+    inputs.edit(
+        WORKFLOW,
+        "stop ui.service system.service",
+        "stop ui.service",
+    );
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
 
     // A stop of another program stops neither.
