@@ -110,6 +110,49 @@ const CORE_LONG: &[(&str, char)] = &[
     ("version", 'V'),
 ];
 
+/// The short letter of a core long option written in full: [`CORE_LONG`] as a `match`, which
+/// compiles to a comparison by length and bytes instead of a scan of the list per option.
+fn core_long(name: &str) -> Option<char> {
+    Some(match name {
+        "append" => 'A',
+        "check" => 'C',
+        "delete" => 'D',
+        "replace" => 'R',
+        "insert" => 'I',
+        "list" => 'L',
+        "list-rules" => 'S',
+        "flush" => 'F',
+        "zero" => 'Z',
+        "new-chain" => 'N',
+        "delete-chain" => 'X',
+        "policy" => 'P',
+        "rename-chain" => 'E',
+        "source" | "src" => 's',
+        "destination" | "dst" => 'd',
+        "protocol" => 'p',
+        "in-interface" => 'i',
+        "out-interface" => 'o',
+        "jump" => 'j',
+        "goto" => 'g',
+        "fragment" => 'f',
+        "match" => 'm',
+        "set-counters" => 'c',
+        "table" => 't',
+        "wait" => 'w',
+        "wait-interval" => 'W',
+        "ipv4" => '4',
+        "ipv6" => '6',
+        "verbose" => 'v',
+        "numeric" => 'n',
+        "exact" => 'x',
+        "line-numbers" => '0',
+        "modprobe" => 'M',
+        "help" => 'h',
+        "version" => 'V',
+        _ => return None,
+    })
+}
+
 /// The target with its spec (when known) and its options with their spec indices.
 type LoadedTarget = (Target, Option<&'static ModuleSpec>, Vec<(usize, Opt)>);
 
@@ -326,6 +369,7 @@ impl<'a> CommandParser<'a> {
         while let Some(next) = self.optional_word() {
             args.push(next.value.to_string());
         }
+        args.shrink_to_fit();
         let options = if owner == usize::MAX {
             &mut self.target.as_mut().expect("target").2
         } else {
@@ -618,7 +662,11 @@ impl<'a> CommandParser<'a> {
                 None => Ok(text.to_owned()),
             }
         };
-        let mut args = Vec::new();
+        let mut args = Vec::with_capacity(match option_spec.arity {
+            Arity::Zero => 0,
+            Arity::One | Arity::Optional => 1,
+            Arity::Two => 2,
+        });
         match option_spec.arity {
             Arity::Zero => {
                 if attached.is_some() {
@@ -715,12 +763,16 @@ impl<'a> CommandParser<'a> {
             table,
             chain,
         };
-        for module in std::mem::take(&mut self.loaded) {
+        // The model lives as long as the run: every vector of a rule gets its exact length
+        // (pushing one element at a time would reserve room for four).
+        let loaded = std::mem::take(&mut self.loaded);
+        self.rule.matches.reserve_exact(loaded.len());
+        for module in loaded {
             let mut options: Vec<(usize, Opt)> = module.options;
             if module.spec.is_some_and(|s| !s.ordered) {
                 options.sort_by_key(|(i, _)| *i);
             }
-            let mut options: Vec<Opt> = options.into_iter().map(|(_, o)| o).collect();
+            let mut options = exact(options);
             if let Some(spec) = module.spec {
                 if let Some(finish) = spec.finish {
                     finish(&mut options, &ctx).map_err(|message| CommandError {
@@ -743,7 +795,7 @@ impl<'a> CommandParser<'a> {
             if spec.is_some() {
                 options.sort_by_key(|(i, _)| *i);
             }
-            t.options = options.into_iter().map(|(_, o)| o).collect();
+            t.options = exact(options);
             if let Some(spec) = spec {
                 if let Some(finish) = spec.finish {
                     finish(&mut t.options, &ctx).map_err(|message| CommandError {
@@ -771,6 +823,13 @@ impl<'a> CommandParser<'a> {
             range,
         })
     }
+}
+
+/// The options without their spec indices, in a vector of exactly their number.
+fn exact(options: Vec<(usize, Opt)>) -> Vec<Opt> {
+    let mut out = Vec::with_capacity(options.len());
+    out.extend(options.into_iter().map(|(_, o)| o));
+    out
 }
 
 fn other(family: Family) -> Family {
@@ -893,8 +952,8 @@ fn resolve_long(name: &str, loaded: &[Loaded], target: Option<&'static ModuleSpe
     };
     // Most options are written in full: the first exact name, in the order getopt_long sees the
     // tables (core, then the loaded modules, then the target), needs no prefix scan.
-    if let Some((_, letter)) = CORE_LONG.iter().find(|(long, _)| *long == name) {
-        return Resolved::Found(OptionRef::Core(*letter));
+    if let Some(letter) = core_long(name) {
+        return Resolved::Found(OptionRef::Core(letter));
     }
     for (module, spec) in modules() {
         if let Some(option) = spec.options.iter().position(|o| o.names.contains(&name)) {
@@ -945,5 +1004,22 @@ fn resolve_long(name: &str, loaded: &[Loaded], target: Option<&'static ModuleSpe
         0 => Resolved::Unknown,
         1 => Resolved::Found(distinct.pop().expect("one")),
         _ => Resolved::Ambiguous,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_exact_core_lookup_is_the_core_table() {
+        for (long, letter) in CORE_LONG {
+            assert_eq!(core_long(long), Some(*letter), "--{long}");
+        }
+        // Names outside the table, prefixes included, are not exact core options.
+        for name in ["", "d", "dport", "sour", "appendx", "Append"] {
+            assert_eq!(core_long(name), None, "--{name}");
+            assert!(CORE_LONG.iter().all(|(long, _)| *long != name));
+        }
     }
 }

@@ -208,6 +208,7 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
         body.split('\n').collect()
     };
     let count = pieces.len();
+    lines.reserve_exact(count);
     for (index, raw) in pieces.into_iter().enumerate() {
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let range = TextRange::from_usize(offset, offset + raw.len());
@@ -361,7 +362,7 @@ fn classify(
         );
         return LineKind::Invalid;
     };
-    let table_name = table_name.clone();
+    let table_name: &str = table_name;
     let words = words(raw, range.start() as usize, has_newline);
     if let Some(long) = words.iter().find(|w| w.value.len() > MAX_WORD) {
         problem(
@@ -398,7 +399,7 @@ fn classify(
             return LineKind::Invalid;
         }
         let policy = parts.get(1).copied().unwrap_or("");
-        let builtin = builtin_chains(&table_name).contains(&name);
+        let builtin = builtin_chains(table_name).contains(&name);
         let valid_policy = if builtin {
             matches!(policy, "ACCEPT" | "DROP" | "-")
         } else {
@@ -492,7 +493,7 @@ fn classify(
         );
         return LineKind::Invalid;
     }
-    match parse_command(&words, family, &table_name, counters) {
+    match parse_command(&words, family, table_name, counters) {
         Ok(command) => {
             if table_name == "nat"
                 && command

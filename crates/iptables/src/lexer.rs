@@ -24,20 +24,29 @@ pub struct Word<'src> {
 /// `has_newline` says whether a newline followed the line: an unterminated quote takes it in.
 pub fn words(line: &str, offset: usize, has_newline: bool) -> Vec<Word<'_>> {
     // Most lines have no quote: their words are plain slices between blanks.
+    // The separators are ASCII, so every cut falls on a character boundary.
     if !line.contains('"') {
-        return line
-            .split([' ', '\t', '\n'])
-            .filter(|word| !word.is_empty())
-            .map(|word| {
-                let start = word.as_ptr() as usize - line.as_ptr() as usize;
-                Word {
-                    range: TextRange::from_usize(offset + start, offset + start + word.len()),
-                    value: Cow::Borrowed(word),
-                    quoted: false,
-                    unterminated: false,
-                }
-            })
-            .collect();
+        let bytes = line.as_bytes();
+        let separator = |b: u8| matches!(b, b' ' | b'\t' | b'\n');
+        let mut out = Vec::with_capacity(16);
+        let mut i = 0;
+        while i < bytes.len() {
+            if separator(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && !separator(bytes[i]) {
+                i += 1;
+            }
+            out.push(Word {
+                range: TextRange::from_usize(offset + start, offset + i),
+                value: Cow::Borrowed(&line[start..i]),
+                quoted: false,
+                unterminated: false,
+            });
+        }
+        return out;
     }
     words_general(line, offset, has_newline)
 }

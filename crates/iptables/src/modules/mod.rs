@@ -142,13 +142,26 @@ pub fn find_match(name: &str, family: Family) -> Option<&'static ModuleSpec> {
 
 /// The known target called `name` for `family`.
 pub fn find_target(name: &str, family: Family) -> Option<&'static ModuleSpec> {
+    // Most rules end in a standard verdict, which no extension is named: no need to compare
+    // it with every target's names.
+    if is_verdict(name) {
+        return None;
+    }
     all_targets().find(|m| {
         (m.name == name || m.aliases.contains(&name)) && m.family.is_none_or(|f| f == family)
     })
 }
 
+/// The standard verdicts of `-j` (the kernel's own, no extension).
+pub fn is_verdict(name: &str) -> bool {
+    matches!(name, "ACCEPT" | "DROP" | "RETURN" | "QUEUE")
+}
+
 /// Whether `name` names a target extension of any family (so `-j NAME` is never a chain).
 pub fn is_target_extension(name: &str) -> bool {
+    if is_verdict(name) {
+        return false;
+    }
     all_targets().any(|m| m.name == name || m.aliases.contains(&name))
         || OTHER_TARGETS.contains(&name)
 }
@@ -229,6 +242,21 @@ mod tests {
                     assert!(!(shared && families_meet), "{} twice", a.name);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn no_extension_is_named_like_a_verdict() {
+        for name in ["ACCEPT", "DROP", "RETURN", "QUEUE"] {
+            assert!(is_verdict(name));
+            assert!(
+                TARGETS
+                    .iter()
+                    .chain(MATCHES)
+                    .all(|t| t.name != name && !t.aliases.contains(&name))
+                    && !OTHER_TARGETS.contains(&name),
+                "{name} is an extension"
+            );
         }
     }
 

@@ -13,22 +13,28 @@ use crate::rule::{Address, Family};
 /// A numeric IPv4 address as libxtables reads it: one to four base-0 parts of at most 255;
 /// missing trailing parts are zero. With `is_mask`, exactly four parts are required.
 pub fn ipv4(text: &str, is_mask: bool) -> Option<Ipv4Addr> {
-    let parts: Vec<&str> = text.split('.').collect();
-    if parts.len() > 4 || (is_mask && parts.len() != 4) {
-        return None;
-    }
     let mut octets = [0u8; 4];
-    for (octet, part) in octets.iter_mut().zip(&parts) {
+    let mut count = 0;
+    for part in text.split('.') {
+        let octet = octets.get_mut(count)?;
         *octet = u8::try_from(c_unsigned(part, 255)?).ok()?;
+        count += 1;
+    }
+    if is_mask && count != 4 {
+        return None;
     }
     Some(Ipv4Addr::from(octets))
 }
 
 /// `-s`/`-d`: comma-separated addresses, each `addr[/len|/dotted-mask]` or a host name.
 pub fn parse_addresses(text: &str, family: Family) -> Result<Vec<Address>, String> {
-    text.split(',')
-        .map(|item| parse_address(item, family))
-        .collect()
+    // Exact capacity: a collected `Vec` would hold room for four addresses where nearly every
+    // rule has one, for the life of the model.
+    let mut out = Vec::with_capacity(text.bytes().filter(|b| *b == b',').count() + 1);
+    for item in text.split(',') {
+        out.push(parse_address(item, family)?);
+    }
+    Ok(out)
 }
 
 fn parse_address(text: &str, family: Family) -> Result<Address, String> {

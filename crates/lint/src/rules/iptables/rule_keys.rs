@@ -15,7 +15,7 @@ use ipnet::IpNet;
 /// FNV-1a: the interner hashes many short strings of one file, where SipHash's resistance to
 /// chosen collisions buys nothing and costs a third of IPT003's time.
 #[derive(Default)]
-struct Fnv(u64);
+pub struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -36,13 +36,14 @@ impl Hasher for Fnv {
     }
 }
 
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// A map hashed with FNV-1a (IPT003's interner and its indexes of earlier rules).
+pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// Gives each distinct string (or list of strings) a small integer.
 #[derive(Default)]
 pub struct Interner<'a> {
     strings: FnvMap<&'a str, u32>,
-    lists: FnvMap<Vec<&'a str>, u32>,
+    lists: FnvMap<&'a [String], u32>,
     addresses: FnvMap<&'a [Address], u32>,
 }
 
@@ -53,9 +54,8 @@ impl<'a> Interner<'a> {
     }
 
     fn list(&mut self, items: &'a [String]) -> u32 {
-        let key: Vec<&'a str> = items.iter().map(String::as_str).collect();
         let next = self.lists.len() as u32;
-        *self.lists.entry(key).or_insert(next)
+        *self.lists.entry(items).or_insert(next)
     }
 
     fn addresses(&mut self, list: &'a [Address]) -> u32 {
@@ -166,6 +166,11 @@ struct MatchKey {
 /// One rule, ready to be compared.
 pub struct RuleKey<'a> {
     terminal: bool,
+    /// One bit (interned name modulo 64) per match module the rule has.
+    present: u64,
+    /// One bit per match module a later rule must have for this rule to cover it: every
+    /// module but `comment` (never compared) and `multiport` (a tcp/udp port also implies it).
+    required: u64,
     in_iface: Option<IfaceKey<'a>>,
     out_iface: Option<IfaceKey<'a>>,
     protocol: Option<ProtoKey>,
@@ -229,8 +234,20 @@ impl<'a> RuleKey<'a> {
                 single: single_net(Some(n)).map(|net| NetInterval::of(&net)),
             })
         };
+        let matches: Vec<MatchKey> = rule
+            .matches
+            .iter()
+            .map(|m| match_key(m, interner))
+            .collect();
+        let bit = |m: &MatchKey| 1u64 << (m.name % 64);
         RuleKey {
             terminal: is_terminal(rule),
+            present: matches.iter().map(bit).fold(0, |a, b| a | b),
+            required: matches
+                .iter()
+                .filter(|m| !matches!(m.module, Module::Comment | Module::Multiport))
+                .map(bit)
+                .fold(0, |a, b| a | b),
             in_iface: iface(&rule.in_iface, interner),
             out_iface: iface(&rule.out_iface, interner),
             protocol: rule.protocol.as_ref().map(|p| ProtoKey {
@@ -241,18 +258,33 @@ impl<'a> RuleKey<'a> {
             fragment: rule.fragment,
             source: address(&rule.source, interner),
             destination: address(&rule.destination, interner),
-            matches: rule
-                .matches
-                .iter()
-                .map(|m| match_key(m, interner))
-                .collect(),
+            matches,
         }
+    }
+
+    /// A necessary condition of `self.covers(later)` on one word each: the match modules
+    /// `self` needs (see [`RuleKey::required`]) are among those `later` has
+    /// ([`RuleKey::present`]). IPT003 tests it on a compact array before touching the keys.
+    pub fn may_cover(required: u64, present: u64) -> bool {
+        required & !present == 0
+    }
+
+    /// One bit per match module of the rule (its interned name modulo 64).
+    pub fn present(&self) -> u64 {
+        self.present
+    }
+
+    /// One bit per match module a later rule needs for this one to cover it.
+    pub fn required(&self) -> u64 {
+        self.required
     }
 
     /// Whether every packet `later` matches is matched by `self` (an earlier rule) and `self`
     /// ends the chain for it (certain answers only).
     pub fn covers(&self, later: &RuleKey<'_>) -> bool {
-        if !self.terminal {
+        // A match other than multiport is implied only by a match of the same module: a
+        // module of `self` the later rule lacks settles it before any field is compared.
+        if !self.terminal || !Self::may_cover(self.required, later.present) {
             return false;
         }
         if !iface_ok(self.in_iface.as_ref(), later.in_iface.as_ref())
