@@ -111,6 +111,25 @@ pub struct Report {
 }
 
 impl Report {
+    /// How many distinct files were checked: a file named on its own and again inside a named
+    /// tree is read by two units but counts once.
+    pub fn files_checked(&self) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        self.deployment
+            .files
+            .iter()
+            .filter(|input| {
+                let path = self
+                    .deployment
+                    .disk_paths
+                    .get(&input.file)
+                    .map(PathBuf::as_path)
+                    .unwrap_or_else(|| self.sources.get(input.file).path());
+                seen.insert(path)
+            })
+            .count()
+    }
+
     /// A report of nothing (a placeholder while the next one is built).
     pub fn empty() -> Report {
         Report {
@@ -326,7 +345,7 @@ fn check_unit(
         forced_kind: options.forced_kind,
         overlay,
     };
-    let deployment = load::discover_and_load(
+    let mut deployment = load::discover_and_load(
         &unit.inputs,
         &setup.settings,
         discover_options,
@@ -356,6 +375,20 @@ fn check_unit(
             diagnostic,
         )
     });
+    // A file of no known kind that a checked file imports (a Caddy `import` glob) was read
+    // and checked as part of that file: it is not "not checked".
+    if !deployment.unknown.is_empty() {
+        let imported: std::collections::HashSet<&Path> = deployment
+            .disk_paths
+            .values()
+            .map(PathBuf::as_path)
+            .collect();
+        let read = |path: &PathBuf| {
+            std::fs::canonicalize(path).is_ok_and(|disk| imported.contains(disk.as_path()))
+        };
+        let unknown = std::mem::take(&mut deployment.unknown);
+        deployment.unknown = unknown.into_iter().filter(|path| !read(path)).collect();
+    }
     let summary = units::UnitReport {
         root: unit.root.clone(),
         config: setup.settings.config_path.clone(),

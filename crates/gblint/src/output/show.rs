@@ -51,12 +51,8 @@ pub(crate) fn files(out: &mut dyn Write, report: &Report) -> std::io::Result<()>
         "{} deployment{}, {} file{} to check, {} not checked.",
         deployments,
         if deployments == 1 { "" } else { "s" },
-        report.deployment.files.len(),
-        if report.deployment.files.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        report.files_checked(),
+        if report.files_checked() == 1 { "" } else { "s" },
         report.deployment.unknown.len()
     )?;
     out.flush()
@@ -217,7 +213,7 @@ pub(crate) fn json_report(out: &mut dyn Write, report: &crate::Report) -> std::i
     skipped.extend(report.deployment.skipped.iter().map(|s| shown(&s.path)));
     let value = json!({
         "version": 1,
-        "files_checked": report.deployment.files.len(),
+        "files_checked": report.files_checked(),
         "units": units,
         "not_checked": skipped,
         "findings": findings,

@@ -58,11 +58,40 @@ pub(crate) fn why_nothing_fixed(report: &Report, unsafe_fixes: bool) -> String {
         return "there are no findings".to_owned();
     }
     if safe > 0 || (unsafe_fixes && unsafe_count > 0) {
-        return format!(
-            "{} fix{} could not be applied (see the warnings above)",
-            safe + if unsafe_fixes { unsafe_count } else { 0 },
-            if safe == 1 { "" } else { "es" }
-        );
+        let wanted = |d: &&Diagnostic| {
+            d.fix.as_ref().is_some_and(|f| {
+                f.applicability == Applicability::Safe
+                    || (unsafe_fixes && f.applicability == Applicability::Unsafe)
+            })
+        };
+        let total = report.diagnostics.iter().filter(wanted).count();
+        // The fix loop leaves a file with a syntax error alone: its other findings may be
+        // artefacts of the error (see gblint_lint::fix).
+        let broken: std::collections::BTreeSet<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.ends_with("000"))
+            .map(|d| d.file)
+            .collect();
+        let in_broken: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(wanted)
+            .filter(|d| broken.contains(&d.file))
+            .map(|d| d.file)
+            .collect();
+        let files: std::collections::BTreeSet<_> = in_broken.iter().collect();
+        let fixes = if total == 1 { "fix was" } else { "fixes were" };
+        return if in_broken.len() == total {
+            let whose = match (total, files.len()) {
+                (1, _) => "its file has a syntax error",
+                (_, 1) => "their file has a syntax error",
+                _ => "their files have syntax errors",
+            };
+            format!("{total} {fixes} not applied because {whose}; fix that first")
+        } else {
+            format!("{total} {fixes} not applied (see the warnings above)")
+        };
     }
     if unsafe_count > 0 {
         return format!(
@@ -96,7 +125,7 @@ pub(crate) fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         .filter(|d| d.severity == Severity::Warning)
         .count();
     let infos = report.diagnostics.len() - errors - warnings;
-    let files = report.deployment.files.len();
+    let files = report.files_checked();
     let deployments = report.units.iter().filter(|u| u.root.is_some()).count();
     let checked = format!(
         "{files} file{} checked{}",
