@@ -68,8 +68,9 @@ impl Rule for SyntaxError {
         crate::rules::read_problems(&Self::META, ctx, &[FileKind::Corefile, FileKind::Zone], out);
         for doc in &ctx.deployment.corefiles {
             for error in &doc.corefile.errors {
-                // Errors inside imported files are reported on the import's own file when it
-                // is part of the run; otherwise on the root file.
+                // Errors inside imported files are reported on the root file (the parse does
+                // not keep which import line brought a file in), naming the imported file
+                // and line, relative to the Corefile's folder when it is inside it.
                 if error.file == 0 {
                     out.push(
                         Self::META
@@ -77,11 +78,20 @@ impl Rule for SyntaxError {
                             .with_label("CoreDNS stops here"),
                     );
                 } else {
+                    let folder = ctx
+                        .deployment
+                        .disk_paths
+                        .get(&doc.file)
+                        .or_else(|| doc.corefile.files.first().map(|(p, _)| p))
+                        .and_then(|p| p.parent());
                     let path = doc
                         .corefile
                         .files
                         .get(error.file)
-                        .map(|(p, _)| p.display().to_string())
+                        .map(|(p, _)| {
+                            let shown = folder.and_then(|f| p.strip_prefix(f).ok()).unwrap_or(p);
+                            gblint_diagnostics::path_display::slashed(shown)
+                        })
                         .unwrap_or_default();
                     out.push(
                         Self::META
