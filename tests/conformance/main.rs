@@ -8,6 +8,7 @@ mod caddy_lexer;
 mod caddy_parse;
 mod corefile;
 mod fail2ban;
+mod fail2ban_differential;
 mod iptables_corpus;
 mod iptables_differential;
 mod iptables_t;

@@ -47,7 +47,7 @@ pub struct Value {
     /// Where to interpolate: the merged parser, the section the value is read in, its key.
     source: Arc<Merged>,
     section: Arc<str>,
-    key: String,
+    key: Arc<str>,
 }
 
 impl Value {
@@ -89,8 +89,9 @@ impl Eq for Value {}
 pub struct Jail {
     /// The section name.
     pub name: String,
-    /// Options by lower-case key.
-    pub options: BTreeMap<String, Value>,
+    /// Options by lower-case key (keys shared with the merged parser: one allocation per
+    /// key of the configuration, not per key of every jail).
+    pub options: BTreeMap<Arc<str>, Value>,
 }
 
 impl Jail {
@@ -98,7 +99,7 @@ impl Jail {
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.options
             .get(key)
-            .or_else(|| self.options.get(&key.to_lowercase()))
+            .or_else(|| self.options.get(key.to_lowercase().as_str()))
     }
 }
 
@@ -109,7 +110,8 @@ struct Stored {
     origin: Option<Origin>,
 }
 
-type Options = BTreeMap<String, Stored>;
+/// Options by lower-case key; the key is shared by every jail view that inherits it.
+type Options = BTreeMap<Arc<str>, Stored>;
 
 /// One parser's merged state: `_defaults` and `_sections` (hidden `KNOWN/<sec>` included).
 #[derive(Clone, Debug, Default)]
@@ -143,7 +145,8 @@ impl Default for LoadOptions {
 /// The merged view of a fail2ban configuration directory.
 #[derive(Clone, Debug)]
 pub struct Config {
-    parsed: BTreeMap<String, IniFile>,
+    /// Each file's parse, shared with callers that keep the parses ([`Config::shared_file`]).
+    parsed: BTreeMap<String, Arc<IniFile>>,
     jail: Arc<Merged>,
     /// Every jail's interpolated view, built on first use: several rules read every jail, and
     /// interpolating ~100 inherited options per jail once per rule dominated a 200-jail check.
@@ -152,15 +155,16 @@ pub struct Config {
 
 /// Loads a configuration directory given as relative path → text (the caller does the IO),
 /// with Debian's defaults for the builtins (see [`LoadOptions`]).
-pub fn load(files: &BTreeMap<String, String>) -> Config {
+pub fn load<S: AsRef<str>>(files: &BTreeMap<String, S>) -> Config {
     load_with(files, &LoadOptions::default())
 }
 
 /// [`load`] with explicit builtins.
-pub fn load_with(files: &BTreeMap<String, String>, options: &LoadOptions) -> Config {
-    let parsed: BTreeMap<String, IniFile> = files
+/// The texts may be borrowed (`&str`): nothing here keeps them.
+pub fn load_with<S: AsRef<str>>(files: &BTreeMap<String, S>, options: &LoadOptions) -> Config {
+    let parsed: BTreeMap<String, Arc<IniFile>> = files
         .iter()
-        .map(|(path, text)| (normalize(path), parse_ini(text)))
+        .map(|(path, text)| (normalize(path), Arc::new(parse_ini(text.as_ref()))))
         .collect();
     let mut config = Config {
         parsed,
@@ -174,7 +178,7 @@ pub fn load_with(files: &BTreeMap<String, String>, options: &LoadOptions) -> Con
         ("fail2ban_confpath", &options.confpath),
     ] {
         jail.defaults.insert(
-            key.to_string(),
+            Arc::from(key),
             Stored {
                 raw: Arc::from(value.as_str()),
                 origin: None,
@@ -223,18 +227,9 @@ fn is_word(c: char) -> bool {
 impl Config {
     /// Files that exist, in the order fail2ban reads them for `name` (before includes).
     fn candidates(&self, name: &str) -> Vec<String> {
+        let prefix = format!("{name}.d/");
         let dir_files = |ext: &str| -> Vec<String> {
-            let prefix = format!("{name}.d/");
-            // glob `*.conf`: one level, no hidden files; sorted by code point.
-            self.parsed
-                .keys()
-                .filter(|p| {
-                    p.strip_prefix(&prefix).is_some_and(|rest| {
-                        !rest.contains('/') && !rest.starts_with('.') && rest.ends_with(ext)
-                    })
-                })
-                .cloned()
-                .collect()
+            self.dir_files(&prefix, ext).map(str::to_owned).collect()
         };
         let mut files = vec![format!("{name}.conf")];
         files.extend(dir_files(".conf"));
@@ -242,6 +237,24 @@ impl Config {
         files.extend(dir_files(".local"));
         files.retain(|f| self.parsed.contains_key(f));
         files
+    }
+
+    /// The files glob `PREFIX*EXT` matches: one level below `prefix` (`filter.d/sshd.d/`), no
+    /// hidden files, sorted by code point. The map is sorted, so only the keys under the
+    /// prefix are visited (a scan of every key, per jail and rule, was a third of a
+    /// 200-jail check).
+    fn dir_files<'s>(&'s self, prefix: &'s str, ext: &'s str) -> impl Iterator<Item = &'s str> {
+        self.parsed
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .map(|(path, _)| path.as_str())
+            .take_while(move |path| path.starts_with(prefix))
+            .filter(move |path| {
+                let rest = &path[prefix.len()..];
+                !rest.contains('/') && !rest.starts_with('.') && rest.ends_with(ext)
+            })
     }
 
     /// `_getIncludes`: each file preceded by its `before` and followed by its `after`
@@ -261,14 +274,16 @@ impl Config {
             let Some(ini) = self.parsed.get(file) else {
                 continue;
             };
-            let single = merge_files(&self.parsed, std::slice::from_ref(file));
             let dir = dirname(file);
             let mut lists: [Vec<String>; 2] = [Vec::new(), Vec::new()];
             let has_includes = ini.sections.iter().any(|s| s.name == "INCLUDES");
+            // The file's own parser, built only when it has includes to read.
+            let single =
+                has_includes.then(|| merge_files(&self.parsed, std::slice::from_ref(file)));
             for (slot, option) in lists.iter_mut().zip(["before", "after"]) {
-                if !has_includes {
+                let Some(single) = single.as_ref() else {
                     break;
-                }
+                };
                 let Some(Ok(value)) = single.get("INCLUDES", option, &HashMap::new()) else {
                     continue;
                 };
@@ -359,7 +374,12 @@ impl Config {
     /// Whether fail2ban finds any file for `name` (`filter.d/sshd`, `action.d/iptables`);
     /// without one it fails with "Found no accessible config files".
     pub fn exists(&self, name: &str) -> bool {
-        !self.candidates(name).is_empty()
+        // What `candidates` would list, without building the list.
+        let prefix = format!("{name}.d/");
+        self.parsed.contains_key(&format!("{name}.conf"))
+            || self.parsed.contains_key(&format!("{name}.local"))
+            || self.dir_files(&prefix, ".conf").next().is_some()
+            || self.dir_files(&prefix, ".local").next().is_some()
     }
 
     /// The parse problems of every file, by file.
@@ -372,12 +392,17 @@ impl Config {
 
     /// A parsed file.
     pub fn file(&self, path: &str) -> Option<&IniFile> {
-        self.parsed.get(path)
+        self.parsed.get(path).map(|ini| &**ini)
+    }
+
+    /// A parsed file, shared rather than copied.
+    pub fn shared_file(&self, path: &str) -> Option<Arc<IniFile>> {
+        self.parsed.get(path).map(Arc::clone)
     }
 }
 
 /// `SafeConfigParserWithIncludes.read` over several files: merge each file's own parse.
-fn merge_files(parsed: &BTreeMap<String, IniFile>, files: &[String]) -> Merged {
+fn merge_files(parsed: &BTreeMap<String, Arc<IniFile>>, files: &[String]) -> Merged {
     let mut merged = Merged {
         files: files.to_vec(),
         ..Merged::default()
@@ -405,7 +430,7 @@ fn merge_files(parsed: &BTreeMap<String, IniFile>, files: &[String]) -> Merged {
             };
             for entry in &section.entries {
                 target.insert(
-                    entry.key.clone(),
+                    Arc::from(entry.key.as_str()),
                     Stored {
                         raw: Arc::from(entry.value.as_str()),
                         origin: Some(Origin {
@@ -426,7 +451,7 @@ fn merge_files(parsed: &BTreeMap<String, IniFile>, files: &[String]) -> Merged {
                     base.to_string(),
                     options
                         .into_iter()
-                        .map(|(k, v)| (format!("{k}{cond}"), v))
+                        .map(|(k, v)| (Arc::from(format!("{k}{cond}")), v))
                         .collect(),
                 ),
                 None => (name, options),
@@ -469,7 +494,8 @@ impl Merged {
         // of a 200-jail check).
         let mut own_entries = own.into_iter().flat_map(|o| o.iter()).peekable();
         let mut default_entries = self.defaults.iter().peekable();
-        let mut chosen: Vec<(&String, &Stored)> = Vec::new();
+        let mut chosen: Vec<(&Arc<str>, &Stored)> =
+            Vec::with_capacity(self.defaults.len() + own.map_or(0, BTreeMap::len));
         loop {
             let next = match (own_entries.peek(), default_entries.peek()) {
                 (Some(mine), Some(inherited)) => match mine.0.cmp(inherited.0) {
@@ -494,23 +520,24 @@ impl Merged {
                 chosen.push(entry);
             }
         }
-        let options: BTreeMap<String, Value> = chosen
-            .into_iter()
-            .filter_map(|(key, stored)| {
-                let origin = stored.origin.clone()?;
-                Some((
-                    key.clone(),
-                    Value {
-                        raw: Arc::clone(&stored.raw),
-                        origin,
-                        interpolated: OnceLock::new(),
-                        source: Arc::clone(self),
-                        section: Arc::clone(&shared_section),
-                        key: key.clone(),
-                    },
-                ))
-            })
-            .collect();
+        // Collected into a vector of the exact size first: `BTreeMap::from_iter` collects into
+        // a vector anyway, and growing it by doubling copied every (large) value several times.
+        let mut entries: Vec<(Arc<str>, Value)> = Vec::with_capacity(chosen.len());
+        entries.extend(chosen.into_iter().filter_map(|(key, stored)| {
+            let origin = stored.origin.clone()?;
+            Some((
+                Arc::clone(key),
+                Value {
+                    raw: Arc::clone(&stored.raw),
+                    origin,
+                    interpolated: OnceLock::new(),
+                    source: Arc::clone(self),
+                    section: Arc::clone(&shared_section),
+                    key: Arc::clone(key),
+                },
+            ))
+        }));
+        let options: BTreeMap<Arc<str>, Value> = entries.into_iter().collect();
         Jail {
             name: section.to_string(),
             options,
@@ -524,7 +551,17 @@ impl Merged {
         option: &str,
         vars: &HashMap<String, String>,
     ) -> Option<Result<String, String>> {
-        let option = option.to_lowercase();
+        // Keys are stored lower-cased; most are already.
+        let lowered;
+        let option = if option
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            option
+        } else {
+            lowered = option.to_lowercase();
+            lowered.as_str()
+        };
         let own = if section == "DEFAULT" {
             None
         } else {
@@ -536,10 +573,15 @@ impl Merged {
                 .or_else(|| own.and_then(|o| o.get(key)).map(|s| s.raw.to_string()))
                 .or_else(|| self.defaults.get(key).map(|s| s.raw.to_string()))
         };
-        let raw = lookup(&option)?;
+        let raw = lookup(option)?;
+        if !raw.contains('%') {
+            // Nothing to substitute: `interpolate_some` would copy the value unchanged (its
+            // recursion limit is only reached through a reference). Most values are plain.
+            return Some(Ok(raw));
+        }
         let mut out = String::new();
         let context = Context {
-            option: &option,
+            option,
             section,
             rawval: &raw,
             lookup: &lookup,
@@ -645,15 +687,16 @@ impl Merged {
             } else if lower == "known" {
                 self.sections
                     .get(&format!("KNOWN/{section}"))
-                    .and_then(|s| s.get(&opt))
+                    .and_then(|s| s.get(opt.as_str()))
                     .map(|s| s.raw.to_string())
             } else {
                 let Some(options) = self.sections.get(&sec) else {
                     continue;
                 };
-                options.get(&opt).map(|s| s.raw.to_string())
+                options.get(opt.as_str()).map(|s| s.raw.to_string())
             };
-            let value = value.or_else(|| self.defaults.get(&opt).map(|s| s.raw.to_string()));
+            let value =
+                value.or_else(|| self.defaults.get(opt.as_str()).map(|s| s.raw.to_string()));
             if let Some(value) = value {
                 extra.insert(sopt, value);
             }

@@ -8,6 +8,9 @@
 //! lines inside a value are kept but trailing ones dropped, comment lines inside a value are
 //! skipped without ending it, and an inline comment needs whitespace before the `;`.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
 use gblint_diagnostics::TextRange;
 
 /// One parsed file: its sections in file order, the problems configparser would raise, and
@@ -160,6 +163,9 @@ fn comment_start(line: &str) -> (Option<usize>, bool) {
     if stripped.starts_with('#') || stripped.starts_with(';') {
         return (Some(0), true);
     }
+    if !line.contains(';') {
+        return (None, false);
+    }
     let mut prev: Option<char> = None;
     for (i, c) in line.char_indices() {
         if c == ';' && prev.is_none_or(is_py_space) {
@@ -171,11 +177,12 @@ fn comment_start(line: &str) -> (Option<usize>, bool) {
 }
 
 /// The option being read: where its value lines go.
-struct Current {
+struct Current<'t> {
     section: usize,
     entry: usize,
-    /// Value lines so far (joined at the end, as `_join_multiline_values` does).
-    parts: Vec<String>,
+    /// Value lines so far, borrowed from the text (joined at the end, as
+    /// `_join_multiline_values` does); a blank line is `""`.
+    parts: Vec<&'t str>,
 }
 
 /// Parses one file as fail2ban's configparser does (see the module documentation).
@@ -184,15 +191,20 @@ pub fn parse_ini(text: &str) -> IniFile {
         final_newline: text.is_empty() || text.ends_with('\n') || text.ends_with('\r'),
         ..IniFile::default()
     };
-    // (section name, key) pairs seen in this file: configparser's `elements_added`.
-    let mut seen_options: std::collections::HashSet<(String, String)> = Default::default();
-    let mut seen_sections: std::collections::HashSet<String> = Default::default();
+    // (section, key) pairs seen in this file: configparser's `elements_added`. Sections are
+    // numbered by name (a repeated header shares its number); keys borrow the text unless
+    // lower-casing changed them.
+    let mut seen_options: HashSet<(u32, Cow<'_, str>)> = HashSet::default();
+    let mut section_ids: HashMap<&str, u32> = HashMap::default();
+    let mut section_id_of: Vec<u32> = Vec::new();
     let mut current_section: Option<usize> = None;
-    let mut current: Option<Current> = None;
+    let mut current: Option<Current<'_>> = None;
+    let physical = physical_lines(text);
+    file.lines.reserve_exact(physical.len());
     let mut indent_level = usize::MAX;
     let mut missing_header_reported = false;
 
-    for (number, &(start, content_end, end)) in physical_lines(text).iter().enumerate() {
+    for (number, &(start, content_end, end)) in physical.iter().enumerate() {
         let line_no = u32::try_from(number + 1).unwrap_or(u32::MAX);
         let line = &text[start..content_end];
         let (cut, full_comment) = comment_start(line);
@@ -211,7 +223,7 @@ pub fn parse_ini(text: &str) -> IniFile {
                 record.kind = LineKind::Comment;
             } else if let Some(cur) = current.as_mut() {
                 // A blank line inside a value is kept (and dropped again if trailing).
-                cur.parts.push(String::new());
+                cur.parts.push("");
             }
             file.lines.push(record);
             continue;
@@ -222,7 +234,7 @@ pub fn parse_ini(text: &str) -> IniFile {
             .map_or(0, |(i, _)| line[..i].chars().count());
         if current.is_some() && indent > indent_level {
             if let Some(cur) = current.as_mut() {
-                cur.parts.push(value.to_string());
+                cur.parts.push(value);
             }
             record.kind = LineKind::Continuation;
             file.lines.push(record);
@@ -238,7 +250,9 @@ pub fn parse_ini(text: &str) -> IniFile {
             flush(&mut current, &mut file);
             let name = &value[1..close];
             let name_range = TextRange::from_usize(value_start + 1, value_start + close);
-            if name != "DEFAULT" && !seen_sections.insert(name.to_string()) {
+            let next_id = u32::try_from(section_ids.len()).unwrap_or(u32::MAX);
+            let id = *section_ids.entry(name).or_insert(next_id);
+            if name != "DEFAULT" && id != next_id {
                 file.problems.push(Problem {
                     message: format!("section {} already exists", py_repr(name)),
                     range: name_range,
@@ -251,6 +265,7 @@ pub fn parse_ini(text: &str) -> IniFile {
                 line: line_no,
                 entries: Vec::new(),
             });
+            section_id_of.push(id);
             current_section = Some(file.sections.len() - 1);
             record.kind = LineKind::Header;
             file.lines.push(record);
@@ -305,14 +320,21 @@ pub fn parse_ini(text: &str) -> IniFile {
             file.lines.push(record);
             continue;
         }
-        let key = key_raw.to_lowercase();
-        let section_name = file.sections[section].name.clone();
-        if !seen_options.insert((section_name.clone(), key.clone())) {
+        let key_cow = if key_raw
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            Cow::Borrowed(key_raw)
+        } else {
+            Cow::Owned(key_raw.to_lowercase())
+        };
+        let key = key_cow.to_string();
+        if !seen_options.insert((section_id_of[section], key_cow)) {
             file.problems.push(Problem {
                 message: format!(
                     "option {} in section {} already exists",
                     py_repr(&key),
-                    py_repr(&section_name)
+                    py_repr(&file.sections[section].name)
                 ),
                 range: key_range,
                 line: line_no,
@@ -329,7 +351,7 @@ pub fn parse_ini(text: &str) -> IniFile {
         current = Some(Current {
             section,
             entry: entries.len() - 1,
-            parts: vec![val.to_string()],
+            parts: vec![val],
         });
         record.kind = LineKind::Option;
         file.lines.push(record);
@@ -346,8 +368,11 @@ fn flush(current: &mut Option<Current>, file: &mut IniFile) {
             .get_mut(cur.section)
             .and_then(|s| s.entries.get_mut(cur.entry))
         {
-            let joined = cur.parts.join("\n");
-            entry.value = joined.trim_end_matches(is_py_space).to_string();
+            entry.value = match cur.parts.as_slice() {
+                // One line (most values): no join needed.
+                [only] => only.trim_end_matches(is_py_space).to_string(),
+                parts => parts.join("\n").trim_end_matches(is_py_space).to_string(),
+            };
         }
     }
 }

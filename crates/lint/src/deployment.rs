@@ -203,8 +203,10 @@ pub struct Fail2banDoc {
     pub machine: Option<MachineId>,
     /// The folder, as shown (`/etc/fail2ban/`).
     pub base: String,
-    /// Each file, by its path inside the folder (`jail.local`), with its parse.
-    pub files: std::collections::BTreeMap<String, (FileId, gblint_fail2ban::IniFile)>,
+    /// Each file, by its path inside the folder (`jail.local`), with its parse (shared with
+    /// `config`, which parsed it).
+    pub files:
+        std::collections::BTreeMap<String, (FileId, std::sync::Arc<gblint_fail2ban::IniFile>)>,
     /// The merged view fail2ban would build.
     pub config: gblint_fail2ban::Config,
 }

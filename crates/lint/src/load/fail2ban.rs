@@ -2,6 +2,7 @@
 //! files merged as fail2ban reads them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use gblint_diagnostics::FileId;
 
@@ -33,19 +34,20 @@ pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
             .push((relative, file.file));
     }
     for ((machine, base), files) in groups {
-        let texts: BTreeMap<String, String> = files
+        // The texts are borrowed from the source map, not copied.
+        let texts: BTreeMap<String, &str> = files
             .iter()
-            .map(|(rel, file)| (rel.clone(), sources.get(*file).text().to_owned()))
+            .map(|(rel, file)| (rel.clone(), sources.get(*file).text()))
             .collect();
         let config = gblint_fail2ban::load(&texts);
-        let parsed: BTreeMap<String, (FileId, gblint_fail2ban::IniFile)> = files
+        let parsed: BTreeMap<String, (FileId, Arc<gblint_fail2ban::IniFile>)> = files
             .iter()
             .map(|(rel, file)| {
-                // `load` parsed every file already; parse again only what it keyed differently.
-                let ini = config
-                    .file(rel)
-                    .cloned()
-                    .unwrap_or_else(|| gblint_fail2ban::parse_ini(sources.get(*file).text()));
+                // `load` parsed every file already (shared, not copied); parse again only what
+                // it keyed differently.
+                let ini = config.shared_file(rel).unwrap_or_else(|| {
+                    Arc::new(gblint_fail2ban::parse_ini(sources.get(*file).text()))
+                });
                 (rel.clone(), (*file, ini))
             })
             .collect();

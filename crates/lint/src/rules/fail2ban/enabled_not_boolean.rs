@@ -46,10 +46,8 @@ impl Rule for EnabledNotBoolean {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &ctx.deployment.fail2ban {
-            for name in doc.config.jails() {
-                let Some(jail) = doc.config.jail(&name) else {
-                    continue;
-                };
+            for jail in doc.config.jail_views() {
+                let name = &jail.name;
                 let Some(value) = jail.get("enabled") else {
                     continue;
                 };

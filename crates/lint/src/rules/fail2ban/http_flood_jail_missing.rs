@@ -94,25 +94,19 @@ impl Rule for HttpFloodJailMissing {
         for (doc, caddyfile) in proxies(ctx) {
             let logs = access_logs(caddyfile);
             let Some(log) = logs.first() else { continue };
-            let good = doc
-                .config
-                .jails()
-                .iter()
-                .filter_map(|name| doc.config.jail(name))
-                .any(|jail| {
-                    let duration = |key: &str| {
-                        value(jail, key).and_then(|v| gblint_fail2ban::parse_duration(&v).ok())
-                    };
-                    let retries =
-                        value(jail, "maxretry").and_then(|v| v.trim().parse::<i64>().ok());
-                    runs(doc, jail)
-                        && logpaths(jail)
-                            .iter()
-                            .any(|p| logs.iter().any(|l| &l.path == p))
-                        && retries.is_some_and(|r| r <= max_retry)
-                        && duration("findtime").is_some_and(|f| f >= min_find)
-                        && duration("bantime").is_some_and(|b| b < 0 || b >= min_ban)
-                });
+            let good = doc.config.jail_views().iter().any(|jail| {
+                let duration = |key: &str| {
+                    value(jail, key).and_then(|v| gblint_fail2ban::parse_duration(&v).ok())
+                };
+                let retries = value(jail, "maxretry").and_then(|v| v.trim().parse::<i64>().ok());
+                runs(doc, jail)
+                    && logpaths(jail)
+                        .iter()
+                        .any(|p| logs.iter().any(|l| &l.path == p))
+                    && retries.is_some_and(|r| r <= max_retry)
+                    && duration("findtime").is_some_and(|f| f >= min_find)
+                    && duration("bantime").is_some_and(|b| b < 0 || b >= min_ban)
+            });
             if good {
                 continue;
             }

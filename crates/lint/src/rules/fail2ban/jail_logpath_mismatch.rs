@@ -89,10 +89,8 @@ impl Rule for JailLogpathMismatch {
             if logs.is_empty() {
                 continue;
             }
-            for name in doc.config.jails() {
-                let Some(jail) = doc.config.jail(&name) else {
-                    continue;
-                };
+            for jail in doc.config.jail_views() {
+                let name = &jail.name;
                 // Only jails fail2ban runs: a disabled or skipped jail (the stock jail.conf's
                 // [nginx-http-auth], …) is not the flood jail.
                 if !runs(doc, jail) || !is_flood_jail(jail, &logs) || jail.name == "sshd" {

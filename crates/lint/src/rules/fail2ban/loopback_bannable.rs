@@ -55,10 +55,8 @@ impl Rule for LoopbackBannable {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &ctx.deployment.fail2ban {
-            for name in doc.config.jails() {
-                let Some(jail) = doc.config.jail(&name) else {
-                    continue;
-                };
+            for jail in doc.config.jail_views() {
+                let name = &jail.name;
                 // A jail fail2ban does not run bans nobody.
                 if !runs(doc, jail) {
                     continue;

@@ -91,10 +91,8 @@ impl Rule for SyntaxError {
                     );
                 }
             }
-            for name in doc.config.jails() {
-                let Some(jail) = doc.config.jail(&name) else {
-                    continue;
-                };
+            for jail in doc.config.jail_views() {
+                let name = &jail.name;
                 // fail2ban interpolates lazily: only the options it reads, of enabled jails.
                 if !super::enabled(jail) {
                     continue;
@@ -102,7 +100,7 @@ impl Rule for SyntaxError {
                 for (key, value) in jail
                     .options
                     .iter()
-                    .filter(|(key, _)| JAIL_OPTIONS.contains(&key.as_str()))
+                    .filter(|(key, _)| JAIL_OPTIONS.contains(&&***key))
                 {
                     if let Err(error) = value.interpolated() {
                         // `%(known/NAME)s` is resolved by fail2ban from the jail's filter
