@@ -273,9 +273,7 @@ fn segment_directive(segment: &[CaddyToken]) -> Directive {
 fn parse_directive(tokens: &[CaddyToken], position: &mut usize, depth: usize) -> Directive {
     let name = tokens[*position].clone();
     *position += 1;
-    // Sized for the arguments before a block opens (nearly always all of them), so the boxed
-    // slice is allocated once at its final size.
-    let mut args = Vec::with_capacity(line_args(tokens, *position));
+    let mut args = Vec::new();
     let mut directive = Directive {
         name,
         args: Box::default(),
@@ -299,21 +297,10 @@ fn parse_directive(tokens: &[CaddyToken], position: &mut usize, depth: usize) ->
         args.push(token.clone());
         *position += 1;
     }
+    // One argument is the common case: the boxed slice keeps one token's room, not the four
+    // of a first push.
     directive.args = args.into_boxed_slice();
     directive
-}
-
-/// How many tokens from `position` on continue the line of the token before it, up to an
-/// opening brace.
-fn line_args(tokens: &[CaddyToken], position: usize) -> usize {
-    let mut end = position;
-    while end < tokens.len()
-        && !tokens[end].is_open_brace()
-        && !is_next_on_new_line(&tokens[end - 1], &tokens[end])
-    {
-        end += 1;
-    }
-    end - position
 }
 
 fn parse_block(
