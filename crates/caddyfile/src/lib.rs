@@ -67,17 +67,16 @@ pub use token::{CaddyToken, ImportSite, Origin};
 
 /// Everything gblint knows about one root Caddyfile.
 ///
-/// It keeps what the checks read for the whole run, and nothing twice: the root file's lexed
-/// tokens (their text slices the file's text) and the typed view. Caddy's server blocks are
-/// consumed by the typed view ([`parse_blocks`] returns them, for tests of the parser), and
-/// the trivia tokens of the lossless tree are derived from the gaps between the lexed tokens
-/// when asked for ([`Caddyfile::syntax_tokens`], [`Caddyfile::tree`]).
+/// It keeps what the checks read for the whole run, and nothing twice: the typed view and the
+/// errors. Caddy's server blocks are handed to the typed view one by one as the parser
+/// completes them ([`parse_blocks`] collects them, for tests of the parser), and the root
+/// file's lexed tokens are not kept: the lossless tree and its tokens are derived from the
+/// file's text when asked for ([`Caddyfile::lex`], [`Caddyfile::syntax_tokens`],
+/// [`Caddyfile::tree`]), which only suppression comments and comments holding a backslash need.
 #[derive(Clone, Debug)]
 pub struct Caddyfile {
     /// The root file.
     pub file: FileId,
-    /// Tokens of the root file as written (the significant syntax tokens point into these).
-    pub raw_tokens: Vec<RawToken>,
     /// Whether the root file starts with a byte-order mark.
     pub bom: bool,
     /// Snippets defined (in the root file or in imported files).
@@ -96,21 +95,29 @@ pub struct Caddyfile {
 }
 
 impl Caddyfile {
+    /// The root file's tokens as written (what the lexer read when the file was parsed);
+    /// `text` is that file's text (from the source map).
+    pub fn lex(&self, text: &str) -> Lexed {
+        tokenize(text)
+    }
+
     /// The root file's tokens as written, significant and trivia, tiling its text (the leaves
-    /// of [`Caddyfile::tree`]); `text` is that file's text (from the source map).
+    /// of [`Caddyfile::tree`]); `text` is that file's text (from the source map). A
+    /// [`TreeToken::lexed`] index points into the tokens of [`Caddyfile::lex`].
     pub fn syntax_tokens(&self, text: &str) -> Vec<TreeToken> {
-        syntax::tile_tokens(text, &self.raw_tokens, self.bom)
+        syntax::tile_tokens(text, &self.lex(text).tokens, self.bom)
     }
 
     /// The lossless tree of the root file; `text` is that file's text (from the source map).
     pub fn tree(&self, text: &str) -> SyntaxTree {
-        SyntaxTree::from_tokens(text, &self.raw_tokens, self.bom)
+        SyntaxTree::from_tokens(text, &self.lex(text).tokens, self.bom)
     }
 }
 
-/// The root file's lexed tokens, its Caddy-view tokens (env substituted) and its lexer errors.
+/// The root file's Caddy-view tokens (env substituted), its lexer errors and whether it starts
+/// with a byte-order mark.
 struct Lexing {
-    raw: Lexed,
+    bom: bool,
     tokens: Vec<CaddyToken>,
     errors: Vec<ParseError>,
 }
@@ -147,8 +154,9 @@ fn lex_root(file: FileId, ctx: &ImportContext<'_>) -> Lexing {
             chain: Arc::from(Vec::new()),
         })
         .collect();
+    // The lexed tokens end here: the Caddy-view tokens carry everything the parser needs.
     Lexing {
-        raw,
+        bom: raw.bom,
         tokens,
         errors,
     }
@@ -169,13 +177,14 @@ pub fn parse_blocks(file: FileId, ctx: &mut ImportContext<'_>) -> parser::Parsed
 /// `ctx.disk_paths` so relative imports resolve).
 pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
     let Lexing {
-        raw,
+        bom,
         tokens,
         mut errors,
     } = lex_root(file, ctx);
-    let parsed = parser::parse(file, tokens, ctx);
+    let mut builder = model::Builder::default();
+    let parsed = parser::parse_into(file, tokens, ctx, &mut |block| builder.push(block));
     errors.extend(parsed.errors);
-    let model = model::build(parsed.blocks);
+    let model = builder.finish();
     errors.extend(model.errors.iter().cloned());
     let mut empty_env = Vec::new();
     for &source in std::iter::once(&file).chain(&parsed.imported_files) {
@@ -190,8 +199,7 @@ pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
     }
     Caddyfile {
         file,
-        raw_tokens: raw.tokens,
-        bom: raw.bom,
+        bom,
         snippets: parsed.snippets,
         model,
         errors,

@@ -22,14 +22,16 @@ pub struct Directive {
     /// The first token of the line.
     pub name: CaddyToken,
     /// Tokens after the name on the same line, before a block opens (and any after it closes).
-    pub args: Vec<CaddyToken>,
+    /// A boxed slice, not a `Vec`: the view is built once and read for the whole run, so it
+    /// holds no growth room and no capacity word.
+    pub args: Box<[CaddyToken]>,
     /// The opening `{`, when the directive has a block (boxed: most directives have none, and
     /// an inline `Option<CaddyToken>` pair made every directive 144 bytes larger).
     pub open_brace: Option<Box<CaddyToken>>,
     /// The closing `}`, when the block is closed.
     pub close_brace: Option<Box<CaddyToken>>,
     /// Nested directives.
-    pub block: Vec<Directive>,
+    pub block: Box<[Directive]>,
 }
 
 impl Directive {
@@ -76,7 +78,7 @@ pub struct GlobalOptions {
     /// The closing `}`.
     pub close_brace: Option<CaddyToken>,
     /// The options in order.
-    pub options: Vec<Directive>,
+    pub options: Box<[Directive]>,
 }
 
 impl GlobalOptions {
@@ -99,9 +101,9 @@ pub struct SiteAddress {
 #[derive(Clone, Debug)]
 pub struct Site {
     /// Its addresses.
-    pub addresses: Vec<SiteAddress>,
+    pub addresses: Box<[SiteAddress]>,
     /// Its directives.
-    pub directives: Vec<Directive>,
+    pub directives: Box<[Directive]>,
     /// Opening brace, if written with braces.
     pub open_brace: Option<CaddyToken>,
     /// Closing brace.
@@ -139,7 +141,7 @@ pub struct NamedRoute {
     /// The name token (its text is the bare name).
     pub name: CaddyToken,
     /// Directives inside.
-    pub directives: Vec<Directive>,
+    pub directives: Box<[Directive]>,
 }
 
 /// Typed view of the server blocks, plus the adapter-level structural errors.
@@ -158,9 +160,29 @@ pub struct Model {
 /// Build the typed view from server blocks, consuming them: each block is freed once its
 /// directives are built, so the blocks and the view are not both whole in memory.
 pub fn build(blocks: Vec<ServerBlock>) -> Model {
-    let mut model = Model::default();
-    for (index, block) in blocks.into_iter().enumerate() {
-        let directives: Vec<Directive> = block
+    let mut builder = Builder::default();
+    for block in blocks {
+        builder.push(block);
+    }
+    builder.finish()
+}
+
+/// The typed view built one server block at a time, in file order (the parser hands each block
+/// over as soon as it is complete, see [`crate::parser::parse_into`]).
+#[derive(Debug, Default)]
+pub struct Builder {
+    model: Model,
+    /// Server blocks seen so far (the global options block must be the first).
+    blocks: usize,
+}
+
+impl Builder {
+    /// Add the next server block.
+    pub fn push(&mut self, block: ServerBlock) {
+        let index = self.blocks;
+        self.blocks += 1;
+        let model = &mut self.model;
+        let directives: Box<[Directive]> = block
             .segments
             .iter()
             .map(|segment| segment_directive(segment))
@@ -171,22 +193,22 @@ pub fn build(blocks: Vec<ServerBlock>) -> Model {
                 .clone()
                 .or_else(|| block.segments.first().and_then(|s| s.first().cloned()))
             else {
-                continue;
+                return;
             };
             if index != 0 || model.global.is_some() {
                 if block.segments.is_empty() {
                     // Caddy silently drops an empty keyless block wherever it is.
-                    continue;
+                    return;
                 }
                 model.errors.push(error_at(&open, "server block without any key is global configuration, and if used, it must be first"));
-                continue;
+                return;
             }
             model.global = Some(GlobalOptions {
                 open_brace: open,
                 close_brace: block.close_brace.clone(),
                 options: directives,
             });
-            continue;
+            return;
         }
         if block.is_named_route {
             // The single segment is: name, `{`, body…, `}`.
@@ -201,9 +223,9 @@ pub fn build(blocks: Vec<ServerBlock>) -> Model {
             };
             model.named_routes.push(NamedRoute {
                 name: block.keys[0].clone(),
-                directives: split_lines(&body, 0),
+                directives: split_lines(&body, 0).into_boxed_slice(),
             });
-            continue;
+            return;
         }
         let mut addresses = Vec::with_capacity(block.keys.len());
         for key in &block.keys {
@@ -218,13 +240,17 @@ pub fn build(blocks: Vec<ServerBlock>) -> Model {
             });
         }
         model.sites.push(Site {
-            addresses,
+            addresses: addresses.into_boxed_slice(),
             directives,
             open_brace: block.open_brace.clone(),
             close_brace: block.close_brace.clone(),
         });
     }
-    model
+
+    /// The typed view of every block pushed.
+    pub fn finish(self) -> Model {
+        self.model
+    }
 }
 
 fn error_at(token: &CaddyToken, message: impl Into<String>) -> ParseError {
@@ -247,12 +273,13 @@ fn segment_directive(segment: &[CaddyToken]) -> Directive {
 fn parse_directive(tokens: &[CaddyToken], position: &mut usize, depth: usize) -> Directive {
     let name = tokens[*position].clone();
     *position += 1;
+    let mut args = Vec::new();
     let mut directive = Directive {
         name,
-        args: Vec::new(),
+        args: Box::default(),
         open_brace: None,
         close_brace: None,
-        block: Vec::new(),
+        block: Box::default(),
     };
     while *position < tokens.len()
         && !is_next_on_new_line(&tokens[*position - 1], &tokens[*position])
@@ -262,16 +289,17 @@ fn parse_directive(tokens: &[CaddyToken], position: &mut usize, depth: usize) ->
             directive.open_brace = Some(Box::new(token.clone()));
             *position += 1;
             let (block, close) = parse_block(tokens, position, depth + 1);
-            directive.block = block;
+            directive.block = block.into_boxed_slice();
             directive.close_brace = close.map(Box::new);
             // Tokens after the closing brace on the same line still belong to the directive.
             continue;
         }
-        directive.args.push(token.clone());
+        args.push(token.clone());
         *position += 1;
     }
-    // One argument is the common case: keep one token's room, not the four of a first push.
-    directive.args.shrink_to_fit();
+    // One argument is the common case: the boxed slice keeps one token's room, not the four
+    // of a first push.
+    directive.args = args.into_boxed_slice();
     directive
 }
 

@@ -448,7 +448,8 @@ pub(crate) fn lint(
             .collect();
         caddy_files.sort();
         caddy_files.dedup();
-        // A root file's parse holds its tokens; imported files are tokenized for this.
+        // Suppression comments are found in each file's lossless tree, built on demand (only
+        // for a file that holds `gblint:`).
         let parses: std::collections::HashMap<_, _> = deployment
             .caddyfiles
             .iter()

@@ -32,8 +32,8 @@ pub struct Suppression {
 }
 
 /// Find the suppression comments of a Caddyfile-syntax file; malformed ones become
-/// diagnostics in `problems`. `parsed` is the file's parse when it is a root Caddyfile (its
-/// lexed tokens build the tree); an imported file is tokenized here.
+/// diagnostics in `problems`. `parsed` is the file's parse when it is a root Caddyfile (it
+/// knows the byte-order mark); an imported file is tokenized here.
 pub fn collect_caddy(
     file: FileId,
     sources: &SourceMap,

@@ -105,5 +105,20 @@ pub struct Parsed {
 
 /// Parse a root file's tokens.
 pub fn parse(root: FileId, tokens: Vec<CaddyToken>, ctx: &mut ImportContext<'_>) -> Parsed {
-    parse::Parser::run(root, tokens, ctx)
+    let mut blocks = Vec::new();
+    let mut parsed = parse::Parser::run(root, tokens, ctx, &mut |block| blocks.push(block));
+    parsed.blocks = blocks;
+    parsed
+}
+
+/// Parse a root file's tokens, handing each server block to `sink` as soon as it is complete
+/// instead of collecting them ([`Parsed::blocks`] stays empty): the typed view is built block by
+/// block, so the server blocks of a large file are never all in memory at once.
+pub fn parse_into(
+    root: FileId,
+    tokens: Vec<CaddyToken>,
+    ctx: &mut ImportContext<'_>,
+    sink: &mut dyn FnMut(ServerBlock),
+) -> Parsed {
+    parse::Parser::run(root, tokens, ctx, sink)
 }

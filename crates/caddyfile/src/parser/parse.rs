@@ -27,6 +27,7 @@ impl Parser<'_, '_> {
         root: FileId,
         tokens: Vec<CaddyToken>,
         ctx: &mut ImportContext<'_>,
+        sink: &mut dyn FnMut(ServerBlock),
     ) -> Parsed {
         let mut parser = Parser {
             tokens,
@@ -46,10 +47,11 @@ impl Parser<'_, '_> {
             not_followed: Vec::new(),
             root,
             aborted: false,
+            released: 0,
         };
-        let blocks = parser.parse_all();
+        parser.parse_all(sink);
         Parsed {
-            blocks,
+            blocks: Vec::new(),
             snippets: parser
                 .snippet_order
                 .iter()
@@ -82,6 +84,9 @@ pub(super) struct Parser<'c, 'a> {
     not_followed: Vec<ParseError>,
     root: FileId,
     aborted: bool,
+    /// Tokens of completed blocks already dropped from the front of `tokens` (see
+    /// [`Parser::release_consumed`]); they still count towards [`MAX_EXPANDED_TOKENS`].
+    released: usize,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -171,9 +176,12 @@ impl Parser<'_, '_> {
 
     // ----- blocks ----------------------------------------------------------------------------
 
-    fn parse_all(&mut self) -> Vec<ServerBlock> {
-        let mut blocks = Vec::new();
-        while !self.aborted && self.next() {
+    /// Parse every server block, handing each to `sink` as soon as it is complete.
+    fn parse_all(&mut self, sink: &mut dyn FnMut(ServerBlock)) {
+        while !self.aborted && {
+            self.release_consumed();
+            self.next()
+        } {
             let start = self.at.cursor;
             self.in_keys = false;
             match self.parse_one() {
@@ -184,7 +192,7 @@ impl Parser<'_, '_> {
                     let empty_global =
                         block.keys.is_empty() && block.has_braces && block.open_brace.is_some();
                     if !block.keys.is_empty() || !block.segments.is_empty() || empty_global {
-                        blocks.push(block);
+                        sink(block);
                     }
                     if self.nesting > 0 {
                         let error = self.eof_err();
@@ -197,7 +205,7 @@ impl Parser<'_, '_> {
                     let block = std::mem::take(&mut self.block);
                     if !block.keys.is_empty() && block.has_braces {
                         // Keep what was understood so rules still see the site's keys.
-                        blocks.push(ServerBlock {
+                        sink(ServerBlock {
                             segments: Vec::new(),
                             ..block
                         });
@@ -206,7 +214,30 @@ impl Parser<'_, '_> {
                 }
             }
         }
-        blocks
+    }
+
+    /// Drop the tokens of completed blocks from the front of the token list. Between two
+    /// top-level blocks nothing reads a token before the cursor again (recovery and `import`
+    /// splicing work from the current block on; the next step reads the cursor's token to tell
+    /// whether a line starts), so the list need not hold the whole file while the typed view,
+    /// which has its own copies, grows. Done once a quarter of the list is behind the cursor:
+    /// each token is moved a bounded number of times, and the list's peak overlaps with a
+    /// quarter of the view instead of all of it.
+    fn release_consumed(&mut self) {
+        /// Below this many consumed tokens, moving the rest costs more than it frees.
+        /// (64 Ki tokens, 3 MB of them: about 600 KB of Caddyfile.)
+        const MIN_RELEASE: usize = 1 << 16;
+        let Ok(cursor) = usize::try_from(self.at.cursor) else {
+            return;
+        };
+        if cursor < MIN_RELEASE || cursor.saturating_mul(4) < self.tokens.len() {
+            return;
+        }
+        // `split_off` moves the rest into a vector of its exact size; the old one is freed.
+        let rest = self.tokens.split_off(cursor);
+        self.tokens = rest;
+        self.released += cursor;
+        self.at.cursor = 0;
     }
 
     /// Skip to the end of the top-level block that started at `start`.
@@ -644,7 +675,7 @@ impl Parser<'_, '_> {
             &block_mapping,
             nesting,
         );
-        if self.tokens.len() + expanded.len() > MAX_EXPANDED_TOKENS {
+        if self.released + self.tokens.len() + expanded.len() > MAX_EXPANDED_TOKENS {
             let error = ParseError {
                 kind: ParseErrorKind::Syntax,
                 message: format!("import expansion exceeds {MAX_EXPANDED_TOKENS} tokens; gblint stopped expanding imports"),

@@ -1,3 +1,4 @@
+use gblint_caddyfile::syntax::tile_tokens;
 use gblint_caddyfile::SyntaxKind;
 use gblint_diagnostics::Diagnostic;
 
@@ -60,7 +61,9 @@ impl Rule for CommentContinuesLine {
             if !text.contains('\\') {
                 continue;
             }
-            let tokens = &caddyfile.syntax_tokens(text);
+            // The file is lexed again here: the parse does not keep its lexed tokens.
+            let lexed = caddyfile.lex(text);
+            let tokens = &tile_tokens(text, &lexed.tokens, caddyfile.bom);
             let mut previous: Option<u32> = None;
             for (index, token) in tokens.iter().enumerate() {
                 if let Some(lexed) = token.lexed {
@@ -71,13 +74,13 @@ impl Rule for CommentContinuesLine {
                 {
                     continue;
                 }
-                let Some(before) = previous.map(|i| &caddyfile.raw_tokens[i as usize]) else {
+                let Some(before) = previous.map(|i| &lexed.tokens[i as usize]) else {
                     continue;
                 };
                 let Some(after) = tokens[index + 1..]
                     .iter()
                     .find_map(|t| t.lexed)
-                    .map(|i| &caddyfile.raw_tokens[i as usize])
+                    .map(|i| &lexed.tokens[i as usize])
                 else {
                     continue;
                 };

@@ -1,5 +1,6 @@
 use std::collections::HashMap;
 
+use gblint_caddyfile::Address;
 use gblint_diagnostics::Diagnostic;
 
 use crate::context::Context;
@@ -50,16 +51,17 @@ impl Rule for DuplicateSiteAddress {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &ctx.deployment.caddyfiles {
-            let mut seen: HashMap<
-                (String, String, String, String),
-                (usize, &gblint_caddyfile::CaddyToken),
-            > = HashMap::with_capacity(doc.caddyfile.model.sites.len());
+            // Keyed by one string per identity rather than a tuple of four: on a file of
+            // 200,000 sites the tuple keys (four `String`s, three of them allocated) made this
+            // map the largest allocation of the run after the typed view itself.
+            let mut seen: HashMap<Vec<u8>, (usize, &gblint_caddyfile::CaddyToken)> =
+                HashMap::with_capacity(doc.caddyfile.model.sites.len());
             for (site_index, site) in doc.caddyfile.model.sites.iter().enumerate() {
                 for address in &site.addresses {
                     let Ok(parsed) = &address.parsed else {
                         continue;
                     };
-                    let identity = parsed.identity();
+                    let identity = identity_key(parsed);
                     match seen.get(&identity) {
                         Some((first_site, first)) if *first_site != site_index => {
                             out.push(
@@ -84,4 +86,24 @@ impl Rule for DuplicateSiteAddress {
             }
         }
     }
+}
+
+/// The four parts of a site identity ([`Address::identity`]: scheme, host, port, path) as one
+/// key, each part preceded by its length so that different identities never give the same key.
+fn identity_key(address: &Address) -> Vec<u8> {
+    let host = address.normalized_host();
+    let parts = [
+        address.effective_scheme(),
+        host.as_str(),
+        address.effective_port(),
+        address.path.as_str(),
+    ];
+    let mut key = Vec::with_capacity(parts.iter().map(|part| part.len() + 4).sum());
+    for part in parts {
+        // Parts are slices of one token, and files are capped far below 4 GiB.
+        let len = u32::try_from(part.len()).unwrap_or(u32::MAX);
+        key.extend_from_slice(&len.to_le_bytes());
+        key.extend_from_slice(part.as_bytes());
+    }
+    key
 }
