@@ -112,18 +112,6 @@ pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-pub(crate) fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// Line number (1-based) of the first line of `text` containing `needle`.
-pub(crate) fn line_of(text: &str, needle: &str) -> usize {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .expect("needle present")
-        + 1
-}
-
 #[test]
 fn example_inventory_renders_the_example_tree_byte_for_byte() {
     let dir = tempfile::tempdir().expect("tempdir");

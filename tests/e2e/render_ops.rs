@@ -1,19 +1,20 @@
 //! `gblint render` and the operations guide's jobs and jails: the email container's mail
 //! jails (F2B008), a daily job as a systemd timer (CRN001, CRN002), and a code repository's
-//! deploy workflow (WFL000–WFL002, `--code-repo`).
+//! deploy workflow (WFL000–WFL002, `--code-repo`). Each run under test is snapshotted with
+//! the inventory, template or rendered file it ran on (`snapshots/e2e__render_ops__*.snap`).
 
 use std::path::Path;
 
-use gblint_tests::{run_gblint, workspace_root};
+use gblint_tests::workspace_root;
 
+use crate::cli::{CliRun, Inputs};
 use crate::render::{
-    example_inventory, files_under, line_of, render, render_example, render_variant, stderr, stdout,
+    example_inventory, files_under, render_example, render_example_run, render_variant_run,
 };
 
-/// `gblint check --select CODE DIR`: its exit code and standard output.
-fn check_only(dir: &Path, code: &str) -> (Option<i32>, String) {
-    let output = run_gblint(dir, &["check", "--select", code, "."], None);
-    (output.status.code(), stdout(&output))
+/// The `gblint check --select CODE .` run in the rendered tree `out`, to snapshot.
+fn check_only(out: &Path, code: &str) -> CliRun {
+    CliRun::new(out, &["check", "--select", code, "."])
 }
 
 /// The port numbers of the /etc/services names and numbers a jail's `port` lists.
@@ -36,12 +37,41 @@ fn port_numbers(value: &str) -> Vec<u16> {
         .collect()
 }
 
+/// One section of a fail2ban jail file: its name, its `enabled` value if it sets one, and
+/// the ports its `port` lists.
+#[derive(Debug, PartialEq)]
+struct Jail {
+    name: String,
+    enabled: Option<bool>,
+    ports: Vec<u16>,
+}
+
+/// The sections of the jail file `text`, in file order.
+fn jails(text: &str) -> Vec<Jail> {
+    let mut jails: Vec<Jail> = Vec::new();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix('[') {
+            jails.push(Jail {
+                name: name.trim_end_matches(']').to_owned(),
+                enabled: None,
+                ports: Vec::new(),
+            });
+        } else if let (Some(jail), Some((key, value))) = (jails.last_mut(), line.split_once('=')) {
+            match key.trim() {
+                "enabled" => jail.enabled = Some(value.trim() == "true"),
+                "port" => jail.ports = port_numbers(value),
+                _ => {}
+            }
+        }
+    }
+    jails
+}
+
 #[test]
 fn the_email_jails_close_every_port_the_email_container_publishes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
-    let output = render_example(&out, &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_cli_snapshot!(run = render_example_run(&out, &[], dir.path()));
     let lxd = std::fs::read_to_string(out.join("host/etc/gblint/lxd/pragmatismo-email.yaml"))
         .expect("email instance");
     let published: Vec<u16> = lxd
@@ -50,34 +80,35 @@ fn the_email_jails_close_every_port_the_email_container_publishes() {
         .map(|port| port.parse().expect("port"))
         .collect();
     assert_eq!(published.len(), 8, "{lxd}");
-    let jails = std::fs::read_to_string(out.join("pragmatismo-email/etc/fail2ban/jail.local"))
+    let text = std::fs::read_to_string(out.join("pragmatismo-email/etc/fail2ban/jail.local"))
         .expect("email jail.local");
-    // Each section's `enabled` and `port`, in file order.
-    let mut closed = Vec::new();
-    let mut enabled = false;
-    let mut sections = Vec::new();
-    for line in jails.lines() {
-        if let Some(name) = line.strip_prefix('[') {
-            sections.push(name.trim_end_matches(']').to_owned());
-            enabled = false;
-        } else if let Some((key, value)) = line.split_once('=') {
-            match key.trim() {
-                "enabled" => enabled = value.trim() == "true",
-                "port" if enabled => closed.extend(port_numbers(value)),
-                _ => {}
-            }
-        }
-    }
-    assert_eq!(sections, ["DEFAULT", "postfix", "dovecot"], "{jails}");
-    for port in &published {
-        assert!(closed.contains(port), "port {port} has no jail:\n{jails}");
-    }
+    let email = jails(&text);
+    let names: Vec<&str> = email.iter().map(|jail| jail.name.as_str()).collect();
+    assert_eq!(names, ["DEFAULT", "postfix", "dovecot"], "{text}");
+    let closed: Vec<u16> = email
+        .iter()
+        .filter(|jail| jail.enabled == Some(true))
+        .flat_map(|jail| jail.ports.iter().copied())
+        .collect();
+    let open: Vec<u16> = published
+        .into_iter()
+        .filter(|port| !closed.contains(port))
+        .collect();
+    assert_eq!(open, Vec::<u16>::new(), "ports without a jail:\n{text}");
     // The Debian package's sshd jail is off, as in the proxy: no SSH server in a container.
     let debian = std::fs::read_to_string(
         out.join("pragmatismo-email/etc/fail2ban/jail.d/defaults-debian.conf"),
     )
     .expect("defaults-debian.conf");
-    assert!(debian.contains("[sshd]\nenabled = false"), "{debian}");
+    assert_eq!(
+        jails(&debian),
+        [Jail {
+            name: "sshd".to_owned(),
+            enabled: Some(false),
+            ports: Vec::new(),
+        }],
+        "{debian}"
+    );
 }
 
 #[test]
@@ -85,42 +116,30 @@ fn f2b008_is_clean_on_the_rendered_email_jails_and_fires_when_one_is_disabled() 
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     assert_eq!(render_example(&out, &[]).status.code(), Some(0));
-    assert_eq!(check_only(&out, "F2B008"), (Some(0), String::new()));
-    let path = out.join("pragmatismo-email/etc/fail2ban/jail.local");
-    let text = std::fs::read_to_string(&path).expect("jail.local");
-    let disabled = text.replacen("[postfix]\nenabled = true", "[postfix]\nenabled = false", 1);
-    assert_ne!(disabled, text);
-    std::fs::write(&path, disabled).expect("write");
-    let (code, report) = check_only(&out, "F2B008");
-    assert_eq!(code, Some(1), "{report}");
-    assert!(
-        report.contains("F2B008")
-            && report.contains("pragmatismo-email/etc/fail2ban/jail.local")
-            && report.contains("mail submission (SMTP: 25, 465, 587)"),
-        "{report}"
+    assert_cli_snapshot!(run = check_only(&out, "F2B008"));
+    let mut inputs = Inputs::new(&out);
+    inputs.edit(
+        "pragmatismo-email/etc/fail2ban/jail.local",
+        "[postfix]\nenabled = true",
+        "[postfix]\nenabled = false",
     );
+    // The SMTP ports (25, 465, 587) left without a jail, named at the postfix jail.
+    assert_cli_snapshot!(run = check_only(&out, "F2B008").inputs(&inputs));
 }
 
 #[test]
 fn an_inventory_disabling_a_mail_jail_is_refused_with_f2b008() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     let text = example_inventory().replacen(
         "jails = [{ name = \"postfix\" }, { name = \"dovecot\" }]",
         "jails = [{ name = \"postfix\" }, { name = \"dovecot\", enabled = false }]",
         1,
     );
-    let output = render_variant(dir.path(), &text, &out, &[]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    // The email files come from the email machine's entry.
-    let line = line_of(&text, "email = { ip");
-    assert!(
-        stderr(&output).contains(&format!("inventory.toml:{line}:1: "))
-            && stderr(&output).contains("F2B008")
-            && stderr(&output).contains("mailbox access"),
-        "{}",
-        stderr(&output)
-    );
+    // The finding names the email machine's entry (`email = { ip …`, column 1), where the
+    // email files come from, and the mailbox ports left without a jail.
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
     assert!(!out.exists(), "nothing written");
 }
 
@@ -133,33 +152,26 @@ fn the_hosts_snapshot_timer_satisfies_crn002_and_a_weekly_one_does_not() {
     assert!(units.join("zfs-snapshots.timer").is_file());
     assert!(units.join("zfs-snapshots.service").is_file());
     assert!(!out.join("host/etc/cron.d/zfs-snapshots").exists());
-    assert_eq!(check_only(&out, "CRN002"), (Some(0), String::new()));
+    assert_cli_snapshot!(run = check_only(&out, "CRN002"));
     // The timer is what satisfies the rule: made weekly, the host has no daily snapshots.
-    let timer = units.join("zfs-snapshots.timer");
-    let text = std::fs::read_to_string(&timer).expect("timer");
-    std::fs::write(
-        &timer,
-        text.replacen("OnCalendar=*-*-* 03:15:00", "OnCalendar=weekly", 1),
-    )
-    .expect("write");
-    let (code, report) = check_only(&out, "CRN002");
-    assert_eq!(code, Some(1), "{report}");
-    assert!(
-        report.contains("host/etc/systemd/system/zfs-snapshots.timer")
-            && report.contains("the host takes no ZFS snapshots at least daily"),
-        "{report}"
+    let mut inputs = Inputs::new(&out);
+    inputs.edit(
+        "host/etc/systemd/system/zfs-snapshots.timer",
+        "OnCalendar=*-*-* 03:15:00",
+        "OnCalendar=weekly",
     );
+    assert_cli_snapshot!(run = check_only(&out, "CRN002").inputs(&inputs));
 }
 
 #[test]
 fn the_schedule_chooses_cron_or_timer_per_job() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     let text = example_inventory()
         .replacen("zfs_snapshots = \"timer\"", "zfs_snapshots = \"cron\"", 1)
         .replacen("ci_cache_clean = \"cron\"", "ci_cache_clean = \"timer\"", 1);
-    let output = render_variant(dir.path(), &text, &out, &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
     let files = files_under(&out);
     for (path, present) in [
         ("host/etc/cron.d/zfs-snapshots", true),
@@ -176,56 +188,39 @@ fn the_schedule_chooses_cron_or_timer_per_job() {
     ] {
         assert_eq!(files.contains(&path.into()), present, "{path}: {files:?}");
     }
-    assert_eq!(check_only(&out, "CRN001"), (Some(0), String::new()));
+    assert_cli_snapshot!(run = check_only(&out, "CRN001"));
     // Without its registry clean-up line, the runner's timer service no longer satisfies
     // CRN001: the rule reads the service the timer starts.
-    let service = out.join("pragmatismo-alm-ci/etc/systemd/system/ci-cache-clean.service");
-    let unit = std::fs::read_to_string(&service).expect("service");
+    let mut edits = Inputs::new(&out);
+    let service = "pragmatismo-alm-ci/etc/systemd/system/ci-cache-clean.service";
+    let unit = std::fs::read_to_string(out.join(service)).expect("service");
     let kept: Vec<&str> = unit
         .lines()
         .filter(|line| !line.contains("registry"))
         .collect();
-    std::fs::write(&service, kept.join("\n") + "\n").expect("write");
-    let (code, report) = check_only(&out, "CRN001");
-    assert_eq!(code, Some(1), "{report}");
-    assert!(report.contains("the cargo registry"), "{report}");
+    edits.write(service, &(kept.join("\n") + "\n"));
+    assert_cli_snapshot!(run = check_only(&out, "CRN001").inputs(&edits));
 }
 
 #[test]
 fn an_unknown_scheduler_is_an_inventory_error() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     let text = example_inventory().replacen(
         "zfs_snapshots = \"timer\"",
         "zfs_snapshots = \"anacron\"",
         1,
     );
-    let output = render_variant(dir.path(), &text, &out, &[]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    let line = line_of(&text, "anacron");
-    assert!(
-        stderr(&output).contains(&format!("inventory.toml:{line}:"))
-            && stderr(&output).contains("cron")
-            && stderr(&output).contains("timer"),
-        "{}",
-        stderr(&output)
-    );
-}
-
-/// Render the example's code repository `botserver` into `out`.
-fn render_botserver(out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["--code-repo", "botserver"];
-    args.extend_from_slice(extra);
-    let root = workspace_root();
-    render(&root, &root.join("examples/pragmatismo.toml"), out, &args)
+    // The line of `anacron`, and the two schedulers there are.
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
 }
 
 #[test]
 fn the_botserver_workflow_is_rendered_and_lints_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("botserver");
-    let output = render_botserver(&out, &[]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_cli_snapshot!(run = render_example_run(&out, &["--code-repo", "botserver"], dir.path()));
     assert_eq!(
         files_under(&out),
         [
@@ -233,82 +228,62 @@ fn the_botserver_workflow_is_rendered_and_lints_clean() {
             Path::new(".rendered-by-gblint"),
         ]
     );
+    // Stopped dependants first, on the host the runner's ssh config names, before the copy;
+    // then the health checks of both services.
     let workflow =
         std::fs::read_to_string(out.join(".forgejo/workflows/botserver.yaml")).expect("workflow");
-    // Stopped dependants first, on the host the runner's ssh config names, before the copy.
-    let stop = workflow
-        .find("ssh pragmatismo-system 'sudo systemctl stop ui.service system.service'")
-        .expect("stop step");
-    let copy = workflow
-        .find("scp target/release/botserver target/release/botui pragmatismo-system:/opt/gbo/bin/")
-        .expect("copy step");
-    assert!(stop < copy, "{workflow}");
-    assert!(
-        workflow.contains("curl -fsS http://localhost:5858/api/health")
-            && workflow.contains("curl -fsS http://localhost:5859/"),
-        "{workflow}"
-    );
-    let check = run_gblint(&out, &["check", "--select", "ALL", "."], None);
-    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    insta::assert_snapshot!(workflow);
+    assert_cli_snapshot!(&out, &["check", "--select", "ALL", "."]);
 }
 
 #[test]
 fn a_workflow_template_that_copies_before_stopping_is_refused_with_wfl001() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let templates = dir.path().join("templates/workflow");
-    std::fs::create_dir_all(&templates).expect("mkdir");
-    let original =
-        std::fs::read_to_string(workspace_root().join("templates/workflow/deploy.yaml.j2"))
-            .expect("template");
+    let mut inputs = Inputs::new(dir.path());
+    let shipped = "templates/workflow/deploy.yaml.j2";
+    let original = std::fs::read_to_string(workspace_root().join(shipped)).expect("template");
     let stop = "      - name: Stop {{ binaries | join(\" and \") }}\n        run: ssh {{ host }} 'sudo systemctl stop {{ stop | join(\" \") }}'\n";
-    assert!(original.contains(stop));
-    std::fs::write(
-        templates.join("deploy.yaml.j2"),
-        original.replacen(stop, "", 1),
-    )
-    .expect("override");
-    let out = dir.path().join("botserver");
-    let templates_dir = dir.path().join("templates");
-    let output = render_botserver(
-        &out,
-        &["--templates", templates_dir.to_str().expect("utf-8")],
+    let without_stop = original.replacen(stop, "", 1);
+    assert_ne!(
+        without_stop, original,
+        "the shipped template has the stop step"
     );
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("WFL001"), "{}", stderr(&output));
+    inputs.write_variant(
+        "templates/workflow/deploy.yaml.j2",
+        &original,
+        shipped,
+        &without_stop,
+    );
+    let out = dir.path().join("botserver");
+    let templates = dir.path().join("templates");
+    assert_cli_snapshot!(
+        run = render_example_run(
+            &out,
+            &[
+                "--code-repo",
+                "botserver",
+                "--templates",
+                templates.to_str().expect("utf-8"),
+            ],
+            dir.path(),
+        )
+        .inputs(&inputs)
+    );
     assert!(!out.exists(), "nothing written");
 }
 
 #[test]
 fn code_repo_errors_name_the_inventory_line_or_the_known_repositories() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("repo");
-    let root = workspace_root();
-    let unknown = render(
-        &root,
-        &root.join("examples/pragmatismo.toml"),
-        &out,
-        &["--code-repo", "botsrever"],
-    );
-    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
-    assert!(
-        stderr(&unknown).contains("--code-repo botsrever: not a code repository")
-            && stderr(&unknown).contains("did you mean `botserver`?"),
-        "{}",
-        stderr(&unknown)
-    );
+    // A misspelt repository: the known one suggested.
+    assert_cli_snapshot!(run = render_example_run(&out, &["--code-repo", "botsrever"], dir.path()));
     // A deployed service on another machine: the runner's ssh config names only the system
     // container, so the inventory is refused at the entry's line.
     let text = example_inventory().replacen("{ service = \"ui\" }", "{ service = \"dns\" }", 1);
-    let output = render_variant(dir.path(), &text, &out, &["--code-repo", "botserver"]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    let line = line_of(&text, "{ service = \"dns\" }");
-    assert!(
-        stderr(&output).contains(&format!("inventory.toml:{line}:"))
-            && stderr(&output).contains(
-                "deploy service `dns` runs on `dns`; the runner's ssh config names only pragmatismo-system"
-            ),
-        "{}",
-        stderr(&output)
+    assert_cli_snapshot!(
+        run = render_variant_run(&mut inputs, &text, &out, &["--code-repo", "botserver"])
     );
     assert!(!out.exists(), "nothing written");
 }
