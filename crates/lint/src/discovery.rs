@@ -137,6 +137,9 @@ struct Collected {
     /// Read by the secret scan only (hidden, a renamed copy, top-level files of a tree): never
     /// linted, and not listed as "not checked" either.
     secret_only: bool,
+    /// `disk` is already the real path (the walk resolved it), so reading needs no
+    /// `canonicalize` of its own.
+    resolved: bool,
 }
 
 impl Collected {
@@ -151,6 +154,19 @@ impl Collected {
             kind: None,
             explicit: false,
             secret_only: true,
+            resolved: false,
+        }
+    }
+
+    /// A file the walk found: resolved when the walk knew its real path.
+    fn walked(walked: Walked) -> Collected {
+        let resolved = walked.disk.is_some();
+        Collected {
+            resolved,
+            ..Collected::secret_only(
+                walked.disk.unwrap_or_else(|| walked.path.clone()),
+                walked.path,
+            )
         }
     }
 }
@@ -240,6 +256,7 @@ fn collect(
                     kind: Some(kind),
                     explicit: true,
                     secret_only: false,
+                    resolved: false,
                 });
             }
             Input::Path(path) | Input::FolderOutsideDeployments(path) => {
@@ -260,13 +277,13 @@ fn collect(
                     let mut files = Vec::new();
                     let mut hidden = Vec::new();
                     walk(path, &root, &mut files, &mut hidden, settings, nested)?;
-                    for file in hidden {
+                    for Walked { path: file, .. } in hidden {
                         collected.push(Collected::secret_only(
                             absolute(&file, cwd.as_deref()),
                             file,
                         ));
                     }
-                    for file in files {
+                    for Walked { path: file, .. } in files {
                         let kind = detect_by_path(&file, None, None);
                         fences.insert(collected.len(), Fence::lone(root.clone()));
                         collected.push(Collected {
@@ -278,6 +295,7 @@ fn collect(
                             kind,
                             explicit: false,
                             secret_only: false,
+                            resolved: false,
                         });
                     }
                 } else {
@@ -296,6 +314,7 @@ fn collect(
                         kind,
                         explicit: true,
                         secret_only: false,
+                        resolved: false,
                     });
                 }
             }
@@ -323,7 +342,12 @@ fn scan_for_secrets(
         // A link out of the tree is not read, not even its first bytes.
         let outside = item.text.is_none()
             && item.disk.as_deref().is_some_and(|disk| {
-                outside_fence(canonical_dirs, disk, fences.get(&index)).is_some()
+                let real = if item.resolved {
+                    Some(disk.to_path_buf())
+                } else {
+                    canonical_dirs.canonicalize(disk)
+                };
+                real.is_some_and(|real| outside_fence(&real, fences.get(&index)).is_some())
             });
         if outside {
             continue;
@@ -362,19 +386,20 @@ fn read_inputs(
             None
         } else {
             let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
-            canonical_dirs.canonicalize(&disk)
+            if item.resolved {
+                Some(disk)
+            } else {
+                canonical_dirs.canonicalize(&disk)
+            }
         };
         let pending = canonical
             .as_ref()
             .and_then(|path| overlay.and_then(|overlay| overlay.get(path)));
         // A file that resolves outside its root (a link to /etc/…) is reported like an import
         // that does: not read, and with no disk path, so nothing can ever be written to it.
-        let escape = if is_stdin {
-            None
-        } else {
-            let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
-            outside_fence(canonical_dirs, &disk, fences.get(&index))
-        };
+        let escape = canonical
+            .as_deref()
+            .and_then(|real| outside_fence(real, fences.get(&index)));
         if let Some(message) = escape {
             let shown = item.path.display().to_string();
             let shown = shown.strip_prefix("./").unwrap_or(&shown).to_owned();
@@ -502,23 +527,16 @@ fn collect_deployment(
                 Nested::Walk,
                 true,
             )?;
-            for file in secret_only {
-                let disk = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
-                collected.push(Collected::secret_only(disk, file));
+            for walked in secret_only {
+                collected.push(Collected::walked(walked));
             }
             // The tree's own CI workflows (`.forgejo/workflows/…`): linted, on no machine.
-            for file in files {
-                let disk = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+            for walked in files {
                 fences.insert(collected.len(), Fence::lone(canonical.clone()));
                 collected.push(Collected {
-                    kind: detect_by_path(&file, None, None),
-                    path: file,
-                    disk: Some(disk),
-                    text: None,
-                    machine: None,
-                    machine_path: None,
-                    explicit: false,
+                    kind: detect_by_path(&walked.path, None, None),
                     secret_only: false,
+                    ..Collected::walked(walked)
                 });
             }
         } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
@@ -558,11 +576,10 @@ fn collect_deployment(
             settings,
             Nested::Walk,
         )?;
-        for file in hidden {
-            let disk = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
-            collected.push(Collected::secret_only(disk, file));
+        for walked in hidden {
+            collected.push(Collected::walked(walked));
         }
-        for file in files {
+        for Walked { path: file, disk } in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file);
             let machine_path = format!("/{}", gblint_diagnostics::path_display::slashed(relative));
             let kind = detect_by_path(&file, Some(&machine_path), role.as_deref());
@@ -573,7 +590,7 @@ fn collect_deployment(
                     absolute_base: Some(canonical.clone()),
                 },
             );
-            let disk = std::fs::canonicalize(&file).ok();
+            let resolved = disk.is_some();
             collected.push(Collected {
                 path: file,
                 disk,
@@ -583,10 +600,19 @@ fn collect_deployment(
                 kind,
                 explicit: false,
                 secret_only: false,
+                resolved,
             });
         }
     }
     Ok(())
+}
+
+/// A file [`walk`] found: its path as found, and its real path (`None`: a link that does not
+/// resolve). Resolving every file with `std::fs::canonicalize` cost one `readlink` per path
+/// component, most of the system time of a 500-tenant check.
+struct Walked {
+    path: PathBuf,
+    disk: Option<PathBuf>,
 }
 
 /// What [`walk`] does with a folder below it that is a deployment tree of its own.
@@ -608,8 +634,8 @@ enum Nested {
 fn walk(
     dir: &Path,
     canonical: &Path,
-    out: &mut Vec<PathBuf>,
-    hidden: &mut Vec<PathBuf>,
+    out: &mut Vec<Walked>,
+    hidden: &mut Vec<Walked>,
     settings: &Settings,
     nested: Nested,
 ) -> Result<(), DiscoveryError> {
@@ -619,8 +645,8 @@ fn walk(
 fn walk_into(
     dir: &Path,
     canonical: &Path,
-    out: &mut Vec<PathBuf>,
-    hidden: &mut Vec<PathBuf>,
+    out: &mut Vec<Walked>,
+    hidden: &mut Vec<Walked>,
     settings: &Settings,
     nested: Nested,
     in_hidden: bool,
@@ -655,19 +681,27 @@ fn walk_into(
             if settings.excludes(&disk) {
                 continue;
             }
+            // A regular file's real path is its real folder's joined with its name (the walk
+            // never follows a symlinked folder); only a link is resolved, by the system.
+            let disk = if kind.is_symlink() {
+                std::fs::canonicalize(&path).ok()
+            } else {
+                Some(disk)
+            };
+            let walked = Walked { path, disk };
             // The few configuration files that live in hidden folders are linted (and
             // scanned for secrets when read); everything else there is only scanned.
-            if crate::load::linted_in_hidden_folder(&path) {
-                out.push(path);
+            if crate::load::linted_in_hidden_folder(&walked.path) {
+                out.push(walked);
             } else if in_hidden
                 || name.starts_with('.')
                 || name.contains(".bak-")
                 || name == CONFIG_FILE
                 || name == crate::settings::BASELINE_FILE
             {
-                hidden.push(path);
+                hidden.push(walked);
             } else {
-                out.push(path);
+                out.push(walked);
             }
         }
     }
@@ -756,17 +790,12 @@ impl CanonicalDirs {
     }
 }
 
-/// Why `disk` may not be read, when it resolves (through a symbolic link) outside the root
-/// it was found under (`fence`: its root and absolute base).
-fn outside_fence(
-    canonical_dirs: &mut CanonicalDirs,
-    disk: &Path,
-    fence: Option<&Fence>,
-) -> Option<String> {
+/// Why a file may not be read, when its real path `real` (resolved through symbolic links) is
+/// outside the root it was found under (`fence`: its root and absolute base).
+fn outside_fence(real: &Path, fence: Option<&Fence>) -> Option<String> {
     let root = &fence?.root;
-    let real = canonical_dirs.canonicalize(disk)?;
     // A FIFO or device is refused as such when it is read (without being opened).
-    if real.starts_with(root) || !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+    if real.starts_with(root) || !std::fs::metadata(real).is_ok_and(|m| m.is_file()) {
         return None;
     }
     Some(format!(

@@ -197,6 +197,35 @@ pub(crate) fn run_parallel<T: Send>(
         .collect()
 }
 
+/// `report` with only what [`merge`] keeps of its deployment: the parsed documents go.
+pub(crate) fn without_documents(report: Report) -> Report {
+    let Deployment {
+        machines,
+        files,
+        secrets,
+        skipped,
+        unknown,
+        read_problems,
+        disk_paths,
+        stdin,
+        ..
+    } = report.deployment;
+    Report {
+        deployment: Deployment {
+            machines,
+            files,
+            secrets,
+            skipped,
+            unknown,
+            read_problems,
+            disk_paths,
+            stdin,
+            ..Deployment::default()
+        },
+        ..report
+    }
+}
+
 /// Join the reports of several units into one. File ids are shifted; the parsed documents of
 /// each deployment (Caddyfile trees, rulesets, …) are not kept, only what describes the run:
 /// the files, machines, disk paths and skipped files.
