@@ -68,7 +68,7 @@ fn the_email_jails_close_every_port_the_email_container_publishes() {
             }
         }
     }
-    assert_eq!(sections, ["DEFAULT", "postfix", "dovecot"], "{jails}");
+    assert_eq!(sections, ["DEFAULT", "stalwart"], "{jails}");
     for port in &published {
         assert!(closed.contains(port), "port {port} has no jail:\n{jails}");
     }
@@ -88,7 +88,7 @@ fn f2b008_is_clean_on_the_rendered_email_jails_and_fires_when_one_is_disabled() 
     assert_eq!(check_only(&out, "F2B008"), (Some(0), String::new()));
     let path = out.join("pragmatismo-email/etc/fail2ban/jail.local");
     let text = std::fs::read_to_string(&path).expect("jail.local");
-    let disabled = text.replacen("[postfix]\nenabled = true", "[postfix]\nenabled = false", 1);
+    let disabled = text.replacen("[stalwart]\nenabled = true", "[stalwart]\nenabled = false", 1);
     assert_ne!(disabled, text);
     std::fs::write(&path, disabled).expect("write");
     let (code, report) = check_only(&out, "F2B008");
@@ -96,8 +96,91 @@ fn f2b008_is_clean_on_the_rendered_email_jails_and_fires_when_one_is_disabled() 
     assert!(
         report.contains("F2B008")
             && report.contains("pragmatismo-email/etc/fail2ban/jail.local")
-            && report.contains("mail submission (SMTP: 25, 465, 587)"),
+            && report.contains("mail submission (SMTP) and mailbox access (IMAP/POP3)"),
         "{report}"
+    );
+}
+
+#[test]
+fn postfix_and_dovecot_jails_stay_selectable_and_f2b008_fires_when_one_is_disabled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let text = example_inventory().replacen(
+        "jails = [{ name = \"stalwart\" }]",
+        "jails = [{ name = \"postfix\" }, { name = \"dovecot\" }]",
+        1,
+    );
+    let output = render_variant(dir.path(), &text, &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let fail2ban = out.join("pragmatismo-email/etc/fail2ban");
+    let path = fail2ban.join("jail.local");
+    let jails = std::fs::read_to_string(&path).expect("jail.local");
+    assert!(
+        jails.contains("[postfix]\nenabled = true\nport    = smtp,submissions,submission\n")
+            && jails.contains("[dovecot]\nenabled = true\nport    = imap,imaps,pop3,pop3s,sieve\n")
+            && !jails.contains("[stalwart]")
+            && !jails.contains("logpath"),
+        "{jails}"
+    );
+    // The stock jails use the package's filters: no filter file is rendered for them.
+    assert!(!fail2ban.join("filter.d").exists());
+    assert_eq!(check_only(&out, "F2B008"), (Some(0), String::new()));
+    let disabled = jails.replacen("[postfix]\nenabled = true", "[postfix]\nenabled = false", 1);
+    std::fs::write(&path, disabled).expect("write");
+    let (code, report) = check_only(&out, "F2B008");
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains("mail submission (SMTP: 25, 465, 587)"),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_stalwart_jail_reads_the_inventorys_log_with_the_rendered_filter() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let text = example_inventory().replacen(
+        "logpath = \"/opt/gbo/logs/stalwart.log\"",
+        "logpath = \"/var/log/stalwart/mail.log\"",
+        1,
+    );
+    assert_ne!(text, example_inventory());
+    let output = render_variant(dir.path(), &text, &out, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let fail2ban = out.join("pragmatismo-email/etc/fail2ban");
+    let jails = std::fs::read_to_string(fail2ban.join("jail.local")).expect("jail.local");
+    assert!(
+        jails.contains(concat!(
+            "[stalwart]\nenabled = true\nfilter  = stalwart\n",
+            "port    = smtp,submission,submissions,imap,imaps,pop3,pop3s,sieve\n",
+        )) && jails.contains("logpath = /var/log/stalwart/mail.log\n")
+            && jails.contains("backend = auto\n"),
+        "{jails}"
+    );
+    // The filter's comment tells the operator how Stalwart must name that file.
+    let filter = std::fs::read_to_string(fail2ban.join("filter.d/stalwart.conf")).expect("filter");
+    assert!(
+        filter.contains("path = \"/var/log/stalwart\"")
+            && filter.contains("prefix = \"mail.log\"")
+            && filter.contains("rotate = \"never\"")
+            && filter.contains("\"auth.failed\" = \"info\""),
+        "{filter}"
+    );
+    // A relative log path is an inventory error naming its line.
+    let relative = example_inventory().replacen(
+        "logpath = \"/opt/gbo/logs/stalwart.log\"",
+        "logpath = \"logs/stalwart.log\"",
+        1,
+    );
+    let out = dir.path().join("relative");
+    let output = render_variant(dir.path(), &relative, &out, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let line = line_of(&relative, "logpath = ");
+    assert!(
+        stderr(&output).contains(&format!("inventory.toml:{line}:"))
+            && stderr(&output).contains("stalwart log path `logs/stalwart.log`"),
+        "{}",
+        stderr(&output)
     );
 }
 
@@ -106,7 +189,7 @@ fn an_inventory_disabling_a_mail_jail_is_refused_with_f2b008() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let text = example_inventory().replacen(
-        "jails = [{ name = \"postfix\" }, { name = \"dovecot\" }]",
+        "jails = [{ name = \"stalwart\" }]",
         "jails = [{ name = \"postfix\" }, { name = \"dovecot\", enabled = false }]",
         1,
     );
