@@ -173,10 +173,7 @@ fn the_email_machine_needs_jails_for_smtp_and_mailboxes() {
         jail,
         "[DEFAULT]\nignoreip = 127.0.0.1/8 ::1\n\n[stalwart]\nenabled  = true\nfilter   = stalwart\nport     = smtp,submission,submissions,imap,imaps,pop3,pop3s,sieve\nlogpath  = /opt/gbo/logs/stalwart.log\n",
     );
-    inputs.write(
-        "pragmatismo-email/etc/fail2ban/filter.d/stalwart.conf",
-        "[Definition]\nfailregex = ^.*Authentication failed.*remote\\.ip = <HOST>\n",
-    );
+    // The example's own filter.d/stalwart.conf (rendered with the example) is the filter.
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
     inputs.edit(jail, "enabled  = true", "enabled  = false");
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
@@ -195,7 +192,11 @@ fn a_deploy_without_a_stop_of_each_program_is_wfl001_and_through_a_mount_wfl002(
 
     // A stop of botui's unit only leaves botserver running.
     let (dir, mut inputs) = example("botserver");
-    inputs.edit(WORKFLOW, "stop ui.service system.service", "stop ui.service");
+    inputs.edit(
+        WORKFLOW,
+        "stop ui.service system.service",
+        "stop ui.service",
+    );
     assert_cli_snapshot!(dir.path(), CONCISE, inputs = &inputs);
 
     // A stop of another program stops neither.

@@ -320,7 +320,10 @@ fn rendered_stalwart_filter_matches_stalwarts_auth_failed_lines() {
         "{report}"
     );
     // Every line's time is read (UTC, `Z`), and the banned hosts are the sessions' clients.
-    assert!(report.contains("[5] ^Year-Month-DayT24hour:Minute:SecondZone offset"), "{report}");
+    assert!(
+        report.contains("[5] ^Year-Month-DayT24hour:Minute:SecondZone offset"),
+        "{report}"
+    );
     let matched = tool(
         "fail2ban-regex",
         &[
@@ -330,12 +333,21 @@ fn rendered_stalwart_filter_matches_stalwarts_auth_failed_lines() {
             filter.to_str().expect("utf-8"),
         ],
     );
-    assert!(matched.status.success(), "fail2ban-regex -o: {}", text(&matched));
+    assert!(
+        matched.status.success(),
+        "fail2ban-regex -o: {}",
+        text(&matched)
+    );
     let hosts: Vec<String> = String::from_utf8_lossy(&matched.stdout)
         .lines()
         .map(str::to_owned)
         .collect();
-    assert_eq!(hosts, ["198.51.100.23", "2001:db8::7", "203.0.113.77"], "{}", text(&matched));
+    assert_eq!(
+        hosts,
+        ["198.51.100.23", "2001:db8::7", "203.0.113.77"],
+        "{}",
+        text(&matched)
+    );
 }
 
 #[test]

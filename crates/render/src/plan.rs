@@ -225,7 +225,10 @@ pub fn render(
         // (`prefix`): the filter's comment shows both for the inventory's log path.
         let log = std::path::Path::new(f2b.logpath.get_ref().as_str());
         // Validated as an absolute path of plain segments: both parts exist.
-        let log_dir = log.parent().map(|p| p.display().to_string()).unwrap_or_default();
+        let log_dir = log
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         let log_name = log
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
