@@ -192,13 +192,6 @@ fn usage_and_input_problems_exit_2_with_one_line() {
     // `--format` is the older spelling of `--kind`, still accepted.
     assert_cli_snapshot!(
         dir.path(),
-        &[
-            "check",
-            "notes.txt",
-            "--format",
-            "caddyfile",
-            "--select",
-            "CDY000"
-        ]
+        &["check", "notes.txt", "--format", "caddyfile", "--select", "CDY000"]
     );
 }
