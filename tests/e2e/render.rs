@@ -120,7 +120,7 @@ fn example_inventory_renders_the_example_tree_byte_for_byte() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let example = workspace_root().join("examples/pragmatismo");
     let rendered = files_under(&out);
-    assert_eq!(rendered.len(), 38, "{rendered:?}");
+    assert_eq!(rendered.len(), 39, "{rendered:?}");
     for file in &rendered {
         let got = std::fs::read(out.join(file)).expect("rendered");
         let want = std::fs::read(example.join(file))

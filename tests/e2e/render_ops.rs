@@ -84,7 +84,7 @@ fn the_email_jails_close_every_port_the_email_container_publishes() {
         .expect("email jail.local");
     let email = jails(&text);
     let names: Vec<&str> = email.iter().map(|jail| jail.name.as_str()).collect();
-    assert_eq!(names, ["DEFAULT", "postfix", "dovecot"], "{text}");
+    assert_eq!(names, ["DEFAULT", "stalwart"], "{text}");
     let closed: Vec<u16> = email
         .iter()
         .filter(|jail| jail.enabled == Some(true))
@@ -120,11 +120,69 @@ fn f2b008_is_clean_on_the_rendered_email_jails_and_fires_when_one_is_disabled() 
     let mut inputs = Inputs::new(&out);
     inputs.edit(
         "pragmatismo-email/etc/fail2ban/jail.local",
+        "[stalwart]\nenabled = true",
+        "[stalwart]\nenabled = false",
+    );
+    // Every mail port left without a jail, named at the stalwart jail.
+    assert_cli_snapshot!(run = check_only(&out, "F2B008").inputs(&inputs));
+}
+
+#[test]
+fn postfix_and_dovecot_jails_stay_selectable_and_f2b008_fires_when_one_is_disabled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
+    let out = dir.path().join("out");
+    let text = example_inventory().replacen(
+        "jails = [{ name = \"stalwart\" }]",
+        "jails = [{ name = \"postfix\" }, { name = \"dovecot\" }]",
+        1,
+    );
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
+    let fail2ban = out.join("pragmatismo-email/etc/fail2ban");
+    let jail_local = std::fs::read_to_string(fail2ban.join("jail.local")).expect("jail.local");
+    insta::assert_snapshot!("postfix_and_dovecot_jail_local", jail_local);
+    // The stock jails use the package's filters: no filter file is rendered for them.
+    assert!(!fail2ban.join("filter.d").exists());
+    assert_cli_snapshot!(run = check_only(&out, "F2B008"));
+    let mut inputs = Inputs::new(&out);
+    inputs.edit(
+        "pragmatismo-email/etc/fail2ban/jail.local",
         "[postfix]\nenabled = true",
         "[postfix]\nenabled = false",
     );
-    // The SMTP ports (25, 465, 587) left without a jail, named at the postfix jail.
+    // The SMTP ports (25, 465, 587) left without a jail.
     assert_cli_snapshot!(run = check_only(&out, "F2B008").inputs(&inputs));
+}
+
+#[test]
+fn the_stalwart_jail_reads_the_inventorys_log_with_the_rendered_filter() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Inputs::new(dir.path());
+    let out = dir.path().join("out");
+    let text = example_inventory().replacen(
+        "jails = [{ name = \"stalwart\" }]",
+        "logpath = \"/var/log/stalwart/mail.log\"\njails = [{ name = \"stalwart\" }]",
+        1,
+    );
+    assert_ne!(text, example_inventory());
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &text, &out, &[]));
+    // The jail reads the inventory's log; the filter's comment tells the operator how
+    // Stalwart must name that file (path, prefix, no rotation, auth.failed at info).
+    let fail2ban = out.join("pragmatismo-email/etc/fail2ban");
+    let jail_local = std::fs::read_to_string(fail2ban.join("jail.local")).expect("jail.local");
+    insta::assert_snapshot!("stalwart_logpath_jail_local", jail_local);
+    let filter = std::fs::read_to_string(fail2ban.join("filter.d/stalwart.conf")).expect("filter");
+    insta::assert_snapshot!("stalwart_logpath_filter", filter);
+    // A relative log path is an inventory error naming its line; nothing is written.
+    let relative = example_inventory().replacen(
+        "jails = [{ name = \"stalwart\" }]",
+        "logpath = \"logs/stalwart.log\"\njails = [{ name = \"stalwart\" }]",
+        1,
+    );
+    let out = dir.path().join("relative");
+    let mut inputs = Inputs::new(dir.path());
+    assert_cli_snapshot!(run = render_variant_run(&mut inputs, &relative, &out, &[]));
+    assert!(!out.exists(), "nothing written");
 }
 
 #[test]
@@ -133,7 +191,7 @@ fn an_inventory_disabling_a_mail_jail_is_refused_with_f2b008() {
     let mut inputs = Inputs::new(dir.path());
     let out = dir.path().join("out");
     let text = example_inventory().replacen(
-        "jails = [{ name = \"postfix\" }, { name = \"dovecot\" }]",
+        "jails = [{ name = \"stalwart\" }]",
         "jails = [{ name = \"postfix\" }, { name = \"dovecot\", enabled = false }]",
         1,
     );

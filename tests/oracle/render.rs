@@ -9,7 +9,8 @@
 //!   installed package configuration with the rendered files laid on top (the proxy's log
 //!   path moved into the temporary folder, where the log file is created), and the flood
 //!   filter matches exactly the 4xx lines of the shared corpus' Caddy access log
-//!   (`fail2ban-regex`);
+//!   (`fail2ban-regex`), and the email container's Stalwart filter exactly the
+//!   `auth.failed` lines of sample lines in Stalwart's log format, with the client's address;
 //! * every unit, timers included (the host's `zfs-snapshots.timer`, verified with the service
 //!   it starts): `systemd-analyze verify --man=no` prints nothing but the host-dependent
 //!   "Command … is not executable" for binaries that live only in the containers or the host.
@@ -194,6 +195,7 @@ fn fail2ban_files(machine: &Path, logs: &Path) -> Vec<(PathBuf, String)> {
         "jail.local",
         "jail.d/defaults-debian.conf",
         "filter.d/caddy-http-flood.conf",
+        "filter.d/stalwart.conf",
     ] {
         if let Ok(content) = std::fs::read_to_string(root.join(relative)) {
             let moved = content.replace("/opt/gbo/logs/", &format!("{}/", logs.display()));
@@ -212,7 +214,9 @@ fn fail2ban_files(machine: &Path, logs: &Path) -> Vec<(PathBuf, String)> {
 fn rendered_fail2ban_trees_pass_fail2ban_client_test() {
     let tree = rendered();
     let logs = tempfile::tempdir().expect("logs");
-    std::fs::write(logs.path().join("access.log"), "").expect("log file");
+    for log in ["access.log", "stalwart.log"] {
+        std::fs::write(logs.path().join(log), "").expect("log file");
+    }
     for machine in ["host", "pragmatismo-proxy", "pragmatismo-email"] {
         let files = fail2ban_files(&tree.path().join(machine), logs.path());
         let conf = fail2ban_dir(&files);
@@ -267,6 +271,82 @@ fn rendered_flood_filter_matches_the_4xx_lines_of_caddys_access_log() {
         text(&output).contains(&expected),
         "want `{expected}`:\n{}",
         text(&output)
+    );
+}
+
+/// Lines as Stalwart's `log` tracer writes them (crates/trc/src/serializers/text.rs in
+/// stalwartlabs/stalwart: RFC 3339 UTC time, level, description, `(event id)`, then the
+/// session span's keys and the event's own, `key = value` joined by `, `). The `auth.failed`
+/// event carries the session's remoteIp and again its own; the last failure's account name
+/// is a client's attempt to make the filter ban someone else.
+const STALWART_LOG: &str = concat!(
+    "2026-12-06T02:41:13Z INFO Authentication failed (auth.failed) listenerId = \"submissions\", ",
+    "localPort = 465, remoteIp = 198.51.100.23, remotePort = 50122, remoteIp = 198.51.100.23, ",
+    "accountName = \"info@pragmatismo.com.br\"\n",
+    "2026-12-06T02:41:20Z INFO Authentication failed (auth.failed) listenerId = \"imaps\", ",
+    "localPort = 993, remoteIp = 2001:db8::7, remotePort = 40312, remoteIp = 2001:db8::7, ",
+    "accountName = \"admin\"\n",
+    "2026-12-06T02:41:32Z INFO Authentication successful (auth.success) listenerId = \"imaps\", ",
+    "localPort = 993, remoteIp = 203.0.113.50, remotePort = 40313, ",
+    "accountName = \"info@pragmatismo.com.br\", accountId = 2\n",
+    "2026-12-06T02:41:33Z INFO IMAP connection started (imap.connection-start) ",
+    "listenerId = \"imap\", localPort = 143, remoteIp = 198.51.100.23, remotePort = 50123\n",
+    "2026-12-06T02:41:40Z INFO Authentication failed (auth.failed) listenerId = \"sieve\", ",
+    "localPort = 4190, remoteIp = 203.0.113.77, remotePort = 61000, remoteIp = 203.0.113.77, ",
+    "accountName = \"x, remoteIp = 192.0.2.66, y\"\n",
+);
+
+#[test]
+fn rendered_stalwart_filter_matches_stalwarts_auth_failed_lines() {
+    let tree = rendered();
+    let filter = tree
+        .path()
+        .join("pragmatismo-email/etc/fail2ban/filter.d/stalwart.conf");
+    let logs = tempfile::tempdir().expect("logs");
+    let log = logs.path().join("stalwart.log");
+    std::fs::write(&log, STALWART_LOG).expect("log");
+    let output = tool(
+        "fail2ban-regex",
+        &[
+            "--print-all-matched",
+            log.to_str().expect("utf-8"),
+            filter.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(output.status.success(), "fail2ban-regex: {}", text(&output));
+    let report = text(&output);
+    assert!(
+        report.contains("Lines: 5 lines, 0 ignored, 3 matched, 2 missed"),
+        "{report}"
+    );
+    // Every line's time is read (UTC, `Z`), and the banned hosts are the sessions' clients.
+    assert!(
+        report.contains("[5] ^Year-Month-DayT24hour:Minute:SecondZone offset"),
+        "{report}"
+    );
+    let matched = tool(
+        "fail2ban-regex",
+        &[
+            "-o",
+            "<ip>",
+            log.to_str().expect("utf-8"),
+            filter.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(
+        matched.status.success(),
+        "fail2ban-regex -o: {}",
+        text(&matched)
+    );
+    let hosts: Vec<String> = String::from_utf8_lossy(&matched.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        hosts,
+        ["198.51.100.23", "2001:db8::7", "203.0.113.77"],
+        "{}",
+        text(&matched)
     );
 }
 

@@ -178,8 +178,8 @@ pub struct Jail {
     #[serde(default)]
     pub maxretry: Option<u32>,
     /// `port`: ports or /etc/services names the ban closes. Left out, a host jail keeps
-    /// jail.conf's, and a mail jail gets the mail ports of its stock filter
-    /// ([`mail_jail_ports`]).
+    /// jail.conf's, and a mail jail (`stalwart`, `postfix`, `dovecot`) gets the mail ports
+    /// its filter reads ([`mail_jail_ports`]).
     #[serde(default)]
     pub port: Vec<Spanned<String>>,
     /// Comment written above the section.
@@ -197,14 +197,24 @@ pub struct Email {
 }
 
 /// The email container's `jail.local`: the jails of the mail services its LXD proxy devices
-/// publish (SMTP 25/465/587; IMAP, POP3 and ManageSieve 143/993/110/995/4190).
+/// publish (SMTP 25/465/587; IMAP, POP3 and ManageSieve 143/993/110/995/4190). The tenant's
+/// mail server is Stalwart, so the default is one `stalwart` jail over Stalwart's own log
+/// with the `filter.d/stalwart.conf` render writes; fail2ban's stock `postfix` and `dovecot`
+/// jails stay selectable for a container that runs those instead.
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MailFail2ban {
-    /// `backend` in `[DEFAULT]` (Debian 12 containers log to the journal only).
+    /// `backend` in `[DEFAULT]` (Debian 12 containers log to the journal only): what the
+    /// stock `postfix` and `dovecot` jails read. The `stalwart` jail reads a file and sets
+    /// its own `backend = auto`.
     #[serde(default = "default_host_backend")]
     pub backend: Spanned<String>,
-    /// Jails, in file order: fail2ban's stock `postfix` and `dovecot` by default.
+    /// The file Stalwart's `log` tracer writes (its `path` joined with its `prefix`, with
+    /// `rotate = "never"`): the `logpath` of the `stalwart` jail. Default: the role's logs
+    /// folder, `/opt/gbo/logs/stalwart.log`.
+    #[serde(default = "default_stalwart_log")]
+    pub logpath: Spanned<String>,
+    /// Jails, in file order: `stalwart` by default.
     #[serde(default = "default_mail_jails")]
     pub jails: Vec<Jail>,
 }
@@ -213,21 +223,28 @@ impl Default for MailFail2ban {
     fn default() -> Self {
         MailFail2ban {
             backend: default_host_backend(),
+            logpath: default_stalwart_log(),
             jails: default_mail_jails(),
         }
     }
 }
 
-/// The ports a stock mail jail closes when the inventory names none: the mail services of
-/// the email role's proxy devices whose logins its filter reads. `postfix` closes mail
-/// submission (smtp, submissions, submission: 25, 465, 587), `dovecot` mailbox access
-/// (imap, imaps, pop3, pop3s and ManageSieve's sieve: 143, 993, 110, 995, 4190; its filter
-/// matches `managesieve-login` too, so no separate jail is needed — fail2ban's stock `sieve`
-/// filter is Cyrus timsieved's). jail.conf's `dovecot` also lists the submission ports;
-/// leaving them to `postfix` keeps each kind of service behind exactly one jail, so turning
-/// one jail off is what F2B008 reports.
+/// The name of the jail (and of the filter render writes for it) that reads Stalwart's log.
+pub const STALWART_JAIL: &str = "stalwart";
+
+/// The ports a mail jail closes when the inventory names none: the mail services of the
+/// email role's proxy devices whose logins its filter reads. `stalwart` closes all of them:
+/// one server answers SMTP submission and mailbox access, and its `auth.failed` event is
+/// the same for every listener. For the stock filters, `postfix` closes mail submission
+/// (smtp, submissions, submission: 25, 465, 587), `dovecot` mailbox access (imap, imaps,
+/// pop3, pop3s and ManageSieve's sieve: 143, 993, 110, 995, 4190; its filter matches
+/// `managesieve-login` too, so no separate jail is needed — fail2ban's stock `sieve` filter
+/// is Cyrus timsieved's). jail.conf's `dovecot` also lists the submission ports; leaving
+/// them to `postfix` keeps each kind of service behind exactly one jail, so turning one jail
+/// off is what F2B008 reports.
 pub fn mail_jail_ports(name: &str) -> Option<&'static str> {
     match name {
+        STALWART_JAIL => Some("smtp,submission,submissions,imap,imaps,pop3,pop3s,sieve"),
         "postfix" => Some("smtp,submissions,submission"),
         "dovecot" => Some("imap,imaps,pop3,pop3s,sieve"),
         _ => None,
@@ -694,16 +711,16 @@ fn default_host_jails() -> Vec<Jail> {
         .collect()
 }
 fn default_mail_jails() -> Vec<Jail> {
-    ["postfix", "dovecot"]
-        .into_iter()
-        .map(|name| Jail {
-            name: s(name),
-            enabled: true,
-            maxretry: None,
-            port: Vec::new(),
-            comment: None,
-        })
-        .collect()
+    vec![Jail {
+        name: s(STALWART_JAIL),
+        enabled: true,
+        maxretry: None,
+        port: Vec::new(),
+        comment: None,
+    }]
+}
+fn default_stalwart_log() -> Spanned<String> {
+    s("/opt/gbo/logs/stalwart.log")
 }
 fn default_forge() -> Spanned<String> {
     s("forgejo")

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::code_repo;
 use crate::error::RenderError;
-use crate::inventory::{mail_jail_ports, Domain, Inventory, Scheduler};
+use crate::inventory::{mail_jail_ports, Domain, Inventory, Scheduler, STALWART_JAIL};
 use crate::templates::TemplateSet;
 use crate::{serial, stamp, InventoryFile};
 
@@ -206,8 +206,9 @@ pub fn render(
         ));
     }
 
-    // The email container's mail jails (F2B008), over the package's stock filters; the
-    // Debian package's sshd jail is turned off as in the proxy (no SSH server in a container).
+    // The email container's mail jails (F2B008): Stalwart's jail with the filter render
+    // writes for it, or the package's stock postfix/dovecot filters; the Debian package's
+    // sshd jail is turned off as in the proxy (no SSH server in a container).
     let email_role = inventory.machines.keys().find(|r| r.get_ref() == "email");
     if let Some(email_role) = email_role {
         let email = machine_folder(inventory, "email");
@@ -220,14 +221,43 @@ pub fn render(
                 Some((name, mail_jail_ports(name)?))
             })
             .collect();
-        let ctx = context! { machine_name => &email, f2b => f2b, mail_ports => mail_ports, ..root.clone() };
-        for (path, template) in [
+        // Stalwart's log tracer names its file by a folder (`path`) and a file name
+        // (`prefix`): the filter's comment shows both for the inventory's log path.
+        let log = std::path::Path::new(f2b.logpath.get_ref().as_str());
+        // Validated as an absolute path of plain segments: both parts exist.
+        let log_dir = log
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let log_name = log
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ctx = context! {
+            machine_name => &email,
+            f2b => f2b,
+            mail_ports => mail_ports,
+            stalwart_jail => STALWART_JAIL,
+            stalwart_log_dir => log_dir,
+            stalwart_log_name => log_name,
+            ..root.clone()
+        };
+        let mut files = vec![
             ("/etc/fail2ban/jail.local", "fail2ban/email-jail.local.j2"),
             (
                 "/etc/fail2ban/jail.d/defaults-debian.conf",
                 "fail2ban/defaults-debian.conf.j2",
             ),
-        ] {
+        ];
+        // The filter goes with a listed stalwart jail, enabled or not, so turning the jail
+        // back on needs no other file.
+        if f2b.jails.iter().any(|j| j.name.get_ref() == STALWART_JAIL) {
+            files.push((
+                "/etc/fail2ban/filter.d/stalwart.conf",
+                "fail2ban/stalwart.conf.j2",
+            ));
+        }
+        for (path, template) in files {
             jobs.push((
                 tree_path(&email, path),
                 Body::Template(template, ctx.clone()),

@@ -30,6 +30,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed![
     "fail2ban/email-jail.local.j2",
     "fail2ban/host-jail.local.j2",
     "fail2ban/proxy-jail.local.j2",
+    "fail2ban/stalwart.conf.j2",
     "gblint/gblint.toml.j2",
     "iptables/rules.v4.j2",
     "iptables/rules.v6.j2",

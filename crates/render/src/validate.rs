@@ -109,11 +109,12 @@ pub fn validate(inventory: &Inventory, file: &str, text: &str) -> Result<(), Ren
     Ok(())
 }
 
-/// The email container's jails: names that are sections, each once, and `port` values that
-/// are one word each.
+/// The email container's jails: names that are sections, each once, `port` values that are
+/// one word each, and Stalwart's log an absolute path.
 fn mail_jails(src: &Source<'_>, inventory: &Inventory) -> Result<(), RenderError> {
     let f2b = &inventory.email.fail2ban;
     require_word(src, &f2b.backend, "fail2ban value")?;
+    require_path(src, &f2b.logpath, "stalwart log path")?;
     jails(src, &f2b.jails)
 }
 

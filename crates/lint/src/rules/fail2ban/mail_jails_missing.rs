@@ -42,13 +42,16 @@ declare_rule! {
     /// filter  = stalwart
     /// port    = smtp,submission,submissions,imap,imaps,pop3,pop3s,sieve
     /// logpath = /opt/gbo/logs/stalwart.log
+    /// backend = auto
     /// ```
-    /// with the filter it names:
+    /// with the filter it names (the one `gblint render` writes), reading Stalwart's
+    /// `auth.failed` log line:
     ///
     /// `pragmatismo-email/etc/fail2ban/filter.d/stalwart.conf`:
     /// ```ini
     /// [Definition]
-    /// failregex = ^.*Authentication failed.*remote\.ip = <HOST>
+    /// failregex = ^\s*[A-Z]+ Authentication failed \(auth\.failed\) (?:listenerId = "[^"]*", localPort = \d+, )?remoteIp = <HOST>(?:,|$)
+    /// datepattern = ^%%Y-%%m-%%dT%%H:%%M:%%S%%z
     /// ```
     ///
     /// ## Fix safety
