@@ -181,6 +181,16 @@ mod tests {
                 "*filter\n-I \"a b\" 2 -j DROP\nCOMMIT\n",
                 "*filter\n-I \"a b\" 2 -j DROP\nCOMMIT\n",
             ),
+            // Found by the fuzz target too: a quoted match, target or interface name with
+            // blanks was printed bare, so the formatted line read as several words.
+            (
+                "*filter\n-I FORWARD 3 -m \"manually replaced rule 2\" -j ACCEPT\nCOMMIT\n",
+                "*filter\n-I FORWARD 3 -m \"manually replaced rule 2\" -j ACCEPT\nCOMMIT\n",
+            ),
+            (
+                "*filter\n-A X -j \"a b\"\n-A X -i \"e th\" -j DROP\nCOMMIT\n",
+                "*filter\n-A X -j \"a b\"\n-A X -i \"e th\" -j DROP\nCOMMIT\n",
+            ),
         ] {
             let formatted = format(text);
             assert_eq!(formatted, expected);

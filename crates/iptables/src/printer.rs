@@ -78,14 +78,28 @@ fn push_iface(parts: &mut Vec<String>, flag: &str, iface: Option<&Neg<String>>) 
     if let Some(iface) = iface {
         // `-i +` matches every interface and is not saved.
         if iface.negated || iface.value != "+" {
-            parts.push(format!("{}{flag} {}", bang(iface.negated), iface.value));
+            parts.push(format!(
+                "{}{flag} {}",
+                bang(iface.negated),
+                word(&iface.value)
+            ));
         }
+    }
+}
+
+/// A name or argument as iptables-save writes it: quoted when it is empty or has blanks (a
+/// quoted `-m "a b"` written bare would be read as several words).
+fn word(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_empty() || text.contains([' ', '\t', '\n']) && !text.starts_with('"') {
+        std::borrow::Cow::Owned(save_quote(text))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
 /// `-m NAME opts…`.
 pub fn print_match(m: &Match) -> String {
-    let mut out = format!("-m {}", m.name);
+    let mut out = format!("-m {}", word(&m.name));
     for option in &m.options {
         out.push(' ');
         out.push_str(&print_opt(option));
@@ -95,7 +109,11 @@ pub fn print_match(m: &Match) -> String {
 
 /// `-j NAME opts…` or `-g NAME`.
 pub fn print_target(target: &Target) -> String {
-    let mut out = format!("{} {}", if target.goto { "-g" } else { "-j" }, target.name);
+    let mut out = format!(
+        "{} {}",
+        if target.goto { "-g" } else { "-j" },
+        word(&target.name)
+    );
     for option in &target.options {
         out.push(' ');
         out.push_str(&print_opt(option));
@@ -107,11 +125,7 @@ fn print_opt(option: &Opt) -> String {
     let mut out = format!("{}--{}", bang(option.negated), option.name);
     for arg in &option.args {
         out.push(' ');
-        if arg.is_empty() || arg.contains([' ', '\t', '\n']) && !arg.starts_with('"') {
-            out.push_str(&save_quote(arg));
-        } else {
-            out.push_str(arg);
-        }
+        out.push_str(&word(arg));
     }
     out
 }
