@@ -15,7 +15,8 @@ pub(crate) fn example_inventory() -> String {
     std::fs::read_to_string(workspace_root().join("examples/pragmatismo.toml")).expect("inventory")
 }
 
-pub(crate) fn render(dir: &Path, inventory: &Path, out: &Path, extra: &[&str]) -> Output {
+/// `render --inventory INVENTORY --out OUT EXTRA…`.
+fn render_args<'a>(inventory: &'a Path, out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "render",
         "--inventory",
@@ -24,7 +25,11 @@ pub(crate) fn render(dir: &Path, inventory: &Path, out: &Path, extra: &[&str]) -
         out.to_str().expect("utf-8"),
     ];
     args.extend_from_slice(extra);
-    run_gblint(dir, &args, None)
+    args
+}
+
+pub(crate) fn render(dir: &Path, inventory: &Path, out: &Path, extra: &[&str]) -> Output {
+    run_gblint(dir, &render_args(inventory, out, extra), None)
 }
 
 /// The `gblint render` run of [`render`], to snapshot: `temp` (the test's temporary folder,
@@ -36,15 +41,7 @@ pub(crate) fn render_run(
     extra: &[&str],
     temp: &Path,
 ) -> CliRun {
-    let mut args = vec![
-        "render",
-        "--inventory",
-        inventory.to_str().expect("utf-8"),
-        "--out",
-        out.to_str().expect("utf-8"),
-    ];
-    args.extend_from_slice(extra);
-    CliRun::new(dir, &args).temp(temp)
+    CliRun::new(dir, &render_args(inventory, out, extra)).temp(temp)
 }
 
 /// [`render_run`] of the example inventory, from the workspace.

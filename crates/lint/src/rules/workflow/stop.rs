@@ -358,38 +358,23 @@ mod tests {
 
     #[test]
     fn simple_patterns() {
-        assert_eq!(
-            simple_regex_matches("botserver", &["botserver"], false),
-            Some(true)
-        );
-        assert_eq!(
-            simple_regex_matches("bot", &["botserver"], false),
-            Some(true)
-        );
-        assert_eq!(
-            simple_regex_matches("bot", &["botserver"], true),
-            Some(false)
-        );
-        assert_eq!(
-            simple_regex_matches("^bots.rver$", &["botserver"], false),
-            Some(true)
-        );
-        assert_eq!(
-            simple_regex_matches("server$", &["botserver"], false),
-            Some(true)
-        );
-        assert_eq!(
-            simple_regex_matches("^server", &["botserver"], false),
-            Some(false)
-        );
-        assert_eq!(
-            simple_regex_matches("nginx", &["botserver"], false),
-            Some(false)
-        );
-        assert_eq!(
-            simple_regex_matches("bot(server)?", &["botserver"], false),
-            None
-        );
+        // (pattern, whole name only, expected)
+        for (pattern, exact, expected) in [
+            ("botserver", false, Some(true)),
+            ("bot", false, Some(true)),
+            ("bot", true, Some(false)),
+            ("^bots.rver$", false, Some(true)),
+            ("server$", false, Some(true)),
+            ("^server", false, Some(false)),
+            ("nginx", false, Some(false)),
+            ("bot(server)?", false, None),
+        ] {
+            assert_eq!(
+                simple_regex_matches(pattern, &["botserver"], exact),
+                expected,
+                "{pattern} (exact: {exact})"
+            );
+        }
     }
 
     fn command(text: &str) -> Command {
