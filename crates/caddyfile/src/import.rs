@@ -8,7 +8,8 @@ use std::sync::Arc;
 use gblint_diagnostics::{FileId, SourceFile, SourceMap};
 
 use crate::env::{substitute, EnvLookup};
-use crate::lexer::{tokenize, LexError};
+use crate::lexer::{tokenize_shared, LexError};
+use crate::text::SharedText;
 use crate::token::CaddyToken;
 
 /// Largest file an import reads unless the caller sets [`ImportContext::max_file_bytes`]:
@@ -217,18 +218,14 @@ impl<'a> ImportContext<'a> {
 /// Env-substitute and lex one file's text into Caddy-view tokens with original spans.
 pub fn lex_file(file: FileId, text: &str, env: EnvLookup<'_>) -> (Vec<CaddyToken>, Vec<LexError>) {
     let substituted = substitute(text, env);
-    let lexed = tokenize(&substituted.text);
-    let origin = Arc::new(crate::token::Origin::default());
+    let shared = SharedText::for_file(Arc::from(substituted.text.as_str()), file, Arc::default());
+    let lexed = tokenize_shared(&shared);
     let tokens = lexed
         .tokens
         .into_iter()
         .map(|token| CaddyToken {
-            text: token.text,
-            line: token.line,
-            quote: token.quote,
-            file,
             range: substituted.map_range(token.range),
-            origin: Arc::clone(&origin),
+            ..CaddyToken::from(token)
         })
         .collect();
     let errors = lexed

@@ -176,7 +176,7 @@ impl Lexer<'_> {
                 self.shared
                     .value(start + 1, inner_end.max(start + 1), &state.val)
             }
-            _ => TokenText::from(state.val),
+            _ => self.shared.own(&state.val),
         };
         RawToken {
             text,

@@ -46,6 +46,7 @@ pub mod format;
 pub mod import;
 pub mod lexer;
 pub mod model;
+pub mod origin;
 pub mod parser;
 pub mod stock;
 pub mod syntax;
@@ -124,24 +125,16 @@ struct Lexing {
 
 fn lex_root(file: FileId, ctx: &ImportContext<'_>) -> Lexing {
     let text = ctx.sources.get(file).shared_text();
-    let raw = tokenize_shared(&SharedText::new(Arc::clone(&text)));
+    let bom = text.starts_with('\u{feff}');
     let (tokens, lex_errors) = if text.contains("{$") {
         import::lex_file(file, &text, ctx.env)
     } else {
-        let origin = Arc::new(Origin::default());
-        let tokens = raw
-            .tokens
-            .iter()
-            .map(|token| CaddyToken {
-                text: token.text.clone(),
-                line: token.line,
-                quote: token.quote,
-                file,
-                range: token.range,
-                origin: Arc::clone(&origin),
-            })
-            .collect();
-        (tokens, raw.errors.clone())
+        let shared = SharedText::for_file(Arc::clone(&text), file, Arc::default());
+        let raw = tokenize_shared(&shared);
+        // A lexed token becomes a Caddy-view token in place (same size, its text already
+        // knows the file and origin): the file's tokens are never held twice.
+        let tokens = raw.tokens.into_iter().map(CaddyToken::from).collect();
+        (tokens, raw.errors)
     };
     let errors = lex_errors
         .into_iter()
@@ -156,7 +149,7 @@ fn lex_root(file: FileId, ctx: &ImportContext<'_>) -> Lexing {
         .collect();
     // The lexed tokens end here: the Caddy-view tokens carry everything the parser needs.
     Lexing {
-        bom: raw.bom,
+        bom,
         tokens,
         errors,
     }

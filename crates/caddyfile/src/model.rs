@@ -54,10 +54,10 @@ impl Directive {
     /// in the name's file; otherwise the name's bytes.
     pub fn range(&self) -> TextRange {
         let mut range = self.name.range;
-        let file = self.name.file;
+        let file = self.name.file();
         let last = self.close_brace.as_deref().or(self.args.last());
         if let Some(last) = last {
-            if last.file == file && last.range.end() >= range.start() {
+            if last.file() == file && last.range.end() >= range.start() {
                 range = range.cover(last.range);
             }
         }
@@ -66,7 +66,7 @@ impl Directive {
 
     /// The file of the name token.
     pub fn file(&self) -> FileId {
-        self.name.file
+        self.name.file()
     }
 }
 
@@ -257,7 +257,7 @@ fn error_at(token: &CaddyToken, message: impl Into<String>) -> ParseError {
     ParseError {
         kind: ParseErrorKind::Syntax,
         message: message.into(),
-        file: token.file,
+        file: token.file(),
         range: token.range,
         line: token.line,
         chain: Arc::clone(token.chain()),

@@ -8,14 +8,33 @@
 //! substituted, `{args[0]}` replaced, a site key without its trailing comma) gets its own text.
 //! The handle is one pointer and two `u32`s (16 bytes); the `Arc<str>` it replaced was as large
 //! and carried a heap block per token besides.
+//!
+//! The shared base also says where its tokens came from — their file and their [`Origin`]
+//! (import chain and snippet) — because every token slicing one text came the same way: a
+//! Caddy-view token needs no fields of its own for them (32 bytes instead of 48). A value with
+//! its own text keeps the file and origin of the token it replaced ([`TokenText::replaced`]).
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-/// The text a [`TokenText`] slices: a file's whole text, or one token's own value.
+use gblint_diagnostics::FileId;
+
+use crate::origin::Origin;
+
+/// The text a [`TokenText`] slices (a file's whole text, or one token's own value) and where
+/// the tokens slicing it came from.
 #[derive(Debug)]
-struct Base(Arc<str>);
+struct Base {
+    text: Arc<str>,
+    file: FileId,
+    origin: Arc<Origin>,
+}
+
+/// The bases [`TokenText::with_origin`] made, by the base they copy.
+#[derive(Default)]
+pub(crate) struct Rebased(HashMap<usize, Arc<Base>>);
 
 /// A token's value: a byte range of a shared text. Dereferences to `&str`.
 #[derive(Clone)]
@@ -25,19 +44,28 @@ pub struct TokenText {
     end: u32,
 }
 
-/// A text that [`TokenText`]s slice (a file's text, shared by all of its tokens).
+/// A text that [`TokenText`]s slice (a file's text, shared by all of its tokens), with the
+/// file and origin its tokens report.
 #[derive(Clone, Debug)]
 pub struct SharedText(Arc<Base>);
 
+/// The file id of values that belong to no file (a lexer run on a detached text).
+const NO_FILE: FileId = FileId(u32::MAX);
+
 impl SharedText {
-    /// Share `text` (no copy).
+    /// Share `text` (no copy), for tokens of no particular file.
     pub fn new(text: Arc<str>) -> Self {
-        SharedText(Arc::new(Base(text)))
+        Self::for_file(text, NO_FILE, Arc::default())
+    }
+
+    /// Share `text` (no copy) for the tokens of `file` that came by `origin`.
+    pub fn for_file(text: Arc<str>, file: FileId, origin: Arc<Origin>) -> Self {
+        SharedText(Arc::new(Base { text, file, origin }))
     }
 
     /// The whole text.
     pub fn as_str(&self) -> &str {
-        &self.0 .0
+        &self.0.text
     }
 
     /// The value `start..end` of this text. The range must lie on character boundaries.
@@ -50,7 +78,7 @@ impl SharedText {
                 end,
             },
             // Files are capped far below 4 GiB; should one not be, the value is copied.
-            _ => TokenText::from(&self.as_str()[start..end]),
+            _ => self.own(&self.as_str()[start..end]),
         }
     }
 
@@ -59,8 +87,34 @@ impl SharedText {
         if self.as_str().get(start..end) == Some(value) {
             self.slice(start, end)
         } else {
-            TokenText::from(value)
+            self.own(value)
         }
+    }
+
+    /// `value` as a text of its own, from this text's file and origin.
+    pub fn own(&self, value: &str) -> TokenText {
+        own_text(Arc::from(value), self.0.file, Arc::clone(&self.0.origin))
+    }
+}
+
+/// A value with its own text.
+fn own_text(value: Arc<str>, file: FileId, origin: Arc<Origin>) -> TokenText {
+    let end = u32::try_from(value.len()).unwrap_or_else(|_| {
+        // Longer than 4 GiB: keep the first 4 GiB (never reached: files are capped).
+        let mut cut = u32::MAX as usize;
+        while !value.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        cut as u32
+    });
+    TokenText {
+        base: Arc::new(Base {
+            text: value,
+            file,
+            origin,
+        }),
+        start: 0,
+        end,
     }
 }
 
@@ -68,7 +122,51 @@ impl TokenText {
     /// The value as a string slice.
     pub fn as_str(&self) -> &str {
         // The range was checked against this very text when the handle was made.
-        &self.base.0[self.start as usize..self.end as usize]
+        &self.base.text[self.start as usize..self.end as usize]
+    }
+
+    /// The file the value was read from.
+    pub(crate) fn file(&self) -> FileId {
+        self.base.file
+    }
+
+    /// How the value's token came to its place (import chain and snippet).
+    pub(crate) fn origin(&self) -> &Arc<Origin> {
+        &self.base.origin
+    }
+
+    /// `value` in place of this one, from the same file and origin.
+    pub fn replaced(&self, value: &str) -> TokenText {
+        own_text(
+            Arc::from(value),
+            self.base.file,
+            Arc::clone(&self.base.origin),
+        )
+    }
+
+    /// The same value, come by another origin: `rebased` maps this value's base to its copy
+    /// with the new origin, so the values of one text keep sharing one base; `origin` makes the
+    /// new origin from the old one (called once per base).
+    pub(crate) fn with_origin(
+        &self,
+        rebased: &mut Rebased,
+        origin: impl FnOnce(&Arc<Origin>) -> Arc<Origin>,
+    ) -> TokenText {
+        let base = rebased
+            .0
+            .entry(Arc::as_ptr(&self.base) as usize)
+            .or_insert_with(|| {
+                Arc::new(Base {
+                    text: Arc::clone(&self.base.text),
+                    file: self.base.file,
+                    origin: origin(&self.base.origin),
+                })
+            });
+        TokenText {
+            base: Arc::clone(base),
+            start: self.start,
+            end: self.end,
+        }
     }
 }
 
@@ -100,23 +198,9 @@ impl From<String> for TokenText {
 }
 
 impl From<Arc<str>> for TokenText {
+    /// A value of no particular file (use [`TokenText::replaced`] to change a token's value).
     fn from(value: Arc<str>) -> Self {
-        let end = u32::try_from(value.len()).unwrap_or(u32::MAX);
-        let end = if end as usize == value.len() {
-            end
-        } else {
-            // Longer than 4 GiB: keep the first 4 GiB (never reached: files are capped).
-            let mut cut = u32::MAX as usize;
-            while !value.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            cut as u32
-        };
-        TokenText {
-            base: Arc::new(Base(value)),
-            start: 0,
-            end,
-        }
+        own_text(value, NO_FILE, Arc::default())
     }
 }
 
@@ -182,6 +266,7 @@ mod tests {
         let word = shared.value(0, 3, "say");
         assert_eq!(&*word, "say");
         assert!(Arc::ptr_eq(&word.base, &shared.0));
+        assert_eq!(word.file(), NO_FILE);
         let quoted = shared.value(5, 7, "hi");
         assert!(Arc::ptr_eq(&quoted.base, &shared.0));
         let changed = shared.value(0, 3, "SAY");

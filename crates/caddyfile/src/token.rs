@@ -5,35 +5,12 @@ use std::sync::Arc;
 
 use gblint_diagnostics::{FileId, TextRange};
 
-use crate::lexer::Quote;
+use crate::lexer::{Quote, RawToken};
+pub use crate::origin::{ImportSite, Origin};
 use crate::text::TokenText;
 
-/// Where an `import` pulled a token in: one step of a token's import chain.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportSite {
-    /// File of the `import` directive.
-    pub file: FileId,
-    /// Caddy's line of the `import` directive.
-    pub line: u32,
-    /// The `import` keyword's bytes.
-    pub range: TextRange,
-    /// The snippet imported, when the import named a snippet.
-    pub snippet: Option<Arc<str>>,
-}
-
-/// Where a Caddy-view token came from beyond its file: the imports that brought it and the
-/// snippet it was defined in. Shared by every token with the same origin (one per file for a
-/// root file's tokens), so a token carries one pointer for both.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Origin {
-    /// Imports that brought the token here, outermost first; empty for the root file.
-    pub chain: Arc<[ImportSite]>,
-    /// The snippet the token was defined in, if any.
-    pub snippet: Option<Arc<str>>,
-}
-
 /// A token as Caddy's parser sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct CaddyToken {
     /// Value after substitutions: a slice of the file's text unless a substitution changed it
     /// (see [`TokenText`]), shared by every copy of the token.
@@ -42,23 +19,38 @@ pub struct CaddyToken {
     pub line: u32,
     /// Quoting.
     pub quote: Quote,
-    /// File the token was read from.
-    pub file: FileId,
-    /// Bytes in that file's original text (a `{$VAR}` expansion maps to the whole `{$VAR}`).
+    /// Bytes in the token's file's original text (a `{$VAR}` expansion maps to the whole
+    /// `{$VAR}`).
     pub range: TextRange,
-    /// Import chain and snippet (see [`CaddyToken::chain`], [`CaddyToken::snippet`]).
-    pub origin: Arc<Origin>,
 }
 
 impl CaddyToken {
+    /// File the token was read from (kept with its text: see [`TokenText`]).
+    pub fn file(&self) -> FileId {
+        self.text.file()
+    }
+
+    /// Import chain and snippet (see [`CaddyToken::chain`], [`CaddyToken::snippet`]).
+    pub fn origin(&self) -> &Arc<Origin> {
+        self.text.origin()
+    }
+
     /// Imports that brought the token here, outermost first; empty for the root file.
     pub fn chain(&self) -> &Arc<[ImportSite]> {
-        &self.origin.chain
+        &self.origin().chain
     }
 
     /// The snippet the token was defined in, if any.
     pub fn snippet(&self) -> Option<&Arc<str>> {
-        self.origin.snippet.as_ref()
+        self.origin().snippet.as_ref()
+    }
+
+    /// This token with `value` for its text (same file, origin, bytes and line).
+    pub fn with_text(&self, value: &str) -> CaddyToken {
+        CaddyToken {
+            text: self.text.replaced(value),
+            ..self.clone()
+        }
     }
 
     /// Whether the token is an unquoted `{`.
@@ -88,17 +80,55 @@ impl CaddyToken {
     }
 }
 
+impl From<RawToken> for CaddyToken {
+    /// The Caddy-view token of a lexed one; its text knows its file and origin when it was
+    /// lexed from a [`crate::text::SharedText::for_file`].
+    fn from(token: RawToken) -> Self {
+        CaddyToken {
+            text: token.text,
+            line: token.line,
+            quote: token.quote,
+            range: token.range,
+        }
+    }
+}
+
+impl PartialEq for CaddyToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+            && self.line == other.line
+            && self.quote == other.quote
+            && self.range == other.range
+            && self.file() == other.file()
+            && self.origin() == other.origin()
+    }
+}
+
+impl Eq for CaddyToken {}
+
 /// Caddy's `isNextOnNewLine`: tokens from different files or import chains are on different
 /// lines; otherwise compare lines, counting the line breaks inside the first token.
 pub fn is_next_on_new_line(first: &CaddyToken, second: &CaddyToken) -> bool {
-    if first.file != second.file {
+    if first.file() != second.file() {
         return true;
     }
-    if !Arc::ptr_eq(&first.origin, &second.origin)
+    if !Arc::ptr_eq(first.origin(), second.origin())
         && !Arc::ptr_eq(first.chain(), second.chain())
         && first.chain()[..] != second.chain()[..]
     {
         return true;
     }
     first.line.saturating_add(first.line_breaks()) < second.line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_four_words() {
+        // File and origin live in the shared text base: a token is its text handle (16
+        // bytes), its bytes, line and quote. Every server block and typed-view token is one.
+        assert_eq!(std::mem::size_of::<CaddyToken>(), 32);
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use gblint_diagnostics::{FileId, TextRange};
 
 use crate::import::{ImportContext, LoadError};
-use crate::text::TokenText;
+use crate::text::Rebased;
 use crate::token::{is_next_on_new_line, CaddyToken, ImportSite, Origin};
 
 use super::dispenser::Dispenser;
@@ -136,7 +136,7 @@ impl Parser<'_, '_> {
             Some(token) => ParseError {
                 kind,
                 message: message.into(),
-                file: token.file,
+                file: token.file(),
                 range: token.range,
                 line: token.line,
                 chain: Arc::clone(token.chain()),
@@ -324,7 +324,7 @@ impl Parser<'_, '_> {
         }
         if let Some(name) = self.named_route_name() {
             let mut name_token = self.block.keys[0].clone();
-            name_token.text = TokenText::from(name);
+            name_token.text = name_token.text.replaced(&name);
             self.block.keys = vec![name_token.clone()];
             self.block.is_named_route = true;
             self.block.has_braces = true;
@@ -345,16 +345,16 @@ impl Parser<'_, '_> {
             let mut tokens = self.block_tokens(false)?;
             let shared: Arc<str> = Arc::from(name.as_str());
             let mut origins: HashMap<OriginKey, Arc<Origin>> = HashMap::new();
+            let mut rebased = Rebased::default();
             for token in &mut tokens {
-                let origin = origins
-                    .entry(Arc::as_ptr(&token.origin) as usize)
-                    .or_insert_with(|| {
+                token.text = token.text.with_origin(&mut rebased, |old| {
+                    Arc::clone(origins.entry(Arc::as_ptr(old) as usize).or_insert_with(|| {
                         Arc::new(Origin {
-                            chain: Arc::clone(token.chain()),
+                            chain: Arc::clone(&old.chain),
                             snippet: Some(Arc::clone(&shared)),
                         })
-                    });
-                token.origin = Arc::clone(origin);
+                    }))
+                });
             }
             self.snippet_order.push(name.clone());
             self.snippets
@@ -426,7 +426,7 @@ impl Parser<'_, '_> {
                             key.text = if key.text.starts_with(value.as_str()) {
                                 key.text.prefix(value.len())
                             } else {
-                                TokenText::from(value)
+                                key.text.replaced(&value)
                             };
                         }
                         self.block.keys.push(key);
@@ -596,7 +596,7 @@ impl Parser<'_, '_> {
         // Findings about the import point at `import PATTERN`.
         let mut import_token = import_token;
         if let Some(pattern_token) = self.token() {
-            if pattern_token.file == import_token.file
+            if pattern_token.file() == import_token.file()
                 && pattern_token.range.start() >= import_token.range.end()
             {
                 import_token.range = import_token.range.cover(pattern_token.range);
@@ -623,7 +623,7 @@ impl Parser<'_, '_> {
         let mut nodes = Vec::new();
         let imported: Vec<CaddyToken> = if let Some(snippet) = self.snippets.get(&pattern) {
             if let Some(first) = snippet.tokens.first() {
-                nodes.push(format!("{}:{}", self.file_name(first.file), pattern));
+                nodes.push(format!("{}:{}", self.file_name(first.file()), pattern));
             }
             snippet.tokens.clone()
         } else {
@@ -649,7 +649,7 @@ impl Parser<'_, '_> {
             }
         };
 
-        let mut node_name = self.file_name(import_token.file);
+        let mut node_name = self.file_name(import_token.file());
         if let Some(snippet) = import_token.snippet() {
             node_name = format!("{node_name}:{snippet}");
         }
@@ -657,7 +657,7 @@ impl Parser<'_, '_> {
             let error = ParseError {
                 kind: ParseErrorKind::Syntax,
                 message,
-                file: import_token.file,
+                file: import_token.file(),
                 range: import_token.range,
                 line: import_token.line,
                 chain: Arc::clone(import_token.chain()),
@@ -679,7 +679,7 @@ impl Parser<'_, '_> {
             let error = ParseError {
                 kind: ParseErrorKind::Syntax,
                 message: format!("import expansion exceeds {MAX_EXPANDED_TOKENS} tokens; gblint stopped expanding imports"),
-                file: import_token.file,
+                file: import_token.file(),
                 range: import_token.range,
                 line: import_token.line,
                 chain: Arc::clone(import_token.chain()),
@@ -727,12 +727,12 @@ impl Parser<'_, '_> {
         let import_err = |kind: ParseErrorKind, message: String| ParseError {
             kind,
             message,
-            file: import_token.file,
+            file: import_token.file(),
             range: import_token.range,
             line: import_token.line,
             chain: Arc::clone(import_token.chain()),
         };
-        let glob_pattern = self.ctx.glob_pattern(import_token.file, pattern);
+        let glob_pattern = self.ctx.glob_pattern(import_token.file(), pattern);
         let glob_text = glob_pattern.to_string_lossy().into_owned();
         if glob_text.matches('*').count() > 1
             || glob_text.matches('?').count() > 1
@@ -817,7 +817,7 @@ impl Parser<'_, '_> {
                                 range: error.range,
                                 line: error.line,
                                 chain: Arc::from(vec![ImportSite {
-                                    file: import_token.file,
+                                    file: import_token.file(),
                                     line: import_token.line,
                                     range: import_token.range,
                                     snippet: None,
@@ -873,24 +873,24 @@ impl Parser<'_, '_> {
         let mut maybe_snippet_id = false;
         let mut index = 0usize;
         let mut origins: HashMap<OriginKey, Arc<Origin>> = HashMap::new();
+        let mut rebased = Rebased::default();
         let mut previous: Option<CaddyToken> = None;
         for (i, mut token) in imported.into_iter().enumerate() {
-            let origin = origins
-                .entry(Arc::as_ptr(&token.origin) as usize)
-                .or_insert_with(|| {
-                    let mut chain = token.chain().to_vec();
+            token.text = token.text.with_origin(&mut rebased, |old| {
+                Arc::clone(origins.entry(Arc::as_ptr(old) as usize).or_insert_with(|| {
+                    let mut chain = old.chain.to_vec();
                     chain.push(ImportSite {
-                        file: import_token.file,
+                        file: import_token.file(),
                         line: import_token.line,
                         range: import_token.range,
-                        snippet: token.snippet().cloned(),
+                        snippet: old.snippet.clone(),
                     });
                     Arc::new(Origin {
                         chain: Arc::from(chain),
-                        snippet: token.snippet().cloned(),
+                        snippet: old.snippet.clone(),
                     })
-                });
-            token.origin = Arc::clone(origin);
+                }))
+            });
 
             if !maybe_snippet && nesting == 0 {
                 let first_of_line = i == 0
@@ -947,12 +947,12 @@ impl Parser<'_, '_> {
             if let Some((start, end)) = variadic(&token.text, args.len()) {
                 for arg in &args[start..end] {
                     let mut copy = token.clone();
-                    copy.text = TokenText::from(arg.as_str());
+                    copy.text = token.text.replaced(arg);
                     out.push(copy);
                 }
             } else {
                 if token.text.contains('{') {
-                    token.text = TokenText::from(replace_args(&token.text, args));
+                    token.text = token.text.replaced(&replace_args(&token.text, args));
                 }
                 out.push(token);
             }

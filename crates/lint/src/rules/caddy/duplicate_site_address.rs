@@ -67,12 +67,12 @@ impl Rule for DuplicateSiteAddress {
                             out.push(
                                 Self::META
                                     .diagnostic(
-                                        address.token.file,
+                                        address.token.file(),
                                         address.token.range,
                                         format!("site address `{}` is already served by an earlier site block", address.token.text),
                                     )
                                     .with_label("defined again here")
-                                    .with_secondary(first.file, first.range, "first defined here")
+                                    .with_secondary(first.file(), first.range, "first defined here")
                                     .with_note("Caddy refuses the whole Caddyfile: `ambiguous site definition`")
                                     .with_help("merge the two site blocks, or remove one of them"),
                             );

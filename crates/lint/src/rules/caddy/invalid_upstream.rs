@@ -161,7 +161,7 @@ fn check_proxy(
             .iter()
             .filter(|(file, placeholder)| {
                 // An empty expansion leaves the token ending where the placeholder starts.
-                *file == upstream.file
+                *file == upstream.file()
                     && placeholder.range.start() >= upstream.range.start()
                     && placeholder.range.start() <= upstream.range.end()
             })
@@ -169,7 +169,7 @@ fn check_proxy(
             .collect();
         let mut diagnostic = InvalidUpstream::META
             .diagnostic(
-                upstream.file,
+                upstream.file(),
                 upstream.range,
                 format!("invalid upstream `{}`: {}", upstream.text, problem.message),
             )

@@ -115,7 +115,7 @@ impl Rule for StorageNotConfigured {
                             // is in the root file and ends right after the brace.
                             let after = brace.range.end() as usize;
                             let line_end = text[after..].find('\n').map(|at| after + at + 1);
-                            let fix = (brace.file == caddyfile.file
+                            let fix = (brace.file() == caddyfile.file
                                 && text[after..line_end.unwrap_or(after)].trim().is_empty())
                             .then_some(line_end)
                             .flatten()
@@ -128,7 +128,7 @@ impl Rule for StorageNotConfigured {
                                 )
                             });
                             (
-                                brace.file,
+                                brace.file(),
                                 brace.range,
                                 "the global options block sets no storage",
                                 fix,
@@ -144,7 +144,7 @@ impl Rule for StorageNotConfigured {
                                 format!("{{\n\tstorage file_system {{\n\t\troot {root_value}\n\t}}\n}}\n\n"),
                             ));
                             (
-                                key.file,
+                                key.file(),
                                 key.range,
                                 "no global options block before the first site",
                                 fix,

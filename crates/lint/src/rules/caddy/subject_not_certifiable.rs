@@ -135,7 +135,7 @@ fn check_site(
         let unset: Vec<String> = empty_env
             .iter()
             .filter(|(file, placeholder)| {
-                *file == token.file
+                *file == token.file()
                     && placeholder.range.start() >= token.range.start()
                     && placeholder.range.start() <= token.range.end()
             })
@@ -156,7 +156,7 @@ fn check_site(
         out.push(
             SubjectNotCertifiable::META
                 .diagnostic(
-                    token.file,
+                    token.file(),
                     token.range,
                     format!("subject does not qualify for certificate: '{host}'"),
                 )

@@ -132,7 +132,7 @@ fn emptied_key(
     empty_env: &[(FileId, EmptyPlaceholder)],
     ctx: &Context<'_>,
 ) -> Option<String> {
-    let text = ctx.sources.get(brace.file).text();
+    let text = ctx.sources.get(brace.file()).text();
     let start = brace.range.start() as usize;
     let line_start = text[..start.min(text.len())]
         .rfind('\n')
@@ -140,7 +140,7 @@ fn emptied_key(
     let names: Vec<String> = empty_env
         .iter()
         .filter(|(file, placeholder)| {
-            *file == brace.file
+            *file == brace.file()
                 && placeholder.range.start() as usize >= line_start
                 && placeholder.range.end() as usize <= start
         })
@@ -166,7 +166,7 @@ impl Check<'_, '_> {
 
     fn push(&mut self, token: &CaddyToken, message: String, label: &str, help: Option<String>) {
         let mut diagnostic = UnknownDirective::META
-            .diagnostic(token.file, token.range, message)
+            .diagnostic(token.file(), token.range, message)
             .with_label(label)
             .with_note("Caddy refuses the whole file; a stock build (Debian's caddy package, the official binaries) does not have this");
         diagnostic = diagnostic.with_help(help.unwrap_or_else(|| {
@@ -439,7 +439,7 @@ impl Check<'_, '_> {
                 };
                 let mut diagnostic = UnknownDirective::META
                     .diagnostic(
-                        only.file,
+                        only.file(),
                         only.range,
                         "single argument must either be 'internal' or an email address",
                     )

@@ -138,7 +138,7 @@ fn check_caddyfile(ctx: &Context<'_>, caddyfile: &Caddyfile, out: &mut Vec<Diagn
             out.push(
                 VhostWithoutDnsRecord::META
                     .diagnostic(
-                        address.token.file,
+                        address.token.file(),
                         address.token.range,
                         format!(
                             "`{}` has no A, AAAA or CNAME record in zone {} ({})",
