@@ -215,6 +215,9 @@ impl Lexer<'_> {
             if s.val.is_empty()
                 && !(s.escaped || s.comment || s.quoted || s.backtick || s.in_heredoc)
             {
+                if self.skip_blanks() {
+                    continue;
+                }
                 if let Some(token) = self.plain_word(&mut s, here) {
                     return Some(token);
                 }
@@ -390,6 +393,25 @@ impl Lexer<'_> {
             }
             s.val.push(ch);
         }
+    }
+
+    /// The fast path between tokens: skip spaces, tabs, carriage returns and line feeds (counting
+    /// lines as the per-character loop does when no escape is pending); `true` when anything
+    /// was skipped. Other whitespace is left to the loop.
+    fn skip_blanks(&mut self) -> bool {
+        let start = self.pos;
+        for &b in &self.src.as_bytes()[start..] {
+            match b {
+                b' ' | b'\t' | b'\r' => {}
+                b'\n' => {
+                    self.line += 1 + self.skipped;
+                    self.skipped = 0;
+                }
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        self.pos != start
     }
 
     /// The fast path for the common token, a bare ASCII word: a slice copy instead of a push
