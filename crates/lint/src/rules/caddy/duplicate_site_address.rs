@@ -94,9 +94,9 @@ fn identity_key(address: &Address) -> Vec<u8> {
     let host = address.normalized_host();
     let parts = [
         address.effective_scheme(),
-        host.as_str(),
+        &*host,
         address.effective_port(),
-        address.path.as_str(),
+        address.path(),
     ];
     let mut key = Vec::with_capacity(parts.iter().map(|part| part.len() + 4).sum());
     for part in parts {

@@ -105,14 +105,14 @@ fn check_site(
         .iter()
         .filter_map(|a| a.parsed.as_ref().ok().map(|p| (a, p)))
         .collect();
-    if parsed.len() != site.addresses.len() || parsed.iter().all(|(_, p)| p.scheme == "http") {
+    if parsed.len() != site.addresses.len() || parsed.iter().all(|(_, p)| p.scheme() == "http") {
         return;
     }
     // The block gets an automation policy only when it listens on a port other than HTTP's.
     let listens_beyond_http = parsed.iter().any(|(_, p)| {
-        let port = if !p.port.is_empty() {
-            p.port.as_str()
-        } else if p.scheme == "http" {
+        let port = if !p.port().is_empty() {
+            p.port()
+        } else if p.scheme() == "http" {
             http_port
         } else {
             https_port
@@ -124,7 +124,7 @@ fn check_site(
     }
     for (address, parsed) in parsed {
         let host = parsed.normalized_host();
-        if host.is_empty() || parsed.scheme == "http" || parsed.port == http_port {
+        if host.is_empty() || parsed.scheme() == "http" || parsed.port() == http_port {
             continue;
         }
         if host.ends_with(".ts.net") || qualifies(&host) {
