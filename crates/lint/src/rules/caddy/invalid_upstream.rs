@@ -63,37 +63,42 @@ impl Rule for InvalidUpstream {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &ctx.deployment.caddyfiles {
             let model = &doc.caddyfile.model;
-            let mut proxies: Vec<&Directive> = Vec::new();
+            let empty_env = &doc.caddyfile.empty_env;
+            // One stack and one upstream list for the whole file, not a `Site::walk` vector
+            // per site and an upstream vector per proxy.
+            let mut stack: Vec<&Directive> = Vec::new();
+            let mut upstreams: Vec<&CaddyToken> = Vec::new();
+            // Sites depth first in file order (as `Site::walk`), then named routes.
             for site in &model.sites {
-                proxies.extend(
-                    site.walk()
-                        .into_iter()
-                        .filter(|d| d.name() == "reverse_proxy"),
-                );
-            }
-            for route in &model.named_routes {
-                let mut stack: Vec<&Directive> = route.directives.iter().collect();
+                stack.extend(site.directives.iter().rev());
                 while let Some(directive) = stack.pop() {
                     if directive.name() == "reverse_proxy" {
-                        proxies.push(directive);
+                        check_proxy(directive, &mut upstreams, empty_env, ctx.sources, out);
+                    }
+                    stack.extend(directive.block.iter().rev());
+                }
+            }
+            for route in &model.named_routes {
+                stack.extend(route.directives.iter());
+                while let Some(directive) = stack.pop() {
+                    if directive.name() == "reverse_proxy" {
+                        check_proxy(directive, &mut upstreams, empty_env, ctx.sources, out);
                     }
                     stack.extend(directive.block.iter());
                 }
-            }
-            for proxy in proxies {
-                check_proxy(proxy, &doc.caddyfile.empty_env, ctx.sources, out);
             }
         }
     }
 }
 
-fn check_proxy(
-    proxy: &Directive,
+fn check_proxy<'a>(
+    proxy: &'a Directive,
+    upstreams: &mut Vec<&'a CaddyToken>,
     empty_env: &[(FileId, EmptyPlaceholder)],
     sources: &SourceMap,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut upstreams: Vec<&CaddyToken> = Vec::new();
+    upstreams.clear();
     let mut args = proxy.args.iter().peekable();
     if let Some(first) = args.peek() {
         if &*first.text == "*" || first.text.starts_with('/') || first.text.starts_with('@') {
@@ -153,7 +158,7 @@ fn check_proxy(
         };
         out.push(diagnostic);
     }
-    for upstream in upstreams {
+    for upstream in upstreams.drain(..) {
         let Err(problem) = check_upstream(&upstream.text) else {
             continue;
         };
@@ -266,9 +271,11 @@ fn check_upstream(text: &str) -> Result<(), Problem> {
         return Ok(());
     }
     let mut rest = text;
-    let is_url = text.contains("://");
-    if let Some((scheme, after)) = text.split_once("://") {
-        rest = after;
+    let separator = find_scheme_separator(text);
+    let is_url = separator.is_some();
+    if let Some(at) = separator {
+        let scheme = &text[..at];
+        rest = &text[at + 3..];
         if let Some(slash) = rest.find(['/', '?', '#']) {
             return Err(refused(format!(
                 "`{}` after the host: upstream URLs may only have a scheme, host and port",
@@ -325,6 +332,13 @@ fn check_upstream(text: &str) -> Result<(), Problem> {
         }
     }
     Ok(())
+}
+
+/// Where the first `://` starts (one pass over the bytes; `str::contains` and `split_once`
+/// with a `&str` pattern each set up a substring searcher, the largest cost of this rule).
+fn find_scheme_separator(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(2)).find(|&at| &bytes[at..at + 3] == b"://")
 }
 
 #[cfg(test)]
