@@ -303,7 +303,9 @@ impl Check<'_, '_> {
                 }
                 continue;
             }
-            if !DIRECTIVES.contains(&name) {
+            // `DIRECTIVES` is sorted (tested below): a binary search instead of a scan of ~40
+            // names for every directive of the file.
+            if DIRECTIVES.binary_search(&name).is_err() {
                 if !self.has_plugin(name, None) {
                     let help = Self::hint(name, DIRECTIVES);
                     self.push(
@@ -462,5 +464,15 @@ impl Check<'_, '_> {
                 self.module(module, namespace, stock);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DIRECTIVES;
+
+    #[test]
+    fn stock_directives_are_sorted_for_binary_search() {
+        assert!(DIRECTIVES.windows(2).all(|pair| pair[0] < pair[1]));
     }
 }
