@@ -91,8 +91,15 @@ impl Address {
     /// the host is already in that form.
     pub fn normalized_host(&self) -> Cow<'_, str> {
         let host = self.host();
-        if host.is_ascii() && !host.contains('{') {
-            return if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        // One pass decides the common case: ASCII, no placeholder, already lower case.
+        let mut upper = false;
+        let mut simple = true;
+        for byte in host.bytes() {
+            upper |= byte.is_ascii_uppercase();
+            simple &= byte.is_ascii() && byte != b'{';
+        }
+        if simple {
+            return if upper {
                 Cow::Owned(host.to_ascii_lowercase())
             } else {
                 Cow::Borrowed(host)
@@ -178,7 +185,16 @@ pub fn parse_address_text(text: &TokenText) -> Result<Address, String> {
         text.prefix(cut)
     };
     let whole: &str = &text;
-    let trimmed = whole.trim();
+    // Nearly every key starts and ends with a byte that is not (the start of) white space:
+    // then there is nothing to trim and the Unicode-aware `trim` is skipped.
+    let plain = |byte: Option<&u8>| {
+        byte.is_some_and(|&b| b.is_ascii() && !b.is_ascii_whitespace() && b != b'\x0b')
+    };
+    let trimmed = if plain(whole.as_bytes().first()) && plain(whole.as_bytes().last()) {
+        whole
+    } else {
+        whole.trim()
+    };
     // `trim` returns a subslice: its offset is where the trimmed text starts.
     let start = trimmed.as_ptr() as usize - whole.as_ptr() as usize;
     let end = start + trimmed.len();
@@ -192,18 +208,19 @@ pub fn parse_address_text(text: &TokenText) -> Result<Address, String> {
         None => (end, end),
     };
     let host_port = &whole[rest_start..host_port_end];
-    let ((host_start, host_end), (port_start, port_end)) = match host_port.rfind(':') {
-        Some(colon) => go_split_host_port(host_port, colon, host_port.len()),
-        None => None,
-    }
-    .or_else(|| {
-        // Caddy retries with a `:` appended: a host without a port.
-        go_split_host_port(host_port, host_port.len(), host_port.len() + 1)
-    })
-    .map_or(
-        ((0, host_port.len()), (host_port.len(), host_port.len())),
-        |spans| spans,
-    );
+    let ((host_start, host_end), (port_start, port_end)) =
+        match host_port.bytes().rposition(|b| b == b':') {
+            Some(colon) => go_split_host_port(host_port, colon, host_port.len()),
+            None => None,
+        }
+        .or_else(|| {
+            // Caddy retries with a `:` appended: a host without a port.
+            go_split_host_port(host_port, host_port.len(), host_port.len() + 1)
+        })
+        .map_or(
+            ((0, host_port.len()), (host_port.len(), host_port.len())),
+            |spans| spans,
+        );
     let port = &host_port[port_start..port_end];
     if !port.is_empty() {
         match parse_go_int(port) {
@@ -246,9 +263,16 @@ fn cut_len(input: &str) -> usize {
 }
 
 /// Where the first `://` starts.
-fn find_scheme_separator(text: &str) -> Option<usize> {
+pub fn find_scheme_separator(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    (0..bytes.len().saturating_sub(2)).find(|&at| &bytes[at..at + 3] == b"://")
+    (0..bytes.len().saturating_sub(2))
+        .find(|&at| bytes[at] == b':' && bytes[at + 1] == b'/' && bytes[at + 2] == b'/')
+}
+
+/// Whether `text` holds `byte` (a plain loop: the strings here are a few bytes long, where
+/// `str::contains` costs more in setting up its search than in searching).
+fn has(text: &str, byte: u8) -> bool {
+    text.bytes().any(|b| b == byte)
 }
 
 /// The adapter's checks on a parsed address: supported schemes and the scheme/port convention.
@@ -291,7 +315,7 @@ fn parse_go_int(text: &str) -> Option<i64> {
 
 /// Go's `net.SplitHostPort`, returning `None` where Go returns an error.
 pub fn split_host_port(hostport: &str) -> Option<(&str, &str)> {
-    let colon = hostport.rfind(':')?;
+    let colon = hostport.bytes().rposition(|b| b == b':')?;
     let ((host_start, host_end), (port_start, port_end)) =
         go_split_host_port(hostport, colon, hostport.len())?;
     Some((
@@ -312,7 +336,7 @@ fn go_split_host_port(
 ) -> Option<((usize, usize), (usize, usize))> {
     let (host, host_start, host_end);
     if hostport.starts_with('[') {
-        let close = hostport.find(']')?;
+        let close = hostport.bytes().position(|b| b == b']')?;
         if close + 1 == len || close + 1 != colon {
             return None;
         }
@@ -320,14 +344,14 @@ fn go_split_host_port(
         host_start = 1;
         host_end = close + 1;
     } else {
-        if hostport[..colon].contains(':') {
+        if has(&hostport[..colon], b':') {
             return None;
         }
         host = (0, colon);
         host_start = 0;
         host_end = 0;
     }
-    if hostport[host_start..].contains('[') || hostport[host_end..].contains(']') {
+    if has(&hostport[host_start..], b'[') || has(&hostport[host_end..], b']') {
         return None;
     }
     let port_start = (colon + 1).min(hostport.len());
