@@ -178,7 +178,12 @@ fn parse_address_cases() {
                 failures.push(format!("{input:?}: expected an error, got {address:?}"))
             }
             Ok(address) => {
-                let got = (address.scheme, address.host, address.port, address.path);
+                let got = (
+                    address.scheme().to_owned(),
+                    address.host().to_owned(),
+                    address.port().to_owned(),
+                    address.path().to_owned(),
+                );
                 let expected = (
                     case["scheme"].as_str().expect("scheme").to_owned(),
                     case["host"].as_str().expect("host").to_owned(),

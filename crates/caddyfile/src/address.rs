@@ -1,27 +1,74 @@
 //! Site addresses (`[scheme://][host][:port][/path]`), parsed as Caddy's `ParseAddress` and
 //! checked as its `standardizeAddress` does (scheme and port rules).
+//!
+//! An [`Address`] holds the text it was parsed from once (a [`TokenText`]: for a site key, the
+//! key token's own shared text, so parsing allocates nothing) and the byte offsets of its parts
+//! in it. Caddy reads at most 4,096 bytes of an address, so the offsets fit in `u16`s and the
+//! whole address is 32 bytes; the five owned `String`s it replaced were 120 bytes plus three
+//! to five heap blocks per site.
 
-/// A parsed site address.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::text::TokenText;
+
+/// Caddy reads at most this many bytes of an address.
+const MAX_ADDRESS_LEN: usize = 4096;
+
+/// A parsed site address: accessors return the parts as written.
+#[derive(Clone)]
 pub struct Address {
-    /// The address as written (trimmed).
-    pub original: String,
-    /// `http`, `https`, or empty.
-    pub scheme: String,
-    /// Host; empty for catch-all sites such as `:8080`.
-    pub host: String,
-    /// Port digits; empty when none was given.
-    pub port: String,
-    /// Path with its leading `/`, or empty.
-    pub path: String,
+    /// The text parsed (cut at [`MAX_ADDRESS_LEN`]); the parts are offsets into it.
+    text: TokenText,
+    /// The trimmed address: `text[start..end]`.
+    start: u16,
+    end: u16,
+    /// The scheme is `text[start..scheme_end]` (empty when none was written).
+    scheme_end: u16,
+    host_start: u16,
+    host_end: u16,
+    port_start: u16,
+    port_end: u16,
+    /// The path (with its `/`) is `text[path_start..end]`; empty when `path_start == end`.
+    path_start: u16,
 }
 
 impl Address {
+    fn part(&self, start: u16, end: u16) -> &str {
+        &self.text[usize::from(start)..usize::from(end)]
+    }
+
+    /// The address as written (trimmed).
+    pub fn original(&self) -> &str {
+        self.part(self.start, self.end)
+    }
+
+    /// `http`, `https` (or another scheme, refused by [`check_address`]), or empty.
+    pub fn scheme(&self) -> &str {
+        self.part(self.start, self.scheme_end)
+    }
+
+    /// Host; empty for catch-all sites such as `:8080`.
+    pub fn host(&self) -> &str {
+        self.part(self.host_start, self.host_end)
+    }
+
+    /// Port digits; empty when none was given.
+    pub fn port(&self) -> &str {
+        self.part(self.port_start, self.port_end)
+    }
+
+    /// Path with its leading `/`, or empty.
+    pub fn path(&self) -> &str {
+        self.part(self.path_start, self.end)
+    }
+
     /// Scheme, inferred from the port when not written (`:80` → http, everything else https).
     pub fn effective_scheme(&self) -> &str {
-        if !self.scheme.is_empty() {
-            &self.scheme
-        } else if self.port == "80" {
+        let scheme = self.scheme();
+        if !scheme.is_empty() {
+            scheme
+        } else if self.port() == "80" {
             "http"
         } else {
             "https"
@@ -30,8 +77,9 @@ impl Address {
 
     /// Port, inferred from the scheme when not written.
     pub fn effective_port(&self) -> &str {
-        if !self.port.is_empty() {
-            &self.port
+        let port = self.port();
+        if !port.is_empty() {
+            port
         } else if self.effective_scheme() == "http" {
             "80"
         } else {
@@ -39,14 +87,27 @@ impl Address {
         }
     }
 
-    /// The host in lower case except inside placeholders, as Caddy normalises it.
-    pub fn normalized_host(&self) -> String {
-        if self.host.is_ascii() && !self.host.contains('{') {
-            return self.host.to_ascii_lowercase();
+    /// The host in lower case except inside placeholders, as Caddy normalises it; borrowed when
+    /// the host is already in that form.
+    pub fn normalized_host(&self) -> Cow<'_, str> {
+        let host = self.host();
+        // One pass decides the common case: ASCII, no placeholder, already lower case.
+        let mut upper = false;
+        let mut simple = true;
+        for byte in host.bytes() {
+            upper |= byte.is_ascii_uppercase();
+            simple &= byte.is_ascii() && byte != b'{';
         }
-        let mut out = String::with_capacity(self.host.len());
+        if simple {
+            return if upper {
+                Cow::Owned(host.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(host)
+            };
+        }
+        let mut out = String::with_capacity(host.len());
         let mut depth = 0u32;
-        for ch in self.host.chars() {
+        for ch in host.chars() {
             match ch {
                 '{' => depth += 1,
                 '}' => depth = depth.saturating_sub(1),
@@ -58,23 +119,24 @@ impl Address {
                 out.push(ch);
             }
         }
-        out
+        Cow::Owned(out)
     }
 
-    /// A key that is equal for two addresses Caddy would serve from the same site.
-    pub fn identity(&self) -> (String, String, String, String) {
+    /// A key that is equal for two addresses Caddy would serve from the same site: scheme,
+    /// normalised host, port and path.
+    pub fn identity(&self) -> (&str, Cow<'_, str>, &str, &str) {
         (
-            self.effective_scheme().to_owned(),
+            self.effective_scheme(),
             self.normalized_host(),
-            self.effective_port().to_owned(),
-            self.path.clone(),
+            self.effective_port(),
+            self.path(),
         )
     }
 
     /// Whether the host is a real DNS name (not empty, an IP, `localhost`, a wildcard or a
     /// placeholder) — the hosts that need a DNS record.
     pub fn is_dns_name(&self) -> bool {
-        let host = &self.host;
+        let host = self.host();
         !(host.is_empty()
             || host.contains('{')
             || host.contains('*')
@@ -83,60 +145,88 @@ impl Address {
     }
 }
 
+impl PartialEq for Address {
+    /// Equal when every part is written the same (wherever the texts came from).
+    fn eq(&self, other: &Self) -> bool {
+        self.original() == other.original()
+            && self.scheme() == other.scheme()
+            && self.host() == other.host()
+            && self.port() == other.port()
+            && self.path() == other.path()
+    }
+}
+
+impl Eq for Address {}
+
+impl fmt::Debug for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Address")
+            .field("original", &self.original())
+            .field("scheme", &self.scheme())
+            .field("host", &self.host())
+            .field("port", &self.port())
+            .field("path", &self.path())
+            .finish()
+    }
+}
+
 /// Parse a site address the way Caddy's `ParseAddress` does. Errors use Caddy's wording.
 pub fn parse_address(input: &str) -> Result<Address, String> {
-    let truncated: String;
-    let input = if input.len() > 4096 {
-        let mut end = 4096;
-        while !input.is_char_boundary(end) {
-            end -= 1;
-        }
-        truncated = input[..end].to_owned();
-        &truncated
+    // Only the part Caddy reads is copied.
+    parse_address_text(&TokenText::from(&input[..cut_len(input)]))
+}
+
+/// [`parse_address`] on a token's text, sharing it: no allocation unless the address is refused.
+pub fn parse_address_text(text: &TokenText) -> Result<Address, String> {
+    let cut = cut_len(text);
+    let text = if cut == text.len() {
+        text.clone()
     } else {
-        input
+        text.prefix(cut)
     };
-    let remaining = input.trim();
-    let mut address = Address {
-        original: remaining.to_owned(),
-        ..Address::default()
+    let whole: &str = &text;
+    // Nearly every key starts and ends with a byte that is not (the start of) white space:
+    // then there is nothing to trim and the Unicode-aware `trim` is skipped.
+    let plain = |byte: Option<&u8>| {
+        byte.is_some_and(|&b| b.is_ascii() && !b.is_ascii_whitespace() && b != b'\x0b')
     };
-    let rest = match remaining.split_once("://") {
-        Some((scheme, rest)) => {
-            address.scheme = scheme.to_owned();
-            rest
+    let trimmed = if plain(whole.as_bytes().first()) && plain(whole.as_bytes().last()) {
+        whole
+    } else {
+        whole.trim()
+    };
+    // `trim` returns a subslice: its offset is where the trimmed text starts.
+    let start = trimmed.as_ptr() as usize - whole.as_ptr() as usize;
+    let end = start + trimmed.len();
+    let (scheme_end, rest_start) = match find_scheme_separator(trimmed) {
+        Some(at) => (start + at, start + at + 3),
+        None => (start, start),
+    };
+    let rest = &whole[rest_start..end];
+    let (host_port_end, path_start) = match rest.bytes().position(|b| b == b'/') {
+        Some(slash) => (rest_start + slash, rest_start + slash),
+        None => (end, end),
+    };
+    let host_port = &whole[rest_start..host_port_end];
+    let ((host_start, host_end), (port_start, port_end)) =
+        match host_port.bytes().rposition(|b| b == b':') {
+            Some(colon) => go_split_host_port(host_port, colon, host_port.len()),
+            None => None,
         }
-        None => remaining,
-    };
-    let (host_port, path) = match rest.split_once('/') {
-        Some((host_port, path)) => (host_port, Some(path)),
-        None => (rest, None),
-    };
-    match split_host_port(host_port) {
-        Some((host, port)) => {
-            address.host = host.to_owned();
-            address.port = port.to_owned();
-        }
-        None => {
-            let with_colon = format!("{host_port}:");
-            match split_host_port(&with_colon) {
-                Some((host, port)) => {
-                    address.host = host.to_owned();
-                    address.port = port.to_owned();
-                }
-                None => address.host = host_port.to_owned(),
-            }
-        }
-    }
-    if let Some(path) = path {
-        address.path = format!("/{path}");
-    }
-    if !address.port.is_empty() {
-        match parse_go_int(&address.port) {
+        .or_else(|| {
+            // Caddy retries with a `:` appended: a host without a port.
+            go_split_host_port(host_port, host_port.len(), host_port.len() + 1)
+        })
+        .map_or(
+            ((0, host_port.len()), (host_port.len(), host_port.len())),
+            |spans| spans,
+        );
+    let port = &host_port[port_start..port_end];
+    if !port.is_empty() {
+        match parse_go_int(port) {
             None => {
                 return Err(format!(
-                    "invalid port '{}': strconv.Atoi: parsing \"{}\": invalid syntax",
-                    address.port, address.port
+                    "invalid port '{port}': strconv.Atoi: parsing \"{port}\": invalid syntax"
                 ))
             }
             Some(number) if !(0..=65535).contains(&number) => {
@@ -145,12 +235,50 @@ pub fn parse_address(input: &str) -> Result<Address, String> {
             Some(_) => {}
         }
     }
-    Ok(address)
+    // Every offset is at most `cut` ≤ MAX_ADDRESS_LEN.
+    let at = |offset: usize| u16::try_from(offset).unwrap_or(u16::MAX);
+    Ok(Address {
+        start: at(start),
+        end: at(end),
+        scheme_end: at(scheme_end),
+        host_start: at(rest_start + host_start),
+        host_end: at(rest_start + host_end),
+        port_start: at(rest_start + port_start),
+        port_end: at(rest_start + port_end),
+        path_start: at(path_start),
+        text,
+    })
+}
+
+/// How many bytes of `input` Caddy reads: [`MAX_ADDRESS_LEN`], cut back to a character boundary.
+fn cut_len(input: &str) -> usize {
+    if input.len() <= MAX_ADDRESS_LEN {
+        return input.len();
+    }
+    let mut end = MAX_ADDRESS_LEN;
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+/// Where the first `://` starts.
+pub fn find_scheme_separator(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(2))
+        .find(|&at| bytes[at] == b':' && bytes[at + 1] == b'/' && bytes[at + 2] == b'/')
+}
+
+/// Whether `text` holds `byte` (a plain loop: the strings here are a few bytes long, where
+/// `str::contains` costs more in setting up its search than in searching).
+fn has(text: &str, byte: u8) -> bool {
+    text.bytes().any(|b| b == byte)
 }
 
 /// The adapter's checks on a parsed address: supported schemes and the scheme/port convention.
 pub fn check_address(address: &Address, http_port: &str, https_port: &str) -> Result<(), String> {
-    match address.scheme.as_str() {
+    let scheme = address.scheme();
+    match scheme {
         "" | "http" | "https" => {}
         "ws" => {
             return Err(
@@ -164,12 +292,11 @@ pub fn check_address(address: &Address, http_port: &str, https_port: &str) -> Re
         }
         other => return Err(format!("unsupported URL scheme {other}://")),
     }
-    if (address.scheme == "http" && address.port == https_port)
-        || (address.scheme == "https" && address.port == http_port)
-    {
+    let port = address.port();
+    if (scheme == "http" && port == https_port) || (scheme == "https" && port == http_port) {
         return Err(format!(
             "[{}] scheme and port violate convention",
-            address.original
+            address.original()
         ));
     }
     Ok(())
@@ -188,52 +315,118 @@ fn parse_go_int(text: &str) -> Option<i64> {
 
 /// Go's `net.SplitHostPort`, returning `None` where Go returns an error.
 pub fn split_host_port(hostport: &str) -> Option<(&str, &str)> {
-    let colon = hostport.rfind(':')?;
+    let colon = hostport.bytes().rposition(|b| b == b':')?;
+    let ((host_start, host_end), (port_start, port_end)) =
+        go_split_host_port(hostport, colon, hostport.len())?;
+    Some((
+        &hostport[host_start..host_end],
+        &hostport[port_start..port_end],
+    ))
+}
+
+/// Go's `net.SplitHostPort` on `hostport` whose last `:` is at `colon` and whose length is
+/// `len`: either `hostport` itself (`colon` its last `:`, `len` its length) or `hostport`
+/// with a `:` appended (`colon` = `hostport.len()`, `len` one more), without building that
+/// string. Returns the host and port spans in `hostport`.
+#[allow(clippy::type_complexity)]
+fn go_split_host_port(
+    hostport: &str,
+    colon: usize,
+    len: usize,
+) -> Option<((usize, usize), (usize, usize))> {
     let (host, host_start, host_end);
     if hostport.starts_with('[') {
-        let close = hostport.find(']')?;
-        if close + 1 == hostport.len() || close + 1 != colon {
+        let close = hostport.bytes().position(|b| b == b']')?;
+        if close + 1 == len || close + 1 != colon {
             return None;
         }
-        host = &hostport[1..close];
+        host = (1, close);
         host_start = 1;
         host_end = close + 1;
     } else {
-        host = &hostport[..colon];
-        if host.contains(':') {
+        if has(&hostport[..colon], b':') {
             return None;
         }
+        host = (0, colon);
         host_start = 0;
         host_end = 0;
     }
-    if hostport[host_start..].contains('[') || hostport[host_end..].contains(']') {
+    if has(&hostport[host_start..], b'[') || has(&hostport[host_end..], b']') {
         return None;
     }
-    Some((host, &hostport[colon + 1..]))
+    let port_start = (colon + 1).min(hostport.len());
+    Some((host, (port_start, hostport.len())))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn parts(address: &Address) -> (&str, &str, &str, &str) {
+        (
+            address.scheme(),
+            address.host(),
+            address.port(),
+            address.path(),
+        )
+    }
+
     #[test]
     fn parses_common_forms() {
         let a = parse_address("https://Example.com:8443/api").unwrap();
-        assert_eq!(
-            (
-                a.scheme.as_str(),
-                a.host.as_str(),
-                a.port.as_str(),
-                a.path.as_str()
-            ),
-            ("https", "Example.com", "8443", "/api")
-        );
+        assert_eq!(parts(&a), ("https", "Example.com", "8443", "/api"));
+        assert_eq!(a.original(), "https://Example.com:8443/api");
         let b = parse_address("[::1]:443").unwrap();
-        assert_eq!((b.host.as_str(), b.port.as_str()), ("::1", "443"));
+        assert_eq!((b.host(), b.port()), ("::1", "443"));
         assert!(parse_address(":http").is_err());
         assert_eq!(
             parse_address("a:70000").unwrap_err(),
             "port 70000 is out of range"
         );
+    }
+
+    #[test]
+    fn parts_are_spans_of_the_trimmed_text() {
+        let a = parse_address("  http://[::1]/x/y ").unwrap();
+        assert_eq!(a.original(), "http://[::1]/x/y");
+        assert_eq!(parts(&a), ("http", "::1", "", "/x/y"));
+        assert_eq!(
+            parts(&parse_address("example.com/").unwrap()),
+            ("", "example.com", "", "/")
+        );
+        assert_eq!(
+            parts(&parse_address(":8080").unwrap()),
+            ("", "", "8080", "")
+        );
+        assert_eq!(parts(&parse_address("://h:1").unwrap()), ("", "h", "1", ""));
+        // Not a host:port for Go (two colons): the whole text is the host.
+        assert_eq!(
+            parts(&parse_address("a:b:c").unwrap()),
+            ("", "a:b:c", "", "")
+        );
+        assert_eq!(parts(&parse_address("x]y").unwrap()), ("", "x]y", "", ""));
+        assert_eq!(parts(&parse_address("[::1]").unwrap()), ("", "::1", "", ""));
+        assert_eq!(std::mem::size_of::<Address>(), 32);
+    }
+
+    #[test]
+    fn long_addresses_are_cut_where_caddy_cuts_them() {
+        // A three-byte character across byte 4,096 is left out whole.
+        let long = format!("{}€{}", "a".repeat(4095), "b".repeat(100));
+        let a = parse_address(&long).unwrap();
+        assert_eq!(a.host(), "a".repeat(4095));
+    }
+
+    #[test]
+    fn identity_normalises_case_outside_placeholders() {
+        let a = parse_address("Example.COM").unwrap();
+        let b = parse_address("https://example.com:443").unwrap();
+        assert_eq!(a.identity(), b.identity());
+        let c = parse_address("{Env}.Example.com").unwrap();
+        assert_eq!(c.normalized_host(), "{Env}.example.com");
+        assert!(matches!(
+            parse_address("plain.example").unwrap().normalized_host(),
+            Cow::Borrowed(_)
+        ));
     }
 }

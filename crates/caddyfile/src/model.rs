@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use gblint_diagnostics::{FileId, TextRange};
 
-use crate::address::{check_address, parse_address, Address};
+use crate::address::{check_address, parse_address_text, Address};
 use crate::parser::{ParseError, ParseErrorKind, ServerBlock};
 use crate::token::{is_next_on_new_line, CaddyToken};
 
@@ -93,7 +93,7 @@ impl GlobalOptions {
 pub struct SiteAddress {
     /// The key token (its text without a trailing comma).
     pub token: CaddyToken,
-    /// The parsed address, or Caddy's error.
+    /// The parsed address (sharing the key token's text), or Caddy's error.
     pub parsed: Result<Address, String>,
 }
 
@@ -229,7 +229,7 @@ impl Builder {
         }
         let mut addresses = Vec::with_capacity(block.keys.len());
         for key in &block.keys {
-            let parsed = parse_address(&key.text)
+            let parsed = parse_address_text(&key.text)
                 .and_then(|address| check_address(&address, "80", "443").map(|()| address));
             if let Err(message) = &parsed {
                 model.errors.push(error_at(key, message.clone()));

@@ -231,8 +231,8 @@ pub fn site_hosts(caddyfile: &gblint_caddyfile::Caddyfile) -> BTreeSet<String> {
         .iter()
         .flat_map(|site| &site.addresses)
         .map(|address| match &address.parsed {
-            Ok(parsed) if !parsed.host.is_empty() => parsed.host.to_lowercase(),
-            Ok(parsed) => parsed.original.clone(),
+            Ok(parsed) if !parsed.host().is_empty() => parsed.host().to_lowercase(),
+            Ok(parsed) => parsed.original().to_owned(),
             Err(_) => address.token.text.to_string(),
         })
         .collect()

@@ -1,4 +1,4 @@
-use gblint_caddyfile::address::split_host_port;
+use gblint_caddyfile::address::{find_scheme_separator, split_host_port};
 use gblint_caddyfile::env::EmptyPlaceholder;
 use gblint_caddyfile::{CaddyToken, Directive};
 use gblint_diagnostics::{Category, Diagnostic, FileId, Severity, SourceMap};
@@ -63,37 +63,42 @@ impl Rule for InvalidUpstream {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for doc in &ctx.deployment.caddyfiles {
             let model = &doc.caddyfile.model;
-            let mut proxies: Vec<&Directive> = Vec::new();
+            let empty_env = &doc.caddyfile.empty_env;
+            // One stack and one upstream list for the whole file, not a `Site::walk` vector
+            // per site and an upstream vector per proxy.
+            let mut stack: Vec<&Directive> = Vec::new();
+            let mut upstreams: Vec<&CaddyToken> = Vec::new();
+            // Sites depth first in file order (as `Site::walk`), then named routes.
             for site in &model.sites {
-                proxies.extend(
-                    site.walk()
-                        .into_iter()
-                        .filter(|d| d.name() == "reverse_proxy"),
-                );
-            }
-            for route in &model.named_routes {
-                let mut stack: Vec<&Directive> = route.directives.iter().collect();
+                stack.extend(site.directives.iter().rev());
                 while let Some(directive) = stack.pop() {
                     if directive.name() == "reverse_proxy" {
-                        proxies.push(directive);
+                        check_proxy(directive, &mut upstreams, empty_env, ctx.sources, out);
+                    }
+                    stack.extend(directive.block.iter().rev());
+                }
+            }
+            for route in &model.named_routes {
+                stack.extend(route.directives.iter());
+                while let Some(directive) = stack.pop() {
+                    if directive.name() == "reverse_proxy" {
+                        check_proxy(directive, &mut upstreams, empty_env, ctx.sources, out);
                     }
                     stack.extend(directive.block.iter());
                 }
-            }
-            for proxy in proxies {
-                check_proxy(proxy, &doc.caddyfile.empty_env, ctx.sources, out);
             }
         }
     }
 }
 
-fn check_proxy(
-    proxy: &Directive,
+fn check_proxy<'a>(
+    proxy: &'a Directive,
+    upstreams: &mut Vec<&'a CaddyToken>,
     empty_env: &[(FileId, EmptyPlaceholder)],
     sources: &SourceMap,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut upstreams: Vec<&CaddyToken> = Vec::new();
+    upstreams.clear();
     let mut args = proxy.args.iter().peekable();
     if let Some(first) = args.peek() {
         if &*first.text == "*" || first.text.starts_with('/') || first.text.starts_with('@') {
@@ -153,7 +158,7 @@ fn check_proxy(
         };
         out.push(diagnostic);
     }
-    for upstream in upstreams {
+    for upstream in upstreams.drain(..) {
         let Err(problem) = check_upstream(&upstream.text) else {
             continue;
         };
@@ -262,13 +267,17 @@ fn refused(message: impl Into<String>) -> Problem {
 
 /// Check one upstream address; placeholders and unix sockets are left alone.
 fn check_upstream(text: &str) -> Result<(), Problem> {
-    if text.contains('{') || text.starts_with("unix/") || text.starts_with("unix+h2c/") {
+    if has(text, b'{') || text.starts_with("unix/") || text.starts_with("unix+h2c/") {
         return Ok(());
     }
     let mut rest = text;
-    let is_url = text.contains("://");
-    if let Some((scheme, after)) = text.split_once("://") {
-        rest = after;
+    // One byte pass (`contains("://")` then `split_once("://")` set up a substring searcher
+    // twice per upstream).
+    let separator = find_scheme_separator(text);
+    let is_url = separator.is_some();
+    if let Some(at) = separator {
+        let scheme = &text[..at];
+        rest = &text[at + 3..];
         if let Some(slash) = rest.find(['/', '?', '#']) {
             return Err(refused(format!(
                 "`{}` after the host: upstream URLs may only have a scheme, host and port",
@@ -278,11 +287,11 @@ fn check_upstream(text: &str) -> Result<(), Problem> {
         if !matches!(scheme, "http" | "https" | "h2c" | "h3") {
             return Err(accepted(format!("unsupported scheme `{scheme}://`")));
         }
-    } else if text.contains('/') {
+    } else if has(text, b'/') {
         return Err(accepted("upstream addresses cannot contain a path"));
     }
     let port = split_host_port(rest).map(|(_, port)| port);
-    if rest.contains('<') || rest.contains('>') {
+    if rest.bytes().any(|b| b == b'<' || b == b'>') {
         // Go's URL parser refuses a non-numeric port; a bracketed host alone gets through.
         let bad_port = port.is_some_and(|port| !port.bytes().all(|b| b.is_ascii_digit()));
         let message = "an unfilled template placeholder";
@@ -325,6 +334,12 @@ fn check_upstream(text: &str) -> Result<(), Problem> {
         }
     }
     Ok(())
+}
+
+/// Whether `text` holds `byte`: upstreams are a few bytes long, where a plain loop is cheaper
+/// than `str::contains` setting up its search.
+fn has(text: &str, byte: u8) -> bool {
+    text.bytes().any(|b| b == byte)
 }
 
 #[cfg(test)]

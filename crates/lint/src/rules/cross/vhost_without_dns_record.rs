@@ -119,14 +119,15 @@ fn check_caddyfile(ctx: &Context<'_>, caddyfile: &Caddyfile, out: &mut Vec<Diagn
                 continue;
             };
             // Wildcard sites and IP addresses need no record of their own.
-            if parsed.host.is_empty()
-                || parsed.host.starts_with('*')
-                || parsed.host.parse::<std::net::IpAddr>().is_ok()
-                || parsed.host.contains('{')
+            let written = parsed.host();
+            if written.is_empty()
+                || written.starts_with('*')
+                || written.parse::<std::net::IpAddr>().is_ok()
+                || written.contains('{')
             {
                 continue;
             }
-            let host = fqdn(&parsed.host);
+            let host = fqdn(written);
             let Some(zone) = serving_zone(ctx, &host) else {
                 continue;
             };
@@ -142,7 +143,7 @@ fn check_caddyfile(ctx: &Context<'_>, caddyfile: &Caddyfile, out: &mut Vec<Diagn
                         address.token.range,
                         format!(
                             "`{}` has no A, AAAA or CNAME record in zone {} ({})",
-                            parsed.host,
+                            written,
                             zone.origin,
                             file_path.strip_prefix("./").unwrap_or(&file_path)
                         ),
