@@ -85,23 +85,156 @@ impl Eq for Value {}
 
 /// A jail (or a filter's `[Definition]`) with every option it can read: its own and the
 /// `[DEFAULT]` ones it inherits.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The inherited options are made into [`Value`]s only when read: a jail inherits ~45
+/// `[DEFAULT]` options and the rules read a handful, so building all of them for every jail
+/// was a fifth of a 200-jail check and most of its memory.
+#[derive(Clone)]
 pub struct Jail {
     /// The section name.
     pub name: String,
-    /// Options by lower-case key (keys shared with the merged parser: one allocation per
-    /// key of the configuration, not per key of every jail).
-    pub options: BTreeMap<Arc<str>, Value>,
+    /// The section's own options (a handful), by lower-case key; they win over `[DEFAULT]`.
+    own: BTreeMap<Arc<str>, Value>,
+    /// One slot per key of the parser's `[DEFAULT]` (`Merged::default_keys`, same order),
+    /// filled on first read.
+    inherited: Box<[OnceLock<Box<Value>>]>,
+    /// The merged parser the options come from and interpolate in.
+    source: Arc<Merged>,
+    /// The section name, shared by every value of the view.
+    section: Arc<str>,
+}
+
+/// Where [`Jail::entries`] found a key.
+enum Slot<'j> {
+    Own(&'j Value),
+    Inherited(usize),
 }
 
 impl Jail {
     /// An option by key (any case, as configparser lower-cases keys).
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.options
-            .get(key)
-            .or_else(|| self.options.get(key.to_lowercase().as_str()))
+        self.get_exact(key).or_else(|| {
+            key.bytes()
+                .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+                .then(|| self.get_exact(&key.to_lowercase()))
+                .flatten()
+        })
+    }
+
+    /// An option by its stored (lower-case) key.
+    fn get_exact(&self, key: &str) -> Option<&Value> {
+        if let Some(value) = self.own.get(key) {
+            return Some(value);
+        }
+        let index = self
+            .source
+            .default_keys()
+            .binary_search_by(|k| (**k).cmp(key))
+            .ok()?;
+        self.inherited_at(index)
+    }
+
+    /// The inherited option in slot `index`; `None` for a builtin (`fail2ban_version`, …),
+    /// which interpolation reads but which is no option of the file.
+    fn inherited_at(&self, index: usize) -> Option<&Value> {
+        let key = &self.source.default_keys()[index];
+        let stored = self.source.defaults.get(key)?;
+        let origin = stored.origin.as_ref()?;
+        let value = self.inherited[index].get_or_init(|| {
+            Box::new(Value {
+                raw: Arc::clone(&stored.raw),
+                origin: origin.clone(),
+                interpolated: OnceLock::new(),
+                source: Arc::clone(&self.source),
+                section: Arc::clone(&self.section),
+                key: Arc::clone(key),
+            })
+        });
+        Some(value)
+    }
+
+    /// Every option's key and where it is, sorted by key: own options, then the inherited
+    /// ones they do not shadow (builtins left out).
+    fn entries(&self) -> impl Iterator<Item = (&Arc<str>, Slot<'_>)> {
+        let defaults = self.source.default_keys();
+        let mut own = self.own.iter().peekable();
+        let mut inherited = defaults.iter().enumerate().peekable();
+        std::iter::from_fn(move || loop {
+            let pick_own = match (own.peek(), inherited.peek()) {
+                (None, None) => return None,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some((mine, _)), Some((_, theirs))) => match (***mine).cmp(&***theirs) {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Greater => false,
+                    std::cmp::Ordering::Equal => {
+                        inherited.next();
+                        true
+                    }
+                },
+            };
+            if pick_own {
+                let (key, value) = own.next()?;
+                return Some((key, Slot::Own(value)));
+            }
+            let (index, key) = inherited.next()?;
+            if self
+                .source
+                .defaults
+                .get(key)
+                .is_some_and(|stored| stored.origin.is_some())
+            {
+                return Some((key, Slot::Inherited(index)));
+            }
+        })
+    }
+
+    /// The keys of every option, sorted, without making values of them.
+    pub fn keys(&self) -> impl Iterator<Item = &Arc<str>> {
+        self.entries().map(|(key, _)| key)
+    }
+
+    /// Every option (own and inherited) by lower-case key, sorted by key.
+    pub fn options(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
+        self.entries().filter_map(|(key, slot)| match slot {
+            Slot::Own(value) => Some((key, value)),
+            Slot::Inherited(index) => self.inherited_at(index).map(|value| (key, value)),
+        })
+    }
+
+    /// How many options the jail can read.
+    pub fn len(&self) -> usize {
+        self.entries().count()
+    }
+
+    /// Whether it can read none.
+    pub fn is_empty(&self) -> bool {
+        self.entries().next().is_none()
     }
 }
+
+impl std::fmt::Debug for Jail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Options<'j>(&'j Jail);
+        impl std::fmt::Debug for Options<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_map().entries(self.0.options()).finish()
+            }
+        }
+        f.debug_struct("Jail")
+            .field("name", &self.name)
+            .field("options", &Options(self))
+            .finish()
+    }
+}
+
+impl PartialEq for Jail {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.options().eq(other.options())
+    }
+}
+
+impl Eq for Jail {}
 
 /// A stored raw value; builtins (`fail2ban_version`, …) have no origin.
 #[derive(Clone, Debug)]
@@ -122,6 +255,8 @@ struct Merged {
     order: Vec<String>,
     /// The files read, in read order.
     files: Vec<String>,
+    /// The keys of `defaults`, sorted, once the parser is complete (see [`Jail`]).
+    default_keys: OnceLock<Box<[Arc<str>]>>,
 }
 
 /// What [`load_with`] assumes about the installation.
@@ -485,62 +620,48 @@ fn conditional(name: &str) -> Option<(&str, &str)> {
 }
 
 impl Merged {
-    /// All options `section` can read, each interpolated there when first read.
+    /// The keys of `[DEFAULT]`, sorted: [`Jail`]'s inherited slots. Built on first use, when
+    /// the builtins are in.
+    fn default_keys(&self) -> &[Arc<str>] {
+        self.default_keys
+            .get_or_init(|| self.defaults.keys().cloned().collect())
+    }
+
+    /// All options `section` can read, each interpolated there when first read. Only the
+    /// section's own options are made into values here; inherited ones on first read.
     fn view(self: &Arc<Self>, section: &str) -> Jail {
-        let own = self.sections.get(section);
         let shared_section: Arc<str> = Arc::from(section);
-        // Own options win over `[DEFAULT]` ones. Both maps are sorted, so one merge pass
-        // yields sorted entries and the map is bulk-built from them (per-key inserts were most
-        // of a 200-jail check).
-        let mut own_entries = own.into_iter().flat_map(|o| o.iter()).peekable();
-        let mut default_entries = self.defaults.iter().peekable();
-        let mut chosen: Vec<(&Arc<str>, &Stored)> =
-            Vec::with_capacity(self.defaults.len() + own.map_or(0, BTreeMap::len));
-        loop {
-            let next = match (own_entries.peek(), default_entries.peek()) {
-                (Some(mine), Some(inherited)) => match mine.0.cmp(inherited.0) {
-                    std::cmp::Ordering::Less => own_entries.next(),
-                    std::cmp::Ordering::Greater => default_entries.next(),
-                    std::cmp::Ordering::Equal => {
-                        let inherited = default_entries.next();
-                        let mine = own_entries.next();
-                        // A value without an origin (a builtin) yields to the other one.
-                        if mine.is_some_and(|(_, stored)| stored.origin.is_some()) {
-                            mine
-                        } else {
-                            inherited
-                        }
-                    }
-                },
-                (Some(_), None) => own_entries.next(),
-                (None, Some(_)) => default_entries.next(),
-                (None, None) => break,
-            };
-            if let Some(entry) = next {
-                chosen.push(entry);
-            }
-        }
-        // Collected into a vector of the exact size first: `BTreeMap::from_iter` collects into
-        // a vector anyway, and growing it by doubling copied every (large) value several times.
-        let mut entries: Vec<(Arc<str>, Value)> = Vec::with_capacity(chosen.len());
-        entries.extend(chosen.into_iter().filter_map(|(key, stored)| {
-            let origin = stored.origin.clone()?;
-            Some((
-                Arc::clone(key),
-                Value {
-                    raw: Arc::clone(&stored.raw),
-                    origin,
-                    interpolated: OnceLock::new(),
-                    source: Arc::clone(self),
-                    section: Arc::clone(&shared_section),
-                    key: Arc::clone(key),
-                },
-            ))
-        }));
-        let options: BTreeMap<Arc<str>, Value> = entries.into_iter().collect();
+        let own: BTreeMap<Arc<str>, Value> = self
+            .sections
+            .get(section)
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, stored)| {
+                // A value without an origin (a builtin) yields to `[DEFAULT]`.
+                let origin = stored.origin.clone()?;
+                Some((
+                    Arc::clone(key),
+                    Value {
+                        raw: Arc::clone(&stored.raw),
+                        origin,
+                        interpolated: OnceLock::new(),
+                        source: Arc::clone(self),
+                        section: Arc::clone(&shared_section),
+                        key: Arc::clone(key),
+                    },
+                ))
+            })
+            .collect();
         Jail {
             name: section.to_string(),
-            options,
+            own,
+            inherited: self
+                .default_keys()
+                .iter()
+                .map(|_| OnceLock::new())
+                .collect(),
+            source: Arc::clone(self),
+            section: shared_section,
         }
     }
 

@@ -97,10 +97,11 @@ impl Rule for SyntaxError {
                 if !super::enabled(jail) {
                     continue;
                 }
+                // Keys first: only the options read are made into values.
                 for (key, value) in jail
-                    .options
-                    .iter()
-                    .filter(|(key, _)| JAIL_OPTIONS.contains(&&***key))
+                    .keys()
+                    .filter(|key| JAIL_OPTIONS.contains(&&***key))
+                    .filter_map(|key| Some((key, jail.get(key)?)))
                 {
                     if let Err(error) = value.interpolated() {
                         // `%(known/NAME)s` is resolved by fail2ban from the jail's filter
