@@ -54,12 +54,11 @@ impl Value {
     /// The value after `%(x)s` interpolation, or configparser's error text (missing key,
     /// recursion, a lone `%`). An error here makes fail2ban refuse the configuration.
     pub fn interpolated(&self) -> &Result<String, String> {
-        self.interpolated.get_or_init(|| {
-            match self.source.get(&self.section, &self.key, &HashMap::new()) {
+        self.interpolated
+            .get_or_init(|| match self.source.get(&self.section, &self.key) {
                 Some(result) => result,
                 None => Err(format!("no option {}", self.key)),
-            }
-        })
+            })
     }
 }
 
@@ -95,8 +94,8 @@ pub struct Jail {
     pub name: String,
     /// The section's own options (a handful), by lower-case key; they win over `[DEFAULT]`.
     own: BTreeMap<Arc<str>, Value>,
-    /// One slot per key of the parser's `[DEFAULT]` (`Merged::default_keys`, same order),
-    /// filled on first read.
+    /// One slot per option of the parser's `[DEFAULT]` (`Merged::default_entries`, same
+    /// order), filled on first read.
     inherited: Box<[OnceLock<Box<Value>>]>,
     /// The merged parser the options come from and interpolate in.
     source: Arc<Merged>,
@@ -128,8 +127,8 @@ impl Jail {
         }
         let index = self
             .source
-            .default_keys()
-            .binary_search_by(|k| (**k).cmp(key))
+            .default_entries()
+            .binary_search_by(|(k, _)| (**k).cmp(key))
             .ok()?;
         self.inherited_at(index)
     }
@@ -137,8 +136,7 @@ impl Jail {
     /// The inherited option in slot `index`; `None` for a builtin (`fail2ban_version`, …),
     /// which interpolation reads but which is no option of the file.
     fn inherited_at(&self, index: usize) -> Option<&Value> {
-        let key = &self.source.default_keys()[index];
-        let stored = self.source.defaults.get(key)?;
+        let (key, stored) = &self.source.default_entries()[index];
         let origin = stored.origin.as_ref()?;
         let value = self.inherited[index].get_or_init(|| {
             Box::new(Value {
@@ -156,7 +154,7 @@ impl Jail {
     /// Every option's key and where it is, sorted by key: own options, then the inherited
     /// ones they do not shadow (builtins left out).
     fn entries(&self) -> impl Iterator<Item = (&Arc<str>, Slot<'_>)> {
-        let defaults = self.source.default_keys();
+        let defaults = self.source.default_entries();
         let mut own = self.own.iter().peekable();
         let mut inherited = defaults.iter().enumerate().peekable();
         std::iter::from_fn(move || loop {
@@ -164,7 +162,7 @@ impl Jail {
                 (None, None) => return None,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
-                (Some((mine, _)), Some((_, theirs))) => match (***mine).cmp(&***theirs) {
+                (Some((mine, _)), Some((_, (theirs, _)))) => match (***mine).cmp(&**theirs) {
                     std::cmp::Ordering::Less => true,
                     std::cmp::Ordering::Greater => false,
                     std::cmp::Ordering::Equal => {
@@ -177,13 +175,8 @@ impl Jail {
                 let (key, value) = own.next()?;
                 return Some((key, Slot::Own(value)));
             }
-            let (index, key) = inherited.next()?;
-            if self
-                .source
-                .defaults
-                .get(key)
-                .is_some_and(|stored| stored.origin.is_some())
-            {
+            let (index, (key, stored)) = inherited.next()?;
+            if stored.origin.is_some() {
                 return Some((key, Slot::Inherited(index)));
             }
         })
@@ -246,6 +239,9 @@ struct Stored {
 /// Options by lower-case key; the key is shared by every jail view that inherits it.
 type Options = BTreeMap<Arc<str>, Stored>;
 
+/// `[DEFAULT]` as a slice sorted by key (see `Merged::default_entries`).
+type DefaultEntries = Box<[(Arc<str>, Stored)]>;
+
 /// One parser's merged state: `_defaults` and `_sections` (hidden `KNOWN/<sec>` included).
 #[derive(Clone, Debug, Default)]
 struct Merged {
@@ -255,8 +251,9 @@ struct Merged {
     order: Vec<String>,
     /// The files read, in read order.
     files: Vec<String>,
-    /// The keys of `defaults`, sorted, once the parser is complete (see [`Jail`]).
-    default_keys: OnceLock<Box<[Arc<str>]>>,
+    /// `defaults` as a sorted slice, once the parser is complete: [`Jail`]'s inherited
+    /// slots are its positions.
+    default_entries: OnceLock<DefaultEntries>,
 }
 
 /// What [`load_with`] assumes about the installation.
@@ -419,7 +416,7 @@ impl Config {
                 let Some(single) = single.as_ref() else {
                     break;
                 };
-                let Some(Ok(value)) = single.get("INCLUDES", option, &HashMap::new()) else {
+                let Some(Ok(value)) = single.get("INCLUDES", option) else {
                     continue;
                 };
                 for resource in value.split('\n') {
@@ -620,11 +617,15 @@ fn conditional(name: &str) -> Option<(&str, &str)> {
 }
 
 impl Merged {
-    /// The keys of `[DEFAULT]`, sorted: [`Jail`]'s inherited slots. Built on first use, when
-    /// the builtins are in.
-    fn default_keys(&self) -> &[Arc<str>] {
-        self.default_keys
-            .get_or_init(|| self.defaults.keys().cloned().collect())
+    /// `[DEFAULT]`, sorted by key: [`Jail`]'s inherited slots. Built on first use, when the
+    /// builtins are in.
+    fn default_entries(&self) -> &[(Arc<str>, Stored)] {
+        self.default_entries.get_or_init(|| {
+            self.defaults
+                .iter()
+                .map(|(key, stored)| (Arc::clone(key), stored.clone()))
+                .collect()
+        })
     }
 
     /// All options `section` can read, each interpolated there when first read. Only the
@@ -656,7 +657,7 @@ impl Merged {
             name: section.to_string(),
             own,
             inherited: self
-                .default_keys()
+                .default_entries()
                 .iter()
                 .map(|_| OnceLock::new())
                 .collect(),
@@ -665,13 +666,9 @@ impl Merged {
         }
     }
 
-    /// `get(section, option, vars=vars)`: `None` when the option does not exist.
-    fn get(
-        &self,
-        section: &str,
-        option: &str,
-        vars: &HashMap<String, String>,
-    ) -> Option<Result<String, String>> {
+    /// `get(section, option)`: `None` when the option does not exist. (fail2ban passes no
+    /// `vars` on the paths modelled here.)
+    fn get(&self, section: &str, option: &str) -> Option<Result<String, String>> {
         // Keys are stored lower-cased; most are already.
         let lowered;
         let option = if option
@@ -688,27 +685,27 @@ impl Merged {
         } else {
             Some(self.sections.get(section)?)
         };
-        let lookup = |key: &str| -> Option<String> {
-            vars.get(key)
-                .cloned()
-                .or_else(|| own.and_then(|o| o.get(key)).map(|s| s.raw.to_string()))
-                .or_else(|| self.defaults.get(key).map(|s| s.raw.to_string()))
+        // Raw values are borrowed from the parser: interpolation copies only what it emits.
+        let lookup = |key: &str| -> Option<&str> {
+            own.and_then(|o| o.get(key))
+                .or_else(|| self.defaults.get(key))
+                .map(|s| &*s.raw)
         };
         let raw = lookup(option)?;
         if !raw.contains('%') {
             // Nothing to substitute: `interpolate_some` would copy the value unchanged (its
             // recursion limit is only reached through a reference). Most values are plain.
-            return Some(Ok(raw));
+            return Some(Ok(raw.to_string()));
         }
         let mut out = String::new();
         let context = Context {
             option,
             section,
-            rawval: &raw,
+            rawval: raw,
             lookup: &lookup,
         };
         Some(
-            self.interpolate_some(&context, &raw, &HashMap::new(), 1, &mut out)
+            self.interpolate_some(&context, raw, &[], 1, &mut out)
                 .map(|()| out),
         )
     }
@@ -716,19 +713,30 @@ impl Merged {
     /// configparser's `BasicInterpolation._interpolate_some` as fail2ban decorates it
     /// (`BasicInterpolationWithName`): at every level — its `__name__ in map` guard tests
     /// the module's own name, so it never holds — the map is copied, `__name__` set to the
-    /// section and the level's `%(sec/opt)s` references resolved to raw values.
-    fn interpolate_some(
-        &self,
-        cx: &Context<'_>,
+    /// section and the level's `%(sec/opt)s` references resolved to raw values. Here the
+    /// copied map is `parent` plus this level's `sec/opt` entries (`__name__` is answered
+    /// directly): usually empty, so no level allocates a map.
+    fn interpolate_some<'m>(
+        &'m self,
+        cx: &Context<'_, 'm>,
         value: &str,
-        parent: &HashMap<String, String>,
+        parent: &[(String, &'m str)],
         depth: usize,
         out: &mut String,
     ) -> Result<(), String> {
-        let mut extra = parent.clone();
-        extra.insert("__name__".to_string(), cx.section.to_string());
+        let mut extra: Vec<(String, &'m str)> = parent.to_vec();
         self.map_section_options(cx.section, value, cx.lookup, &mut extra);
-        let map = |key: &str| extra.get(key).cloned().or_else(|| (cx.lookup)(key));
+        let map = |key: &str| -> Option<&str> {
+            if key == "__name__" {
+                return Some(cx.section);
+            }
+            extra
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| *v)
+                .or_else(|| (cx.lookup)(key))
+        };
         if depth > MAX_DEPTH {
             return Err(format!(
                 "Recursion limit exceeded in value substitution: option {} in section {} contains an interpolation key which cannot be substituted in {MAX_DEPTH} steps. Raw value: {}",
@@ -772,9 +780,9 @@ impl Merged {
                     ));
                 };
                 if v.contains('%') {
-                    self.interpolate_some(cx, &v, &extra, depth + 1, out)?;
+                    self.interpolate_some(cx, v, &extra, depth + 1, out)?;
                 } else {
-                    out.push_str(&v);
+                    out.push_str(v);
                 }
             } else {
                 return Err(format!(
@@ -788,18 +796,18 @@ impl Merged {
 
     /// `_map_section_options`: resolve `%(sec/opt)s`, `%(default/opt)s`, `%(known/opt)s`
     /// to raw values.
-    fn map_section_options(
-        &self,
+    fn map_section_options<'m>(
+        &'m self,
         section: &str,
         rest: &str,
-        lookup: &dyn Fn(&str) -> Option<String>,
-        extra: &mut HashMap<String, String>,
+        lookup: &dyn Fn(&str) -> Option<&'m str>,
+        extra: &mut Vec<(String, &'m str)>,
     ) {
         if !rest.contains('/') || !rest.contains("%(") {
             return;
         }
         for (sopt, sec, opt) in section_references(rest) {
-            if extra.contains_key(&sopt) || lookup(&sopt).is_some() {
+            if extra.iter().any(|(k, _)| *k == sopt) || lookup(&sopt).is_some() {
                 continue;
             }
             let lower = sec.to_lowercase();
@@ -809,17 +817,16 @@ impl Merged {
                 self.sections
                     .get(&format!("KNOWN/{section}"))
                     .and_then(|s| s.get(opt.as_str()))
-                    .map(|s| s.raw.to_string())
+                    .map(|s| &*s.raw)
             } else {
                 let Some(options) = self.sections.get(&sec) else {
                     continue;
                 };
-                options.get(opt.as_str()).map(|s| s.raw.to_string())
+                options.get(opt.as_str()).map(|s| &*s.raw)
             };
-            let value =
-                value.or_else(|| self.defaults.get(opt.as_str()).map(|s| s.raw.to_string()));
+            let value = value.or_else(|| self.defaults.get(opt.as_str()).map(|s| &*s.raw));
             if let Some(value) = value {
-                extra.insert(sopt, value);
+                extra.push((sopt, value));
             }
         }
     }
@@ -855,11 +862,11 @@ fn section_references(text: &str) -> Vec<(String, String, String)> {
     found
 }
 
-/// What one `get` interpolates: the option read, where, and the lookup chain
-/// (`vars`, the section, `[DEFAULT]`).
-struct Context<'a> {
+/// What one `get` interpolates: the option read, where, and the lookup chain (the
+/// section, `[DEFAULT]`), whose values live as long as the parser (`'m`).
+struct Context<'a, 'm> {
     option: &'a str,
     section: &'a str,
     rawval: &'a str,
-    lookup: &'a dyn Fn(&str) -> Option<String>,
+    lookup: &'a dyn Fn(&str) -> Option<&'m str>,
 }
