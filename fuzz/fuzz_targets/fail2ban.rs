@@ -49,7 +49,7 @@ fn values(value: &str) {
 }
 
 fn read_all(jail: &Jail) {
-    for value in jail.options.values() {
+    for (_, value) in jail.options() {
         if let Ok(interpolated) = value.interpolated() {
             values(interpolated);
         }

@@ -82,7 +82,7 @@ fn every_fail2ban_file_reprints_and_config_tree_loads() {
                 value.interpolated()
             );
         }
-        options += jail.options.len();
+        options += jail.len();
         let filter = jail
             .get("filter")
             .and_then(|v| v.interpolated().clone().ok());

@@ -207,7 +207,7 @@ proptest! {
         let files = std::collections::BTreeMap::from([("jail.local".to_string(), text.clone())]);
         let config = gblint_fail2ban::load(&files);
         for jail in config.jail_views() {
-            for value in jail.options.values() {
+            for (_, value) in jail.options() {
                 let _ = value.interpolated();
             }
         }

@@ -54,12 +54,11 @@ impl Value {
     /// The value after `%(x)s` interpolation, or configparser's error text (missing key,
     /// recursion, a lone `%`). An error here makes fail2ban refuse the configuration.
     pub fn interpolated(&self) -> &Result<String, String> {
-        self.interpolated.get_or_init(|| {
-            match self.source.get(&self.section, &self.key, &HashMap::new()) {
+        self.interpolated
+            .get_or_init(|| match self.source.get(&self.section, &self.key) {
                 Some(result) => result,
                 None => Err(format!("no option {}", self.key)),
-            }
-        })
+            })
     }
 }
 
@@ -85,23 +84,150 @@ impl Eq for Value {}
 
 /// A jail (or a filter's `[Definition]`) with every option it can read: its own and the
 /// `[DEFAULT]` ones it inherits.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The inherited options are made into [`Value`]s only when read: a jail inherits ~45
+/// `[DEFAULT]` options and the rules read a handful, so building all of them for every jail
+/// was a fifth of a 200-jail check and most of its memory.
+#[derive(Clone)]
 pub struct Jail {
     /// The section name.
     pub name: String,
-    /// Options by lower-case key (keys shared with the merged parser: one allocation per
-    /// key of the configuration, not per key of every jail).
-    pub options: BTreeMap<Arc<str>, Value>,
+    /// The section's own options (a handful), by lower-case key; they win over `[DEFAULT]`.
+    own: BTreeMap<Arc<str>, Value>,
+    /// One slot per option of the parser's `[DEFAULT]` (`Merged::default_entries`, same
+    /// order), filled on first read.
+    inherited: Box<[OnceLock<Box<Value>>]>,
+    /// The merged parser the options come from and interpolate in.
+    source: Arc<Merged>,
+    /// The section name, shared by every value of the view.
+    section: Arc<str>,
+}
+
+/// Where [`Jail::entries`] found a key.
+enum Slot<'j> {
+    Own(&'j Value),
+    Inherited(usize),
 }
 
 impl Jail {
     /// An option by key (any case, as configparser lower-cases keys).
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.options
-            .get(key)
-            .or_else(|| self.options.get(key.to_lowercase().as_str()))
+        self.get_exact(key).or_else(|| {
+            key.bytes()
+                .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+                .then(|| self.get_exact(&key.to_lowercase()))
+                .flatten()
+        })
+    }
+
+    /// An option by its stored (lower-case) key.
+    fn get_exact(&self, key: &str) -> Option<&Value> {
+        if let Some(value) = self.own.get(key) {
+            return Some(value);
+        }
+        let index = self
+            .source
+            .default_entries()
+            .binary_search_by(|(k, _)| (**k).cmp(key))
+            .ok()?;
+        self.inherited_at(index)
+    }
+
+    /// The inherited option in slot `index`; `None` for a builtin (`fail2ban_version`, …),
+    /// which interpolation reads but which is no option of the file.
+    fn inherited_at(&self, index: usize) -> Option<&Value> {
+        let (key, stored) = &self.source.default_entries()[index];
+        let origin = stored.origin.as_ref()?;
+        let value = self.inherited[index].get_or_init(|| {
+            Box::new(Value {
+                raw: Arc::clone(&stored.raw),
+                origin: origin.clone(),
+                interpolated: OnceLock::new(),
+                source: Arc::clone(&self.source),
+                section: Arc::clone(&self.section),
+                key: Arc::clone(key),
+            })
+        });
+        Some(value)
+    }
+
+    /// Every option's key and where it is, sorted by key: own options, then the inherited
+    /// ones they do not shadow (builtins left out).
+    fn entries(&self) -> impl Iterator<Item = (&Arc<str>, Slot<'_>)> {
+        let defaults = self.source.default_entries();
+        let mut own = self.own.iter().peekable();
+        let mut inherited = defaults.iter().enumerate().peekable();
+        std::iter::from_fn(move || loop {
+            let pick_own = match (own.peek(), inherited.peek()) {
+                (None, None) => return None,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some((mine, _)), Some((_, (theirs, _)))) => match (***mine).cmp(&**theirs) {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Greater => false,
+                    std::cmp::Ordering::Equal => {
+                        inherited.next();
+                        true
+                    }
+                },
+            };
+            if pick_own {
+                let (key, value) = own.next()?;
+                return Some((key, Slot::Own(value)));
+            }
+            let (index, (key, stored)) = inherited.next()?;
+            if stored.origin.is_some() {
+                return Some((key, Slot::Inherited(index)));
+            }
+        })
+    }
+
+    /// The keys of every option, sorted, without making values of them.
+    pub fn keys(&self) -> impl Iterator<Item = &Arc<str>> {
+        self.entries().map(|(key, _)| key)
+    }
+
+    /// Every option (own and inherited) by lower-case key, sorted by key.
+    pub fn options(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
+        self.entries().filter_map(|(key, slot)| match slot {
+            Slot::Own(value) => Some((key, value)),
+            Slot::Inherited(index) => self.inherited_at(index).map(|value| (key, value)),
+        })
+    }
+
+    /// How many options the jail can read.
+    pub fn len(&self) -> usize {
+        self.entries().count()
+    }
+
+    /// Whether it can read none.
+    pub fn is_empty(&self) -> bool {
+        self.entries().next().is_none()
     }
 }
+
+impl std::fmt::Debug for Jail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Options<'j>(&'j Jail);
+        impl std::fmt::Debug for Options<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_map().entries(self.0.options()).finish()
+            }
+        }
+        f.debug_struct("Jail")
+            .field("name", &self.name)
+            .field("options", &Options(self))
+            .finish()
+    }
+}
+
+impl PartialEq for Jail {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.options().eq(other.options())
+    }
+}
+
+impl Eq for Jail {}
 
 /// A stored raw value; builtins (`fail2ban_version`, …) have no origin.
 #[derive(Clone, Debug)]
@@ -113,6 +239,9 @@ struct Stored {
 /// Options by lower-case key; the key is shared by every jail view that inherits it.
 type Options = BTreeMap<Arc<str>, Stored>;
 
+/// `[DEFAULT]` as a slice sorted by key (see `Merged::default_entries`).
+type DefaultEntries = Box<[(Arc<str>, Stored)]>;
+
 /// One parser's merged state: `_defaults` and `_sections` (hidden `KNOWN/<sec>` included).
 #[derive(Clone, Debug, Default)]
 struct Merged {
@@ -122,6 +251,9 @@ struct Merged {
     order: Vec<String>,
     /// The files read, in read order.
     files: Vec<String>,
+    /// `defaults` as a sorted slice, once the parser is complete: [`Jail`]'s inherited
+    /// slots are its positions.
+    default_entries: OnceLock<DefaultEntries>,
 }
 
 /// What [`load_with`] assumes about the installation.
@@ -284,7 +416,7 @@ impl Config {
                 let Some(single) = single.as_ref() else {
                     break;
                 };
-                let Some(Ok(value)) = single.get("INCLUDES", option, &HashMap::new()) else {
+                let Some(Ok(value)) = single.get("INCLUDES", option) else {
                     continue;
                 };
                 for resource in value.split('\n') {
@@ -485,72 +617,58 @@ fn conditional(name: &str) -> Option<(&str, &str)> {
 }
 
 impl Merged {
-    /// All options `section` can read, each interpolated there when first read.
+    /// `[DEFAULT]`, sorted by key: [`Jail`]'s inherited slots. Built on first use, when the
+    /// builtins are in.
+    fn default_entries(&self) -> &[(Arc<str>, Stored)] {
+        self.default_entries.get_or_init(|| {
+            self.defaults
+                .iter()
+                .map(|(key, stored)| (Arc::clone(key), stored.clone()))
+                .collect()
+        })
+    }
+
+    /// All options `section` can read, each interpolated there when first read. Only the
+    /// section's own options are made into values here; inherited ones on first read.
     fn view(self: &Arc<Self>, section: &str) -> Jail {
-        let own = self.sections.get(section);
         let shared_section: Arc<str> = Arc::from(section);
-        // Own options win over `[DEFAULT]` ones. Both maps are sorted, so one merge pass
-        // yields sorted entries and the map is bulk-built from them (per-key inserts were most
-        // of a 200-jail check).
-        let mut own_entries = own.into_iter().flat_map(|o| o.iter()).peekable();
-        let mut default_entries = self.defaults.iter().peekable();
-        let mut chosen: Vec<(&Arc<str>, &Stored)> =
-            Vec::with_capacity(self.defaults.len() + own.map_or(0, BTreeMap::len));
-        loop {
-            let next = match (own_entries.peek(), default_entries.peek()) {
-                (Some(mine), Some(inherited)) => match mine.0.cmp(inherited.0) {
-                    std::cmp::Ordering::Less => own_entries.next(),
-                    std::cmp::Ordering::Greater => default_entries.next(),
-                    std::cmp::Ordering::Equal => {
-                        let inherited = default_entries.next();
-                        let mine = own_entries.next();
-                        // A value without an origin (a builtin) yields to the other one.
-                        if mine.is_some_and(|(_, stored)| stored.origin.is_some()) {
-                            mine
-                        } else {
-                            inherited
-                        }
-                    }
-                },
-                (Some(_), None) => own_entries.next(),
-                (None, Some(_)) => default_entries.next(),
-                (None, None) => break,
-            };
-            if let Some(entry) = next {
-                chosen.push(entry);
-            }
-        }
-        // Collected into a vector of the exact size first: `BTreeMap::from_iter` collects into
-        // a vector anyway, and growing it by doubling copied every (large) value several times.
-        let mut entries: Vec<(Arc<str>, Value)> = Vec::with_capacity(chosen.len());
-        entries.extend(chosen.into_iter().filter_map(|(key, stored)| {
-            let origin = stored.origin.clone()?;
-            Some((
-                Arc::clone(key),
-                Value {
-                    raw: Arc::clone(&stored.raw),
-                    origin,
-                    interpolated: OnceLock::new(),
-                    source: Arc::clone(self),
-                    section: Arc::clone(&shared_section),
-                    key: Arc::clone(key),
-                },
-            ))
-        }));
-        let options: BTreeMap<Arc<str>, Value> = entries.into_iter().collect();
+        let own: BTreeMap<Arc<str>, Value> = self
+            .sections
+            .get(section)
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, stored)| {
+                // A value without an origin (a builtin) yields to `[DEFAULT]`.
+                let origin = stored.origin.clone()?;
+                Some((
+                    Arc::clone(key),
+                    Value {
+                        raw: Arc::clone(&stored.raw),
+                        origin,
+                        interpolated: OnceLock::new(),
+                        source: Arc::clone(self),
+                        section: Arc::clone(&shared_section),
+                        key: Arc::clone(key),
+                    },
+                ))
+            })
+            .collect();
         Jail {
             name: section.to_string(),
-            options,
+            own,
+            inherited: self
+                .default_entries()
+                .iter()
+                .map(|_| OnceLock::new())
+                .collect(),
+            source: Arc::clone(self),
+            section: shared_section,
         }
     }
 
-    /// `get(section, option, vars=vars)`: `None` when the option does not exist.
-    fn get(
-        &self,
-        section: &str,
-        option: &str,
-        vars: &HashMap<String, String>,
-    ) -> Option<Result<String, String>> {
+    /// `get(section, option)`: `None` when the option does not exist. (fail2ban passes no
+    /// `vars` on the paths modelled here.)
+    fn get(&self, section: &str, option: &str) -> Option<Result<String, String>> {
         // Keys are stored lower-cased; most are already.
         let lowered;
         let option = if option
@@ -567,27 +685,27 @@ impl Merged {
         } else {
             Some(self.sections.get(section)?)
         };
-        let lookup = |key: &str| -> Option<String> {
-            vars.get(key)
-                .cloned()
-                .or_else(|| own.and_then(|o| o.get(key)).map(|s| s.raw.to_string()))
-                .or_else(|| self.defaults.get(key).map(|s| s.raw.to_string()))
+        // Raw values are borrowed from the parser: interpolation copies only what it emits.
+        let lookup = |key: &str| -> Option<&str> {
+            own.and_then(|o| o.get(key))
+                .or_else(|| self.defaults.get(key))
+                .map(|s| &*s.raw)
         };
         let raw = lookup(option)?;
         if !raw.contains('%') {
             // Nothing to substitute: `interpolate_some` would copy the value unchanged (its
             // recursion limit is only reached through a reference). Most values are plain.
-            return Some(Ok(raw));
+            return Some(Ok(raw.to_string()));
         }
         let mut out = String::new();
         let context = Context {
             option,
             section,
-            rawval: &raw,
+            rawval: raw,
             lookup: &lookup,
         };
         Some(
-            self.interpolate_some(&context, &raw, &HashMap::new(), 1, &mut out)
+            self.interpolate_some(&context, raw, &[], 1, &mut out)
                 .map(|()| out),
         )
     }
@@ -595,19 +713,30 @@ impl Merged {
     /// configparser's `BasicInterpolation._interpolate_some` as fail2ban decorates it
     /// (`BasicInterpolationWithName`): at every level — its `__name__ in map` guard tests
     /// the module's own name, so it never holds — the map is copied, `__name__` set to the
-    /// section and the level's `%(sec/opt)s` references resolved to raw values.
-    fn interpolate_some(
-        &self,
-        cx: &Context<'_>,
+    /// section and the level's `%(sec/opt)s` references resolved to raw values. Here the
+    /// copied map is `parent` plus this level's `sec/opt` entries (`__name__` is answered
+    /// directly): usually empty, so no level allocates a map.
+    fn interpolate_some<'m>(
+        &'m self,
+        cx: &Context<'_, 'm>,
         value: &str,
-        parent: &HashMap<String, String>,
+        parent: &[(String, &'m str)],
         depth: usize,
         out: &mut String,
     ) -> Result<(), String> {
-        let mut extra = parent.clone();
-        extra.insert("__name__".to_string(), cx.section.to_string());
+        let mut extra: Vec<(String, &'m str)> = parent.to_vec();
         self.map_section_options(cx.section, value, cx.lookup, &mut extra);
-        let map = |key: &str| extra.get(key).cloned().or_else(|| (cx.lookup)(key));
+        let map = |key: &str| -> Option<&str> {
+            if key == "__name__" {
+                return Some(cx.section);
+            }
+            extra
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| *v)
+                .or_else(|| (cx.lookup)(key))
+        };
         if depth > MAX_DEPTH {
             return Err(format!(
                 "Recursion limit exceeded in value substitution: option {} in section {} contains an interpolation key which cannot be substituted in {MAX_DEPTH} steps. Raw value: {}",
@@ -651,9 +780,9 @@ impl Merged {
                     ));
                 };
                 if v.contains('%') {
-                    self.interpolate_some(cx, &v, &extra, depth + 1, out)?;
+                    self.interpolate_some(cx, v, &extra, depth + 1, out)?;
                 } else {
-                    out.push_str(&v);
+                    out.push_str(v);
                 }
             } else {
                 return Err(format!(
@@ -667,18 +796,18 @@ impl Merged {
 
     /// `_map_section_options`: resolve `%(sec/opt)s`, `%(default/opt)s`, `%(known/opt)s`
     /// to raw values.
-    fn map_section_options(
-        &self,
+    fn map_section_options<'m>(
+        &'m self,
         section: &str,
         rest: &str,
-        lookup: &dyn Fn(&str) -> Option<String>,
-        extra: &mut HashMap<String, String>,
+        lookup: &dyn Fn(&str) -> Option<&'m str>,
+        extra: &mut Vec<(String, &'m str)>,
     ) {
         if !rest.contains('/') || !rest.contains("%(") {
             return;
         }
         for (sopt, sec, opt) in section_references(rest) {
-            if extra.contains_key(&sopt) || lookup(&sopt).is_some() {
+            if extra.iter().any(|(k, _)| *k == sopt) || lookup(&sopt).is_some() {
                 continue;
             }
             let lower = sec.to_lowercase();
@@ -688,17 +817,16 @@ impl Merged {
                 self.sections
                     .get(&format!("KNOWN/{section}"))
                     .and_then(|s| s.get(opt.as_str()))
-                    .map(|s| s.raw.to_string())
+                    .map(|s| &*s.raw)
             } else {
                 let Some(options) = self.sections.get(&sec) else {
                     continue;
                 };
-                options.get(opt.as_str()).map(|s| s.raw.to_string())
+                options.get(opt.as_str()).map(|s| &*s.raw)
             };
-            let value =
-                value.or_else(|| self.defaults.get(opt.as_str()).map(|s| s.raw.to_string()));
+            let value = value.or_else(|| self.defaults.get(opt.as_str()).map(|s| &*s.raw));
             if let Some(value) = value {
-                extra.insert(sopt, value);
+                extra.push((sopt, value));
             }
         }
     }
@@ -734,11 +862,11 @@ fn section_references(text: &str) -> Vec<(String, String, String)> {
     found
 }
 
-/// What one `get` interpolates: the option read, where, and the lookup chain
-/// (`vars`, the section, `[DEFAULT]`).
-struct Context<'a> {
+/// What one `get` interpolates: the option read, where, and the lookup chain (the
+/// section, `[DEFAULT]`), whose values live as long as the parser (`'m`).
+struct Context<'a, 'm> {
     option: &'a str,
     section: &'a str,
     rawval: &'a str,
-    lookup: &'a dyn Fn(&str) -> Option<String>,
+    lookup: &'a dyn Fn(&str) -> Option<&'m str>,
 }

@@ -209,6 +209,21 @@ pub struct Fail2banDoc {
         std::collections::BTreeMap<String, (FileId, std::sync::Arc<gblint_fail2ban::IniFile>)>,
     /// The merged view fail2ban would build.
     pub config: gblint_fail2ban::Config,
+    /// Why each jail of `config.jail_views()` is skipped, by position, worked out on first
+    /// ask: several rules ask it of every enabled jail (`rules::fail2ban::skipped`).
+    pub skips: std::sync::OnceLock<JailSkips>,
+}
+
+/// One lazily worked-out [`SkipReason`] (or none) per jail view.
+pub type JailSkips = Box<[std::sync::OnceLock<Option<SkipReason>>]>;
+
+/// Why fail2ban's jail reader skips a jail: the option at fault and fail2ban's own words.
+#[derive(Clone, Debug)]
+pub struct SkipReason {
+    /// `filter` or `action`.
+    pub option: &'static str,
+    /// fail2ban's error lines, joined.
+    pub message: String,
 }
 
 impl Fail2banDoc {

@@ -56,6 +56,7 @@ pub fn load(deployment: &mut Deployment, loader: &mut Loader<'_>) {
             base,
             files: parsed,
             config,
+            skips: std::sync::OnceLock::new(),
         });
     }
 }

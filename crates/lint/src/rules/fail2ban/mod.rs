@@ -19,12 +19,14 @@ pub mod sshd_jail_without_sshd;
 /// F2B000: files fail2ban cannot read.
 pub mod syntax_error;
 
+use std::sync::OnceLock;
+
 use gblint_caddyfile::{Caddyfile, Directive};
 use gblint_diagnostics::{FileId, TextRange};
 use gblint_fail2ban::{Jail, Value};
 
 use crate::context::Context;
-use crate::deployment::Fail2banDoc;
+use crate::deployment::{Fail2banDoc, SkipReason};
 
 /// The Caddy access log a proxy's Caddyfile writes: the `output file` of a `log` directive
 /// (global or in a site, snippets expanded), with whether it is JSON and where it is.
@@ -112,22 +114,54 @@ fn resource_exists(doc: &Fail2banDoc, kind: &str, name: &str) -> bool {
 /// one of its actions names a file that exists neither in the folder nor in the stock tree.
 /// A malformed `name[args]` spec is skipped too ("Invalid filter definition"). Interpolation
 /// errors are not skips: fail2ban stops altogether, and F2B000 reports them.
+///
+/// Worked out once per jail of `doc.config.jail_views()` (kept in `doc.skips`): F2B005,
+/// F2B006 and the deployment rules each ask it of every enabled jail.
 pub fn skipped<'a>(doc: &Fail2banDoc, jail: &'a Jail) -> Option<Skip<'a>> {
+    let views = doc.config.jail_views();
+    let reason = match view_index(views, jail) {
+        Some(index) => doc
+            .skips
+            .get_or_init(|| views.iter().map(|_| OnceLock::new()).collect())[index]
+            .get_or_init(|| skip_reason(doc, jail))
+            .clone(),
+        // A view built elsewhere (not one of the configuration's jails): not cached.
+        None => skip_reason(doc, jail),
+    }?;
+    Some(Skip {
+        value: jail.get(reason.option)?,
+        message: reason.message,
+    })
+}
+
+/// The position of `jail` in `views`, when it is one of them (by address: the views are one
+/// slice, so the offset gives the index and one comparison confirms it).
+fn view_index(views: &[Jail], jail: &Jail) -> Option<usize> {
+    let offset = (jail as *const Jail as usize).checked_sub(views.as_ptr() as usize)?;
+    let index = offset / std::mem::size_of::<Jail>().max(1);
+    views
+        .get(index)
+        .is_some_and(|view| std::ptr::eq(view, jail))
+        .then_some(index)
+}
+
+/// [`skipped`], worked out.
+fn skip_reason(doc: &Fail2banDoc, jail: &Jail) -> Option<SkipReason> {
     let base = doc.base.trim_end_matches('/');
     if let Some(filter) = jail.get("filter") {
         if let Ok(text) = filter.interpolated() {
             match gblint_fail2ban::parse_spec(text) {
                 Err(error) if !text.trim().is_empty() => {
-                    return Some(Skip {
-                        value: filter,
+                    return Some(SkipReason {
+                        option: "filter",
                         message: format!("Invalid filter definition {}: {error}", py_repr(text)),
                     });
                 }
                 Ok(spec)
                     if !spec.name.is_empty() && !resource_exists(doc, "filter", &spec.name) =>
                 {
-                    return Some(Skip {
-                        value: filter,
+                    return Some(SkipReason {
+                        option: "filter",
                         message: format!(
                             "Found no accessible config files for 'filter.d/{0}' under {base}; Unable to read the filter '{0}'",
                             spec.name
@@ -146,8 +180,8 @@ pub fn skipped<'a>(doc: &Fail2banDoc, jail: &'a Jail) -> Option<Skip<'a>> {
         let spec = match gblint_fail2ban::parse_spec(&item) {
             Ok(spec) => spec,
             Err(error) => {
-                return Some(Skip {
-                    value: action,
+                return Some(SkipReason {
+                    option: "action",
                     message: format!("Invalid action definition {}: {error}", py_repr(&item)),
                 })
             }
@@ -159,8 +193,8 @@ pub fn skipped<'a>(doc: &Fail2banDoc, jail: &'a Jail) -> Option<Skip<'a>> {
         {
             continue;
         }
-        return Some(Skip {
-            value: action,
+        return Some(SkipReason {
+            option: "action",
             message: format!(
                 "Found no accessible config files for 'action.d/{0}' under {base}; Unable to read action '{0}'",
                 spec.name

@@ -81,6 +81,10 @@ impl Rule for SyntaxError {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         crate::rules::read_problems(&Self::META, ctx, &[FileKind::Fail2ban], out);
+        // Sorted, so findings come in key order (as walking each jail's options did), and
+        // each jail is asked for these ~30 keys instead of walking its ~50 options.
+        let mut keys = JAIL_OPTIONS.to_vec();
+        keys.sort_unstable();
         for doc in &ctx.deployment.fail2ban {
             for (file, ini) in doc.files.values() {
                 for problem in &ini.problems {
@@ -97,11 +101,8 @@ impl Rule for SyntaxError {
                 if !super::enabled(jail) {
                     continue;
                 }
-                for (key, value) in jail
-                    .options
-                    .iter()
-                    .filter(|(key, _)| JAIL_OPTIONS.contains(&&***key))
-                {
+                // The options fail2ban reads, in key order; only these are made into values.
+                for (key, value) in keys.iter().filter_map(|key| Some((*key, jail.get(key)?))) {
                     if let Err(error) = value.interpolated() {
                         // `%(known/NAME)s` is resolved by fail2ban from the jail's filter
                         // (`JailReader` merges the filter's options as `known/…` first); the
