@@ -273,7 +273,16 @@ fn segment_directive(segment: &[CaddyToken]) -> Directive {
 fn parse_directive(tokens: &[CaddyToken], position: &mut usize, depth: usize) -> Directive {
     let name = tokens[*position].clone();
     *position += 1;
-    let mut args = Vec::new();
+    // Arguments up to a block or the end of the line, counted first so their slice is
+    // allocated once at its size (a block in the middle of the line is rare; then it grows).
+    let plain = tokens[*position..]
+        .iter()
+        .zip(&tokens[*position - 1..])
+        .take_while(|(token, previous)| {
+            !token.is_open_brace() && !is_next_on_new_line(previous, token)
+        })
+        .count();
+    let mut args = Vec::with_capacity(plain);
     let mut directive = Directive {
         name,
         args: Box::default(),
@@ -297,8 +306,7 @@ fn parse_directive(tokens: &[CaddyToken], position: &mut usize, depth: usize) ->
         args.push(token.clone());
         *position += 1;
     }
-    // One argument is the common case: the boxed slice keeps one token's room, not the four
-    // of a first push.
+    // Exact when no block interrupted the line, so boxing does not reallocate.
     directive.args = args.into_boxed_slice();
     directive
 }

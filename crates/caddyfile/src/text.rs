@@ -125,6 +125,11 @@ impl TokenText {
         &self.base.text[self.start as usize..self.end as usize]
     }
 
+    /// Whether both values slice one shared text (and so came from one file by one origin).
+    pub(crate) fn shares_base_with(&self, other: &TokenText) -> bool {
+        Arc::ptr_eq(&self.base, &other.base)
+    }
+
     /// The file the value was read from.
     pub(crate) fn file(&self) -> FileId {
         self.base.file

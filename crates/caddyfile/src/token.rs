@@ -65,8 +65,13 @@ impl CaddyToken {
 
     /// Line breaks inside the token as Caddy counts them.
     pub fn line_breaks(&self) -> u32 {
-        let breaks =
-            u32::try_from(self.text.bytes().filter(|b| *b == b'\n').count()).unwrap_or(u32::MAX);
+        let bytes = self.text.as_bytes();
+        // Nearly every token is one line: one `memchr` instead of a count over its bytes.
+        let breaks = if bytes.contains(&b'\n') {
+            u32::try_from(bytes.iter().filter(|b| **b == b'\n').count()).unwrap_or(u32::MAX)
+        } else {
+            0
+        };
         if self.quote == Quote::Heredoc {
             breaks.saturating_add(2)
         } else {
@@ -109,6 +114,10 @@ impl Eq for CaddyToken {}
 /// Caddy's `isNextOnNewLine`: tokens from different files or import chains are on different
 /// lines; otherwise compare lines, counting the line breaks inside the first token.
 pub fn is_next_on_new_line(first: &CaddyToken, second: &CaddyToken) -> bool {
+    // Two slices of one shared text have the same file and origin: only the lines differ.
+    if first.text.shares_base_with(&second.text) {
+        return first.line.saturating_add(first.line_breaks()) < second.line;
+    }
     if first.file() != second.file() {
         return true;
     }
