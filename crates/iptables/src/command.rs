@@ -9,7 +9,7 @@ use gblint_diagnostics::TextRange;
 
 use crate::lexer::Word;
 use crate::modules::{self, Arity, Ctx, ModuleSpec};
-use crate::rule::{Family, Match, Neg, Opt, Rule, Target};
+use crate::rule::{Family, Match, Name, Neg, Opt, Rule, Target};
 use crate::values::{canonical_protocol, parse_addresses};
 
 /// What a command does.
@@ -158,7 +158,7 @@ type LoadedTarget = (Target, Option<&'static ModuleSpec>, Vec<(usize, Opt)>);
 
 struct Loaded {
     spec: Option<&'static ModuleSpec>,
-    name: String,
+    name: Name,
     options: Vec<(usize, Opt)>,
     implicit: bool,
     range: TextRange,
@@ -328,7 +328,7 @@ impl<'a> CommandParser<'a> {
             Some(spec) if option_in(spec, name).is_some() => {
                 self.loaded.push(Loaded {
                     spec: Some(spec),
-                    name: spec.name.to_owned(),
+                    name: Name::Borrowed(spec.name),
                     options: Vec::new(),
                     implicit: true,
                     range: word.range,
@@ -379,7 +379,7 @@ impl<'a> CommandParser<'a> {
         options.push((
             index,
             Opt {
-                name: name.to_owned(),
+                name: Name::Owned(name.to_owned()),
                 negated,
                 args,
                 range: word.range,
@@ -440,7 +440,8 @@ impl<'a> CommandParser<'a> {
                 }
                 self.loaded.push(Loaded {
                     spec,
-                    name: spec.map_or(name.clone(), |s| s.name.to_owned()),
+                    name: spec
+                        .map_or_else(|| Name::Owned(name.clone()), |s| Name::Borrowed(s.name)),
                     options: Vec::new(),
                     implicit: false,
                     range: word.range.cover(at),
@@ -456,6 +457,15 @@ impl<'a> CommandParser<'a> {
                     modules::find_target(&name, self.family)
                 } else {
                     None
+                };
+                // Verdicts and known targets keep the spec's name instead of a copy.
+                let name = match (name.as_str(), spec) {
+                    (_, Some(spec)) if spec.name == name => Name::Borrowed(spec.name),
+                    ("ACCEPT", _) => Name::Borrowed("ACCEPT"),
+                    ("DROP", _) => Name::Borrowed("DROP"),
+                    ("RETURN", _) => Name::Borrowed("RETURN"),
+                    ("QUEUE", _) => Name::Borrowed("QUEUE"),
+                    _ => Name::Owned(name),
                 };
                 self.target = Some((
                     Target {
@@ -734,7 +744,7 @@ impl<'a> CommandParser<'a> {
         options.push((
             index,
             Opt {
-                name: option_spec.names[0].to_owned(),
+                name: Name::Borrowed(option_spec.names[0]),
                 negated: negated.is_some(),
                 args,
                 range: word.range,

@@ -485,7 +485,7 @@ fn run_chain(
                     break;
                 }
                 Effect::Drop => {
-                    state.branch.steps.push(step(target.name.clone()));
+                    state.branch.steps.push(step(target.name.to_string()));
                     out.push((ChainEnd::Drop, state.branch));
                     break;
                 }
@@ -575,7 +575,7 @@ enum Effect {
 }
 
 fn apply_target(target: &Target, packet: &mut Packet, hook: &Hook) -> Effect {
-    match target.name.as_str() {
+    match &*target.name {
         "ACCEPT" => Effect::Accept,
         "DROP" | "REJECT" => Effect::Drop,
         "RETURN" => Effect::Return,
@@ -701,7 +701,7 @@ fn match_matches(m: &Match, packet: &Packet, tcp: bool) -> Tri {
     let mut result = Tri::True;
     for option in &m.options {
         let first = option.args.first().map(String::as_str).unwrap_or("");
-        let value = match (m.name.as_str(), option.name.as_str()) {
+        let value = match (&*m.name, &*option.name) {
             ("comment", _) => Tri::True,
             ("tcp" | "udp", "dport") => port_in(first, packet.dport),
             ("tcp" | "udp", "sport") => port_in(first, packet.sport),
@@ -780,7 +780,7 @@ fn match_matches(m: &Match, packet: &Packet, tcp: bool) -> Tri {
             break;
         }
     }
-    if m.options.is_empty() && !matches!(m.name.as_str(), "tcp" | "udp" | "comment") {
+    if m.options.is_empty() && !matches!(&*m.name, "tcp" | "udp" | "comment") {
         return Tri::Unknown;
     }
     result

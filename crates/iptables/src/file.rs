@@ -507,7 +507,7 @@ fn classify(
             }
             for m in &command.rule.matches {
                 if crate::modules::find_match(&m.name, family).is_none()
-                    && !OTHER_MATCHES.contains(&m.name.as_str())
+                    && !OTHER_MATCHES.contains(&&*m.name)
                 {
                     problem(ProblemKind::Risk, format!("unknown match `{}': iptables 1.8.9 has no such extension (`Couldn't load match`)", m.name), m.range);
                 }

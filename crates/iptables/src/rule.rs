@@ -1,6 +1,7 @@
 //! A parsed rule: the core fields iptables knows itself, then its matches and its target, each
 //! option with its canonical (saved) arguments.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use gblint_diagnostics::TextRange;
@@ -60,11 +61,17 @@ impl fmt::Display for Address {
     }
 }
 
+/// A match, option or target name: the module spec's own `&'static str` for every name a spec
+/// knows, an owned string only for the rest (options of an unknown module, a jump to a user
+/// chain). Nearly every rule names only known modules, options and verdicts, so the model
+/// keeps no heap string for them.
+pub type Name = Cow<'static, str>;
+
 /// One option of a match or target, with its arguments in saved form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Opt {
     /// Canonical long name, without dashes (`dport`).
-    pub name: String,
+    pub name: Name,
     /// `!` before it.
     pub negated: bool,
     /// Arguments, canonical (already quoted for save where the module quotes).
@@ -77,7 +84,7 @@ pub struct Opt {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Match {
     /// Module name (`tcp`).
-    pub name: String,
+    pub name: Name,
     /// Options, in saved order.
     pub options: Vec<Opt>,
     /// Loaded implicitly by `-p tcp --dport …` (no `-m tcp` written).
@@ -97,7 +104,7 @@ impl Match {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     /// Target or chain name.
-    pub name: String,
+    pub name: Name,
     /// `-g` (goto) rather than `-j`.
     pub goto: bool,
     /// Target options, in saved order.

@@ -504,7 +504,7 @@ fn apply(
                         // Copy on write: the command's own rule keeps the name it was given.
                         let rule = Arc::make_mut(&mut placed.rule);
                         if let Some(target) = &mut rule.target {
-                            target.name = new.clone();
+                            target.name = new.clone().into();
                         }
                     }
                 }

@@ -139,13 +139,13 @@ pub(super) fn dscp_class_value(value: &str, _: &Ctx<'_>) -> Result<String, Strin
 /// the numeric option's name.
 pub(super) fn fold_dscp_class(
     options: &mut [Opt],
-    number: &str,
+    number: &'static str,
     class: &str,
 ) -> Result<(), String> {
     one_of(options, &[number, class])?;
     for option in options.iter_mut() {
         if option.name == class {
-            option.name = number.to_owned();
+            option.name = number.into();
         }
     }
     Ok(())
@@ -282,7 +282,7 @@ fn finish_tos_target(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> 
     one_of(options, &["set-tos", "and-tos", "or-tos", "xor-tos"])?;
     for option in options.iter_mut() {
         let bits: u64 = option.args[0].parse().unwrap_or(0);
-        let (v, m) = match option.name.as_str() {
+        let (v, m) = match &*option.name {
             "and-tos" => (0, !bits & 0xff),
             "or-tos" => (bits, bits),
             "xor-tos" => (bits, 0),

@@ -115,7 +115,7 @@ fn finish_policy(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
     let mut head: Vec<Opt> = Vec::new();
     let mut elements: Vec<Vec<Opt>> = vec![Vec::new()];
     for option in options.drain(..) {
-        if HEAD.contains(&option.name.as_str()) {
+        if HEAD.contains(&&*option.name) {
             if head.iter().any(|h| h.name == option.name) {
                 return Err(format!(
                     "policy match: \"--{}\" option may only be specified once",

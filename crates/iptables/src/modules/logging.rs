@@ -75,7 +75,7 @@ fn finish_nflog(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
         return Err("--nflog-size and --nflog-range cannot be combined".into());
     }
     options.retain(|o| {
-        !(matches!(o.name.as_str(), "nflog-group" | "nflog-threshold") && o.args[0] == "0"
+        !(matches!(&*o.name, "nflog-group" | "nflog-threshold") && o.args[0] == "0"
             || o.name == "nflog-prefix" && o.args[0] == "\"\"")
     });
     Ok(())

@@ -109,7 +109,7 @@ fn finish_dnat(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String> {
 }
 
 fn finish_nat_needs_port_protocol(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String> {
-    let has_port = options.iter().any(|o| match o.name.as_str() {
+    let has_port = options.iter().any(|o| match &*o.name {
         "to-destination" | "to-source" => o.args.first().is_some_and(|a| match ctx.family {
             Family::V4 => a.contains(':'),
             Family::V6 => a.starts_with('['),

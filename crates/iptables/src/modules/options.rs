@@ -21,10 +21,7 @@ pub fn has(options: &[Opt], name: &str) -> bool {
 
 /// How many of `names` were given.
 pub fn count(options: &[Opt], names: &[&str]) -> usize {
-    options
-        .iter()
-        .filter(|o| names.contains(&o.name.as_str()))
-        .count()
+    options.iter().filter(|o| names.contains(&&*o.name)).count()
 }
 
 /// The first argument of option `name`, if given.
@@ -37,9 +34,9 @@ pub fn arg<'a>(options: &'a [Opt], name: &str) -> Option<&'a str> {
 }
 
 /// A new option with canonical arguments (for defaults iptables-save prints).
-pub fn new_opt(name: &str, args: &[&str]) -> Opt {
+pub fn new_opt(name: &'static str, args: &[&str]) -> Opt {
     Opt {
-        name: name.to_owned(),
+        name: crate::rule::Name::Borrowed(name),
         negated: false,
         args: args.iter().map(|a| (*a).to_owned()).collect(),
         range: Default::default(),

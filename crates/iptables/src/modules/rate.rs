@@ -208,8 +208,7 @@ fn finish_hashlimit(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String>
             || o.name == "hashlimit-htable-expire" && a == Some("10000")
             || o.name == "hashlimit-htable-size" && a == Some("0")
             || o.name == "hashlimit-htable-max" && a == Some("0")
-            || matches!(o.name.as_str(), "hashlimit-srcmask" | "hashlimit-dstmask")
-                && a == Some(full))
+            || matches!(&*o.name, "hashlimit-srcmask" | "hashlimit-dstmask") && a == Some(full))
     });
     Ok(())
 }
@@ -474,7 +473,7 @@ fn finish_recent(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String> {
     let commands = ["set", "rcheck", "update", "remove"];
     if options
         .iter()
-        .filter(|o| commands.contains(&o.name.as_str()))
+        .filter(|o| commands.contains(&&*o.name))
         .count()
         != 1
     {
@@ -495,7 +494,7 @@ fn finish_recent(options: &mut Vec<Opt>, ctx: &Ctx<'_>) -> Result<(), String> {
     let pos = |options: &Vec<Opt>, after: &[&str]| {
         options
             .iter()
-            .rposition(|o| after.contains(&o.name.as_str()))
+            .rposition(|o| after.contains(&&*o.name))
             .map_or(0, |i| i + 1)
     };
     if !has(options, "name") {

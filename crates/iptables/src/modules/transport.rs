@@ -63,7 +63,7 @@ fn finish_tcp(options: &mut Vec<Opt>, _: &Ctx<'_>) -> Result<(), String> {
 
 fn drop_full_port_ranges(options: &mut Vec<Opt>) {
     options.retain(|o| {
-        !(matches!(o.name.as_str(), "sport" | "dport")
+        !(matches!(&*o.name, "sport" | "dport")
             && !o.negated
             && o.args.first().is_some_and(|a| a == "0:65535"))
     });
