@@ -5,7 +5,7 @@
 //! answer for answer (a differential test over the corpus and generated dumps holds them to
 //! it).
 //!
-//! A chain's keys live in a few flat arenas ([`Keys`]): a rule's key is a fixed-size record
+//! A chain's keys live in a few flat arenas (`Keys`): a rule's key is a fixed-size record
 //! holding spans into them, instead of a vector of matches, a vector of options per match and
 //! boxed slices per argument. On a 100,000-rule chain the vectors were most of IPT003's memory
 //! (every key stays alive until the chain is done) and a good part of its allocations.
