@@ -87,6 +87,12 @@ measure gblint-example-tenant 15 "$(du -sb $ex | cut -f1)" "$gblint check $ex"
 f2b=$work/tenant-fail2ban; cp -r /etc/fail2ban "$f2b"; cp -r $ex/pragmatismo-proxy/etc/fail2ban/. "$f2b"/
 measure tools-example-tenant 15 "$(du -sb $ex | cut -f1)" "caddy validate --config $ex/pragmatismo-proxy/opt/gbo/conf/config --adapter caddyfile; ip netns exec $ns iptables-legacy-restore --test < $ex/pragmatismo-system/etc/iptables/rules.v4; ip netns exec $ns ip6tables-legacy-restore --test < $ex/pragmatismo-system/etc/iptables/rules.v6; fail2ban-client -c $f2b -t; systemd-analyze verify --man=no $ex/*/etc/systemd/system/*.service"
 
+# 500 tenants in one repository (each the example tree), one thread and every core.
+tenants=$work/tenants; mkdir -p "$tenants/.git"
+for i in $(seq 1 500); do cp -r $ex "$tenants/tenant-$i"; done
+measure gblint-tenants-1 500 "$(du -sb "$tenants" | cut -f1)" "$gblint check $tenants --output-format concise --threads 1"
+measure gblint-tenants-all 500 "$(du -sb "$tenants" | cut -f1)" "$gblint check $tenants --output-format concise"
+
 python3 - "$results" "$root/docs/benchmarks.md" "$root/docs/benchmarks-profile.md" <<'PY'
 import sys, platform, subprocess, datetime
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
@@ -150,6 +156,38 @@ for what, key, limit in budgets:
     t = float(r[3]); rss_kb = int(r[4]); mem_budget_kb = (4 * int(r[2])) // 1024 + 16 * 1024
     out.append(f"| {what} | {limit*1000:.0f} ms | {t*1000:.1f} ms | {'yes' if t <= limit else '**no**'} | {rss_kb//1024} MB | {mem_budget_kb//1024} MB | {'yes' if rss_kb <= mem_budget_kb else '**no**'} |")
 out.append("")
+# The goals of issue #17 (performance, second round), judged on this run.
+def row(key):
+    return data.get(key)
+def ms(r):
+    return float(r[3]) * 1000
+def mb(r):
+    return int(r[4]) / 1024
+goals = ["## Performance goals (issue #17) on this run", "",
+         "| work | goal | measured | met |", "|---|---|---|---|"]
+for n in ("10000", "100000"):
+    a, b = row(("gblint-iptables", n)), row(("iptables-legacy-test", n))
+    if a and b:
+        ratio = float(a[3]) / float(b[3])
+        goals.append(f"| iptables {int(n):,} rules vs `iptables-legacy-restore --test` | ≤ 1.0× | {ms(a):.1f} ms / {ms(b):.1f} ms = {ratio:.2f}× | {'yes' if ratio <= 1.0 else '**no**'} |")
+a = row(("gblint-iptables", "100000"))
+if a:
+    limit = (4 * int(a[2])) / 1024 / 1024 + 16
+    goals.append(f"| iptables 100,000 rules, peak RSS | ≤ 4 × input + 16 MB ({limit:.0f} MB) | {mb(a):.1f} MB | {'yes' if mb(a) <= limit else '**no**'} |")
+a = row(("gblint-caddy", "10000"))
+if a:
+    goals.append(f"| Caddyfile 10,000 sites | ≤ 15 ms, ≤ 18 MB | {ms(a):.1f} ms, {mb(a):.1f} MB | {'yes' if ms(a) <= 15 and mb(a) <= 18 else '**no**'} |")
+a = row(("gblint-fail2ban", "200"))
+if a:
+    goals.append(f"| fail2ban 200 jails (stock tree) | ≤ 10 ms, ≤ 17 MB | {ms(a):.1f} ms, {mb(a):.1f} MB | {'yes' if ms(a) <= 10 and mb(a) <= 17 else '**no**'} |")
+a, b = row(("gblint-tenants-1", "500")), row(("gblint-tenants-all", "500"))
+if a and b:
+    speedup = float(a[3]) / float(b[3])
+    goals.append(f"| 500 tenants, every core vs `--threads 1` | ≥ 1.7× | {ms(a):.0f} ms / {ms(b):.0f} ms = {speedup:.2f}× | {'yes' if speedup >= 1.7 else '**no**'} |")
+a = row(("gblint-example-tenant", "15"))
+if a:
+    goals.append(f"| the example tenant | ≤ 10 ms | {ms(a):.1f} ms | {'yes' if ms(a) <= 10 else '**no**'} |")
+out += goals + [""]
 notes = sys.argv[3]
 import os
 if os.path.exists(notes):
