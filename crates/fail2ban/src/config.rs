@@ -9,8 +9,12 @@
 //! when an option is read, in the section it is read from — which is why `action =
 //! %(action_)s` in `[DEFAULT]` expands with each jail's own `port` and `logpath`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
+
+// Section names are looked up once per option read: foldhash, not SipHash (no untrusted
+// party chooses them to collide; the files are the operator's own).
+use foldhash::HashMap;
 
 use gblint_diagnostics::TextRange;
 

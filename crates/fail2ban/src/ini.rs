@@ -9,7 +9,10 @@
 //! skipped without ending it, and an inline comment needs whitespace before the `;`.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+
+// Keys seen per file are hashed once per option line: foldhash, not SipHash (the files are
+// the operator's own; nobody chooses keys to collide).
+use foldhash::{HashMap, HashSet};
 
 use gblint_diagnostics::TextRange;
 
