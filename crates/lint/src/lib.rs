@@ -116,7 +116,10 @@ impl Report {
     /// How many distinct files were checked: a file named on its own and again inside a named
     /// tree is read by two units but counts once.
     pub fn files_checked(&self) -> usize {
-        let mut seen = std::collections::HashSet::new();
+        // Keyed by the path's bytes: the paths on disk are resolved, so equal files have
+        // equal bytes, and hashing bytes is several times cheaper than `Path`'s
+        // component-wise hash (18,500 files: most of the summary's time, issue #17).
+        let mut seen = std::collections::HashSet::with_capacity(self.deployment.files.len());
         self.deployment
             .files
             .iter()
@@ -127,7 +130,7 @@ impl Report {
                     .get(&input.file)
                     .map(PathBuf::as_path)
                     .unwrap_or_else(|| self.sources.get(input.file).path());
-                seen.insert(path)
+                seen.insert(path.as_os_str())
             })
             .count()
     }

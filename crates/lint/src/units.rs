@@ -8,11 +8,12 @@
 //! into one: the files of each unit are appended to a single source map and every file id of
 //! the unit's findings and file lists is shifted by the files before it.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use gblint_diagnostics::{FileId, SourceFile, SourceMap};
+use gblint_diagnostics::{FileId, SourceMap};
 
 use crate::deployment::{Deployment, MachineId};
 use crate::discovery::{is_deployment_root, nested_deployments, Input};
@@ -51,11 +52,12 @@ pub struct UnitReport {
 pub fn plan(inputs: &[Input], settings: &Settings) -> Result<Vec<Unit>, DiscoveryError> {
     let mut loose = Vec::new();
     let mut deployments: Vec<PathBuf> = Vec::new();
-    let mut seen: Vec<PathBuf> = Vec::new();
+    // A set, not a list: this runs on the main thread before any unit starts, and comparing
+    // each of 500 tenants' roots with every root before it was most of that time (issue #17).
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut add = |root: PathBuf, deployments: &mut Vec<PathBuf>| {
         let canonical = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
-        if !seen.contains(&canonical) {
-            seen.push(canonical);
+        if seen.insert(canonical) {
             deployments.push(root);
         }
     };
@@ -258,8 +260,8 @@ pub(crate) fn merge(parts: Vec<Report>) -> Report {
     for part in parts {
         let offset = u32::try_from(sources.len()).unwrap_or(u32::MAX);
         let shift = |file: FileId| FileId(file.0.saturating_add(offset));
-        for (_, file) in part.sources.iter() {
-            sources.add(SourceFile::new(file.path(), file.shared_text()));
+        for file in part.sources.into_files() {
+            sources.add(file);
         }
         for mut diagnostic in part.diagnostics {
             diagnostic.file = shift(diagnostic.file);
@@ -311,7 +313,7 @@ pub(crate) fn merge(parts: Vec<Report>) -> Report {
     // Same order as a single unit's report: by path, position, code.
     crate::sort_findings(&mut diagnostics, &sources);
     // A file named on its own and again inside a named tree is read by two units.
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     diagnostics.retain(|d| {
         let file = deployment
             .disk_paths
