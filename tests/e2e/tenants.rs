@@ -74,7 +74,8 @@ fn show_files_lists_each_deployment_with_its_configuration() {
 }
 
 /// t00 uses its own gblint.toml (`caddy.min-vhosts: 20`), t01 the repository's
-/// (`caddy.min-vhosts: 3`). The list of enabled rules, the same in both and longer with every
+/// (`caddy.min-vhosts: 3`); the last line names the threads (`--threads 2`: the default
+/// depends on the machine's cores). The list of enabled rules, the same in both and longer with every
 /// new rule, is shown as `[RULES]`.
 #[test]
 fn show_settings_names_the_configuration_file_each_deployment_uses() {
@@ -83,7 +84,14 @@ fn show_settings_names_the_configuration_file_each_deployment_uses() {
         repo.path(),
         &mut gblint_command(
             repo.path(),
-            &["check", "tenants/t00", "tenants/t01", "--show-settings"]
+            &[
+                "check",
+                "tenants/t00",
+                "tenants/t01",
+                "--show-settings",
+                "--threads",
+                "2"
+            ]
         ),
         filters = &[(
             r"(?m)^(  rules enabled \(with the command line\): )[0-9]+ \[[^\]\n]*\]$",
@@ -257,4 +265,39 @@ fn the_report_is_the_same_on_one_thread_and_on_many() {
         assert_eq!(run(Some("7"), format), one, "{format}: 7 threads");
     }
     assert_cli_snapshot!(repo.path(), &["check", ".", "--threads", "0"]);
+}
+
+/// `--show-settings` ends with the threads the run used and why: `--threads N` as given, capped
+/// at the units of the run (here 4: three tenants and the README outside them), or one per
+/// core by default. A `--threads` the command line parsed but did not pass on reads "one per
+/// core" instead (issue #17: `--threads 1` ran on every core).
+#[test]
+fn show_settings_names_the_threads_the_run_used() {
+    let repo = repository_of(3, 1, "");
+    let last_line = |threads: Option<&str>| {
+        let mut args = vec!["check", ".", "--show-settings"];
+        if let Some(threads) = threads {
+            args.extend(["--threads", threads]);
+        }
+        let output = run_gblint(repo.path(), &args, None);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert_eq!(output.status.code(), Some(0), "{stdout}");
+        stdout.lines().last().unwrap_or_default().to_owned()
+    };
+    let shown: Vec<String> = ["1", "3", "9"]
+        .iter()
+        .map(|n| format!("--threads {n}: {}", last_line(Some(n))))
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"), @r"
+    --threads 1: threads: 1 (--threads 1)
+    --threads 3: threads: 3 (--threads 3)
+    --threads 9: threads: 4 (--threads 9; no more than the 4 units to check)
+    ");
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let default = if cores > 4 {
+        "threads: 4 (one per core; no more than the 4 units to check)".to_owned()
+    } else {
+        format!("threads: {cores} (one per core)")
+    };
+    assert_eq!(last_line(None), default);
 }

@@ -147,8 +147,9 @@ pub struct CheckArgs {
     /// Largest file gblint reads, in bytes (default 16 MiB; also `[limits] max-file-bytes`).
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_bytes: Option<u64>,
-    /// How many deployment trees to check at once (default: one per core); the output is the
-    /// same whatever the number.
+    /// How many deployment trees to check at once (default: one per core; `1`: one after
+    /// another on one thread), with `--fix` and `--diff` too; the output is the same whatever
+    /// the number. `--show-settings` prints the number used.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// When to colour human output: `auto` colours a terminal unless NO_COLOR is set (non-empty);

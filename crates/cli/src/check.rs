@@ -42,6 +42,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     if let Some(bytes) = args.max_file_bytes {
         builder = builder.max_file_bytes(bytes);
     }
+    // `--fix` and `--diff` check through the same linter, so they take it too.
+    if let Some(threads) = args.threads {
+        builder = builder.threads(usize::from(threads));
+    }
     let linter = builder.build()?;
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,

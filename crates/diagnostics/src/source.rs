@@ -116,6 +116,12 @@ impl SourceMap {
         self.files.is_empty()
     }
 
+    /// Every file, in insertion order, moved out of the map: joining the maps of many runs
+    /// then moves each file instead of copying its path.
+    pub fn into_files(self) -> std::vec::IntoIter<SourceFile> {
+        self.files.into_iter()
+    }
+
     /// Every file with its id, in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files

@@ -73,6 +73,8 @@ pub fn scan(path: &Path, bytes: &[u8]) -> Option<&'static str> {
 
 /// Bytes read at a time from a file that is scanned but not linted.
 const CHUNK: usize = 256 * 1024;
+/// The smallest chunk: a file that was empty when looked at may still be written to.
+const MIN_CHUNK: usize = 4096;
 /// Bytes carried from one chunk to the next, so a pattern (or a PEM header line) that
 /// straddles two chunks is still seen whole: longer than any pattern and its context.
 const OVERLAP: usize = 256;
@@ -85,11 +87,18 @@ pub fn scan_file(path: &Path, disk: &Path, limit: u64) -> Option<&'static str> {
     if let Some(reason) = scan_name(path) {
         return Some(reason);
     }
-    if !std::fs::metadata(disk).ok()?.is_file() {
+    let meta = std::fs::metadata(disk).ok()?;
+    if !meta.is_file() {
         return None;
     }
     let mut file = std::fs::File::open(disk).ok()?.take(limit);
-    let mut buffer = vec![0u8; OVERLAP + CHUNK];
+    // A chunk no larger than the file (one byte more, to see its end in one read): a
+    // 256 KiB zeroed buffer for each of a tree's small files was most of this function's
+    // time (issue #17). A file that grows while read is still read whole, a chunk at a time.
+    let chunk = usize::try_from(meta.len().min(limit).saturating_add(1))
+        .unwrap_or(CHUNK)
+        .clamp(MIN_CHUNK, CHUNK);
+    let mut buffer = vec![0u8; OVERLAP + chunk];
     let mut kept = 0;
     loop {
         let read = match file.read(&mut buffer[kept..]) {
@@ -150,7 +159,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("gblint-secrets-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("mkdir");
         let path = dir.join("notes.txt");
-        for offset in [CHUNK - 10, CHUNK + OVERLAP / 2, 3 * CHUNK - 20] {
+        // Small files (a chunk of their own size) and large ones (256 KiB chunks).
+        let small = [0, 100, MIN_CHUNK - 30, MIN_CHUNK + 5000];
+        let large = [CHUNK - 10, CHUNK + OVERLAP / 2, 3 * CHUNK - 20];
+        for offset in small.into_iter().chain(large) {
             let text = format!("{}{KEY}", "x".repeat(offset));
             std::fs::write(&path, &text).expect("write");
             assert_eq!(

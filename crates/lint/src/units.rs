@@ -8,11 +8,12 @@
 //! into one: the files of each unit are appended to a single source map and every file id of
 //! the unit's findings and file lists is shifted by the files before it.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use gblint_diagnostics::{FileId, SourceFile, SourceMap};
+use gblint_diagnostics::{FileId, SourceMap};
 
 use crate::deployment::{Deployment, MachineId};
 use crate::discovery::{is_deployment_root, nested_deployments, Input};
@@ -51,11 +52,12 @@ pub struct UnitReport {
 pub fn plan(inputs: &[Input], settings: &Settings) -> Result<Vec<Unit>, DiscoveryError> {
     let mut loose = Vec::new();
     let mut deployments: Vec<PathBuf> = Vec::new();
-    let mut seen: Vec<PathBuf> = Vec::new();
+    // A set, not a list: this runs on the main thread before any unit starts, and comparing
+    // each of 500 tenants' roots with every root before it was most of that time (issue #17).
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut add = |root: PathBuf, deployments: &mut Vec<PathBuf>| {
         let canonical = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
-        if !seen.contains(&canonical) {
-            seen.push(canonical);
+        if seen.insert(canonical) {
             deployments.push(root);
         }
     };
@@ -158,20 +160,40 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Run `work` over `count` units on `threads` threads (default: as many as the machine has
-/// cores), keeping the order of the units in the result: the output never depends on which
-/// thread finished first.
+/// How many threads a run checked its units on, and why that many (`--show-settings`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Threads {
+    /// Threads that checked units: never more than the units, never fewer than one.
+    pub used: usize,
+    /// `--threads N` as given; `None`: one per core.
+    pub requested: Option<usize>,
+    /// Cores the process may use (`std::thread::available_parallelism`).
+    pub cores: usize,
+    /// Units the run had to check (deployment trees, and the files outside them).
+    pub units: usize,
+}
+
+impl Threads {
+    /// The threads for `units` units: `requested`, or one per core the process may use, and
+    /// no more than there are units.
+    pub fn for_run(requested: Option<usize>, units: usize) -> Threads {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Threads {
+            used: requested.unwrap_or(cores).min(units).max(1),
+            requested,
+            cores,
+            units,
+        }
+    }
+}
+
+/// Run `work` over `count` units on `threads` threads (see [`Threads::for_run`]), keeping the
+/// order of the units in the result: the output never depends on which thread finished first.
 pub(crate) fn run_parallel<T: Send>(
     count: usize,
-    threads: Option<usize>,
+    threads: usize,
     work: &(dyn Fn(usize) -> T + Sync),
 ) -> Vec<T> {
-    let threads = threads
-        .unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        })
-        .max(1)
-        .min(count);
     if threads <= 1 {
         return (0..count).map(work).collect();
     }
@@ -238,8 +260,8 @@ pub(crate) fn merge(parts: Vec<Report>) -> Report {
     for part in parts {
         let offset = u32::try_from(sources.len()).unwrap_or(u32::MAX);
         let shift = |file: FileId| FileId(file.0.saturating_add(offset));
-        for (_, file) in part.sources.iter() {
-            sources.add(SourceFile::new(file.path(), file.shared_text()));
+        for file in part.sources.into_files() {
+            sources.add(file);
         }
         for mut diagnostic in part.diagnostics {
             diagnostic.file = shift(diagnostic.file);
@@ -291,7 +313,7 @@ pub(crate) fn merge(parts: Vec<Report>) -> Report {
     // Same order as a single unit's report: by path, position, code.
     crate::sort_findings(&mut diagnostics, &sources);
     // A file named on its own and again inside a named tree is read by two units.
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     diagnostics.retain(|d| {
         let file = deployment
             .disk_paths
@@ -306,5 +328,38 @@ pub(crate) fn merge(parts: Vec<Report>) -> Report {
         deployment,
         enabled,
         units,
+        // The run sets it: a merge does not know how its parts were checked.
+        threads: Threads::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{run_parallel, Threads};
+
+    /// `--threads N` is taken as given up to the number of units; the default is one per core
+    /// with the same cap; there is always at least one thread.
+    #[test]
+    fn threads_are_asked_for_and_capped_at_the_units() {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        assert_eq!(Threads::for_run(Some(1), 500).used, 1);
+        assert_eq!(Threads::for_run(Some(7), 500).used, 7);
+        assert_eq!(Threads::for_run(Some(7), 3).used, 3);
+        assert_eq!(Threads::for_run(Some(7), 0).used, 1);
+        assert_eq!(Threads::for_run(None, 500).used, cores.min(500));
+        assert_eq!(Threads::for_run(None, 1).used, 1);
+        assert_eq!(Threads::for_run(None, 500).requested, None);
+    }
+
+    /// One thread runs every unit on the calling thread; several keep the units' order.
+    #[test]
+    fn run_parallel_keeps_the_order_on_any_number_of_threads() {
+        let caller = std::thread::current().id();
+        let on_caller = run_parallel(20, 1, &|_| std::thread::current().id() == caller);
+        assert!(on_caller.iter().all(|same| *same));
+        for threads in [2, 3, 7] {
+            let squares = run_parallel(50, threads, &|index| index * index);
+            assert_eq!(squares, (0..50).map(|i| i * i).collect::<Vec<_>>());
+        }
     }
 }

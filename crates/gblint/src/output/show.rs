@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use gblint_lint::units::UnitReport;
+use gblint_lint::units::{Threads, UnitReport};
 use gblint_lint::Report;
 use serde_json::{json, Value};
 
@@ -142,7 +142,28 @@ pub(crate) fn settings(out: &mut dyn Write, report: &Report) -> std::io::Result<
             }
         )?;
     }
+    writeln!(out)?;
+    writeln!(out, "threads: {}", threads_line(&report.threads))?;
     out.flush()
+}
+
+/// How many threads checked the units and why: `2 (one per core)`, `1 (--threads 1)`, or
+/// `3 (--threads 8; no more than the 3 units to check)`.
+fn threads_line(threads: &Threads) -> String {
+    let (wanted, why) = match threads.requested {
+        Some(requested) => (requested, format!("--threads {requested}")),
+        None => (threads.cores, "one per core".to_owned()),
+    };
+    if threads.used < wanted {
+        let units = threads.units;
+        let plural = if units == 1 { "" } else { "s" };
+        format!(
+            "{} ({why}; no more than the {units} unit{plural} to check)",
+            threads.used
+        )
+    } else {
+        format!("{} ({why})", threads.used)
+    }
 }
 
 /// The one-line cause of exit code 2 when nothing was checked.
