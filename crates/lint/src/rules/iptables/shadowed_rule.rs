@@ -7,7 +7,7 @@ use gblint_iptables::Rule as IptRule;
 use ipnet::IpNet;
 
 use super::readable;
-use super::rule_keys::{is_terminal, single_net, FnvMap, Keys};
+use super::rule_keys::{is_terminal, single_net, FastMap, Keys};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::file_kind::FileKind;
@@ -85,7 +85,7 @@ impl Rule for ShadowedRule {
 /// and last node of a list threaded through one shared node array, so that a key costs two
 /// integers instead of a vector (a long chain has a key per rule).
 struct Lists<K> {
-    ends: FnvMap<K, (u32, u32)>,
+    ends: FastMap<K, (u32, u32)>,
 }
 
 /// A node of [`Lists`]: (rule index, next node or `END`).
@@ -96,7 +96,7 @@ const END: u32 = u32::MAX;
 impl<K: std::hash::Hash + Eq> Lists<K> {
     fn new() -> Self {
         Lists {
-            ends: FnvMap::default(),
+            ends: FastMap::default(),
         }
     }
 
@@ -147,7 +147,7 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
     // (0..=128: IPv6 has 129 lengths).
     let mut indexed_lengths = [false; 129];
     let mut budget = BUDGET;
-    let mut reported: FnvMap<u32, ()> = FnvMap::default();
+    let mut reported: FastMap<u32, ()> = FastMap::default();
     // Keys are built as the walk reaches each rule: once the budget runs out, the rest of a
     // long chain is never keyed.
     let mut keys = Keys::for_rules(rules);
