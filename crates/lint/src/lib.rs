@@ -489,18 +489,10 @@ pub(crate) fn lint(
             suppressions.extend(suppression::collect_lines(doc.file, sources, &mut problems));
         }
         for input in &deployment.files {
-            if matches!(
-                input.kind,
-                FileKind::Corefile
-                    | FileKind::Zone
-                    | FileKind::Fail2ban
-                    | FileKind::Systemd
-                    | FileKind::Ufw
-                    | FileKind::Crontab
-                    | FileKind::SshConfig
-                    | FileKind::Workflow
-                    | FileKind::Lxd
-            ) {
+            // Every other checked kind: Caddyfiles and iptables dumps were collected above.
+            if input.kind.is_checked()
+                && !matches!(input.kind, FileKind::Caddyfile | FileKind::Iptables)
+            {
                 suppressions.extend(suppression::collect(
                     input.kind,
                     input.file,
