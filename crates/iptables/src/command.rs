@@ -17,8 +17,13 @@ use crate::values::{canonical_protocol, parse_addresses};
 pub enum Op {
     /// `-A`.
     Append,
-    /// `-I CHAIN [N]` (1-based; 1 when omitted).
-    Insert(u32),
+    /// `-I CHAIN [N]`.
+    Insert {
+        /// Where the rule goes (1-based; 1 when omitted).
+        at: u32,
+        /// The number was written (`-I CHAIN 1`), rather than implied (`-I CHAIN`).
+        written: bool,
+    },
     /// `-D CHAIN N`.
     DeleteNumber(u32),
     /// `-D CHAIN rule-spec`.
@@ -537,8 +542,14 @@ impl<'a> CommandParser<'a> {
             'C' => Op::Check,
             'N' => Op::NewChain,
             'I' => match self.optional_word() {
-                Some(n) => Op::Insert(rule_number(&n.value, n.range)?),
-                None => Op::Insert(1),
+                Some(n) => Op::Insert {
+                    at: rule_number(&n.value, n.range)?,
+                    written: true,
+                },
+                None => Op::Insert {
+                    at: 1,
+                    written: false,
+                },
             },
             'D' => match self.optional_word() {
                 Some(n) => Op::DeleteNumber(rule_number(&n.value, n.range)?),

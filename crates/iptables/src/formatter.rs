@@ -44,10 +44,10 @@ pub fn format_in_place(file: &crate::file::RulesFile, text: &str) -> Option<Stri
                 };
                 let op = match &command.op {
                     Op::Append => format!("-A {chain}"),
-                    Op::Insert(1) if !raw.split_whitespace().any(|w| w == "1") => {
-                        format!("-I {chain}")
-                    }
-                    Op::Insert(n) => format!("-I {chain} {n}"),
+                    // A number is kept exactly when it was written: `-I1 -j X` names chain
+                    // `1`, and printing a number for it would add a word on every run.
+                    Op::Insert { written: false, .. } => format!("-I {chain}"),
+                    Op::Insert { at, .. } => format!("-I {chain} {at}"),
                     Op::DeleteNumber(n) => format!("-D {chain} {n}"),
                     Op::DeleteRule => format!("-D {chain}"),
                     Op::Replace(n) => format!("-R {chain} {n}"),
@@ -58,7 +58,7 @@ pub fn format_in_place(file: &crate::file::RulesFile, text: &str) -> Option<Stri
                 let is_rule_op = matches!(
                     command.op,
                     Op::Append
-                        | Op::Insert(_)
+                        | Op::Insert { .. }
                         | Op::DeleteRule
                         | Op::Replace(_)
                         | Op::Check
@@ -199,6 +199,31 @@ mod tests {
                 .problems
                 .iter()
                 .any(|p| p.kind == ProblemKind::Syntax));
+            assert_eq!(format(&formatted), formatted);
+        }
+    }
+
+    /// Found by the `iptables` fuzz target: `-I1` names chain `1` with the rule number
+    /// implied; it was printed `-I 1`, and the next run read that `1` as a written number
+    /// and printed `-I 1 1`. A number is printed exactly when it was written.
+    #[test]
+    fn an_insert_keeps_its_rule_number_only_when_written() {
+        for (text, expected) in [
+            (
+                "*filter\n-N 1\n-I1 -j ACCEPT\nCOMMIT\n",
+                "*filter\n-N 1\n-I 1 -j ACCEPT\nCOMMIT\n",
+            ),
+            (
+                "*filter\n-I INPUT 1 -j ACCEPT\nCOMMIT\n",
+                "*filter\n-I INPUT 1 -j ACCEPT\nCOMMIT\n",
+            ),
+            (
+                "*filter\n-I INPUT -p tcp --dport 1 -j ACCEPT\nCOMMIT\n",
+                "*filter\n-I INPUT -p tcp -m tcp --dport 1 -j ACCEPT\nCOMMIT\n",
+            ),
+        ] {
+            let formatted = format(text);
+            assert_eq!(formatted, expected);
             assert_eq!(format(&formatted), formatted);
         }
     }

@@ -292,7 +292,7 @@ fn apply(
     if let Some(target) = &command.rule.target {
         let needs_chain = matches!(
             command.op,
-            Op::Append | Op::Insert(_) | Op::Replace(_) | Op::Check | Op::DeleteRule
+            Op::Append | Op::Insert { .. } | Op::Replace(_) | Op::Check | Op::DeleteRule
         ) && (target.goto || !is_standard_or_extension(&target.name));
         if needs_chain && table.chain(&target.name).is_none() {
             if options.assumed(&target.name) {
@@ -329,7 +329,7 @@ fn apply(
     };
     match &command.op {
         Op::Append
-        | Op::Insert(_)
+        | Op::Insert { .. }
         | Op::Replace(_)
         | Op::DeleteNumber(_)
         | Op::DeleteRule
@@ -341,7 +341,7 @@ fn apply(
             let rules = expand(&command.rule);
             match &command.op {
                 Op::Append => chain.rules.extend(rules.into_iter().map(placed)),
-                Op::Insert(n) => {
+                Op::Insert { at: n, .. } => {
                     let at = *n as usize - 1;
                     if at > chain.rules.len() && !chain.opaque {
                         problem(

@@ -240,7 +240,7 @@ fn loopback_fix(doc: &IptablesDoc, text: &str, family: Family, port: u16) -> Opt
     let block = &lines[start..commit];
     let mut candidates: Vec<Vec<Edit>> = Vec::new();
     let edits_for = |chain: &str, iface: &str| -> Vec<Edit> {
-        let inserts_on_top = block.iter().any(|l| matches!(&l.kind, LineKind::Command(c) if c.chain == chain && matches!(c.op, gblint_iptables::command::Op::Insert(_))));
+        let inserts_on_top = block.iter().any(|l| matches!(&l.kind, LineKind::Command(c) if c.chain == chain && matches!(c.op, gblint_iptables::command::Op::Insert { .. })));
         if inserts_on_top {
             return vec![Edit::insertion(
                 lines[commit].range.start(),
