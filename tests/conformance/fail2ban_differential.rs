@@ -15,7 +15,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use gblint_tests::{corpus_dir, gblint_binary, workspace_root};
+use gblint_tests::{corpus_dir, workspace_root};
+
+use crate::differential::{compare, record, sorted_files};
 
 /// One input tree: its name and its files (path inside `etc/fail2ban/`, bytes).
 struct Tree {
@@ -23,23 +25,9 @@ struct Tree {
     files: Vec<(String, Vec<u8>)>,
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 /// Every file under `dir`, keyed by its path inside it, sorted.
 fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut paths = Vec::new();
-    walk(dir, &mut paths);
-    paths.sort();
-    paths
+    sorted_files(dir)
         .into_iter()
         .map(|path| {
             let relative = path
@@ -187,72 +175,33 @@ fn findings(binary: &Path, trees: &[Tree]) -> String {
             .stdin(Stdio::null())
             .output()
             .expect("gblint runs");
-        let _ = write!(
-            out,
-            "== {} (exit {:?})\n{}",
-            tree.name,
-            output.status.code(),
-            String::from_utf8_lossy(&output.stdout)
-        );
-        if !output.stdout.ends_with(b"\n") {
-            out.push('\n');
-        }
-        if !output.stderr.is_empty() {
-            out.push_str("-- stderr\n");
-            out.push_str(&String::from_utf8_lossy(&output.stderr));
-        }
+        record(&mut out, &tree.name, &output);
     }
     out
 }
 
-fn compare(group: &str, trees: &[Tree]) {
-    assert!(!trees.is_empty(), "{group}: no inputs");
-    let expected_path = workspace_root()
-        .join("tests/conformance/fail2ban-differential")
-        .join(format!("{group}.txt"));
-    if let Some(bless) = std::env::var_os("GBLINT_DIFFERENTIAL_BLESS") {
-        let recorded = findings(Path::new(&bless), trees);
-        std::fs::create_dir_all(expected_path.parent().expect("folder")).expect("mkdir");
-        std::fs::write(&expected_path, recorded).expect("write expectation");
-    }
-    let expected = std::fs::read_to_string(&expected_path)
-        .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
-    let actual = findings(gblint_binary(), trees);
-    if actual != expected {
-        let first = actual
-            .lines()
-            .zip(expected.lines())
-            .position(|(a, e)| a != e)
-            .unwrap_or(actual.lines().count().min(expected.lines().count()));
-        let show = |text: &str| {
-            text.lines()
-                .skip(first)
-                .take(5)
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        panic!(
-            "{group}: findings differ from {} at line {}:\n--- expected\n{}\n--- actual\n{}",
-            expected_path.display(),
-            first + 1,
-            show(&expected),
-            show(&actual)
-        );
-    }
-    println!("{group}: {} trees, findings identical", trees.len());
+/// Compares the findings on `trees` with `fail2ban-differential/<group>.txt`.
+fn compare_group(group: &str, trees: &[Tree]) {
+    compare(
+        "fail2ban-differential",
+        group,
+        trees.len(),
+        "trees",
+        |binary| findings(binary, trees),
+    );
 }
 
 #[test]
 fn fail2ban_differential_corpus() {
-    compare("corpus", &corpus_trees());
+    compare_group("corpus", &corpus_trees());
 }
 
 #[test]
 fn fail2ban_differential_realworld() {
-    compare("realworld", &realworld_trees());
+    compare_group("realworld", &realworld_trees());
 }
 
 #[test]
 fn fail2ban_differential_generated() {
-    compare("generated", &generated_trees());
+    compare_group("generated", &generated_trees());
 }

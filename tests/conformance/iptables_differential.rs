@@ -9,34 +9,18 @@
 //! findings are known good): `GBLINT_DIFFERENTIAL_BLESS=path/to/gblint cargo test -p
 //! gblint-tests --features conformance --test conformance -- iptables_differential`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-use gblint_tests::{corpus_dir, gblint_binary, workspace_root};
+use gblint_tests::{corpus_dir, workspace_root};
+
+use crate::differential::{compare, record, sorted_files};
 
 /// One input: the name it is given in the scratch folder (which decides its family and
 /// whether it is a ufw file, as on a real host) and its text.
 struct Input {
     name: String,
     text: String,
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
-fn sorted_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    walk(dir, &mut out);
-    out.sort();
-    out
 }
 
 /// A file name gblint reads as iptables: names it already recognizes are kept, others get
@@ -196,73 +180,35 @@ fn findings(binary: &Path, inputs: &[Input]) -> String {
             .output()
             .expect("gblint runs");
         std::fs::remove_file(dir.path().join(&input.name)).expect("remove");
-        out.push_str(&format!(
-            "== {} (exit {:?})\n{}",
-            input.name,
-            output.status.code(),
-            String::from_utf8_lossy(&output.stdout)
-        ));
-        if !output.stdout.ends_with(b"\n") {
-            out.push('\n');
-        }
-        if !output.stderr.is_empty() {
-            out.push_str("-- stderr\n");
-            out.push_str(&String::from_utf8_lossy(&output.stderr));
-        }
+        record(&mut out, &input.name, &output);
     }
     out
 }
 
-fn compare(group: &str, inputs: &[Input]) {
-    assert!(!inputs.is_empty(), "{group}: no inputs");
-    let expected_path = workspace_root()
-        .join("tests/conformance/iptables-differential")
-        .join(format!("{group}.txt"));
-    if let Some(bless) = std::env::var_os("GBLINT_DIFFERENTIAL_BLESS") {
-        let recorded = findings(Path::new(&bless), inputs);
-        std::fs::create_dir_all(expected_path.parent().expect("folder")).expect("mkdir");
-        std::fs::write(&expected_path, recorded).expect("write expectation");
-    }
-    let expected = std::fs::read_to_string(&expected_path)
-        .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
-    let actual = findings(gblint_binary(), inputs);
-    if actual != expected {
-        let first = actual
-            .lines()
-            .zip(expected.lines())
-            .position(|(a, e)| a != e)
-            .unwrap_or(actual.lines().count().min(expected.lines().count()));
-        let show = |text: &str| {
-            text.lines()
-                .skip(first)
-                .take(5)
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        panic!(
-            "{group}: findings differ from {} at line {}:\n--- expected\n{}\n--- actual\n{}",
-            expected_path.display(),
-            first + 1,
-            show(&expected),
-            show(&actual)
-        );
-    }
-    println!("{group}: {} inputs, findings identical", inputs.len());
+/// Compares the findings on `inputs` with `iptables-differential/<group>.txt`.
+fn compare_group(group: &str, inputs: &[Input]) {
+    compare(
+        "iptables-differential",
+        group,
+        inputs.len(),
+        "inputs",
+        |binary| findings(binary, inputs),
+    );
 }
 
 #[test]
 fn iptables_differential_corpus() {
-    compare("corpus", &corpus_inputs());
+    compare_group("corpus", &corpus_inputs());
 }
 
 #[test]
 fn iptables_differential_netfilter_t() {
-    compare("netfilter-t", &netfilter_t_inputs());
+    compare_group("netfilter-t", &netfilter_t_inputs());
 }
 
 #[test]
 fn iptables_differential_realworld() {
-    compare("realworld", &realworld_inputs());
+    compare_group("realworld", &realworld_inputs());
 }
 
 #[test]
@@ -274,5 +220,5 @@ fn iptables_differential_generated() {
             text: generated_dump(n),
         })
         .collect();
-    compare("generated", &inputs);
+    compare_group("generated", &inputs);
 }

@@ -7,6 +7,7 @@ mod caddy_fmt;
 mod caddy_lexer;
 mod caddy_parse;
 mod corefile;
+mod differential;
 mod fail2ban;
 mod fail2ban_differential;
 mod iptables_corpus;
