@@ -75,7 +75,7 @@ impl Rule for InvalidUpstream {
                     if directive.name() == "reverse_proxy" {
                         check_proxy(directive, &mut upstreams, empty_env, ctx.sources, out);
                     }
-                    stack.extend(directive.block.iter().rev());
+                    stack.extend(directive.block().iter().rev());
                 }
             }
             for route in &model.named_routes {
@@ -84,7 +84,7 @@ impl Rule for InvalidUpstream {
                     if directive.name() == "reverse_proxy" {
                         check_proxy(directive, &mut upstreams, empty_env, ctx.sources, out);
                     }
-                    stack.extend(directive.block.iter());
+                    stack.extend(directive.block().iter());
                 }
             }
         }

@@ -87,7 +87,7 @@ fn last_option<'a>(global: Option<&'a GlobalOptions>, name: &str) -> Option<&'a 
 
 /// Whether the site's `tls` gives it an issuer (then Caddy skips the check for it).
 fn has_issuer(tls: &Directive) -> bool {
-    tls.open_brace.is_some() || tls.args.len() == 1
+    tls.open_brace().is_some() || tls.args.len() == 1
 }
 
 fn check_site(
