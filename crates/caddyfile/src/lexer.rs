@@ -124,6 +124,96 @@ pub fn tokenize_shared(shared: &SharedText) -> Lexed {
     }
 }
 
+/// A tokenizer paused between two tokens, for a parse that reads a large file's tokens as it
+/// goes instead of holding all of them at once (see [`crate::parser`]). Lexing in batches gives
+/// exactly the tokens and errors of [`tokenize_shared`]: the lexer carries nothing from one
+/// token to the next but its position, its line and the lines a heredoc skipped.
+#[derive(Debug)]
+pub(crate) struct TokenStream {
+    shared: SharedText,
+    pos: usize,
+    line: u32,
+    skipped: u32,
+    errors: Vec<LexError>,
+    done: bool,
+    /// Tokens read per batch.
+    batch: usize,
+}
+
+impl TokenStream {
+    /// A stream over `shared`, from its start (after a byte-order mark).
+    pub(crate) fn new(shared: SharedText) -> Self {
+        let pos = if shared.as_str().starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        TokenStream {
+            shared,
+            pos,
+            line: 1,
+            skipped: 0,
+            errors: Vec::new(),
+            done: false,
+            batch: 4096,
+        }
+    }
+
+    /// The same stream reading `batch` tokens at a time (tests read one at a time, so every
+    /// step of the parser meets the end of what was read).
+    #[cfg(test)]
+    pub(crate) fn with_batch(mut self, batch: usize) -> Self {
+        self.batch = batch.max(1);
+        self
+    }
+
+    /// Tokens to read per batch.
+    pub(crate) fn batch(&self) -> usize {
+        self.batch
+    }
+
+    /// Whether every token has been read.
+    pub(crate) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Read up to `count` more tokens, handing each to `push`.
+    pub(crate) fn read(&mut self, count: usize, mut push: impl FnMut(RawToken)) {
+        if self.done {
+            return;
+        }
+        let mut lexer = Lexer {
+            src: self.shared.as_str(),
+            shared: &self.shared,
+            pos: self.pos,
+            line: self.line,
+            skipped: self.skipped,
+            errors: std::mem::take(&mut self.errors),
+        };
+        for _ in 0..count {
+            match lexer.next_token() {
+                Some(token) => push(token),
+                None => {
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+        self.pos = lexer.pos;
+        self.line = lexer.line;
+        self.skipped = lexer.skipped;
+        self.errors = lexer.errors;
+    }
+
+    /// The lexer errors of the whole text (the tokens not read yet are read and dropped).
+    pub(crate) fn finish(mut self) -> Vec<LexError> {
+        while !self.done {
+            self.read(usize::MAX, drop);
+        }
+        self.errors
+    }
+}
+
 pub(crate) fn is_heredoc_marker(marker: &str) -> bool {
     !marker.is_empty()
         && marker

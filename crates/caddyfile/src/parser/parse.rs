@@ -8,6 +8,7 @@ use std::sync::Arc;
 use gblint_diagnostics::{FileId, TextRange};
 
 use crate::import::{ImportContext, LoadError};
+use crate::lexer::{LexError, TokenStream};
 use crate::text::Rebased;
 use crate::token::{is_next_on_new_line, CaddyToken, ImportSite, Origin};
 
@@ -26,11 +27,13 @@ impl Parser<'_, '_> {
     pub(super) fn run(
         root: FileId,
         tokens: Vec<CaddyToken>,
+        stream: Option<TokenStream>,
         ctx: &mut ImportContext<'_>,
         sink: &mut dyn FnMut(ServerBlock),
-    ) -> Parsed {
+    ) -> (Parsed, Vec<LexError>) {
         let mut parser = Parser {
             tokens,
+            stream,
             scratch: Vec::new(),
             at: Dispenser::default(),
             block: ServerBlock::default(),
@@ -50,7 +53,8 @@ impl Parser<'_, '_> {
             released: 0,
         };
         parser.parse_all(sink);
-        Parsed {
+        let lex_errors = parser.stream.take().map(TokenStream::finish);
+        let parsed = Parsed {
             blocks: Vec::new(),
             snippets: parser
                 .snippet_order
@@ -60,12 +64,17 @@ impl Parser<'_, '_> {
             errors: parser.errors,
             imported_files: parser.imported_files,
             not_followed: parser.not_followed,
-        }
+        };
+        (parsed, lex_errors.unwrap_or_default())
     }
 }
 
 pub(super) struct Parser<'c, 'a> {
+    /// The tokens read and not yet released: the whole file's, or, when `stream` is set, those
+    /// lexed so far (see [`Parser::fill_ahead`]).
     tokens: Vec<CaddyToken>,
+    /// The root file's tokenizer, when its tokens are read as the parse goes.
+    stream: Option<TokenStream>,
     /// Reused buffer of [`Parser::directive`]'s segment.
     scratch: Vec<CaddyToken>,
     /// The dispenser's cursor and nesting over `tokens`.
@@ -95,6 +104,7 @@ impl Parser<'_, '_> {
     // ----- dispenser (the cursor lives in `self.at`; these read `self.tokens`) -------------
 
     fn next(&mut self) -> bool {
+        self.fill_ahead();
         self.at.next(&self.tokens)
     }
 
@@ -123,11 +133,49 @@ impl Parser<'_, '_> {
     }
 
     fn next_arg(&mut self) -> bool {
+        self.fill_ahead();
         self.at.next_arg(&self.tokens)
     }
 
     fn next_block(&mut self, initial: i64) -> bool {
+        self.fill_ahead();
         self.at.next_block(&self.tokens, initial)
+    }
+
+    // ----- reading the root file's tokens as the parse goes ----------------------------------
+    //
+    // A large file's tokens are not all held at once: `tokens` holds those read so far, and
+    // every step of the cursor first makes sure a few tokens lie ahead of it (a step moves the
+    // cursor by at most two and then looks one token further). So every read the dispenser
+    // makes sees what it would see in the whole list, and "no more tokens" means the end of
+    // the file. The steps that scan further (recovery after an error, an `import`, whose
+    // expansion limit counts every token of the file) read the whole rest first.
+
+    /// Make sure the tokens up to a few past the cursor are read (all of them when fewer are
+    /// left).
+    fn fill_ahead(&mut self) {
+        /// Tokens kept read ahead of the cursor.
+        const AHEAD: usize = 4;
+        let want = usize::try_from(self.at.cursor + 1).unwrap_or(0) + AHEAD;
+        if want > self.tokens.len() {
+            self.fill(want);
+        }
+    }
+
+    /// Read tokens until `want` are held or the file ends.
+    fn fill(&mut self, want: usize) {
+        let Some(stream) = self.stream.as_mut() else {
+            return;
+        };
+        while self.tokens.len() < want && !stream.is_done() {
+            let tokens = &mut self.tokens;
+            stream.read(stream.batch(), |token| tokens.push(CaddyToken::from(token)));
+        }
+    }
+
+    /// Read every token left.
+    fn fill_all(&mut self) {
+        self.fill(usize::MAX);
     }
 
     fn err(&self, kind: ParseErrorKind, message: impl Into<String>) -> ParseError {
@@ -230,6 +278,18 @@ impl Parser<'_, '_> {
         let Ok(cursor) = usize::try_from(self.at.cursor) else {
             return;
         };
+        /// Read as the parse goes, the list holds little more than the current block and a
+        /// batch: its consumed front is dropped once it is a few batches long, moving the rest
+        /// (a few tokens) to the front of the same allocation.
+        const MIN_STREAM_RELEASE: usize = 1 << 14;
+        if self.stream.is_some() {
+            if cursor >= MIN_STREAM_RELEASE {
+                self.tokens.drain(..cursor);
+                self.released += cursor;
+                self.at.cursor = 0;
+            }
+            return;
+        }
         if cursor < MIN_RELEASE || cursor.saturating_mul(4) < self.tokens.len() {
             return;
         }
@@ -242,6 +302,7 @@ impl Parser<'_, '_> {
 
     /// Skip to the end of the top-level block that started at `start`.
     fn recover(&mut self, start: isize) {
+        self.fill_all();
         let error_at = self.at.cursor.max(start);
         self.nesting = 0;
         self.at.nesting = 0;
@@ -675,6 +736,8 @@ impl Parser<'_, '_> {
             &block_mapping,
             nesting,
         );
+        // The limit counts every token of the file, read or not.
+        self.fill_all();
         if self.released + self.tokens.len() + expanded.len() > MAX_EXPANDED_TOKENS {
             let error = ParseError {
                 kind: ParseErrorKind::Syntax,
