@@ -156,9 +156,8 @@ fn lex_root(file: FileId, ctx: &ImportContext<'_>) -> Lexing {
             errors: lex_errors(file, errors),
         };
     }
-    // Each lexed token becomes a Caddy-view token as the parser reads it (same size, its text
-    // already knows the file and origin): the file's tokens are never held twice, nor all
-    // at once.
+    // Each lexed token becomes a Caddy-view token as the parser reads it (its text already
+    // knows the file and origin): the file's tokens are never held twice, nor all at once.
     let shared = SharedText::for_file(text, file, Arc::default());
     Lexing {
         bom,

@@ -78,12 +78,12 @@ impl Directive {
     /// Bytes from the name through the closing brace (or last argument), when all of them are
     /// in the name's file; otherwise the name's bytes.
     pub fn range(&self) -> TextRange {
-        let mut range = self.name.range;
+        let mut range = self.name.range();
         let file = self.name.file();
         let last = self.close_brace().or(self.args.last());
         if let Some(last) = last {
-            if last.file() == file && last.range.end() >= range.start() {
-                range = range.cover(last.range);
+            if last.file() == file && last.range().end() >= range.start() {
+                range = range.cover(last.range());
             }
         }
         range
@@ -278,7 +278,7 @@ fn error_at(token: &CaddyToken, message: impl Into<String>) -> ParseError {
         kind: ParseErrorKind::Syntax,
         message: message.into(),
         file: token.file(),
-        range: token.range,
+        range: token.range(),
         line: token.line,
         chain: Arc::clone(token.chain()),
     }

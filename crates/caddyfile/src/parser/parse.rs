@@ -169,6 +169,7 @@ impl Parser<'_, '_> {
         };
         while self.tokens.len() < want && !stream.is_done() {
             let tokens = &mut self.tokens;
+            tokens.reserve(stream.batch());
             stream.read(stream.batch(), |token| tokens.push(CaddyToken::from(token)));
         }
     }
@@ -185,7 +186,7 @@ impl Parser<'_, '_> {
                 kind,
                 message: message.into(),
                 file: token.file(),
-                range: token.range,
+                range: token.range(),
                 line: token.line,
                 chain: Arc::clone(token.chain()),
             },
@@ -384,8 +385,7 @@ impl Parser<'_, '_> {
             return Ok(());
         }
         if let Some(name) = self.named_route_name() {
-            let mut name_token = self.block.keys[0].clone();
-            name_token.text = name_token.text.replaced(&name);
+            let name_token = self.block.keys[0].with_text(&name);
             self.block.keys = vec![name_token.clone()];
             self.block.is_named_route = true;
             self.block.has_braces = true;
@@ -484,10 +484,10 @@ impl Parser<'_, '_> {
                         let mut key = token.clone();
                         // The key is the token without its trailing comma: a prefix of it.
                         if value.len() != key.text.len() {
-                            key.text = if key.text.starts_with(value.as_str()) {
-                                key.text.prefix(value.len())
+                            key = if key.text.starts_with(value.as_str()) {
+                                key.with_prefix(value.len())
                             } else {
-                                key.text.replaced(&value)
+                                key.with_text(&value)
                             };
                         }
                         self.block.keys.push(key);
@@ -658,9 +658,10 @@ impl Parser<'_, '_> {
         let mut import_token = import_token;
         if let Some(pattern_token) = self.token() {
             if pattern_token.file() == import_token.file()
-                && pattern_token.range.start() >= import_token.range.end()
+                && pattern_token.range().start() >= import_token.range().end()
             {
-                import_token.range = import_token.range.cover(pattern_token.range);
+                import_token =
+                    import_token.with_range(import_token.range().cover(pattern_token.range()));
             }
         }
         if pattern.is_empty() {
@@ -719,7 +720,7 @@ impl Parser<'_, '_> {
                 kind: ParseErrorKind::Syntax,
                 message,
                 file: import_token.file(),
-                range: import_token.range,
+                range: import_token.range(),
                 line: import_token.line,
                 chain: Arc::clone(import_token.chain()),
             };
@@ -743,7 +744,7 @@ impl Parser<'_, '_> {
                 kind: ParseErrorKind::Syntax,
                 message: format!("import expansion exceeds {MAX_EXPANDED_TOKENS} tokens; gblint stopped expanding imports"),
                 file: import_token.file(),
-                range: import_token.range,
+                range: import_token.range(),
                 line: import_token.line,
                 chain: Arc::clone(import_token.chain()),
             };
@@ -791,7 +792,7 @@ impl Parser<'_, '_> {
             kind,
             message,
             file: import_token.file(),
-            range: import_token.range,
+            range: import_token.range(),
             line: import_token.line,
             chain: Arc::clone(import_token.chain()),
         };
@@ -882,7 +883,7 @@ impl Parser<'_, '_> {
                                 chain: Arc::from(vec![ImportSite {
                                     file: import_token.file(),
                                     line: import_token.line,
-                                    range: import_token.range,
+                                    range: import_token.range(),
                                     snippet: None,
                                 }]),
                             };
@@ -945,7 +946,7 @@ impl Parser<'_, '_> {
                     chain.push(ImportSite {
                         file: import_token.file(),
                         line: import_token.line,
-                        range: import_token.range,
+                        range: import_token.range(),
                         snippet: old.snippet.clone(),
                     });
                     Arc::new(Origin {
@@ -1009,13 +1010,11 @@ impl Parser<'_, '_> {
             }
             if let Some((start, end)) = variadic(&token.text, args.len()) {
                 for arg in &args[start..end] {
-                    let mut copy = token.clone();
-                    copy.text = token.text.replaced(arg);
-                    out.push(copy);
+                    out.push(token.with_text(arg));
                 }
             } else {
                 if token.text.contains('{') {
-                    token.text = token.text.replaced(&replace_args(&token.text, args));
+                    token = token.with_text(&replace_args(&token.text, args));
                 }
                 out.push(token);
             }

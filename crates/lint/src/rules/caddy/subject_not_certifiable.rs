@@ -138,8 +138,8 @@ fn check_site(
             .iter()
             .filter(|(file, placeholder)| {
                 *file == token.file()
-                    && placeholder.range.start() >= token.range.start()
-                    && placeholder.range.start() <= token.range.end()
+                    && placeholder.range.start() >= token.range().start()
+                    && placeholder.range.start() <= token.range().end()
             })
             .map(|(_, placeholder)| {
                 let state = if placeholder.set { "empty" } else { "unset" };
@@ -159,7 +159,7 @@ fn check_site(
             SubjectNotCertifiable::META
                 .diagnostic(
                     token.file(),
-                    token.range,
+                    token.range(),
                     format!("subject does not qualify for certificate: '{host}'"),
                 )
                 .with_label("not a name a certificate can be issued for")

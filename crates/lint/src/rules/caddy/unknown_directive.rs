@@ -175,7 +175,7 @@ fn emptied_key(
     ctx: &Context<'_>,
 ) -> Option<String> {
     let text = ctx.sources.get(brace.file()).text();
-    let start = brace.range.start() as usize;
+    let start = brace.range().start() as usize;
     let line_start = text[..start.min(text.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
@@ -208,7 +208,7 @@ impl Check<'_, '_> {
 
     fn push(&mut self, token: &CaddyToken, message: String, label: &str, help: Option<String>) {
         let mut diagnostic = UnknownDirective::META
-            .diagnostic(token.file(), token.range, message)
+            .diagnostic(token.file(), token.range(), message)
             .with_label(label)
             .with_note("Caddy refuses the whole file; a stock build (Debian's caddy package, the official binaries) does not have this");
         diagnostic = diagnostic.with_help(help.unwrap_or_else(|| {
@@ -482,7 +482,7 @@ impl Check<'_, '_> {
                 let mut diagnostic = UnknownDirective::META
                     .diagnostic(
                         only.file(),
-                        only.range,
+                        only.range(),
                         "single argument must either be 'internal' or an email address",
                     )
                     .with_label("this argument")
