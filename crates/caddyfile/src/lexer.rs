@@ -161,6 +161,11 @@ impl TokenStream {
         self.batch
     }
 
+    /// Bytes of the text not read yet.
+    pub(crate) fn remaining_len(&self) -> usize {
+        self.shared.as_str().len().saturating_sub(self.pos)
+    }
+
     /// Whether every token has been read.
     pub(crate) fn is_done(&self) -> bool {
         self.done

@@ -176,6 +176,11 @@ impl Parser<'_, '_> {
 
     /// Read every token left.
     fn fill_all(&mut self) {
+        if let Some(stream) = &self.stream {
+            // Sized once, at the lexer's guess of one token per 6 bytes, instead of doubling a
+            // large list batch by batch (each doubling holds the old list and the new one).
+            self.tokens.reserve(stream.remaining_len() / 6);
+        }
         self.fill(usize::MAX);
     }
 
@@ -281,9 +286,11 @@ impl Parser<'_, '_> {
         };
         /// Read as the parse goes, the list holds little more than the current block and a
         /// batch: its consumed front is dropped once it is a few batches long, moving the rest
-        /// (a few tokens) to the front of the same allocation.
+        /// (a few tokens) to the front of the same allocation. Once the whole rest has been
+        /// read (after an error or an `import`), moving it each time would cost a copy of the
+        /// file per release: the list is then released as a whole one is.
         const MIN_STREAM_RELEASE: usize = 1 << 14;
-        if self.stream.is_some() {
+        if self.stream.as_ref().is_some_and(|stream| !stream.is_done()) {
             if cursor >= MIN_STREAM_RELEASE {
                 self.tokens.drain(..cursor);
                 self.released += cursor;
