@@ -98,7 +98,7 @@ fuzz_target!(|data: &[u8]| {
     for site in &model.sites {
         for address in &site.addresses {
             if address.token.file() == file {
-                assert_range_in(root, address.token.range, "site address");
+                assert_range_in(root, address.token.range(), "site address");
             }
             if let Ok(parsed) = &address.parsed {
                 let _ = parsed.effective_scheme();

@@ -780,21 +780,22 @@ fn many_sites(sites: usize) -> String {
 
 #[test]
 fn running_out_of_memory_is_one_line_and_exit_2() {
-    // 8 MB of sites under a 100 MiB address space: checking it needs ~150 MiB (debug build),
-    // so an allocation fails. gblint must say so in one line and exit 2, not abort (SIGABRT,
-    // "memory allocation of N bytes failed").
+    // 8 MB of sites under a 48 MiB address space: checking it needs 64–80 MiB (debug build;
+    // ~150 MiB before the parse read its tokens as it goes), so an allocation fails, while a
+    // three-line Caddyfile passes under the same limit. gblint must say so in one line and
+    // exit 2, not abort (SIGABRT, "memory allocation of N bytes failed").
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("Caddyfile"), many_sites(130_000)).expect("write");
     for args in [
         &["check", "Caddyfile"][..],
         &["check", "Caddyfile", "--fix"],
     ] {
-        let output = run_within(100 * 1024, dir.path(), args, None, false);
+        let output = run_within(48 * 1024, dir.path(), args, None, false);
         crate::assert_output_snapshot!(
             dir.path(),
             RunInfo::gblint(args),
             &output,
-            description = "130,000 sites (8 MB) under ulimit -v 102400 (100 MiB)"
+            description = "130,000 sites (8 MB) under ulimit -v 49152 (48 MiB)"
         );
     }
     // The file was not touched by the interrupted --fix.
@@ -808,8 +809,9 @@ const LARGE_CADDYFILE_SITES: usize = 52_000;
 /// Its address-space limit. Measured on that file, the smallest `ulimit -v` that lets `check`
 /// finish: before the token rework 220–230 MiB (release build); after it 108 MiB (release) and
 /// more for a debug build; since the parse hands server blocks to the typed view one by one,
-/// keeps no lexed tokens and drops consumed tokens, 94 MiB for the debug build this test runs.
-const LARGE_CADDYFILE_LIMIT_KIB: u64 = 104 * 1024;
+/// keeps no lexed tokens and drops consumed tokens, 94 MiB for the debug build this test runs;
+/// since it reads the tokens as it goes, with 24-byte tokens and a leaner view, 60–64 MiB.
+const LARGE_CADDYFILE_LIMIT_KIB: u64 = 72 * 1024;
 
 /// `gen_caddy.py`'s site blocks (the benchmark shape of docs/benchmarks.md, ~78 bytes each),
 /// without its global block.
@@ -830,7 +832,7 @@ fn benchmark_sites(sites: usize) -> String {
 fn a_large_caddyfile_is_checked_in_bounded_memory() {
     // A 4 MB Caddyfile must be checked under an address-space limit (RLIMIT_AS, through
     // `ulimit -v`) that the token copies of earlier versions exceeded: they ended in exit 2
-    // ("out of memory") here. The limit leaves the debug binary ~10 MiB of slack; a change
+    // ("out of memory") here. The limit leaves the debug binary ~8 MiB of slack; a change
     // that makes Caddy tokens or the typed view heavier again fails here.
     let dir = tempfile::tempdir().expect("tempdir");
     let text = benchmark_sites(LARGE_CADDYFILE_SITES);

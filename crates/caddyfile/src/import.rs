@@ -223,9 +223,11 @@ pub fn lex_file(file: FileId, text: &str, env: EnvLookup<'_>) -> (Vec<CaddyToken
     let tokens = lexed
         .tokens
         .into_iter()
-        .map(|token| CaddyToken {
-            range: substituted.map_range(token.range),
-            ..CaddyToken::from(token)
+        .map(|token| {
+            // Sliced from the substituted text: the token's bytes are mapped back to the
+            // file's, so a token after a substitution keeps them with its own text.
+            let range = substituted.map_range(token.range);
+            CaddyToken::new(token.text, token.line, token.quote, range)
         })
         .collect();
     let errors = lexed

@@ -115,28 +115,24 @@ impl Caddyfile {
     }
 }
 
-/// The root file's Caddy-view tokens (env substituted), its lexer errors and whether it starts
-/// with a byte-order mark.
+/// The root file's tokens as the parser gets them.
+enum RootTokens {
+    /// All of them, lexed up front (a file with `{$ENV}` placeholders is substituted whole).
+    Lexed(Vec<CaddyToken>),
+    /// Read as the parse goes: a large file's tokens are never all held at once.
+    Stream(lexer::TokenStream),
+}
+
+/// The root file's Caddy-view tokens (env substituted), its lexer errors (those found up
+/// front) and whether it starts with a byte-order mark.
 struct Lexing {
     bom: bool,
-    tokens: Vec<CaddyToken>,
+    tokens: RootTokens,
     errors: Vec<ParseError>,
 }
 
-fn lex_root(file: FileId, ctx: &ImportContext<'_>) -> Lexing {
-    let text = ctx.sources.get(file).shared_text();
-    let bom = text.starts_with('\u{feff}');
-    let (tokens, lex_errors) = if text.contains("{$") {
-        import::lex_file(file, &text, ctx.env)
-    } else {
-        let shared = SharedText::for_file(Arc::clone(&text), file, Arc::default());
-        let raw = tokenize_shared(&shared);
-        // A lexed token becomes a Caddy-view token in place (same size, its text already
-        // knows the file and origin): the file's tokens are never held twice.
-        let tokens = raw.tokens.into_iter().map(CaddyToken::from).collect();
-        (tokens, raw.errors)
-    };
-    let errors = lex_errors
+fn lex_errors(file: FileId, errors: Vec<lexer::LexError>) -> Vec<ParseError> {
+    errors
         .into_iter()
         .map(|error| ParseError {
             kind: ParseErrorKind::Lexer,
@@ -146,37 +142,69 @@ fn lex_root(file: FileId, ctx: &ImportContext<'_>) -> Lexing {
             line: error.line,
             chain: Arc::from(Vec::new()),
         })
-        .collect();
-    // The lexed tokens end here: the Caddy-view tokens carry everything the parser needs.
+        .collect()
+}
+
+fn lex_root(file: FileId, ctx: &ImportContext<'_>) -> Lexing {
+    let text = ctx.sources.get(file).shared_text();
+    let bom = text.starts_with('\u{feff}');
+    if text.contains("{$") {
+        let (tokens, errors) = import::lex_file(file, &text, ctx.env);
+        return Lexing {
+            bom,
+            tokens: RootTokens::Lexed(tokens),
+            errors: lex_errors(file, errors),
+        };
+    }
+    // Each lexed token becomes a Caddy-view token as the parser reads it (its text already
+    // knows the file and origin): the file's tokens are never held twice, nor all at once.
+    let shared = SharedText::for_file(text, file, Arc::default());
     Lexing {
         bom,
-        tokens,
-        errors,
+        tokens: RootTokens::Stream(lexer::TokenStream::new(shared)),
+        errors: Vec::new(),
     }
+}
+
+/// Run the parser over the root file's tokens; the errors are the lexer's, then the parser's.
+fn parse_root(
+    file: FileId,
+    lexing: Lexing,
+    ctx: &mut ImportContext<'_>,
+    sink: &mut dyn FnMut(ServerBlock),
+) -> parser::Parsed {
+    let mut errors = lexing.errors;
+    let mut parsed = match lexing.tokens {
+        RootTokens::Lexed(tokens) => parser::parse_into(file, tokens, ctx, sink),
+        RootTokens::Stream(stream) => {
+            let (parsed, lexer_errors) = parser::parse_stream_into(file, stream, ctx, sink);
+            errors.extend(lex_errors(file, lexer_errors));
+            parsed
+        }
+    };
+    errors.append(&mut parsed.errors);
+    parsed.errors = errors;
+    parsed
 }
 
 /// Caddy's server blocks of the file `file` (imports expanded), before the typed view:
 /// [`parse`] without [`model::build`]. The errors are the lexer's and the parser's.
 pub fn parse_blocks(file: FileId, ctx: &mut ImportContext<'_>) -> parser::Parsed {
     let lexing = lex_root(file, ctx);
-    let mut parsed = parser::parse(file, lexing.tokens, ctx);
-    let mut errors = lexing.errors;
-    errors.append(&mut parsed.errors);
-    parsed.errors = errors;
+    let mut blocks = Vec::new();
+    let mut parsed = parse_root(file, lexing, ctx, &mut |block| blocks.push(block));
+    parsed.blocks = blocks;
     parsed
 }
 
 /// Parse the file `file` (already in `ctx.sources`; its disk path, if any, in
 /// `ctx.disk_paths` so relative imports resolve).
 pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
-    let Lexing {
-        bom,
-        tokens,
-        mut errors,
-    } = lex_root(file, ctx);
+    let lexing = lex_root(file, ctx);
+    let bom = lexing.bom;
     let mut builder = model::Builder::default();
-    let parsed = parser::parse_into(file, tokens, ctx, &mut |block| builder.push(block));
-    errors.extend(parsed.errors);
+    let mut parsed = parse_root(file, lexing, ctx, &mut |block| builder.push(block));
+    let mut errors = std::mem::take(&mut parsed.errors);
     let model = builder.finish();
     errors.extend(model.errors.iter().cloned());
     let mut empty_env = Vec::new();
@@ -201,3 +229,6 @@ pub fn parse(file: FileId, ctx: &mut ImportContext<'_>) -> Caddyfile {
         empty_env,
     }
 }
+
+#[cfg(test)]
+mod stream_tests;

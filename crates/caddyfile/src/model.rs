@@ -17,21 +17,27 @@ pub const MAX_DIRECTIVE_DEPTH: usize = 128;
 
 /// A directive (or a global option, or a subdirective): a name, its arguments, and an
 /// optional block of nested directives.
+///
+/// The view is built once and read for the whole run, so it is laid out for size: the
+/// arguments are a boxed slice (no growth room, no capacity word), and the block — its braces
+/// and nested directives, which most directives do not have — sits behind one optional
+/// pointer, so a directive without one is a name token, a slice and a null pointer.
 #[derive(Clone, Debug)]
 pub struct Directive {
     /// The first token of the line.
     pub name: CaddyToken,
     /// Tokens after the name on the same line, before a block opens (and any after it closes).
-    /// A boxed slice, not a `Vec`: the view is built once and read for the whole run, so it
-    /// holds no growth room and no capacity word.
     pub args: Box<[CaddyToken]>,
-    /// The opening `{`, when the directive has a block (boxed: most directives have none, and
-    /// an inline `Option<CaddyToken>` pair made every directive 144 bytes larger).
-    pub open_brace: Option<Box<CaddyToken>>,
-    /// The closing `}`, when the block is closed.
-    pub close_brace: Option<Box<CaddyToken>>,
-    /// Nested directives.
-    pub block: Box<[Directive]>,
+    /// The braces and nested directives, when the directive opens a block.
+    block: Option<Box<DirectiveBlock>>,
+}
+
+/// A directive's block: its braces and the directives inside.
+#[derive(Clone, Debug)]
+struct DirectiveBlock {
+    open_brace: CaddyToken,
+    close_brace: Option<CaddyToken>,
+    directives: Box<[Directive]>,
 }
 
 impl Directive {
@@ -45,20 +51,39 @@ impl Directive {
         self.args.iter().map(|token| &*token.text)
     }
 
+    /// The opening `{`, when the directive has a block.
+    pub fn open_brace(&self) -> Option<&CaddyToken> {
+        self.block.as_deref().map(|block| &block.open_brace)
+    }
+
+    /// The closing `}`, when the directive has a block and it is closed.
+    pub fn close_brace(&self) -> Option<&CaddyToken> {
+        self.block
+            .as_deref()
+            .and_then(|block| block.close_brace.as_ref())
+    }
+
+    /// Nested directives (empty without a block).
+    pub fn block(&self) -> &[Directive] {
+        self.block
+            .as_deref()
+            .map_or(&[], |block| &block.directives[..])
+    }
+
     /// Nested directives with this name.
     pub fn sub<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Directive> + 'a {
-        self.block.iter().filter(move |d| &*d.name.text == name)
+        self.block().iter().filter(move |d| &*d.name.text == name)
     }
 
     /// Bytes from the name through the closing brace (or last argument), when all of them are
     /// in the name's file; otherwise the name's bytes.
     pub fn range(&self) -> TextRange {
-        let mut range = self.name.range;
+        let mut range = self.name.range();
         let file = self.name.file();
-        let last = self.close_brace.as_deref().or(self.args.last());
+        let last = self.close_brace().or(self.args.last());
         if let Some(last) = last {
-            if last.file() == file && last.range.end() >= range.start() {
-                range = range.cover(last.range);
+            if last.file() == file && last.range().end() >= range.start() {
+                range = range.cover(last.range());
             }
         }
         range
@@ -97,17 +122,14 @@ pub struct SiteAddress {
     pub parsed: Result<Address, String>,
 }
 
-/// A site block.
+/// A site block: its addresses and directives. Its braces are not kept (no rule reads them;
+/// a site is two boxed slices, 32 bytes, where the two brace tokens were 64 more).
 #[derive(Clone, Debug)]
 pub struct Site {
     /// Its addresses.
     pub addresses: Box<[SiteAddress]>,
     /// Its directives.
     pub directives: Box<[Directive]>,
-    /// Opening brace, if written with braces.
-    pub open_brace: Option<CaddyToken>,
-    /// Closing brace.
-    pub close_brace: Option<CaddyToken>,
 }
 
 impl Site {
@@ -124,7 +146,7 @@ impl Site {
         let mut stack: Vec<&Directive> = self.directives.iter().rev().collect();
         while let Some(directive) = stack.pop() {
             out.push(directive);
-            stack.extend(directive.block.iter().rev());
+            stack.extend(directive.block().iter().rev());
         }
         out
     }
@@ -242,8 +264,6 @@ impl Builder {
         model.sites.push(Site {
             addresses: addresses.into_boxed_slice(),
             directives,
-            open_brace: block.open_brace.clone(),
-            close_brace: block.close_brace.clone(),
         });
     }
 
@@ -258,7 +278,7 @@ fn error_at(token: &CaddyToken, message: impl Into<String>) -> ParseError {
         kind: ParseErrorKind::Syntax,
         message: message.into(),
         file: token.file(),
-        range: token.range,
+        range: token.range(),
         line: token.line,
         chain: Arc::clone(token.chain()),
     }
@@ -286,20 +306,20 @@ fn parse_directive(tokens: &[CaddyToken], position: &mut usize, depth: usize) ->
     let mut directive = Directive {
         name,
         args: Box::default(),
-        open_brace: None,
-        close_brace: None,
-        block: Box::default(),
+        block: None,
     };
     while *position < tokens.len()
         && !is_next_on_new_line(&tokens[*position - 1], &tokens[*position])
     {
         let token = &tokens[*position];
-        if token.is_open_brace() && directive.open_brace.is_none() {
-            directive.open_brace = Some(Box::new(token.clone()));
+        if token.is_open_brace() && directive.block.is_none() {
             *position += 1;
-            let (block, close) = parse_block(tokens, position, depth + 1);
-            directive.block = block.into_boxed_slice();
-            directive.close_brace = close.map(Box::new);
+            let (directives, close_brace) = parse_block(tokens, position, depth + 1);
+            directive.block = Some(Box::new(DirectiveBlock {
+                open_brace: token.clone(),
+                close_brace,
+                directives: directives.into_boxed_slice(),
+            }));
             // Tokens after the closing brace on the same line still belong to the directive.
             continue;
         }

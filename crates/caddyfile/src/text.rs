@@ -13,14 +13,22 @@
 //! (import chain and snippet) — because every token slicing one text came the same way: a
 //! Caddy-view token needs no fields of its own for them (32 bytes instead of 48). A value with
 //! its own text keeps the file and origin of the token it replaced ([`TokenText::replaced`]).
+//!
+//! A token's raw bytes (its range in the file) need no field of their own either: a slice of
+//! the file's text is the token's bytes, less its quotes when it was quoted
+//! ([`TokenText::raw_range`]). A value with its own text, or a slice that is not so related
+//! to the token's bytes (a site key without its trailing comma, an unclosed quote), keeps the
+//! range in its own base ([`TokenText::with_raw_range`]). A Caddy-view token is so a text
+//! handle, a line and a quote: 24 bytes.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use gblint_diagnostics::FileId;
+use gblint_diagnostics::{FileId, TextRange};
 
+use crate::lexer::Quote;
 use crate::origin::Origin;
 
 /// The text a [`TokenText`] slices (a file's whole text, or one token's own value) and where
@@ -30,6 +38,10 @@ struct Base {
     text: Arc<str>,
     file: FileId,
     origin: Arc<Origin>,
+    /// For a value with its own text: the raw bytes of its token, when known.
+    range: Option<TextRange>,
+    /// Whether this base is one value's own text (not a text that many values slice).
+    owned: bool,
 }
 
 /// The bases [`TokenText::with_origin`] made, by the base they copy.
@@ -60,7 +72,13 @@ impl SharedText {
 
     /// Share `text` (no copy) for the tokens of `file` that came by `origin`.
     pub fn for_file(text: Arc<str>, file: FileId, origin: Arc<Origin>) -> Self {
-        SharedText(Arc::new(Base { text, file, origin }))
+        SharedText(Arc::new(Base {
+            text,
+            file,
+            origin,
+            range: None,
+            owned: false,
+        }))
     }
 
     /// The whole text.
@@ -93,12 +111,22 @@ impl SharedText {
 
     /// `value` as a text of its own, from this text's file and origin.
     pub fn own(&self, value: &str) -> TokenText {
-        own_text(Arc::from(value), self.0.file, Arc::clone(&self.0.origin))
+        own_text(
+            Arc::from(value),
+            self.0.file,
+            Arc::clone(&self.0.origin),
+            None,
+        )
     }
 }
 
 /// A value with its own text.
-fn own_text(value: Arc<str>, file: FileId, origin: Arc<Origin>) -> TokenText {
+fn own_text(
+    value: Arc<str>,
+    file: FileId,
+    origin: Arc<Origin>,
+    range: Option<TextRange>,
+) -> TokenText {
     let end = u32::try_from(value.len()).unwrap_or_else(|_| {
         // Longer than 4 GiB: keep the first 4 GiB (never reached: files are capped).
         let mut cut = u32::MAX as usize;
@@ -112,6 +140,8 @@ fn own_text(value: Arc<str>, file: FileId, origin: Arc<Origin>) -> TokenText {
             text: value,
             file,
             origin,
+            range,
+            owned: true,
         }),
         start: 0,
         end,
@@ -146,6 +176,58 @@ impl TokenText {
             Arc::from(value),
             self.base.file,
             Arc::clone(&self.base.origin),
+            None,
+        )
+    }
+
+    /// The raw bytes of the token whose value this is, quoted `quote`: the range kept with an
+    /// own text, else this slice of the file widened by the quotes around it.
+    #[inline]
+    pub(crate) fn raw_range(&self, quote: Quote) -> TextRange {
+        if let Some(range) = self.base.range {
+            return range;
+        }
+        let quotes = u32::from(matches!(quote, Quote::Double | Quote::Backtick));
+        TextRange::new(
+            self.start.saturating_sub(quotes),
+            self.end.saturating_add(quotes),
+        )
+    }
+
+    /// This value for a token quoted `quote` whose raw bytes are `range`: itself when
+    /// [`TokenText::raw_range`] already gives `range` (nearly every token), otherwise a value
+    /// that keeps `range` (its own text, made for it unless it is already one's alone).
+    #[inline]
+    pub(crate) fn with_raw_range(self, quote: Quote, range: TextRange) -> TokenText {
+        // The common case, a slice of the file that is the token's bytes less its quotes,
+        // tested without a call: every token of the parse passes here.
+        let quotes = u32::from(matches!(quote, Quote::Double | Quote::Backtick));
+        if self.base.range.is_none()
+            && self.start.wrapping_sub(quotes) == range.start()
+            && self.end.wrapping_add(quotes) == range.end()
+        {
+            return self;
+        }
+        self.keep_raw_range(quote, range)
+    }
+
+    /// [`TokenText::with_raw_range`] off its common case.
+    #[cold]
+    fn keep_raw_range(mut self, quote: Quote, range: TextRange) -> TokenText {
+        if self.raw_range(quote) == range {
+            return self;
+        }
+        if self.base.owned && self.start == 0 && self.end as usize == self.base.text.len() {
+            if let Some(base) = Arc::get_mut(&mut self.base) {
+                base.range = Some(range);
+                return self;
+            }
+        }
+        own_text(
+            Arc::from(self.as_str()),
+            self.base.file,
+            Arc::clone(&self.base.origin),
+            Some(range),
         )
     }
 
@@ -165,6 +247,8 @@ impl TokenText {
                     text: Arc::clone(&self.base.text),
                     file: self.base.file,
                     origin: origin(&self.base.origin),
+                    range: self.base.range,
+                    owned: self.base.owned,
                 })
             });
         TokenText {
@@ -205,7 +289,7 @@ impl From<String> for TokenText {
 impl From<Arc<str>> for TokenText {
     /// A value of no particular file (use [`TokenText::replaced`] to change a token's value).
     fn from(value: Arc<str>) -> Self {
-        own_text(value, NO_FILE, Arc::default())
+        own_text(value, NO_FILE, Arc::default(), None)
     }
 }
 

@@ -10,21 +10,45 @@ pub use crate::origin::{ImportSite, Origin};
 use crate::text::TokenText;
 
 /// A token as Caddy's parser sees it.
+///
+/// Its raw bytes are not a field: they follow from its text and quoting
+/// ([`CaddyToken::range`], see [`TokenText`]), which keeps a token at three words.
 #[derive(Clone, Debug)]
 pub struct CaddyToken {
     /// Value after substitutions: a slice of the file's text unless a substitution changed it
-    /// (see [`TokenText`]), shared by every copy of the token.
+    /// (see [`TokenText`]), shared by every copy of the token. Make a token with another value
+    /// through [`CaddyToken::with_text`] (assigning this field would lose its bytes).
     pub text: TokenText,
     /// Caddy's line number in its file.
     pub line: u32,
     /// Quoting.
     pub quote: Quote,
-    /// Bytes in the token's file's original text (a `{$VAR}` expansion maps to the whole
-    /// `{$VAR}`).
-    pub range: TextRange,
 }
 
 impl CaddyToken {
+    /// A token with value `text`, on Caddy's line `line`, quoted `quote`, read from the bytes
+    /// `range` of its file's original text (a `{$VAR}` expansion maps to the whole `{$VAR}`).
+    #[inline]
+    pub fn new(text: TokenText, line: u32, quote: Quote, range: TextRange) -> Self {
+        CaddyToken {
+            text: text.with_raw_range(quote, range),
+            line,
+            quote,
+        }
+    }
+
+    /// Bytes in the token's file's original text (a `{$VAR}` expansion maps to the whole
+    /// `{$VAR}`).
+    #[inline]
+    pub fn range(&self) -> TextRange {
+        self.text.raw_range(self.quote)
+    }
+
+    /// This token read from the bytes `range` instead (same value, file, origin and line).
+    pub fn with_range(&self, range: TextRange) -> CaddyToken {
+        CaddyToken::new(self.text.clone(), self.line, self.quote, range)
+    }
+
     /// File the token was read from (kept with its text: see [`TokenText`]).
     pub fn file(&self) -> FileId {
         self.text.file()
@@ -47,10 +71,18 @@ impl CaddyToken {
 
     /// This token with `value` for its text (same file, origin, bytes and line).
     pub fn with_text(&self, value: &str) -> CaddyToken {
-        CaddyToken {
-            text: self.text.replaced(value),
-            ..self.clone()
-        }
+        CaddyToken::new(
+            self.text.replaced(value),
+            self.line,
+            self.quote,
+            self.range(),
+        )
+    }
+
+    /// This token with the first `len` bytes of its value (`len` on a character boundary;
+    /// same file, origin, bytes and line), sharing its text.
+    pub fn with_prefix(&self, len: usize) -> CaddyToken {
+        CaddyToken::new(self.text.prefix(len), self.line, self.quote, self.range())
     }
 
     /// Whether the token is an unquoted `{`.
@@ -89,12 +121,7 @@ impl From<RawToken> for CaddyToken {
     /// The Caddy-view token of a lexed one; its text knows its file and origin when it was
     /// lexed from a [`crate::text::SharedText::for_file`].
     fn from(token: RawToken) -> Self {
-        CaddyToken {
-            text: token.text,
-            line: token.line,
-            quote: token.quote,
-            range: token.range,
-        }
+        CaddyToken::new(token.text, token.line, token.quote, token.range)
     }
 }
 
@@ -103,7 +130,7 @@ impl PartialEq for CaddyToken {
         self.text == other.text
             && self.line == other.line
             && self.quote == other.quote
-            && self.range == other.range
+            && self.range() == other.range()
             && self.file() == other.file()
             && self.origin() == other.origin()
     }
@@ -135,9 +162,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_token_is_four_words() {
-        // File and origin live in the shared text base: a token is its text handle (16
-        // bytes), its bytes, line and quote. Every server block and typed-view token is one.
-        assert_eq!(std::mem::size_of::<CaddyToken>(), 32);
+    fn a_token_is_three_words() {
+        // File, origin and (for the rare token whose bytes do not follow from its text) the
+        // raw range live in the text's base: a token is its text handle (16 bytes), line and
+        // quote. Every server block and typed-view token is one.
+        assert_eq!(std::mem::size_of::<CaddyToken>(), 24);
+    }
+
+    #[test]
+    fn a_token_keeps_its_bytes_whatever_its_value() {
+        use crate::text::SharedText;
+        let shared = SharedText::new(Arc::from("a \"b\" c, `d` \"e"));
+        let bare = CaddyToken::new(shared.slice(0, 1), 1, Quote::None, TextRange::new(0, 1));
+        assert_eq!(bare.range(), TextRange::new(0, 1));
+        let quoted = CaddyToken::new(shared.slice(3, 4), 1, Quote::Double, TextRange::new(2, 5));
+        assert_eq!(quoted.range(), TextRange::new(2, 5));
+        let key = CaddyToken::new(shared.slice(6, 8), 1, Quote::None, TextRange::new(6, 8));
+        let trimmed = key.with_prefix(1);
+        assert_eq!(
+            (&*trimmed.text, trimmed.range()),
+            ("c", TextRange::new(6, 8))
+        );
+        let changed = quoted.with_text("B");
+        assert_eq!(
+            (&*changed.text, changed.range()),
+            ("B", TextRange::new(2, 5))
+        );
+        // An unclosed quote: the bytes run to the end, one past the value only at the start.
+        let open = CaddyToken::new(
+            shared.slice(14, 15),
+            1,
+            Quote::Double,
+            TextRange::new(13, 15),
+        );
+        assert_eq!(open.range(), TextRange::new(13, 15));
+        let moved = bare.with_range(TextRange::new(0, 5));
+        assert_eq!((&*moved.text, moved.range()), ("a", TextRange::new(0, 5)));
+        assert_eq!(bare, bare.clone());
+        assert_ne!(bare, moved);
     }
 }

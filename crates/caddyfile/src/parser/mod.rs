@@ -20,6 +20,7 @@ use std::sync::Arc;
 use gblint_diagnostics::{FileId, TextRange};
 
 use crate::import::ImportContext;
+use crate::lexer::{LexError, TokenStream};
 use crate::token::{CaddyToken, ImportSite};
 
 /// Upper bound on tokens after import expansion; beyond it expansion stops with an error
@@ -106,7 +107,8 @@ pub struct Parsed {
 /// Parse a root file's tokens.
 pub fn parse(root: FileId, tokens: Vec<CaddyToken>, ctx: &mut ImportContext<'_>) -> Parsed {
     let mut blocks = Vec::new();
-    let mut parsed = parse::Parser::run(root, tokens, ctx, &mut |block| blocks.push(block));
+    let (mut parsed, _) =
+        parse::Parser::run(root, tokens, None, ctx, &mut |block| blocks.push(block));
     parsed.blocks = blocks;
     parsed
 }
@@ -120,5 +122,16 @@ pub fn parse_into(
     ctx: &mut ImportContext<'_>,
     sink: &mut dyn FnMut(ServerBlock),
 ) -> Parsed {
-    parse::Parser::run(root, tokens, ctx, sink)
+    parse::Parser::run(root, tokens, None, ctx, sink).0
+}
+
+/// [`parse_into`] reading the root file's tokens from `stream` as the parse goes, so they are
+/// never all held at once; also returns the lexer's errors (those of the whole text).
+pub(crate) fn parse_stream_into(
+    root: FileId,
+    stream: TokenStream,
+    ctx: &mut ImportContext<'_>,
+    sink: &mut dyn FnMut(ServerBlock),
+) -> (Parsed, Vec<LexError>) {
+    parse::Parser::run(root, Vec::new(), Some(stream), ctx, sink)
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use gblint_diagnostics::{FileId, TextRange};
 
 use crate::import::{ImportContext, LoadError};
+use crate::lexer::{LexError, TokenStream};
 use crate::text::Rebased;
 use crate::token::{is_next_on_new_line, CaddyToken, ImportSite, Origin};
 
@@ -26,11 +27,13 @@ impl Parser<'_, '_> {
     pub(super) fn run(
         root: FileId,
         tokens: Vec<CaddyToken>,
+        stream: Option<TokenStream>,
         ctx: &mut ImportContext<'_>,
         sink: &mut dyn FnMut(ServerBlock),
-    ) -> Parsed {
+    ) -> (Parsed, Vec<LexError>) {
         let mut parser = Parser {
             tokens,
+            stream,
             scratch: Vec::new(),
             at: Dispenser::default(),
             block: ServerBlock::default(),
@@ -50,7 +53,8 @@ impl Parser<'_, '_> {
             released: 0,
         };
         parser.parse_all(sink);
-        Parsed {
+        let lex_errors = parser.stream.take().map(TokenStream::finish);
+        let parsed = Parsed {
             blocks: Vec::new(),
             snippets: parser
                 .snippet_order
@@ -60,12 +64,17 @@ impl Parser<'_, '_> {
             errors: parser.errors,
             imported_files: parser.imported_files,
             not_followed: parser.not_followed,
-        }
+        };
+        (parsed, lex_errors.unwrap_or_default())
     }
 }
 
 pub(super) struct Parser<'c, 'a> {
+    /// The tokens read and not yet released: the whole file's, or, when `stream` is set, those
+    /// lexed so far (see [`Parser::fill_ahead`]).
     tokens: Vec<CaddyToken>,
+    /// The root file's tokenizer, when its tokens are read as the parse goes.
+    stream: Option<TokenStream>,
     /// Reused buffer of [`Parser::directive`]'s segment.
     scratch: Vec<CaddyToken>,
     /// The dispenser's cursor and nesting over `tokens`.
@@ -95,6 +104,7 @@ impl Parser<'_, '_> {
     // ----- dispenser (the cursor lives in `self.at`; these read `self.tokens`) -------------
 
     fn next(&mut self) -> bool {
+        self.fill_ahead();
         self.at.next(&self.tokens)
     }
 
@@ -123,11 +133,55 @@ impl Parser<'_, '_> {
     }
 
     fn next_arg(&mut self) -> bool {
+        self.fill_ahead();
         self.at.next_arg(&self.tokens)
     }
 
     fn next_block(&mut self, initial: i64) -> bool {
+        self.fill_ahead();
         self.at.next_block(&self.tokens, initial)
+    }
+
+    // ----- reading the root file's tokens as the parse goes ----------------------------------
+    //
+    // A large file's tokens are not all held at once: `tokens` holds those read so far, and
+    // every step of the cursor first makes sure a few tokens lie ahead of it (a step moves the
+    // cursor by at most two and then looks one token further). So every read the dispenser
+    // makes sees what it would see in the whole list, and "no more tokens" means the end of
+    // the file. The steps that scan further (recovery after an error, an `import`, whose
+    // expansion limit counts every token of the file) read the whole rest first.
+
+    /// Make sure the tokens up to a few past the cursor are read (all of them when fewer are
+    /// left).
+    fn fill_ahead(&mut self) {
+        /// Tokens kept read ahead of the cursor.
+        const AHEAD: usize = 4;
+        let want = usize::try_from(self.at.cursor + 1).unwrap_or(0) + AHEAD;
+        if want > self.tokens.len() {
+            self.fill(want);
+        }
+    }
+
+    /// Read tokens until `want` are held or the file ends.
+    fn fill(&mut self, want: usize) {
+        let Some(stream) = self.stream.as_mut() else {
+            return;
+        };
+        while self.tokens.len() < want && !stream.is_done() {
+            let tokens = &mut self.tokens;
+            tokens.reserve(stream.batch());
+            stream.read(stream.batch(), |token| tokens.push(CaddyToken::from(token)));
+        }
+    }
+
+    /// Read every token left.
+    fn fill_all(&mut self) {
+        if let Some(stream) = &self.stream {
+            // Sized once, at the lexer's guess of one token per 6 bytes, instead of doubling a
+            // large list batch by batch (each doubling holds the old list and the new one).
+            self.tokens.reserve(stream.remaining_len() / 6);
+        }
+        self.fill(usize::MAX);
     }
 
     fn err(&self, kind: ParseErrorKind, message: impl Into<String>) -> ParseError {
@@ -137,7 +191,7 @@ impl Parser<'_, '_> {
                 kind,
                 message: message.into(),
                 file: token.file(),
-                range: token.range,
+                range: token.range(),
                 line: token.line,
                 chain: Arc::clone(token.chain()),
             },
@@ -230,6 +284,20 @@ impl Parser<'_, '_> {
         let Ok(cursor) = usize::try_from(self.at.cursor) else {
             return;
         };
+        /// Read as the parse goes, the list holds little more than the current block and a
+        /// batch: its consumed front is dropped once it is a few batches long, moving the rest
+        /// (a few tokens) to the front of the same allocation. Once the whole rest has been
+        /// read (after an error or an `import`), moving it each time would cost a copy of the
+        /// file per release: the list is then released as a whole one is.
+        const MIN_STREAM_RELEASE: usize = 1 << 14;
+        if self.stream.as_ref().is_some_and(|stream| !stream.is_done()) {
+            if cursor >= MIN_STREAM_RELEASE {
+                self.tokens.drain(..cursor);
+                self.released += cursor;
+                self.at.cursor = 0;
+            }
+            return;
+        }
         if cursor < MIN_RELEASE || cursor.saturating_mul(4) < self.tokens.len() {
             return;
         }
@@ -242,6 +310,7 @@ impl Parser<'_, '_> {
 
     /// Skip to the end of the top-level block that started at `start`.
     fn recover(&mut self, start: isize) {
+        self.fill_all();
         let error_at = self.at.cursor.max(start);
         self.nesting = 0;
         self.at.nesting = 0;
@@ -323,8 +392,7 @@ impl Parser<'_, '_> {
             return Ok(());
         }
         if let Some(name) = self.named_route_name() {
-            let mut name_token = self.block.keys[0].clone();
-            name_token.text = name_token.text.replaced(&name);
+            let name_token = self.block.keys[0].with_text(&name);
             self.block.keys = vec![name_token.clone()];
             self.block.is_named_route = true;
             self.block.has_braces = true;
@@ -423,10 +491,10 @@ impl Parser<'_, '_> {
                         let mut key = token.clone();
                         // The key is the token without its trailing comma: a prefix of it.
                         if value.len() != key.text.len() {
-                            key.text = if key.text.starts_with(value.as_str()) {
-                                key.text.prefix(value.len())
+                            key = if key.text.starts_with(value.as_str()) {
+                                key.with_prefix(value.len())
                             } else {
-                                key.text.replaced(&value)
+                                key.with_text(&value)
                             };
                         }
                         self.block.keys.push(key);
@@ -597,9 +665,10 @@ impl Parser<'_, '_> {
         let mut import_token = import_token;
         if let Some(pattern_token) = self.token() {
             if pattern_token.file() == import_token.file()
-                && pattern_token.range.start() >= import_token.range.end()
+                && pattern_token.range().start() >= import_token.range().end()
             {
-                import_token.range = import_token.range.cover(pattern_token.range);
+                import_token =
+                    import_token.with_range(import_token.range().cover(pattern_token.range()));
             }
         }
         if pattern.is_empty() {
@@ -658,7 +727,7 @@ impl Parser<'_, '_> {
                 kind: ParseErrorKind::Syntax,
                 message,
                 file: import_token.file(),
-                range: import_token.range,
+                range: import_token.range(),
                 line: import_token.line,
                 chain: Arc::clone(import_token.chain()),
             };
@@ -675,12 +744,14 @@ impl Parser<'_, '_> {
             &block_mapping,
             nesting,
         );
+        // The limit counts every token of the file, read or not.
+        self.fill_all();
         if self.released + self.tokens.len() + expanded.len() > MAX_EXPANDED_TOKENS {
             let error = ParseError {
                 kind: ParseErrorKind::Syntax,
                 message: format!("import expansion exceeds {MAX_EXPANDED_TOKENS} tokens; gblint stopped expanding imports"),
                 file: import_token.file(),
-                range: import_token.range,
+                range: import_token.range(),
                 line: import_token.line,
                 chain: Arc::clone(import_token.chain()),
             };
@@ -728,7 +799,7 @@ impl Parser<'_, '_> {
             kind,
             message,
             file: import_token.file(),
-            range: import_token.range,
+            range: import_token.range(),
             line: import_token.line,
             chain: Arc::clone(import_token.chain()),
         };
@@ -819,7 +890,7 @@ impl Parser<'_, '_> {
                                 chain: Arc::from(vec![ImportSite {
                                     file: import_token.file(),
                                     line: import_token.line,
-                                    range: import_token.range,
+                                    range: import_token.range(),
                                     snippet: None,
                                 }]),
                             };
@@ -882,7 +953,7 @@ impl Parser<'_, '_> {
                     chain.push(ImportSite {
                         file: import_token.file(),
                         line: import_token.line,
-                        range: import_token.range,
+                        range: import_token.range(),
                         snippet: old.snippet.clone(),
                     });
                     Arc::new(Origin {
@@ -946,13 +1017,11 @@ impl Parser<'_, '_> {
             }
             if let Some((start, end)) = variadic(&token.text, args.len()) {
                 for arg in &args[start..end] {
-                    let mut copy = token.clone();
-                    copy.text = token.text.replaced(arg);
-                    out.push(copy);
+                    out.push(token.with_text(arg));
                 }
             } else {
                 if token.text.contains('{') {
-                    token.text = token.text.replaced(&replace_args(&token.text, args));
+                    token = token.with_text(&replace_args(&token.text, args));
                 }
                 out.push(token);
             }

@@ -56,7 +56,7 @@ impl Rule for AdminApiDisabled {
                 if let Some(off) = admin.args.first().filter(|arg| &*arg.text == "off") {
                     out.push(
                         Self::META
-                            .diagnostic(off.file(), admin.name.range.cover(off.range), "the admin API is disabled (`admin off`)")
+                            .diagnostic(off.file(), admin.name.range().cover(off.range()), "the admin API is disabled (`admin off`)")
                             .with_label("reloads need the admin API")
                             .with_note("`caddy reload` and run-time route changes POST to the admin API; without it every change is a restart")
                             .with_help("remove `admin off`, or bind the API to loopback: `admin localhost:2019`"),

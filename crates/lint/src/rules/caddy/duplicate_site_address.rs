@@ -71,14 +71,14 @@ impl Rule for DuplicateSiteAddress {
                         Self::META
                             .diagnostic(
                                 address.token.file(),
-                                address.token.range,
+                                address.token.range(),
                                 format!(
                                     "site address `{}` is already served by an earlier site block",
                                     address.token.text
                                 ),
                             )
                             .with_label("defined again here")
-                            .with_secondary(first.file(), first.range, "first defined here")
+                            .with_secondary(first.file(), first.range(), "first defined here")
                             .with_note(
                                 "Caddy refuses the whole Caddyfile: `ambiguous site definition`",
                             )

@@ -75,7 +75,7 @@ impl Rule for InvalidUpstream {
                     if directive.name() == "reverse_proxy" {
                         check_proxy(directive, &mut upstreams, empty_env, ctx.sources, out);
                     }
-                    stack.extend(directive.block.iter().rev());
+                    stack.extend(directive.block().iter().rev());
                 }
             }
             for route in &model.named_routes {
@@ -84,7 +84,7 @@ impl Rule for InvalidUpstream {
                     if directive.name() == "reverse_proxy" {
                         check_proxy(directive, &mut upstreams, empty_env, ctx.sources, out);
                     }
-                    stack.extend(directive.block.iter());
+                    stack.extend(directive.block().iter());
                 }
             }
         }
@@ -114,7 +114,7 @@ fn check_proxy<'a>(
             let mut diagnostic = InvalidUpstream::META
                 .diagnostic(
                     to.file(),
-                    to.name.range,
+                    to.name.range(),
                     "Wrong argument count or unexpected line ending after 'to'",
                 )
                 .with_label("no upstream after `to`")
@@ -133,7 +133,7 @@ fn check_proxy<'a>(
         let unset = line_placeholders(proxy, empty_env, sources);
         let mut diagnostic = InvalidUpstream::META.diagnostic(
             proxy.file(),
-            proxy.name.range,
+            proxy.name.range(),
             "`reverse_proxy` has no upstream",
         );
         // Caddy adapts and validates this; the site answers 502 at request time.
@@ -167,15 +167,15 @@ fn check_proxy<'a>(
             .filter(|(file, placeholder)| {
                 // An empty expansion leaves the token ending where the placeholder starts.
                 *file == upstream.file()
-                    && placeholder.range.start() >= upstream.range.start()
-                    && placeholder.range.start() <= upstream.range.end()
+                    && placeholder.range.start() >= upstream.range().start()
+                    && placeholder.range.start() <= upstream.range().end()
             })
             .map(|(_, placeholder)| placeholder)
             .collect();
         let mut diagnostic = InvalidUpstream::META
             .diagnostic(
                 upstream.file(),
-                upstream.range,
+                upstream.range(),
                 format!("invalid upstream `{}`: {}", upstream.text, problem.message),
             )
             .with_label("this upstream");
@@ -212,7 +212,7 @@ fn line_placeholders<'a>(
 ) -> Vec<&'a EmptyPlaceholder> {
     let file = directive.file();
     let text = sources.get(file).text();
-    let start = directive.name.range.end() as usize;
+    let start = directive.name.range().end() as usize;
     let end = text[start.min(text.len())..]
         .find('\n')
         .map_or(text.len(), |offset| start + offset);

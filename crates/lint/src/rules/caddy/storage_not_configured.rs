@@ -113,7 +113,7 @@ impl Rule for StorageNotConfigured {
                             let brace = &global.open_brace;
                             // Insert after the line that opens the global block, when that line
                             // is in the root file and ends right after the brace.
-                            let after = brace.range.end() as usize;
+                            let after = brace.range().end() as usize;
                             let line_end = text[after..].find('\n').map(|at| after + at + 1);
                             let fix = (brace.file() == caddyfile.file
                                 && text[after..line_end.unwrap_or(after)].trim().is_empty())
@@ -129,7 +129,7 @@ impl Rule for StorageNotConfigured {
                             });
                             (
                                 brace.file(),
-                                brace.range,
+                                brace.range(),
                                 "the global options block sets no storage",
                                 fix,
                             )
@@ -145,7 +145,7 @@ impl Rule for StorageNotConfigured {
                             ));
                             (
                                 key.file(),
-                                key.range,
+                                key.range(),
                                 "no global options block before the first site",
                                 fix,
                             )

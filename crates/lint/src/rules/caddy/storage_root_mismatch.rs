@@ -72,11 +72,11 @@ impl Rule for StorageRootMismatch {
                 }
                 out.push(
                     Self::META
-                        .diagnostic(root.file(), root.range, format!("storage root is `{}`, but gblint.toml expects `{expected}`", root.text))
+                        .diagnostic(root.file(), root.range(), format!("storage root is `{}`, but gblint.toml expects `{expected}`", root.text))
                         .with_label("this root")
                         .with_note("certificates outside the persistent data mount are lost when the container is rebuilt")
                         .with_help(format!("use `{expected}`, or change `[caddy] storage-root` if the layout really moved"))
-                        .with_fix(Fix::unsafe_edit(format!("use storage root {expected}"), vec![Edit::replacement(root.range, expected)])),
+                        .with_fix(Fix::unsafe_edit(format!("use storage root {expected}"), vec![Edit::replacement(root.range(), expected)])),
                 );
             }
         }

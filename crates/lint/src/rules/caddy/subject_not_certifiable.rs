@@ -87,7 +87,7 @@ fn last_option<'a>(global: Option<&'a GlobalOptions>, name: &str) -> Option<&'a 
 
 /// Whether the site's `tls` gives it an issuer (then Caddy skips the check for it).
 fn has_issuer(tls: &Directive) -> bool {
-    tls.open_brace.is_some() || tls.args.len() == 1
+    tls.open_brace().is_some() || tls.args.len() == 1
 }
 
 fn check_site(
@@ -138,8 +138,8 @@ fn check_site(
             .iter()
             .filter(|(file, placeholder)| {
                 *file == token.file()
-                    && placeholder.range.start() >= token.range.start()
-                    && placeholder.range.start() <= token.range.end()
+                    && placeholder.range.start() >= token.range().start()
+                    && placeholder.range.start() <= token.range().end()
             })
             .map(|(_, placeholder)| {
                 let state = if placeholder.set { "empty" } else { "unset" };
@@ -159,7 +159,7 @@ fn check_site(
             SubjectNotCertifiable::META
                 .diagnostic(
                     token.file(),
-                    token.range,
+                    token.range(),
                     format!("subject does not qualify for certificate: '{host}'"),
                 )
                 .with_label("not a name a certificate can be issued for")

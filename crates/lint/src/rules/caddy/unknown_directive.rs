@@ -175,7 +175,7 @@ fn emptied_key(
     ctx: &Context<'_>,
 ) -> Option<String> {
     let text = ctx.sources.get(brace.file()).text();
-    let start = brace.range.start() as usize;
+    let start = brace.range().start() as usize;
     let line_start = text[..start.min(text.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
@@ -208,7 +208,7 @@ impl Check<'_, '_> {
 
     fn push(&mut self, token: &CaddyToken, message: String, label: &str, help: Option<String>) {
         let mut diagnostic = UnknownDirective::META
-            .diagnostic(token.file(), token.range, message)
+            .diagnostic(token.file(), token.range(), message)
             .with_label(label)
             .with_note("Caddy refuses the whole file; a stock build (Debian's caddy package, the official binaries) does not have this");
         diagnostic = diagnostic.with_help(help.unwrap_or_else(|| {
@@ -286,7 +286,7 @@ impl Check<'_, '_> {
             }
             "servers" => {
                 for wrappers in option.sub("listener_wrappers") {
-                    for wrapper in &wrappers.block {
+                    for wrapper in wrappers.block() {
                         self.module(&wrapper.name, "caddy.listeners", LISTENER_WRAPPERS);
                     }
                 }
@@ -358,12 +358,12 @@ impl Check<'_, '_> {
                 continue;
             }
             match name {
-                _ if ROUTE_DIRECTIVES.contains(&name) => self.directives(&directive.block),
+                _ if ROUTE_DIRECTIVES.contains(&name) => self.directives(directive.block()),
                 "log" => self.log_block(directive),
                 "tls" => self.tls(directive),
                 "encode" => self.encode(directive),
                 "reverse_proxy" => {
-                    for line in &directive.block {
+                    for line in directive.block() {
                         let (namespace, stock) = match line.name() {
                             "transport" => ("http.reverse_proxy.transport", TRANSPORTS),
                             "lb_policy" => {
@@ -385,11 +385,11 @@ impl Check<'_, '_> {
     fn matcher_definition(&mut self, definition: &Directive) {
         if let Some(first) = definition.args.first() {
             // `@name "expr"` / `@name `expr`` is the expression shorthand.
-            if definition.open_brace.is_none() && first.quote == Quote::None {
+            if definition.open_brace().is_none() && first.quote == Quote::None {
                 self.matcher(first);
             }
         }
-        self.matcher_block(&definition.block);
+        self.matcher_block(definition.block());
     }
 
     fn matcher_block(&mut self, block: &[Directive]) {
@@ -397,11 +397,11 @@ impl Check<'_, '_> {
             self.matcher(&line.name);
             if line.name() == "not" {
                 if let Some(first) = line.args.first() {
-                    if line.open_brace.is_none() {
+                    if line.open_brace().is_none() {
                         self.matcher(first);
                     }
                 }
-                self.matcher_block(&line.block);
+                self.matcher_block(line.block());
             }
         }
     }
@@ -426,7 +426,7 @@ impl Check<'_, '_> {
 
     /// `output` writers and `format` encoders of a `log` block (site directive or global).
     fn log_block(&mut self, log: &Directive) {
-        for line in &log.block {
+        for line in log.block() {
             match line.name() {
                 "output" => {
                     if let Some(writer) = line.args.first() {
@@ -455,7 +455,7 @@ impl Check<'_, '_> {
         for encoding in args {
             self.module(encoding, "http.encoders", ENCODERS);
         }
-        for line in &encode.block {
+        for line in encode.block() {
             if !matches!(line.name(), "minimum_length" | "match") {
                 self.module(&line.name, "http.encoders", ENCODERS);
             }
@@ -482,7 +482,7 @@ impl Check<'_, '_> {
                 let mut diagnostic = UnknownDirective::META
                     .diagnostic(
                         only.file(),
-                        only.range,
+                        only.range(),
                         "single argument must either be 'internal' or an email address",
                     )
                     .with_label("this argument")
@@ -493,7 +493,7 @@ impl Check<'_, '_> {
                 self.out.push(diagnostic);
             }
         }
-        for line in &tls.block {
+        for line in tls.block() {
             let (namespace, stock) = match line.name() {
                 "dns" => ("dns.providers", &[][..]),
                 "issuer" => ("tls.issuance", ISSUERS),

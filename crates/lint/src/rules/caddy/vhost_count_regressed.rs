@@ -92,7 +92,7 @@ impl Rule for VhostCountRegressed {
                 .first()
                 .and_then(|site| site.first_key())
             {
-                Some(key) => (key.file(), key.range),
+                Some(key) => (key.file(), key.range()),
                 None => (caddyfile.file, TextRange::empty(0)),
             };
             if let Some((baseline, facts)) = recorded {

@@ -140,7 +140,7 @@ fn check_caddyfile(ctx: &Context<'_>, caddyfile: &Caddyfile, out: &mut Vec<Diagn
                 VhostWithoutDnsRecord::META
                     .diagnostic(
                         address.token.file(),
-                        address.token.range,
+                        address.token.range(),
                         format!(
                             "`{}` has no A, AAAA or CNAME record in zone {} ({})",
                             written,

@@ -69,7 +69,7 @@ pub fn access_logs(caddyfile: &Caddyfile) -> Vec<AccessLog> {
             out.push(AccessLog {
                 path: path.text.to_string(),
                 json,
-                at: (directive.name.file(), directive.name.range),
+                at: (directive.name.file(), directive.name.range()),
             });
         }
     }

@@ -45,7 +45,7 @@ pub fn system_address(ctx: &Context<'_>) -> Option<(String, FileId, TextRange)> 
                     continue;
                 };
                 if upstream_port == port && !found.iter().any(|(h, _, _)| *h == host) {
-                    found.push((host, token.file(), token.range));
+                    found.push((host, token.file(), token.range()));
                 }
             }
         }
