@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use gblint_diagnostics::{SourceFile, SourceMap};
-use gblint_lint::fix::{FileChange, Target};
 use gblint_lint::write::{Expected, FileRemoval, FileWrite, WriteOptions};
 
 use crate::error::RenderError;
@@ -43,13 +42,11 @@ pub struct Change {
 impl Change {
     /// A unified diff from the current text to the rendered one.
     pub fn diff(&self) -> String {
-        gblint_lint::fix::unified_diff(&FileChange {
-            target: Target::Disk(self.disk.clone()),
-            display: self.disk.clone(),
-            original: self.current.clone().unwrap_or_default(),
-            fixed: self.output.text.clone(),
-            applied: Vec::new(),
-        })
+        gblint_lint::fix::diff_texts(
+            &self.disk,
+            self.current.as_deref().unwrap_or_default(),
+            &self.output.text,
+        )
     }
 }
 
