@@ -296,3 +296,39 @@ fn link_keep(staged: &mut Staged, backup: bool, stamp: &str) -> Result<(), Strin
         _ => Err("changed after gblint read it (run gblint again)".into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chunked comparison tells apart the same bytes, a file that grew or shrank by one
+    /// byte, and one changed byte past the first chunk.
+    #[test]
+    fn still_holds_compares_across_chunks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("Caddyfile");
+        let expected: Vec<u8> = (0..CHUNK * 2 + 123).map(|i| (i % 251) as u8).collect();
+        let holds = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).expect("write");
+            let file = File::open(&path).expect("open");
+            still_holds(&file, &expected)
+        };
+        assert_eq!(holds(&expected), Ok(()));
+        let mut grown = expected.clone();
+        grown.push(0);
+        assert!(holds(&grown).is_err());
+        assert!(holds(&expected[..expected.len() - 1]).is_err());
+        let mut changed = expected.clone();
+        changed[CHUNK + 7] ^= 1;
+        assert!(holds(&changed).is_err());
+        // Exactly one chunk long, and empty.
+        let one = &expected[..CHUNK];
+        std::fs::write(&path, one).expect("write");
+        let file = File::open(&path).expect("open");
+        assert_eq!(still_holds(&file, one), Ok(()));
+        std::fs::write(&path, b"").expect("write");
+        let file = File::open(&path).expect("open");
+        assert_eq!(still_holds(&file, b""), Ok(()));
+        assert!(still_holds(&file, b"x").is_err());
+    }
+}
