@@ -277,7 +277,7 @@ fn fix_once(name: &str, text: &str) -> (String, usize, usize) {
     let fixed = outcome
         .changes
         .first()
-        .map_or_else(|| text.to_owned(), |change| change.fixed.clone());
+        .map_or_else(|| text.to_owned(), |change| change.fixed.to_string());
     let syntax = |report: &gblint_lint::Report| {
         report
             .diagnostics

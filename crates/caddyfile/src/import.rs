@@ -36,7 +36,7 @@ pub struct ImportContext<'a> {
     pub known: Option<&'a HashMap<PathBuf, FileId>>,
     /// Texts that replace files on disk, by canonical path: the fix loop checks its edits
     /// before anything is written.
-    pub overlay: Option<&'a HashMap<PathBuf, String>>,
+    pub overlay: Option<&'a HashMap<PathBuf, Arc<str>>>,
     /// Largest file an import reads; larger ones are an error, not a read.
     pub max_file_bytes: u64,
     /// What secret an imported file holds, from its path and bytes (gblint's GBL002 scan).
@@ -169,7 +169,7 @@ impl<'a> ImportContext<'a> {
             return Ok(loaded);
         }
         let text = match self.overlay.and_then(|overlay| overlay.get(&canonical)) {
-            Some(text) => text.clone(),
+            Some(text) => text.to_string(),
             None => {
                 use gblint_diagnostics::read::{read_limited, ReadError};
                 // Refuses a folder, a FIFO or a device before opening it, and never reads

@@ -69,14 +69,14 @@ pub fn write_baseline(
     let facts = baseline::caddy_facts(&deployment, &key_dir);
     // What is there now: kept facts are merged from it, and it must still be there, unchanged,
     // when the new baseline replaces it (see docs/writes.md).
-    let (expected, previous): (Expected, Option<BaselineFile>) =
+    let (expected, previous): (Expected<'_>, Option<BaselineFile>) =
         match gblint_diagnostics::read::read_limited(
             &output,
             gblint_diagnostics::read::DEFAULT_MAX_FILE_BYTES,
         ) {
             Ok(bytes) => {
                 let previous = serde_json::from_slice(&bytes).ok();
-                (Expected::Bytes(bytes), previous)
+                (Expected::Bytes(bytes.into()), previous)
             }
             Err(gblint_diagnostics::read::ReadError::Io(err))
                 if err.kind() == std::io::ErrorKind::NotFound =>

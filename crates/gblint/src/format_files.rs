@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use gblint_lint::discovery::{discover, DiscoverOptions};
-use gblint_lint::fix::{unified_diff, FileChange, Target};
+use gblint_lint::fix::diff_texts;
 
 use crate::format::{can_format, format_as};
 use crate::write::{replace_all, Replacement, Written};
@@ -58,13 +58,11 @@ impl FormattedFile {
     /// The change as a unified diff (`a/PATH`, `b/PATH`); empty when nothing changes.
     pub fn diff(&self) -> String {
         match &self.result {
-            Ok(formatted) if formatted.changed => unified_diff(&FileChange {
-                target: Target::Stdin,
-                display: self.path.clone().into(),
-                original: self.original.clone(),
-                fixed: formatted.text.clone(),
-                applied: Vec::new(),
-            }),
+            Ok(formatted) if formatted.changed => diff_texts(
+                std::path::Path::new(&self.path),
+                &self.original,
+                &formatted.text,
+            ),
             _ => String::new(),
         }
     }

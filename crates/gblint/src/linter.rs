@@ -80,10 +80,14 @@ impl Linter {
     /// Check with the texts of `overlay` (keyed by canonical path) in place of those files on
     /// disk: unsaved editor buffers, checked in the context of the rest of the tree.
     pub fn check_with(&self, overlay: &HashMap<PathBuf, String>) -> Result<Report, Error> {
+        let overlay: HashMap<PathBuf, std::sync::Arc<str>> = overlay
+            .iter()
+            .map(|(path, text)| (path.clone(), std::sync::Arc::from(text.as_str())))
+            .collect();
         Ok(Report::new(gblint_lint::check_with_overlay(
             &self.inputs,
             &self.options,
-            Some(overlay),
+            Some(&overlay),
         )?))
     }
 
@@ -115,7 +119,7 @@ impl Fixed {
                 gblint_lint::fix::Target::Disk(path) => Some(path.as_path()),
                 gblint_lint::fix::Target::Stdin => None,
             };
-            (path, change.fixed.as_str())
+            (path, &*change.fixed)
         })
     }
 
@@ -146,7 +150,7 @@ impl Fixed {
             .changes
             .iter()
             .find(|change| matches!(change.target, gblint_lint::fix::Target::Stdin))
-            .map(|change| change.fixed.as_str())
+            .map(|change| &*change.fixed)
     }
 
     /// Every change as a unified diff (`a/PATH`, `b/PATH`), file after file (`--diff`).

@@ -65,8 +65,9 @@ pub(crate) fn replace_all(
             FileWrite::new(
                 r.disk,
                 Path::new(r.shown),
-                Expected::Bytes(r.original.as_bytes().to_vec()),
-                r.text.as_bytes().to_vec(),
+                // Borrowed, not copied: the texts are as large as the files.
+                Expected::Bytes(r.original.as_bytes().into()),
+                r.text.as_bytes(),
             )
         })
         .collect();

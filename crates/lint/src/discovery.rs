@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gblint_diagnostics::{SourceFile, SourceMap, TextRange};
 
@@ -176,8 +177,9 @@ impl Collected {
 pub struct DiscoverOptions<'a> {
     /// `--kind`: the kind of the explicitly named files.
     pub forced_kind: Option<FileKind>,
-    /// Texts that replace files on disk, by canonical path (the fix loop's pending edits).
-    pub overlay: Option<&'a HashMap<PathBuf, String>>,
+    /// Texts that replace files on disk, by canonical path (the fix loop's pending edits),
+    /// shared with the sources that read them.
+    pub overlay: Option<&'a HashMap<PathBuf, Arc<str>>>,
 }
 
 /// Build the deployment for `inputs`, reading files into `sources`: its machines and input
@@ -369,7 +371,7 @@ fn read_inputs(
     mut collected: Vec<Collected>,
     fences: &Fences,
     settings: &Settings,
-    overlay: Option<&HashMap<PathBuf, String>>,
+    overlay: Option<&HashMap<PathBuf, Arc<str>>>,
     canonical_dirs: &mut CanonicalDirs,
     deployment: &mut Deployment,
     sources: &mut SourceMap,
@@ -426,12 +428,18 @@ fn read_inputs(
             });
             continue;
         }
-        let (text, problem) = match (item.text.take(), pending) {
-            (Some(text), _) => decode(text.into_bytes()),
-            (None, Some(text)) => decode(text.clone().into_bytes()),
+        let (text, problem): (Arc<str>, Problem) = match (item.text.take(), pending) {
+            (Some(text), _) => shared(decode(text.into_bytes())),
+            // A pending fix is valid UTF-8 already: the source shares its buffer (a copy of
+            // a large file per fix round added that file's size to the peak of `--fix`).
+            (None, Some(text)) => (Arc::clone(text), nul_problem(text)),
             (None, None) => {
                 let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
-                read_text(&disk, &item.path, settings.limits.max_file_bytes)?
+                shared(read_text(
+                    &disk,
+                    &item.path,
+                    settings.limits.max_file_bytes,
+                )?)
             }
         };
         // A file holding a secret is reported by GBL002 alone: it is not linted, so it is
@@ -830,17 +838,27 @@ fn read_text(
     }
 }
 
+/// The first NUL byte of `text`, which no config format allows, as a read problem.
+fn nul_problem(text: &str) -> Problem {
+    text.find('\u{0}').map(|offset| {
+        (
+            TextRange::from_usize(offset, offset + 1),
+            format!("file contains a NUL byte at offset {offset}"),
+        )
+    })
+}
+
+/// A decoded text moved into the shared buffer its source keeps.
+fn shared((text, problem): (String, Problem)) -> (Arc<str>, Problem) {
+    (Arc::from(text), problem)
+}
+
 /// Decode bytes as UTF-8. Invalid sequences become U+FFFD so the file is still checked, and
 /// the first one is reported; so is a NUL byte, which no config format allows.
 pub fn decode(bytes: Vec<u8>) -> (String, Problem) {
     match String::from_utf8(bytes) {
         Ok(text) => {
-            let problem = text.find('\u{0}').map(|offset| {
-                (
-                    TextRange::from_usize(offset, offset + 1),
-                    format!("file contains a NUL byte at offset {offset}"),
-                )
-            });
+            let problem = nul_problem(&text);
             (text, problem)
         }
         Err(err) => {

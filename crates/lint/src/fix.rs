@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use gblint_diagnostics::{apply_edits, Applicability, Diagnostic, Edit, FileId, Fix};
 
@@ -25,6 +26,9 @@ pub enum Target {
 }
 
 /// The fixed text of one file.
+///
+/// Both texts are shared, not copied: `original` is the text the first check read, `fixed`
+/// the one the last check read (a file's text is held once however many hold it).
 #[derive(Clone, Debug)]
 pub struct FileChange {
     /// Where it goes.
@@ -32,9 +36,9 @@ pub struct FileChange {
     /// The path as reported.
     pub display: PathBuf,
     /// Text before any fix.
-    pub original: String,
+    pub original: Arc<str>,
     /// Text after every round.
-    pub fixed: String,
+    pub fixed: Arc<str>,
     /// Codes of the fixes applied, one entry per applied fix.
     pub applied: Vec<&'static str>,
 }
@@ -77,7 +81,7 @@ pub fn fix(
     unsafe_fixes: bool,
 ) -> Result<FixOutcome, CheckError> {
     let mut inputs = inputs.to_vec();
-    let mut overlay: HashMap<PathBuf, String> = HashMap::new();
+    let mut overlay: HashMap<PathBuf, Arc<str>> = HashMap::new();
     let mut changes: BTreeMap<Target, FileChange> = BTreeMap::new();
     let initial = check_with_overlay(&inputs, options, Some(&overlay))?;
     let syntax_before = syntax_counts(&initial);
@@ -100,7 +104,8 @@ pub fn fix(
                 }
             }
         }
-        let mut changed = false;
+        // The new texts of this round, set only once the report that produced them is gone.
+        let mut edited: Vec<(Target, String)> = Vec::new();
         for (file, fixes) in per_file {
             let Some(target) = target_of(&report, file) else {
                 continue;
@@ -110,24 +115,32 @@ pub fn fix(
             if applied.is_empty() || text == source.text() {
                 continue;
             }
-            changed = true;
             let entry = changes.entry(target.clone()).or_insert_with(|| FileChange {
                 target: target.clone(),
                 display: source.path().to_path_buf(),
-                original: source.text().to_owned(),
-                fixed: String::new(),
+                // The text the check read, shared rather than copied.
+                original: source.shared_text(),
+                fixed: Arc::from(""),
                 applied: Vec::new(),
             });
             entry.applied.extend(applied);
-            entry.fixed = text.clone();
-            set_text(&mut inputs, &mut overlay, &target, text);
+            edited.push((target, text));
         }
-        if !changed {
+        if edited.is_empty() {
             break;
         }
         // The previous round's report (sources, parses, findings) is freed before the next
-        // is built: holding both doubled the peak memory of `--fix` on a large file.
+        // is built: holding both doubled the peak memory of `--fix` on a large file. Each new
+        // text then becomes the one shared buffer the change, the overlay and the next
+        // check's source all hold.
         drop(std::mem::replace(&mut report, Report::empty()));
+        for (target, text) in edited {
+            let text: Arc<str> = Arc::from(text);
+            if let Some(change) = changes.get_mut(&target) {
+                change.fixed = Arc::clone(&text);
+            }
+            set_text(&mut inputs, &mut overlay, &target, text);
+        }
         report = check_with_overlay(&inputs, options, Some(&overlay))?;
     }
 
@@ -186,9 +199,9 @@ fn target_of(report: &Report, file: FileId) -> Option<Target> {
 
 fn set_text(
     inputs: &mut [Input],
-    overlay: &mut HashMap<PathBuf, String>,
+    overlay: &mut HashMap<PathBuf, Arc<str>>,
     target: &Target,
-    text: String,
+    text: Arc<str>,
 ) {
     match target {
         Target::Disk(path) => {
@@ -197,7 +210,7 @@ fn set_text(
         Target::Stdin => {
             for input in inputs.iter_mut() {
                 if let Input::Stdin { text: stdin, .. } = input {
-                    *stdin = text.clone();
+                    *stdin = text.to_string();
                 }
             }
         }
@@ -240,9 +253,15 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
 
 /// A unified diff of one change, as `--diff` shows it.
 pub fn unified_diff(change: &FileChange) -> String {
-    let path = gblint_diagnostics::path_display::slashed(&change.display);
+    diff_texts(&change.display, &change.original, &change.fixed)
+}
+
+/// A unified diff from `original` to `fixed` of the file reported as `display` (`a/PATH`,
+/// `b/PATH`), without copying either text into a [`FileChange`].
+pub fn diff_texts(display: &std::path::Path, original: &str, fixed: &str) -> String {
+    let path = gblint_diagnostics::path_display::slashed(display);
     let path = path.strip_prefix("./").unwrap_or(&path).to_owned();
-    similar::TextDiff::from_lines(&change.original, &change.fixed)
+    similar::TextDiff::from_lines(original, fixed)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))

@@ -305,7 +305,7 @@ pub fn check(inputs: &[Input], options: &CheckOptions<'_>) -> Result<Report, Che
 pub fn check_with_overlay(
     inputs: &[Input],
     options: &CheckOptions<'_>,
-    overlay: Option<&HashMap<PathBuf, String>>,
+    overlay: Option<&HashMap<PathBuf, std::sync::Arc<str>>>,
 ) -> Result<Report, CheckError> {
     for selector in options
         .select
@@ -357,7 +357,7 @@ pub fn check_with_overlay(
 fn check_unit(
     unit: &units::Unit,
     options: &CheckOptions<'_>,
-    overlay: Option<&HashMap<PathBuf, String>>,
+    overlay: Option<&HashMap<PathBuf, std::sync::Arc<str>>>,
 ) -> Result<Report, CheckError> {
     let setup = units::setup(unit, options)?;
     let mut sources = SourceMap::new();

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use gblint_diagnostics::{SourceFile, SourceMap};
-use gblint_lint::fix::{FileChange, Target};
 use gblint_lint::write::{Expected, FileRemoval, FileWrite, WriteOptions};
 
 use crate::error::RenderError;
@@ -43,13 +42,11 @@ pub struct Change {
 impl Change {
     /// A unified diff from the current text to the rendered one.
     pub fn diff(&self) -> String {
-        gblint_lint::fix::unified_diff(&FileChange {
-            target: Target::Disk(self.disk.clone()),
-            display: self.disk.clone(),
-            original: self.current.clone().unwrap_or_default(),
-            fixed: self.output.text.clone(),
-            applied: Vec::new(),
-        })
+        gblint_lint::fix::diff_texts(
+            &self.disk,
+            self.current.as_deref().unwrap_or_default(),
+            &self.output.text,
+        )
     }
 }
 
@@ -250,7 +247,7 @@ pub fn write(
     record: &Record,
     backup: bool,
 ) -> Result<Vec<PathBuf>, RenderError> {
-    let mut writes: Vec<FileWrite> = changes
+    let mut writes: Vec<FileWrite<'_>> = changes
         .iter()
         .filter(|c| c.kind != ChangeKind::Unchanged)
         .map(|change| FileWrite {
@@ -258,10 +255,10 @@ pub fn write(
             relative: change.output.path.clone(),
             shown: change.disk.clone(),
             expected: match &change.read {
-                Some(bytes) => Expected::Bytes(bytes.clone()),
+                Some(bytes) => Expected::Bytes(bytes.as_slice().into()),
                 None => Expected::Absent,
             },
-            contents: change.output.text.clone().into_bytes(),
+            contents: change.output.text.as_bytes().into(),
         })
         .collect();
     writes.extend(record_write(
@@ -288,7 +285,7 @@ pub fn prune(out: &Path, record: &Record, backup: bool) -> Result<Vec<PathBuf>, 
     let removed = gblint_lint::write::remove_files(&removals, backup)
         .map_err(|err| RenderError::Write(err.message))?;
     let written_record = record.text(true).into_bytes();
-    let writes: Vec<FileWrite> =
+    let writes: Vec<FileWrite<'_>> =
         record_write(out, Some(&written_record), record.text(false)).collect();
     // The record of a pruned tree lists no backups: they are the operator's, not render's.
     write_all(&writes, false)?;
@@ -296,26 +293,26 @@ pub fn prune(out: &Path, record: &Record, backup: bool) -> Result<Vec<PathBuf>, 
 }
 
 /// The write of the record's new text, when it differs from `current`.
-fn record_write(
+fn record_write<'a>(
     out: &Path,
-    current: Option<&[u8]>,
+    current: Option<&'a [u8]>,
     text: String,
-) -> impl Iterator<Item = FileWrite> {
+) -> impl Iterator<Item = FileWrite<'a>> {
     let unchanged = current == Some(text.as_bytes());
     let write = FileWrite {
         base: out.to_path_buf(),
         relative: PathBuf::from(manifest::FILE),
         shown: out.join(manifest::FILE),
         expected: match current {
-            Some(bytes) => Expected::Bytes(bytes.to_vec()),
+            Some(bytes) => Expected::Bytes(bytes.into()),
             None => Expected::Absent,
         },
-        contents: text.into_bytes(),
+        contents: text.into_bytes().into(),
     };
     (!unchanged).then_some(write).into_iter()
 }
 
-fn write_all(writes: &[FileWrite], backup: bool) -> Result<Vec<PathBuf>, RenderError> {
+fn write_all(writes: &[FileWrite<'_>], backup: bool) -> Result<Vec<PathBuf>, RenderError> {
     if writes.is_empty() {
         return Ok(Vec::new());
     }

@@ -33,7 +33,7 @@ pub struct Loader<'a> {
     /// Environment for `{$VAR}`.
     pub env: gblint_caddyfile::env::EnvLookup<'a>,
     /// Texts that replace files on disk, by canonical path (the fix loop's pending edits).
-    pub overlay: Option<&'a HashMap<PathBuf, String>>,
+    pub overlay: Option<&'a HashMap<PathBuf, std::sync::Arc<str>>>,
     /// Largest file an import reads.
     pub max_file_bytes: u64,
     /// The settings of the run (`[machines.NAME] role` names LXD instances' roles).

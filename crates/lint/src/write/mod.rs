@@ -22,6 +22,7 @@ mod names;
 mod read;
 mod stage;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -32,17 +33,20 @@ pub use read::read_beneath;
 use stage::Staged;
 
 /// What the target must hold when it is replaced.
+///
+/// The bytes are borrowed where the caller still holds them (the text a fix or `fmt` run
+/// read): a copy of a 16 MB file per write was most of what `--fix` added to a check.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Expected {
+pub enum Expected<'a> {
     /// It must not exist (a file gblint creates).
     Absent,
     /// It must still hold exactly these bytes (what gblint read).
-    Bytes(Vec<u8>),
+    Bytes(Cow<'a, [u8]>),
 }
 
 /// One file to write.
 #[derive(Clone, Debug)]
-pub struct FileWrite {
+pub struct FileWrite<'a> {
     /// The folder to start from (followed if it is a link: it is the caller's choice).
     pub base: PathBuf,
     /// The target below `base`; no symbolic link is followed on the way.
@@ -50,15 +54,20 @@ pub struct FileWrite {
     /// How messages name the file.
     pub shown: PathBuf,
     /// What the target must hold when it is replaced.
-    pub expected: Expected,
-    /// The new bytes.
-    pub contents: Vec<u8>,
+    pub expected: Expected<'a>,
+    /// The new bytes (borrowed or owned, as [`Expected::Bytes`]).
+    pub contents: Cow<'a, [u8]>,
 }
 
-impl FileWrite {
+impl<'a> FileWrite<'a> {
     /// A write to `path` (made absolute against the working folder and walked from `/`, so
     /// no link anywhere on the way is followed: pass a canonical path).
-    pub fn new(path: &Path, shown: &Path, expected: Expected, contents: Vec<u8>) -> Self {
+    pub fn new(
+        path: &Path,
+        shown: &Path,
+        expected: Expected<'a>,
+        contents: impl Into<Cow<'a, [u8]>>,
+    ) -> Self {
         let absolute = if path.is_absolute() {
             path.to_path_buf()
         } else {
@@ -75,7 +84,7 @@ impl FileWrite {
             relative,
             shown: shown.to_path_buf(),
             expected,
-            contents,
+            contents: contents.into(),
         }
     }
 }
@@ -130,7 +139,7 @@ impl std::error::Error for WriteError {}
 
 /// Write every file of `writes`, all or nothing (see the module documentation).
 pub fn write_files(
-    writes: &[FileWrite],
+    writes: &[FileWrite<'_>],
     options: WriteOptions,
 ) -> Result<Vec<Written>, WriteError> {
     let stamp = jiff::Zoned::now().strftime("%Y%m%d%H%M").to_string();
@@ -257,7 +266,7 @@ fn nothing(files: usize) -> String {
 }
 
 /// Step two for one file: check again that the target is what was read, then rename.
-fn replace(item: &Staged, write: &FileWrite) -> Result<(), String> {
+fn replace(item: &Staged, write: &FileWrite<'_>) -> Result<(), String> {
     match &item.original {
         Some(_) => {
             if let Expected::Bytes(bytes) = &write.expected {
@@ -358,8 +367,8 @@ mod tests {
         new: &[u8],
         backup: bool,
     ) -> Result<Written, WriteError> {
-        let expected = old.map_or(Expected::Absent, |b| Expected::Bytes(b.to_vec()));
-        let write = FileWrite::new(path, path, expected, new.to_vec());
+        let expected = old.map_or(Expected::Absent, |b| Expected::Bytes(b.into()));
+        let write = FileWrite::new(path, path, expected, new);
         let options = WriteOptions {
             backup,
             create_dirs: false,
@@ -474,11 +483,11 @@ mod tests {
             FileWrite::new(
                 &old,
                 &old,
-                Expected::Bytes(b"old\n".to_vec()),
-                b"new\n".to_vec(),
+                Expected::Bytes(b"old\n"[..].into()),
+                &b"new\n"[..],
             ),
-            FileWrite::new(&new, &new, Expected::Absent, b"one\n".to_vec()),
-            FileWrite::new(&new, &new, Expected::Absent, b"two\n".to_vec()),
+            FileWrite::new(&new, &new, Expected::Absent, &b"one\n"[..]),
+            FileWrite::new(&new, &new, Expected::Absent, &b"two\n"[..]),
         ];
         let options = WriteOptions {
             backup: true,

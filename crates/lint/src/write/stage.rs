@@ -54,7 +54,7 @@ pub(super) fn split(relative: &Path) -> Result<(&Path, &std::ffi::OsStr), String
 
 /// Stage one file. Errors are one line, without the file's name (the caller adds it).
 pub(super) fn stage(
-    write: &FileWrite,
+    write: &FileWrite<'_>,
     options: &WriteOptions,
     stamp: &str,
     created: &mut Vec<Created>,
@@ -193,20 +193,37 @@ fn open_original(dir: &OwnedFd, name: &OsString, expected: &[u8]) -> Result<(Fil
     Ok((file, stat))
 }
 
-/// Whether `file` still holds exactly `expected` (read from its start).
+/// Whether `file` still holds exactly `expected` (read from its start), compared one chunk at
+/// a time: reading it whole held a second copy of a large file, twice per write.
 pub(super) fn still_holds(mut file: &File, expected: &[u8]) -> Result<(), String> {
     let changed = || "changed after gblint read it (run gblint again)".to_owned();
     file.rewind().map_err(|err| err.to_string())?;
-    let mut now = Vec::with_capacity(expected.len());
-    // One byte past the expected length is enough to tell that it grew.
-    file.take(expected.len() as u64 + 1)
-        .read_to_end(&mut now)
-        .map_err(|err| err.to_string())?;
-    if now != expected {
-        return Err(changed());
+    let mut chunk = vec![0u8; CHUNK];
+    let mut rest = expected;
+    loop {
+        // One byte past the expected length is enough to tell that it grew.
+        let want = (rest.len() + 1).min(CHUNK);
+        let read = match file.read(&mut chunk[..want]) {
+            Ok(read) => read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err.to_string()),
+        };
+        if read == 0 {
+            return if rest.is_empty() {
+                Ok(())
+            } else {
+                Err(changed())
+            };
+        }
+        if read > rest.len() || chunk[..read] != rest[..read] {
+            return Err(changed());
+        }
+        rest = &rest[read..];
     }
-    Ok(())
 }
+
+/// How much of a file [`still_holds`] reads at a time.
+const CHUNK: usize = 64 * 1024;
 
 /// Write the new text to the temporary file, give it the old file's metadata, and fsync it.
 fn fill(staged: &Staged, contents: &[u8]) -> Result<(), String> {
@@ -277,5 +294,41 @@ fn link_keep(staged: &mut Staged, backup: bool, stamp: &str) -> Result<(), Strin
     match statat(&staged.dir, keep.as_os_str(), AtFlags::SYMLINK_NOFOLLOW) {
         Ok(stat) if Some(stat.st_ino) == ino => Ok(()),
         _ => Err("changed after gblint read it (run gblint again)".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chunked comparison tells apart the same bytes, a file that grew or shrank by one
+    /// byte, and one changed byte past the first chunk.
+    #[test]
+    fn still_holds_compares_across_chunks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("Caddyfile");
+        let expected: Vec<u8> = (0..CHUNK * 2 + 123).map(|i| (i % 251) as u8).collect();
+        let holds = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).expect("write");
+            let file = File::open(&path).expect("open");
+            still_holds(&file, &expected)
+        };
+        assert_eq!(holds(&expected), Ok(()));
+        let mut grown = expected.clone();
+        grown.push(0);
+        assert!(holds(&grown).is_err());
+        assert!(holds(&expected[..expected.len() - 1]).is_err());
+        let mut changed = expected.clone();
+        changed[CHUNK + 7] ^= 1;
+        assert!(holds(&changed).is_err());
+        // Exactly one chunk long, and empty.
+        let one = &expected[..CHUNK];
+        std::fs::write(&path, one).expect("write");
+        let file = File::open(&path).expect("open");
+        assert_eq!(still_holds(&file, one), Ok(()));
+        std::fs::write(&path, b"").expect("write");
+        let file = File::open(&path).expect("open");
+        assert_eq!(still_holds(&file, b""), Ok(()));
+        assert!(still_holds(&file, b"x").is_err());
     }
 }
