@@ -225,3 +225,49 @@ impl TokenTexts {
         &self.texts[start..self.ends[index]]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::caddy_unsafe_to_write;
+
+    #[test]
+    fn the_same_tokens_are_safe_to_write() {
+        let text = "a.example.com {\n  respond \"hi there\"\n    log\n}\n";
+        let formatted = "a.example.com {\n\trespond \"hi there\"\n\tlog\n}\n";
+        assert_eq!(caddy_unsafe_to_write(text, formatted), None);
+    }
+
+    #[test]
+    fn the_first_changed_token_is_named_with_its_line() {
+        let text = "a.example.com {\n\tlog\n}\nb.example.com{\n}\n";
+        let formatted = "a.example.com {\n\tlog\n}\n\nb.example.com {\n}\n";
+        let reason = caddy_unsafe_to_write(text, formatted).expect("tokens change");
+        assert!(
+            reason.starts_with(
+                "formatting would change what Caddy reads at line 4 (`b.example.com{` becomes `b.example.com`)"
+            ),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn more_tokens_or_unreadable_text_are_refused() {
+        assert_eq!(
+            caddy_unsafe_to_write("a b\n", "a b c\n").as_deref(),
+            Some("formatting would change the number of tokens Caddy reads")
+        );
+        // The lexer's errors are heredocs without their closing marker.
+        let broken = caddy_unsafe_to_write("a <<EOF\nb\n", "a b\n").expect("unreadable input");
+        assert!(
+            broken.starts_with("line ") && broken.contains("incomplete heredoc <<EOF"),
+            "{broken}"
+        );
+        let made_broken =
+            caddy_unsafe_to_write("a b\n", "a <<EOF\nb\n").expect("unreadable output");
+        assert!(
+            made_broken.starts_with("formatting would make line ")
+                && made_broken.contains("unreadable to Caddy: incomplete heredoc"),
+            "{made_broken}"
+        );
+    }
+}
