@@ -152,7 +152,11 @@ proptest! {
         // An escaped heredoc opener (`\<<EOF`) and a `\` line continuation are left out too:
         // Caddy's formatter changes them again on a second pass (caddy 2.6.2 turns `B \\\n{`
         // into `B \\\n {`), and gblint's matches it.
+        // So is an escaped `#` at the start of a word: Caddy's lexer reads `\#c{$HOME}{ {` as
+        // a comment (no tokens, so the braces look balanced), its formatter as a word and
+        // two braces, and caddy 2.6.2 formats it to `\#c{$HOME}\n\n{\n`, then to `\#c{$HOME}\n`.
         if lexed.errors.is_empty() && balanced(&lexed) && !text.contains("\\<")
+            && !text.contains("\\#")
             && !text.contains("\\\n")
             && !text.contains("\\\r")
         {
