@@ -275,3 +275,6 @@ fn single_dport(rule: &IptRule) -> Option<u16> {
             (low == high).then_some(low)
         })
 }
+
+#[cfg(test)]
+mod naive_tests;
