@@ -151,13 +151,10 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
     // Keys are built as the walk reaches each rule: once the budget runs out, the rest of a
     // long chain is never keyed.
     let mut keys = Keys::for_rules(rules);
-    // `keys.required(i)`, packed: most candidates fail on it, without loading their key.
-    let mut required: Vec<u64> = Vec::with_capacity(rules.len());
     for (index, later) in rules.iter().enumerate() {
-        keys.push(&later.rule);
+        keys.push();
         let mut found: Option<&PlacedRule> = None;
-        required.push(keys.required(index));
-        let present = keys.present(index);
+        let probe = keys.probe();
         let source = single_net(later.rule.source.as_ref());
         if source.is_some() || later.rule.source.is_none() {
             // No `-s` first, then only the prefix lengths some earlier rule was indexed
@@ -189,7 +186,9 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
                         // Every candidate still counts against the budget, so the findings do
                         // not depend on how cheaply one is ruled out.
                         let earlier = earlier as usize;
-                        if Keys::may_cover(required[earlier], present)
+                        // The gates are one compact array: most candidates fail there,
+                        // without loading their key.
+                        if Keys::may_cover(&keys.gate(earlier), &probe)
                             && keys.covers(earlier, index)
                         {
                             found = Some(&rules[earlier]);
