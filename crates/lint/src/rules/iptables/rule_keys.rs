@@ -113,6 +113,9 @@ struct ProtoKey {
     all: bool,
 }
 
+/// A port range, (low, high).
+pub type Range = (u16, u16);
+
 /// A port option's list as its ranges, every item of which parses: up to two inline (a
 /// port, a range, the usual multiport pair), a longer list in [`Keys`]' `ports` arena.
 #[derive(Clone, Copy)]
@@ -496,6 +499,16 @@ impl<'a> Keys<'a> {
             })
     }
 
+    /// Rule `index`'s tcp/udp `--dport` ranges and multiport `--dports` ranges (each empty
+    /// when not given), from its summary; `None` when it has none.
+    pub fn dport_lists(&self, index: usize) -> Option<(&[Range], &[Range])> {
+        let summary = self.rules[index].summary.as_ref()?;
+        Some((
+            self.list(summary.port.as_ref().and_then(|p| p.dport.as_ref())),
+            self.list(summary.multiport.as_ref().and_then(|m| m.dports.as_ref())),
+        ))
+    }
+
     /// The gate of rule `index`, for [`Keys::may_cover`].
     pub fn gate(&self, index: usize) -> Gate {
         self.gates[index]
@@ -676,6 +689,11 @@ impl<'a> Keys<'a> {
                     .all(|(lo, hi)| wide.iter().any(|(a, b)| a <= lo && hi <= b))
             }
         }
+    }
+
+    /// A port list's ranges, none when it is not given.
+    fn list<'k>(&'k self, set: Option<&'k PortSet>) -> &'k [(u16, u16)] {
+        set.map_or(&[], |set| self.ranges(set))
     }
 
     fn ranges<'k>(&'k self, set: &'k PortSet) -> &'k [(u16, u16)] {

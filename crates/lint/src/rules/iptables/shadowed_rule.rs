@@ -128,8 +128,6 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
     // one destination port, by that port: a rule for port 22 can only be covered by an earlier
     // rule for port 22 or one not limited to a single port.
     // Rules are held by their index in the chain (their key is `keys`' entry of that index).
-    // FNV rather than SipHash: the keys come from one file, and hashing was a tenth of the
-    // rule's time.
     // Every terminal rule is filed under its source and under each of its ports, or under
     // "any port": the node array gets that size up front (see `Keys::for_rules`).
     let filed: usize = rules
@@ -140,9 +138,9 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
         })
         .sum();
     let mut nodes: Vec<Node> = Vec::with_capacity(filed);
-    let mut all: Lists<Option<IpNet>> = Lists::new();
-    let mut by_port: Lists<(Option<IpNet>, u16)> = Lists::new();
-    let mut any_port: Lists<Option<IpNet>> = Lists::new();
+    let mut all: Lists<SourceKey> = Lists::new();
+    let mut by_port: Lists<(SourceKey, u16)> = Lists::new();
+    let mut any_port: Lists<SourceKey> = Lists::new();
     // Entry n set: some earlier rule is indexed under a source network of prefix length n
     // (0..=128: IPv6 has 129 lengths).
     let mut indexed_lengths = [false; 129];
@@ -158,17 +156,16 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
         let source = single_net(later.rule.source.as_ref());
         if source.is_some() || later.rule.source.is_none() {
             // No `-s` first, then only the prefix lengths some earlier rule was indexed
-            // under: a /32 source would otherwise cost 33 hash lookups per rule.
-            let lengths = indexed_lengths;
-            let sources = std::iter::once(None).chain(source.into_iter().flat_map(|net| {
-                (0..=net.prefix_len())
+            // under, longest first: a /32 source would otherwise cost 33 hash lookups per
+            // rule.
+            let longest = source.map_or(0, |net| usize::from(net.prefix_len()) + 1);
+            let sources = std::iter::once(NO_SOURCE).chain(
+                (0..longest)
                     .rev()
-                    .filter(move |len| lengths[usize::from(*len)])
-                    .filter_map(move |len| {
-                        IpNet::new(net.addr(), len).ok().map(|n| Some(n.trunc()))
-                    })
-            }));
-            let port = single_dport(&later.rule);
+                    .filter(|len| indexed_lengths[*len])
+                    .filter_map(|len| source.map(|net| SourceKey::within(&net, len as u8))),
+            );
+            let port = single_dport(&keys, index, &later.rule);
             'search: for key in sources {
                 let lists: [u32; 2] = match port {
                     Some(p) => [by_port.first(&(key, p)), any_port.first(&key)],
@@ -211,49 +208,120 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
             }
         }
         if is_terminal(&later.rule) {
-            let key = match single_net(later.rule.source.as_ref()) {
-                Some(net) => Some(net),
-                None if later.rule.source.is_none() => None,
+            let key = match source {
+                Some(net) => {
+                    indexed_lengths[usize::from(net.prefix_len())] = true;
+                    SourceKey::of(&net)
+                }
+                None if later.rule.source.is_none() => NO_SOURCE,
                 None => continue,
             };
-            if let Some(net) = key {
-                indexed_lengths[usize::from(net.prefix_len())] = true;
-            }
-            let index = u32::try_from(index).unwrap_or(END);
-            all.push(&mut nodes, key, index);
-            if dport_set_ok(&later.rule) {
-                for_each_dport(&later.rule, |p| by_port.push(&mut nodes, (key, p), index));
-            } else {
-                any_port.push(&mut nodes, key, index);
+            let at = u32::try_from(index).unwrap_or(END);
+            all.push(&mut nodes, key, at);
+            if !for_each_dport(&keys, index, &later.rule, |p| {
+                by_port.push(&mut nodes, (key, p), at);
+            }) {
+                any_port.push(&mut nodes, key, at);
             }
         }
     }
 }
 
-/// Whether a rule is limited to a short list of single destination ports (`--dport 22`,
-/// `-m multiport --dports 80,443`): false for ranges or no port condition.
-fn dport_set_ok(rule: &IptRule) -> bool {
-    if single_dport(rule).is_some() {
+/// An index key: a source network's address bits, family and prefix length, or no source.
+/// Two integers hash in a few instructions, where `IpNet`'s derived hash feeds its address
+/// bytes as a slice.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct SourceKey {
+    bits: u128,
+    /// The prefix length, plus 256 for IPv6; `u16::MAX` for no source.
+    tag: u16,
+}
+
+const NO_SOURCE: SourceKey = SourceKey {
+    bits: 0,
+    tag: u16::MAX,
+};
+
+impl SourceKey {
+    /// The key an earlier rule with source `net` is filed under (as the model holds it:
+    /// host bits cleared).
+    fn of(net: &IpNet) -> SourceKey {
+        match net {
+            IpNet::V4(n) => SourceKey {
+                bits: u128::from(u32::from(n.addr())),
+                tag: u16::from(n.prefix_len()),
+            },
+            IpNet::V6(n) => SourceKey {
+                bits: u128::from(n.addr()),
+                tag: 256 + u16::from(n.prefix_len()),
+            },
+        }
+    }
+
+    /// The key of the network of prefix length `len` (at most `net`'s) holding `net`.
+    fn within(net: &IpNet, len: u8) -> SourceKey {
+        match net {
+            IpNet::V4(n) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
+                SourceKey {
+                    bits: u128::from(u32::from(n.addr()) & mask),
+                    tag: u16::from(len),
+                }
+            }
+            IpNet::V6(n) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
+                SourceKey {
+                    bits: u128::from(n.addr()) & mask,
+                    tag: 256 + u16::from(len),
+                }
+            }
+        }
+    }
+}
+
+/// The single destination port rule `index` of the chain is limited to (`-p tcp --dport
+/// 22`), if any: from its key's summary when it has one (the lists are parsed there
+/// already), else from the rule.
+fn single_dport(keys: &Keys, index: usize, rule: &IptRule) -> Option<u16> {
+    match keys.dport_lists(index) {
+        Some((dport, _)) => match dport {
+            [(low, high)] if low == high => Some(*low),
+            _ => None,
+        },
+        None => rule_single_dport(rule),
+    }
+}
+
+/// Calls `each` with every port of rule `index` when it is limited to a short list of
+/// single destination ports (`--dport 22`, `-m multiport --dports 80,443`), in order, and
+/// says whether it is; false for ranges or no port condition.
+fn for_each_dport(keys: &Keys, index: usize, rule: &IptRule, mut each: impl FnMut(u16)) -> bool {
+    if let Some(port) = single_dport(keys, index, rule) {
+        each(port);
         return true;
     }
-    multiport_dports(rule).is_some_and(|list| {
-        list.split(',')
-            .all(|item| parse_port_range(item).is_some_and(|(low, high)| low == high))
-    })
-}
-
-/// Calls `each` with every port of the list [`dport_set_ok`] accepted, in order.
-fn for_each_dport(rule: &IptRule, mut each: impl FnMut(u16)) {
-    if let Some(port) = single_dport(rule) {
-        return each(port);
+    if let Some((_, dports)) = keys.dport_lists(index) {
+        if dports.is_empty() || dports.iter().any(|(low, high)| low != high) {
+            return false;
+        }
+        dports.iter().for_each(|(low, _)| each(*low));
+        return true;
     }
-    if let Some(list) = multiport_dports(rule) {
-        for item in list.split(',') {
-            if let Some((low, _)) = parse_port_range(item) {
-                each(low);
-            }
+    let Some(list) = multiport_dports(rule) else {
+        return false;
+    };
+    if !list
+        .split(',')
+        .all(|item| parse_port_range(item).is_some_and(|(low, high)| low == high))
+    {
+        return false;
+    }
+    for item in list.split(',') {
+        if let Some((low, _)) = parse_port_range(item) {
+            each(low);
         }
     }
+    true
 }
 
 /// The (non-negated) `--dports` list of the rule's first multiport match.
@@ -264,7 +332,7 @@ fn multiport_dports(rule: &IptRule) -> Option<&str> {
 }
 
 /// The single destination port a rule is limited to (`-p tcp --dport 22`), if any.
-fn single_dport(rule: &IptRule) -> Option<u16> {
+fn rule_single_dport(rule: &IptRule) -> Option<u16> {
     rule.matches
         .iter()
         .filter(|m| matches!(&*m.name, "tcp" | "udp"))
