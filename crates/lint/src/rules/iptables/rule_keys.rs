@@ -167,7 +167,7 @@ const STATES: [&str; 7] = [
 ];
 
 /// What the candidate loop tests of an earlier rule before the pair test, kept apart from
-/// the keys in one compact array: nearly every candidate fails here.
+/// the keys (IPT003 keeps it in its index nodes): nearly every candidate fails here.
 #[derive(Clone, Copy)]
 pub struct Gate {
     /// One bit (a hash of the name modulo 64) per match module a later rule must have for
@@ -258,8 +258,8 @@ pub struct Keys<'a> {
     chain: &'a [PlacedRule],
     interner: Interner<'a>,
     rules: Vec<RuleKey>,
-    gates: Vec<Gate>,
     /// The last rule's.
+    gate: Gate,
     probe: Probe,
     /// Ranges of port lists longer than two items.
     ports: Vec<(u16, u16)>,
@@ -274,7 +274,12 @@ impl<'a> Keys<'a> {
             chain,
             interner: Interner::default(),
             rules: Vec::with_capacity(chain.len()),
-            gates: Vec::with_capacity(chain.len()),
+            gate: Gate {
+                required: 0,
+                ports: ANY_PORT,
+                low: 0,
+                high: 0,
+            },
             probe: Probe {
                 present: 0,
                 dport: EVERY_SPAN,
@@ -319,7 +324,7 @@ impl<'a> Keys<'a> {
             self.ports.truncate(spilled);
         }
         let (gate, probe) = self.gate_and_probe(summary.as_ref(), required, present);
-        self.gates.push(gate);
+        self.gate = gate;
         self.probe = probe;
         self.rules.push(RuleKey {
             in_iface,
@@ -509,9 +514,10 @@ impl<'a> Keys<'a> {
         ))
     }
 
-    /// The gate of rule `index`, for [`Keys::may_cover`].
-    pub fn gate(&self, index: usize) -> Gate {
-        self.gates[index]
+    /// The gate of the rule keyed last, for [`Keys::may_cover`] (IPT003 keeps it with the
+    /// rule in its indexes).
+    pub fn gate(&self) -> Gate {
+        self.gate
     }
 
     /// The probe of the rule keyed last, for [`Keys::may_cover`].
@@ -524,8 +530,8 @@ impl<'a> Keys<'a> {
     /// later one has (a match other than multiport is implied only by a match of the same
     /// module), and when both rules have summaries and the earlier one lists destination
     /// ports, the later one lists destination ports within their span (`covers` requires
-    /// each of its ranges inside one of the earlier rule's). IPT003 tests it on a compact
-    /// array before touching the keys.
+    /// each of its ranges inside one of the earlier rule's). IPT003 tests it before touching
+    /// the keys.
     pub fn may_cover(gate: &Gate, probe: &Probe) -> bool {
         let inside =
             |(start, end): (u32, u32)| u32::from(gate.low) <= start && end <= u32::from(gate.high);

@@ -7,7 +7,7 @@ use gblint_iptables::Rule as IptRule;
 use ipnet::IpNet;
 
 use super::readable;
-use super::rule_keys::{is_terminal, single_net, FastMap, Keys};
+use super::rule_keys::{is_terminal, single_net, FastMap, Gate, Keys};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::file_kind::FileKind;
@@ -88,8 +88,14 @@ struct Lists<K> {
     ends: FastMap<K, (u32, u32)>,
 }
 
-/// A node of [`Lists`]: (rule index, next node or `END`).
-type Node = (u32, u32);
+/// A node of [`Lists`]: a rule filed under the list's key, with its gate (nearly every
+/// candidate fails there: the walk then touches nothing but the node).
+struct Node {
+    index: u32,
+    /// The next node or `END`.
+    next: u32,
+    gate: Gate,
+}
 
 const END: u32 = u32::MAX;
 
@@ -101,13 +107,17 @@ impl<K: std::hash::Hash + Eq> Lists<K> {
     }
 
     /// Append rule `index` to `key`'s list.
-    fn push(&mut self, nodes: &mut Vec<Node>, key: K, index: u32) {
+    fn push(&mut self, nodes: &mut Vec<Node>, key: K, index: u32, gate: Gate) {
         let node = u32::try_from(nodes.len()).unwrap_or(END);
-        nodes.push((index, END));
+        nodes.push(Node {
+            index,
+            next: END,
+            gate,
+        });
         match self.ends.entry(key) {
             Entry::Occupied(mut ends) => {
                 let (_, last) = ends.get_mut();
-                nodes[*last as usize].1 = node;
+                nodes[*last as usize].next = node;
                 *last = node;
             }
             Entry::Vacant(slot) => {
@@ -174,20 +184,20 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
                 for head in lists {
                     let mut node = head;
                     while node != END {
-                        let (earlier, next) = nodes[node as usize];
-                        node = next;
+                        let Node {
+                            index: earlier,
+                            next,
+                            gate,
+                        } = &nodes[node as usize];
+                        node = *next;
                         if budget == 0 {
                             return;
                         }
                         budget -= 1;
                         // Every candidate still counts against the budget, so the findings do
                         // not depend on how cheaply one is ruled out.
-                        let earlier = earlier as usize;
-                        // The gates are one compact array: most candidates fail there,
-                        // without loading their key.
-                        if Keys::may_cover(&keys.gate(earlier), &probe)
-                            && keys.covers(earlier, index)
-                        {
+                        let earlier = *earlier as usize;
+                        if Keys::may_cover(gate, &probe) && keys.covers(earlier, index) {
                             found = Some(&rules[earlier]);
                             break 'search;
                         }
@@ -216,12 +226,12 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
                 None if later.rule.source.is_none() => NO_SOURCE,
                 None => continue,
             };
-            let at = u32::try_from(index).unwrap_or(END);
-            all.push(&mut nodes, key, at);
+            let (at, gate) = (u32::try_from(index).unwrap_or(END), keys.gate());
+            all.push(&mut nodes, key, at, gate);
             if !for_each_dport(&keys, index, &later.rule, |p| {
-                by_port.push(&mut nodes, (key, p), at);
+                by_port.push(&mut nodes, (key, p), at, gate);
             }) {
-                any_port.push(&mut nodes, key, at);
+                any_port.push(&mut nodes, key, at, gate);
             }
         }
     }
