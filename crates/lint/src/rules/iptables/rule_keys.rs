@@ -181,6 +181,21 @@ pub struct Gate {
     high: u16,
 }
 
+impl Gate {
+    /// The match modules a later rule needs for this rule to cover it, as bits: IPT003 files
+    /// rules by them.
+    pub fn required(&self) -> u64 {
+        self.required
+    }
+}
+
+impl Probe {
+    /// Whether the rule has every module of `required` ([`Gate::required`]).
+    pub fn admits(&self, required: u64) -> bool {
+        required & !self.present == 0
+    }
+}
+
 /// [`Gate::ports`]: no condition on ports (no summary, or no destination port list).
 const ANY_PORT: u8 = 0;
 /// The rule's tcp/udp `--dport` list spans `low..=high`: a rule it covers has a tcp/udp
@@ -242,7 +257,7 @@ pub fn single_net(field: Option<&Neg<Vec<Address>>>) -> Option<IpNet> {
     }
 }
 
-/// The bit of a match module in [`RuleKey::present`] and `required`: any fixed function of
+/// The bit of a match module in [`Probe::present`] and [`Gate::required`]: any fixed function of
 /// the name will do (rules with the same module get the same bit; a collision only lets a
 /// pair through to the full test), this one mixes every byte.
 fn module_bit(name: &str) -> u64 {

@@ -1,5 +1,3 @@
-use std::collections::hash_map::Entry;
-
 use gblint_diagnostics::Diagnostic;
 use gblint_iptables::ruleset::PlacedRule;
 use gblint_iptables::values::parse_port_range;
@@ -7,7 +5,7 @@ use gblint_iptables::Rule as IptRule;
 use ipnet::IpNet;
 
 use super::readable;
-use super::rule_keys::{is_terminal, single_net, FastMap, Gate, Keys};
+use super::rule_keys::{is_terminal, single_net, FastMap, Gate, Keys, Probe};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::file_kind::FileKind;
@@ -74,66 +72,180 @@ impl Rule for ShadowedRule {
             }
             for table in doc.ruleset.tables.values() {
                 for chain in &table.chains {
-                    check_chain(&chain.rules, doc.file, out);
+                    check_chain(&chain.rules, doc.file, BUDGET, out);
                 }
             }
         }
     }
 }
 
-/// Earlier rules filed under one key, in the order they were filed: each key holds the first
-/// and last node of a list threaded through one shared node array, so that a key costs two
-/// integers instead of a vector (a long chain has a key per rule).
+/// Earlier rules filed under one key, in the order they were filed, split by their gate's
+/// class (the match modules a later rule needs for them to cover it): a later rule walks only
+/// the classes its modules admit, where every other candidate would fail the gate anyway.
+/// Each node keeps its position in the key's whole list, so that a walk can charge the
+/// comparison budget exactly what visiting every candidate in filing order would (see
+/// [`charge`]). The lists are threaded through node and class arrays shared by the chain's
+/// indexes, so that a key costs two integers instead of a vector (a long chain has a key per
+/// rule).
 struct Lists<K> {
-    ends: FastMap<K, (u32, u32)>,
+    keys: FastMap<K, KeyEntry>,
 }
 
-/// A node of [`Lists`]: a rule filed under the list's key, with its gate (nearly every
-/// candidate fails there: the walk then touches nothing but the node).
+/// A key of [`Lists`]: how many rules it holds, and its first class (`END`: none).
+struct KeyEntry {
+    len: u32,
+    classes: u32,
+}
+
+/// The rules of one key whose gates need the same modules, first and last node, and the
+/// key's next class (`END`: none).
+struct Class {
+    required: u64,
+    first: u32,
+    last: u32,
+    next: u32,
+}
+
+/// A node of [`Lists`]: a rule filed under the list's key, its position among the key's
+/// rules, and its gate (nearly every candidate fails there: the walk then touches nothing
+/// but the node).
 struct Node {
     index: u32,
-    /// The next node or `END`.
+    /// The next node of its class or `END`.
     next: u32,
+    position: u32,
     gate: Gate,
 }
 
 const END: u32 = u32::MAX;
 
+/// The length of an array as an index (the arrays of one chain stay far below `u32::MAX`).
+fn at<T>(array: &[T]) -> u32 {
+    u32::try_from(array.len()).unwrap_or(END)
+}
+
 impl<K: std::hash::Hash + Eq> Lists<K> {
     fn new() -> Self {
         Lists {
-            ends: FastMap::default(),
+            keys: FastMap::default(),
         }
     }
 
-    /// Append rule `index` to `key`'s list.
-    fn push(&mut self, nodes: &mut Vec<Node>, key: K, index: u32, gate: Gate) {
-        let node = u32::try_from(nodes.len()).unwrap_or(END);
+    /// Append rule `index`, whose gate is `gate`, to `key`'s list.
+    fn push(
+        &mut self,
+        nodes: &mut Vec<Node>,
+        classes: &mut Vec<Class>,
+        key: K,
+        index: u32,
+        gate: Gate,
+    ) {
+        let node = at(nodes);
+        let entry = self.keys.entry(key).or_insert(KeyEntry {
+            len: 0,
+            classes: END,
+        });
         nodes.push(Node {
             index,
             next: END,
+            position: entry.len,
             gate,
         });
-        match self.ends.entry(key) {
-            Entry::Occupied(mut ends) => {
-                let (_, last) = ends.get_mut();
-                nodes[*last as usize].next = node;
-                *last = node;
+        entry.len += 1;
+        let (mut class, mut previous) = (entry.classes, END);
+        while class != END && classes[class as usize].required != gate.required() {
+            previous = class;
+            class = classes[class as usize].next;
+        }
+        if class == END {
+            let new = at(classes);
+            classes.push(Class {
+                required: gate.required(),
+                first: node,
+                last: node,
+                next: END,
+            });
+            match previous {
+                END => entry.classes = new,
+                _ => classes[previous as usize].next = new,
             }
-            Entry::Vacant(slot) => {
-                slot.insert((node, node));
-            }
+        } else {
+            let class = &mut classes[class as usize];
+            nodes[class.last as usize].next = node;
+            class.last = node;
         }
     }
 
-    /// The first node of `key`'s list (`END` when it has none).
-    fn first(&self, key: &K) -> u32 {
-        self.ends.get(key).map_or(END, |(first, _)| *first)
+    /// How many rules `key` holds, and the position and index of the first of them (in filing
+    /// order) for which `test` holds, trying only the classes `probe` admits: the others
+    /// fail the gate.
+    fn walk(
+        &self,
+        nodes: &[Node],
+        classes: &[Class],
+        key: &K,
+        probe: &Probe,
+        mut test: impl FnMut(u32, &Gate) -> bool,
+    ) -> (u32, Option<(u32, u32)>) {
+        let Some(entry) = self.keys.get(key) else {
+            return (0, None);
+        };
+        let mut best: Option<(u32, u32)> = None;
+        let mut class = entry.classes;
+        while class != END {
+            let Class {
+                required,
+                first,
+                next,
+                ..
+            } = &classes[class as usize];
+            class = *next;
+            if !probe.admits(*required) {
+                continue;
+            }
+            let mut node = *first;
+            while node != END {
+                let n = &nodes[node as usize];
+                if best.is_some_and(|(position, _)| n.position >= position) {
+                    break;
+                }
+                if test(n.index, &n.gate) {
+                    best = Some((n.position, n.index));
+                    break;
+                }
+                node = n.next;
+            }
+        }
+        (entry.len, best)
     }
 }
 
+/// Charge `budget` for a walk of one list ([`Lists::walk`]'s answer) as visiting its
+/// candidates one by one in filing order, one unit each, would: up to and including the
+/// first that covers, or all of them. `Err` when the budget runs out before (the chain is
+/// then left unfinished, as the one-by-one walk stopped at a zero budget); else the index of
+/// the rule that covers, if any.
+fn charge(budget: &mut usize, (len, hit): (u32, Option<(u32, u32)>)) -> Result<Option<u32>, ()> {
+    let needed = match hit {
+        Some((position, _)) => position as usize + 1,
+        None => len as usize,
+    };
+    if needed > *budget {
+        return Err(());
+    }
+    *budget -= needed;
+    Ok(hit.map(|(_, index)| index))
+}
+
 /// Earlier terminal rules, indexed by their source network (rules without `-s` in `broad`).
-fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut Vec<Diagnostic>) {
+///
+/// `budget` is the number of candidates the chain may visit (see [`BUDGET`]).
+fn check_chain(
+    rules: &[PlacedRule],
+    file: gblint_diagnostics::FileId,
+    mut budget: usize,
+    out: &mut Vec<Diagnostic>,
+) {
     // Earlier terminal rules, indexed by source network (`None`: no `-s`) and, for rules with
     // one destination port, by that port: a rule for port 22 can only be covered by an earlier
     // rule for port 22 or one not limited to a single port.
@@ -148,13 +260,13 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
         })
         .sum();
     let mut nodes: Vec<Node> = Vec::with_capacity(filed);
+    let mut classes: Vec<Class> = Vec::new();
     let mut all: Lists<SourceKey> = Lists::new();
     let mut by_port: Lists<(SourceKey, u16)> = Lists::new();
     let mut any_port: Lists<SourceKey> = Lists::new();
     // Entry n set: some earlier rule is indexed under a source network of prefix length n
     // (0..=128: IPv6 has 129 lengths).
     let mut indexed_lengths = [false; 129];
-    let mut budget = BUDGET;
     let mut reported: FastMap<u32, ()> = FastMap::default();
     // Keys are built as the walk reaches each rule: once the budget runs out, the rest of a
     // long chain is never keyed.
@@ -176,31 +288,29 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
                     .filter_map(|len| source.map(|net| SourceKey::within(&net, len as u8))),
             );
             let port = single_dport(&keys, index, &later.rule);
+            // Every candidate counts against the budget, so the findings do not depend on how
+            // cheaply one is ruled out (nor on the classes a walk skips).
+            let mut test = |earlier: u32, gate: &Gate| {
+                Keys::may_cover(gate, &probe) && keys.covers(earlier as usize, index)
+            };
             'search: for key in sources {
-                let lists: [u32; 2] = match port {
-                    Some(p) => [by_port.first(&(key, p)), any_port.first(&key)],
-                    None => [all.first(&key), END],
-                };
-                for head in lists {
-                    let mut node = head;
-                    while node != END {
-                        let Node {
-                            index: earlier,
-                            next,
-                            gate,
-                        } = &nodes[node as usize];
-                        node = *next;
-                        if budget == 0 {
-                            return;
+                // A single port's list, then the rules for any port; or every rule.
+                for second in [false, true] {
+                    let walk = match (port, second) {
+                        (Some(p), false) => {
+                            by_port.walk(&nodes, &classes, &(key, p), &probe, &mut test)
                         }
-                        budget -= 1;
-                        // Every candidate still counts against the budget, so the findings do
-                        // not depend on how cheaply one is ruled out.
-                        let earlier = *earlier as usize;
-                        if Keys::may_cover(gate, &probe) && keys.covers(earlier, index) {
-                            found = Some(&rules[earlier]);
+                        (Some(_), true) => any_port.walk(&nodes, &classes, &key, &probe, &mut test),
+                        (None, false) => all.walk(&nodes, &classes, &key, &probe, &mut test),
+                        (None, true) => break,
+                    };
+                    match charge(&mut budget, walk) {
+                        Err(()) => return,
+                        Ok(Some(earlier)) => {
+                            found = Some(&rules[earlier as usize]);
                             break 'search;
                         }
+                        Ok(None) => {}
                     }
                 }
             }
@@ -227,11 +337,11 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
                 None => continue,
             };
             let (at, gate) = (u32::try_from(index).unwrap_or(END), keys.gate());
-            all.push(&mut nodes, key, at, gate);
+            all.push(&mut nodes, &mut classes, key, at, gate);
             if !for_each_dport(&keys, index, &later.rule, |p| {
-                by_port.push(&mut nodes, (key, p), at, gate);
+                by_port.push(&mut nodes, &mut classes, (key, p), at, gate);
             }) {
-                any_port.push(&mut nodes, key, at, gate);
+                any_port.push(&mut nodes, &mut classes, key, at, gate);
             }
         }
     }
