@@ -246,12 +246,13 @@ fn check_chain(
     mut budget: usize,
     out: &mut Vec<Diagnostic>,
 ) {
-    // Earlier terminal rules, indexed by source network (`None`: no `-s`) and, for rules with
-    // one destination port, by that port: a rule for port 22 can only be covered by an earlier
-    // rule for port 22 or one not limited to a single port.
+    // Earlier terminal rules, indexed by source network (`NO_SOURCE`: no `-s`) and, for rules
+    // with one destination port, by that port: a rule for port 22 can only be covered by an
+    // earlier rule for port 22 or one not limited to a single port.
     // Rules are held by their index in the chain (their key is `keys`' entry of that index).
     // Every terminal rule is filed under its source and under each of its ports, or under
-    // "any port": the node array gets that size up front (see `Keys::for_rules`).
+    // "any port": the node array gets that size up front (a doubling vector would leave its
+    // old blocks behind in the allocator).
     let filed: usize = rules
         .iter()
         .map(|r| {
