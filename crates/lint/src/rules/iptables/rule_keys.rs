@@ -174,6 +174,13 @@ pub struct Gate {
     /// this rule to cover it: every module but `comment` (never compared) and `multiport` (a
     /// tcp/udp port also implies it).
     required: u64,
+    ports: PortGate,
+}
+
+/// The destination-port part of a [`Gate`] (6 bytes: IPT003 keeps it in each index node,
+/// whose class holds the module part).
+#[derive(Clone, Copy)]
+pub struct PortGate {
     /// Which destination ports a covered rule must name inside `low..=high`: [`ANY_PORT`],
     /// [`TCP_UDP_PORT`] or [`EITHER_PORT`].
     ports: u8,
@@ -187,6 +194,25 @@ impl Gate {
     pub fn required(&self) -> u64 {
         self.required
     }
+
+    /// The destination-port part.
+    pub fn ports(&self) -> PortGate {
+        self.ports
+    }
+}
+
+impl PortGate {
+    /// The port half of [`Keys::may_cover`]: when both rules have summaries and the earlier
+    /// one lists destination ports, the later one lists destination ports within their span.
+    pub fn fits(&self, probe: &Probe) -> bool {
+        let inside =
+            |(start, end): (u32, u32)| u32::from(self.low) <= start && end <= u32::from(self.high);
+        match self.ports {
+            ANY_PORT => true,
+            TCP_UDP_PORT => inside(probe.dport),
+            _ => inside(probe.dport) || inside(probe.dports),
+        }
+    }
 }
 
 impl Probe {
@@ -196,7 +222,7 @@ impl Probe {
     }
 }
 
-/// [`Gate::ports`]: no condition on ports (no summary, or no destination port list).
+/// [`PortGate::ports`]: no condition on ports (no summary, or no destination port list).
 const ANY_PORT: u8 = 0;
 /// The rule's tcp/udp `--dport` list spans `low..=high`: a rule it covers has a tcp/udp
 /// `--dport` list inside that span.
@@ -291,9 +317,11 @@ impl<'a> Keys<'a> {
             rules: Vec::with_capacity(chain.len()),
             gate: Gate {
                 required: 0,
-                ports: ANY_PORT,
-                low: 0,
-                high: 0,
+                ports: PortGate {
+                    ports: ANY_PORT,
+                    low: 0,
+                    high: 0,
+                },
             },
             probe: Probe {
                 present: 0,
@@ -482,9 +510,11 @@ impl<'a> Keys<'a> {
     ) -> (Gate, Probe) {
         let mut gate = Gate {
             required,
-            ports: ANY_PORT,
-            low: 0,
-            high: 0,
+            ports: PortGate {
+                ports: ANY_PORT,
+                low: 0,
+                high: 0,
+            },
         };
         let mut probe = Probe {
             present,
@@ -505,7 +535,7 @@ impl<'a> Keys<'a> {
         };
         // A list's span fits 16 bits; should a malformed one not, the gate stays open.
         if let (Ok(low), Ok(high)) = (u16::try_from(span.0), u16::try_from(span.1)) {
-            (gate.ports, gate.low, gate.high) = (ports, low, high);
+            gate.ports = PortGate { ports, low, high };
         }
         (gate, probe)
     }
@@ -548,14 +578,7 @@ impl<'a> Keys<'a> {
     /// each of its ranges inside one of the earlier rule's). IPT003 tests it before touching
     /// the keys.
     pub fn may_cover(gate: &Gate, probe: &Probe) -> bool {
-        let inside =
-            |(start, end): (u32, u32)| u32::from(gate.low) <= start && end <= u32::from(gate.high);
-        gate.required & !probe.present == 0
-            && match gate.ports {
-                ANY_PORT => true,
-                TCP_UDP_PORT => inside(probe.dport),
-                _ => inside(probe.dport) || inside(probe.dports),
-            }
+        probe.admits(gate.required) && gate.ports.fits(probe)
     }
 
     /// Whether every packet rule `later` matches is matched by rule `earlier` and `earlier`

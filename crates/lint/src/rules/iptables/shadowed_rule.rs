@@ -5,7 +5,7 @@ use gblint_iptables::Rule as IptRule;
 use ipnet::IpNet;
 
 use super::readable;
-use super::rule_keys::{is_terminal, single_net, FastMap, Gate, Keys, Probe};
+use super::rule_keys::{is_terminal, single_net, FastMap, Gate, Keys, PortGate, Probe};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::file_kind::FileKind;
@@ -107,14 +107,14 @@ struct Class {
 }
 
 /// A node of [`Lists`]: a rule filed under the list's key, its position among the key's
-/// rules, and its gate (nearly every candidate fails there: the walk then touches nothing
-/// but the node).
+/// rules, and the port part of its gate (its class holds the module part; nearly every
+/// candidate a walk reaches fails the ports: the walk then touches nothing but the node).
 struct Node {
     index: u32,
     /// The next node of its class or `END`.
     next: u32,
     position: u32,
-    gate: Gate,
+    ports: PortGate,
 }
 
 const END: u32 = u32::MAX;
@@ -149,7 +149,7 @@ impl<K: std::hash::Hash + Eq> Lists<K> {
             index,
             next: END,
             position: entry.len,
-            gate,
+            ports: gate.ports(),
         });
         entry.len += 1;
         let (mut class, mut previous) = (entry.classes, END);
@@ -185,7 +185,7 @@ impl<K: std::hash::Hash + Eq> Lists<K> {
         classes: &[Class],
         key: &K,
         probe: &Probe,
-        mut test: impl FnMut(u32, &Gate) -> bool,
+        mut test: impl FnMut(u32, &PortGate) -> bool,
     ) -> (u32, Option<(u32, u32)>) {
         let Some(entry) = self.keys.get(key) else {
             return (0, None);
@@ -209,7 +209,7 @@ impl<K: std::hash::Hash + Eq> Lists<K> {
                 if best.is_some_and(|(position, _)| n.position >= position) {
                     break;
                 }
-                if test(n.index, &n.gate) {
+                if test(n.index, &n.ports) {
                     best = Some((n.position, n.index));
                     break;
                 }
@@ -291,8 +291,10 @@ fn check_chain(
             let port = single_dport(&keys, index, &later.rule);
             // Every candidate counts against the budget, so the findings do not depend on how
             // cheaply one is ruled out (nor on the classes a walk skips).
-            let mut test = |earlier: u32, gate: &Gate| {
-                Keys::may_cover(gate, &probe) && keys.covers(earlier as usize, index)
+            // A walk only reaches the classes whose modules the probe admits: with the port
+            // part, that is `Keys::may_cover`.
+            let mut test = |earlier: u32, ports: &PortGate| {
+                ports.fits(&probe) && keys.covers(earlier as usize, index)
             };
             'search: for key in sources {
                 // A single port's list, then the rules for any port; or every rule.
