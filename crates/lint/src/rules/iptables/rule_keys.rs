@@ -1,14 +1,16 @@
-//! IPT003's view of a rule: every string it compares replaced by an integer (interface, protocol,
-//! option names and arguments interned per chain), every address by an interval of integers
-//! and every port list by its parsed ranges, computed once per rule instead of once per pair
-//! of rules. The comparisons in `Keys::covers` are the string comparisons they replace,
-//! answer for answer (a differential test over the corpus and generated dumps holds them to
-//! it).
+//! IPT003's view of a rule: a fixed-size record per rule holding, inline, every field the pair
+//! test reads — interfaces and protocol as interned integers, a single source or destination
+//! network as an interval of integers, and, for the usual match modules (tcp/udp ports,
+//! multiport lists, conntrack/state states, comments), their port lists as parsed ranges and
+//! their states as bits. `Keys::covers` gives the answers of the string comparisons it
+//! replaces, answer for answer: a rule with any other match, or with an option these modules
+//! do not usually carry, keeps no match summary, and a pair with such a rule compares its
+//! matches on the rules themselves, as strings. A test compares IPT003 with a brute-force,
+//! string-based search on generated chains, and the differential test holds the findings on
+//! the corpus and on generated dumps to those recorded before.
 //!
-//! A chain's keys live in a few flat arenas (`Keys`): a rule's key is a fixed-size record
-//! holding spans into them, instead of a vector of matches, a vector of options per match and
-//! boxed slices per argument. On a 100,000-rule chain the vectors were most of IPT003's memory
-//! (every key stays alive until the chain is done) and a good part of its allocations.
+//! Only what does not fit a few bytes is kept out of line, in arenas shared by the chain:
+//! port lists of more than two items and IPv6 networks (both rare).
 
 use std::collections::HashMap;
 
@@ -23,11 +25,10 @@ use ipnet::IpNet;
 /// seed keeps every run's behaviour the same.
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
-/// Gives each distinct string (or list of strings) a small integer.
+/// Gives each distinct string (interface, protocol) or address list a small integer.
 #[derive(Default)]
-pub struct Interner<'a> {
+struct Interner<'a> {
     strings: FastMap<&'a str, u32>,
-    lists: FastMap<&'a [String], u32>,
     addresses: FastMap<&'a [Address], u32>,
 }
 
@@ -37,24 +38,25 @@ impl<'a> Interner<'a> {
         *self.strings.entry(text).or_insert(next)
     }
 
-    fn list(&mut self, items: &'a [String]) -> u32 {
-        let next = self.lists.len() as u32;
-        *self.lists.entry(items).or_insert(next)
-    }
-
     fn addresses(&mut self, list: &'a [Address]) -> u32 {
         let next = self.addresses.len() as u32;
         *self.addresses.entry(list).or_insert(next)
     }
 }
 
-/// A network as the interval of addresses it holds (host bits are cleared in the model, so
-/// containment of networks is containment of intervals within one family). The bounds are
-/// `u128`s split into (high, low) halves: tuples compare like the integers they make, and
-/// the record stays 8-byte aligned (half the size of one holding `u128`s).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NetInterval {
-    v6: bool,
+/// The index of an interned value or an arena entry, `NONE` for an absent field.
+const NONE: u32 = u32::MAX;
+
+/// The length of an arena as an index (arenas of one chain stay far below `u32::MAX`
+/// entries: each rule adds a handful at most).
+fn at<T>(arena: &[T]) -> u32 {
+    u32::try_from(arena.len()).unwrap_or(NONE)
+}
+
+/// An IPv6 network as the interval of addresses it holds, the `u128` bounds split into
+/// (high, low) halves (tuples compare like the integers they make).
+#[derive(Clone, Copy)]
+struct V6Interval {
     start: (u64, u64),
     end: (u64, u64),
 }
@@ -64,147 +66,201 @@ fn halves(value: u128) -> (u64, u64) {
     ((value >> 64) as u64, value as u64)
 }
 
-impl NetInterval {
-    fn of(net: &IpNet) -> Self {
-        match net {
-            IpNet::V4(n) => NetInterval {
-                v6: false,
-                start: (0, u64::from(u32::from(n.network()))),
-                end: (0, u64::from(u32::from(n.broadcast()))),
-            },
-            IpNet::V6(n) => NetInterval {
-                v6: true,
-                start: halves(u128::from(n.network())),
-                end: halves(u128::from(n.broadcast())),
-            },
-        }
-    }
-
-    /// `IpNet::contains` for networks: same family, `inner` inside `self`.
-    fn contains(&self, inner: &NetInterval) -> bool {
-        self.v6 == inner.v6 && self.start <= inner.start && inner.end <= self.end
-    }
-}
-
-/// A run of entries of one of [`Keys`]' arenas.
+/// A network as the interval of addresses it holds: containment of networks is containment
+/// of intervals within one family. IPv4 bounds are inline; an IPv6 network is an index into
+/// [`Keys`]' `v6` arena (its bounds would double the size of every key).
 #[derive(Clone, Copy)]
-struct Span {
-    start: u32,
-    end: u32,
+enum Net {
+    V4 { start: u32, end: u32 },
+    V6(u32),
 }
 
-impl Span {
-    fn range(self) -> std::ops::Range<usize> {
-        self.start as usize..self.end as usize
-    }
+/// `-s`/`-d`.
+#[derive(Clone, Copy)]
+enum AddrKey {
+    /// Not given.
+    Absent,
+    /// One network, not negated: the only form that covers another by containment.
+    Net(Net),
+    /// Anything else (negated, several addresses, a host name, a dotted mask): it covers only
+    /// the same list with the same negation, so it is compared by its interned id.
+    Other { negated: bool, id: u32 },
 }
 
-/// The index of an entry of an arena, `NONE` for an absent field.
-const NONE: u32 = u32::MAX;
-
-/// The length of an arena as the start or end of a span (arenas of one chain stay far below
-/// `u32::MAX` entries: each rule adds a handful).
-fn at<T>(arena: &[T]) -> u32 {
-    u32::try_from(arena.len()).unwrap_or(NONE)
-}
-
-/// `-i`/`-o`.
-struct IfaceKey<'a> {
-    negated: bool,
+/// `-i`/`-o` (`id` is `NONE` when not given).
+#[derive(Clone, Copy)]
+struct IfaceKey {
     id: u32,
-    name: &'a str,
-}
-
-/// `-s`/`-d`: the whole list (for equality) and the single network, when it is one.
-struct AddrKey {
     negated: bool,
-    id: u32,
-    single: Option<NetInterval>,
+    /// The name ends with `+` (a prefix: the only case where two different names match).
+    wildcard: bool,
 }
 
-/// `-p`.
-#[derive(Clone, Copy, PartialEq, Eq)]
+impl IfaceKey {
+    const ABSENT: IfaceKey = IfaceKey {
+        id: NONE,
+        negated: false,
+        wildcard: false,
+    };
+}
+
+/// `-p` (`id` is `NONE` when not given).
+#[derive(Clone, Copy)]
 struct ProtoKey {
-    negated: bool,
     id: u32,
+    negated: bool,
+    /// `-p all`, not negated: every protocol.
     all: bool,
 }
 
-/// What an option is to IPT003.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
-    /// `--dport`/`--sport` of tcp or udp.
-    Port,
-    /// `--dports`/`--sports`/`--ports` of multiport.
-    Ports,
-    /// `--ctstate` of conntrack, `--state` of state.
-    States,
-    Other,
-}
+/// A port range, (low, high).
+pub type Range = (u16, u16);
 
-/// The first argument of a port or state option, parsed.
+/// A port option's list as its ranges, every item of which parses: up to two inline (a
+/// port, a range, the usual multiport pair), a longer list in [`Keys`]' `ports` arena.
 #[derive(Clone, Copy)]
-struct ArgKey {
-    /// The argument's text, interned.
-    id: u32,
-    /// Every comma-separated item parses as a port or range (then `parsed` holds them all).
-    all_parse: bool,
-    /// The items that parse, as ranges (in [`Keys`]' `ports`).
-    parsed: Span,
-    /// The comma-separated items, interned (state lists; in [`Keys`]' `items`).
-    items: Span,
+enum PortSet {
+    Inline { len: u8, ranges: [(u16, u16); 2] },
+    Spill { start: u32, end: u32 },
 }
 
-struct OptKey {
-    name: u32,
-    negated: bool,
-    args: u32,
-    role: Role,
-    first: Option<ArgKey>,
+/// A tcp or udp match whose options are at most one `--dport` and one `--sport`.
+#[derive(Clone, Copy)]
+struct PortMatch {
+    udp: bool,
+    dport: Option<PortSet>,
+    sport: Option<PortSet>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Module {
-    TcpUdp,
-    Multiport,
-    Comment,
-    Other,
+/// A multiport match whose options are at most one each of `--dports`, `--sports` and
+/// `--ports`.
+#[derive(Clone, Copy)]
+struct MultiportMatch {
+    dports: Option<PortSet>,
+    sports: Option<PortSet>,
+    ports: Option<PortSet>,
 }
 
-struct MatchKey {
-    name: u32,
-    module: Module,
-    /// In [`Keys`]' `options`.
-    options: Span,
+/// A rule's matches when every one is of a usual form: at most one tcp/udp match, one
+/// multiport, one conntrack with only `--ctstate` and one state match, every option of them
+/// not negated, every port list parsed whole, every state a known name; comments anywhere.
+/// For such rules "match implies match" reduces to comparisons of these fields.
+#[derive(Clone, Copy, Default)]
+struct Summary {
+    port: Option<PortMatch>,
+    multiport: Option<MultiportMatch>,
+    /// `-m conntrack` (inner `None`: without `--ctstate`), its states as [`STATES`] bits.
+    conntrack: Option<Option<u8>>,
+    /// `-m state` (inner `None`: without `--state`).
+    state: Option<Option<u8>>,
 }
 
-/// One rule, ready to be compared: a fixed-size record, its variable parts in [`Keys`]'
-/// arenas.
-struct RuleKey {
-    /// One bit (interned name modulo 64) per match module the rule has.
-    present: u64,
-    /// One bit per match module a later rule must have for this rule to cover it: every
-    /// module but `comment` (never compared) and `multiport` (a tcp/udp port also implies it).
+/// The state names IPT003 summarizes (others keep a rule on the string comparison).
+const STATES: [&str; 7] = [
+    "INVALID",
+    "ESTABLISHED",
+    "RELATED",
+    "NEW",
+    "UNTRACKED",
+    "SNAT",
+    "DNAT",
+];
+
+/// What the candidate loop tests of an earlier rule before the pair test, kept apart from
+/// the keys (IPT003 keeps it in its index nodes): nearly every candidate fails here.
+#[derive(Clone, Copy)]
+pub struct Gate {
+    /// One bit (a hash of the name modulo 64) per match module a later rule must have for
+    /// this rule to cover it: every module but `comment` (never compared) and `multiport` (a
+    /// tcp/udp port also implies it).
     required: u64,
-    /// In [`Keys`]' `matches`.
-    matches: Span,
-    /// In [`Keys`]' `ifaces` (`NONE`: not given).
-    in_iface: u32,
-    out_iface: u32,
-    /// In [`Keys`]' `addresses` (`NONE`: not given).
-    source: u32,
-    destination: u32,
-    protocol: Option<ProtoKey>,
+    ports: PortGate,
+}
+
+/// The destination-port part of a [`Gate`] (6 bytes: IPT003 keeps it in each index node,
+/// whose class holds the module part).
+#[derive(Clone, Copy)]
+pub struct PortGate {
+    /// Which destination ports a covered rule must name inside `low..=high`: [`ANY_PORT`],
+    /// [`TCP_UDP_PORT`] or [`EITHER_PORT`].
+    ports: u8,
+    low: u16,
+    high: u16,
+}
+
+impl Gate {
+    /// The match modules a later rule needs for this rule to cover it, as bits: IPT003 files
+    /// rules by them.
+    pub fn required(&self) -> u64 {
+        self.required
+    }
+
+    /// The destination-port part.
+    pub fn ports(&self) -> PortGate {
+        self.ports
+    }
+}
+
+impl PortGate {
+    /// The port half of [`Keys::may_cover`]: when both rules have summaries and the earlier
+    /// one lists destination ports, the later one lists destination ports within their span.
+    pub fn fits(&self, probe: &Probe) -> bool {
+        let inside =
+            |(start, end): (u32, u32)| u32::from(self.low) <= start && end <= u32::from(self.high);
+        match self.ports {
+            ANY_PORT => true,
+            TCP_UDP_PORT => inside(probe.dport),
+            _ => inside(probe.dport) || inside(probe.dports),
+        }
+    }
+}
+
+impl Probe {
+    /// Whether the rule has every module of `required` ([`Gate::required`]).
+    pub fn admits(&self, required: u64) -> bool {
+        required & !self.present == 0
+    }
+}
+
+/// [`PortGate::ports`]: no condition on ports (no summary, or no destination port list).
+const ANY_PORT: u8 = 0;
+/// The rule's tcp/udp `--dport` list spans `low..=high`: a rule it covers has a tcp/udp
+/// `--dport` list inside that span.
+const TCP_UDP_PORT: u8 = 1;
+/// The rule's multiport `--dports` list (and no tcp/udp `--dport`) spans `low..=high`: a
+/// rule it covers has a tcp/udp `--dport` list or a multiport `--dports` list inside it.
+const EITHER_PORT: u8 = 2;
+
+/// What the candidate loop tests of a later rule against each [`Gate`].
+#[derive(Clone, Copy)]
+pub struct Probe {
+    /// One bit per match module the rule has (as in [`Gate::required`]).
+    present: u64,
+    /// The span (lowest low, highest high) of its tcp/udp `--dport` list and of its multiport
+    /// `--dports` list: [`NO_SPAN`] when it has none, [`EVERY_SPAN`] when the rule has no
+    /// summary (its matches are compared as strings: the ports prove nothing).
+    dport: (u32, u32),
+    dports: (u32, u32),
+}
+
+/// A span inside no gate's (its end is past every port).
+const NO_SPAN: (u32, u32) = (0, 0x1_0000);
+/// A span inside every gate's (empty, and `low <= start && end <= high` holds for all).
+const EVERY_SPAN: (u32, u32) = (0xffff, 0);
+
+/// One rule, ready to be compared: a fixed-size record with every field inline but long
+/// port lists and IPv6 networks.
+struct RuleKey {
+    in_iface: IfaceKey,
+    out_iface: IfaceKey,
+    source: AddrKey,
+    destination: AddrKey,
+    protocol: ProtoKey,
     fragment: Option<bool>,
     terminal: bool,
+    /// `None`: a match of another form; the pair test then reads the rule's matches.
+    summary: Option<Summary>,
 }
-
-/// Names of options IPT003 gives a meaning to, interned first so that their ids are fixed.
-const DPORT: u32 = 0;
-const SPORT: u32 = 1;
-const DPORTS: u32 = 2;
-const SPORTS: u32 = 3;
-const FIXED: [&str; 4] = ["dport", "sport", "dports", "sports"];
 
 /// Whether a rule ends the chain for the packets it matches.
 pub fn is_terminal(rule: &Rule) -> bool {
@@ -227,87 +283,93 @@ pub fn single_net(field: Option<&Neg<Vec<Address>>>) -> Option<IpNet> {
     }
 }
 
+/// The bit of a match module in [`Probe::present`] and [`Gate::required`]: any fixed function of
+/// the name will do (rules with the same module get the same bit; a collision only lets a
+/// pair through to the full test), this one mixes every byte.
+fn module_bit(name: &str) -> u64 {
+    let hash = name.bytes().fold(0u64, |h, b| {
+        (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
+    });
+    1u64 << (hash >> 58)
+}
+
 /// The keys of one chain's rules, by their index in the chain, with the interner and the
-/// arenas they point into.
+/// arenas for what does not fit inline.
 pub struct Keys<'a> {
+    chain: &'a [PlacedRule],
     interner: Interner<'a>,
     rules: Vec<RuleKey>,
-    ifaces: Vec<IfaceKey<'a>>,
-    addresses: Vec<AddrKey>,
-    matches: Vec<MatchKey>,
-    options: Vec<OptKey>,
+    /// The last rule's.
+    gate: Gate,
+    probe: Probe,
+    /// Ranges of port lists longer than two items.
     ports: Vec<(u16, u16)>,
-    items: Vec<u32>,
+    /// IPv6 networks.
+    v6: Vec<V6Interval>,
 }
 
 impl<'a> Keys<'a> {
-    /// Room for the keys of `rules`, with IPT003's fixed names interned. Every arena gets
-    /// its final size up front: a doubling vector leaves its old block behind in the
-    /// allocator, and on a long chain those blocks are megabytes of peak memory.
-    pub fn for_rules(rules: &[PlacedRule]) -> Self {
-        let mut interner = Interner::default();
-        for name in FIXED {
-            interner.string(name);
-        }
-        let (mut ifaces, mut addresses, mut matches, mut options, mut items) = (0, 0, 0, 0, 0);
-        for placed in rules {
-            let rule = &placed.rule;
-            ifaces += usize::from(rule.in_iface.is_some()) + usize::from(rule.out_iface.is_some());
-            addresses +=
-                usize::from(rule.source.is_some()) + usize::from(rule.destination.is_some());
-            matches += rule.matches.len();
-            for m in &rule.matches {
-                options += m.options.len();
-                // Port and state lists: one entry per comma-separated item at most.
-                items += m
-                    .options
-                    .iter()
-                    .filter_map(|o| o.args.first())
-                    .map(|arg| arg.bytes().filter(|b| *b == b',').count() + 1)
-                    .sum::<usize>();
-            }
-        }
+    /// Room for the keys of `chain`'s rules (pushed in order by [`Keys::push`]).
+    pub fn for_rules(chain: &'a [PlacedRule]) -> Self {
         Keys {
-            interner,
-            rules: Vec::with_capacity(rules.len()),
-            ifaces: Vec::with_capacity(ifaces),
-            addresses: Vec::with_capacity(addresses),
-            matches: Vec::with_capacity(matches),
-            options: Vec::with_capacity(options),
-            ports: Vec::with_capacity(items),
-            items: Vec::with_capacity(items),
+            chain,
+            interner: Interner::default(),
+            rules: Vec::with_capacity(chain.len()),
+            gate: Gate {
+                required: 0,
+                ports: PortGate {
+                    ports: ANY_PORT,
+                    low: 0,
+                    high: 0,
+                },
+            },
+            probe: Probe {
+                present: 0,
+                dport: EVERY_SPAN,
+                dports: EVERY_SPAN,
+            },
+            ports: Vec::new(),
+            v6: Vec::new(),
         }
     }
 
-    /// Key `rule` as the next rule of the chain; its index is the number of rules keyed before.
-    pub fn push(&mut self, rule: &'a Rule) {
+    /// Key the next rule of the chain (the one at the number of rules keyed before).
+    pub fn push(&mut self) {
+        let chain = self.chain;
+        let rule: &'a Rule = &chain[self.rules.len()].rule;
         let in_iface = self.iface(rule.in_iface.as_ref());
         let out_iface = self.iface(rule.out_iface.as_ref());
         let source = self.address(rule.source.as_ref());
         let destination = self.address(rule.destination.as_ref());
-        let first = at(&self.matches);
         let (mut present, mut required) = (0u64, 0u64);
         for m in &rule.matches {
-            let key = self.match_key(m);
-            let bit = 1u64 << (key.name % 64);
+            let bit = module_bit(&m.name);
             present |= bit;
-            if !matches!(key.module, Module::Comment | Module::Multiport) {
+            if !matches!(&*m.name, "comment" | "multiport") {
                 required |= bit;
             }
-            self.matches.push(key);
         }
-        let protocol = rule.protocol.as_ref().map(|p| ProtoKey {
-            negated: p.negated,
-            id: self.interner.string(&p.value),
-            all: p.value == "all",
-        });
-        self.rules.push(RuleKey {
-            present,
-            required,
-            matches: Span {
-                start: first,
-                end: at(&self.matches),
+        let protocol = match &rule.protocol {
+            None => ProtoKey {
+                id: NONE,
+                negated: false,
+                all: false,
             },
+            Some(p) => ProtoKey {
+                id: self.interner.string(&p.value),
+                negated: p.negated,
+                all: !p.negated && p.value == "all",
+            },
+        };
+        let spilled = self.ports.len();
+        let summary = self.summary(&rule.matches);
+        if summary.is_none() {
+            self.ports.truncate(spilled);
+        }
+        let (gate, probe) = self.gate_and_probe(summary.as_ref(), required, present);
+        self.gate = gate;
+        self.probe = probe;
+        self.rules.push(RuleKey {
             in_iface,
             out_iface,
             source,
@@ -315,255 +377,466 @@ impl<'a> Keys<'a> {
             protocol,
             fragment: rule.fragment,
             terminal: is_terminal(rule),
+            summary,
         });
     }
 
-    fn iface(&mut self, field: Option<&'a Neg<String>>) -> u32 {
-        let Some(n) = field else { return NONE };
-        let key = IfaceKey {
-            negated: n.negated,
+    fn iface(&mut self, field: Option<&'a Neg<String>>) -> IfaceKey {
+        let Some(n) = field else {
+            return IfaceKey::ABSENT;
+        };
+        IfaceKey {
             id: self.interner.string(&n.value),
-            name: &n.value,
-        };
-        self.ifaces.push(key);
-        at(&self.ifaces) - 1
-    }
-
-    fn address(&mut self, field: Option<&'a Neg<Vec<Address>>>) -> u32 {
-        let Some(n) = field else { return NONE };
-        let key = AddrKey {
             negated: n.negated,
-            id: self.interner.addresses(&n.value),
-            single: single_net(Some(n)).map(|net| NetInterval::of(&net)),
-        };
-        self.addresses.push(key);
-        at(&self.addresses) - 1
+            wildcard: n.value.ends_with('+'),
+        }
     }
 
-    fn match_key(&mut self, m: &'a Match) -> MatchKey {
-        let module = match &*m.name {
-            "tcp" | "udp" => Module::TcpUdp,
-            "multiport" => Module::Multiport,
-            "comment" => Module::Comment,
-            _ => Module::Other,
+    fn address(&mut self, field: Option<&'a Neg<Vec<Address>>>) -> AddrKey {
+        let Some(n) = field else {
+            return AddrKey::Absent;
         };
-        let name = self.interner.string(&m.name);
-        let start = at(&self.options);
-        for o in &m.options {
-            let key = self.opt_key(&m.name, o);
-            self.options.push(key);
-        }
-        MatchKey {
-            name,
-            module,
-            options: Span {
-                start,
-                end: at(&self.options),
+        match single_net(Some(n)) {
+            Some(IpNet::V4(net)) => AddrKey::Net(Net::V4 {
+                start: u32::from(net.network()),
+                end: u32::from(net.broadcast()),
+            }),
+            Some(IpNet::V6(net)) => {
+                self.v6.push(V6Interval {
+                    start: halves(u128::from(net.network())),
+                    end: halves(u128::from(net.broadcast())),
+                });
+                AddrKey::Net(Net::V6(at(&self.v6) - 1))
+            }
+            None => AddrKey::Other {
+                negated: n.negated,
+                id: self.interner.addresses(&n.value),
             },
         }
     }
 
-    fn opt_key(&mut self, module: &str, o: &'a Opt) -> OptKey {
-        let role = match (module, &*o.name) {
-            ("tcp" | "udp", "dport" | "sport") => Role::Port,
-            ("multiport", "dports" | "sports" | "ports") => Role::Ports,
-            ("conntrack", "ctstate") | ("state", "state") => Role::States,
-            _ => Role::Other,
-        };
-        let first = match role {
-            Role::Other => None,
-            _ => o.args.first().map(|arg| {
-                let id = self.interner.string(arg);
-                let start = at(&self.ports);
-                let mut all_parse = true;
-                for item in arg.split(',') {
-                    match parse_port_range(item) {
-                        Some(range) => self.ports.push(range),
-                        None => all_parse = false,
+    /// The rule's matches as a [`Summary`], `None` when one is of another form.
+    fn summary(&mut self, matches: &'a [Match]) -> Option<Summary> {
+        let mut summary = Summary::default();
+        for m in matches {
+            match &*m.name {
+                "comment" => {}
+                "tcp" | "udp" if summary.port.is_none() => {
+                    let mut port = PortMatch {
+                        udp: m.name == "udp",
+                        dport: None,
+                        sport: None,
+                    };
+                    for o in &m.options {
+                        let slot = match &*o.name {
+                            "dport" => &mut port.dport,
+                            "sport" => &mut port.sport,
+                            _ => return None,
+                        };
+                        self.port_option(slot, o)?;
                     }
+                    summary.port = Some(port);
                 }
-                let parsed = Span {
-                    start,
-                    end: at(&self.ports),
-                };
-                let start = at(&self.items);
-                if role == Role::States {
-                    for item in arg.split(',') {
-                        let id = self.interner.string(item);
-                        self.items.push(id);
+                "multiport" if summary.multiport.is_none() => {
+                    let mut multiport = MultiportMatch {
+                        dports: None,
+                        sports: None,
+                        ports: None,
+                    };
+                    for o in &m.options {
+                        let slot = match &*o.name {
+                            "dports" => &mut multiport.dports,
+                            "sports" => &mut multiport.sports,
+                            "ports" => &mut multiport.ports,
+                            _ => return None,
+                        };
+                        self.port_option(slot, o)?;
                     }
+                    summary.multiport = Some(multiport);
                 }
-                ArgKey {
-                    id,
-                    all_parse,
-                    parsed,
-                    items: Span {
-                        start,
-                        end: at(&self.items),
-                    },
+                "conntrack" if summary.conntrack.is_none() => {
+                    summary.conntrack = Some(states(m, "ctstate")?);
                 }
-            }),
-        };
-        OptKey {
-            name: self.interner.string(&o.name),
-            negated: o.negated,
-            args: self.interner.list(&o.args),
-            role,
-            first,
+                "state" if summary.state.is_none() => {
+                    summary.state = Some(states(m, "state")?);
+                }
+                _ => return None,
+            }
         }
+        Some(summary)
     }
 
-    /// A necessary condition of `self.covers(earlier, later)` on one word each: the match
-    /// modules the earlier rule needs ([`Keys::required`]) are among those `later` has
-    /// ([`Keys::present`]). IPT003 tests it on a compact array before touching the keys.
-    pub fn may_cover(required: u64, present: u64) -> bool {
-        required & !present == 0
+    /// Fill `slot` with port option `o`; `None` when it is taken, negated or does not parse.
+    fn port_option(&mut self, slot: &mut Option<PortSet>, o: &Opt) -> Option<()> {
+        if slot.is_some() || o.negated {
+            return None;
+        }
+        let arg = o.args.first()?;
+        let mut inline = [(0u16, 0u16); 2];
+        let mut len = 0usize;
+        let start = at(&self.ports);
+        for item in arg.split(',') {
+            let range = parse_port_range(item)?;
+            if len < 2 {
+                inline[len] = range;
+            } else {
+                if len == 2 {
+                    self.ports.extend_from_slice(&inline);
+                }
+                self.ports.push(range);
+            }
+            len += 1;
+        }
+        *slot = Some(if len <= 2 {
+            PortSet::Inline {
+                len: len as u8,
+                ranges: inline,
+            }
+        } else {
+            PortSet::Spill {
+                start,
+                end: at(&self.ports),
+            }
+        });
+        Some(())
     }
 
-    /// One bit per match module of rule `index` (its interned name modulo 64).
-    pub fn present(&self, index: usize) -> u64 {
-        self.rules[index].present
+    /// The gate and the probe of a rule with these summary and module bits.
+    fn gate_and_probe(
+        &self,
+        summary: Option<&Summary>,
+        required: u64,
+        present: u64,
+    ) -> (Gate, Probe) {
+        let mut gate = Gate {
+            required,
+            ports: PortGate {
+                ports: ANY_PORT,
+                low: 0,
+                high: 0,
+            },
+        };
+        let mut probe = Probe {
+            present,
+            dport: EVERY_SPAN,
+            dports: EVERY_SPAN,
+        };
+        let Some(summary) = summary else {
+            return (gate, probe);
+        };
+        let dport = summary.port.and_then(|p| p.dport);
+        let dports = summary.multiport.and_then(|m| m.dports);
+        probe.dport = dport.map_or(NO_SPAN, |set| self.span(&set));
+        probe.dports = dports.map_or(NO_SPAN, |set| self.span(&set));
+        let (ports, span) = match (dport, dports) {
+            (Some(_), _) => (TCP_UDP_PORT, probe.dport),
+            (None, Some(_)) => (EITHER_PORT, probe.dports),
+            (None, None) => return (gate, probe),
+        };
+        // A list's span fits 16 bits; should a malformed one not, the gate stays open.
+        if let (Ok(low), Ok(high)) = (u16::try_from(span.0), u16::try_from(span.1)) {
+            gate.ports = PortGate { ports, low, high };
+        }
+        (gate, probe)
     }
 
-    /// One bit per match module a later rule needs for rule `index` to cover it.
-    pub fn required(&self, index: usize) -> u64 {
-        self.rules[index].required
+    /// (lowest low, highest high) of a port list's ranges.
+    fn span(&self, set: &PortSet) -> (u32, u32) {
+        self.ranges(set)
+            .iter()
+            .fold((u32::MAX, 0), |(low, high), (a, b)| {
+                (low.min(u32::from(*a)), high.max(u32::from(*b)))
+            })
+    }
+
+    /// Rule `index`'s tcp/udp `--dport` ranges and multiport `--dports` ranges (each empty
+    /// when not given), from its summary; `None` when it has none.
+    pub fn dport_lists(&self, index: usize) -> Option<(&[Range], &[Range])> {
+        let summary = self.rules[index].summary.as_ref()?;
+        Some((
+            self.list(summary.port.as_ref().and_then(|p| p.dport.as_ref())),
+            self.list(summary.multiport.as_ref().and_then(|m| m.dports.as_ref())),
+        ))
+    }
+
+    /// The gate of the rule keyed last, for [`Keys::may_cover`] (IPT003 keeps it with the
+    /// rule in its indexes).
+    pub fn gate(&self) -> Gate {
+        self.gate
+    }
+
+    /// The probe of the rule keyed last, for [`Keys::may_cover`].
+    pub fn probe(&self) -> Probe {
+        self.probe
+    }
+
+    /// A necessary condition of `self.covers(earlier, later)` on the earlier rule's gate and
+    /// the later rule's probe: the match modules the earlier rule needs are among those the
+    /// later one has (a match other than multiport is implied only by a match of the same
+    /// module), and when both rules have summaries and the earlier one lists destination
+    /// ports, the later one lists destination ports within their span (`covers` requires
+    /// each of its ranges inside one of the earlier rule's). IPT003 tests it before touching
+    /// the keys.
+    pub fn may_cover(gate: &Gate, probe: &Probe) -> bool {
+        probe.admits(gate.required) && gate.ports.fits(probe)
     }
 
     /// Whether every packet rule `later` matches is matched by rule `earlier` and `earlier`
     /// ends the chain for it (certain answers only).
     pub fn covers(&self, earlier: usize, later: usize) -> bool {
         let (wide, narrow) = (&self.rules[earlier], &self.rules[later]);
-        // A match other than multiport is implied only by a match of the same module: a
-        // module of `wide` the later rule lacks settles it before any field is compared.
-        if !wide.terminal || !Self::may_cover(wide.required, narrow.present) {
+        if !wide.terminal {
             return false;
         }
-        if !self.iface_ok(wide.in_iface, narrow.in_iface)
-            || !self.iface_ok(wide.out_iface, narrow.out_iface)
-        {
+        if !self.iface_ok(wide.in_iface, narrow.in_iface, earlier, later, |r| {
+            &r.in_iface
+        }) || !self.iface_ok(wide.out_iface, narrow.out_iface, earlier, later, |r| {
+            &r.out_iface
+        }) {
             return false;
         }
-        match (&wide.protocol, &narrow.protocol) {
-            (None, _) => {}
-            (Some(a), _) if !a.negated && a.all => {}
-            (Some(a), Some(b)) if a == b => {}
-            _ => return false,
+        let (w, n) = (wide.protocol, narrow.protocol);
+        if w.id != NONE && !w.all && (w.id != n.id || w.negated != n.negated) {
+            return false;
         }
         if wide.fragment.is_some() && wide.fragment != narrow.fragment {
             return false;
         }
-        for (a, b) in [
-            (wide.source, narrow.source),
-            (wide.destination, narrow.destination),
-        ] {
-            if a == NONE {
-                continue;
-            }
-            if b == NONE {
-                return false;
-            }
-            let (a, b) = (&self.addresses[a as usize], &self.addresses[b as usize]);
-            if a.negated == b.negated && a.id == b.id {
-                continue;
-            }
-            if a.negated || b.negated {
-                return false;
-            }
-            let (Some(outer), Some(inner)) = (a.single, b.single) else {
-                return false;
-            };
-            if !outer.contains(&inner) {
-                return false;
-            }
-        }
-        let narrow_matches = &self.matches[narrow.matches.range()];
-        self.matches[wide.matches.range()].iter().all(|m| {
-            m.module == Module::Comment || narrow_matches.iter().any(|n| self.match_implies(n, m))
-        })
-    }
-
-    fn iface_ok(&self, a: u32, b: u32) -> bool {
-        if a == NONE {
-            return true;
-        }
-        if b == NONE {
+        if !self.address_ok(wide.source, narrow.source)
+            || !self.address_ok(wide.destination, narrow.destination)
+        {
             return false;
         }
-        let (a, b) = (&self.ifaces[a as usize], &self.ifaces[b as usize]);
+        match (&wide.summary, &narrow.summary) {
+            (Some(w), Some(n)) => self.summary_implies(n, w),
+            _ => {
+                let (wide, narrow) = (&self.chain[earlier].rule, &self.chain[later].rule);
+                wide.matches.iter().all(|m| {
+                    m.name == "comment" || narrow.matches.iter().any(|n| match_implies(n, m))
+                })
+            }
+        }
+    }
+
+    /// `-i`/`-o` of the wide rule admits the narrow rule's: not given, the same (with the
+    /// same negation), or a `+` prefix of it (neither negated; the names are read from the
+    /// rules through `field` only then).
+    fn iface_ok(
+        &self,
+        a: IfaceKey,
+        b: IfaceKey,
+        earlier: usize,
+        later: usize,
+        field: impl Fn(&Rule) -> &Option<Neg<String>>,
+    ) -> bool {
+        if a.id == NONE {
+            return true;
+        }
+        if b.id == NONE {
+            return false;
+        }
         if a.negated == b.negated && a.id == b.id {
             return true;
         }
-        !a.negated
-            && !b.negated
-            && a.name
-                .strip_suffix('+')
-                .is_some_and(|p| b.name.trim_end_matches('+').starts_with(p))
-    }
-
-    /// Whether match `narrow` (of the later rule) implies match `wide` (of the earlier one).
-    fn match_implies(&self, narrow: &MatchKey, wide: &MatchKey) -> bool {
-        let narrow_options = &self.options[narrow.options.range()];
-        let wide_options = &self.options[wide.options.range()];
-        // `-p tcp --dport 443` implies `-m multiport --dports 80,443`.
-        if wide.module == Module::Multiport && narrow.module == Module::TcpUdp {
-            return wide_options.iter().all(|w| {
-                let side = match w.name {
-                    DPORTS => DPORT,
-                    SPORTS => SPORT,
-                    _ => return false,
-                };
-                !w.negated
-                    && narrow_options
-                        .iter()
-                        .find(|o| o.name == side)
-                        .is_some_and(|n| {
-                            !n.negated
-                                && match (&n.first, &w.first) {
-                                    (Some(n), Some(w)) => self.ranges_within(n, w),
-                                    _ => false,
-                                }
-                        })
-            });
-        }
-        if narrow.name != wide.name {
+        if a.negated || b.negated || !a.wildcard {
             return false;
         }
-        wide_options.iter().all(|w| {
-            narrow_options.iter().any(|n| {
-                if n.name == w.name && n.negated == w.negated && n.args == w.args {
-                    return true;
-                }
-                if n.name != w.name || n.negated || w.negated {
-                    return false;
-                }
-                let (Some(narrow_arg), Some(wide_arg)) = (&n.first, &w.first) else {
-                    return false;
-                };
-                match w.role {
-                    Role::Port | Role::Ports => self.ranges_within(narrow_arg, wide_arg),
-                    Role::States => {
-                        let wide_items = &self.items[wide_arg.items.range()];
-                        self.items[narrow_arg.items.range()]
-                            .iter()
-                            .all(|s| wide_items.contains(s))
-                    }
-                    Role::Other => false,
-                }
-            })
-        })
+        match (
+            field(&self.chain[earlier].rule),
+            field(&self.chain[later].rule),
+        ) {
+            (Some(a), Some(b)) => a
+                .value
+                .strip_suffix('+')
+                .is_some_and(|p| b.value.trim_end_matches('+').starts_with(p)),
+            _ => false,
+        }
     }
 
-    /// Every port range of `narrow` inside one range of `wide`.
-    fn ranges_within(&self, narrow: &ArgKey, wide: &ArgKey) -> bool {
-        // Same text, same ranges (when they parse).
-        if narrow.id == wide.id {
-            return narrow.all_parse;
+    /// `-s`/`-d` of the wide rule admits the narrow rule's: not given, the same list with the
+    /// same negation, or one network containing the other's one network.
+    fn address_ok(&self, a: AddrKey, b: AddrKey) -> bool {
+        match (a, b) {
+            (AddrKey::Absent, _) => true,
+            (AddrKey::Net(outer), AddrKey::Net(inner)) => self.contains(outer, inner),
+            (
+                AddrKey::Other {
+                    negated: na,
+                    id: ia,
+                },
+                AddrKey::Other {
+                    negated: nb,
+                    id: ib,
+                },
+            ) => na == nb && ia == ib,
+            _ => false,
         }
-        let wide_ranges = &self.ports[wide.parsed.range()];
-        narrow.all_parse
-            && self.ports[narrow.parsed.range()]
-                .iter()
-                .all(|(lo, hi)| wide_ranges.iter().any(|(a, b)| a <= lo && hi <= b))
     }
+
+    /// `IpNet::contains` for networks: same family, `inner` inside `outer`.
+    fn contains(&self, outer: Net, inner: Net) -> bool {
+        match (outer, inner) {
+            (Net::V4 { start: a, end: b }, Net::V4 { start: c, end: d }) => a <= c && d <= b,
+            (Net::V6(a), Net::V6(b)) => {
+                let (a, b) = (&self.v6[a as usize], &self.v6[b as usize]);
+                a.start <= b.start && b.end <= a.end
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the matches of a rule summarized as `narrow` imply those of one summarized
+    /// as `wide`: [`match_implies`] for every match of `wide`, on the summaries.
+    fn summary_implies(&self, narrow: &Summary, wide: &Summary) -> bool {
+        if let Some(w) = &wide.port {
+            // Only a match of the same name implies a tcp/udp match.
+            let Some(n) = &narrow.port else { return false };
+            if w.udp != n.udp
+                || !self.option_within(n.dport, w.dport)
+                || !self.option_within(n.sport, w.sport)
+            {
+                return false;
+            }
+        }
+        if let Some(w) = &wide.multiport {
+            // `-p tcp --dport 443` implies `-m multiport --dports 80,443`; so does a
+            // multiport match whose lists are inside these.
+            let by_port = narrow.port.as_ref().is_some_and(|n| {
+                w.ports.is_none()
+                    && self.option_within(n.dport, w.dports)
+                    && self.option_within(n.sport, w.sports)
+            });
+            let by_multiport = || {
+                narrow.multiport.as_ref().is_some_and(|n| {
+                    self.option_within(n.dports, w.dports)
+                        && self.option_within(n.sports, w.sports)
+                        && self.option_within(n.ports, w.ports)
+                })
+            };
+            if !by_port && !by_multiport() {
+                return false;
+            }
+        }
+        states_within(narrow.conntrack, wide.conntrack) && states_within(narrow.state, wide.state)
+    }
+
+    /// A port option of the wide rule is implied: not given, or the narrow rule has it
+    /// with every range inside one of the wide rule's.
+    fn option_within(&self, narrow: Option<PortSet>, wide: Option<PortSet>) -> bool {
+        match (narrow, wide) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(narrow), Some(wide)) => {
+                let wide = self.ranges(&wide);
+                self.ranges(&narrow)
+                    .iter()
+                    .all(|(lo, hi)| wide.iter().any(|(a, b)| a <= lo && hi <= b))
+            }
+        }
+    }
+
+    /// A port list's ranges, none when it is not given.
+    fn list<'k>(&'k self, set: Option<&'k PortSet>) -> &'k [(u16, u16)] {
+        set.map_or(&[], |set| self.ranges(set))
+    }
+
+    fn ranges<'k>(&'k self, set: &'k PortSet) -> &'k [(u16, u16)] {
+        match set {
+            PortSet::Inline { len, ranges } => &ranges[..usize::from(*len)],
+            PortSet::Spill { start, end } => &self.ports[*start as usize..*end as usize],
+        }
+    }
+}
+
+/// A conntrack or state match's options as [`Summary`] holds them: `option` at most once,
+/// not negated, every state a known name.
+fn states(m: &Match, option: &str) -> Option<Option<u8>> {
+    let mut mask = None;
+    for o in &m.options {
+        if o.name != option || o.negated || mask.is_some() {
+            return None;
+        }
+        let mut bits = 0u8;
+        for item in o.args.first()?.split(',') {
+            bits |= 1 << STATES.iter().position(|s| *s == item)?;
+        }
+        mask = Some(bits);
+    }
+    Some(mask)
+}
+
+/// A state match of the wide rule is implied: absent, or the narrow rule has the same module
+/// and, when the wide one lists states, lists only states among them.
+fn states_within(narrow: Option<Option<u8>>, wide: Option<Option<u8>>) -> bool {
+    match (narrow, wide) {
+        (_, None) | (Some(_), Some(None)) => true,
+        (Some(Some(n)), Some(Some(w))) => n & !w == 0,
+        _ => false,
+    }
+}
+
+/// Whether match `narrow` (of the later rule) implies match `wide` (of the earlier one), on
+/// the rules' own strings: the pair test for rules without a [`Summary`].
+fn match_implies(narrow: &Match, wide: &Match) -> bool {
+    // `-p tcp --dport 443` implies `-m multiport --dports 80,443`.
+    if wide.name == "multiport" && matches!(&*narrow.name, "tcp" | "udp") {
+        return wide.options.iter().all(|w| {
+            let side = match &*w.name {
+                "dports" => "dport",
+                "sports" => "sport",
+                _ => return false,
+            };
+            !w.negated
+                && narrow.opt(side).is_some_and(|n| {
+                    !n.negated
+                        && n.args
+                            .first()
+                            .zip(w.args.first())
+                            .is_some_and(|(n, w)| ranges_within(n, w))
+                })
+        });
+    }
+    if narrow.name != wide.name {
+        return false;
+    }
+    wide.options.iter().all(|w| {
+        narrow.options.iter().any(|n| {
+            if n.name == w.name && n.negated == w.negated && n.args == w.args {
+                return true;
+            }
+            if n.name != w.name || n.negated || w.negated {
+                return false;
+            }
+            let (Some(narrow_arg), Some(wide_arg)) = (n.args.first(), w.args.first()) else {
+                return false;
+            };
+            match (&*wide.name, &*w.name) {
+                ("tcp" | "udp", "dport" | "sport")
+                | ("multiport", "dports" | "sports" | "ports") => {
+                    ranges_within(narrow_arg, wide_arg)
+                }
+                ("conntrack", "ctstate") | ("state", "state") => narrow_arg
+                    .split(',')
+                    .all(|s| wide_arg.split(',').any(|w| w == s)),
+                _ => false,
+            }
+        })
+    })
+}
+
+/// Every port range of `narrow` inside one range of `wide` (items that do not parse: not
+/// inside; the same text: inside when every item parses).
+fn ranges_within(narrow: &str, wide: &str) -> bool {
+    if narrow == wide {
+        return narrow
+            .split(',')
+            .all(|item| parse_port_range(item).is_some());
+    }
+    narrow.split(',').all(|item| {
+        parse_port_range(item).is_some_and(|(lo, hi)| {
+            wide.split(',')
+                .filter_map(parse_port_range)
+                .any(|(a, b)| a <= lo && hi <= b)
+        })
+    })
 }

@@ -1,5 +1,3 @@
-use std::collections::hash_map::Entry;
-
 use gblint_diagnostics::Diagnostic;
 use gblint_iptables::ruleset::PlacedRule;
 use gblint_iptables::values::parse_port_range;
@@ -7,7 +5,7 @@ use gblint_iptables::Rule as IptRule;
 use ipnet::IpNet;
 
 use super::readable;
-use super::rule_keys::{is_terminal, single_net, FastMap, Keys};
+use super::rule_keys::{is_terminal, single_net, FastMap, Gate, Keys, PortGate, Probe};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::file_kind::FileKind;
@@ -74,64 +72,187 @@ impl Rule for ShadowedRule {
             }
             for table in doc.ruleset.tables.values() {
                 for chain in &table.chains {
-                    check_chain(&chain.rules, doc.file, out);
+                    check_chain(&chain.rules, doc.file, BUDGET, out);
                 }
             }
         }
     }
 }
 
-/// Earlier rules filed under one key, in the order they were filed: each key holds the first
-/// and last node of a list threaded through one shared node array, so that a key costs two
-/// integers instead of a vector (a long chain has a key per rule).
+/// Earlier rules filed under one key, in the order they were filed, split by their gate's
+/// class (the match modules a later rule needs for them to cover it): a later rule walks only
+/// the classes its modules admit, where every other candidate would fail the gate anyway.
+/// Each node keeps its position in the key's whole list, so that a walk can charge the
+/// comparison budget exactly what visiting every candidate in filing order would (see
+/// [`charge`]). The lists are threaded through node and class arrays shared by the chain's
+/// indexes, so that a key costs two integers instead of a vector (a long chain has a key per
+/// rule).
 struct Lists<K> {
-    ends: FastMap<K, (u32, u32)>,
+    keys: FastMap<K, KeyEntry>,
 }
 
-/// A node of [`Lists`]: (rule index, next node or `END`).
-type Node = (u32, u32);
+/// A key of [`Lists`]: how many rules it holds, and its first class (`END`: none).
+struct KeyEntry {
+    len: u32,
+    classes: u32,
+}
+
+/// The rules of one key whose gates need the same modules, first and last node, and the
+/// key's next class (`END`: none).
+struct Class {
+    required: u64,
+    first: u32,
+    last: u32,
+    next: u32,
+}
+
+/// A node of [`Lists`]: a rule filed under the list's key, its position among the key's
+/// rules, and the port part of its gate (its class holds the module part; nearly every
+/// candidate a walk reaches fails the ports: the walk then touches nothing but the node).
+struct Node {
+    index: u32,
+    /// The next node of its class or `END`.
+    next: u32,
+    position: u32,
+    ports: PortGate,
+}
 
 const END: u32 = u32::MAX;
+
+/// The length of an array as an index (the arrays of one chain stay far below `u32::MAX`).
+fn at<T>(array: &[T]) -> u32 {
+    u32::try_from(array.len()).unwrap_or(END)
+}
 
 impl<K: std::hash::Hash + Eq> Lists<K> {
     fn new() -> Self {
         Lists {
-            ends: FastMap::default(),
+            keys: FastMap::default(),
         }
     }
 
-    /// Append rule `index` to `key`'s list.
-    fn push(&mut self, nodes: &mut Vec<Node>, key: K, index: u32) {
-        let node = u32::try_from(nodes.len()).unwrap_or(END);
-        nodes.push((index, END));
-        match self.ends.entry(key) {
-            Entry::Occupied(mut ends) => {
-                let (_, last) = ends.get_mut();
-                nodes[*last as usize].1 = node;
-                *last = node;
+    /// Append rule `index`, whose gate is `gate`, to `key`'s list.
+    fn push(
+        &mut self,
+        nodes: &mut Vec<Node>,
+        classes: &mut Vec<Class>,
+        key: K,
+        index: u32,
+        gate: Gate,
+    ) {
+        let node = at(nodes);
+        let entry = self.keys.entry(key).or_insert(KeyEntry {
+            len: 0,
+            classes: END,
+        });
+        nodes.push(Node {
+            index,
+            next: END,
+            position: entry.len,
+            ports: gate.ports(),
+        });
+        entry.len += 1;
+        let (mut class, mut previous) = (entry.classes, END);
+        while class != END && classes[class as usize].required != gate.required() {
+            previous = class;
+            class = classes[class as usize].next;
+        }
+        if class == END {
+            let new = at(classes);
+            classes.push(Class {
+                required: gate.required(),
+                first: node,
+                last: node,
+                next: END,
+            });
+            match previous {
+                END => entry.classes = new,
+                _ => classes[previous as usize].next = new,
             }
-            Entry::Vacant(slot) => {
-                slot.insert((node, node));
-            }
+        } else {
+            let class = &mut classes[class as usize];
+            nodes[class.last as usize].next = node;
+            class.last = node;
         }
     }
 
-    /// The first node of `key`'s list (`END` when it has none).
-    fn first(&self, key: &K) -> u32 {
-        self.ends.get(key).map_or(END, |(first, _)| *first)
+    /// How many rules `key` holds, and the position and index of the first of them (in filing
+    /// order) for which `test` holds, trying only the classes `probe` admits: the others
+    /// fail the gate.
+    fn walk(
+        &self,
+        nodes: &[Node],
+        classes: &[Class],
+        key: &K,
+        probe: &Probe,
+        mut test: impl FnMut(u32, &PortGate) -> bool,
+    ) -> (u32, Option<(u32, u32)>) {
+        let Some(entry) = self.keys.get(key) else {
+            return (0, None);
+        };
+        let mut best: Option<(u32, u32)> = None;
+        let mut class = entry.classes;
+        while class != END {
+            let Class {
+                required,
+                first,
+                next,
+                ..
+            } = &classes[class as usize];
+            class = *next;
+            if !probe.admits(*required) {
+                continue;
+            }
+            let mut node = *first;
+            while node != END {
+                let n = &nodes[node as usize];
+                if best.is_some_and(|(position, _)| n.position >= position) {
+                    break;
+                }
+                if test(n.index, &n.ports) {
+                    best = Some((n.position, n.index));
+                    break;
+                }
+                node = n.next;
+            }
+        }
+        (entry.len, best)
     }
 }
 
+/// Charge `budget` for a walk of one list ([`Lists::walk`]'s answer) as visiting its
+/// candidates one by one in filing order, one unit each, would: up to and including the
+/// first that covers, or all of them. `Err` when the budget runs out before (the chain is
+/// then left unfinished, as the one-by-one walk stopped at a zero budget); else the index of
+/// the rule that covers, if any.
+fn charge(budget: &mut usize, (len, hit): (u32, Option<(u32, u32)>)) -> Result<Option<u32>, ()> {
+    let needed = match hit {
+        Some((position, _)) => position as usize + 1,
+        None => len as usize,
+    };
+    if needed > *budget {
+        return Err(());
+    }
+    *budget -= needed;
+    Ok(hit.map(|(_, index)| index))
+}
+
 /// Earlier terminal rules, indexed by their source network (rules without `-s` in `broad`).
-fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut Vec<Diagnostic>) {
-    // Earlier terminal rules, indexed by source network (`None`: no `-s`) and, for rules with
-    // one destination port, by that port: a rule for port 22 can only be covered by an earlier
-    // rule for port 22 or one not limited to a single port.
+///
+/// `budget` is the number of candidates the chain may visit (see [`BUDGET`]).
+fn check_chain(
+    rules: &[PlacedRule],
+    file: gblint_diagnostics::FileId,
+    mut budget: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    // Earlier terminal rules, indexed by source network (`NO_SOURCE`: no `-s`) and, for rules
+    // with one destination port, by that port: a rule for port 22 can only be covered by an
+    // earlier rule for port 22 or one not limited to a single port.
     // Rules are held by their index in the chain (their key is `keys`' entry of that index).
-    // FNV rather than SipHash: the keys come from one file, and hashing was a tenth of the
-    // rule's time.
     // Every terminal rule is filed under its source and under each of its ports, or under
-    // "any port": the node array gets that size up front (see `Keys::for_rules`).
+    // "any port": the node array gets that size up front (a doubling vector would leave its
+    // old blocks behind in the allocator).
     let filed: usize = rules
         .iter()
         .map(|r| {
@@ -140,61 +261,59 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
         })
         .sum();
     let mut nodes: Vec<Node> = Vec::with_capacity(filed);
-    let mut all: Lists<Option<IpNet>> = Lists::new();
-    let mut by_port: Lists<(Option<IpNet>, u16)> = Lists::new();
-    let mut any_port: Lists<Option<IpNet>> = Lists::new();
+    let mut classes: Vec<Class> = Vec::new();
+    let mut all: Lists<SourceKey> = Lists::new();
+    let mut by_port: Lists<(SourceKey, u16)> = Lists::new();
+    let mut any_port: Lists<SourceKey> = Lists::new();
     // Entry n set: some earlier rule is indexed under a source network of prefix length n
     // (0..=128: IPv6 has 129 lengths).
     let mut indexed_lengths = [false; 129];
-    let mut budget = BUDGET;
     let mut reported: FastMap<u32, ()> = FastMap::default();
     // Keys are built as the walk reaches each rule: once the budget runs out, the rest of a
     // long chain is never keyed.
     let mut keys = Keys::for_rules(rules);
-    // `keys.required(i)`, packed: most candidates fail on it, without loading their key.
-    let mut required: Vec<u64> = Vec::with_capacity(rules.len());
     for (index, later) in rules.iter().enumerate() {
-        keys.push(&later.rule);
+        keys.push();
         let mut found: Option<&PlacedRule> = None;
-        required.push(keys.required(index));
-        let present = keys.present(index);
+        let probe = keys.probe();
         let source = single_net(later.rule.source.as_ref());
         if source.is_some() || later.rule.source.is_none() {
             // No `-s` first, then only the prefix lengths some earlier rule was indexed
-            // under: a /32 source would otherwise cost 33 hash lookups per rule.
-            let lengths = indexed_lengths;
-            let sources = std::iter::once(None).chain(source.into_iter().flat_map(|net| {
-                (0..=net.prefix_len())
+            // under, longest first: a /32 source would otherwise cost 33 hash lookups per
+            // rule.
+            let longest = source.map_or(0, |net| usize::from(net.prefix_len()) + 1);
+            let sources = std::iter::once(NO_SOURCE).chain(
+                (0..longest)
                     .rev()
-                    .filter(move |len| lengths[usize::from(*len)])
-                    .filter_map(move |len| {
-                        IpNet::new(net.addr(), len).ok().map(|n| Some(n.trunc()))
-                    })
-            }));
-            let port = single_dport(&later.rule);
+                    .filter(|len| indexed_lengths[*len])
+                    .filter_map(|len| source.map(|net| SourceKey::within(&net, len as u8))),
+            );
+            let port = single_dport(&keys, index, &later.rule);
+            // Every candidate counts against the budget, so the findings do not depend on how
+            // cheaply one is ruled out (nor on the classes a walk skips).
+            // A walk only reaches the classes whose modules the probe admits: with the port
+            // part, that is `Keys::may_cover`.
+            let mut test = |earlier: u32, ports: &PortGate| {
+                ports.fits(&probe) && keys.covers(earlier as usize, index)
+            };
             'search: for key in sources {
-                let lists: [u32; 2] = match port {
-                    Some(p) => [by_port.first(&(key, p)), any_port.first(&key)],
-                    None => [all.first(&key), END],
-                };
-                for head in lists {
-                    let mut node = head;
-                    while node != END {
-                        let (earlier, next) = nodes[node as usize];
-                        node = next;
-                        if budget == 0 {
-                            return;
+                // A single port's list, then the rules for any port; or every rule.
+                for second in [false, true] {
+                    let walk = match (port, second) {
+                        (Some(p), false) => {
+                            by_port.walk(&nodes, &classes, &(key, p), &probe, &mut test)
                         }
-                        budget -= 1;
-                        // Every candidate still counts against the budget, so the findings do
-                        // not depend on how cheaply one is ruled out.
-                        let earlier = earlier as usize;
-                        if Keys::may_cover(required[earlier], present)
-                            && keys.covers(earlier, index)
-                        {
-                            found = Some(&rules[earlier]);
+                        (Some(_), true) => any_port.walk(&nodes, &classes, &key, &probe, &mut test),
+                        (None, false) => all.walk(&nodes, &classes, &key, &probe, &mut test),
+                        (None, true) => break,
+                    };
+                    match charge(&mut budget, walk) {
+                        Err(()) => return,
+                        Ok(Some(earlier)) => {
+                            found = Some(&rules[earlier as usize]);
                             break 'search;
                         }
+                        Ok(None) => {}
                     }
                 }
             }
@@ -212,49 +331,120 @@ fn check_chain(rules: &[PlacedRule], file: gblint_diagnostics::FileId, out: &mut
             }
         }
         if is_terminal(&later.rule) {
-            let key = match single_net(later.rule.source.as_ref()) {
-                Some(net) => Some(net),
-                None if later.rule.source.is_none() => None,
+            let key = match source {
+                Some(net) => {
+                    indexed_lengths[usize::from(net.prefix_len())] = true;
+                    SourceKey::of(&net)
+                }
+                None if later.rule.source.is_none() => NO_SOURCE,
                 None => continue,
             };
-            if let Some(net) = key {
-                indexed_lengths[usize::from(net.prefix_len())] = true;
-            }
-            let index = u32::try_from(index).unwrap_or(END);
-            all.push(&mut nodes, key, index);
-            if dport_set_ok(&later.rule) {
-                for_each_dport(&later.rule, |p| by_port.push(&mut nodes, (key, p), index));
-            } else {
-                any_port.push(&mut nodes, key, index);
+            let (at, gate) = (u32::try_from(index).unwrap_or(END), keys.gate());
+            all.push(&mut nodes, &mut classes, key, at, gate);
+            if !for_each_dport(&keys, index, &later.rule, |p| {
+                by_port.push(&mut nodes, &mut classes, (key, p), at, gate);
+            }) {
+                any_port.push(&mut nodes, &mut classes, key, at, gate);
             }
         }
     }
 }
 
-/// Whether a rule is limited to a short list of single destination ports (`--dport 22`,
-/// `-m multiport --dports 80,443`): false for ranges or no port condition.
-fn dport_set_ok(rule: &IptRule) -> bool {
-    if single_dport(rule).is_some() {
+/// An index key: a source network's address bits, family and prefix length, or no source.
+/// Two integers hash in a few instructions, where `IpNet`'s derived hash feeds its address
+/// bytes as a slice.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct SourceKey {
+    bits: u128,
+    /// The prefix length, plus 256 for IPv6; `u16::MAX` for no source.
+    tag: u16,
+}
+
+const NO_SOURCE: SourceKey = SourceKey {
+    bits: 0,
+    tag: u16::MAX,
+};
+
+impl SourceKey {
+    /// The key an earlier rule with source `net` is filed under (as the model holds it:
+    /// host bits cleared).
+    fn of(net: &IpNet) -> SourceKey {
+        match net {
+            IpNet::V4(n) => SourceKey {
+                bits: u128::from(u32::from(n.addr())),
+                tag: u16::from(n.prefix_len()),
+            },
+            IpNet::V6(n) => SourceKey {
+                bits: u128::from(n.addr()),
+                tag: 256 + u16::from(n.prefix_len()),
+            },
+        }
+    }
+
+    /// The key of the network of prefix length `len` (at most `net`'s) holding `net`.
+    fn within(net: &IpNet, len: u8) -> SourceKey {
+        match net {
+            IpNet::V4(n) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
+                SourceKey {
+                    bits: u128::from(u32::from(n.addr()) & mask),
+                    tag: u16::from(len),
+                }
+            }
+            IpNet::V6(n) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
+                SourceKey {
+                    bits: u128::from(n.addr()) & mask,
+                    tag: 256 + u16::from(len),
+                }
+            }
+        }
+    }
+}
+
+/// The single destination port rule `index` of the chain is limited to (`-p tcp --dport
+/// 22`), if any: from its key's summary when it has one (the lists are parsed there
+/// already), else from the rule.
+fn single_dport(keys: &Keys, index: usize, rule: &IptRule) -> Option<u16> {
+    match keys.dport_lists(index) {
+        Some((dport, _)) => match dport {
+            [(low, high)] if low == high => Some(*low),
+            _ => None,
+        },
+        None => rule_single_dport(rule),
+    }
+}
+
+/// Calls `each` with every port of rule `index` when it is limited to a short list of
+/// single destination ports (`--dport 22`, `-m multiport --dports 80,443`), in order, and
+/// says whether it is; false for ranges or no port condition.
+fn for_each_dport(keys: &Keys, index: usize, rule: &IptRule, mut each: impl FnMut(u16)) -> bool {
+    if let Some(port) = single_dport(keys, index, rule) {
+        each(port);
         return true;
     }
-    multiport_dports(rule).is_some_and(|list| {
-        list.split(',')
-            .all(|item| parse_port_range(item).is_some_and(|(low, high)| low == high))
-    })
-}
-
-/// Calls `each` with every port of the list [`dport_set_ok`] accepted, in order.
-fn for_each_dport(rule: &IptRule, mut each: impl FnMut(u16)) {
-    if let Some(port) = single_dport(rule) {
-        return each(port);
+    if let Some((_, dports)) = keys.dport_lists(index) {
+        if dports.is_empty() || dports.iter().any(|(low, high)| low != high) {
+            return false;
+        }
+        dports.iter().for_each(|(low, _)| each(*low));
+        return true;
     }
-    if let Some(list) = multiport_dports(rule) {
-        for item in list.split(',') {
-            if let Some((low, _)) = parse_port_range(item) {
-                each(low);
-            }
+    let Some(list) = multiport_dports(rule) else {
+        return false;
+    };
+    if !list
+        .split(',')
+        .all(|item| parse_port_range(item).is_some_and(|(low, high)| low == high))
+    {
+        return false;
+    }
+    for item in list.split(',') {
+        if let Some((low, _)) = parse_port_range(item) {
+            each(low);
         }
     }
+    true
 }
 
 /// The (non-negated) `--dports` list of the rule's first multiport match.
@@ -265,7 +455,7 @@ fn multiport_dports(rule: &IptRule) -> Option<&str> {
 }
 
 /// The single destination port a rule is limited to (`-p tcp --dport 22`), if any.
-fn single_dport(rule: &IptRule) -> Option<u16> {
+fn rule_single_dport(rule: &IptRule) -> Option<u16> {
     rule.matches
         .iter()
         .filter(|m| matches!(&*m.name, "tcp" | "udp"))
@@ -275,3 +465,6 @@ fn single_dport(rule: &IptRule) -> Option<u16> {
             (low == high).then_some(low)
         })
 }
+
+#[cfg(test)]
+mod naive_tests;
