@@ -9,7 +9,7 @@ use gblint_diagnostics::TextRange;
 
 use crate::lexer::Word;
 use crate::modules::{self, Arity, Ctx, ModuleSpec};
-use crate::rule::{Family, Match, Name, Neg, Opt, Rule, Target};
+use crate::rule::{Address, Family, Name, Neg, Opt, Rule, RuleBuilder};
 use crate::values::{canonical_protocol, parse_addresses};
 
 /// What a command does.
@@ -158,8 +158,27 @@ fn core_long(name: &str) -> Option<char> {
     })
 }
 
+/// `-j NAME` or `-g NAME` as read.
+struct TargetDraft {
+    name: Name,
+    goto: bool,
+    range: TextRange,
+}
+
 /// The target with its spec (when known) and its options with their spec indices.
-type LoadedTarget = (Target, Option<&'static ModuleSpec>, Vec<(usize, Opt)>);
+type LoadedTarget = (TargetDraft, Option<&'static ModuleSpec>, Vec<(usize, Opt)>);
+
+/// The rule's own fields as read so far (the matches and target are in [`CommandParser`]).
+#[derive(Default)]
+struct Draft {
+    source: Option<Neg<Vec<Address>>>,
+    destination: Option<Neg<Vec<Address>>>,
+    in_iface: Option<Neg<String>>,
+    out_iface: Option<Neg<String>>,
+    protocol: Option<Neg<String>>,
+    fragment: Option<bool>,
+    set_counters: Option<(u64, u64)>,
+}
 
 struct Loaded {
     spec: Option<&'static ModuleSpec>,
@@ -186,7 +205,7 @@ struct CommandParser<'a> {
     op: Option<Op>,
     chain: String,
     chain_range: TextRange,
-    rule: Rule,
+    rule: Draft,
     loaded: Vec<Loaded>,
     target: Option<LoadedTarget>,
     /// A `!` waiting for the option it negates.
@@ -214,7 +233,7 @@ pub fn parse_command(
         op: None,
         chain: String::new(),
         chain_range: TextRange::empty(range.start()),
-        rule: Rule::default(),
+        rule: Draft::default(),
         loaded: Vec::new(),
         target: None,
         invert: None,
@@ -473,10 +492,9 @@ impl<'a> CommandParser<'a> {
                     _ => Name::Owned(name),
                 };
                 self.target = Some((
-                    Target {
+                    TargetDraft {
                         name,
                         goto: letter == 'g',
-                        options: Vec::new(),
                         range: word.range.cover(at),
                     },
                     spec,
@@ -784,16 +802,16 @@ impl<'a> CommandParser<'a> {
             table,
             chain,
         };
-        // The model lives as long as the run: every vector of a rule gets its exact length
-        // (pushing one element at a time would reserve room for four).
+        // Each module's and the target's own checks first, in the order iptables makes them;
+        // then the rule is packed (see `Rule`) with room for exactly what it holds.
         let loaded = std::mem::take(&mut self.loaded);
-        self.rule.matches.reserve_exact(loaded.len());
+        let mut matches = Vec::with_capacity(loaded.len());
         for module in loaded {
             let mut options: Vec<(usize, Opt)> = module.options;
             if module.spec.is_some_and(|s| !s.ordered) {
                 options.sort_by_key(|(i, _)| *i);
             }
-            let mut options = exact(options);
+            let mut options = without_indices(options);
             if let Some(spec) = module.spec {
                 if let Some(finish) = spec.finish {
                     finish(&mut options, &ctx).map_err(|message| CommandError {
@@ -805,21 +823,17 @@ impl<'a> CommandParser<'a> {
                 check_protocol_match(spec.name, protocol, self.family, module.range)?;
                 check_placement(spec, table, chain, module.range)?;
             }
-            self.rule.matches.push(Match {
-                name: module.name,
-                options,
-                implicit: module.implicit,
-                range: module.range,
-            });
+            matches.push((module.name, module.implicit, module.range, options));
         }
-        if let Some((mut t, spec, mut options)) = self.target.take() {
+        let mut target = None;
+        if let Some((t, spec, mut options)) = self.target.take() {
             if spec.is_some() {
                 options.sort_by_key(|(i, _)| *i);
             }
-            t.options = exact(options);
+            let mut options = without_indices(options);
             if let Some(spec) = spec {
                 if let Some(finish) = spec.finish {
-                    finish(&mut t.options, &ctx).map_err(|message| CommandError {
+                    finish(&mut options, &ctx).map_err(|message| CommandError {
                         message: format!("{}: {message}", spec.name),
                         range: t.range,
                         placement: false,
@@ -827,9 +841,47 @@ impl<'a> CommandParser<'a> {
                 }
                 check_placement(spec, table, chain, t.range)?;
             }
+            target = Some((t, options));
+        }
+        let draft = std::mem::take(&mut self.rule);
+        let mut size = (0, 0);
+        for field in [&draft.in_iface, &draft.out_iface, &draft.protocol]
+            .into_iter()
+            .flatten()
+        {
+            size.1 += field.value.len();
+        }
+        let mut add = |(items, text): (usize, usize)| {
+            size.0 += items;
+            size.1 += text;
+        };
+        for (name, _, _, options) in &matches {
+            add(RuleBuilder::size(name, options));
+        }
+        if let Some((t, options)) = &target {
+            add(RuleBuilder::size(&t.name, options));
+        }
+        let mut builder = RuleBuilder::with_capacity(size.0, size.1);
+        builder.fields(
+            draft.in_iface.as_ref(),
+            draft.out_iface.as_ref(),
+            draft.protocol.as_ref(),
+        );
+        for (name, implicit, range, options) in &matches {
+            builder.push_match(name, *implicit, *range, options);
+        }
+        if let Some((t, options)) = &target {
+            builder.push_target(&t.name, t.goto, t.range, options);
+        }
+        let rule = builder.finish(
+            draft.source,
+            draft.destination,
+            draft.fragment,
+            draft.set_counters,
+        );
+        if let Some(t) = rule.target() {
             let range = t.range;
-            self.rule.target = Some(t);
-            modules::check_rule(&self.rule, chain).map_err(|message| CommandError {
+            modules::check_rule(&rule, chain).map_err(|message| CommandError {
                 message,
                 range,
                 placement: true,
@@ -840,17 +892,15 @@ impl<'a> CommandParser<'a> {
             op,
             chain: self.chain,
             chain_range: self.chain_range,
-            rule: Arc::new(self.rule),
+            rule: Arc::new(rule),
             range,
         })
     }
 }
 
-/// The options without their spec indices, in a vector of exactly their number.
-fn exact(options: Vec<(usize, Opt)>) -> Vec<Opt> {
-    let mut out = Vec::with_capacity(options.len());
-    out.extend(options.into_iter().map(|(_, o)| o));
-    out
+/// The options without their spec indices.
+fn without_indices(options: Vec<(usize, Opt)>) -> Vec<Opt> {
+    options.into_iter().map(|(_, o)| o).collect()
 }
 
 fn other(family: Family) -> Family {

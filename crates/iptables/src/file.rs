@@ -495,19 +495,13 @@ fn classify(
     }
     match parse_command(&words, family, table_name, counters) {
         Ok(command) => {
-            if table_name == "nat"
-                && command
-                    .rule
-                    .target
-                    .as_ref()
-                    .is_some_and(|t| t.name == "DROP")
-            {
-                let at = command.rule.target.as_ref().map_or(range, |t| t.range);
+            if table_name == "nat" && command.rule.target().is_some_and(|t| t.name == "DROP") {
+                let at = command.rule.target().map_or(range, |t| t.range);
                 problem(ProblemKind::Restore, "The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.".into(), at);
             }
-            for m in &command.rule.matches {
-                if crate::modules::find_match(&m.name, family).is_none()
-                    && !OTHER_MATCHES.contains(&&*m.name)
+            for m in command.rule.matches() {
+                if crate::modules::find_match(m.name, family).is_none()
+                    && !OTHER_MATCHES.contains(&m.name)
                 {
                     problem(ProblemKind::Risk, format!("unknown match `{}': iptables 1.8.9 has no such extension (`Couldn't load match`)", m.name), m.range);
                 }

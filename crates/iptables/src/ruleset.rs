@@ -289,7 +289,7 @@ fn apply(
 ) {
     let chain_name = command.chain.as_str();
     // A jump target must exist when the rule is added.
-    if let Some(target) = &command.rule.target {
+    if let Some(target) = command.rule.target() {
         let needs_chain = matches!(
             command.op,
             Op::Append | Op::Insert { .. } | Op::Replace(_) | Op::Check | Op::DeleteRule
@@ -421,7 +421,7 @@ fn apply(
                 let referenced = table.chains.iter().any(|c| {
                     c.rules
                         .iter()
-                        .any(|r| r.rule.target.as_ref().is_some_and(|t| t.name == chain_name))
+                        .any(|r| r.rule.target().is_some_and(|t| t.name == chain_name))
                 });
                 match table.chains.iter().position(|c| c.name == chain_name) {
                     Some(at)
@@ -495,17 +495,10 @@ fn apply(
             chain.name = new.clone();
             for chain in &mut table.chains {
                 for placed in &mut chain.rules {
-                    let renamed = placed
-                        .rule
-                        .target
-                        .as_ref()
-                        .is_some_and(|t| t.name == chain_name);
+                    let renamed = placed.rule.target().is_some_and(|t| t.name == chain_name);
                     if renamed {
                         // Copy on write: the command's own rule keeps the name it was given.
-                        let rule = Arc::make_mut(&mut placed.rule);
-                        if let Some(target) = &mut rule.target {
-                            target.name = new.clone().into();
-                        }
+                        Arc::make_mut(&mut placed.rule).set_target_name(new);
                     }
                 }
             }

@@ -189,12 +189,7 @@ pub(crate) fn is_ufw(path: &str, rules: &RulesFile) -> bool {
     rules.lines.iter().any(|line| match &line.kind {
         LineKind::Chain { name, .. } => ufw_chain(name),
         LineKind::Command(command) => {
-            ufw_chain(&command.chain)
-                || command
-                    .rule
-                    .target
-                    .as_ref()
-                    .is_some_and(|t| ufw_chain(&t.name))
+            ufw_chain(&command.chain) || command.rule.target().is_some_and(|t| ufw_chain(t.name))
         }
         _ => false,
     })

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use gblint_iptables::ruleset::PlacedRule;
 use gblint_iptables::values::parse_port_range;
-use gblint_iptables::{Address, Match, Neg, Opt, Rule};
+use gblint_iptables::{Address, Args, Field, MatchRef, Neg, OptRef, Rule};
 use ipnet::IpNet;
 
 /// A map with foldhash's fixed-seed hasher (IPT003's interner and its indexes of earlier
@@ -27,7 +27,7 @@ pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 #[derive(Default)]
 pub struct Interner<'a> {
     strings: FastMap<&'a str, u32>,
-    lists: FastMap<&'a [String], u32>,
+    lists: FastMap<Args<'a>, u32>,
     addresses: FastMap<&'a [Address], u32>,
 }
 
@@ -37,7 +37,7 @@ impl<'a> Interner<'a> {
         *self.strings.entry(text).or_insert(next)
     }
 
-    fn list(&mut self, items: &'a [String]) -> u32 {
+    fn list(&mut self, items: Args<'a>) -> u32 {
         let next = self.lists.len() as u32;
         *self.lists.entry(items).or_insert(next)
     }
@@ -208,9 +208,8 @@ const FIXED: [&str; 4] = ["dport", "sport", "dports", "sports"];
 
 /// Whether a rule ends the chain for the packets it matches.
 pub fn is_terminal(rule: &Rule) -> bool {
-    rule.target
-        .as_ref()
-        .is_some_and(|t| t.goto || matches!(&*t.name, "ACCEPT" | "DROP" | "REJECT" | "RETURN"))
+    rule.target()
+        .is_some_and(|t| t.goto || matches!(t.name, "ACCEPT" | "DROP" | "REJECT" | "RETURN"))
 }
 
 /// The single network of `-s`/`-d` when it is one, not negated.
@@ -252,11 +251,12 @@ impl<'a> Keys<'a> {
         let (mut ifaces, mut addresses, mut matches, mut options, mut items) = (0, 0, 0, 0, 0);
         for placed in rules {
             let rule = &placed.rule;
-            ifaces += usize::from(rule.in_iface.is_some()) + usize::from(rule.out_iface.is_some());
+            ifaces +=
+                usize::from(rule.in_iface().is_some()) + usize::from(rule.out_iface().is_some());
             addresses +=
                 usize::from(rule.source.is_some()) + usize::from(rule.destination.is_some());
-            matches += rule.matches.len();
-            for m in &rule.matches {
+            matches += rule.matches().len();
+            for m in rule.matches() {
                 options += m.options.len();
                 // Port and state lists: one entry per comma-separated item at most.
                 items += m
@@ -281,13 +281,13 @@ impl<'a> Keys<'a> {
 
     /// Key `rule` as the next rule of the chain; its index is the number of rules keyed before.
     pub fn push(&mut self, rule: &'a Rule) {
-        let in_iface = self.iface(rule.in_iface.as_ref());
-        let out_iface = self.iface(rule.out_iface.as_ref());
+        let in_iface = self.iface(rule.in_iface());
+        let out_iface = self.iface(rule.out_iface());
         let source = self.address(rule.source.as_ref());
         let destination = self.address(rule.destination.as_ref());
         let first = at(&self.matches);
         let (mut present, mut required) = (0u64, 0u64);
-        for m in &rule.matches {
+        for m in rule.matches() {
             let key = self.match_key(m);
             let bit = 1u64 << (key.name % 64);
             present |= bit;
@@ -296,9 +296,9 @@ impl<'a> Keys<'a> {
             }
             self.matches.push(key);
         }
-        let protocol = rule.protocol.as_ref().map(|p| ProtoKey {
+        let protocol = rule.protocol().map(|p| ProtoKey {
             negated: p.negated,
-            id: self.interner.string(&p.value),
+            id: self.interner.string(p.value),
             all: p.value == "all",
         });
         self.rules.push(RuleKey {
@@ -318,12 +318,12 @@ impl<'a> Keys<'a> {
         });
     }
 
-    fn iface(&mut self, field: Option<&'a Neg<String>>) -> u32 {
+    fn iface(&mut self, field: Option<Field<'a>>) -> u32 {
         let Some(n) = field else { return NONE };
         let key = IfaceKey {
             negated: n.negated,
-            id: self.interner.string(&n.value),
-            name: &n.value,
+            id: self.interner.string(n.value),
+            name: n.value,
         };
         self.ifaces.push(key);
         at(&self.ifaces) - 1
@@ -340,17 +340,17 @@ impl<'a> Keys<'a> {
         at(&self.addresses) - 1
     }
 
-    fn match_key(&mut self, m: &'a Match) -> MatchKey {
-        let module = match &*m.name {
+    fn match_key(&mut self, m: MatchRef<'a>) -> MatchKey {
+        let module = match m.name {
             "tcp" | "udp" => Module::TcpUdp,
             "multiport" => Module::Multiport,
             "comment" => Module::Comment,
             _ => Module::Other,
         };
-        let name = self.interner.string(&m.name);
+        let name = self.interner.string(m.name);
         let start = at(&self.options);
-        for o in &m.options {
-            let key = self.opt_key(&m.name, o);
+        for o in m.options {
+            let key = self.opt_key(m.name, o);
             self.options.push(key);
         }
         MatchKey {
@@ -363,8 +363,8 @@ impl<'a> Keys<'a> {
         }
     }
 
-    fn opt_key(&mut self, module: &str, o: &'a Opt) -> OptKey {
-        let role = match (module, &*o.name) {
+    fn opt_key(&mut self, module: &str, o: OptRef<'a>) -> OptKey {
+        let role = match (module, o.name) {
             ("tcp" | "udp", "dport" | "sport") => Role::Port,
             ("multiport", "dports" | "sports" | "ports") => Role::Ports,
             ("conntrack", "ctstate") | ("state", "state") => Role::States,
@@ -405,9 +405,9 @@ impl<'a> Keys<'a> {
             }),
         };
         OptKey {
-            name: self.interner.string(&o.name),
+            name: self.interner.string(o.name),
             negated: o.negated,
-            args: self.interner.list(&o.args),
+            args: self.interner.list(o.args),
             role,
             first,
         }
