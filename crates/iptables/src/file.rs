@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use gblint_diagnostics::TextRange;
 
-use crate::command::{parse_command, Command};
+use crate::command::{parse_command, ChainNames, Command};
 use crate::lexer::words;
 use crate::rule::Family;
 
@@ -198,6 +198,7 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
     let mut problems = Vec::new();
     let mut table: Option<(String, u32)> = None;
     let mut shared_table: Option<Arc<str>> = None;
+    let mut chains = ChainNames::default();
     let final_newline = text.is_empty() || text.ends_with('\n');
     let body = text.strip_suffix('\n').unwrap_or(text);
     let mut dialect = Dialect::Unknown;
@@ -230,6 +231,7 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
             &mut table,
             &mut dialect,
             number,
+            &mut chains,
             &mut problem,
         );
         // One shared name per table block, not one string per line.
@@ -288,6 +290,7 @@ fn classify(
     table: &mut Option<(String, u32)>,
     dialect: &mut Dialect,
     number: u32,
+    chains: &mut ChainNames,
     problem: &mut dyn FnMut(ProblemKind, String, TextRange),
 ) -> LineKind {
     if raw.is_empty() {
@@ -493,7 +496,7 @@ fn classify(
         );
         return LineKind::Invalid;
     }
-    match parse_command(&words, family, table_name, counters) {
+    match parse_command(&words, family, table_name, counters, chains) {
         Ok(command) => {
             if table_name == "nat" && command.rule.target().is_some_and(|t| t.name == "DROP") {
                 let at = command.rule.target().map_or(range, |t| t.range);

@@ -40,7 +40,7 @@ pub fn format_in_place(file: &crate::file::RulesFile, text: &str) -> Option<Stri
                 {
                     save_quote(&command.chain)
                 } else {
-                    command.chain.clone()
+                    command.chain.to_string()
                 };
                 let op = match &command.op {
                     Op::Append => format!("-A {chain}"),

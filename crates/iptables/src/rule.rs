@@ -238,19 +238,19 @@ impl RuleBuilder {
         }
     }
 
-    fn field(&mut self, field: Option<&Neg<String>>) -> Option<Neg<Span>> {
+    fn field(&mut self, field: Option<Neg<&str>>) -> Option<Neg<Span>> {
         field.map(|f| Neg {
             negated: f.negated,
-            value: self.push_str(&f.value),
+            value: self.push_str(f.value),
         })
     }
 
     /// `-i`, `-o` and `-p`.
     pub(crate) fn fields(
         &mut self,
-        in_iface: Option<&Neg<String>>,
-        out_iface: Option<&Neg<String>>,
-        protocol: Option<&Neg<String>>,
+        in_iface: Option<Neg<&str>>,
+        out_iface: Option<Neg<&str>>,
+        protocol: Option<Neg<&str>>,
     ) {
         self.in_iface = self.field(in_iface);
         self.out_iface = self.field(out_iface);

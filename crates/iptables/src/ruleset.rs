@@ -287,7 +287,7 @@ fn apply(
     options: ReplayOptions,
     problem: &mut dyn FnMut(String, TextRange),
 ) {
-    let chain_name = command.chain.as_str();
+    let chain_name: &str = &command.chain;
     // A jump target must exist when the rule is added.
     if let Some(target) = command.rule.target() {
         let needs_chain = matches!(
