@@ -49,8 +49,8 @@ pub enum Op {
 /// A parsed command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Command {
-    /// `[p:b]` prefix.
-    pub counters: Option<(u64, u64)>,
+    /// `[p:b]` prefix (boxed: rare, and every command would pay for it inline).
+    pub counters: Option<Box<(u64, u64)>>,
     /// The operation.
     pub op: Op,
     /// The chain it applies to (empty for `-F`/`-X`/`-Z` without one), shared by every
@@ -193,9 +193,9 @@ struct Draft<'a> {
     destination: Option<Neg<Vec<Address>>>,
     in_iface: Option<Neg<&'a str>>,
     out_iface: Option<Neg<&'a str>>,
-    protocol: Option<Neg<String>>,
+    protocol: Option<Neg<Name>>,
     fragment: Option<bool>,
-    set_counters: Option<(u64, u64)>,
+    set_counters: Option<Box<(u64, u64)>>,
 }
 
 struct Loaded {
@@ -229,7 +229,7 @@ struct CommandParser<'a> {
     /// A `!` waiting for the option it negates.
     invert: Option<TextRange>,
     /// `-p` so far, canonical.
-    protocol: Option<String>,
+    protocol: Option<Name>,
 }
 
 /// Parse the words of one command line (after any `[p:b]` prefix and `-4`/`-6` marker);
@@ -534,7 +534,7 @@ impl<'a> CommandParser<'a> {
                 };
                 match (packets.parse::<u64>(), bytes.parse::<u64>()) {
                     (Ok(pk), Ok(by)) => {
-                        self.rule.set_counters = Some((pk, by));
+                        self.rule.set_counters = Some(Box::new((pk, by)));
                         Ok(())
                     }
                     _ => err("-c packet counter not numeric", at),
@@ -889,7 +889,7 @@ impl<'a> CommandParser<'a> {
             draft.out_iface,
             draft.protocol.as_ref().map(|p| Neg {
                 negated: p.negated,
-                value: p.value.as_str(),
+                value: &*p.value,
             }),
         );
         for (name, implicit, range, options) in &matches {
@@ -913,7 +913,7 @@ impl<'a> CommandParser<'a> {
             })?;
         }
         Ok(Command {
-            counters,
+            counters: counters.map(Box::new),
             op,
             chain: chains.intern(self.chain),
             chain_range: self.chain_range,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use gblint_diagnostics::TextRange;
 
 use crate::command::{parse_command, ChainNames, Command};
-use crate::lexer::words;
+use crate::lexer::{words_into, Word};
 use crate::rule::Family;
 
 /// The tables iptables-restore accepts.
@@ -68,17 +68,11 @@ pub enum LineKind {
     Blank,
     /// `#` in column 0.
     Comment,
-    /// `*table`.
-    Table(String),
-    /// `:CHAIN POLICY [p:b]`.
-    Chain {
-        /// Chain name.
-        name: String,
-        /// `ACCEPT`, `DROP` or `-`.
-        policy: String,
-        /// Range of the chain name.
-        name_range: TextRange,
-    },
+    /// `*table` (one of [`TABLES`]).
+    Table(&'static str),
+    /// `:CHAIN POLICY [p:b]` (boxed: a file has few, and every line is as large as its
+    /// largest kind).
+    Chain(Box<ChainLine>),
     /// `COMMIT`.
     Commit,
     /// A command (`-A …`).
@@ -87,6 +81,17 @@ pub enum LineKind {
     OtherFamily,
     /// A line that could not be read (see the file's problems).
     Invalid,
+}
+
+/// A `:CHAIN POLICY [p:b]` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainLine {
+    /// Chain name.
+    pub name: String,
+    /// `ACCEPT`, `DROP` or `-`.
+    pub policy: String,
+    /// Range of the chain name.
+    pub name_range: TextRange,
 }
 
 /// One physical line.
@@ -199,6 +204,8 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
     let mut table: Option<(String, u32)> = None;
     let mut shared_table: Option<Arc<str>> = None;
     let mut chains = ChainNames::default();
+    // One word vector for every line.
+    let mut buffer = Vec::with_capacity(16);
     let final_newline = text.is_empty() || text.ends_with('\n');
     let body = text.strip_suffix('\n').unwrap_or(text);
     let mut dialect = Dialect::Unknown;
@@ -232,6 +239,7 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
             &mut dialect,
             number,
             &mut chains,
+            &mut buffer,
             &mut problem,
         );
         // One shared name per table block, not one string per line.
@@ -282,8 +290,8 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn classify(
-    raw: &str,
+fn classify<'s>(
+    raw: &'s str,
     range: TextRange,
     has_newline: bool,
     family: Family,
@@ -291,6 +299,7 @@ fn classify(
     dialect: &mut Dialect,
     number: u32,
     chains: &mut ChainNames,
+    buffer: &mut Vec<Word<'s>>,
     problem: &mut dyn FnMut(ProblemKind, String, TextRange),
 ) -> LineKind {
     if raw.is_empty() {
@@ -331,16 +340,16 @@ fn classify(
             return LineKind::Invalid;
         }
         let name = rest.split([' ', '\t']).next().unwrap_or("");
-        if !TABLES.contains(&name) {
+        let Some(name) = TABLES.iter().copied().find(|t| *t == name) else {
             problem(
                 ProblemKind::Syntax,
                 format!("table name '{name}' invalid"),
                 range,
             );
             return LineKind::Invalid;
-        }
+        };
         *table = Some((name.to_owned(), number));
-        return LineKind::Table(name.to_owned());
+        return LineKind::Table(name);
     }
     if raw == "COMMIT" {
         if table.take().is_none() {
@@ -366,7 +375,8 @@ fn classify(
         return LineKind::Invalid;
     };
     let table_name: &str = table_name;
-    let words = words(raw, range.start() as usize, has_newline);
+    words_into(buffer, raw, range.start() as usize, has_newline);
+    let words = buffer;
     if let Some(long) = words.iter().find(|w| w.value.len() > MAX_WORD) {
         problem(
             ProblemKind::Syntax,
@@ -375,7 +385,7 @@ fn classify(
         );
         return LineKind::Invalid;
     }
-    for word in &words {
+    for word in words.iter() {
         if word.unterminated {
             problem(ProblemKind::Risk, "unterminated `\"': the quote runs to the end of the line and takes everything after it (the rule loads without what follows)".into(), word.range);
         } else if !word.quoted
@@ -437,13 +447,13 @@ fn classify(
                 );
             }
         }
-        return LineKind::Chain {
+        return LineKind::Chain(Box::new(ChainLine {
             name: name.to_owned(),
             policy: policy.to_owned(),
             name_range,
-        };
+        }));
     }
-    let mut words = words;
+    let words = words;
     let mut counters = None;
     if raw.starts_with('[') {
         let first = words.first().map(|w| w.value.clone()).unwrap_or_default();

@@ -33,7 +33,7 @@ pub mod rule;
 pub mod ruleset;
 pub mod values;
 
-pub use file::{parse, Dialect, Line, LineKind, Problem, ProblemKind, RulesFile};
+pub use file::{parse, ChainLine, Dialect, Line, LineKind, Problem, ProblemKind, RulesFile};
 pub use rule::{
     Address, Args, Family, Field, MatchRef, Matches, Name, Neg, Opt, OptRef, Options, Rule,
     TargetRef,

@@ -102,8 +102,8 @@ pub struct Rule {
     pub destination: Option<Neg<Vec<Address>>>,
     /// `-f` (negated flag).
     pub fragment: Option<bool>,
-    /// `-c P B`.
-    pub set_counters: Option<(u64, u64)>,
+    /// `-c P B` (boxed: rare, and every rule would pay for it inline).
+    pub set_counters: Option<Box<(u64, u64)>>,
     body: Body,
 }
 
@@ -326,7 +326,7 @@ impl RuleBuilder {
         source: Option<Neg<Vec<Address>>>,
         destination: Option<Neg<Vec<Address>>>,
         fragment: Option<bool>,
-        set_counters: Option<(u64, u64)>,
+        set_counters: Option<Box<(u64, u64)>>,
     ) -> Rule {
         Rule {
             source,

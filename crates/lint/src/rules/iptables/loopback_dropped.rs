@@ -232,7 +232,7 @@ fn loopback_fix(doc: &IptablesDoc, text: &str, family: Family, port: u16) -> Opt
     let lines = &doc.rules.lines;
     let start = lines
         .iter()
-        .rposition(|l| matches!(&l.kind, LineKind::Table(t) if t == "filter"))?;
+        .rposition(|l| matches!(&l.kind, LineKind::Table(t) if *t == "filter"))?;
     let commit = lines[start..]
         .iter()
         .position(|l| l.kind == LineKind::Commit)
