@@ -150,7 +150,7 @@ struct Item {
 }
 
 /// The packed text of a rule (see [`Rule`]).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct Body {
     /// Matches in order, each followed by its options; then the target and its options.
     items: Box<[Item]>,
@@ -164,6 +164,20 @@ struct Body {
 }
 
 const NO_TARGET: u16 = u16::MAX;
+
+/// No matches, no target.
+impl Default for Body {
+    fn default() -> Self {
+        Body {
+            items: Box::default(),
+            text: Box::default(),
+            in_iface: None,
+            out_iface: None,
+            protocol: None,
+            target: NO_TARGET,
+        }
+    }
+}
 
 impl Body {
     fn str(&self, span: Span) -> &str {
@@ -696,5 +710,87 @@ impl std::hash::Hash for Args<'_> {
 impl std::fmt::Debug for Args<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::file::{parse, LineKind};
+
+    fn rule(line: &str) -> Rule {
+        let text = format!("*filter\n:INPUT ACCEPT [0:0]\n:web - [0:0]\n{line}\nCOMMIT\n");
+        let file = parse(&text, Family::V4);
+        assert!(file.problems.is_empty(), "{:?}", file.problems);
+        match &file.lines[3].kind {
+            LineKind::Command(command) => Rule::clone(&command.rule),
+            other => panic!("not a command: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_empty_rule_has_no_match_and_no_target() {
+        let empty = Rule::default();
+        assert!(empty.target().is_none());
+        assert_eq!(empty.matches().len(), 0);
+        assert!(empty.in_iface().is_none() && empty.protocol().is_none());
+    }
+
+    #[test]
+    fn the_packed_rule_reads_back_every_name_and_argument() {
+        let r = rule(
+            "-A FORWARD -i eth0 ! -o lo -p tcp --tcp-flags SYN,ACK SYN ! --dport 22 \
+             -m comment --comment \"a b\" -j LOG --log-prefix x",
+        );
+        assert_eq!(
+            r.in_iface(),
+            Some(Neg {
+                negated: false,
+                value: "eth0"
+            })
+        );
+        assert_eq!(
+            r.out_iface(),
+            Some(Neg {
+                negated: true,
+                value: "lo"
+            })
+        );
+        assert_eq!(r.protocol().map(|p| p.value), Some("tcp"));
+        let matches: Vec<MatchRef<'_>> = r.matches().collect();
+        assert_eq!(r.matches().len(), 2);
+        assert_eq!((matches[0].name, matches[0].implicit), ("tcp", true));
+        let options: Vec<OptRef<'_>> = matches[0].options.iter().collect();
+        assert_eq!(matches[0].options.len(), 2);
+        let flags = matches[0].opt("tcp-flags").expect("tcp-flags");
+        assert_eq!(flags.args.iter().collect::<Vec<_>>(), ["SYN,ACK", "SYN"]);
+        assert_eq!((flags.args.len(), &flags.args[1]), (2, "SYN"));
+        let dport = options.iter().find(|o| o.name == "dport").expect("dport");
+        assert!(dport.negated);
+        assert_eq!(dport.args.first(), Some("22"));
+        assert_eq!(dport.args.get(1), None);
+        assert_eq!(matches[1].name, "comment");
+        assert_eq!(
+            r.find_match("comment")
+                .and_then(|m| m.opt("comment"))
+                .and_then(|o| o.args.first()),
+            Some("\"a b\"")
+        );
+        let target = r.target().expect("target");
+        assert_eq!((target.name, target.goto), ("LOG", false));
+        assert_eq!(
+            target.opt("log-prefix").and_then(|o| o.args.first()),
+            Some("x")
+        );
+    }
+
+    #[test]
+    fn a_renamed_target_reads_the_new_name_and_equals_a_rule_written_with_it() {
+        let mut renamed = rule("-A INPUT -p udp --dport 53 -j web");
+        renamed.set_target_name("dns");
+        assert_eq!(renamed.target().map(|t| t.name), Some("dns"));
+        let written = rule("-A INPUT -p udp --dport 53 -j dns");
+        assert_eq!(renamed, written);
+        assert_ne!(renamed, rule("-A INPUT -p udp --dport 54 -j dns"));
     }
 }
