@@ -453,7 +453,6 @@ fn classify<'s>(
             name_range,
         }));
     }
-    let words = words;
     let mut counters = None;
     if raw.starts_with('[') {
         let first = words.first().map(|w| w.value.clone()).unwrap_or_default();
@@ -506,7 +505,7 @@ fn classify<'s>(
         );
         return LineKind::Invalid;
     }
-    match parse_command(&words, family, table_name, counters, chains) {
+    match parse_command(words, family, table_name, counters, chains) {
         Ok(command) => {
             if table_name == "nat" && command.rule.target().is_some_and(|t| t.name == "DROP") {
                 let at = command.rule.target().map_or(range, |t| t.range);

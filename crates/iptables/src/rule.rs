@@ -212,10 +212,7 @@ pub(crate) struct RuleBuilder {
 
 /// A length or offset of a rule's packed text or record array: a line is at most 10,240 bytes
 /// and its saved form a few times that, far below the integer types' limits.
-fn small<T: TryFrom<usize>>(value: usize) -> T
-where
-    T: Default,
-{
+fn small<T: TryFrom<usize> + Default>(value: usize) -> T {
     T::try_from(value).unwrap_or_default()
 }
 

@@ -305,10 +305,10 @@ fn apply(
         let needs_chain = matches!(
             command.op,
             Op::Append | Op::Insert { .. } | Op::Replace(_) | Op::Check | Op::DeleteRule
-        ) && (target.goto || !is_standard_or_extension(&target.name));
-        if needs_chain && table.chain(&target.name).is_none() {
-            if options.assumed(&target.name) {
-                ensure_chain(table, &target.name, options);
+        ) && (target.goto || !is_standard_or_extension(target.name));
+        if needs_chain && table.chain(target.name).is_none() {
+            if options.assumed(target.name) {
+                ensure_chain(table, target.name, options);
             } else {
                 problem(
                     format!(
@@ -322,7 +322,7 @@ fn apply(
         }
         // libiptc maps a jump only to a user chain: `-j INPUT` fails the line in
         // iptables-legacy-restore (`--test` too), whatever the chain declares.
-        if needs_chain && table.chain(&target.name).is_some_and(|c| c.builtin) {
+        if needs_chain && table.chain(target.name).is_some_and(|c| c.builtin) {
             problem(
                 format!(
                     "iptables-restore: line {line} failed: `{}' is a built-in chain, and only user-defined chains can be jumped to",
