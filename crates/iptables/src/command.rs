@@ -9,7 +9,7 @@ use gblint_diagnostics::TextRange;
 
 use crate::lexer::Word;
 use crate::modules::{self, Arity, Ctx, ModuleSpec};
-use crate::rule::{Family, Match, Name, Neg, Opt, Rule, Target};
+use crate::rule::{Address, Family, Name, Neg, Opt, Rule, RuleBuilder};
 use crate::values::{canonical_protocol, parse_addresses};
 
 /// What a command does.
@@ -49,18 +49,36 @@ pub enum Op {
 /// A parsed command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Command {
-    /// `[p:b]` prefix.
-    pub counters: Option<(u64, u64)>,
+    /// `[p:b]` prefix (boxed: rare, and every command would pay for it inline).
+    pub counters: Option<Box<(u64, u64)>>,
     /// The operation.
     pub op: Op,
-    /// The chain it applies to (empty for `-F`/`-X`/`-Z` without one).
-    pub chain: String,
+    /// The chain it applies to (empty for `-F`/`-X`/`-Z` without one), shared by every
+    /// command of the file that names it ([`ChainNames`]).
+    pub chain: Arc<str>,
     /// Where the chain name is.
     pub chain_range: TextRange,
     /// The rule (empty for chain commands), shared with the replayed chains.
     pub rule: Arc<Rule>,
     /// Where the rule's words are (whole command).
     pub range: TextRange,
+}
+
+/// The chain names of one file: each command holds its chain as one shared string instead
+/// of a copy per line.
+#[derive(Debug, Default)]
+pub struct ChainNames(std::collections::HashSet<Arc<str>>);
+
+impl ChainNames {
+    /// The shared string for `name`.
+    pub fn intern(&mut self, name: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(name) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(name);
+        self.0.insert(Arc::clone(&shared));
+        shared
+    }
 }
 
 /// Why a command line is refused, with iptables' wording where known.
@@ -158,8 +176,27 @@ fn core_long(name: &str) -> Option<char> {
     })
 }
 
+/// `-j NAME` or `-g NAME` as read.
+struct TargetDraft {
+    name: Name,
+    goto: bool,
+    range: TextRange,
+}
+
 /// The target with its spec (when known) and its options with their spec indices.
-type LoadedTarget = (Target, Option<&'static ModuleSpec>, Vec<(usize, Opt)>);
+type LoadedTarget = (TargetDraft, Option<&'static ModuleSpec>, Vec<(usize, Opt)>);
+
+/// The rule's own fields as read so far (the matches and target are in [`CommandParser`]).
+#[derive(Default)]
+struct Draft<'a> {
+    source: Option<Neg<Vec<Address>>>,
+    destination: Option<Neg<Vec<Address>>>,
+    in_iface: Option<Neg<&'a str>>,
+    out_iface: Option<Neg<&'a str>>,
+    protocol: Option<Neg<Name>>,
+    fragment: Option<bool>,
+    set_counters: Option<Box<(u64, u64)>>,
+}
 
 struct Loaded {
     spec: Option<&'static ModuleSpec>,
@@ -184,23 +221,25 @@ struct CommandParser<'a> {
     family: Family,
     table: &'a str,
     op: Option<Op>,
-    chain: String,
+    chain: &'a str,
     chain_range: TextRange,
-    rule: Rule,
+    rule: Draft<'a>,
     loaded: Vec<Loaded>,
     target: Option<LoadedTarget>,
     /// A `!` waiting for the option it negates.
     invert: Option<TextRange>,
     /// `-p` so far, canonical.
-    protocol: Option<String>,
+    protocol: Option<Name>,
 }
 
-/// Parse the words of one command line (after any `[p:b]` prefix and `-4`/`-6` marker).
+/// Parse the words of one command line (after any `[p:b]` prefix and `-4`/`-6` marker);
+/// the chain name comes from `chains`.
 pub fn parse_command(
     words: &[Word<'_>],
     family: Family,
     table: &str,
     counters: Option<(u64, u64)>,
+    chains: &mut ChainNames,
 ) -> Result<Command, CommandError> {
     let range = match (words.first(), words.last()) {
         (Some(first), Some(last)) => first.range.cover(last.range),
@@ -212,9 +251,9 @@ pub fn parse_command(
         family,
         table,
         op: None,
-        chain: String::new(),
+        chain: "",
         chain_range: TextRange::empty(range.start()),
-        rule: Rule::default(),
+        rule: Draft::default(),
         loaded: Vec::new(),
         target: None,
         invert: None,
@@ -223,7 +262,7 @@ pub fn parse_command(
     while let Some(word) = p.next_word() {
         p.option(word)?;
     }
-    p.finish(counters, range)
+    p.finish(counters, range, chains)
 }
 
 impl<'a> CommandParser<'a> {
@@ -245,16 +284,17 @@ impl<'a> CommandParser<'a> {
         Some(word)
     }
 
-    /// The argument of `word`'s option: written in the same word, or the next word.
+    /// The argument of `word`'s option: written in the same word, or the next word (borrowed
+    /// from the line either way).
     fn take(
         &mut self,
-        attached: Option<String>,
+        attached: Option<&'a str>,
         word: &Word<'_>,
-    ) -> Result<(String, TextRange), CommandError> {
+    ) -> Result<(&'a str, TextRange), CommandError> {
         match attached {
             Some(v) => Ok((v, word.range)),
             None => match self.next_word() {
-                Some(next) => Ok((next.value.to_string(), next.range)),
+                Some(next) => Ok((&next.value, next.range)),
                 None => err(
                     format!("option \"{}\" requires an argument", word.value),
                     word.range,
@@ -268,7 +308,7 @@ impl<'a> CommandParser<'a> {
             family: self.family,
             protocol: self.protocol.as_deref(),
             table: self.table,
-            chain: &self.chain,
+            chain: self.chain,
         }
     }
 
@@ -285,7 +325,7 @@ impl<'a> CommandParser<'a> {
         // Identify the option and any value written in the same word.
         if let Some(long) = value.strip_prefix("--").filter(|l| !l.is_empty()) {
             let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_owned())),
+                Some((n, v)) => (n, Some(v)),
                 None => (long, None),
             };
             return match self.long_option(name, word)? {
@@ -299,7 +339,7 @@ impl<'a> CommandParser<'a> {
         if value.len() >= 2 && value.starts_with('-') && !value[1..].starts_with('-') {
             let letter = value[1..].chars().next().expect("one char");
             let rest = &value[1 + letter.len_utf8()..];
-            return self.core_option(letter, (!rest.is_empty()).then(|| rest.to_owned()), word);
+            return self.core_option(letter, (!rest.is_empty()).then_some(rest), word);
         }
         err(format!("Bad argument `{value}'"), word.range)
     }
@@ -352,7 +392,7 @@ impl<'a> CommandParser<'a> {
     fn opaque_option(
         &mut self,
         name: &str,
-        inline: Option<String>,
+        inline: Option<&'a str>,
         word: &Word<'_>,
     ) -> Result<(), CommandError> {
         let owner = if let Some(opaque) = self.loaded.iter().rposition(|l| l.spec.is_none()) {
@@ -370,7 +410,7 @@ impl<'a> CommandParser<'a> {
             return err(format!("unknown option \"--{name}\""), word.range);
         };
         let negated = self.invert.take().is_some();
-        let mut args: Vec<String> = inline.into_iter().collect();
+        let mut args: Vec<String> = inline.into_iter().map(str::to_owned).collect();
         while let Some(next) = self.optional_word() {
             args.push(next.value.to_string());
         }
@@ -397,7 +437,7 @@ impl<'a> CommandParser<'a> {
     fn core_option(
         &mut self,
         letter: char,
-        attached: Option<String>,
+        attached: Option<&'a str>,
         word: &Word<'_>,
     ) -> Result<(), CommandError> {
         let negated = self.invert.take();
@@ -419,7 +459,7 @@ impl<'a> CommandParser<'a> {
             'X' | 'F' | 'Z' => {
                 let name = attached
                     .map(|v| (v, word.range))
-                    .or_else(|| self.optional_word().map(|w| (w.value.to_string(), w.range)));
+                    .or_else(|| self.optional_word().map(|w| (&*w.value, w.range)));
                 if let Some((name, at)) = name {
                     self.chain = name;
                     self.chain_range = at;
@@ -436,8 +476,8 @@ impl<'a> CommandParser<'a> {
             's' | 'd' | 'i' | 'o' | 'p' | 'f' => self.rule_field(letter, negated, attached, word),
             'm' => {
                 let (name, at) = self.take(attached, word)?;
-                let spec = modules::find_match(&name, self.family);
-                if spec.is_none() && modules::find_match(&name, other(self.family)).is_some() {
+                let spec = modules::find_match(name, self.family);
+                if spec.is_none() && modules::find_match(name, other(self.family)).is_some() {
                     return err(
                         format!("Couldn't load match `{name}':No such file or directory"),
                         at,
@@ -446,7 +486,7 @@ impl<'a> CommandParser<'a> {
                 self.loaded.push(Loaded {
                     spec,
                     name: spec
-                        .map_or_else(|| Name::Owned(name.clone()), |s| Name::Borrowed(s.name)),
+                        .map_or_else(|| Name::Owned(name.to_owned()), |s| Name::Borrowed(s.name)),
                     options: Vec::new(),
                     implicit: false,
                     range: word.range.cover(at),
@@ -459,24 +499,23 @@ impl<'a> CommandParser<'a> {
                     return err("multiple -j flags not allowed", word.range);
                 }
                 let spec = if letter == 'j' {
-                    modules::find_target(&name, self.family)
+                    modules::find_target(name, self.family)
                 } else {
                     None
                 };
                 // Verdicts and known targets keep the spec's name instead of a copy.
-                let name = match (name.as_str(), spec) {
+                let name = match (name, spec) {
                     (_, Some(spec)) if spec.name == name => Name::Borrowed(spec.name),
                     ("ACCEPT", _) => Name::Borrowed("ACCEPT"),
                     ("DROP", _) => Name::Borrowed("DROP"),
                     ("RETURN", _) => Name::Borrowed("RETURN"),
                     ("QUEUE", _) => Name::Borrowed("QUEUE"),
-                    _ => Name::Owned(name),
+                    _ => Name::Owned(name.to_owned()),
                 };
                 self.target = Some((
-                    Target {
+                    TargetDraft {
                         name,
                         goto: letter == 'g',
-                        options: Vec::new(),
                         range: word.range.cover(at),
                     },
                     spec,
@@ -487,15 +526,15 @@ impl<'a> CommandParser<'a> {
             'c' => {
                 let (first, at) = self.take(attached, word)?;
                 let (packets, bytes) = match first.split_once(',') {
-                    Some((a, b)) => (a.to_owned(), b.to_owned()),
+                    Some((a, b)) => (a, b),
                     None => match self.optional_word() {
-                        Some(next) => (first.clone(), next.value.to_string()),
+                        Some(next) => (first, &*next.value),
                         None => return err("-c requires packet and byte counter", at),
                     },
                 };
                 match (packets.parse::<u64>(), bytes.parse::<u64>()) {
                     (Ok(pk), Ok(by)) => {
-                        self.rule.set_counters = Some((pk, by));
+                        self.rule.set_counters = Some(Box::new((pk, by)));
                         Ok(())
                     }
                     _ => err("-c packet counter not numeric", at),
@@ -528,7 +567,7 @@ impl<'a> CommandParser<'a> {
     fn chain_command(
         &mut self,
         letter: char,
-        attached: Option<String>,
+        attached: Option<&'a str>,
         word: &Word<'_>,
     ) -> Result<(), CommandError> {
         let (name, at) = self.take(attached, word)?;
@@ -576,7 +615,7 @@ impl<'a> CommandParser<'a> {
         &mut self,
         letter: char,
         negated: bool,
-        attached: Option<String>,
+        attached: Option<&'a str>,
         word: &Word<'_>,
     ) -> Result<(), CommandError> {
         let with_range = |at: TextRange| {
@@ -597,7 +636,7 @@ impl<'a> CommandParser<'a> {
                 if field.is_some() {
                     return err(format!("multiple -{letter} flags not allowed"), word.range);
                 }
-                let addresses = parse_addresses(&text, self.family).map_err(with_range(at))?;
+                let addresses = parse_addresses(text, self.family).map_err(with_range(at))?;
                 *field = Some(Neg {
                     negated,
                     value: addresses,
@@ -629,7 +668,7 @@ impl<'a> CommandParser<'a> {
                 if self.rule.protocol.is_some() {
                     return err("multiple -p flags not allowed", word.range);
                 }
-                let canonical = canonical_protocol(&name, self.family).map_err(with_range(at))?;
+                let canonical = canonical_protocol(name, self.family).map_err(with_range(at))?;
                 if negated && canonical == "all" {
                     return err("rule would never match protocol", at);
                 }
@@ -654,7 +693,7 @@ impl<'a> CommandParser<'a> {
         &mut self,
         module: usize,
         index: usize,
-        attached: Option<String>,
+        attached: Option<&'a str>,
         word: &Word<'_>,
     ) -> Result<(), CommandError> {
         let negated = self.invert.take();
@@ -704,7 +743,7 @@ impl<'a> CommandParser<'a> {
                 let (first, at) = match attached {
                     Some(v) => (v, word.range),
                     None => match self.next_word() {
-                        Some(next) => (next.value.to_string(), next.range),
+                        Some(next) => (&*next.value, next.range),
                         None => {
                             return err(
                                 format!(
@@ -716,7 +755,7 @@ impl<'a> CommandParser<'a> {
                         }
                     },
                 };
-                args.push(normalize(self, &first, at)?);
+                args.push(normalize(self, first, at)?);
                 if option_spec.arity == Arity::Two {
                     match self.next_word() {
                         Some(next) => args.push(normalize(self, &next.value, next.range)?),
@@ -732,9 +771,9 @@ impl<'a> CommandParser<'a> {
             Arity::Optional => {
                 let value = attached
                     .map(|v| (v, word.range))
-                    .or_else(|| self.optional_word().map(|w| (w.value.to_string(), w.range)));
+                    .or_else(|| self.optional_word().map(|w| (&*w.value, w.range)));
                 if let Some((v, at)) = value {
-                    args.push(normalize(self, &v, at)?);
+                    args.push(normalize(self, v, at)?);
                 }
             }
         }
@@ -770,6 +809,7 @@ impl<'a> CommandParser<'a> {
         mut self,
         counters: Option<(u64, u64)>,
         range: TextRange,
+        chains: &mut ChainNames,
     ) -> Result<Command, CommandError> {
         if let Some(neg) = self.invert {
             return err("! not allowed at the end of a rule", neg);
@@ -777,23 +817,23 @@ impl<'a> CommandParser<'a> {
         let Some(op) = self.op.take() else {
             return err("no command specified", range);
         };
-        let (table, chain, protocol) = (self.table, &self.chain, self.protocol.as_deref());
+        let (table, chain, protocol) = (self.table, self.chain, self.protocol.as_deref());
         let ctx = Ctx {
             family: self.family,
             protocol,
             table,
             chain,
         };
-        // The model lives as long as the run: every vector of a rule gets its exact length
-        // (pushing one element at a time would reserve room for four).
+        // Each module's and the target's own checks first, in the order iptables makes them;
+        // then the rule is packed (see `Rule`) with room for exactly what it holds.
         let loaded = std::mem::take(&mut self.loaded);
-        self.rule.matches.reserve_exact(loaded.len());
+        let mut matches = Vec::with_capacity(loaded.len());
         for module in loaded {
             let mut options: Vec<(usize, Opt)> = module.options;
             if module.spec.is_some_and(|s| !s.ordered) {
                 options.sort_by_key(|(i, _)| *i);
             }
-            let mut options = exact(options);
+            let mut options = without_indices(options);
             if let Some(spec) = module.spec {
                 if let Some(finish) = spec.finish {
                     finish(&mut options, &ctx).map_err(|message| CommandError {
@@ -805,21 +845,17 @@ impl<'a> CommandParser<'a> {
                 check_protocol_match(spec.name, protocol, self.family, module.range)?;
                 check_placement(spec, table, chain, module.range)?;
             }
-            self.rule.matches.push(Match {
-                name: module.name,
-                options,
-                implicit: module.implicit,
-                range: module.range,
-            });
+            matches.push((module.name, module.implicit, module.range, options));
         }
-        if let Some((mut t, spec, mut options)) = self.target.take() {
+        let mut target = None;
+        if let Some((t, spec, mut options)) = self.target.take() {
             if spec.is_some() {
                 options.sort_by_key(|(i, _)| *i);
             }
-            t.options = exact(options);
+            let mut options = without_indices(options);
             if let Some(spec) = spec {
                 if let Some(finish) = spec.finish {
-                    finish(&mut t.options, &ctx).map_err(|message| CommandError {
+                    finish(&mut options, &ctx).map_err(|message| CommandError {
                         message: format!("{}: {message}", spec.name),
                         range: t.range,
                         placement: false,
@@ -827,30 +863,69 @@ impl<'a> CommandParser<'a> {
                 }
                 check_placement(spec, table, chain, t.range)?;
             }
+            target = Some((t, options));
+        }
+        let draft = std::mem::take(&mut self.rule);
+        let mut size = (0, 0);
+        size.1 += [draft.in_iface, draft.out_iface]
+            .into_iter()
+            .flatten()
+            .map(|f| f.value.len())
+            .sum::<usize>()
+            + draft.protocol.as_ref().map_or(0, |p| p.value.len());
+        let mut add = |(items, text): (usize, usize)| {
+            size.0 += items;
+            size.1 += text;
+        };
+        for (name, _, _, options) in &matches {
+            add(RuleBuilder::size(name, options));
+        }
+        if let Some((t, options)) = &target {
+            add(RuleBuilder::size(&t.name, options));
+        }
+        let mut builder = RuleBuilder::with_capacity(size.0, size.1);
+        builder.fields(
+            draft.in_iface,
+            draft.out_iface,
+            draft.protocol.as_ref().map(|p| Neg {
+                negated: p.negated,
+                value: &*p.value,
+            }),
+        );
+        for (name, implicit, range, options) in &matches {
+            builder.push_match(name, *implicit, *range, options);
+        }
+        if let Some((t, options)) = &target {
+            builder.push_target(&t.name, t.goto, t.range, options);
+        }
+        let rule = builder.finish(
+            draft.source,
+            draft.destination,
+            draft.fragment,
+            draft.set_counters,
+        );
+        if let Some(t) = rule.target() {
             let range = t.range;
-            self.rule.target = Some(t);
-            modules::check_rule(&self.rule, chain).map_err(|message| CommandError {
+            modules::check_rule(&rule, chain).map_err(|message| CommandError {
                 message,
                 range,
                 placement: true,
             })?;
         }
         Ok(Command {
-            counters,
+            counters: counters.map(Box::new),
             op,
-            chain: self.chain,
+            chain: chains.intern(self.chain),
             chain_range: self.chain_range,
-            rule: Arc::new(self.rule),
+            rule: Arc::new(rule),
             range,
         })
     }
 }
 
-/// The options without their spec indices, in a vector of exactly their number.
-fn exact(options: Vec<(usize, Opt)>) -> Vec<Opt> {
-    let mut out = Vec::with_capacity(options.len());
-    out.extend(options.into_iter().map(|(_, o)| o));
-    out
+/// The options without their spec indices.
+fn without_indices(options: Vec<(usize, Opt)>) -> Vec<Opt> {
+    options.into_iter().map(|(_, o)| o).collect()
 }
 
 fn other(family: Family) -> Family {

@@ -11,7 +11,7 @@ use gblint_diagnostics::TextRange;
 use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::rule::{Address, Family, Match, Rule, Target};
+use crate::rule::{Address, Family, MatchRef, Rule, TargetRef};
 use crate::ruleset::{Chain, Ruleset};
 use crate::values::parse_port_range;
 
@@ -471,7 +471,7 @@ fn run_chain(
                 what,
                 source: placed.source,
             };
-            let Some(target) = &placed.rule.target else {
+            let Some(target) = placed.rule.target() else {
                 continue;
             };
             match apply_target(target, &mut state.branch.packet, hook) {
@@ -574,8 +574,8 @@ enum Effect {
     Jump(String, bool),
 }
 
-fn apply_target(target: &Target, packet: &mut Packet, hook: &Hook) -> Effect {
-    match &*target.name {
+fn apply_target(target: TargetRef<'_>, packet: &mut Packet, hook: &Hook) -> Effect {
+    match target.name {
         "ACCEPT" => Effect::Accept,
         "DROP" | "REJECT" => Effect::Drop,
         "RETURN" => Effect::Return,
@@ -597,10 +597,10 @@ fn apply_target(target: &Target, packet: &mut Packet, hook: &Hook) -> Effect {
                 .and_then(|o| o.args.first())
                 .and_then(|a| {
                     a.rsplit_once(':')
-                        .map(|(_, p)| p.to_owned())
-                        .or_else(|| (target.name == "REDIRECT").then(|| a.clone()))
+                        .map(|(_, p)| p)
+                        .or_else(|| (target.name == "REDIRECT").then_some(a))
                 })
-                .and_then(|p| parse_port_range(&p));
+                .and_then(parse_port_range);
             packet.dport = match port {
                 Some((low, high)) if low == high => Some(low),
                 Some(_) => None,
@@ -697,11 +697,11 @@ fn with_negation(value: Tri, negated: bool) -> Tri {
     }
 }
 
-fn match_matches(m: &Match, packet: &Packet, tcp: bool) -> Tri {
+fn match_matches(m: MatchRef<'_>, packet: &Packet, tcp: bool) -> Tri {
     let mut result = Tri::True;
     for option in &m.options {
-        let first = option.args.first().map(String::as_str).unwrap_or("");
-        let value = match (&*m.name, &*option.name) {
+        let first = option.args.first().unwrap_or("");
+        let value = match (m.name, option.name) {
             ("comment", _) => Tri::True,
             ("tcp" | "udp", "dport") => port_in(first, packet.dport),
             ("tcp" | "udp", "sport") => port_in(first, packet.sport),
@@ -780,7 +780,7 @@ fn match_matches(m: &Match, packet: &Packet, tcp: bool) -> Tri {
             break;
         }
     }
-    if m.options.is_empty() && !matches!(&*m.name, "tcp" | "udp" | "comment") {
+    if m.options.is_empty() && !matches!(m.name, "tcp" | "udp" | "comment") {
         return Tri::Unknown;
     }
     result
@@ -793,25 +793,25 @@ pub fn rule_matches(rule: &Rule, packet: &Packet, direction: Direction) -> Tri {
         Direction::In(i) => (i, Iface::Absent),
     };
     let mut result = Tri::True;
-    if let Some(iface) = &rule.in_iface {
+    if let Some(iface) = rule.in_iface() {
         result = result.and(with_negation(
-            iface_matches(&iface.value, iif),
+            iface_matches(iface.value, iif),
             iface.negated,
         ));
     }
-    if let Some(iface) = &rule.out_iface {
+    if let Some(iface) = rule.out_iface() {
         result = result.and(with_negation(
-            iface_matches(&iface.value, oif),
+            iface_matches(iface.value, oif),
             iface.negated,
         ));
     }
     if result == Tri::False {
         return result;
     }
-    let tcp = match &rule.protocol {
+    let tcp = match rule.protocol() {
         None => true,
         Some(p) => {
-            let is_tcp = matches!(p.value.as_str(), "tcp" | "all");
+            let is_tcp = matches!(p.value, "tcp" | "all");
             result = result.and(with_negation(Tri::from(is_tcp), p.negated));
             is_tcp && !p.negated
         }
@@ -836,7 +836,7 @@ pub fn rule_matches(rule: &Rule, packet: &Packet, direction: Direction) -> Tri {
     if result == Tri::False {
         return result;
     }
-    for m in &rule.matches {
+    for m in rule.matches() {
         result = result.and(match_matches(m, packet, tcp));
         if result == Tri::False {
             break;

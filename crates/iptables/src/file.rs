@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use gblint_diagnostics::TextRange;
 
-use crate::command::{parse_command, Command};
-use crate::lexer::words;
+use crate::command::{parse_command, ChainNames, Command};
+use crate::lexer::{words_into, Word};
 use crate::rule::Family;
 
 /// The tables iptables-restore accepts.
@@ -68,17 +68,11 @@ pub enum LineKind {
     Blank,
     /// `#` in column 0.
     Comment,
-    /// `*table`.
-    Table(String),
-    /// `:CHAIN POLICY [p:b]`.
-    Chain {
-        /// Chain name.
-        name: String,
-        /// `ACCEPT`, `DROP` or `-`.
-        policy: String,
-        /// Range of the chain name.
-        name_range: TextRange,
-    },
+    /// `*table` (one of [`TABLES`]).
+    Table(&'static str),
+    /// `:CHAIN POLICY [p:b]` (boxed: a file has few, and every line is as large as its
+    /// largest kind).
+    Chain(Box<ChainLine>),
     /// `COMMIT`.
     Commit,
     /// A command (`-A …`).
@@ -87,6 +81,17 @@ pub enum LineKind {
     OtherFamily,
     /// A line that could not be read (see the file's problems).
     Invalid,
+}
+
+/// A `:CHAIN POLICY [p:b]` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainLine {
+    /// Chain name.
+    pub name: String,
+    /// `ACCEPT`, `DROP` or `-`.
+    pub policy: String,
+    /// Range of the chain name.
+    pub name_range: TextRange,
 }
 
 /// One physical line.
@@ -198,6 +203,9 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
     let mut problems = Vec::new();
     let mut table: Option<(String, u32)> = None;
     let mut shared_table: Option<Arc<str>> = None;
+    let mut chains = ChainNames::default();
+    // One word vector for every line.
+    let mut buffer = Vec::with_capacity(16);
     let final_newline = text.is_empty() || text.ends_with('\n');
     let body = text.strip_suffix('\n').unwrap_or(text);
     let mut dialect = Dialect::Unknown;
@@ -230,6 +238,8 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
             &mut table,
             &mut dialect,
             number,
+            &mut chains,
+            &mut buffer,
             &mut problem,
         );
         // One shared name per table block, not one string per line.
@@ -280,14 +290,16 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn classify(
-    raw: &str,
+fn classify<'s>(
+    raw: &'s str,
     range: TextRange,
     has_newline: bool,
     family: Family,
     table: &mut Option<(String, u32)>,
     dialect: &mut Dialect,
     number: u32,
+    chains: &mut ChainNames,
+    buffer: &mut Vec<Word<'s>>,
     problem: &mut dyn FnMut(ProblemKind, String, TextRange),
 ) -> LineKind {
     if raw.is_empty() {
@@ -328,16 +340,16 @@ fn classify(
             return LineKind::Invalid;
         }
         let name = rest.split([' ', '\t']).next().unwrap_or("");
-        if !TABLES.contains(&name) {
+        let Some(name) = TABLES.iter().copied().find(|t| *t == name) else {
             problem(
                 ProblemKind::Syntax,
                 format!("table name '{name}' invalid"),
                 range,
             );
             return LineKind::Invalid;
-        }
+        };
         *table = Some((name.to_owned(), number));
-        return LineKind::Table(name.to_owned());
+        return LineKind::Table(name);
     }
     if raw == "COMMIT" {
         if table.take().is_none() {
@@ -363,7 +375,8 @@ fn classify(
         return LineKind::Invalid;
     };
     let table_name: &str = table_name;
-    let words = words(raw, range.start() as usize, has_newline);
+    words_into(buffer, raw, range.start() as usize, has_newline);
+    let words = buffer;
     if let Some(long) = words.iter().find(|w| w.value.len() > MAX_WORD) {
         problem(
             ProblemKind::Syntax,
@@ -372,7 +385,7 @@ fn classify(
         );
         return LineKind::Invalid;
     }
-    for word in &words {
+    for word in words.iter() {
         if word.unterminated {
             problem(ProblemKind::Risk, "unterminated `\"': the quote runs to the end of the line and takes everything after it (the rule loads without what follows)".into(), word.range);
         } else if !word.quoted
@@ -434,13 +447,12 @@ fn classify(
                 );
             }
         }
-        return LineKind::Chain {
+        return LineKind::Chain(Box::new(ChainLine {
             name: name.to_owned(),
             policy: policy.to_owned(),
             name_range,
-        };
+        }));
     }
-    let mut words = words;
     let mut counters = None;
     if raw.starts_with('[') {
         let first = words.first().map(|w| w.value.clone()).unwrap_or_default();
@@ -493,21 +505,15 @@ fn classify(
         );
         return LineKind::Invalid;
     }
-    match parse_command(&words, family, table_name, counters) {
+    match parse_command(words, family, table_name, counters, chains) {
         Ok(command) => {
-            if table_name == "nat"
-                && command
-                    .rule
-                    .target
-                    .as_ref()
-                    .is_some_and(|t| t.name == "DROP")
-            {
-                let at = command.rule.target.as_ref().map_or(range, |t| t.range);
+            if table_name == "nat" && command.rule.target().is_some_and(|t| t.name == "DROP") {
+                let at = command.rule.target().map_or(range, |t| t.range);
                 problem(ProblemKind::Restore, "The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.".into(), at);
             }
-            for m in &command.rule.matches {
-                if crate::modules::find_match(&m.name, family).is_none()
-                    && !OTHER_MATCHES.contains(&&*m.name)
+            for m in command.rule.matches() {
+                if crate::modules::find_match(m.name, family).is_none()
+                    && !OTHER_MATCHES.contains(&m.name)
                 {
                     problem(ProblemKind::Risk, format!("unknown match `{}': iptables 1.8.9 has no such extension (`Couldn't load match`)", m.name), m.range);
                 }

@@ -30,7 +30,7 @@ pub fn format_in_place(file: &crate::file::RulesFile, text: &str) -> Option<Stri
             }
             LineKind::Command(command) => {
                 let mut head = String::new();
-                if let Some((p, b)) = command.counters {
+                if let Some(&(p, b)) = command.counters.as_deref() {
                     head.push_str(&format!("[{p}:{b}] "));
                 }
                 // A chain name that is empty or has blanks or quotes was written quoted; bare,
@@ -40,7 +40,7 @@ pub fn format_in_place(file: &crate::file::RulesFile, text: &str) -> Option<Stri
                 {
                     save_quote(&command.chain)
                 } else {
-                    command.chain.clone()
+                    command.chain.to_string()
                 };
                 let op = match &command.op {
                     Op::Append => format!("-A {chain}"),
@@ -81,8 +81,9 @@ pub fn format_in_place(file: &crate::file::RulesFile, text: &str) -> Option<Stri
                     .any(|word| word.value.starts_with('#') && !word.quoted);
                 out.push_str(if unreadable { raw } else { &head });
             }
-            LineKind::Chain { name, policy, .. } => {
+            LineKind::Chain(declaration) => {
                 let counters = raw.split_whitespace().nth(2).unwrap_or("[0:0]");
+                let (name, policy) = (&declaration.name, &declaration.policy);
                 out.push_str(&format!(":{name} {policy} {counters}"));
             }
             _ => out.push_str(raw),
@@ -102,7 +103,7 @@ pub fn canonical(file: &crate::file::RulesFile, ruleset: &crate::ruleset::Rulese
     let mut order: Vec<&str> = Vec::new();
     for line in &file.lines {
         if let LineKind::Table(name) = &line.kind {
-            if !order.contains(&name.as_str()) {
+            if !order.contains(name) {
                 order.push(name);
             }
         }

@@ -23,12 +23,19 @@ pub struct Word<'src> {
 /// Split one line (without its newline; `offset` is its position in the file) into words.
 /// `has_newline` says whether a newline followed the line: an unterminated quote takes it in.
 pub fn words(line: &str, offset: usize, has_newline: bool) -> Vec<Word<'_>> {
+    let mut out = Vec::with_capacity(16);
+    words_into(&mut out, line, offset, has_newline);
+    out
+}
+
+/// [`words`] into `out` (emptied first), so that a file's lines can share one vector.
+pub fn words_into<'s>(out: &mut Vec<Word<'s>>, line: &'s str, offset: usize, has_newline: bool) {
+    out.clear();
     // Most lines have no quote: their words are plain slices between blanks.
     // The separators are ASCII, so every cut falls on a character boundary.
     if !line.contains('"') {
         let bytes = line.as_bytes();
         let separator = |b: u8| matches!(b, b' ' | b'\t' | b'\n');
-        let mut out = Vec::with_capacity(16);
         let mut i = 0;
         while i < bytes.len() {
             if separator(bytes[i]) {
@@ -46,9 +53,9 @@ pub fn words(line: &str, offset: usize, has_newline: bool) -> Vec<Word<'_>> {
                 unterminated: false,
             });
         }
-        return out;
+        return;
     }
-    words_general(line, offset, has_newline)
+    out.extend(words_general(line, offset, has_newline));
 }
 
 /// The character-by-character tokenizer (quotes, `\` escapes inside quotes, an unterminated

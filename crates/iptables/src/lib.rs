@@ -33,5 +33,8 @@ pub mod rule;
 pub mod ruleset;
 pub mod values;
 
-pub use file::{parse, Dialect, Line, LineKind, Problem, ProblemKind, RulesFile};
-pub use rule::{Address, Family, Match, Name, Neg, Opt, Rule, Target};
+pub use file::{parse, ChainLine, Dialect, Line, LineKind, Problem, ProblemKind, RulesFile};
+pub use rule::{
+    Address, Args, Family, Field, MatchRef, Matches, Name, Neg, Opt, OptRef, Options, Rule,
+    TargetRef,
+};

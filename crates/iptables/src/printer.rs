@@ -3,7 +3,7 @@
 //! or `-g CHAIN`. A rule with several `-s`/`-d` addresses prints as one line per address.
 
 use crate::lexer::save_quote;
-use crate::rule::{Address, Match, Neg, Opt, Rule, Target};
+use crate::rule::{Address, Field, MatchRef, Neg, OptRef, Rule, TargetRef};
 
 /// The rule's saved lines for `chain` (`-A CHAIN …`), one per address combination.
 pub fn rule_lines(chain: &str, rule: &Rule) -> Vec<String> {
@@ -33,9 +33,9 @@ pub fn specs(rule: &Rule) -> Vec<String> {
             if let Some((negated, address)) = destination {
                 parts.push(format!("{}-d {address}", bang(*negated)));
             }
-            push_iface(&mut parts, "-i", rule.in_iface.as_ref());
-            push_iface(&mut parts, "-o", rule.out_iface.as_ref());
-            if let Some(protocol) = &rule.protocol {
+            push_iface(&mut parts, "-i", rule.in_iface());
+            push_iface(&mut parts, "-o", rule.out_iface());
+            if let Some(protocol) = rule.protocol() {
                 if protocol.negated || protocol.value != "all" {
                     parts.push(format!("{}-p {}", bang(protocol.negated), protocol.value));
                 }
@@ -43,10 +43,10 @@ pub fn specs(rule: &Rule) -> Vec<String> {
             if let Some(negated) = rule.fragment {
                 parts.push(format!("{}-f", bang(negated)));
             }
-            for m in &rule.matches {
+            for m in rule.matches() {
                 parts.push(print_match(m));
             }
-            if let Some(target) = &rule.target {
+            if let Some(target) = rule.target() {
                 parts.push(print_target(target));
             }
             out.push(parts.join(" "));
@@ -74,14 +74,14 @@ fn expand(field: Option<&Neg<Vec<Address>>>) -> Vec<Option<(bool, String)>> {
     }
 }
 
-fn push_iface(parts: &mut Vec<String>, flag: &str, iface: Option<&Neg<String>>) {
+fn push_iface(parts: &mut Vec<String>, flag: &str, iface: Option<Field<'_>>) {
     if let Some(iface) = iface {
         // `-i +` matches every interface and is not saved.
         if iface.negated || iface.value != "+" {
             parts.push(format!(
                 "{}{flag} {}",
                 bang(iface.negated),
-                word(&iface.value)
+                word(iface.value)
             ));
         }
     }
@@ -98,9 +98,9 @@ fn word(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `-m NAME opts…`.
-pub fn print_match(m: &Match) -> String {
-    let mut out = format!("-m {}", word(&m.name));
-    for option in &m.options {
+pub fn print_match(m: MatchRef<'_>) -> String {
+    let mut out = format!("-m {}", word(m.name));
+    for option in m.options {
         out.push(' ');
         out.push_str(&print_opt(option));
     }
@@ -108,22 +108,22 @@ pub fn print_match(m: &Match) -> String {
 }
 
 /// `-j NAME opts…` or `-g NAME`.
-pub fn print_target(target: &Target) -> String {
+pub fn print_target(target: TargetRef<'_>) -> String {
     let mut out = format!(
         "{} {}",
         if target.goto { "-g" } else { "-j" },
-        word(&target.name)
+        word(target.name)
     );
-    for option in &target.options {
+    for option in target.options {
         out.push(' ');
         out.push_str(&print_opt(option));
     }
     out
 }
 
-fn print_opt(option: &Opt) -> String {
+fn print_opt(option: OptRef<'_>) -> String {
     let mut out = format!("{}--{}", bang(option.negated), option.name);
-    for arg in &option.args {
+    for arg in option.args.iter() {
         out.push(' ');
         out.push_str(&word(arg));
     }

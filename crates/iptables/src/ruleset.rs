@@ -10,7 +10,7 @@ use std::sync::Arc;
 use gblint_diagnostics::TextRange;
 
 use crate::command::{Command, Op};
-use crate::file::{builtin_chains, LineKind, Problem, ProblemKind, RulesFile};
+use crate::file::{builtin_chains, ChainLine, LineKind, Problem, ProblemKind, RulesFile};
 use crate::modules;
 use crate::printer;
 use crate::rule::{Address, Family, Neg, Rule};
@@ -130,12 +130,17 @@ pub fn is_standard_or_extension(name: &str) -> bool {
     matches!(name, "ACCEPT" | "DROP" | "RETURN" | "QUEUE") || modules::is_target_extension(name)
 }
 
+/// Whether `-s` and `-d` name at most one address each (the rule expands to itself).
+fn single_addresses(rule: &Rule) -> bool {
+    let single =
+        |field: &Option<Neg<Vec<Address>>>| field.as_ref().is_none_or(|n| n.value.len() == 1);
+    single(&rule.source) && single(&rule.destination)
+}
+
 /// One rule per combination of `-s`/`-d` addresses, as iptables expands them (the rule
 /// itself, shared, when it names at most one address each).
 pub fn expand(rule: &Arc<Rule>) -> Vec<Arc<Rule>> {
-    let single =
-        |field: &Option<Neg<Vec<Address>>>| field.as_ref().is_none_or(|n| n.value.len() == 1);
-    if single(&rule.source) && single(&rule.destination) {
+    if single_addresses(rule) {
         return vec![Arc::clone(rule)];
     }
     let split = |field: &Option<Neg<Vec<Address>>>| -> Vec<Option<Neg<Vec<Address>>>> {
@@ -201,17 +206,18 @@ fn replay_tables(
         match &line.kind {
             LineKind::Table(name) => {
                 // Without --noflush the table is flushed and its user chains deleted.
-                if !options.fragment || !tables.contains_key(name) {
-                    tables.insert(name.clone(), fresh_table(name, options.fragment));
+                if !options.fragment || !tables.contains_key(*name) {
+                    tables.insert((*name).to_owned(), fresh_table(name, options.fragment));
                 }
-                current = Some(name.clone());
+                current = Some((*name).to_owned());
             }
             LineKind::Commit => current = None,
-            LineKind::Chain {
-                name,
-                policy,
-                name_range,
-            } => {
+            LineKind::Chain(declaration) => {
+                let ChainLine {
+                    name,
+                    policy,
+                    name_range,
+                } = &**declaration;
                 let Some(table) = current.as_ref().and_then(|t| tables.get_mut(t)) else {
                     continue;
                 };
@@ -254,6 +260,12 @@ fn replay_tables(
             _ => {}
         }
     }
+    // A chain's rule vector grew by doubling: give back the unused half before the rules run.
+    for table in tables.values_mut() {
+        for chain in &mut table.chains {
+            chain.rules.shrink_to_fit();
+        }
+    }
     Ruleset {
         family: file.family,
         tables,
@@ -287,16 +299,16 @@ fn apply(
     options: ReplayOptions,
     problem: &mut dyn FnMut(String, TextRange),
 ) {
-    let chain_name = command.chain.as_str();
+    let chain_name: &str = &command.chain;
     // A jump target must exist when the rule is added.
-    if let Some(target) = &command.rule.target {
+    if let Some(target) = command.rule.target() {
         let needs_chain = matches!(
             command.op,
             Op::Append | Op::Insert { .. } | Op::Replace(_) | Op::Check | Op::DeleteRule
-        ) && (target.goto || !is_standard_or_extension(&target.name));
-        if needs_chain && table.chain(&target.name).is_none() {
-            if options.assumed(&target.name) {
-                ensure_chain(table, &target.name, options);
+        ) && (target.goto || !is_standard_or_extension(target.name));
+        if needs_chain && table.chain(target.name).is_none() {
+            if options.assumed(target.name) {
+                ensure_chain(table, target.name, options);
             } else {
                 problem(
                     format!(
@@ -310,7 +322,7 @@ fn apply(
         }
         // libiptc maps a jump only to a user chain: `-j INPUT` fails the line in
         // iptables-legacy-restore (`--test` too), whatever the chain declares.
-        if needs_chain && table.chain(&target.name).is_some_and(|c| c.builtin) {
+        if needs_chain && table.chain(target.name).is_some_and(|c| c.builtin) {
             problem(
                 format!(
                     "iptables-restore: line {line} failed: `{}' is a built-in chain, and only user-defined chains can be jumped to",
@@ -338,9 +350,13 @@ fn apply(
                 problem(format!("chain `{chain_name}' does not exist (declare it with `:{chain_name} - [0:0]' first)"), command.chain_range);
                 return;
             };
-            let rules = expand(&command.rule);
+            let rules = || expand(&command.rule);
             match &command.op {
-                Op::Append => chain.rules.extend(rules.into_iter().map(placed)),
+                // Nearly every command appends one rule: no vector for it.
+                Op::Append if single_addresses(&command.rule) => {
+                    chain.rules.push(placed(Arc::clone(&command.rule)));
+                }
+                Op::Append => chain.rules.extend(rules().into_iter().map(placed)),
                 Op::Insert { at: n, .. } => {
                     let at = *n as usize - 1;
                     if at > chain.rules.len() && !chain.opaque {
@@ -354,13 +370,13 @@ fn apply(
                         return;
                     }
                     let at = at.min(chain.rules.len());
-                    for (offset, rule) in rules.into_iter().enumerate() {
+                    for (offset, rule) in rules().into_iter().enumerate() {
                         chain.rules.insert(at + offset, placed(rule));
                     }
                 }
                 Op::Replace(n) => {
                     let at = *n as usize - 1;
-                    match (chain.rules.get_mut(at), rules.into_iter().next()) {
+                    match (chain.rules.get_mut(at), rules().into_iter().next()) {
                         (Some(slot), Some(rule)) => *slot = placed(rule),
                         _ if chain.opaque => {}
                         _ => problem(format!("Index of replacement too big: {n}"), command.range),
@@ -375,7 +391,7 @@ fn apply(
                     }
                 }
                 Op::DeleteRule => {
-                    for rule in rules {
+                    for rule in rules() {
                         let wanted = printer::specs(&rule);
                         match chain
                             .rules
@@ -421,7 +437,7 @@ fn apply(
                 let referenced = table.chains.iter().any(|c| {
                     c.rules
                         .iter()
-                        .any(|r| r.rule.target.as_ref().is_some_and(|t| t.name == chain_name))
+                        .any(|r| r.rule.target().is_some_and(|t| t.name == chain_name))
                 });
                 match table.chains.iter().position(|c| c.name == chain_name) {
                     Some(at)
@@ -495,17 +511,10 @@ fn apply(
             chain.name = new.clone();
             for chain in &mut table.chains {
                 for placed in &mut chain.rules {
-                    let renamed = placed
-                        .rule
-                        .target
-                        .as_ref()
-                        .is_some_and(|t| t.name == chain_name);
+                    let renamed = placed.rule.target().is_some_and(|t| t.name == chain_name);
                     if renamed {
                         // Copy on write: the command's own rule keeps the name it was given.
-                        let rule = Arc::make_mut(&mut placed.rule);
-                        if let Some(target) = &mut rule.target {
-                            target.name = new.clone().into();
-                        }
+                        Arc::make_mut(&mut placed.rule).set_target_name(new);
                     }
                 }
             }

@@ -186,12 +186,12 @@ pub fn implicit_match_for(protocol: &str) -> Option<&'static str> {
 /// TCPMSS only works on TCP SYN packets (a `--tcp-flags` match with SYN in both sets), and
 /// path-MTU clamping only in FORWARD, OUTPUT and POSTROUTING.
 pub fn check_rule(rule: &Rule, chain: &str) -> Result<(), String> {
-    let Some(target) = &rule.target else {
+    let Some(target) = rule.target() else {
         return Ok(());
     };
     if target.name == "TCPMSS" && !target.goto {
         let has_syn = |set: &str| set.split(',').any(|f| f == "SYN");
-        let syn = rule.matches.iter().filter(|m| m.name == "tcp").any(|m| {
+        let syn = rule.matches().filter(|m| m.name == "tcp").any(|m| {
             m.options.iter().any(|o| {
                 o.name == "tcp-flags"
                     && !o.negated

@@ -1,5 +1,7 @@
 //! `-p` protocols: the names iptables knows, their numbers and their saved form.
 
+use std::borrow::Cow;
+
 use crate::rule::Family;
 
 /// Protocol names iptables accepts with their numbers (save prints the name).
@@ -44,31 +46,32 @@ pub fn protocol_number(canonical: &str) -> Option<u8> {
         .or_else(|| canonical.parse().ok())
 }
 
-/// `-p` value in saved form.
-pub fn canonical_protocol(text: &str, family: Family) -> Result<String, String> {
-    let lower = text.to_ascii_lowercase();
-    if lower == "all" || lower == "0" {
-        return Ok("all".into());
+/// `-p` value in saved form (a name of the table, without a copy, unless it is a number
+/// without a name).
+pub fn canonical_protocol(text: &str, family: Family) -> Result<Cow<'static, str>, String> {
+    let is = |name: &str| text.eq_ignore_ascii_case(name);
+    if is("all") || text == "0" {
+        return Ok(Cow::Borrowed("all"));
     }
-    if lower == "icmpv6" || (lower == "ipv6-icmp") {
-        return Ok("ipv6-icmp".into());
+    if is("icmpv6") || is("ipv6-icmp") {
+        return Ok(Cow::Borrowed("ipv6-icmp"));
     }
     // iptables' own names for 135; /etc/protocols calls it mobility-header.
-    if lower == "mh" || lower == "ipv6-mh" {
-        return Ok("mobility-header".into());
+    if is("mh") || is("ipv6-mh") {
+        return Ok(Cow::Borrowed("mobility-header"));
     }
-    if let Some((name, _)) = PROTOCOLS.iter().find(|(name, _)| *name == lower) {
+    if let Some((name, _)) = PROTOCOLS.iter().find(|(name, _)| is(name)) {
         let _ = family;
-        return Ok((*name).to_owned());
+        return Ok(Cow::Borrowed(name));
     }
-    if let Ok(number) = lower.parse::<u8>() {
+    if let Ok(number) = text.parse::<u8>() {
         if let Some((name, _)) = PROTOCOLS
             .iter()
             .find(|(name, n)| *n == number && *name != "icmpv6")
         {
-            return Ok((*name).to_owned());
+            return Ok(Cow::Borrowed(name));
         }
-        return Ok(number.to_string());
+        return Ok(Cow::Owned(number.to_string()));
     }
     Err(format!("unknown protocol \"{text}\" specified"))
 }

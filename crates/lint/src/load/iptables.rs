@@ -178,8 +178,8 @@ pub(crate) fn is_ufw(path: &str, rules: &RulesFile) -> bool {
             table = name;
             false
         }
-        LineKind::Chain { name, .. } => {
-            table == "filter" && matches!(name.as_str(), "INPUT" | "FORWARD" | "OUTPUT")
+        LineKind::Chain(declaration) => {
+            table == "filter" && matches!(declaration.name.as_str(), "INPUT" | "FORWARD" | "OUTPUT")
         }
         _ => false,
     });
@@ -187,14 +187,9 @@ pub(crate) fn is_ufw(path: &str, rules: &RulesFile) -> bool {
         return false;
     }
     rules.lines.iter().any(|line| match &line.kind {
-        LineKind::Chain { name, .. } => ufw_chain(name),
+        LineKind::Chain(declaration) => ufw_chain(&declaration.name),
         LineKind::Command(command) => {
-            ufw_chain(&command.chain)
-                || command
-                    .rule
-                    .target
-                    .as_ref()
-                    .is_some_and(|t| ufw_chain(&t.name))
+            ufw_chain(&command.chain) || command.rule.target().is_some_and(|t| ufw_chain(t.name))
         }
         _ => false,
     })
@@ -215,9 +210,9 @@ pub(crate) fn is_fragment(path: &str, rules: &RulesFile) -> bool {
                 tables += 1;
                 current = Some(name);
             }
-            LineKind::Chain { name, .. }
+            LineKind::Chain(declaration)
                 if current.is_some_and(|t| {
-                    gblint_iptables::file::builtin_chains(t).contains(&name.as_str())
+                    gblint_iptables::file::builtin_chains(t).contains(&declaration.name.as_str())
                 }) =>
             {
                 declared_builtin = true;

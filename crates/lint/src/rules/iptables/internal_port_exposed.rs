@@ -86,7 +86,7 @@ impl Rule for InternalPortExposed {
                     .iter()
                     .rev()
                     .find_map(|s| step_range(doc, s))
-                    .or_else(|| doc.rules.lines.iter().find(|l| matches!(&l.kind, gblint_iptables::LineKind::Chain { name, .. } if name == "INPUT")).map(|l| l.range))
+                    .or_else(|| doc.rules.lines.iter().find(|l| matches!(&l.kind, gblint_iptables::LineKind::Chain(declaration) if declaration.name == "INPUT")).map(|l| l.range))
                     .unwrap_or(TextRange::empty(0));
                 let message = if path.certain {
                     format!("port {port} is reachable from other machines")

@@ -232,7 +232,7 @@ fn loopback_fix(doc: &IptablesDoc, text: &str, family: Family, port: u16) -> Opt
     let lines = &doc.rules.lines;
     let start = lines
         .iter()
-        .rposition(|l| matches!(&l.kind, LineKind::Table(t) if t == "filter"))?;
+        .rposition(|l| matches!(&l.kind, LineKind::Table(t) if *t == "filter"))?;
     let commit = lines[start..]
         .iter()
         .position(|l| l.kind == LineKind::Commit)
@@ -240,7 +240,7 @@ fn loopback_fix(doc: &IptablesDoc, text: &str, family: Family, port: u16) -> Opt
     let block = &lines[start..commit];
     let mut candidates: Vec<Vec<Edit>> = Vec::new();
     let edits_for = |chain: &str, iface: &str| -> Vec<Edit> {
-        let inserts_on_top = block.iter().any(|l| matches!(&l.kind, LineKind::Command(c) if c.chain == chain && matches!(c.op, gblint_iptables::command::Op::Insert { .. })));
+        let inserts_on_top = block.iter().any(|l| matches!(&l.kind, LineKind::Command(c) if *c.chain == *chain && matches!(c.op, gblint_iptables::command::Op::Insert { .. })));
         if inserts_on_top {
             return vec![Edit::insertion(
                 lines[commit].range.start(),
@@ -249,13 +249,13 @@ fn loopback_fix(doc: &IptablesDoc, text: &str, family: Family, port: u16) -> Opt
         }
         let first = block
             .iter()
-            .find(|l| matches!(&l.kind, LineKind::Command(c) if c.chain == chain))
+            .find(|l| matches!(&l.kind, LineKind::Command(c) if *c.chain == *chain))
             .unwrap_or(&lines[commit]);
         // The file already has the rule, too late: move it (a second copy would be IPT003's
         // shadowed duplicate on the next run).
         let wanted = format!("-A {chain} {iface} lo -j ACCEPT");
         let existing = block.iter().find(|l| {
-            matches!(&l.kind, LineKind::Command(c) if c.chain == chain)
+            matches!(&l.kind, LineKind::Command(c) if *c.chain == *chain)
                 && text
                     .get(l.range.as_range())
                     .is_some_and(|t| t.split_whitespace().collect::<Vec<_>>().join(" ") == wanted)

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use gblint_iptables::ruleset::PlacedRule;
 use gblint_iptables::values::parse_port_range;
-use gblint_iptables::{Address, Match, Neg, Opt, Rule};
+use gblint_iptables::{Address, Field, MatchRef, Matches, Neg, OptRef, Rule};
 use ipnet::IpNet;
 
 /// A map with foldhash's fixed-seed hasher (IPT003's interner and its indexes of earlier
@@ -264,7 +264,7 @@ struct RuleKey {
 
 /// Whether a rule ends the chain for the packets it matches.
 pub fn is_terminal(rule: &Rule) -> bool {
-    rule.target
+    rule.target()
         .as_ref()
         .is_some_and(|t| t.goto || matches!(&*t.name, "ACCEPT" | "DROP" | "REJECT" | "RETURN"))
 }
@@ -337,32 +337,32 @@ impl<'a> Keys<'a> {
     pub fn push(&mut self) {
         let chain = self.chain;
         let rule: &'a Rule = &chain[self.rules.len()].rule;
-        let in_iface = self.iface(rule.in_iface.as_ref());
-        let out_iface = self.iface(rule.out_iface.as_ref());
+        let in_iface = self.iface(rule.in_iface());
+        let out_iface = self.iface(rule.out_iface());
         let source = self.address(rule.source.as_ref());
         let destination = self.address(rule.destination.as_ref());
         let (mut present, mut required) = (0u64, 0u64);
-        for m in &rule.matches {
-            let bit = module_bit(&m.name);
+        for m in rule.matches() {
+            let bit = module_bit(m.name);
             present |= bit;
-            if !matches!(&*m.name, "comment" | "multiport") {
+            if !matches!(m.name, "comment" | "multiport") {
                 required |= bit;
             }
         }
-        let protocol = match &rule.protocol {
+        let protocol = match rule.protocol() {
             None => ProtoKey {
                 id: NONE,
                 negated: false,
                 all: false,
             },
             Some(p) => ProtoKey {
-                id: self.interner.string(&p.value),
+                id: self.interner.string(p.value),
                 negated: p.negated,
                 all: !p.negated && p.value == "all",
             },
         };
         let spilled = self.ports.len();
-        let summary = self.summary(&rule.matches);
+        let summary = self.summary(rule.matches());
         if summary.is_none() {
             self.ports.truncate(spilled);
         }
@@ -381,12 +381,12 @@ impl<'a> Keys<'a> {
         });
     }
 
-    fn iface(&mut self, field: Option<&'a Neg<String>>) -> IfaceKey {
+    fn iface(&mut self, field: Option<Field<'a>>) -> IfaceKey {
         let Some(n) = field else {
             return IfaceKey::ABSENT;
         };
         IfaceKey {
-            id: self.interner.string(&n.value),
+            id: self.interner.string(n.value),
             negated: n.negated,
             wildcard: n.value.ends_with('+'),
         }
@@ -416,10 +416,10 @@ impl<'a> Keys<'a> {
     }
 
     /// The rule's matches as a [`Summary`], `None` when one is of another form.
-    fn summary(&mut self, matches: &'a [Match]) -> Option<Summary> {
+    fn summary(&mut self, matches: Matches<'a>) -> Option<Summary> {
         let mut summary = Summary::default();
         for m in matches {
-            match &*m.name {
+            match m.name {
                 "comment" => {}
                 "tcp" | "udp" if summary.port.is_none() => {
                     let mut port = PortMatch {
@@ -428,7 +428,7 @@ impl<'a> Keys<'a> {
                         sport: None,
                     };
                     for o in &m.options {
-                        let slot = match &*o.name {
+                        let slot = match o.name {
                             "dport" => &mut port.dport,
                             "sport" => &mut port.sport,
                             _ => return None,
@@ -444,7 +444,7 @@ impl<'a> Keys<'a> {
                         ports: None,
                     };
                     for o in &m.options {
-                        let slot = match &*o.name {
+                        let slot = match o.name {
                             "dports" => &mut multiport.dports,
                             "sports" => &mut multiport.sports,
                             "ports" => &mut multiport.ports,
@@ -455,10 +455,10 @@ impl<'a> Keys<'a> {
                     summary.multiport = Some(multiport);
                 }
                 "conntrack" if summary.conntrack.is_none() => {
-                    summary.conntrack = Some(states(m, "ctstate")?);
+                    summary.conntrack = Some(states(&m, "ctstate")?);
                 }
                 "state" if summary.state.is_none() => {
-                    summary.state = Some(states(m, "state")?);
+                    summary.state = Some(states(&m, "state")?);
                 }
                 _ => return None,
             }
@@ -467,7 +467,7 @@ impl<'a> Keys<'a> {
     }
 
     /// Fill `slot` with port option `o`; `None` when it is taken, negated or does not parse.
-    fn port_option(&mut self, slot: &mut Option<PortSet>, o: &Opt) -> Option<()> {
+    fn port_option(&mut self, slot: &mut Option<PortSet>, o: OptRef<'_>) -> Option<()> {
         if slot.is_some() || o.negated {
             return None;
         }
@@ -589,9 +589,9 @@ impl<'a> Keys<'a> {
             return false;
         }
         if !self.iface_ok(wide.in_iface, narrow.in_iface, earlier, later, |r| {
-            &r.in_iface
+            r.in_iface()
         }) || !self.iface_ok(wide.out_iface, narrow.out_iface, earlier, later, |r| {
-            &r.out_iface
+            r.out_iface()
         }) {
             return false;
         }
@@ -611,9 +611,8 @@ impl<'a> Keys<'a> {
             (Some(w), Some(n)) => self.summary_implies(n, w),
             _ => {
                 let (wide, narrow) = (&self.chain[earlier].rule, &self.chain[later].rule);
-                wide.matches.iter().all(|m| {
-                    m.name == "comment" || narrow.matches.iter().any(|n| match_implies(n, m))
-                })
+                wide.matches()
+                    .all(|m| m.name == "comment" || narrow.matches().any(|n| match_implies(&n, &m)))
             }
         }
     }
@@ -627,7 +626,7 @@ impl<'a> Keys<'a> {
         b: IfaceKey,
         earlier: usize,
         later: usize,
-        field: impl Fn(&Rule) -> &Option<Neg<String>>,
+        field: impl for<'r> Fn(&'r Rule) -> Option<Field<'r>>,
     ) -> bool {
         if a.id == NONE {
             return true;
@@ -750,7 +749,7 @@ impl<'a> Keys<'a> {
 
 /// A conntrack or state match's options as [`Summary`] holds them: `option` at most once,
 /// not negated, every state a known name.
-fn states(m: &Match, option: &str) -> Option<Option<u8>> {
+fn states(m: &MatchRef<'_>, option: &str) -> Option<Option<u8>> {
     let mut mask = None;
     for o in &m.options {
         if o.name != option || o.negated || mask.is_some() {
@@ -777,11 +776,11 @@ fn states_within(narrow: Option<Option<u8>>, wide: Option<Option<u8>>) -> bool {
 
 /// Whether match `narrow` (of the later rule) implies match `wide` (of the earlier one), on
 /// the rules' own strings: the pair test for rules without a [`Summary`].
-fn match_implies(narrow: &Match, wide: &Match) -> bool {
+fn match_implies(narrow: &MatchRef<'_>, wide: &MatchRef<'_>) -> bool {
     // `-p tcp --dport 443` implies `-m multiport --dports 80,443`.
-    if wide.name == "multiport" && matches!(&*narrow.name, "tcp" | "udp") {
+    if wide.name == "multiport" && matches!(narrow.name, "tcp" | "udp") {
         return wide.options.iter().all(|w| {
-            let side = match &*w.name {
+            let side = match w.name {
                 "dports" => "dport",
                 "sports" => "sport",
                 _ => return false,
@@ -810,7 +809,7 @@ fn match_implies(narrow: &Match, wide: &Match) -> bool {
             let (Some(narrow_arg), Some(wide_arg)) = (n.args.first(), w.args.first()) else {
                 return false;
             };
-            match (&*wide.name, &*w.name) {
+            match (wide.name, w.name) {
                 ("tcp" | "udp", "dport" | "sport")
                 | ("multiport", "dports" | "sports" | "ports") => {
                     ranges_within(narrow_arg, wide_arg)

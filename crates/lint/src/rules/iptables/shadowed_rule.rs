@@ -320,7 +320,7 @@ fn check_chain(
         }
         if let Some(earlier) = found {
             if earlier.line != later.line && reported.insert(later.line, ()).is_none() {
-                let target = earlier.rule.target.as_ref().map_or("?", |t| &*t.name);
+                let target = earlier.rule.target().map_or("?", |t| t.name);
                 out.push(
                     ShadowedRule::META
                         .diagnostic(file, later.range, format!("this rule never matches: line {} already decides every packet it would match ({target})", earlier.line))
@@ -449,16 +449,15 @@ fn for_each_dport(keys: &Keys, index: usize, rule: &IptRule, mut each: impl FnMu
 
 /// The (non-negated) `--dports` list of the rule's first multiport match.
 fn multiport_dports(rule: &IptRule) -> Option<&str> {
-    let multiport = rule.matches.iter().find(|m| m.name == "multiport")?;
+    let multiport = rule.find_match("multiport")?;
     let option = multiport.opt("dports").filter(|o| !o.negated)?;
-    option.args.first().map(String::as_str)
+    option.args.first()
 }
 
 /// The single destination port a rule is limited to (`-p tcp --dport 22`), if any.
 fn rule_single_dport(rule: &IptRule) -> Option<u16> {
-    rule.matches
-        .iter()
-        .filter(|m| matches!(&*m.name, "tcp" | "udp"))
+    rule.matches()
+        .filter(|m| matches!(m.name, "tcp" | "udp"))
         .find_map(|m| {
             let option = m.opt("dport").filter(|o| !o.negated)?;
             let (low, high) = parse_port_range(option.args.first()?)?;

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use gblint_diagnostics::FileId;
 use gblint_iptables::ruleset::{replay, PlacedRule, ReplayOptions};
 use gblint_iptables::values::parse_port_range;
-use gblint_iptables::{Family, Match, ProblemKind, Rule};
+use gblint_iptables::{Family, MatchRef, ProblemKind, Rule};
 use ipnet::IpNet;
 
 use super::{check_chain, BUDGET};
@@ -202,9 +202,8 @@ fn rule_line(rng: &mut Rng, family: Family) -> String {
 
 /// The single destination port of a tcp/udp match, as the index files a later rule.
 fn single_dport(rule: &Rule) -> Option<u16> {
-    rule.matches
-        .iter()
-        .filter(|m| matches!(&*m.name, "tcp" | "udp"))
+    rule.matches()
+        .filter(|m| matches!(m.name, "tcp" | "udp"))
         .find_map(|m| {
             let option = m.opt("dport").filter(|o| !o.negated)?;
             let (low, high) = parse_port_range(option.args.first()?)?;
@@ -218,7 +217,7 @@ fn dport_list(rule: &Rule) -> Option<Vec<u16>> {
     if let Some(port) = single_dport(rule) {
         return Some(vec![port]);
     }
-    let multiport = rule.matches.iter().find(|m| m.name == "multiport")?;
+    let multiport = rule.find_match("multiport")?;
     let option = multiport.opt("dports").filter(|o| !o.negated)?;
     option
         .args
@@ -242,10 +241,10 @@ fn ranges_within(narrow: &str, wide: &str) -> bool {
 }
 
 /// Whether `narrow` implies `wide`, on strings.
-fn implies(narrow: &Match, wide: &Match) -> bool {
-    if wide.name == "multiport" && matches!(&*narrow.name, "tcp" | "udp") {
+fn implies(narrow: &MatchRef<'_>, wide: &MatchRef<'_>) -> bool {
+    if wide.name == "multiport" && matches!(narrow.name, "tcp" | "udp") {
         return wide.options.iter().all(|w| {
-            let side = match &*w.name {
+            let side = match w.name {
                 "dports" => "dport",
                 "sports" => "sport",
                 _ => return false,
@@ -274,7 +273,7 @@ fn implies(narrow: &Match, wide: &Match) -> bool {
                 };
                 !n.negated
                     && !w.negated
-                    && match (&*wide.name, &*w.name) {
+                    && match (wide.name, w.name) {
                         ("tcp" | "udp", "dport" | "sport")
                         | ("multiport", "dports" | "sports" | "ports") => ranges_within(na, wa),
                         ("conntrack", "ctstate") | ("state", "state") => {
@@ -292,8 +291,8 @@ fn covers(wide: &Rule, narrow: &Rule) -> bool {
         return false;
     }
     for (a, b) in [
-        (&wide.in_iface, &narrow.in_iface),
-        (&wide.out_iface, &narrow.out_iface),
+        (wide.in_iface(), narrow.in_iface()),
+        (wide.out_iface(), narrow.out_iface()),
     ] {
         let ok = match (a, b) {
             (None, _) => true,
@@ -311,7 +310,7 @@ fn covers(wide: &Rule, narrow: &Rule) -> bool {
             return false;
         }
     }
-    let protocol = match (&wide.protocol, &narrow.protocol) {
+    let protocol = match (wide.protocol(), narrow.protocol()) {
         (None, _) => true,
         (Some(a), _) if !a.negated && a.value == "all" => true,
         (Some(a), Some(b)) => a == b,
@@ -337,9 +336,8 @@ fn covers(wide: &Rule, narrow: &Rule) -> bool {
             return false;
         }
     }
-    wide.matches
-        .iter()
-        .all(|m| m.name == "comment" || narrow.matches.iter().any(|n| implies(n, m)))
+    wide.matches()
+        .all(|m| m.name == "comment" || narrow.matches().any(|n| implies(&n, &m)))
 }
 
 /// The (later, earlier) pairs IPT003 must report on `rules`: for each rule with one source
@@ -493,7 +491,7 @@ fn findings_equal_a_brute_force_search() {
                 .into_iter()
                 .map(|(later, earlier)| {
                     let (later, earlier) = (&rules[later], &rules[earlier]);
-                    let target = earlier.rule.target.as_ref().map_or("?", |t| &*t.name);
+                    let target = earlier.rule.target().map_or("?", |t| t.name);
                     (
                         later.range,
                         Some(earlier.range),
