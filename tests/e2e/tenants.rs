@@ -267,6 +267,55 @@ fn the_report_is_the_same_on_one_thread_and_on_many() {
     assert_cli_snapshot!(repo.path(), &["check", ".", "--threads", "0"]);
 }
 
+/// A run with one unit runs its rules side by side on every thread (issue #17): the findings
+/// on the collected real-world files (loose files: one unit; Caddy, fail2ban, iptables and
+/// systemd findings) are the one-thread report byte for byte, and `--show-settings` counts
+/// the threads the rules ran on.
+#[test]
+fn one_unit_reports_the_same_with_its_rules_on_one_thread_and_on_many() {
+    let root = workspace_root();
+    let run = |threads: &str, format: &str| {
+        let output = run_gblint(
+            &root,
+            &[
+                "check",
+                "tests/realworld",
+                "--output-format",
+                format,
+                "--threads",
+                threads,
+            ],
+            None,
+        );
+        (output.status.code(), output.stdout, output.stderr)
+    };
+    for format in ["json", "concise"] {
+        let one = run("1", format);
+        assert_eq!(one.0, Some(1), "{}", String::from_utf8_lossy(&one.2));
+        let codes: std::collections::HashSet<String> =
+            String::from_utf8_lossy(&run("1", "concise").1)
+                .lines()
+                .filter_map(|line| line.split_whitespace().nth(2).map(str::to_owned))
+                .collect();
+        assert!(codes.len() >= 4, "findings of several rules: {codes:?}");
+        assert_eq!(run("2", format), one, "{format}: 2 threads");
+        assert_eq!(run("5", format), one, "{format}: 5 threads");
+    }
+    let output = run_gblint(
+        &root,
+        &[
+            "check",
+            "tests/realworld",
+            "--show-settings",
+            "--threads",
+            "3",
+        ],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().last(), Some("threads: 3 (--threads 3)"));
+}
+
 /// `--show-settings` ends with the threads the run used and why: `--threads N` as given, capped
 /// at the units of the run (here 4: three tenants and the README outside them), or one per
 /// core by default. A `--threads` the command line parsed but did not pass on reads "one per

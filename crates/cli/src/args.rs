@@ -148,8 +148,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_bytes: Option<u64>,
     /// How many deployment trees to check at once (default: one per core; `1`: one after
-    /// another on one thread), with `--fix` and `--diff` too; the output is the same whatever
-    /// the number. `--show-settings` prints the number used.
+    /// another on one thread; with a single deployment, how many of its rules run at once),
+    /// with `--fix` and `--diff` too; the output is the same whatever the number.
+    /// `--show-settings` prints the number used.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// When to colour human output: `auto` colours a terminal unless NO_COLOR is set (non-empty);

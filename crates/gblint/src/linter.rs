@@ -290,7 +290,8 @@ impl LinterBuilder {
     }
 
     /// Check at most `threads` deployment trees at once (default: one per core; `1` checks
-    /// them one after another). The report does not depend on it.
+    /// them one after another); a single deployment runs up to `threads` of its rules at
+    /// once. The report does not depend on it.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = Some(threads.max(1));
         self

@@ -171,6 +171,10 @@ pub struct Threads {
     pub cores: usize,
     /// Units the run had to check (deployment trees, and the files outside them).
     pub units: usize,
+    /// Threads one unit's rules run on, side by side: every thread the run may use when there
+    /// is a single unit to check (nothing else would use them), one when the units already
+    /// share the threads.
+    pub rules: usize,
 }
 
 impl Threads {
@@ -178,11 +182,13 @@ impl Threads {
     /// no more than there are units.
     pub fn for_run(requested: Option<usize>, units: usize) -> Threads {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let wanted = requested.unwrap_or(cores).max(1);
         Threads {
-            used: requested.unwrap_or(cores).min(units).max(1),
+            used: wanted.min(units).max(1),
             requested,
             cores,
             units,
+            rules: if units <= 1 { wanted } else { 1 },
         }
     }
 }
@@ -349,6 +355,10 @@ mod tests {
         assert_eq!(Threads::for_run(None, 500).used, cores.min(500));
         assert_eq!(Threads::for_run(None, 1).used, 1);
         assert_eq!(Threads::for_run(None, 500).requested, None);
+        // A lone unit runs its rules on every thread; several units run theirs on one each.
+        assert_eq!(Threads::for_run(Some(3), 1).rules, 3);
+        assert_eq!(Threads::for_run(Some(3), 2).rules, 1);
+        assert_eq!(Threads::for_run(None, 1).rules, cores);
     }
 
     /// One thread runs every unit on the calling thread; several keep the units' order.

@@ -147,22 +147,21 @@ pub(crate) fn settings(out: &mut dyn Write, report: &Report) -> std::io::Result<
     out.flush()
 }
 
-/// How many threads checked the units and why: `2 (one per core)`, `1 (--threads 1)`, or
-/// `3 (--threads 8; no more than the 3 units to check)`.
+/// How many threads checked the units (or, with one unit, ran its rules) and why:
+/// `2 (one per core)`, `1 (--threads 1)`, or `3 (--threads 8; no more than the 3 units to
+/// check)`.
 fn threads_line(threads: &Threads) -> String {
     let (wanted, why) = match threads.requested {
         Some(requested) => (requested, format!("--threads {requested}")),
         None => (threads.cores, "one per core".to_owned()),
     };
-    if threads.used < wanted {
+    let used = threads.used * threads.rules;
+    if used < wanted {
         let units = threads.units;
         let plural = if units == 1 { "" } else { "s" };
-        format!(
-            "{} ({why}; no more than the {units} unit{plural} to check)",
-            threads.used
-        )
+        format!("{used} ({why}; no more than the {units} unit{plural} to check)")
     } else {
-        format!("{} ({why})", threads.used)
+        format!("{used} ({why})")
     }
 }
 
