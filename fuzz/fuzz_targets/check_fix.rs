@@ -58,14 +58,14 @@ fuzz_target!(|data: &[u8]| {
     let Some(change) = outcome.changes.iter().find(|c| c.target == Target::Stdin) else {
         return;
     };
-    assert_eq!(change.original, text);
+    assert_eq!(&*change.original, text.as_str());
     let fixed = change.fixed.clone();
     let _ = gblint_lint::fix::unified_diff(change);
 
     let again = fix(
         &[Input::Stdin {
             name: path.clone(),
-            text: fixed.clone(),
+            text: fixed.to_string(),
         }],
         &options,
         true,
