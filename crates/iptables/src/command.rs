@@ -9,7 +9,7 @@ use gblint_diagnostics::TextRange;
 
 use crate::lexer::Word;
 use crate::modules::{self, Arity, Ctx, ModuleSpec};
-use crate::rule::{Address, Family, Name, Neg, Opt, Rule, RuleBuilder};
+use crate::rule::{Addresses, Family, Name, Neg, Opt, Rule, RuleBuilder};
 use crate::values::{canonical_protocol, parse_addresses};
 
 /// What a command does.
@@ -189,8 +189,8 @@ type LoadedTarget = (TargetDraft, Option<&'static ModuleSpec>, Vec<(usize, Opt)>
 /// The rule's own fields as read so far (the matches and target are in [`CommandParser`]).
 #[derive(Default)]
 struct Draft<'a> {
-    source: Option<Neg<Vec<Address>>>,
-    destination: Option<Neg<Vec<Address>>>,
+    source: Option<Neg<Addresses>>,
+    destination: Option<Neg<Addresses>>,
     in_iface: Option<Neg<&'a str>>,
     out_iface: Option<Neg<&'a str>>,
     protocol: Option<Neg<Name>>,
@@ -639,7 +639,7 @@ impl<'a> CommandParser<'a> {
                 let addresses = parse_addresses(text, self.family).map_err(with_range(at))?;
                 *field = Some(Neg {
                     negated,
-                    value: addresses,
+                    value: addresses.into(),
                 });
             }
             'i' | 'o' => {

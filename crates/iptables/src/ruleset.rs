@@ -13,7 +13,7 @@ use crate::command::{Command, Op};
 use crate::file::{builtin_chains, ChainLine, LineKind, Problem, ProblemKind, RulesFile};
 use crate::modules;
 use crate::printer;
-use crate::rule::{Address, Family, Neg, Rule};
+use crate::rule::{Addresses, Family, Neg, Rule};
 
 /// A rule in a chain, with where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,7 +133,7 @@ pub fn is_standard_or_extension(name: &str) -> bool {
 /// Whether `-s` and `-d` name at most one address each (the rule expands to itself).
 fn single_addresses(rule: &Rule) -> bool {
     let single =
-        |field: &Option<Neg<Vec<Address>>>| field.as_ref().is_none_or(|n| n.value.len() == 1);
+        |field: &Option<Neg<Addresses>>| field.as_ref().is_none_or(|n| n.value.len() == 1);
     single(&rule.source) && single(&rule.destination)
 }
 
@@ -143,7 +143,7 @@ pub fn expand(rule: &Arc<Rule>) -> Vec<Arc<Rule>> {
     if single_addresses(rule) {
         return vec![Arc::clone(rule)];
     }
-    let split = |field: &Option<Neg<Vec<Address>>>| -> Vec<Option<Neg<Vec<Address>>>> {
+    let split = |field: &Option<Neg<Addresses>>| -> Vec<Option<Neg<Addresses>>> {
         match field {
             None => vec![None],
             Some(neg) => neg
@@ -152,7 +152,7 @@ pub fn expand(rule: &Arc<Rule>) -> Vec<Arc<Rule>> {
                 .map(|a| {
                     Some(Neg {
                         negated: neg.negated,
-                        value: vec![a.clone()],
+                        value: a.clone().into(),
                     })
                 })
                 .collect(),
