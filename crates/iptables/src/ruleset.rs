@@ -224,7 +224,7 @@ fn replay_tables(
                 match table.chain_mut(name) {
                     Some(chain) if chain.builtin => {
                         if policy != "-" {
-                            chain.policy = Some(policy.clone());
+                            chain.policy = Some(policy.to_string());
                             chain.policy_line = Some(line.number);
                             chain.policy_source = options.source;
                         }
@@ -478,13 +478,13 @@ fn apply(
             }
         }
         Op::Zero => {}
-        Op::Policy(policy) if policy == "DROP" && table_is_nat(table) => {
+        Op::Policy(policy) if policy.as_str() == "DROP" && table_is_nat(table) => {
             problem("The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.".into(), command.range);
         }
         Op::Policy(policy) => match table.chain_mut(chain_name) {
             Some(chain) if chain.builtin => {
                 if matches!(policy.as_str(), "ACCEPT" | "DROP") {
-                    chain.policy = Some(policy.clone());
+                    chain.policy = Some(policy.to_string());
                     chain.policy_line = Some(line);
                     chain.policy_source = options.source;
                 } else {
@@ -508,7 +508,7 @@ fn apply(
                 );
                 return;
             };
-            chain.name = new.clone();
+            chain.name = new.to_string();
             for chain in &mut table.chains {
                 for placed in &mut chain.rules {
                     let renamed = placed.rule.target().is_some_and(|t| t.name == chain_name);
