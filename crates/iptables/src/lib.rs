@@ -35,6 +35,6 @@ pub mod values;
 
 pub use file::{parse, ChainLine, Dialect, Line, LineKind, Problem, ProblemKind, RulesFile};
 pub use rule::{
-    Address, Addresses, Args, Family, Field, MatchRef, Matches, Masked, Name, Neg, Opt, OptRef,
+    Address, Addresses, Args, Family, Field, Masked, MatchRef, Matches, Name, Neg, Opt, OptRef,
     Options, Rule, TargetRef,
 };

@@ -132,8 +132,7 @@ pub fn is_standard_or_extension(name: &str) -> bool {
 
 /// Whether `-s` and `-d` name at most one address each (the rule expands to itself).
 fn single_addresses(rule: &Rule) -> bool {
-    let single =
-        |field: &Option<Neg<Addresses>>| field.as_ref().is_none_or(|n| n.value.len() == 1);
+    let single = |field: &Option<Neg<Addresses>>| field.as_ref().is_none_or(|n| n.value.len() == 1);
     single(&rule.source) && single(&rule.destination)
 }
 
