@@ -266,7 +266,7 @@ struct RuleKey {
 pub fn is_terminal(rule: &Rule) -> bool {
     rule.target()
         .as_ref()
-        .is_some_and(|t| t.goto || matches!(&*t.name, "ACCEPT" | "DROP" | "REJECT" | "RETURN"))
+        .is_some_and(|t| t.goto || matches!(t.name, "ACCEPT" | "DROP" | "REJECT" | "RETURN"))
 }
 
 /// The single network of `-s`/`-d` when it is one, not negated.
