@@ -670,7 +670,7 @@ fn address_matches(address: &Address, class: Addr, family: Family) -> Tri {
                 }
             }
         }
-        Address::Masked { .. } | Address::Host(_) => Tri::Unknown,
+        Address::Masked(_) | Address::Host(_) => Tri::Unknown,
     }
 }
 
@@ -816,7 +816,7 @@ pub fn rule_matches(rule: &Rule, packet: &Packet, direction: Direction) -> Tri {
             is_tcp && !p.negated
         }
     };
-    if rule.fragment == Some(false) {
+    if rule.fragment() == Some(false) {
         result = Tri::False;
     }
     for (field, class) in [(&rule.source, packet.src), (&rule.destination, packet.dst)] {

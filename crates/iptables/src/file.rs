@@ -522,7 +522,7 @@ fn classify<'s>(
                 .into_iter()
                 .flatten()
             {
-                for address in &field.value {
+                for address in field.value.iter() {
                     if let crate::rule::Address::Host(host) = address {
                         problem(ProblemKind::Risk, format!("`{host}' is a host name: iptables-restore resolves it with DNS at load time (boot may have no DNS yet), and gblint cannot check it"), command.range);
                     }

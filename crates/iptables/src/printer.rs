@@ -3,7 +3,7 @@
 //! or `-g CHAIN`. A rule with several `-s`/`-d` addresses prints as one line per address.
 
 use crate::lexer::save_quote;
-use crate::rule::{Address, Field, MatchRef, Neg, OptRef, Rule, TargetRef};
+use crate::rule::{Addresses, Field, MatchRef, Neg, OptRef, Rule, TargetRef};
 
 /// The rule's saved lines for `chain` (`-A CHAIN …`), one per address combination.
 pub fn rule_lines(chain: &str, rule: &Rule) -> Vec<String> {
@@ -40,7 +40,7 @@ pub fn specs(rule: &Rule) -> Vec<String> {
                     parts.push(format!("{}-p {}", bang(protocol.negated), protocol.value));
                 }
             }
-            if let Some(negated) = rule.fragment {
+            if let Some(negated) = rule.fragment() {
                 parts.push(format!("{}-f", bang(negated)));
             }
             for m in rule.matches() {
@@ -63,7 +63,7 @@ fn bang(negated: bool) -> &'static str {
     }
 }
 
-fn expand(field: Option<&Neg<Vec<Address>>>) -> Vec<Option<(bool, String)>> {
+fn expand(field: Option<&Neg<Addresses>>) -> Vec<Option<(bool, String)>> {
     match field {
         None => vec![None],
         Some(neg) => neg
@@ -134,7 +134,7 @@ fn print_opt(option: OptRef<'_>) -> String {
 /// normalising a line in place without changing what it does.
 pub fn spec_in_place(rule: &Rule) -> String {
     let mut joined = rule.clone();
-    let first = |field: &mut Option<Neg<Vec<Address>>>| -> Option<String> {
+    let first = |field: &mut Option<Neg<Addresses>>| -> Option<String> {
         let neg = field.as_ref()?;
         let list = neg
             .value

@@ -36,28 +36,90 @@ pub struct Neg<T> {
 }
 
 /// An address of `-s`/`-d`.
+///
+/// Kept to 24 bytes (the rare masked and host-name forms are boxed) so that a rule's single
+/// address sits inline in its [`Addresses`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Address {
     /// A network (host bits already cleared, as iptables stores it).
     Net(IpNet),
     /// A non-contiguous dotted mask (`10.0.12.0/255.0.255.0`), kept as written by save.
-    Masked {
-        /// The address with the mask applied.
-        addr: std::net::IpAddr,
-        /// The mask.
-        mask: std::net::IpAddr,
-    },
+    Masked(Box<Masked>),
     /// A host name, resolved by iptables at load time (gblint never resolves it).
-    Host(String),
+    Host(Box<str>),
+}
+
+/// An address with a non-contiguous mask ([`Address::Masked`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Masked {
+    /// The address with the mask applied.
+    pub addr: std::net::IpAddr,
+    /// The mask.
+    pub mask: std::net::IpAddr,
 }
 
 impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Address::Net(net) => write!(f, "{}/{}", net.addr(), net.prefix_len()),
-            Address::Masked { addr, mask } => write!(f, "{addr}/{mask}"),
+            Address::Masked(m) => write!(f, "{}/{}", m.addr, m.mask),
             Address::Host(host) => f.write_str(host),
         }
+    }
+}
+
+/// The addresses of `-s`/`-d`, read as a slice: one inline (nearly every rule names a single
+/// address, and a heap list per rule was a sizeable share of a large dump's memory), several
+/// in a boxed slice.
+#[derive(Clone, Debug)]
+pub struct Addresses(AddressList);
+
+#[derive(Clone, Debug)]
+enum AddressList {
+    One(Address),
+    Many(Box<[Address]>),
+}
+
+impl From<Vec<Address>> for Addresses {
+    fn from(mut list: Vec<Address>) -> Self {
+        if list.len() == 1 {
+            if let Some(one) = list.pop() {
+                return Addresses(AddressList::One(one));
+            }
+        }
+        Addresses(AddressList::Many(list.into_boxed_slice()))
+    }
+}
+
+impl From<Address> for Addresses {
+    fn from(one: Address) -> Self {
+        Addresses(AddressList::One(one))
+    }
+}
+
+impl std::ops::Deref for Addresses {
+    type Target = [Address];
+
+    fn deref(&self) -> &[Address] {
+        match &self.0 {
+            AddressList::One(one) => std::slice::from_ref(one),
+            AddressList::Many(many) => many,
+        }
+    }
+}
+
+/// Equal when they list the same addresses, whatever the layout.
+impl PartialEq for Addresses {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Addresses {}
+
+impl std::hash::Hash for Addresses {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
     }
 }
 
@@ -97,11 +159,9 @@ pub type Field<'r> = Neg<&'r str>;
 #[derive(Clone, Debug, Default)]
 pub struct Rule {
     /// `-s`, one entry per comma-separated address (iptables makes one rule of each).
-    pub source: Option<Neg<Vec<Address>>>,
+    pub source: Option<Neg<Addresses>>,
     /// `-d`.
-    pub destination: Option<Neg<Vec<Address>>>,
-    /// `-f` (negated flag).
-    pub fragment: Option<bool>,
+    pub destination: Option<Neg<Addresses>>,
     /// `-c P B` (boxed: rare, and every rule would pay for it inline).
     pub set_counters: Option<Box<(u64, u64)>>,
     body: Body,
@@ -161,6 +221,8 @@ struct Body {
     protocol: Option<Neg<Span>>,
     /// Index of the target's item (`NO_TARGET`: none).
     target: u16,
+    /// `-f` (negated flag): here rather than in [`Rule`], where it took a padded word.
+    fragment: Option<bool>,
 }
 
 const NO_TARGET: u16 = u16::MAX;
@@ -175,6 +237,7 @@ impl Default for Body {
             out_iface: None,
             protocol: None,
             target: NO_TARGET,
+            fragment: None,
         }
     }
 }
@@ -334,15 +397,14 @@ impl RuleBuilder {
     /// The rule, with its address fields.
     pub(crate) fn finish(
         self,
-        source: Option<Neg<Vec<Address>>>,
-        destination: Option<Neg<Vec<Address>>>,
+        source: Option<Neg<Addresses>>,
+        destination: Option<Neg<Addresses>>,
         fragment: Option<bool>,
         set_counters: Option<Box<(u64, u64)>>,
     ) -> Rule {
         Rule {
             source,
             destination,
-            fragment,
             set_counters,
             body: Body {
                 items: self.items.into_boxed_slice(),
@@ -351,6 +413,7 @@ impl RuleBuilder {
                 out_iface: self.out_iface,
                 protocol: self.protocol,
                 target: self.target,
+                fragment,
             },
         }
     }
@@ -365,6 +428,11 @@ impl Rule {
     /// `-o`.
     pub fn out_iface(&self) -> Option<Field<'_>> {
         self.body.field(self.body.out_iface)
+    }
+
+    /// `-f`: `Some(negated)` when given.
+    pub fn fragment(&self) -> Option<bool> {
+        self.body.fragment
     }
 
     /// `-p`, canonical (`tcp`, `udp`, `ipv6-icmp`, a number, or `all`).
@@ -424,7 +492,7 @@ impl PartialEq for Rule {
     fn eq(&self, other: &Self) -> bool {
         self.source == other.source
             && self.destination == other.destination
-            && self.fragment == other.fragment
+            && self.fragment() == other.fragment()
             && self.set_counters == other.set_counters
             && self.in_iface() == other.in_iface()
             && self.out_iface() == other.out_iface()

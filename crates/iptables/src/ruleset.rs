@@ -13,7 +13,7 @@ use crate::command::{Command, Op};
 use crate::file::{builtin_chains, ChainLine, LineKind, Problem, ProblemKind, RulesFile};
 use crate::modules;
 use crate::printer;
-use crate::rule::{Address, Family, Neg, Rule};
+use crate::rule::{Addresses, Family, Neg, Rule};
 
 /// A rule in a chain, with where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,8 +132,7 @@ pub fn is_standard_or_extension(name: &str) -> bool {
 
 /// Whether `-s` and `-d` name at most one address each (the rule expands to itself).
 fn single_addresses(rule: &Rule) -> bool {
-    let single =
-        |field: &Option<Neg<Vec<Address>>>| field.as_ref().is_none_or(|n| n.value.len() == 1);
+    let single = |field: &Option<Neg<Addresses>>| field.as_ref().is_none_or(|n| n.value.len() == 1);
     single(&rule.source) && single(&rule.destination)
 }
 
@@ -143,7 +142,7 @@ pub fn expand(rule: &Arc<Rule>) -> Vec<Arc<Rule>> {
     if single_addresses(rule) {
         return vec![Arc::clone(rule)];
     }
-    let split = |field: &Option<Neg<Vec<Address>>>| -> Vec<Option<Neg<Vec<Address>>>> {
+    let split = |field: &Option<Neg<Addresses>>| -> Vec<Option<Neg<Addresses>>> {
         match field {
             None => vec![None],
             Some(neg) => neg
@@ -152,7 +151,7 @@ pub fn expand(rule: &Arc<Rule>) -> Vec<Arc<Rule>> {
                 .map(|a| {
                     Some(Neg {
                         negated: neg.negated,
-                        value: vec![a.clone()],
+                        value: a.clone().into(),
                     })
                 })
                 .collect(),
@@ -224,7 +223,7 @@ fn replay_tables(
                 match table.chain_mut(name) {
                     Some(chain) if chain.builtin => {
                         if policy != "-" {
-                            chain.policy = Some(policy.clone());
+                            chain.policy = Some(policy.to_string());
                             chain.policy_line = Some(line.number);
                             chain.policy_source = options.source;
                         }
@@ -478,13 +477,13 @@ fn apply(
             }
         }
         Op::Zero => {}
-        Op::Policy(policy) if policy == "DROP" && table_is_nat(table) => {
+        Op::Policy(policy) if policy.as_str() == "DROP" && table_is_nat(table) => {
             problem("The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.".into(), command.range);
         }
         Op::Policy(policy) => match table.chain_mut(chain_name) {
             Some(chain) if chain.builtin => {
                 if matches!(policy.as_str(), "ACCEPT" | "DROP") {
-                    chain.policy = Some(policy.clone());
+                    chain.policy = Some(policy.to_string());
                     chain.policy_line = Some(line);
                     chain.policy_source = options.source;
                 } else {
@@ -508,7 +507,7 @@ fn apply(
                 );
                 return;
             };
-            chain.name = new.clone();
+            chain.name = new.to_string();
             for chain in &mut table.chains {
                 for placed in &mut chain.rules {
                     let renamed = placed.rule.target().is_some_and(|t| t.name == chain_name);

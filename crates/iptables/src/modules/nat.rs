@@ -230,7 +230,7 @@ fn gateway(value: &str, ctx: &Ctx<'_>) -> Result<String, String> {
         [Address::Net(net)] if net.prefix_len() == net.max_prefix_len() => {
             Ok(net.addr().to_string())
         }
-        [Address::Host(h)] => Ok(h.clone()),
+        [Address::Host(h)] => Ok(h.to_string()),
         _ => Err(format!("Bad --gateway \"{value}\"")),
     }
 }

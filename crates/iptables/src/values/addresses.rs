@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use ipnet::IpNet;
 
 use super::numbers::c_unsigned;
-use crate::rule::{Address, Family};
+use crate::rule::{Address, Family, Masked};
 
 /// A numeric IPv4 address as libxtables reads it: one to four base-0 parts of at most 255;
 /// missing trailing parts are zero. With `is_mask`, exactly four parts are required.
@@ -60,7 +60,7 @@ fn parse_address(text: &str, family: Family) -> Result<Address, String> {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
                 && addr_text.bytes().any(|b| b.is_ascii_alphabetic());
             if hostname && mask_text.is_none_or(|m| m.parse::<u8>().is_ok_and(|m| m <= max)) {
-                return Ok(Address::Host(text.to_owned()));
+                return Ok(Address::Host(text.into()));
             }
             return Err(format!("host/network `{addr_text}' not found"));
         }
@@ -86,7 +86,7 @@ fn parse_address(text: &str, family: Family) -> Result<Address, String> {
                 Some(p) => p,
                 None => {
                     let masked = apply_mask(addr, mask);
-                    return Ok(Address::Masked { addr: masked, mask });
+                    return Ok(Address::Masked(Box::new(Masked { addr: masked, mask })));
                 }
             }
         }

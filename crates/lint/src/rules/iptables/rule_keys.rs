@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use gblint_iptables::ruleset::PlacedRule;
 use gblint_iptables::values::parse_port_range;
-use gblint_iptables::{Address, Field, MatchRef, Matches, Neg, OptRef, Rule};
+use gblint_iptables::{Address, Addresses, Field, MatchRef, Matches, Neg, OptRef, Rule};
 use ipnet::IpNet;
 
 /// A map with foldhash's fixed-seed hasher (IPT003's interner and its indexes of earlier
@@ -269,7 +269,7 @@ pub fn is_terminal(rule: &Rule) -> bool {
 }
 
 /// The single network of `-s`/`-d` when it is one, not negated.
-pub fn single_net(field: Option<&Neg<Vec<Address>>>) -> Option<IpNet> {
+pub fn single_net(field: Option<&Neg<Addresses>>) -> Option<IpNet> {
     match field {
         Some(Neg {
             negated: false,
@@ -374,7 +374,7 @@ impl<'a> Keys<'a> {
             source,
             destination,
             protocol,
-            fragment: rule.fragment,
+            fragment: rule.fragment(),
             terminal: is_terminal(rule),
             summary,
         });
@@ -391,7 +391,7 @@ impl<'a> Keys<'a> {
         }
     }
 
-    fn address(&mut self, field: Option<&'a Neg<Vec<Address>>>) -> AddrKey {
+    fn address(&mut self, field: Option<&'a Neg<Addresses>>) -> AddrKey {
         let Some(n) = field else {
             return AddrKey::Absent;
         };

@@ -316,7 +316,7 @@ fn covers(wide: &Rule, narrow: &Rule) -> bool {
         (Some(a), Some(b)) => a == b,
         _ => false,
     };
-    if !protocol || wide.fragment.is_some() && wide.fragment != narrow.fragment {
+    if !protocol || wide.fragment().is_some() && wide.fragment() != narrow.fragment() {
         return false;
     }
     for (a, b) in [
