@@ -314,6 +314,26 @@ fn one_unit_reports_the_same_with_its_rules_on_one_thread_and_on_many() {
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().last(), Some("threads: 3 (--threads 3)"));
+    // No more threads than rules to run: `--select IPT003` runs it and the nine syntax
+    // rules that are always on.
+    let output = run_gblint(
+        &root,
+        &[
+            "check",
+            "tests/realworld",
+            "--show-settings",
+            "--threads",
+            "64",
+            "--select",
+            "IPT003",
+        ],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.lines().last(),
+        Some("threads: 10 (--threads 64; one unit, no more than its 10 rules to run)")
+    );
 }
 
 /// `--show-settings` ends with the threads the run used and why: `--threads N` as given, capped

@@ -529,19 +529,21 @@ impl<'r> Iterator for Matches<'r> {
             options: Options::of(self.body, at),
         })
     }
-}
 
-impl ExactSizeIterator for Matches<'_> {
-    fn len(&self) -> usize {
+    // Exact, as `ExactSizeIterator` requires: the matches left, counted by walking their
+    // records (a rule has a handful).
+    fn size_hint(&self) -> (usize, Option<usize>) {
         let mut at = self.at;
         let mut count = 0;
         while at < self.end {
             at += 1 + usize::from(self.body.items[at].count);
             count += 1;
         }
-        count
+        (count, Some(count))
     }
 }
+
+impl ExactSizeIterator for Matches<'_> {}
 
 impl<'r> Matches<'r> {
     /// Whether the rule has no match.

@@ -27,8 +27,9 @@ pub enum Target {
 
 /// The fixed text of one file.
 ///
-/// Both texts are shared, not copied: `original` is the text the first check read, `fixed`
-/// the one the last check read (a file's text is held once however many hold it).
+/// Both texts are shared, not copied: `original` is the file's text as read in the round
+/// that first fixed it (the first check's, or a later round's fresh read of a file only an
+/// earlier fix reached), `fixed` the one the last check read.
 #[derive(Clone, Debug)]
 pub struct FileChange {
     /// Where it goes.

@@ -349,7 +349,11 @@ pub fn check_with_overlay(
     } else {
         units::merge(reports)
     };
-    report.threads = threads;
+    // A unit's rules run on no more threads than there are rules (`lint`).
+    report.threads = units::Threads {
+        rules: threads.rules.min(report.enabled.len()).max(1),
+        ..threads
+    };
     Ok(report)
 }
 

@@ -112,21 +112,24 @@ impl Rule for StorageNotConfigured {
                         Some(global) => {
                             let brace = &global.open_brace;
                             // Insert after the line that opens the global block, when that line
-                            // is in the root file and ends right after the brace.
-                            let after = brace.range().end() as usize;
-                            let line_end = text[after..].find('\n').map(|at| after + at + 1);
-                            let fix = (brace.file() == caddyfile.file
-                                && text[after..line_end.unwrap_or(after)].trim().is_empty())
-                            .then_some(line_end)
-                            .flatten()
-                            .map(|at| {
-                                Edit::insertion(
-                                    u32::try_from(at).unwrap_or(u32::MAX),
-                                    format!(
+                            // is in the root file and ends right after the brace. The brace's
+                            // offsets are its own file's: an imported global block is never
+                            // measured against the root text.
+                            let fix = (brace.file() == caddyfile.file)
+                                .then(|| {
+                                    let after = brace.range().end() as usize;
+                                    let line_end = after + text.get(after..)?.find('\n')? + 1;
+                                    text[after..line_end].trim().is_empty().then_some(line_end)
+                                })
+                                .flatten()
+                                .map(|at| {
+                                    Edit::insertion(
+                                        u32::try_from(at).unwrap_or(u32::MAX),
+                                        format!(
                                         "\tstorage file_system {{\n\t\troot {root_value}\n\t}}\n"
                                     ),
-                                )
-                            });
+                                    )
+                                });
                             (
                                 brace.file(),
                                 brace.range(),

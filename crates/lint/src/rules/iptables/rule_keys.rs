@@ -49,7 +49,7 @@ const NONE: u32 = u32::MAX;
 
 /// The length of an arena as an index (arenas of one chain stay far below `u32::MAX`
 /// entries: each rule adds a handful at most).
-fn at<T>(arena: &[T]) -> u32 {
+pub(super) fn at<T>(arena: &[T]) -> u32 {
     u32::try_from(arena.len()).unwrap_or(NONE)
 }
 
@@ -168,6 +168,14 @@ const STATES: [&str; 7] = [
 
 /// What the candidate loop tests of an earlier rule before the pair test, kept apart from
 /// the keys (IPT003 keeps it in its index nodes): nearly every candidate fails here.
+///
+/// The test is a necessary condition of [`Keys::covers`] on the earlier rule's gate and the
+/// later rule's [`Probe`]: the match modules the earlier rule needs are among those the later
+/// one has ([`Probe::admits`]; a match other than multiport is implied only by a match of
+/// the same module), and when both rules have summaries and the earlier one lists
+/// destination ports, the later one lists destination ports within their span
+/// ([`PortGate::fits`]; `covers` requires each of its ranges inside one of the earlier
+/// rule's).
 #[derive(Clone, Copy)]
 pub struct Gate {
     /// One bit (a hash of the name modulo 64) per match module a later rule must have for
@@ -202,7 +210,7 @@ impl Gate {
 }
 
 impl PortGate {
-    /// The port half of [`Keys::may_cover`]: when both rules have summaries and the earlier
+    /// The port half of the [`Gate`] test: when both rules have summaries and the earlier
     /// one lists destination ports, the later one lists destination ports within their span.
     pub fn fits(&self, probe: &Probe) -> bool {
         let inside =
@@ -558,26 +566,15 @@ impl<'a> Keys<'a> {
         ))
     }
 
-    /// The gate of the rule keyed last, for [`Keys::may_cover`] (IPT003 keeps it with the
+    /// The gate of the rule keyed last (see [`Gate`]; IPT003 keeps it with the
     /// rule in its indexes).
     pub fn gate(&self) -> Gate {
         self.gate
     }
 
-    /// The probe of the rule keyed last, for [`Keys::may_cover`].
+    /// The probe of the rule keyed last, for the [`Gate`] test.
     pub fn probe(&self) -> Probe {
         self.probe
-    }
-
-    /// A necessary condition of `self.covers(earlier, later)` on the earlier rule's gate and
-    /// the later rule's probe: the match modules the earlier rule needs are among those the
-    /// later one has (a match other than multiport is implied only by a match of the same
-    /// module), and when both rules have summaries and the earlier one lists destination
-    /// ports, the later one lists destination ports within their span (`covers` requires
-    /// each of its ranges inside one of the earlier rule's). IPT003 tests it before touching
-    /// the keys.
-    pub fn may_cover(gate: &Gate, probe: &Probe) -> bool {
-        probe.admits(gate.required) && gate.ports.fits(probe)
     }
 
     /// Whether every packet rule `later` matches is matched by rule `earlier` and `earlier`

@@ -5,7 +5,7 @@ use gblint_iptables::Rule as IptRule;
 use ipnet::IpNet;
 
 use super::readable;
-use super::rule_keys::{is_terminal, single_net, FastMap, Gate, Keys, PortGate, Probe};
+use super::rule_keys::{at, is_terminal, single_net, FastMap, Gate, Keys, PortGate, Probe};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::file_kind::FileKind;
@@ -118,11 +118,6 @@ struct Node {
 }
 
 const END: u32 = u32::MAX;
-
-/// The length of an array as an index (the arrays of one chain stay far below `u32::MAX`).
-fn at<T>(array: &[T]) -> u32 {
-    u32::try_from(array.len()).unwrap_or(END)
-}
 
 impl<K: std::hash::Hash + Eq> Lists<K> {
     fn new() -> Self {
@@ -237,7 +232,8 @@ fn charge(budget: &mut usize, (len, hit): (u32, Option<(u32, u32)>)) -> Result<O
     Ok(hit.map(|(_, index)| index))
 }
 
-/// Earlier terminal rules, indexed by their source network (rules without `-s` in `broad`).
+/// Reports each rule of one chain that an earlier terminal rule already decides (IPT003),
+/// searching the earlier rules through indexes by source network and destination port.
 ///
 /// `budget` is the number of candidates the chain may visit (see [`BUDGET`]).
 fn check_chain(
@@ -292,7 +288,7 @@ fn check_chain(
             // Every candidate counts against the budget, so the findings do not depend on how
             // cheaply one is ruled out (nor on the classes a walk skips).
             // A walk only reaches the classes whose modules the probe admits: with the port
-            // part, that is `Keys::may_cover`.
+            // part tested here, that is the whole `Gate` test.
             let mut test = |earlier: u32, ports: &PortGate| {
                 ports.fits(&probe) && keys.covers(earlier as usize, index)
             };
