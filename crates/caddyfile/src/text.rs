@@ -11,8 +11,9 @@
 //!
 //! The shared base also says where its tokens came from — their file and their [`Origin`]
 //! (import chain and snippet) — because every token slicing one text came the same way: a
-//! Caddy-view token needs no fields of its own for them (32 bytes instead of 48). A value with
-//! its own text keeps the file and origin of the token it replaced ([`TokenText::replaced`]).
+//! Caddy-view token needs no fields of its own for them (with the raw range below, 24 bytes
+//! instead of 48). A value with its own text keeps the file and origin of the token it
+//! replaced ([`TokenText::replaced`]).
 //!
 //! A token's raw bytes (its range in the file) need no field of their own either: a slice of
 //! the file's text is the token's bytes, less its quotes when it was quoted
