@@ -17,9 +17,9 @@
 //!
 //! A token's raw bytes (its range in the file) need no field of their own either: a slice of
 //! the file's text is the token's bytes, less its quotes when it was quoted
-//! ([`TokenText::raw_range`]). A value with its own text, or a slice that is not so related
+//! (`TokenText::raw_range`). A value with its own text, or a slice that is not so related
 //! to the token's bytes (a site key without its trailing comma, an unclosed quote), keeps the
-//! range in its own base ([`TokenText::with_raw_range`]). A Caddy-view token is so a text
+//! range in its own base (`TokenText::with_raw_range`). A Caddy-view token is so a text
 //! handle, a line and a quote: 24 bytes.
 
 use std::collections::HashMap;
