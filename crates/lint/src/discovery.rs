@@ -435,11 +435,7 @@ fn read_inputs(
             (None, Some(text)) => (Arc::clone(text), nul_problem(text)),
             (None, None) => {
                 let disk = item.disk.clone().unwrap_or_else(|| item.path.clone());
-                shared(read_text(
-                    &disk,
-                    &item.path,
-                    settings.limits.max_file_bytes,
-                )?)
+                read_text(&disk, &item.path, settings.limits.max_file_bytes)?
             }
         };
         // A file holding a secret is reported by GBL002 alone: it is not linted, so it is
@@ -820,10 +816,10 @@ fn read_text(
     disk: &Path,
     shown: &Path,
     max_bytes: u64,
-) -> Result<(String, Problem), DiscoveryError> {
-    use gblint_diagnostics::read::{read_limited, ReadError};
-    match read_limited(disk, max_bytes) {
-        Ok(bytes) => Ok(decode(bytes)),
+) -> Result<(Arc<str>, Problem), DiscoveryError> {
+    use gblint_diagnostics::read::{read_limited_shared, ReadError};
+    match read_limited_shared(disk, max_bytes) {
+        Ok(bytes) => Ok(decode_shared(bytes)),
         Err(err @ (ReadError::TooLarge { .. } | ReadError::Grew { .. })) => {
             Err(DiscoveryError(format!(
                 "{}: {err} (raise it with --max-file-bytes or [limits] max-file-bytes)",
@@ -851,6 +847,18 @@ fn nul_problem(text: &str) -> Problem {
 /// A decoded text moved into the shared buffer its source keeps.
 fn shared((text, problem): (String, Problem)) -> (Arc<str>, Problem) {
     (Arc::from(text), problem)
+}
+
+/// [`decode`] for bytes read into a shared buffer: UTF-8 text keeps that buffer (the common
+/// case, with no copy); anything else is decoded into a new one.
+fn decode_shared(bytes: Arc<[u8]>) -> (Arc<str>, Problem) {
+    match gblint_diagnostics::read::shared_utf8(bytes) {
+        Ok(text) => {
+            let problem = nul_problem(&text);
+            (text, problem)
+        }
+        Err(bytes) => shared(decode(bytes.to_vec())),
+    }
 }
 
 /// Decode bytes as UTF-8. Invalid sequences become U+FFFD so the file is still checked, and
