@@ -20,13 +20,16 @@ pub struct LineIndex {
 impl LineIndex {
     /// Index the given text.
     pub fn new(text: &str) -> Self {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
-        line_starts.push(0);
         // memchr finds the newlines a word at a time (SIMD where the CPU has it): indexing a
-        // large file for one finding's line was a byte loop over all of it.
+        // large file for one finding's line was a byte loop over all of it. They are counted
+        // first so the list is allocated once at its size: a guessed capacity that ran short
+        // doubled it, and a large file's index then took twice its size, with the smaller
+        // lists it outgrew freed but kept by the allocator.
+        let bytes = text.as_bytes();
+        let mut line_starts = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+        line_starts.push(0);
         line_starts.extend(
-            memchr::memchr_iter(b'\n', text.as_bytes())
-                .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            memchr::memchr_iter(b'\n', bytes).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         LineIndex { line_starts }
     }
