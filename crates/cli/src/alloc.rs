@@ -15,6 +15,7 @@
 use std::alloc::{GlobalAlloc, Layout};
 use std::io::Write;
 
+use libmimalloc_sys::{mi_malloc, mi_realloc, mi_zalloc};
 use mimalloc::MiMalloc;
 
 /// mimalloc, exiting with code 2 and one line when it cannot allocate.
@@ -40,16 +41,43 @@ fn checked(pointer: *mut u8) -> *mut u8 {
     pointer
 }
 
-// SAFETY: every method forwards to `MiMalloc`, a correct `GlobalAlloc`, with the same
-// arguments and returns its pointer unchanged; a null pointer never returns (the process
-// exits instead), which the `GlobalAlloc` contract permits.
+/// Alignment every mimalloc block has whatever its size: blocks are whole machine words
+/// apart, from a page start aligned further.
+const WORD: usize = std::mem::size_of::<usize>();
+
+/// Whether `mi_malloc` alone gives the alignment `layout` asks for.
+///
+/// `MiMalloc` asks for every block through `mi_malloc_aligned`. In mimalloc 3 that takes the
+/// fast path only while the size class's page has a free block; otherwise it over-allocates
+/// (size + alignment − 1) from the next size class for any size that is not a power of two,
+/// so a 24-byte token took a 32-byte block, a 48-byte directive a 56-byte one, and the size
+/// class's own page was never started. For word alignment or less, which every block has,
+/// the plain entry points are used: the Rust standard library's `System` allocator makes the
+/// same choice for glibc's `malloc`.
+#[inline]
+fn plain(layout: &Layout) -> bool {
+    layout.align() <= WORD
+}
+
+// SAFETY: every method forwards to mimalloc with the caller's arguments — through `MiMalloc`,
+// a correct `GlobalAlloc`, or through mimalloc's plain entry points when its blocks already
+// have the alignment asked for (`plain`) — and returns its pointer unchanged; a null pointer
+// never returns (the process exits instead), which the `GlobalAlloc` contract permits.
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if plain(&layout) {
+            // SAFETY: `mi_malloc` takes any size and returns a word-aligned block or null.
+            return checked(unsafe { mi_malloc(layout.size()).cast() });
+        }
         // SAFETY: forwarded with the caller's guarantees (non-zero size).
         checked(unsafe { MiMalloc.alloc(layout) })
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if plain(&layout) {
+            // SAFETY: as `alloc`, zeroed.
+            return checked(unsafe { mi_zalloc(layout.size()).cast() });
+        }
         // SAFETY: as `alloc`.
         checked(unsafe { MiMalloc.alloc_zeroed(layout) })
     }
@@ -60,6 +88,11 @@ unsafe impl GlobalAlloc for Allocator {
     }
 
     unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if plain(&layout) {
+            // SAFETY: `pointer` came from mimalloc; `mi_realloc` returns a word-aligned block
+            // of `new_size` bytes holding the old contents, or null leaving the old block.
+            return checked(unsafe { mi_realloc(pointer.cast(), new_size).cast() });
+        }
         // SAFETY: forwarded with the caller's guarantees; on failure the old block is left
         // as it was, and the process exits.
         checked(unsafe { MiMalloc.realloc(pointer, layout, new_size) })
