@@ -102,10 +102,10 @@ fn check_site(
     }
     // Checked only when every address parsed; the addresses are read in place, not collected
     // into a vector per site.
-    if site.addresses.iter().any(|a| a.parsed.is_err()) {
+    if site.addresses.iter().any(|a| a.parsed().is_err()) {
         return;
     }
-    let parsed = || site.addresses.iter().filter_map(|a| a.parsed.as_ref().ok());
+    let parsed = || site.addresses.iter().filter_map(|a| a.parsed().ok());
     if parsed().all(|p| p.scheme() == "http") {
         return;
     }
