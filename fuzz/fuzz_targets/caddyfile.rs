@@ -100,7 +100,7 @@ fuzz_target!(|data: &[u8]| {
             if address.token.file() == file {
                 assert_range_in(root, address.token.range(), "site address");
             }
-            if let Ok(parsed) = &address.parsed {
+            if let Ok(parsed) = &address.parsed() {
                 let _ = parsed.effective_scheme();
                 let _ = parsed.effective_port();
                 let _ = parsed.normalized_host();

@@ -5,7 +5,8 @@
 //! key token's own shared text, so parsing allocates nothing) and the byte offsets of its parts
 //! in it. Caddy reads at most 4,096 bytes of an address, so the offsets fit in `u16`s and the
 //! whole address is 32 bytes; the five owned `String`s it replaced were 120 bytes plus three
-//! to five heap blocks per site.
+//! to five heap blocks per site. A site address of the typed view keeps only the offsets (16
+//! bytes) beside its key token, whose text the address is ([`crate::model::SiteAddress`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -20,6 +21,14 @@ const MAX_ADDRESS_LEN: usize = 4096;
 pub struct Address {
     /// The text parsed (cut at [`MAX_ADDRESS_LEN`]); the parts are offsets into it.
     text: TokenText,
+    parts: Parts,
+}
+
+/// Where an address's parts lie in the text it was parsed from: an [`Address`] without its
+/// text, which a site address keeps beside its key token (whose text it is) instead of a
+/// second handle on that text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Parts {
     /// The trimmed address: `text[start..end]`.
     start: u16,
     end: u16,
@@ -33,34 +42,62 @@ pub struct Address {
     path_start: u16,
 }
 
+impl Parts {
+    /// Parts no address has (it starts after it ends): a site address whose key Caddy refuses.
+    pub(crate) const NONE: Parts = Parts {
+        start: 1,
+        end: 0,
+        scheme_end: 0,
+        host_start: 0,
+        host_end: 0,
+        port_start: 0,
+        port_end: 0,
+        path_start: 0,
+    };
+}
+
 impl Address {
     fn part(&self, start: u16, end: u16) -> &str {
         &self.text[usize::from(start)..usize::from(end)]
     }
 
+    /// Where the parts lie in the text parsed.
+    pub(crate) fn parts(&self) -> Parts {
+        self.parts
+    }
+
+    /// The address [`parse_address_text`] returned for `text` with these parts (which it
+    /// returned then).
+    pub(crate) fn from_parts(text: &TokenText, parts: Parts) -> Address {
+        Address {
+            text: cut_text(text),
+            parts,
+        }
+    }
+
     /// The address as written (trimmed).
     pub fn original(&self) -> &str {
-        self.part(self.start, self.end)
+        self.part(self.parts.start, self.parts.end)
     }
 
     /// `http`, `https` (or another scheme, refused by [`check_address`]), or empty.
     pub fn scheme(&self) -> &str {
-        self.part(self.start, self.scheme_end)
+        self.part(self.parts.start, self.parts.scheme_end)
     }
 
     /// Host; empty for catch-all sites such as `:8080`.
     pub fn host(&self) -> &str {
-        self.part(self.host_start, self.host_end)
+        self.part(self.parts.host_start, self.parts.host_end)
     }
 
     /// Port digits; empty when none was given.
     pub fn port(&self) -> &str {
-        self.part(self.port_start, self.port_end)
+        self.part(self.parts.port_start, self.parts.port_end)
     }
 
     /// Path with its leading `/`, or empty.
     pub fn path(&self) -> &str {
-        self.part(self.path_start, self.end)
+        self.part(self.parts.path_start, self.parts.end)
     }
 
     /// Scheme, inferred from the port when not written (`:80` → http, everything else https).
@@ -178,12 +215,7 @@ pub fn parse_address(input: &str) -> Result<Address, String> {
 
 /// [`parse_address`] on a token's text, sharing it: no allocation unless the address is refused.
 pub fn parse_address_text(text: &TokenText) -> Result<Address, String> {
-    let cut = cut_len(text);
-    let text = if cut == text.len() {
-        text.clone()
-    } else {
-        text.prefix(cut)
-    };
+    let text = cut_text(text);
     let whole: &str = &text;
     // Nearly every key starts and ends with a byte that is not (the start of) white space:
     // then there is nothing to trim and the Unicode-aware `trim` is skipped.
@@ -238,16 +270,28 @@ pub fn parse_address_text(text: &TokenText) -> Result<Address, String> {
     // Every offset is at most `cut` ≤ MAX_ADDRESS_LEN.
     let at = |offset: usize| u16::try_from(offset).unwrap_or(u16::MAX);
     Ok(Address {
-        start: at(start),
-        end: at(end),
-        scheme_end: at(scheme_end),
-        host_start: at(rest_start + host_start),
-        host_end: at(rest_start + host_end),
-        port_start: at(rest_start + port_start),
-        port_end: at(rest_start + port_end),
-        path_start: at(path_start),
+        parts: Parts {
+            start: at(start),
+            end: at(end),
+            scheme_end: at(scheme_end),
+            host_start: at(rest_start + host_start),
+            host_end: at(rest_start + host_end),
+            port_start: at(rest_start + port_start),
+            port_end: at(rest_start + port_end),
+            path_start: at(path_start),
+        },
         text,
     })
+}
+
+/// The part of `text` Caddy reads, sharing it.
+fn cut_text(text: &TokenText) -> TokenText {
+    let cut = cut_len(text);
+    if cut == text.len() {
+        text.clone()
+    } else {
+        text.prefix(cut)
+    }
 }
 
 /// How many bytes of `input` Caddy reads: [`MAX_ADDRESS_LEN`], cut back to a character boundary.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use gblint_diagnostics::{FileId, TextRange};
 
-use crate::address::{check_address, parse_address_text, Address};
+use crate::address::{check_address, parse_address_text, Address, Parts};
 use crate::parser::{ParseError, ParseErrorKind, ServerBlock};
 use crate::token::{is_next_on_new_line, CaddyToken};
 
@@ -18,18 +18,36 @@ pub const MAX_DIRECTIVE_DEPTH: usize = 128;
 /// A directive (or a global option, or a subdirective): a name, its arguments, and an
 /// optional block of nested directives.
 ///
-/// The view is built once and read for the whole run, so it is laid out for size: the
-/// arguments are a boxed slice (no growth room, no capacity word), and the block — its braces
-/// and nested directives, which most directives do not have — sits behind one optional
-/// pointer, so a directive without one is a name token, a slice and a null pointer.
+/// The view is built once and read for the whole run, so it is laid out for size. Most
+/// directives have at most one argument and no block (`encode gzip`, `log`,
+/// `reverse_proxy host:port`): such a directive is its name token and that argument, inline,
+/// with no heap block of its own (48 bytes). Only a directive with more arguments or a block
+/// keeps them behind one pointer: a boxed slice of arguments (no growth room) and the block,
+/// its braces and nested directives. Read the arguments through [`Directive::args`].
 #[derive(Clone, Debug)]
 pub struct Directive {
     /// The first token of the line.
     pub name: CaddyToken,
-    /// Tokens after the name on the same line, before a block opens (and any after it closes).
-    pub args: Box<[CaddyToken]>,
-    /// The braces and nested directives, when the directive opens a block.
-    block: Option<Box<DirectiveBlock>>,
+    /// The arguments and block.
+    tail: Tail,
+}
+
+/// What follows a directive's name.
+#[derive(Clone, Debug)]
+enum Tail {
+    /// Nothing: no argument, no block.
+    Bare,
+    /// One argument and no block.
+    One(CaddyToken),
+    /// Two or more arguments, or a block.
+    More(Box<MoreTail>),
+}
+
+/// The arguments and block of a directive that has more than one argument or a block.
+#[derive(Clone, Debug)]
+struct MoreTail {
+    args: Box<[CaddyToken]>,
+    block: Option<DirectiveBlock>,
 }
 
 /// A directive's block: its braces and the directives inside.
@@ -41,32 +59,59 @@ struct DirectiveBlock {
 }
 
 impl Directive {
+    /// A directive of `name`, `args` and `block`, laid out as [`Directive`] says.
+    fn new(name: CaddyToken, args: Args, block: Option<DirectiveBlock>) -> Self {
+        let tail = match (args, block) {
+            (Args::None, None) => Tail::Bare,
+            (Args::One(arg), None) => Tail::One(arg),
+            (args, block) => Tail::More(Box::new(MoreTail {
+                args: args.into_boxed_slice(),
+                block,
+            })),
+        };
+        Directive { name, tail }
+    }
+
     /// The directive's name.
     pub fn name(&self) -> &str {
         &self.name.text
     }
 
+    /// Tokens after the name on the same line, before a block opens (and any after it closes).
+    pub fn args(&self) -> &[CaddyToken] {
+        match &self.tail {
+            Tail::Bare => &[],
+            Tail::One(arg) => std::slice::from_ref(arg),
+            Tail::More(more) => &more.args,
+        }
+    }
+
     /// Argument texts.
     pub fn arg_texts(&self) -> impl Iterator<Item = &str> {
-        self.args.iter().map(|token| &*token.text)
+        self.args().iter().map(|token| &*token.text)
+    }
+
+    fn directive_block(&self) -> Option<&DirectiveBlock> {
+        match &self.tail {
+            Tail::More(more) => more.block.as_ref(),
+            Tail::Bare | Tail::One(_) => None,
+        }
     }
 
     /// The opening `{`, when the directive has a block.
     pub fn open_brace(&self) -> Option<&CaddyToken> {
-        self.block.as_deref().map(|block| &block.open_brace)
+        self.directive_block().map(|block| &block.open_brace)
     }
 
     /// The closing `}`, when the directive has a block and it is closed.
     pub fn close_brace(&self) -> Option<&CaddyToken> {
-        self.block
-            .as_deref()
+        self.directive_block()
             .and_then(|block| block.close_brace.as_ref())
     }
 
     /// Nested directives (empty without a block).
     pub fn block(&self) -> &[Directive] {
-        self.block
-            .as_deref()
+        self.directive_block()
             .map_or(&[], |block| &block.directives[..])
     }
 
@@ -80,7 +125,7 @@ impl Directive {
     pub fn range(&self) -> TextRange {
         let mut range = self.name.range();
         let file = self.name.file();
-        let last = self.close_brace().or(self.args.last());
+        let last = self.close_brace().or(self.args().last());
         if let Some(last) = last {
             if last.file() == file && last.range().end() >= range.start() {
                 range = range.cover(last.range());
@@ -114,12 +159,41 @@ impl GlobalOptions {
 }
 
 /// One site address key, parsed.
+///
+/// The parsed address is not stored whole: its text is the key token's, so only where its parts
+/// lie in it is kept (a site address is 40 bytes, where the token and an address with its own
+/// handle on the same text were 56). [`SiteAddress::parsed`] puts the two together.
 #[derive(Clone, Debug)]
 pub struct SiteAddress {
     /// The key token (its text without a trailing comma).
     pub token: CaddyToken,
+    /// Where the address's parts lie in the token's text; [`Parts::NONE`] when Caddy refuses
+    /// the address.
+    parts: Parts,
+}
+
+impl SiteAddress {
+    /// The site address of the key `token`, parsed and checked as Caddy's adapter does.
+    fn new(token: CaddyToken) -> (SiteAddress, Result<(), String>) {
+        let parsed = site_address(&token);
+        let parts = parsed.as_ref().map_or(Parts::NONE, Address::parts);
+        (SiteAddress { token, parts }, parsed.map(|_| ()))
+    }
+
     /// The parsed address (sharing the key token's text), or Caddy's error.
-    pub parsed: Result<Address, String>,
+    pub fn parsed(&self) -> Result<Address, String> {
+        if self.parts == Parts::NONE {
+            // Refused keys are rare: the error is worded again rather than kept.
+            return site_address(&self.token);
+        }
+        Ok(Address::from_parts(&self.token.text, self.parts))
+    }
+}
+
+/// Caddy's parse and check of the site key `key`.
+fn site_address(key: &CaddyToken) -> Result<Address, String> {
+    parse_address_text(&key.text)
+        .and_then(|address| check_address(&address, "80", "443").map(|()| address))
 }
 
 /// A site block: its addresses and directives. Its braces are not kept (no rule reads them;
@@ -251,15 +325,11 @@ impl Builder {
         }
         let mut addresses = Vec::with_capacity(block.keys.len());
         for key in &block.keys {
-            let parsed = parse_address_text(&key.text)
-                .and_then(|address| check_address(&address, "80", "443").map(|()| address));
-            if let Err(message) = &parsed {
-                model.errors.push(error_at(key, message.clone()));
+            let (address, parsed) = SiteAddress::new(key.clone());
+            if let Err(message) = parsed {
+                model.errors.push(error_at(key, message));
             }
-            addresses.push(SiteAddress {
-                token: key.clone(),
-                parsed,
-            });
+            addresses.push(address);
         }
         model.sites.push(Site {
             addresses: addresses.into_boxed_slice(),
@@ -293,42 +363,78 @@ fn segment_directive(segment: &[CaddyToken]) -> Directive {
 fn parse_directive(tokens: &[CaddyToken], position: &mut usize, depth: usize) -> Directive {
     let name = tokens[*position].clone();
     *position += 1;
-    // Arguments up to a block or the end of the line, counted first so their slice is
-    // allocated once at its size (a block in the middle of the line is rare; then it grows).
-    let plain = tokens[*position..]
-        .iter()
-        .zip(&tokens[*position - 1..])
-        .take_while(|(token, previous)| {
-            !token.is_open_brace() && !is_next_on_new_line(previous, token)
-        })
-        .count();
-    let mut args = Vec::with_capacity(plain);
-    let mut directive = Directive {
-        name,
-        args: Box::default(),
-        block: None,
-    };
+    let mut args = Args::None;
+    let mut block = None;
     while *position < tokens.len()
         && !is_next_on_new_line(&tokens[*position - 1], &tokens[*position])
     {
         let token = &tokens[*position];
-        if token.is_open_brace() && directive.block.is_none() {
+        if token.is_open_brace() && block.is_none() {
             *position += 1;
             let (directives, close_brace) = parse_block(tokens, position, depth + 1);
-            directive.block = Some(Box::new(DirectiveBlock {
+            block = Some(DirectiveBlock {
                 open_brace: token.clone(),
                 close_brace,
                 directives: directives.into_boxed_slice(),
-            }));
+            });
             // Tokens after the closing brace on the same line still belong to the directive.
             continue;
         }
-        args.push(token.clone());
+        // Counted only when a second argument comes (see `Args::push`).
+        args.push(token.clone(), || 1 + plain_args(tokens, *position));
         *position += 1;
     }
-    // Exact when no block interrupted the line, so boxing does not reallocate.
-    directive.args = args.into_boxed_slice();
-    directive
+    Directive::new(name, args, block)
+}
+
+/// How many tokens from `position` on continue the line of the token before it, up to a `{`.
+fn plain_args(tokens: &[CaddyToken], position: usize) -> usize {
+    tokens[position..]
+        .iter()
+        .zip(&tokens[position - 1..])
+        .take_while(|(token, previous)| {
+            !token.is_open_brace() && !is_next_on_new_line(previous, token)
+        })
+        .count()
+}
+
+/// A directive's arguments as they are read: a single one is not put in a list (see
+/// [`Directive`]), so a directive with one argument allocates nothing for it.
+enum Args {
+    None,
+    One(CaddyToken),
+    Many(Vec<CaddyToken>),
+}
+
+impl Args {
+    /// Add the next argument; `expected` says how many the line holds before any block, so
+    /// the list, when one is needed, is allocated once at its size (a block in the middle of
+    /// the line is rare; then it grows).
+    fn push(&mut self, token: CaddyToken, expected: impl FnOnce() -> usize) {
+        *self = match std::mem::replace(self, Args::None) {
+            Args::None => Args::One(token),
+            Args::One(first) => {
+                let mut all = Vec::with_capacity(expected().max(2));
+                all.push(first);
+                all.push(token);
+                Args::Many(all)
+            }
+            Args::Many(mut all) => {
+                all.push(token);
+                Args::Many(all)
+            }
+        };
+    }
+
+    /// The arguments as a boxed slice (exact when `expected` was right, so boxing does not
+    /// reallocate).
+    fn into_boxed_slice(self) -> Box<[CaddyToken]> {
+        match self {
+            Args::None => Box::default(),
+            Args::One(arg) => Box::new([arg]),
+            Args::Many(all) => all.into_boxed_slice(),
+        }
+    }
 }
 
 fn parse_block(
@@ -377,4 +483,21 @@ fn split_lines(tokens: &[CaddyToken], depth: usize) -> Vec<Directive> {
         out.push(parse_directive(tokens, &mut position, depth));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directive_is_a_name_and_an_inline_argument() {
+        // One argument or none needs no heap block: the tail is the argument token itself,
+        // and a pointer to the rare longer tail fits beside the token's quote byte.
+        assert_eq!(std::mem::size_of::<Directive>(), 48);
+    }
+
+    #[test]
+    fn a_site_address_is_its_token_and_offsets() {
+        assert_eq!(std::mem::size_of::<SiteAddress>(), 40);
+    }
 }

@@ -25,6 +25,7 @@ use args::{Cli, Command};
 static GLOBAL: alloc::Allocator = alloc::Allocator;
 
 fn main() -> ExitCode {
+    alloc::configure();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => check::run(args),

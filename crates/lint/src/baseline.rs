@@ -230,7 +230,7 @@ pub fn site_hosts(caddyfile: &gblint_caddyfile::Caddyfile) -> BTreeSet<String> {
         .sites
         .iter()
         .flat_map(|site| &site.addresses)
-        .map(|address| match &address.parsed {
+        .map(|address| match address.parsed() {
             Ok(parsed) if !parsed.host().is_empty() => parsed.host().to_lowercase(),
             Ok(parsed) => parsed.original().to_owned(),
             Err(_) => address.token.text.to_string(),

@@ -53,7 +53,7 @@ impl Rule for AdminApiDisabled {
                 continue;
             };
             for admin in global.option("admin") {
-                if let Some(off) = admin.args.first().filter(|arg| &*arg.text == "off") {
+                if let Some(off) = admin.args().first().filter(|arg| &*arg.text == "off") {
                     out.push(
                         Self::META
                             .diagnostic(off.file(), admin.name.range().cover(off.range()), "the admin API is disabled (`admin off`)")

@@ -56,7 +56,7 @@ impl Rule for DuplicateSiteAddress {
             let mut seen = FirstSites::new(sites, RandomState::new());
             for (site_index, site) in sites.iter().enumerate() {
                 for (address_index, address) in site.addresses.iter().enumerate() {
-                    let Ok(parsed) = &address.parsed else {
+                    let Ok(parsed) = &address.parsed() else {
                         continue;
                     };
                     let Some(first) = seen.first_or_insert(parsed, site_index, address_index)
@@ -139,7 +139,8 @@ impl<'a, S: BuildHasher> FirstSites<'a, S> {
         let sites = self.sites;
         let same = |(site, address): (u32, u32)| {
             let first = &sites[site as usize].addresses[address as usize];
-            let first_identity = first.parsed.as_ref().ok().map(Address::identity);
+            let first_address = first.parsed().ok();
+            let first_identity = first_address.as_ref().map(Address::identity);
             (first_identity.as_ref() == Some(&identity)).then_some(First {
                 site: site as usize,
                 address: first,
@@ -218,8 +219,8 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(index, site)| {
-                let parsed = site.addresses[0].parsed.as_ref().unwrap();
-                seen.first_or_insert(parsed, index, 0)
+                let parsed = site.addresses[0].parsed().unwrap();
+                seen.first_or_insert(&parsed, index, 0)
                     .map(|first| first.site)
             })
             .collect();

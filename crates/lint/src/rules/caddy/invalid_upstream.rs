@@ -99,7 +99,7 @@ fn check_proxy<'a>(
     out: &mut Vec<Diagnostic>,
 ) {
     upstreams.clear();
-    let mut args = proxy.args.iter().peekable();
+    let mut args = proxy.args().iter().peekable();
     if let Some(first) = args.peek() {
         if &*first.text == "*" || first.text.starts_with('/') || first.text.starts_with('@') {
             args.next();
@@ -107,7 +107,7 @@ fn check_proxy<'a>(
     }
     upstreams.extend(args);
     for to in proxy.sub("to") {
-        if to.args.is_empty() {
+        if to.args().is_empty() {
             // Caddy's `to` takes at least one argument (`d.ArgErr()`): refused at adapt time,
             // also when the only argument was a placeholder that expanded to nothing.
             let unset = line_placeholders(to, empty_env, sources);
@@ -126,7 +126,7 @@ fn check_proxy<'a>(
             }
             out.push(diagnostic);
         }
-        upstreams.extend(to.args.iter());
+        upstreams.extend(to.args().iter());
     }
     let dynamic = proxy.sub("dynamic").next().is_some();
     if upstreams.is_empty() && !dynamic && proxy.sub("to").next().is_none() {

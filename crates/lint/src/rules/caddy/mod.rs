@@ -53,13 +53,13 @@ pub fn storage(global: Option<&GlobalOptions>) -> Storage<'_> {
     let Some(directive) = global.and_then(|global| global.option("storage").last()) else {
         return Storage::Missing;
     };
-    match directive.args.first().map(|token| &*token.text) {
+    match directive.args().first().map(|token| &*token.text) {
         Some("file_system") => {
-            let inline = directive.args.get(1);
+            let inline = directive.args().get(1);
             let block = directive
                 .sub("root")
                 .last()
-                .and_then(|root| root.args.first());
+                .and_then(|root| root.args().first());
             Storage::FileSystem {
                 directive,
                 root: inline.or(block),

@@ -68,7 +68,7 @@ impl Rule for SubjectNotCertifiable {
             }
             let port_option = |name: &str, default: &str| {
                 option(name)
-                    .and_then(|o| o.args.first())
+                    .and_then(|o| o.args().first())
                     .map_or(default.to_owned(), |t| t.text.to_string())
             };
             let http_port = port_option("http_port", "80");
@@ -87,7 +87,7 @@ fn last_option<'a>(global: Option<&'a GlobalOptions>, name: &str) -> Option<&'a 
 
 /// Whether the site's `tls` gives it an issuer (then Caddy skips the check for it).
 fn has_issuer(tls: &Directive) -> bool {
-    tls.open_brace().is_some() || tls.args.len() == 1
+    tls.open_brace().is_some() || tls.args().len() == 1
 }
 
 fn check_site(
@@ -102,10 +102,10 @@ fn check_site(
     }
     // Checked only when every address parsed; the addresses are read in place, not collected
     // into a vector per site.
-    if site.addresses.iter().any(|a| a.parsed.is_err()) {
+    if site.addresses.iter().any(|a| a.parsed().is_err()) {
         return;
     }
-    let parsed = || site.addresses.iter().filter_map(|a| a.parsed.as_ref().ok());
+    let parsed = || site.addresses.iter().filter_map(|a| a.parsed().ok());
     if parsed().all(|p| p.scheme() == "http") {
         return;
     }

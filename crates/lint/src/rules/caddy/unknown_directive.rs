@@ -252,7 +252,7 @@ impl Check<'_, '_> {
         }
         match name {
             "order" => {
-                if let Some(directive) = option.args.first() {
+                if let Some(directive) = option.args().first() {
                     let text = &*directive.text;
                     if !opaque(directive)
                         && !DIRECTIVES.contains(&text)
@@ -270,17 +270,17 @@ impl Check<'_, '_> {
             }
             "log" => self.log_block(option),
             "acme_dns" | "dns" => {
-                if let Some(provider) = option.args.first() {
+                if let Some(provider) = option.args().first() {
                     self.module(provider, "dns.providers", &[]);
                 }
             }
             "storage" => {
-                if let Some(module) = option.args.first() {
+                if let Some(module) = option.args().first() {
                     self.module(module, "caddy.storage", STORAGE);
                 }
             }
             "cert_issuer" => {
-                if let Some(module) = option.args.first() {
+                if let Some(module) = option.args().first() {
                     self.module(module, "tls.issuance", ISSUERS);
                 }
             }
@@ -371,7 +371,7 @@ impl Check<'_, '_> {
                             }
                             _ => continue,
                         };
-                        if let Some(module) = line.args.first() {
+                        if let Some(module) = line.args().first() {
                             self.module(module, namespace, stock);
                         }
                     }
@@ -383,7 +383,7 @@ impl Check<'_, '_> {
 
     /// `@name matcher args…` or `@name { matcher args… }` (and `not { … }` inside).
     fn matcher_definition(&mut self, definition: &Directive) {
-        if let Some(first) = definition.args.first() {
+        if let Some(first) = definition.args().first() {
             // `@name "expr"` / `@name `expr`` is the expression shorthand.
             if definition.open_brace().is_none() && first.quote == Quote::None {
                 self.matcher(first);
@@ -396,7 +396,7 @@ impl Check<'_, '_> {
         for line in block {
             self.matcher(&line.name);
             if line.name() == "not" {
-                if let Some(first) = line.args.first() {
+                if let Some(first) = line.args().first() {
                     if line.open_brace().is_none() {
                         self.matcher(first);
                     }
@@ -429,12 +429,12 @@ impl Check<'_, '_> {
         for line in log.block() {
             match line.name() {
                 "output" => {
-                    if let Some(writer) = line.args.first() {
+                    if let Some(writer) = line.args().first() {
                         self.module(writer, "caddy.logging.writers", LOG_WRITERS);
                     }
                 }
                 "format" => {
-                    if let Some(encoder) = line.args.first() {
+                    if let Some(encoder) = line.args().first() {
                         self.module(encoder, "caddy.logging.encoders", LOG_ENCODERS);
                     }
                 }
@@ -445,7 +445,7 @@ impl Check<'_, '_> {
 
     /// `encode [matcher] formats…` and the format lines of its block.
     fn encode(&mut self, encode: &Directive) {
-        let mut args = encode.args.iter().peekable();
+        let mut args = encode.args().iter().peekable();
         if args
             .peek()
             .is_some_and(|first| first.text.starts_with(['@', '/', '*']))
@@ -464,7 +464,7 @@ impl Check<'_, '_> {
 
     /// `tls` one-argument form and the DNS provider of its block.
     fn tls(&mut self, tls: &Directive) {
-        if let [only] = &tls.args[..] {
+        if let [only] = &tls.args()[..] {
             let text = &*only.text;
             // `force_automate` is accepted from Caddy 2.8.
             if !opaque(only)
@@ -500,7 +500,7 @@ impl Check<'_, '_> {
                 "get_certificate" => ("tls.get_certificate", CERT_GETTERS),
                 _ => continue,
             };
-            if let Some(module) = line.args.first() {
+            if let Some(module) = line.args().first() {
                 self.module(module, namespace, stock);
             }
         }

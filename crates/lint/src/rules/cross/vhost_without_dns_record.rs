@@ -115,7 +115,7 @@ fn serving_zone<'a>(ctx: &'a Context<'_>, host: &str) -> Option<&'a ZoneDoc> {
 fn check_caddyfile(ctx: &Context<'_>, caddyfile: &Caddyfile, out: &mut Vec<Diagnostic>) {
     for site in &caddyfile.model.sites {
         for address in &site.addresses {
-            let Ok(parsed) = &address.parsed else {
+            let Ok(parsed) = &address.parsed() else {
                 continue;
             };
             // Wildcard sites and IP addresses need no record of their own.

@@ -55,16 +55,16 @@ pub fn access_logs(caddyfile: &Caddyfile) -> Vec<AccessLog> {
         let Some(output) = directive.sub("output").last() else {
             continue;
         };
-        if output.args.first().is_none_or(|a| &*a.text != "file") {
+        if output.args().first().is_none_or(|a| &*a.text != "file") {
             continue;
         }
-        let Some(path) = output.args.get(1) else {
+        let Some(path) = output.args().get(1) else {
             continue;
         };
         let json = directive
             .sub("format")
             .last()
-            .is_some_and(|f| f.args.first().is_some_and(|a| &*a.text == "json"));
+            .is_some_and(|f| f.args().first().is_some_and(|a| &*a.text == "json"));
         if !out.iter().any(|l| l.path == *path.text) {
             out.push(AccessLog {
                 path: path.text.to_string(),

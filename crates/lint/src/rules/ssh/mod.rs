@@ -37,9 +37,9 @@ pub fn system_address(ctx: &Context<'_>) -> Option<(String, FileId, TextRange)> 
             .collect();
         for proxy in proxies {
             let tokens = proxy
-                .args
+                .args()
                 .iter()
-                .chain(proxy.sub("to").flat_map(|to| to.args.iter()));
+                .chain(proxy.sub("to").flat_map(|to| to.args().iter()));
             for token in tokens {
                 let Some((host, upstream_port)) = host_port(&token.text) else {
                     continue;
