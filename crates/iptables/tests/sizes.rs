@@ -7,8 +7,9 @@
 use std::mem::size_of;
 
 use gblint_iptables::command::{Command, Op};
+use gblint_iptables::file::TableName;
 use gblint_iptables::ruleset::PlacedRule;
-use gblint_iptables::{Address, Addresses, Line, Neg, Rule};
+use gblint_iptables::{Address, Addresses, Line, LineKind, Neg, Rule};
 
 #[test]
 fn a_single_address_sits_inline_in_the_space_of_a_vector_header() {
@@ -23,6 +24,9 @@ fn per_rule_records_keep_their_sizes() {
     assert_eq!(size_of::<Rule>(), 144);
     assert_eq!(size_of::<Command>(), 64);
     assert_eq!(size_of::<Op>(), 16);
-    assert_eq!(size_of::<Line>(), 56);
+    // A command sits inline in its line (no box), the table is a byte.
+    assert_eq!(size_of::<LineKind>(), 64);
+    assert_eq!(size_of::<Line>(), 80);
+    assert_eq!(size_of::<TableName>(), 1);
     assert_eq!(size_of::<PlacedRule>(), 24);
 }
