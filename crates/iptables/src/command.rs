@@ -249,6 +249,11 @@ pub fn parse_command(
         (Some(first), Some(last)) => first.range.cover(last.range),
         _ => return err("no command specified", TextRange::empty(0)),
     };
+    // A packed rule keeps its positions as 16-bit offsets from the command's start; a line of
+    // a restore file is at most 10,240 bytes, so only a caller outside `file` can pass more.
+    if range.len() > u32::from(u16::MAX) {
+        return err("command longer than 65,535 bytes", range);
+    }
     let mut p = CommandParser {
         words,
         index: 0,
@@ -887,7 +892,7 @@ impl<'a> CommandParser<'a> {
         if let Some((t, options)) = &target {
             add(RuleBuilder::size(&t.name, options));
         }
-        let mut builder = RuleBuilder::with_capacity(size.0, size.1);
+        let mut builder = RuleBuilder::with_capacity(size.0, size.1, range.start());
         builder.fields(
             draft.in_iface,
             draft.out_iface,
@@ -896,18 +901,15 @@ impl<'a> CommandParser<'a> {
                 value: &*p.value,
             }),
         );
-        for (name, implicit, range, options) in &matches {
-            builder.push_match(name, *implicit, *range, options);
-        }
+        builder.fragment(draft.fragment);
+        // The target's records come first (see `Rule`).
         if let Some((t, options)) = &target {
             builder.push_target(&t.name, t.goto, t.range, options);
         }
-        let rule = builder.finish(
-            draft.source,
-            draft.destination,
-            draft.fragment,
-            draft.set_counters,
-        );
+        for (name, implicit, range, options) in &matches {
+            builder.push_match(name, *implicit, *range, options);
+        }
+        let rule = builder.finish(draft.source, draft.destination, draft.set_counters);
         if let Some(t) = rule.target() {
             let range = t.range;
             modules::check_rule(&rule, chain).map_err(|message| CommandError {
