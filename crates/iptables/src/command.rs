@@ -14,10 +14,9 @@ use crate::values::{canonical_protocol, parse_addresses};
 
 /// What a command does.
 ///
-/// The names of `-P` and `-E` are boxed `String`s, a thin pointer, so that `Op` takes 16 bytes
-/// and a boxed [`Command`] 64 (with a `String` inline it took 80, for every rule of a file).
+/// The names `-P` and `-E` take are in [`Command::argument`], with the rare `[p:b]` prefix:
+/// `Op` holds no pointer and takes 8 bytes (16 with a boxed name, in every line of a file).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[allow(clippy::box_collection)]
 pub enum Op {
     /// `-A`.
     Append,
@@ -42,10 +41,10 @@ pub enum Op {
     Flush,
     /// `-Z [CHAIN]`.
     Zero,
-    /// `-P CHAIN POLICY`.
-    Policy(Box<String>),
-    /// `-E OLD NEW`.
-    Rename(Box<String>),
+    /// `-P CHAIN POLICY` (the policy: [`Command::argument`]).
+    Policy,
+    /// `-E OLD NEW` (the new name: [`Command::argument`]).
+    Rename,
     /// `-C` (check; changes nothing).
     Check,
 }
@@ -53,13 +52,15 @@ pub enum Op {
 /// A parsed command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Command {
-    /// `[p:b]` prefix (boxed: rare, and every command would pay for it inline).
-    pub counters: Option<Box<(u64, u64)>>,
+    /// The `[p:b]` prefix and the argument of `-P`/`-E` ([`Self::counters`],
+    /// [`Self::argument`]): rare, and boxed together so that a line pays one pointer for them.
+    extra: Option<Box<Extra>>,
     /// The operation.
     pub op: Op,
     /// The chain it applies to (empty for `-F`/`-X`/`-Z` without one), shared by every
-    /// command of the file that names it ([`ChainNames`]).
-    pub chain: Arc<str>,
+    /// command of the file that names it ([`ChainNames`]): an `Arc<String>`, a thin pointer
+    /// (an `Arc<str>` took 16 bytes in every command line).
+    pub chain: Arc<String>,
     /// Where the chain name is.
     pub chain_range: TextRange,
     /// The rule (empty for chain commands), shared with the replayed chains.
@@ -68,19 +69,48 @@ pub struct Command {
     pub range: TextRange,
 }
 
+/// The rare parts of a [`Command`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Extra {
+    counters: Option<(u64, u64)>,
+    argument: String,
+}
+
+impl Command {
+    /// The `[p:b]` prefix (packets, bytes), if written.
+    pub fn counters(&self) -> Option<(u64, u64)> {
+        self.extra.as_ref().and_then(|extra| extra.counters)
+    }
+
+    /// The policy of `-P`, the new name of `-E` (empty for the other operations).
+    pub fn argument(&self) -> &str {
+        self.extra.as_ref().map_or("", |extra| &extra.argument)
+    }
+}
+
 /// The chain names of one file: each command holds its chain as one shared string instead
 /// of a copy per line.
 #[derive(Debug, Default)]
-pub struct ChainNames(std::collections::HashSet<Arc<str>>);
+pub struct ChainNames(std::collections::HashSet<Interned>);
+
+/// A shared chain name, looked up by its text.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Interned(Arc<String>);
+
+impl std::borrow::Borrow<str> for Interned {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
 
 impl ChainNames {
     /// The shared string for `name`.
-    pub fn intern(&mut self, name: &str) -> Arc<str> {
+    pub fn intern(&mut self, name: &str) -> Arc<String> {
         if let Some(shared) = self.0.get(name) {
-            return Arc::clone(shared);
+            return Arc::clone(&shared.0);
         }
-        let shared: Arc<str> = Arc::from(name);
-        self.0.insert(Arc::clone(&shared));
+        let shared = Arc::new(name.to_owned());
+        self.0.insert(Interned(Arc::clone(&shared)));
         shared
     }
 }
@@ -234,6 +264,8 @@ struct CommandParser<'a> {
     invert: Option<TextRange>,
     /// `-p` so far, canonical.
     protocol: Option<Name>,
+    /// The policy of `-P`, the new name of `-E`.
+    argument: Option<String>,
 }
 
 /// Parse the words of one command line (after any `[p:b]` prefix and `-4`/`-6` marker);
@@ -267,6 +299,7 @@ pub fn parse_command(
         target: None,
         invert: None,
         protocol: None,
+        argument: None,
     };
     while let Some(word) = p.next_word() {
         p.option(word)?;
@@ -608,11 +641,17 @@ impl<'a> CommandParser<'a> {
                 None => return err("-R requires a rule number", word.range),
             },
             'P' => match self.optional_word() {
-                Some(policy) => Op::Policy(Box::new(policy.value.to_string())),
+                Some(policy) => {
+                    self.argument = Some(policy.value.to_string());
+                    Op::Policy
+                }
                 None => return err("-P requires a chain and a policy", word.range),
             },
             _ => match self.optional_word() {
-                Some(new) => Op::Rename(Box::new(new.value.to_string())),
+                Some(new) => {
+                    self.argument = Some(new.value.to_string());
+                    Op::Rename
+                }
                 None => return err("-E requires old-chain-name and new-chain-name", word.range),
             },
         };
@@ -919,7 +958,12 @@ impl<'a> CommandParser<'a> {
             })?;
         }
         Ok(Command {
-            counters: counters.map(Box::new),
+            extra: (counters.is_some() || self.argument.is_some()).then(|| {
+                Box::new(Extra {
+                    counters,
+                    argument: self.argument.take().unwrap_or_default(),
+                })
+            }),
             op,
             chain: chains.intern(self.chain),
             chain_range: self.chain_range,

@@ -477,12 +477,13 @@ fn apply(
             }
         }
         Op::Zero => {}
-        Op::Policy(policy) if policy.as_str() == "DROP" && table_is_nat(table) => {
+        Op::Policy if command.argument() == "DROP" && table_is_nat(table) => {
             problem("The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.".into(), command.range);
         }
-        Op::Policy(policy) => match table.chain_mut(chain_name) {
+        Op::Policy => match table.chain_mut(chain_name) {
             Some(chain) if chain.builtin => {
-                if matches!(policy.as_str(), "ACCEPT" | "DROP") {
+                let policy = command.argument();
+                if matches!(policy, "ACCEPT" | "DROP") {
                     chain.policy = Some(policy.to_string());
                     chain.policy_line = Some(line);
                     chain.policy_source = options.source;
@@ -495,7 +496,8 @@ fn apply(
                 command.chain_range,
             ),
         },
-        Op::Rename(new) => {
+        Op::Rename => {
+            let new = command.argument();
             if table.chain(new).is_some() {
                 problem(format!("Chain `{new}' already exists"), command.range);
                 return;

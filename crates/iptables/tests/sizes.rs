@@ -22,11 +22,11 @@ fn a_single_address_sits_inline_in_the_space_of_a_vector_header() {
 fn per_rule_records_keep_their_sizes() {
     // `Arc<Rule>` adds two counters: 128 bytes, one allocator size class.
     assert_eq!(size_of::<Rule>(), 112);
-    assert_eq!(size_of::<Command>(), 64);
-    assert_eq!(size_of::<Op>(), 16);
+    assert_eq!(size_of::<Command>(), 48);
+    assert_eq!(size_of::<Op>(), 8);
     // A command sits inline in its line (no box), the table is a byte.
-    assert_eq!(size_of::<LineKind>(), 64);
-    assert_eq!(size_of::<Line>(), 80);
+    assert_eq!(size_of::<LineKind>(), 48);
+    assert_eq!(size_of::<Line>(), 64);
     assert_eq!(size_of::<TableName>(), 1);
     assert_eq!(size_of::<PlacedRule>(), 24);
 }
