@@ -1157,6 +1157,37 @@ fn resolve_long(name: &str, loaded: &[Loaded], target: Option<&'static ModuleSpe
 mod tests {
     use super::*;
 
+    fn parse_line(line: &str) -> Result<Command, CommandError> {
+        let words = crate::lexer::words(line, 0, true);
+        parse_command(
+            &words,
+            Family::V4,
+            "filter",
+            None,
+            &mut ChainNames::default(),
+        )
+    }
+
+    #[test]
+    fn policy_and_rename_keep_their_argument_beside_the_op() {
+        let policy = parse_line("-P INPUT DROP").expect("policy");
+        assert_eq!((&policy.op, policy.argument()), (&Op::Policy, "DROP"));
+        let rename = parse_line("-E old new").expect("rename");
+        assert_eq!((&rename.op, rename.argument()), (&Op::Rename, "new"));
+        assert_eq!(*rename.chain, "old");
+        let append = parse_line("-A INPUT -j ACCEPT").expect("append");
+        assert_eq!((append.argument(), append.counters()), ("", None));
+    }
+
+    #[test]
+    fn a_command_longer_than_a_packed_rule_can_place_is_refused() {
+        // A packed rule keeps positions as 16-bit offsets; a restore line never gets here.
+        let line = format!("-A INPUT -j {}", "x".repeat(70_000));
+        let error = parse_line(&line).expect_err("too long");
+        assert_eq!(error.message, "command longer than 65,535 bytes");
+        assert_eq!(error.range, TextRange::from_usize(0, line.len()));
+    }
+
     #[test]
     fn the_exact_core_lookup_is_the_core_table() {
         for (long, letter) in CORE_LONG {

@@ -879,6 +879,36 @@ mod tests {
     }
 
     #[test]
+    fn positions_are_read_back_in_the_file_past_a_counters_prefix() {
+        let text = "*filter\n:INPUT ACCEPT [0:0]\n[3:4] -A INPUT -p tcp ! --dport 22 \
+                    -m conntrack --ctstate NEW -j LOG --log-prefix x\nCOMMIT\n";
+        let file = parse(text, Family::V4);
+        assert!(file.problems.is_empty(), "{:?}", file.problems);
+        let LineKind::Command(command) = &file.lines[2].kind else {
+            panic!("not a command: {:?}", file.lines[2].kind);
+        };
+        assert_eq!(command.counters(), Some((3, 4)));
+        let r = &command.rule;
+        let at = |range: TextRange| &text[range.as_range()];
+        let tcp = r.find_match("tcp").expect("tcp");
+        assert_eq!(at(tcp.range), "--dport");
+        assert_eq!(at(tcp.opt("dport").expect("dport").range), "--dport");
+        let conntrack = r.find_match("conntrack").expect("conntrack");
+        assert_eq!(at(conntrack.range), "-m conntrack");
+        assert_eq!(
+            at(conntrack.opt("ctstate").expect("ctstate").range),
+            "--ctstate"
+        );
+        let target = r.target().expect("target");
+        assert_eq!(at(target.range), "-j LOG");
+        let prefix = target.opt("log-prefix").expect("log-prefix");
+        assert_eq!(
+            (at(prefix.range), prefix.args.first()),
+            ("--log-prefix", Some("x"))
+        );
+    }
+
+    #[test]
     fn a_renamed_target_reads_the_new_name_and_equals_a_rule_written_with_it() {
         let mut renamed = rule("-A INPUT -p udp --dport 53 -j web");
         renamed.set_target_name("dns");
