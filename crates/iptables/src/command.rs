@@ -14,10 +14,9 @@ use crate::values::{canonical_protocol, parse_addresses};
 
 /// What a command does.
 ///
-/// The names of `-P` and `-E` are boxed `String`s, a thin pointer, so that `Op` takes 16 bytes
-/// and a boxed [`Command`] 64 (with a `String` inline it took 80, for every rule of a file).
+/// The names `-P` and `-E` take are in [`Command::argument`], with the rare `[p:b]` prefix:
+/// `Op` holds no pointer and takes 8 bytes (16 with a boxed name, in every line of a file).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[allow(clippy::box_collection)]
 pub enum Op {
     /// `-A`.
     Append,
@@ -42,10 +41,10 @@ pub enum Op {
     Flush,
     /// `-Z [CHAIN]`.
     Zero,
-    /// `-P CHAIN POLICY`.
-    Policy(Box<String>),
-    /// `-E OLD NEW`.
-    Rename(Box<String>),
+    /// `-P CHAIN POLICY` (the policy: [`Command::argument`]).
+    Policy,
+    /// `-E OLD NEW` (the new name: [`Command::argument`]).
+    Rename,
     /// `-C` (check; changes nothing).
     Check,
 }
@@ -53,13 +52,15 @@ pub enum Op {
 /// A parsed command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Command {
-    /// `[p:b]` prefix (boxed: rare, and every command would pay for it inline).
-    pub counters: Option<Box<(u64, u64)>>,
+    /// The `[p:b]` prefix and the argument of `-P`/`-E` ([`Self::counters`],
+    /// [`Self::argument`]): rare, and boxed together so that a line pays one pointer for them.
+    extra: Option<Box<Extra>>,
     /// The operation.
     pub op: Op,
     /// The chain it applies to (empty for `-F`/`-X`/`-Z` without one), shared by every
-    /// command of the file that names it ([`ChainNames`]).
-    pub chain: Arc<str>,
+    /// command of the file that names it ([`ChainNames`]): an `Arc<String>`, a thin pointer
+    /// (an `Arc<str>` took 16 bytes in every command line).
+    pub chain: Arc<String>,
     /// Where the chain name is.
     pub chain_range: TextRange,
     /// The rule (empty for chain commands), shared with the replayed chains.
@@ -68,19 +69,48 @@ pub struct Command {
     pub range: TextRange,
 }
 
+/// The rare parts of a [`Command`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Extra {
+    counters: Option<(u64, u64)>,
+    argument: String,
+}
+
+impl Command {
+    /// The `[p:b]` prefix (packets, bytes), if written.
+    pub fn counters(&self) -> Option<(u64, u64)> {
+        self.extra.as_ref().and_then(|extra| extra.counters)
+    }
+
+    /// The policy of `-P`, the new name of `-E` (empty for the other operations).
+    pub fn argument(&self) -> &str {
+        self.extra.as_ref().map_or("", |extra| &extra.argument)
+    }
+}
+
 /// The chain names of one file: each command holds its chain as one shared string instead
 /// of a copy per line.
 #[derive(Debug, Default)]
-pub struct ChainNames(std::collections::HashSet<Arc<str>>);
+pub struct ChainNames(std::collections::HashSet<Interned>);
+
+/// A shared chain name, looked up by its text.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Interned(Arc<String>);
+
+impl std::borrow::Borrow<str> for Interned {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
 
 impl ChainNames {
     /// The shared string for `name`.
-    pub fn intern(&mut self, name: &str) -> Arc<str> {
+    pub fn intern(&mut self, name: &str) -> Arc<String> {
         if let Some(shared) = self.0.get(name) {
-            return Arc::clone(shared);
+            return Arc::clone(&shared.0);
         }
-        let shared: Arc<str> = Arc::from(name);
-        self.0.insert(Arc::clone(&shared));
+        let shared = Arc::new(name.to_owned());
+        self.0.insert(Interned(Arc::clone(&shared)));
         shared
     }
 }
@@ -234,6 +264,8 @@ struct CommandParser<'a> {
     invert: Option<TextRange>,
     /// `-p` so far, canonical.
     protocol: Option<Name>,
+    /// The policy of `-P`, the new name of `-E`.
+    argument: Option<String>,
 }
 
 /// Parse the words of one command line (after any `[p:b]` prefix and `-4`/`-6` marker);
@@ -249,6 +281,11 @@ pub fn parse_command(
         (Some(first), Some(last)) => first.range.cover(last.range),
         _ => return err("no command specified", TextRange::empty(0)),
     };
+    // A packed rule keeps its positions as 16-bit offsets from the command's start; a line of
+    // a restore file is at most 10,240 bytes, so only a caller outside `file` can pass more.
+    if range.len() > u32::from(u16::MAX) {
+        return err("command longer than 65,535 bytes", range);
+    }
     let mut p = CommandParser {
         words,
         index: 0,
@@ -262,6 +299,7 @@ pub fn parse_command(
         target: None,
         invert: None,
         protocol: None,
+        argument: None,
     };
     while let Some(word) = p.next_word() {
         p.option(word)?;
@@ -603,11 +641,17 @@ impl<'a> CommandParser<'a> {
                 None => return err("-R requires a rule number", word.range),
             },
             'P' => match self.optional_word() {
-                Some(policy) => Op::Policy(Box::new(policy.value.to_string())),
+                Some(policy) => {
+                    self.argument = Some(policy.value.to_string());
+                    Op::Policy
+                }
                 None => return err("-P requires a chain and a policy", word.range),
             },
             _ => match self.optional_word() {
-                Some(new) => Op::Rename(Box::new(new.value.to_string())),
+                Some(new) => {
+                    self.argument = Some(new.value.to_string());
+                    Op::Rename
+                }
                 None => return err("-E requires old-chain-name and new-chain-name", word.range),
             },
         };
@@ -887,7 +931,7 @@ impl<'a> CommandParser<'a> {
         if let Some((t, options)) = &target {
             add(RuleBuilder::size(&t.name, options));
         }
-        let mut builder = RuleBuilder::with_capacity(size.0, size.1);
+        let mut builder = RuleBuilder::with_capacity(size.0, size.1, range.start());
         builder.fields(
             draft.in_iface,
             draft.out_iface,
@@ -896,18 +940,15 @@ impl<'a> CommandParser<'a> {
                 value: &*p.value,
             }),
         );
-        for (name, implicit, range, options) in &matches {
-            builder.push_match(name, *implicit, *range, options);
-        }
+        builder.fragment(draft.fragment);
+        // The target's records come first (see `Rule`).
         if let Some((t, options)) = &target {
             builder.push_target(&t.name, t.goto, t.range, options);
         }
-        let rule = builder.finish(
-            draft.source,
-            draft.destination,
-            draft.fragment,
-            draft.set_counters,
-        );
+        for (name, implicit, range, options) in &matches {
+            builder.push_match(name, *implicit, *range, options);
+        }
+        let rule = builder.finish(draft.source, draft.destination, draft.set_counters);
         if let Some(t) = rule.target() {
             let range = t.range;
             modules::check_rule(&rule, chain).map_err(|message| CommandError {
@@ -917,7 +958,12 @@ impl<'a> CommandParser<'a> {
             })?;
         }
         Ok(Command {
-            counters: counters.map(Box::new),
+            extra: (counters.is_some() || self.argument.is_some()).then(|| {
+                Box::new(Extra {
+                    counters,
+                    argument: self.argument.take().unwrap_or_default(),
+                })
+            }),
             op,
             chain: chains.intern(self.chain),
             chain_range: self.chain_range,
@@ -1110,6 +1156,37 @@ fn resolve_long(name: &str, loaded: &[Loaded], target: Option<&'static ModuleSpe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse_line(line: &str) -> Result<Command, CommandError> {
+        let words = crate::lexer::words(line, 0, true);
+        parse_command(
+            &words,
+            Family::V4,
+            "filter",
+            None,
+            &mut ChainNames::default(),
+        )
+    }
+
+    #[test]
+    fn policy_and_rename_keep_their_argument_beside_the_op() {
+        let policy = parse_line("-P INPUT DROP").expect("policy");
+        assert_eq!((&policy.op, policy.argument()), (&Op::Policy, "DROP"));
+        let rename = parse_line("-E old new").expect("rename");
+        assert_eq!((&rename.op, rename.argument()), (&Op::Rename, "new"));
+        assert_eq!(*rename.chain, "old");
+        let append = parse_line("-A INPUT -j ACCEPT").expect("append");
+        assert_eq!((append.argument(), append.counters()), ("", None));
+    }
+
+    #[test]
+    fn a_command_longer_than_a_packed_rule_can_place_is_refused() {
+        // A packed rule keeps positions as 16-bit offsets; a restore line never gets here.
+        let line = format!("-A INPUT -j {}", "x".repeat(70_000));
+        let error = parse_line(&line).expect_err("too long");
+        assert_eq!(error.message, "command longer than 65,535 bytes");
+        assert_eq!(error.range, TextRange::from_usize(0, line.len()));
+    }
 
     #[test]
     fn the_exact_core_lookup_is_the_core_table() {

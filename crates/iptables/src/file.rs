@@ -3,8 +3,6 @@
 //! read), a restore failure (it reads, but iptables-restore or the kernel refuses it) or a risk
 //! (it loads, but probably not as meant).
 
-use std::sync::Arc;
-
 use gblint_diagnostics::TextRange;
 
 use crate::command::{parse_command, ChainNames, Command};
@@ -23,6 +21,47 @@ pub fn builtin_chains(table: &str) -> &'static [&'static str] {
         "raw" => &["PREROUTING", "OUTPUT"],
         "security" => &["INPUT", "FORWARD", "OUTPUT"],
         _ => &[],
+    }
+}
+
+/// One of [`TABLES`], as a byte: every line records the table open at it ([`Line::table`]),
+/// and a name per line (a shared string took 16 bytes) was a visible share of a large dump.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TableName {
+    /// `filter`.
+    Filter,
+    /// `nat`.
+    Nat,
+    /// `mangle`.
+    Mangle,
+    /// `raw`.
+    Raw,
+    /// `security`.
+    Security,
+}
+
+impl TableName {
+    /// The table called `name`, if iptables-restore knows it.
+    pub fn from_name(name: &str) -> Option<TableName> {
+        Some(match name {
+            "filter" => TableName::Filter,
+            "nat" => TableName::Nat,
+            "mangle" => TableName::Mangle,
+            "raw" => TableName::Raw,
+            "security" => TableName::Security,
+            _ => return None,
+        })
+    }
+
+    /// Its name, as in [`TABLES`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableName::Filter => "filter",
+            TableName::Nat => "nat",
+            TableName::Mangle => "mangle",
+            TableName::Raw => "raw",
+            TableName::Security => "security",
+        }
     }
 }
 
@@ -75,8 +114,9 @@ pub enum LineKind {
     Chain(Box<ChainLine>),
     /// `COMMIT`.
     Commit,
-    /// A command (`-A …`).
-    Command(Box<Command>),
+    /// A command (`-A …`), inline: nearly every line of a large file is one, and a box per
+    /// command cost a pointer and an allocation each.
+    Command(Command),
     /// A `-4`/`-6` command for the other family (skipped by iptables-restore).
     OtherFamily,
     /// A line that could not be read (see the file's problems).
@@ -104,7 +144,7 @@ pub struct Line {
     /// What it is.
     pub kind: LineKind,
     /// The table open at this line (for commands and chain lines).
-    pub table: Option<Arc<str>>,
+    pub table: Option<TableName>,
 }
 
 /// A parsed restore file.
@@ -201,8 +241,7 @@ const MAX_WORD: usize = 1023;
 pub fn parse(text: &str, family: Family) -> RulesFile {
     let mut lines = Vec::new();
     let mut problems = Vec::new();
-    let mut table: Option<(String, u32)> = None;
-    let mut shared_table: Option<Arc<str>> = None;
+    let mut table: Option<(TableName, u32)> = None;
     let mut chains = ChainNames::default();
     // One word vector for every line.
     let mut buffer = Vec::with_capacity(16);
@@ -210,14 +249,14 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
     let body = text.strip_suffix('\n').unwrap_or(text);
     let mut dialect = Dialect::Unknown;
     let mut offset = 0usize;
-    let pieces: Vec<&str> = if text.is_empty() {
-        Vec::new()
+    // Counted first (the text is in memory): the line vector is allocated once, exactly.
+    let count = if text.is_empty() {
+        0
     } else {
-        body.split('\n').collect()
+        body.bytes().filter(|&b| b == b'\n').count() + 1
     };
-    let count = pieces.len();
     lines.reserve_exact(count);
-    for (index, raw) in pieces.into_iter().enumerate() {
+    for (index, raw) in body.split('\n').take(count).enumerate() {
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let range = TextRange::from_usize(offset, offset + raw.len());
         let has_newline = index + 1 < count || final_newline;
@@ -242,20 +281,11 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
             &mut buffer,
             &mut problem,
         );
-        // One shared name per table block, not one string per line.
-        let open = table.as_ref().map(|(name, _)| match &shared_table {
-            Some(shared) if **shared == **name => Arc::clone(shared),
-            _ => {
-                let shared: Arc<str> = Arc::from(name.as_str());
-                shared_table = Some(Arc::clone(&shared));
-                shared
-            }
-        });
         lines.push(Line {
             number,
             range,
             kind,
-            table: open,
+            table: table.map(|(name, _)| name),
         });
     }
     if let Some((name, _)) = &table {
@@ -264,8 +294,9 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
         problems.push(Problem {
             kind: ProblemKind::Restore,
             message: format!(
-                "COMMIT expected at line {}: table `{name}' is never committed",
-                last + 1
+                "COMMIT expected at line {}: table `{}' is never committed",
+                last + 1,
+                name.as_str()
             ),
             range: end,
             line: last.max(1),
@@ -295,7 +326,7 @@ fn classify<'s>(
     range: TextRange,
     has_newline: bool,
     family: Family,
-    table: &mut Option<(String, u32)>,
+    table: &mut Option<(TableName, u32)>,
     dialect: &mut Dialect,
     number: u32,
     chains: &mut ChainNames,
@@ -340,7 +371,7 @@ fn classify<'s>(
             return LineKind::Invalid;
         }
         let name = rest.split([' ', '\t']).next().unwrap_or("");
-        let Some(name) = TABLES.iter().copied().find(|t| *t == name) else {
+        let Some(id) = TableName::from_name(name) else {
             problem(
                 ProblemKind::Syntax,
                 format!("table name '{name}' invalid"),
@@ -348,8 +379,8 @@ fn classify<'s>(
             );
             return LineKind::Invalid;
         };
-        *table = Some((name.to_owned(), number));
-        return LineKind::Table(name);
+        *table = Some((id, number));
+        return LineKind::Table(id.as_str());
     }
     if raw == "COMMIT" {
         if table.take().is_none() {
@@ -374,7 +405,7 @@ fn classify<'s>(
         );
         return LineKind::Invalid;
     };
-    let table_name: &str = table_name;
+    let table_name: &str = table_name.as_str();
     words_into(buffer, raw, range.start() as usize, has_newline);
     let words = buffer;
     if let Some(long) = words.iter().find(|w| w.value.len() > MAX_WORD) {
@@ -528,7 +559,7 @@ fn classify<'s>(
                     }
                 }
             }
-            LineKind::Command(Box::new(command))
+            LineKind::Command(command)
         }
         Err(error) => {
             let kind = if error.placement {

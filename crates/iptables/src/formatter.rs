@@ -30,7 +30,7 @@ pub fn format_in_place(file: &crate::file::RulesFile, text: &str) -> Option<Stri
             }
             LineKind::Command(command) => {
                 let mut head = String::new();
-                if let Some(&(p, b)) = command.counters.as_deref() {
+                if let Some((p, b)) = command.counters() {
                     head.push_str(&format!("[{p}:{b}] "));
                 }
                 // A chain name that is empty or has blanks or quotes was written quoted; bare,

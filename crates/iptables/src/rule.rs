@@ -155,7 +155,9 @@ pub type Field<'r> = Neg<&'r str>;
 /// and one string per rule, read through [`Rule::matches`], [`Rule::target`],
 /// [`Rule::in_iface`], [`Rule::out_iface`] and [`Rule::protocol`]. A rule used to hold a
 /// vector per match, a vector per option and a string per argument: on a 100,000-rule dump
-/// those allocations were most of gblint's memory.
+/// those allocations were most of gblint's memory. The record array's records are 16 bytes
+/// (offsets within the command rather than the file) and the rule 112 (with the `Arc`
+/// counters 128, an allocator size class).
 #[derive(Clone, Debug, Default)]
 pub struct Rule {
     /// `-s`, one entry per comma-separated address (iptables makes one rule of each).
@@ -165,19 +167,6 @@ pub struct Rule {
     /// `-c P B` (boxed: rare, and every rule would pay for it inline).
     pub set_counters: Option<Box<(u64, u64)>>,
     body: Body,
-}
-
-/// A run of bytes of a rule's packed text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Span {
-    start: u32,
-    end: u32,
-}
-
-impl Span {
-    fn range(self) -> std::ops::Range<usize> {
-        self.start as usize..self.end as usize
-    }
 }
 
 /// What an [`Item`] is.
@@ -190,75 +179,105 @@ enum Kind {
     Arg,
 }
 
-/// One match, target, option or extra argument of a rule: names and values are spans of the
-/// rule's text.
+/// One match, target, option or extra argument of a rule: its name and value are runs of
+/// the rule's text, the value right after the name (empty names and values included), and
+/// where it was written is an offset and a length from the start of its command (a line is
+/// at most 10,240 bytes, see [`crate::command::parse_command`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Item {
-    /// Match, target or option name (empty for an argument).
-    name: Span,
-    /// An option's first argument, or an argument.
-    value: Span,
-    /// Where it was written.
-    range: TextRange,
+    /// Where the name starts in the text.
+    start: u32,
+    /// The length of the match, target or option name (0 for an argument).
+    name_len: u16,
+    /// The length of an option's first argument, or of an argument (0 for a match or
+    /// target).
+    value_len: u16,
+    /// Where it was written: from the command's start ([`Body::base`]), and how long.
+    at: u16,
+    len: u16,
     /// A match or target: the items after it that belong to it (its options and their
-    /// arguments). An option: its number of arguments (the first in `value`, the others in
-    /// the `Arg` items after it).
+    /// arguments). An option: its number of arguments (the first in the value, the others
+    /// in the `Arg` items after it).
     count: u16,
     kind: Kind,
     /// A match: loaded implicitly; a target: `-g`; an option: negated.
     flag: bool,
 }
 
+/// `-i`, `-o`, `-p` and `-f` given / negated, one bit each (see [`Body::flags`]).
+const IN_GIVEN: u8 = 1;
+const IN_NEGATED: u8 = 1 << 1;
+const OUT_GIVEN: u8 = 1 << 2;
+const OUT_NEGATED: u8 = 1 << 3;
+const PROTOCOL_GIVEN: u8 = 1 << 4;
+const PROTOCOL_NEGATED: u8 = 1 << 5;
+const FRAGMENT_GIVEN: u8 = 1 << 6;
+const FRAGMENT_NEGATED: u8 = 1 << 7;
+/// The given and negated bits of `-i`, `-o` and `-p`, in their text order.
+const FIELD_BITS: [(u8, u8); 3] = [
+    (IN_GIVEN, IN_NEGATED),
+    (OUT_GIVEN, OUT_NEGATED),
+    (PROTOCOL_GIVEN, PROTOCOL_NEGATED),
+];
+
 /// The packed text of a rule (see [`Rule`]).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 struct Body {
-    /// Matches in order, each followed by its options; then the target and its options.
+    /// The target and its options first (when there is one), then the matches in order,
+    /// each followed by its options.
     items: Box<[Item]>,
-    /// Every name and argument, one after the other.
+    /// `-i`, `-o` and `-p` (in that order, each as long as [`Self::lengths`] says), then
+    /// every name and argument, one after the other.
     text: Box<str>,
-    in_iface: Option<Neg<Span>>,
-    out_iface: Option<Neg<Span>>,
-    protocol: Option<Neg<Span>>,
-    /// Index of the target's item (`NO_TARGET`: none).
-    target: u16,
-    /// `-f` (negated flag): here rather than in [`Rule`], where it took a padded word.
-    fragment: Option<bool>,
-}
-
-const NO_TARGET: u16 = u16::MAX;
-
-/// No matches, no target.
-impl Default for Body {
-    fn default() -> Self {
-        Body {
-            items: Box::default(),
-            text: Box::default(),
-            in_iface: None,
-            out_iface: None,
-            protocol: None,
-            target: NO_TARGET,
-            fragment: None,
-        }
-    }
+    /// Where the command starts in the file: the items' positions are offsets from it.
+    base: u32,
+    /// The lengths of `-i`, `-o` and `-p` at the start of the text (an interface name is at
+    /// most 15 bytes, a canonical protocol name a few more).
+    lengths: [u8; 3],
+    /// Which of `-i`, `-o`, `-p` and `-f` were given, and which negated (`IN_GIVEN`, …).
+    flags: u8,
 }
 
 impl Body {
-    fn str(&self, span: Span) -> &str {
-        &self.text[span.range()]
+    /// A run of the text (empty if out of range, which the builder never makes).
+    fn slice(&self, start: usize, len: usize) -> &str {
+        self.text.get(start..start + len).unwrap_or_default()
     }
 
-    fn field(&self, field: Option<Neg<Span>>) -> Option<Field<'_>> {
-        field.map(|f| Neg {
-            negated: f.negated,
-            value: self.str(f.value),
+    fn name(&self, item: &Item) -> &str {
+        self.slice(item.start as usize, usize::from(item.name_len))
+    }
+
+    fn value(&self, item: &Item) -> &str {
+        self.slice(
+            item.start as usize + usize::from(item.name_len),
+            usize::from(item.value_len),
+        )
+    }
+
+    fn range(&self, item: &Item) -> TextRange {
+        let start = self.base.saturating_add(u32::from(item.at));
+        TextRange::new(start, start.saturating_add(u32::from(item.len)))
+    }
+
+    /// `-i` (0), `-o` (1) or `-p` (2).
+    fn field(&self, which: usize) -> Option<Field<'_>> {
+        let (given, negated) = FIELD_BITS[which];
+        if self.flags & given == 0 {
+            return None;
+        }
+        let start: usize = self.lengths[..which].iter().map(|&l| usize::from(l)).sum();
+        Some(Neg {
+            negated: self.flags & negated != 0,
+            value: self.slice(start, usize::from(self.lengths[which])),
         })
     }
 
-    fn end_of_matches(&self) -> usize {
-        if self.target == NO_TARGET {
-            self.items.len()
-        } else {
-            usize::from(self.target)
+    /// The items of the target and its options (empty without a target).
+    fn target_items(&self) -> usize {
+        match self.items.first() {
+            Some(item) if item.kind == Kind::Target => 1 + usize::from(item.count),
+            _ => 0,
         }
     }
 }
@@ -267,28 +286,28 @@ impl Body {
 pub(crate) struct RuleBuilder {
     items: Vec<Item>,
     text: String,
-    in_iface: Option<Neg<Span>>,
-    out_iface: Option<Neg<Span>>,
-    protocol: Option<Neg<Span>>,
-    target: u16,
+    base: u32,
+    lengths: [u8; 3],
+    flags: u8,
 }
 
 /// A length or offset of a rule's packed text or record array: a line is at most 10,240 bytes
-/// and its saved form a few times that, far below the integer types' limits.
+/// (a longer command is refused before it is packed) and a word 1,023, far below the integer
+/// types' limits.
 fn small<T: TryFrom<usize> + Default>(value: usize) -> T {
     T::try_from(value).unwrap_or_default()
 }
 
 impl RuleBuilder {
-    /// Room for exactly `items` records and `text` bytes (see [`Self::size`]).
-    pub(crate) fn with_capacity(items: usize, text: usize) -> Self {
+    /// Room for exactly `items` records and `text` bytes (see [`Self::size`]), for a command
+    /// that starts at `base`.
+    pub(crate) fn with_capacity(items: usize, text: usize, base: u32) -> Self {
         RuleBuilder {
             items: Vec::with_capacity(items),
             text: String::with_capacity(text),
-            in_iface: None,
-            out_iface: None,
-            protocol: None,
-            target: NO_TARGET,
+            base,
+            lengths: [0; 3],
+            flags: 0,
         }
     }
 
@@ -303,69 +322,86 @@ impl RuleBuilder {
         (items, text)
     }
 
-    fn push_str(&mut self, value: &str) -> Span {
-        let start = small(self.text.len());
-        self.text.push_str(value);
-        Span {
-            start,
-            end: small(self.text.len()),
-        }
+    /// Where `range` is, from the command's start.
+    fn offset(&self, range: TextRange) -> (u16, u16) {
+        (
+            small(range.start().saturating_sub(self.base) as usize),
+            small(range.len() as usize),
+        )
     }
 
-    fn field(&mut self, field: Option<Neg<&str>>) -> Option<Neg<Span>> {
-        field.map(|f| Neg {
-            negated: f.negated,
-            value: self.push_str(f.value),
-        })
-    }
-
-    /// `-i`, `-o` and `-p`.
+    /// `-i`, `-o` and `-p` (first in the text, in that order).
     pub(crate) fn fields(
         &mut self,
         in_iface: Option<Neg<&str>>,
         out_iface: Option<Neg<&str>>,
         protocol: Option<Neg<&str>>,
     ) {
-        self.in_iface = self.field(in_iface);
-        self.out_iface = self.field(out_iface);
-        self.protocol = self.field(protocol);
+        for (which, field) in [in_iface, out_iface, protocol].into_iter().enumerate() {
+            if let Some(field) = field {
+                let (given, negated) = FIELD_BITS[which];
+                self.flags |= given;
+                if field.negated {
+                    self.flags |= negated;
+                }
+                self.lengths[which] = small(field.value.len());
+                self.text.push_str(field.value);
+            }
+        }
+    }
+
+    /// `-f`.
+    pub(crate) fn fragment(&mut self, fragment: Option<bool>) {
+        if let Some(negated) = fragment {
+            self.flags |= FRAGMENT_GIVEN;
+            if negated {
+                self.flags |= FRAGMENT_NEGATED;
+            }
+        }
+    }
+
+    /// A record whose name and value are pushed onto the text now.
+    fn push(
+        &mut self,
+        kind: Kind,
+        name: &str,
+        value: &str,
+        range: TextRange,
+        count: u16,
+        flag: bool,
+    ) {
+        let start = small(self.text.len());
+        self.text.push_str(name);
+        self.text.push_str(value);
+        let (at, len) = self.offset(range);
+        self.items.push(Item {
+            start,
+            name_len: small(name.len()),
+            value_len: small(value.len()),
+            at,
+            len,
+            count,
+            kind,
+            flag,
+        });
     }
 
     fn push_head(&mut self, kind: Kind, name: &str, flag: bool, range: TextRange, options: &[Opt]) {
         let head = self.items.len();
-        let name = self.push_str(name);
-        self.items.push(Item {
-            name,
-            value: Span::default(),
-            range,
-            count: 0,
-            kind,
-            flag,
-        });
+        self.push(kind, name, "", range, 0, flag);
         for o in options {
-            let name = self.push_str(&o.name);
             let mut args = o.args.iter();
-            let value = args
-                .next()
-                .map_or_else(Span::default, |first| self.push_str(first));
-            self.items.push(Item {
-                name,
-                value,
-                range: o.range,
-                count: small(o.args.len()),
-                kind: Kind::Opt,
-                flag: o.negated,
-            });
+            let first = args.next().map_or("", String::as_str);
+            self.push(
+                Kind::Opt,
+                &o.name,
+                first,
+                o.range,
+                small(o.args.len()),
+                o.negated,
+            );
             for arg in args {
-                let value = self.push_str(arg);
-                self.items.push(Item {
-                    name: Span::default(),
-                    value,
-                    range: o.range,
-                    count: 0,
-                    kind: Kind::Arg,
-                    flag: false,
-                });
+                self.push(Kind::Arg, "", arg, o.range, 0, false);
             }
         }
         self.items[head].count = small(self.items.len() - head - 1);
@@ -382,7 +418,7 @@ impl RuleBuilder {
         self.push_head(Kind::Match, name, implicit, range, options);
     }
 
-    /// The target (after every match).
+    /// The target (before every match: see [`Body::items`]).
     pub(crate) fn push_target(
         &mut self,
         name: &str,
@@ -390,7 +426,6 @@ impl RuleBuilder {
         range: TextRange,
         options: &[Opt],
     ) {
-        self.target = small(self.items.len());
         self.push_head(Kind::Target, name, goto, range, options);
     }
 
@@ -399,7 +434,6 @@ impl RuleBuilder {
         self,
         source: Option<Neg<Addresses>>,
         destination: Option<Neg<Addresses>>,
-        fragment: Option<bool>,
         set_counters: Option<Box<(u64, u64)>>,
     ) -> Rule {
         Rule {
@@ -409,11 +443,9 @@ impl RuleBuilder {
             body: Body {
                 items: self.items.into_boxed_slice(),
                 text: self.text.into_boxed_str(),
-                in_iface: self.in_iface,
-                out_iface: self.out_iface,
-                protocol: self.protocol,
-                target: self.target,
-                fragment,
+                base: self.base,
+                lengths: self.lengths,
+                flags: self.flags,
             },
         }
     }
@@ -422,30 +454,30 @@ impl RuleBuilder {
 impl Rule {
     /// `-i`.
     pub fn in_iface(&self) -> Option<Field<'_>> {
-        self.body.field(self.body.in_iface)
+        self.body.field(0)
     }
 
     /// `-o`.
     pub fn out_iface(&self) -> Option<Field<'_>> {
-        self.body.field(self.body.out_iface)
+        self.body.field(1)
     }
 
     /// `-f`: `Some(negated)` when given.
     pub fn fragment(&self) -> Option<bool> {
-        self.body.fragment
+        (self.body.flags & FRAGMENT_GIVEN != 0).then_some(self.body.flags & FRAGMENT_NEGATED != 0)
     }
 
     /// `-p`, canonical (`tcp`, `udp`, `ipv6-icmp`, a number, or `all`).
     pub fn protocol(&self) -> Option<Field<'_>> {
-        self.body.field(self.body.protocol)
+        self.body.field(2)
     }
 
     /// The matches, in order.
     pub fn matches(&self) -> Matches<'_> {
         Matches {
             body: &self.body,
-            at: 0,
-            end: self.body.end_of_matches(),
+            at: self.body.target_items(),
+            end: self.body.items.len(),
         }
     }
 
@@ -456,34 +488,29 @@ impl Rule {
 
     /// `-j`/`-g`.
     pub fn target(&self) -> Option<TargetRef<'_>> {
-        if self.body.target == NO_TARGET {
-            return None;
-        }
-        let at = usize::from(self.body.target);
-        let item = &self.body.items[at];
+        let item = self.body.items.first().filter(|i| i.kind == Kind::Target)?;
         Some(TargetRef {
-            name: self.body.str(item.name),
+            name: self.body.name(item),
             goto: item.flag,
-            range: item.range,
-            options: Options::of(&self.body, at),
+            range: self.body.range(item),
+            options: Options::of(&self.body, 0),
         })
     }
 
     /// Rename the target (`-E` renames the chains rules jump to).
     pub fn set_target_name(&mut self, name: &str) {
-        if self.body.target == NO_TARGET {
+        if self.body.target_items() == 0 {
             return;
         }
         let mut text = String::with_capacity(self.body.text.len() + name.len());
         text.push_str(&self.body.text);
         let start = small(text.len());
         text.push_str(name);
-        let span = Span {
-            start,
-            end: small(text.len()),
-        };
         self.body.text = text.into_boxed_str();
-        self.body.items[usize::from(self.body.target)].name = span;
+        let target = &mut self.body.items[0];
+        target.start = start;
+        target.name_len = small(name.len());
+        target.value_len = 0;
     }
 }
 
@@ -523,9 +550,9 @@ impl<'r> Iterator for Matches<'r> {
         let item = &self.body.items[at];
         self.at += 1 + usize::from(item.count);
         Some(MatchRef {
-            name: self.body.str(item.name),
+            name: self.body.name(item),
             implicit: item.flag,
-            range: item.range,
+            range: self.body.range(item),
             options: Options::of(self.body, at),
         })
     }
@@ -687,9 +714,9 @@ impl<'r> Iterator for OptionIter<'r> {
         let count = usize::from(item.count);
         self.at += 1 + count.saturating_sub(1);
         Some(OptRef {
-            name: self.body.str(item.name),
+            name: self.body.name(item),
             negated: item.flag,
-            range: item.range,
+            range: self.body.range(item),
             args: Args {
                 body: self.body,
                 at,
@@ -734,7 +761,7 @@ impl<'r> Args<'r> {
 
     /// Argument `index`.
     pub fn get(&self, index: usize) -> Option<&'r str> {
-        (index < self.len).then(|| self.body.str(self.body.items[self.at + index].value))
+        (index < self.len).then(|| self.body.value(&self.body.items[self.at + index]))
     }
 
     /// The first argument.
@@ -745,7 +772,7 @@ impl<'r> Args<'r> {
     /// In order.
     pub fn iter(&self) -> impl Iterator<Item = &'r str> + Clone + 'r {
         let (body, at) = (self.body, self.at);
-        (0..self.len).map(move |i| body.str(body.items[at + i].value))
+        (0..self.len).map(move |i| body.value(&body.items[at + i]))
     }
 }
 
@@ -848,6 +875,36 @@ mod tests {
         assert_eq!(
             target.opt("log-prefix").and_then(|o| o.args.first()),
             Some("x")
+        );
+    }
+
+    #[test]
+    fn positions_are_read_back_in_the_file_past_a_counters_prefix() {
+        let text = "*filter\n:INPUT ACCEPT [0:0]\n[3:4] -A INPUT -p tcp ! --dport 22 \
+                    -m conntrack --ctstate NEW -j LOG --log-prefix x\nCOMMIT\n";
+        let file = parse(text, Family::V4);
+        assert!(file.problems.is_empty(), "{:?}", file.problems);
+        let LineKind::Command(command) = &file.lines[2].kind else {
+            panic!("not a command: {:?}", file.lines[2].kind);
+        };
+        assert_eq!(command.counters(), Some((3, 4)));
+        let r = &command.rule;
+        let at = |range: TextRange| &text[range.as_range()];
+        let tcp = r.find_match("tcp").expect("tcp");
+        assert_eq!(at(tcp.range), "--dport");
+        assert_eq!(at(tcp.opt("dport").expect("dport").range), "--dport");
+        let conntrack = r.find_match("conntrack").expect("conntrack");
+        assert_eq!(at(conntrack.range), "-m conntrack");
+        assert_eq!(
+            at(conntrack.opt("ctstate").expect("ctstate").range),
+            "--ctstate"
+        );
+        let target = r.target().expect("target");
+        assert_eq!(at(target.range), "-j LOG");
+        let prefix = target.opt("log-prefix").expect("log-prefix");
+        assert_eq!(
+            (at(prefix.range), prefix.args.first()),
+            ("--log-prefix", Some("x"))
         );
     }
 

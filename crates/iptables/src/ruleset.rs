@@ -192,7 +192,7 @@ fn replay_tables(
     options: ReplayOptions,
 ) -> Ruleset {
     let mut problems = Vec::new();
-    let mut current: Option<String> = None;
+    let mut current: Option<&'static str> = None;
     for line in &file.lines {
         let mut problem = |message: String, range: TextRange| {
             problems.push(Problem {
@@ -208,7 +208,7 @@ fn replay_tables(
                 if !options.fragment || !tables.contains_key(*name) {
                     tables.insert((*name).to_owned(), fresh_table(name, options.fragment));
                 }
-                current = Some((*name).to_owned());
+                current = Some(*name);
             }
             LineKind::Commit => current = None,
             LineKind::Chain(declaration) => {
@@ -217,7 +217,7 @@ fn replay_tables(
                     policy,
                     name_range,
                 } = &**declaration;
-                let Some(table) = current.as_ref().and_then(|t| tables.get_mut(t)) else {
+                let Some(table) = current.and_then(|t| tables.get_mut(t)) else {
                     continue;
                 };
                 match table.chain_mut(name) {
@@ -250,10 +250,10 @@ fn replay_tables(
                 }
             }
             LineKind::Command(command) => {
-                let Some(table_name) = current.clone() else {
+                let Some(table_name) = current else {
                     continue;
                 };
-                let table = tables.get_mut(&table_name).expect("open table exists");
+                let table = tables.get_mut(table_name).expect("open table exists");
                 apply(table, command, line.number, options, &mut problem);
             }
             _ => {}
@@ -477,12 +477,13 @@ fn apply(
             }
         }
         Op::Zero => {}
-        Op::Policy(policy) if policy.as_str() == "DROP" && table_is_nat(table) => {
+        Op::Policy if command.argument() == "DROP" && table_is_nat(table) => {
             problem("The \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.".into(), command.range);
         }
-        Op::Policy(policy) => match table.chain_mut(chain_name) {
+        Op::Policy => match table.chain_mut(chain_name) {
             Some(chain) if chain.builtin => {
-                if matches!(policy.as_str(), "ACCEPT" | "DROP") {
+                let policy = command.argument();
+                if matches!(policy, "ACCEPT" | "DROP") {
                     chain.policy = Some(policy.to_string());
                     chain.policy_line = Some(line);
                     chain.policy_source = options.source;
@@ -495,7 +496,8 @@ fn apply(
                 command.chain_range,
             ),
         },
-        Op::Rename(new) => {
+        Op::Rename => {
+            let new = command.argument();
             if table.chain(new).is_some() {
                 problem(format!("Chain `{new}' already exists"), command.range);
                 return;

@@ -7,8 +7,9 @@
 use std::mem::size_of;
 
 use gblint_iptables::command::{Command, Op};
+use gblint_iptables::file::TableName;
 use gblint_iptables::ruleset::PlacedRule;
-use gblint_iptables::{Address, Addresses, Line, Neg, Rule};
+use gblint_iptables::{Address, Addresses, Line, LineKind, Neg, Rule};
 
 #[test]
 fn a_single_address_sits_inline_in_the_space_of_a_vector_header() {
@@ -19,10 +20,13 @@ fn a_single_address_sits_inline_in_the_space_of_a_vector_header() {
 
 #[test]
 fn per_rule_records_keep_their_sizes() {
-    // `Arc<Rule>` adds two counters: 160 bytes, one allocator size class.
-    assert_eq!(size_of::<Rule>(), 144);
-    assert_eq!(size_of::<Command>(), 64);
-    assert_eq!(size_of::<Op>(), 16);
-    assert_eq!(size_of::<Line>(), 56);
+    // `Arc<Rule>` adds two counters: 128 bytes, one allocator size class.
+    assert_eq!(size_of::<Rule>(), 112);
+    assert_eq!(size_of::<Command>(), 48);
+    assert_eq!(size_of::<Op>(), 8);
+    // A command sits inline in its line (no box), the table is a byte.
+    assert_eq!(size_of::<LineKind>(), 48);
+    assert_eq!(size_of::<Line>(), 64);
+    assert_eq!(size_of::<TableName>(), 1);
     assert_eq!(size_of::<PlacedRule>(), 24);
 }
