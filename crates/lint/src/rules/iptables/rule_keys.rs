@@ -17,7 +17,6 @@
 //! later rule's (rules are filed and looked up by source network).
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 
 use gblint_iptables::ruleset::PlacedRule;
 use gblint_iptables::values::parse_port_range;
@@ -36,7 +35,10 @@ pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 struct Interner<'a> {
     strings: FastMap<&'a str, u32>,
     addresses: FastMap<&'a [Address], u32>,
-    shapes: FastMap<Shape, u32>,
+    /// By [`Shape::packed`].
+    shapes: FastMap<[u64; 3], u32>,
+    /// The last shape looked up and its id (consecutive rules often share one).
+    last_shape: Option<([u64; 3], u32)>,
 }
 
 impl<'a> Interner<'a> {
@@ -52,10 +54,18 @@ impl<'a> Interner<'a> {
 
     /// The id of `shape`, appended to `all` (indexed by id) when new.
     fn shape(&mut self, shape: Shape, all: &mut Vec<Shape>) -> u32 {
-        *self.shapes.entry(shape).or_insert_with(|| {
+        let packed = shape.packed();
+        if let Some((last, id)) = self.last_shape {
+            if last == packed {
+                return id;
+            }
+        }
+        let id = *self.shapes.entry(packed).or_insert_with(|| {
             all.push(shape);
             at(all) - 1
-        })
+        });
+        self.last_shape = Some((packed, id));
+        id
     }
 }
 
@@ -171,7 +181,7 @@ const STATES: [&str; 7] = [
 ];
 
 /// Everything of a rule's key but its payload words. A chain has few distinct shapes (a
-/// generated 100,000-rule dump has a dozen), so a rule holds only the shape's id.
+/// generated dump's INPUT chain has six), so a rule holds only the shape's id.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Shape {
     in_iface: IfaceKey,
@@ -193,10 +203,10 @@ impl Shape {
     }
 }
 
-impl Hash for Shape {
-    /// Three words instead of a write per field (every rule's shape is hashed once); equal
-    /// shapes give equal words, which is all `Hash` needs.
-    fn hash<H: Hasher>(&self, state: &mut H) {
+impl Shape {
+    /// The shape as three words, one to one (the interner's key: three integers hash and
+    /// compare in a few instructions, every rule's shape is looked up once).
+    fn packed(&self) -> [u64; 3] {
         let (i, o, p) = (self.in_iface, self.out_iface, self.protocol);
         let fragment = match self.fragment {
             None => 0u64,
@@ -233,9 +243,13 @@ impl Hash for Shape {
                 | states(s.conntrack) << 44
                 | states(s.state) << 53
         });
-        state.write_u64(u64::from(i.id) | u64::from(o.id) << 32);
-        state.write_u64(u64::from(p.id) | flags << 32);
-        state.write_u64(summary);
+        // Every field has its own bits: `flags` takes 17 of 32, the summary 62 of 64 (the
+        // lens 40, a state field 9).
+        [
+            u64::from(i.id) | u64::from(o.id) << 32,
+            u64::from(p.id) | flags << 32,
+            summary,
+        ]
     }
 }
 
@@ -404,7 +418,8 @@ pub struct Keys<'a> {
 }
 
 impl<'a> Keys<'a> {
-    /// Room for the keys of `chain`'s rules (pushed in order by [`Keys::push`]).
+    /// Room for the keys of `chain`'s rules (pushed in order by [`Keys::push`]; a rule's key
+    /// is 8 bytes, and the pages past the last rule keyed are never touched).
     pub fn for_rules(chain: &'a [PlacedRule]) -> Self {
         Keys {
             chain,

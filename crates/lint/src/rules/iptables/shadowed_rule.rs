@@ -146,6 +146,7 @@ impl<K: std::hash::Hash + Eq> Lists<K> {
     }
 
     /// Append rule `index`, whose gate is `gate`, to `key`'s list.
+    #[inline]
     fn push(
         &mut self,
         nodes: &mut Vec<Node>,
@@ -194,6 +195,7 @@ impl<K: std::hash::Hash + Eq> Lists<K> {
     /// How many rules `key` holds, and the position and index of the first of them (in filing
     /// order) for which `test` holds, trying only the classes `probe` admits: the others
     /// fail the gate.
+    #[inline]
     fn walk(
         &self,
         nodes: &[Node],
@@ -267,18 +269,15 @@ fn check_chain(
     // with one destination port, by that port: a rule for port 22 can only be covered by an
     // earlier rule for port 22 or one not limited to a single port.
     // Rules are held by their index in the chain (their key is `keys`' entry of that index).
-    // Every terminal rule is filed under its source and under each of its ports, or under
-    // "any port": the node array gets that size up front (a doubling vector would leave its
-    // old blocks behind in the allocator).
-    // Only terminal rules with no `-s` or one network are filed: the count is exact but for
-    // rules whose list has a range or that also name a single `--dport` (filed once, counted
-    // by their list's items).
+    // Every terminal rule with no `-s` or one network is filed under its source and under
+    // each of its ports, or under "any port": the node array gets room for every rule's
+    // nodes up front (counted without asking which rules are filed: `is_terminal` over a
+    // whole chain cost ~5 % of IPT003). When the budget ends a long chain early, the pages
+    // past the last node are never touched and cost no memory; a doubling vector would leave
+    // its old blocks behind in the allocator (measured: peak RSS 0.8–1.3 MB higher on
+    // 100,000 rules).
     let filed: usize = rules
         .iter()
-        .filter(|r| {
-            is_terminal(&r.rule)
-                && (r.rule.source.is_none() || single_net(r.rule.source.as_ref()).is_some())
-        })
         .map(|r| {
             1 + multiport_dports(&r.rule)
                 .map_or(1, |list| list.bytes().filter(|b| *b == b',').count() + 1)
@@ -378,7 +377,7 @@ fn check_chain(
 /// and for the lists by port, the port. Plain integers hash in a few instructions, where
 /// `IpNet`'s derived hash feeds its address bytes as a slice; two `u64` halves instead of a
 /// `u128` keep the key at 24 bytes (a `u128` is 16-aligned: the key took 32, with a port 48).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct SourceKey {
     high: u64,
     low: u64,
@@ -392,6 +391,16 @@ const NO_SOURCE: SourceKey = SourceKey {
     low: 0,
     tag: u16::MAX as u32,
 };
+
+impl std::hash::Hash for SourceKey {
+    /// One 128-bit write (each walk hashes a key or more): the tag sits above an IPv4
+    /// address, so IPv4 keys differ in it whenever they differ at all.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u128(
+            (u128::from(self.high) << 64 | u128::from(self.low)) ^ u128::from(self.tag) << 32,
+        );
+    }
+}
 
 impl SourceKey {
     /// The key an earlier rule with source `net` is filed under (as the model holds it:
