@@ -1,16 +1,20 @@
-//! IPT003's view of a rule: a fixed-size record per rule holding, inline, every field the pair
-//! test reads — interfaces and protocol as interned integers, a single source or destination
-//! network as an interval of integers, and, for the usual match modules (tcp/udp ports,
-//! multiport lists, conntrack/state states, comments), their port lists as parsed ranges and
-//! their states as bits. `Keys::covers` gives the answers of the string comparisons it
-//! replaces, answer for answer: a rule with any other match, or with an option these modules
-//! do not usually carry, keeps no match summary, and a pair with such a rule compares its
-//! matches on the rules themselves, as strings. A test compares IPT003 with a brute-force,
-//! string-based search on generated chains, and the differential test holds the findings on
-//! the corpus and on generated dumps to those recorded before.
+//! IPT003's view of a rule: per rule, two 32-bit words. The first names the rule's shape —
+//! everything about it that many rules share (interfaces and protocol as interned integers,
+//! `-f`, the form of `-d`, which match modules and port options it has, how many ranges
+//! each port list holds, its conntrack/state states as bits), interned per chain. The second
+//! is its payload: the words only this rule has (the `-d` network, address or list, then
+//! every port range as one word), held inline when there is one word and in an arena
+//! shared by the chain when there are more. `Keys::covers` gives the answers of the string
+//! comparisons it replaces, answer for answer: a rule with any other match, or with an option
+//! the usual modules (tcp/udp ports, multiport lists, conntrack/state states, comments) do
+//! not carry, has no match summary, and a pair with such a rule compares its matches on the
+//! rules themselves, as strings. A test compares IPT003 with a brute-force, string-based
+//! search on generated chains, and the differential test holds the findings on the corpus
+//! and on generated dumps to those recorded before.
 //!
-//! Only what does not fit a few bytes is kept out of line, in arenas shared by the chain:
-//! port lists of more than two items and IPv6 networks (both rare).
+//! The key leaves out what IPT003's index already guarantees for every pair it tests: the
+//! earlier rule ends the chain (only such rules are filed), and its source network holds the
+//! later rule's (rules are filed and looked up by source network).
 
 use std::collections::HashMap;
 
@@ -25,11 +29,16 @@ use ipnet::IpNet;
 /// seed keeps every run's behaviour the same.
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
-/// Gives each distinct string (interface, protocol) or address list a small integer.
+/// Gives each distinct string (interface, protocol), address list or [`Shape`] a small
+/// integer.
 #[derive(Default)]
 struct Interner<'a> {
     strings: FastMap<&'a str, u32>,
     addresses: FastMap<&'a [Address], u32>,
+    /// By [`Shape::packed`].
+    shapes: FastMap<[u64; 3], u32>,
+    /// The last shape looked up and its id (consecutive rules often share one).
+    last_shape: Option<([u64; 3], u32)>,
 }
 
 impl<'a> Interner<'a> {
@@ -41,6 +50,22 @@ impl<'a> Interner<'a> {
     fn addresses(&mut self, list: &'a [Address]) -> u32 {
         let next = self.addresses.len() as u32;
         *self.addresses.entry(list).or_insert(next)
+    }
+
+    /// The id of `shape`, appended to `all` (indexed by id) when new.
+    fn shape(&mut self, shape: Shape, all: &mut Vec<Shape>) -> u32 {
+        let packed = shape.packed();
+        if let Some((last, id)) = self.last_shape {
+            if last == packed {
+                return id;
+            }
+        }
+        let id = *self.shapes.entry(packed).or_insert_with(|| {
+            all.push(shape);
+            at(all) - 1
+        });
+        self.last_shape = Some((packed, id));
+        id
     }
 }
 
@@ -66,29 +91,24 @@ fn halves(value: u128) -> (u64, u64) {
     ((value >> 64) as u64, value as u64)
 }
 
-/// A network as the interval of addresses it holds: containment of networks is containment
-/// of intervals within one family. IPv4 bounds are inline; an IPv6 network is an index into
-/// [`Keys`]' `v6` arena (its bounds would double the size of every key).
-#[derive(Clone, Copy)]
-enum Net {
-    V4 { start: u32, end: u32 },
-    V6(u32),
-}
-
-/// `-s`/`-d`.
-#[derive(Clone, Copy)]
-enum AddrKey {
-    /// Not given.
+/// The form of `-d`, as a [`Shape`] holds it; the network, address list or index itself is
+/// the rule's first payload word. A network is the interval of addresses it holds:
+/// containment of networks is containment of intervals within one family.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AddrTag {
+    /// Not given (no word).
     Absent,
-    /// One network, not negated: the only form that covers another by containment.
-    Net(Net),
+    /// One IPv4 network of this prefix length, not negated: the word is its first address.
+    V4(u8),
+    /// One IPv6 network, not negated: the word is its index in [`Keys`]' `v6` arena.
+    V6,
     /// Anything else (negated, several addresses, a host name, a dotted mask): it covers only
-    /// the same list with the same negation, so it is compared by its interned id.
-    Other { negated: bool, id: u32 },
+    /// the same list with the same negation; the word is the list's interned id.
+    Other { negated: bool },
 }
 
 /// `-i`/`-o` (`id` is `NONE` when not given).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct IfaceKey {
     id: u32,
     negated: bool,
@@ -105,7 +125,7 @@ impl IfaceKey {
 }
 
 /// `-p` (`id` is `NONE` when not given).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct ProtoKey {
     id: u32,
     negated: bool,
@@ -113,42 +133,36 @@ struct ProtoKey {
     all: bool,
 }
 
-/// A port range, (low, high).
-pub type Range = (u16, u16);
+/// A port range as one payload word: low in the high half, high in the low half.
+pub type Range = u32;
 
-/// A port option's list as its ranges, every item of which parses: up to two inline (a
-/// port, a range, the usual multiport pair), a longer list in [`Keys`]' `ports` arena.
-#[derive(Clone, Copy)]
-enum PortSet {
-    Inline { len: u8, ranges: [(u16, u16); 2] },
-    Spill { start: u32, end: u32 },
+/// The (low, high) of a [`Range`].
+pub fn bounds(range: Range) -> (u16, u16) {
+    ((range >> 16) as u16, range as u16)
 }
 
-/// A tcp or udp match whose options are at most one `--dport` and one `--sport`.
-#[derive(Clone, Copy)]
-struct PortMatch {
-    udp: bool,
-    dport: Option<PortSet>,
-    sport: Option<PortSet>,
-}
+/// The port lists of a [`Summary`], by their place in its `lens` and in the payload: tcp/udp
+/// `--dport` and `--sport`, multiport `--dports`, `--sports` and `--ports`.
+const DPORT: usize = 0;
+const SPORT: usize = 1;
+const DPORTS: usize = 2;
+const SPORTS: usize = 3;
+const PORTS: usize = 4;
 
-/// A multiport match whose options are at most one each of `--dports`, `--sports` and
-/// `--ports`.
-#[derive(Clone, Copy)]
-struct MultiportMatch {
-    dports: Option<PortSet>,
-    sports: Option<PortSet>,
-    ports: Option<PortSet>,
-}
-
-/// A rule's matches when every one is of a usual form: at most one tcp/udp match, one
-/// multiport, one conntrack with only `--ctstate` and one state match, every option of them
-/// not negated, every port list parsed whole, every state a known name; comments anywhere.
-/// For such rules "match implies match" reduces to comparisons of these fields.
-#[derive(Clone, Copy, Default)]
+/// A rule's matches when every one is of a usual form: at most one tcp/udp match with at
+/// most one `--dport` and one `--sport`, one multiport with at most one each of `--dports`,
+/// `--sports` and `--ports`, one conntrack with only `--ctstate` and one state match, every
+/// option of them not negated, every port list parsed whole, every state a known name;
+/// comments anywhere. For such rules "match implies match" reduces to comparisons of these
+/// fields and of the port ranges in the payload.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 struct Summary {
-    port: Option<PortMatch>,
-    multiport: Option<MultiportMatch>,
+    /// The tcp/udp match: `Some(udp)`.
+    port: Option<bool>,
+    multiport: bool,
+    /// The number of ranges in each port list ([`DPORT`] …), 0 when the option is not given
+    /// (a list is never empty); a rule with a longer list than 255 has no summary.
+    lens: [u8; 5],
     /// `-m conntrack` (inner `None`: without `--ctstate`), its states as [`STATES`] bits.
     conntrack: Option<Option<u8>>,
     /// `-m state` (inner `None`: without `--state`).
@@ -165,6 +179,79 @@ const STATES: [&str; 7] = [
     "SNAT",
     "DNAT",
 ];
+
+/// Everything of a rule's key but its payload words. A chain has few distinct shapes (a
+/// generated dump's INPUT chain has six), so a rule holds only the shape's id.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    in_iface: IfaceKey,
+    out_iface: IfaceKey,
+    protocol: ProtoKey,
+    fragment: Option<bool>,
+    destination: AddrTag,
+    /// `None`: a match of another form; the pair test then reads the rule's matches.
+    summary: Option<Summary>,
+}
+
+impl Shape {
+    /// The number of payload words: the `-d` word, then the ranges of the port lists.
+    fn words(&self) -> usize {
+        let ranges = self
+            .summary
+            .map_or(0, |s| s.lens.iter().map(|len| usize::from(*len)).sum());
+        usize::from(self.destination != AddrTag::Absent) + ranges
+    }
+}
+
+impl Shape {
+    /// The shape as three words, one to one (the interner's key: three integers hash and
+    /// compare in a few instructions, every rule's shape is looked up once).
+    fn packed(&self) -> [u64; 3] {
+        let (i, o, p) = (self.in_iface, self.out_iface, self.protocol);
+        let fragment = match self.fragment {
+            None => 0u64,
+            Some(negated) => 1 + u64::from(negated),
+        };
+        let destination = match self.destination {
+            AddrTag::Absent => 0u64,
+            AddrTag::V4(len) => 1 + u64::from(len),
+            AddrTag::V6 => 256,
+            AddrTag::Other { negated } => 257 + u64::from(negated),
+        };
+        let flags = u64::from(i.negated)
+            | u64::from(i.wildcard) << 1
+            | u64::from(o.negated) << 2
+            | u64::from(o.wildcard) << 3
+            | u64::from(p.negated) << 4
+            | u64::from(p.all) << 5
+            | fragment << 6
+            | destination << 8;
+        let states = |s: Option<Option<u8>>| match s {
+            None => 0u64,
+            Some(None) => 1,
+            Some(Some(bits)) => 2 | u64::from(bits) << 2,
+        };
+        let summary = self.summary.map_or(0, |s| {
+            let port = s.port.map_or(0u64, |udp| 1 + u64::from(udp));
+            let lens = s
+                .lens
+                .iter()
+                .fold(0u64, |acc, len| acc << 8 | u64::from(*len));
+            1 | port << 1
+                | u64::from(s.multiport) << 3
+                | lens << 4
+                | states(s.conntrack) << 44
+                | states(s.state) << 53
+        });
+        // Every field has its own bits: `flags` takes 17 of 32, the summary 62 of 64 (the
+        // lens 40, a state field 9).
+        [
+            u64::from(i.id) | u64::from(o.id) << 32,
+            u64::from(p.id) | flags << 32,
+            summary,
+        ]
+    }
+}
 
 /// What the candidate loop tests of an earlier rule before the pair test, kept apart from
 /// the keys (IPT003 keeps it in its index nodes): nearly every candidate fails here.
@@ -185,8 +272,8 @@ pub struct Gate {
     ports: PortGate,
 }
 
-/// The destination-port part of a [`Gate`] (6 bytes: IPT003 keeps it in each index node,
-/// whose class holds the module part).
+/// The destination-port part of a [`Gate`]: IPT003 keeps it in each index node, packed into
+/// 2 + 32 bits ([`PortGate::pack`]), whose class holds the module part.
 #[derive(Clone, Copy)]
 pub struct PortGate {
     /// Which destination ports a covered rule must name inside `low..=high`: [`ANY_PORT`],
@@ -219,6 +306,23 @@ impl PortGate {
             ANY_PORT => true,
             TCP_UDP_PORT => inside(probe.dport),
             _ => inside(probe.dport) || inside(probe.dports),
+        }
+    }
+
+    /// The gate as its kind (below 4) and its span (low in the high half).
+    pub fn pack(self) -> (u32, u32) {
+        (
+            u32::from(self.ports),
+            u32::from(self.low) << 16 | u32::from(self.high),
+        )
+    }
+
+    /// The gate [`PortGate::pack`] gave these two values for.
+    pub fn unpack(kind: u32, span: u32) -> PortGate {
+        PortGate {
+            ports: kind as u8,
+            low: (span >> 16) as u16,
+            high: span as u16,
         }
     }
 }
@@ -256,18 +360,12 @@ const NO_SPAN: (u32, u32) = (0, 0x1_0000);
 /// A span inside every gate's (empty, and `low <= start && end <= high` holds for all).
 const EVERY_SPAN: (u32, u32) = (0xffff, 0);
 
-/// One rule, ready to be compared: a fixed-size record with every field inline but long
-/// port lists and IPv6 networks.
+/// One rule, ready to be compared: its [`Shape`]'s id and its payload (the only word when
+/// the shape has one, else the index of the first in [`Keys`]' `words` arena).
+#[derive(Clone, Copy)]
 struct RuleKey {
-    in_iface: IfaceKey,
-    out_iface: IfaceKey,
-    source: AddrKey,
-    destination: AddrKey,
-    protocol: ProtoKey,
-    fragment: Option<bool>,
-    terminal: bool,
-    /// `None`: a match of another form; the pair test then reads the rule's matches.
-    summary: Option<Summary>,
+    shape: u32,
+    payload: u32,
 }
 
 /// Whether a rule ends the chain for the packets it matches.
@@ -301,26 +399,32 @@ fn module_bit(name: &str) -> u64 {
 }
 
 /// The keys of one chain's rules, by their index in the chain, with the interner and the
-/// arenas for what does not fit inline.
+/// arenas for what does not fit a rule's two words.
 pub struct Keys<'a> {
     chain: &'a [PlacedRule],
     interner: Interner<'a>,
+    /// By id.
+    shapes: Vec<Shape>,
     rules: Vec<RuleKey>,
     /// The last rule's.
     gate: Gate,
     probe: Probe,
-    /// Ranges of port lists longer than two items.
-    ports: Vec<(u16, u16)>,
+    /// The payloads of more than one word.
+    words: Vec<u32>,
     /// IPv6 networks.
     v6: Vec<V6Interval>,
+    /// The port lists of the rule being keyed, by [`DPORT`] … (kept to reuse their room).
+    lists: [Vec<Range>; 5],
 }
 
 impl<'a> Keys<'a> {
-    /// Room for the keys of `chain`'s rules (pushed in order by [`Keys::push`]).
+    /// Room for the keys of `chain`'s rules (pushed in order by [`Keys::push`]; a rule's key
+    /// is 8 bytes, and the pages past the last rule keyed are never touched).
     pub fn for_rules(chain: &'a [PlacedRule]) -> Self {
         Keys {
             chain,
             interner: Interner::default(),
+            shapes: Vec::new(),
             rules: Vec::with_capacity(chain.len()),
             gate: Gate {
                 required: 0,
@@ -335,8 +439,9 @@ impl<'a> Keys<'a> {
                 dport: EVERY_SPAN,
                 dports: EVERY_SPAN,
             },
-            ports: Vec::new(),
+            words: Vec::new(),
             v6: Vec::new(),
+            lists: Default::default(),
         }
     }
 
@@ -346,8 +451,7 @@ impl<'a> Keys<'a> {
         let rule: &'a Rule = &chain[self.rules.len()].rule;
         let in_iface = self.iface(rule.in_iface());
         let out_iface = self.iface(rule.out_iface());
-        let source = self.address(rule.source.as_ref());
-        let destination = self.address(rule.destination.as_ref());
+        let (destination, word) = self.address(rule.destination.as_ref());
         let (mut present, mut required) = (0u64, 0u64);
         for m in rule.matches() {
             let bit = module_bit(m.name);
@@ -368,24 +472,32 @@ impl<'a> Keys<'a> {
                 all: !p.negated && p.value == "all",
             },
         };
-        let spilled = self.ports.len();
         let summary = self.summary(rule.matches());
-        if summary.is_none() {
-            self.ports.truncate(spilled);
-        }
-        let (gate, probe) = self.gate_and_probe(summary.as_ref(), required, present);
+        let (gate, probe) = self.gate_and_probe(summary.is_some(), required, present);
         self.gate = gate;
         self.probe = probe;
-        self.rules.push(RuleKey {
+        let shape = Shape {
             in_iface,
             out_iface,
-            source,
-            destination,
             protocol,
             fragment: rule.fragment(),
-            terminal: is_terminal(rule),
+            destination,
             summary,
-        });
+        };
+        let shape = self.interner.shape(shape, &mut self.shapes);
+        let start = at(&self.words);
+        self.words.extend(word);
+        if summary.is_some() {
+            for list in &self.lists {
+                self.words.extend_from_slice(list);
+            }
+        }
+        let payload = if self.words.len() - start as usize == 1 {
+            self.words.pop().unwrap_or(NONE)
+        } else {
+            start
+        };
+        self.rules.push(RuleKey { shape, payload });
     }
 
     fn iface(&mut self, field: Option<Field<'a>>) -> IfaceKey {
@@ -399,67 +511,62 @@ impl<'a> Keys<'a> {
         }
     }
 
-    fn address(&mut self, field: Option<&'a Neg<Addresses>>) -> AddrKey {
+    /// The form of `-d` and its payload word.
+    fn address(&mut self, field: Option<&'a Neg<Addresses>>) -> (AddrTag, Option<u32>) {
         let Some(n) = field else {
-            return AddrKey::Absent;
+            return (AddrTag::Absent, None);
         };
         match single_net(Some(n)) {
-            Some(IpNet::V4(net)) => AddrKey::Net(Net::V4 {
-                start: u32::from(net.network()),
-                end: u32::from(net.broadcast()),
-            }),
+            Some(IpNet::V4(net)) => (
+                AddrTag::V4(net.prefix_len()),
+                Some(u32::from(net.network())),
+            ),
             Some(IpNet::V6(net)) => {
                 self.v6.push(V6Interval {
                     start: halves(u128::from(net.network())),
                     end: halves(u128::from(net.broadcast())),
                 });
-                AddrKey::Net(Net::V6(at(&self.v6) - 1))
+                (AddrTag::V6, Some(at(&self.v6) - 1))
             }
-            None => AddrKey::Other {
-                negated: n.negated,
-                id: self.interner.addresses(&n.value),
-            },
+            None => (
+                AddrTag::Other { negated: n.negated },
+                Some(self.interner.addresses(&n.value)),
+            ),
         }
     }
 
-    /// The rule's matches as a [`Summary`], `None` when one is of another form.
+    /// The rule's matches as a [`Summary`], their port lists left in `lists`; `None` when
+    /// one is of another form.
     fn summary(&mut self, matches: Matches<'a>) -> Option<Summary> {
+        for list in &mut self.lists {
+            list.clear();
+        }
         let mut summary = Summary::default();
         for m in matches {
             match m.name {
                 "comment" => {}
                 "tcp" | "udp" if summary.port.is_none() => {
-                    let mut port = PortMatch {
-                        udp: m.name == "udp",
-                        dport: None,
-                        sport: None,
-                    };
+                    summary.port = Some(m.name == "udp");
                     for o in &m.options {
-                        let slot = match o.name {
-                            "dport" => &mut port.dport,
-                            "sport" => &mut port.sport,
+                        let list = match o.name {
+                            "dport" => DPORT,
+                            "sport" => SPORT,
                             _ => return None,
                         };
-                        self.port_option(slot, o)?;
+                        self.port_option(list, o)?;
                     }
-                    summary.port = Some(port);
                 }
-                "multiport" if summary.multiport.is_none() => {
-                    let mut multiport = MultiportMatch {
-                        dports: None,
-                        sports: None,
-                        ports: None,
-                    };
+                "multiport" if !summary.multiport => {
+                    summary.multiport = true;
                     for o in &m.options {
-                        let slot = match o.name {
-                            "dports" => &mut multiport.dports,
-                            "sports" => &mut multiport.sports,
-                            "ports" => &mut multiport.ports,
+                        let list = match o.name {
+                            "dports" => DPORTS,
+                            "sports" => SPORTS,
+                            "ports" => PORTS,
                             _ => return None,
                         };
-                        self.port_option(slot, o)?;
+                        self.port_option(list, o)?;
                     }
-                    summary.multiport = Some(multiport);
                 }
                 "conntrack" if summary.conntrack.is_none() => {
                     summary.conntrack = Some(states(&m, "ctstate")?);
@@ -470,51 +577,29 @@ impl<'a> Keys<'a> {
                 _ => return None,
             }
         }
+        for (len, list) in summary.lens.iter_mut().zip(&self.lists) {
+            *len = u8::try_from(list.len()).ok()?;
+        }
         Some(summary)
     }
 
-    /// Fill `slot` with port option `o`; `None` when it is taken, negated or does not parse.
-    fn port_option(&mut self, slot: &mut Option<PortSet>, o: OptRef<'_>) -> Option<()> {
-        if slot.is_some() || o.negated {
+    /// Fill port list `list` with option `o`; `None` when it is taken, negated or does not
+    /// parse.
+    fn port_option(&mut self, list: usize, o: OptRef<'_>) -> Option<()> {
+        let list = &mut self.lists[list];
+        if !list.is_empty() || o.negated {
             return None;
         }
-        let arg = o.args.first()?;
-        let mut inline = [(0u16, 0u16); 2];
-        let mut len = 0usize;
-        let start = at(&self.ports);
-        for item in arg.split(',') {
-            let range = parse_port_range(item)?;
-            if len < 2 {
-                inline[len] = range;
-            } else {
-                if len == 2 {
-                    self.ports.extend_from_slice(&inline);
-                }
-                self.ports.push(range);
-            }
-            len += 1;
+        for item in o.args.first()?.split(',') {
+            let (low, high) = parse_port_range(item)?;
+            list.push(u32::from(low) << 16 | u32::from(high));
         }
-        *slot = Some(if len <= 2 {
-            PortSet::Inline {
-                len: len as u8,
-                ranges: inline,
-            }
-        } else {
-            PortSet::Spill {
-                start,
-                end: at(&self.ports),
-            }
-        });
         Some(())
     }
 
-    /// The gate and the probe of a rule with these summary and module bits.
-    fn gate_and_probe(
-        &self,
-        summary: Option<&Summary>,
-        required: u64,
-        present: u64,
-    ) -> (Gate, Probe) {
+    /// The gate and the probe of a rule with these module bits, whose port lists are in
+    /// `lists` when it has a summary.
+    fn gate_and_probe(&self, summary: bool, required: u64, present: u64) -> (Gate, Probe) {
         let mut gate = Gate {
             required,
             ports: PortGate {
@@ -528,17 +613,16 @@ impl<'a> Keys<'a> {
             dport: EVERY_SPAN,
             dports: EVERY_SPAN,
         };
-        let Some(summary) = summary else {
+        if !summary {
             return (gate, probe);
-        };
-        let dport = summary.port.and_then(|p| p.dport);
-        let dports = summary.multiport.and_then(|m| m.dports);
-        probe.dport = dport.map_or(NO_SPAN, |set| self.span(&set));
-        probe.dports = dports.map_or(NO_SPAN, |set| self.span(&set));
-        let (ports, span) = match (dport, dports) {
-            (Some(_), _) => (TCP_UDP_PORT, probe.dport),
-            (None, Some(_)) => (EITHER_PORT, probe.dports),
-            (None, None) => return (gate, probe),
+        }
+        let (dport, dports) = (&self.lists[DPORT], &self.lists[DPORTS]);
+        probe.dport = span(dport);
+        probe.dports = span(dports);
+        let (ports, span) = match (dport.is_empty(), dports.is_empty()) {
+            (false, _) => (TCP_UDP_PORT, probe.dport),
+            (true, false) => (EITHER_PORT, probe.dports),
+            (true, true) => return (gate, probe),
         };
         // A list's span fits 16 bits; should a malformed one not, the gate stays open.
         if let (Ok(low), Ok(high)) = (u16::try_from(span.0), u16::try_from(span.1)) {
@@ -547,23 +631,39 @@ impl<'a> Keys<'a> {
         (gate, probe)
     }
 
-    /// (lowest low, highest high) of a port list's ranges.
-    fn span(&self, set: &PortSet) -> (u32, u32) {
-        self.ranges(set)
-            .iter()
-            .fold((u32::MAX, 0), |(low, high), (a, b)| {
-                (low.min(u32::from(*a)), high.max(u32::from(*b)))
-            })
+    /// Rule `index`'s payload words.
+    fn words(&self, index: usize) -> &[u32] {
+        let key = &self.rules[index];
+        match self.shapes[key.shape as usize].words() {
+            0 => &[],
+            1 => std::slice::from_ref(&key.payload),
+            n => &self.words[key.payload as usize..key.payload as usize + n],
+        }
+    }
+
+    /// Rule `index`'s port lists ([`DPORT`] …; each empty when not given) and its shape's
+    /// summary; `None` when it has none.
+    fn lists(&self, index: usize) -> Option<(Summary, [&[Range]; 5])> {
+        let shape = &self.shapes[self.rules[index].shape as usize];
+        let summary = shape.summary?;
+        let mut rest = self.words(index);
+        if shape.destination != AddrTag::Absent {
+            rest = &rest[1..];
+        }
+        let mut lists: [&[Range]; 5] = [&[]; 5];
+        for (list, len) in lists.iter_mut().zip(summary.lens) {
+            let (head, tail) = rest.split_at(usize::from(len));
+            *list = head;
+            rest = tail;
+        }
+        Some((summary, lists))
     }
 
     /// Rule `index`'s tcp/udp `--dport` ranges and multiport `--dports` ranges (each empty
     /// when not given), from its summary; `None` when it has none.
     pub fn dport_lists(&self, index: usize) -> Option<(&[Range], &[Range])> {
-        let summary = self.rules[index].summary.as_ref()?;
-        Some((
-            self.list(summary.port.as_ref().and_then(|p| p.dport.as_ref())),
-            self.list(summary.multiport.as_ref().and_then(|m| m.dports.as_ref())),
-        ))
+        let (_, lists) = self.lists(index)?;
+        Some((lists[DPORT], lists[DPORTS]))
     }
 
     /// The gate of the rule keyed last (see [`Gate`]; IPT003 keeps it with the
@@ -578,12 +678,12 @@ impl<'a> Keys<'a> {
     }
 
     /// Whether every packet rule `later` matches is matched by rule `earlier` and `earlier`
-    /// ends the chain for it (certain answers only).
+    /// ends the chain for it (certain answers only), given what IPT003's index guarantees
+    /// of the pairs it tests: `earlier` ends the chain, and its `-s` is absent or one
+    /// network, not negated, holding `later`'s one network.
     pub fn covers(&self, earlier: usize, later: usize) -> bool {
-        let (wide, narrow) = (&self.rules[earlier], &self.rules[later]);
-        if !wide.terminal {
-            return false;
-        }
+        let wide = &self.shapes[self.rules[earlier].shape as usize];
+        let narrow = &self.shapes[self.rules[later].shape as usize];
         if !self.iface_ok(wide.in_iface, narrow.in_iface, earlier, later, |r| {
             r.in_iface()
         }) || !self.iface_ok(wide.out_iface, narrow.out_iface, earlier, later, |r| {
@@ -598,13 +698,11 @@ impl<'a> Keys<'a> {
         if wide.fragment.is_some() && wide.fragment != narrow.fragment {
             return false;
         }
-        if !self.address_ok(wide.source, narrow.source)
-            || !self.address_ok(wide.destination, narrow.destination)
-        {
+        if !self.destination_ok(wide.destination, narrow.destination, earlier, later) {
             return false;
         }
-        match (&wide.summary, &narrow.summary) {
-            (Some(w), Some(n)) => self.summary_implies(n, w),
+        match (self.lists(earlier), self.lists(later)) {
+            (Some(w), Some(n)) => summary_implies(n, w),
             _ => {
                 let (wide, narrow) = (&self.chain[earlier].rule, &self.chain[later].rule);
                 wide.matches()
@@ -648,99 +746,92 @@ impl<'a> Keys<'a> {
         }
     }
 
-    /// `-s`/`-d` of the wide rule admits the narrow rule's: not given, the same list with the
-    /// same negation, or one network containing the other's one network.
-    fn address_ok(&self, a: AddrKey, b: AddrKey) -> bool {
-        match (a, b) {
-            (AddrKey::Absent, _) => true,
-            (AddrKey::Net(outer), AddrKey::Net(inner)) => self.contains(outer, inner),
-            (
-                AddrKey::Other {
-                    negated: na,
-                    id: ia,
-                },
-                AddrKey::Other {
-                    negated: nb,
-                    id: ib,
-                },
-            ) => na == nb && ia == ib,
-            _ => false,
+    /// `-d` of the wide rule admits the narrow rule's: not given, the same list with the
+    /// same negation, or one network containing the other's one network (same family).
+    fn destination_ok(&self, a: AddrTag, b: AddrTag, earlier: usize, later: usize) -> bool {
+        if a == AddrTag::Absent {
+            return true;
         }
-    }
-
-    /// `IpNet::contains` for networks: same family, `inner` inside `outer`.
-    fn contains(&self, outer: Net, inner: Net) -> bool {
-        match (outer, inner) {
-            (Net::V4 { start: a, end: b }, Net::V4 { start: c, end: d }) => a <= c && d <= b,
-            (Net::V6(a), Net::V6(b)) => {
-                let (a, b) = (&self.v6[a as usize], &self.v6[b as usize]);
+        // A given `-d` is each rule's first word.
+        let (Some(&wa), Some(&wb)) = (self.words(earlier).first(), self.words(later).first())
+        else {
+            return false;
+        };
+        match (a, b) {
+            (AddrTag::V4(la), AddrTag::V4(lb)) => {
+                let end =
+                    |start: u32, len: u8| start | u32::MAX.checked_shr(u32::from(len)).unwrap_or(0);
+                wa <= wb && end(wb, lb) <= end(wa, la)
+            }
+            (AddrTag::V6, AddrTag::V6) => {
+                let (a, b) = (&self.v6[wa as usize], &self.v6[wb as usize]);
                 a.start <= b.start && b.end <= a.end
             }
+            (AddrTag::Other { negated: na }, AddrTag::Other { negated: nb }) => {
+                na == nb && wa == wb
+            }
             _ => false,
         }
     }
+}
 
-    /// Whether the matches of a rule summarized as `narrow` imply those of one summarized
-    /// as `wide`: [`match_implies`] for every match of `wide`, on the summaries.
-    fn summary_implies(&self, narrow: &Summary, wide: &Summary) -> bool {
-        if let Some(w) = &wide.port {
-            // Only a match of the same name implies a tcp/udp match.
-            let Some(n) = &narrow.port else { return false };
-            if w.udp != n.udp
-                || !self.option_within(n.dport, w.dport)
-                || !self.option_within(n.sport, w.sport)
-            {
-                return false;
-            }
+/// (lowest low, highest high) of a port list's ranges; [`NO_SPAN`] for none.
+fn span(list: &[Range]) -> (u32, u32) {
+    if list.is_empty() {
+        return NO_SPAN;
+    }
+    list.iter().fold((u32::MAX, 0), |(low, high), range| {
+        let (a, b) = bounds(*range);
+        (low.min(u32::from(a)), high.max(u32::from(b)))
+    })
+}
+
+/// Whether the matches of a rule summarized as `narrow` imply those of one summarized as
+/// `wide` (each with its port lists): [`match_implies`] for every match of `wide`, on the
+/// summaries.
+fn summary_implies(narrow: (Summary, [&[Range]; 5]), wide: (Summary, [&[Range]; 5])) -> bool {
+    let ((n, nl), (w, wl)) = (narrow, wide);
+    if let Some(udp) = w.port {
+        // Only a match of the same name implies a tcp/udp match.
+        if n.port != Some(udp)
+            || !option_within(nl[DPORT], wl[DPORT])
+            || !option_within(nl[SPORT], wl[SPORT])
+        {
+            return false;
         }
-        if let Some(w) = &wide.multiport {
-            // `-p tcp --dport 443` implies `-m multiport --dports 80,443`; so does a
-            // multiport match whose lists are inside these.
-            let by_port = narrow.port.as_ref().is_some_and(|n| {
-                w.ports.is_none()
-                    && self.option_within(n.dport, w.dports)
-                    && self.option_within(n.sport, w.sports)
-            });
-            let by_multiport = || {
-                narrow.multiport.as_ref().is_some_and(|n| {
-                    self.option_within(n.dports, w.dports)
-                        && self.option_within(n.sports, w.sports)
-                        && self.option_within(n.ports, w.ports)
+    }
+    if w.multiport {
+        // `-p tcp --dport 443` implies `-m multiport --dports 80,443`; so does a multiport
+        // match whose lists are inside these.
+        let by_port = n.port.is_some()
+            && wl[PORTS].is_empty()
+            && option_within(nl[DPORT], wl[DPORTS])
+            && option_within(nl[SPORT], wl[SPORTS]);
+        let by_multiport = || {
+            n.multiport
+                && option_within(nl[DPORTS], wl[DPORTS])
+                && option_within(nl[SPORTS], wl[SPORTS])
+                && option_within(nl[PORTS], wl[PORTS])
+        };
+        if !by_port && !by_multiport() {
+            return false;
+        }
+    }
+    states_within(n.conntrack, w.conntrack) && states_within(n.state, w.state)
+}
+
+/// A port option of the wide rule is implied: not given (empty), or the narrow rule has it
+/// with every range inside one of the wide rule's.
+fn option_within(narrow: &[Range], wide: &[Range]) -> bool {
+    wide.is_empty()
+        || (!narrow.is_empty()
+            && narrow.iter().all(|n| {
+                let (lo, hi) = bounds(*n);
+                wide.iter().any(|w| {
+                    let (a, b) = bounds(*w);
+                    a <= lo && hi <= b
                 })
-            };
-            if !by_port && !by_multiport() {
-                return false;
-            }
-        }
-        states_within(narrow.conntrack, wide.conntrack) && states_within(narrow.state, wide.state)
-    }
-
-    /// A port option of the wide rule is implied: not given, or the narrow rule has it
-    /// with every range inside one of the wide rule's.
-    fn option_within(&self, narrow: Option<PortSet>, wide: Option<PortSet>) -> bool {
-        match (narrow, wide) {
-            (_, None) => true,
-            (None, Some(_)) => false,
-            (Some(narrow), Some(wide)) => {
-                let wide = self.ranges(&wide);
-                self.ranges(&narrow)
-                    .iter()
-                    .all(|(lo, hi)| wide.iter().any(|(a, b)| a <= lo && hi <= b))
-            }
-        }
-    }
-
-    /// A port list's ranges, none when it is not given.
-    fn list<'k>(&'k self, set: Option<&'k PortSet>) -> &'k [(u16, u16)] {
-        set.map_or(&[], |set| self.ranges(set))
-    }
-
-    fn ranges<'k>(&'k self, set: &'k PortSet) -> &'k [(u16, u16)] {
-        match set {
-            PortSet::Inline { len, ranges } => &ranges[..usize::from(*len)],
-            PortSet::Spill { start, end } => &self.ports[*start as usize..*end as usize],
-        }
-    }
+            }))
 }
 
 /// A conntrack or state match's options as [`Summary`] holds them: `option` at most once,
