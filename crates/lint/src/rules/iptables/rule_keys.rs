@@ -191,15 +191,19 @@ struct Shape {
     destination: AddrTag,
     /// `None`: a match of another form; the pair test then reads the rule's matches.
     summary: Option<Summary>,
+    /// The number of payload words ([`Shape::count_words`], kept: every pair test and port
+    /// lookup reads it).
+    words: u16,
 }
 
 impl Shape {
-    /// The number of payload words: the `-d` word, then the ranges of the port lists.
-    fn words(&self) -> usize {
+    /// The number of payload words: the `-d` word, then the ranges of the port lists (at
+    /// most 1 + 5 × 255).
+    fn count_words(&self) -> u16 {
         let ranges = self
             .summary
-            .map_or(0, |s| s.lens.iter().map(|len| usize::from(*len)).sum());
-        usize::from(self.destination != AddrTag::Absent) + ranges
+            .map_or(0, |s| s.lens.iter().map(|len| u16::from(*len)).sum());
+        u16::from(self.destination != AddrTag::Absent) + ranges
     }
 }
 
@@ -476,14 +480,16 @@ impl<'a> Keys<'a> {
         let (gate, probe) = self.gate_and_probe(summary.is_some(), required, present);
         self.gate = gate;
         self.probe = probe;
-        let shape = Shape {
+        let mut shape = Shape {
             in_iface,
             out_iface,
             protocol,
             fragment: rule.fragment(),
             destination,
             summary,
+            words: 0,
         };
+        shape.words = shape.count_words();
         let shape = self.interner.shape(shape, &mut self.shapes);
         let start = at(&self.words);
         self.words.extend(word);
@@ -634,10 +640,10 @@ impl<'a> Keys<'a> {
     /// Rule `index`'s payload words.
     fn words(&self, index: usize) -> &[u32] {
         let key = &self.rules[index];
-        match self.shapes[key.shape as usize].words() {
+        match self.shapes[key.shape as usize].words {
             0 => &[],
             1 => std::slice::from_ref(&key.payload),
-            n => &self.words[key.payload as usize..key.payload as usize + n],
+            n => &self.words[key.payload as usize..key.payload as usize + usize::from(n)],
         }
     }
 
@@ -662,8 +668,16 @@ impl<'a> Keys<'a> {
     /// Rule `index`'s tcp/udp `--dport` ranges and multiport `--dports` ranges (each empty
     /// when not given), from its summary; `None` when it has none.
     pub fn dport_lists(&self, index: usize) -> Option<(&[Range], &[Range])> {
-        let (_, lists) = self.lists(index)?;
-        Some((lists[DPORT], lists[DPORTS]))
+        // Only the two lists are cut out (every rule is asked once or twice).
+        let shape = &self.shapes[self.rules[index].shape as usize];
+        let lens = shape.summary?.lens.map(usize::from);
+        let dport = usize::from(shape.destination != AddrTag::Absent);
+        let dports = dport + lens[DPORT] + lens[SPORT];
+        let words = self.words(index);
+        Some((
+            &words[dport..dport + lens[DPORT]],
+            &words[dports..dports + lens[DPORTS]],
+        ))
     }
 
     /// The gate of the rule keyed last (see [`Gate`]; IPT003 keeps it with the
