@@ -180,9 +180,15 @@ impl SiteAddress {
         (SiteAddress { token, parts }, parsed.map(|_| ()))
     }
 
+    /// Whether Caddy refuses the address (then [`SiteAddress::parsed`] is its error); cheaper
+    /// than building the address to ask.
+    pub fn is_refused(&self) -> bool {
+        self.parts == Parts::NONE
+    }
+
     /// The parsed address (sharing the key token's text), or Caddy's error.
     pub fn parsed(&self) -> Result<Address, String> {
-        if self.parts == Parts::NONE {
+        if self.is_refused() {
             // Refused keys are rare: the error is worded again rather than kept.
             return site_address(&self.token);
         }

@@ -143,7 +143,7 @@ impl Eq for CaddyToken {}
 pub fn is_next_on_new_line(first: &CaddyToken, second: &CaddyToken) -> bool {
     // Two slices of one shared text have the same file and origin: only the lines differ.
     if first.text.shares_base_with(&second.text) {
-        return first.line.saturating_add(first.line_breaks()) < second.line;
+        return ends_before_line(first, second.line);
     }
     if first.file() != second.file() {
         return true;
@@ -154,7 +154,16 @@ pub fn is_next_on_new_line(first: &CaddyToken, second: &CaddyToken) -> bool {
     {
         return true;
     }
-    first.line.saturating_add(first.line_breaks()) < second.line
+    ends_before_line(first, second.line)
+}
+
+/// Whether `token`, counting the line breaks inside it, ends on a line before `line`. The
+/// breaks are counted only when they can matter: a token never ends before the line it starts
+/// on, so the next token on the same line (an argument after its directive's name) is answered
+/// without reading the token's bytes.
+#[inline]
+fn ends_before_line(token: &CaddyToken, line: u32) -> bool {
+    line > token.line && token.line.saturating_add(token.line_breaks()) < line
 }
 
 #[cfg(test)]

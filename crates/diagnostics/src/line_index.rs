@@ -14,7 +14,7 @@ pub struct LineCol {
 /// Lines end at `\n`; a `\r` before it belongs to the line, as in every tool gblint mirrors.
 ///
 /// A large file's index is kept while its findings are rendered, beside its parse: it is
-/// stored in blocks of [`BLOCK`] lines, each line as its distance from the start of its
+/// stored in blocks of 64 lines, each line as its distance from the start of its
 /// block's first line in a `u16` (2 bytes a line instead of 4), unless some block spans
 /// more than 64 KiB (lines over 1 KiB on average), when every start is a `u32`.
 #[derive(Clone, Debug)]

@@ -1,5 +1,5 @@
 use gblint_caddyfile::env::EmptyPlaceholder;
-use gblint_caddyfile::{Directive, GlobalOptions, Site};
+use gblint_caddyfile::{Directive, GlobalOptions, Site, SiteAddress};
 use gblint_diagnostics::{Diagnostic, FileId};
 
 use crate::context::Context;
@@ -102,15 +102,16 @@ fn check_site(
     }
     // Checked only when every address parsed; the addresses are read in place, not collected
     // into a vector per site.
-    if site.addresses.iter().any(|a| a.parsed().is_err()) {
+    if site.addresses.iter().any(SiteAddress::is_refused) {
         return;
     }
     let parsed = || site.addresses.iter().filter_map(|a| a.parsed().ok());
-    if parsed().all(|p| p.scheme() == "http") {
-        return;
-    }
-    // The block gets an automation policy only when it listens on a port other than HTTP's.
-    let listens_beyond_http = parsed().any(|p| {
+    // Nothing to check when every address is `http`; and the block gets an automation policy
+    // only when it listens on a port other than HTTP's. One pass answers both (each
+    // `parsed()` builds the address anew).
+    let (mut beyond_http_scheme, mut listens_beyond_http) = (false, false);
+    for p in parsed() {
+        beyond_http_scheme |= p.scheme() != "http";
         let port = if !p.port().is_empty() {
             p.port()
         } else if p.scheme() == "http" {
@@ -118,9 +119,9 @@ fn check_site(
         } else {
             https_port
         };
-        port != http_port
-    });
-    if !listens_beyond_http {
+        listens_beyond_http |= port != http_port;
+    }
+    if !beyond_http_scheme || !listens_beyond_http {
         return;
     }
     for (address, parsed) in site.addresses.iter().zip(parsed()) {

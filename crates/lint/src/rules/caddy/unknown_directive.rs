@@ -464,7 +464,7 @@ impl Check<'_, '_> {
 
     /// `tls` one-argument form and the DNS provider of its block.
     fn tls(&mut self, tls: &Directive) {
-        if let [only] = &tls.args()[..] {
+        if let [only] = tls.args() {
             let text = &*only.text;
             // `force_automate` is accepted from Caddy 2.8.
             if !opaque(only)
