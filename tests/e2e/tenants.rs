@@ -267,12 +267,12 @@ fn the_report_is_the_same_on_one_thread_and_on_many() {
     assert_cli_snapshot!(repo.path(), &["check", ".", "--threads", "0"]);
 }
 
-/// A run with one unit runs its rules side by side on every thread (issue #17): the findings
-/// on the collected real-world files (loose files: one unit; Caddy, fail2ban, iptables and
-/// systemd findings) are the one-thread report byte for byte, and `--show-settings` counts
-/// the threads the rules ran on.
+/// A run with one unit checks it on one thread, whatever `--threads` asks (running its rules
+/// side by side was slower in every measured case, issue #17): the findings on the collected
+/// real-world files (loose files: one unit) are the same byte for byte, and `--show-settings`
+/// says why one thread was used.
 #[test]
-fn one_unit_reports_the_same_with_its_rules_on_one_thread_and_on_many() {
+fn one_unit_is_checked_on_one_thread_whatever_threads_asks() {
     let root = workspace_root();
     let run = |threads: &str, format: &str| {
         let output = run_gblint(
@@ -292,13 +292,6 @@ fn one_unit_reports_the_same_with_its_rules_on_one_thread_and_on_many() {
     for format in ["json", "concise"] {
         let one = run("1", format);
         assert_eq!(one.0, Some(1), "{}", String::from_utf8_lossy(&one.2));
-        let codes: std::collections::HashSet<String> =
-            String::from_utf8_lossy(&run("1", "concise").1)
-                .lines()
-                .filter_map(|line| line.split_whitespace().nth(2).map(str::to_owned))
-                .collect();
-        assert!(codes.len() >= 4, "findings of several rules: {codes:?}");
-        assert_eq!(run("2", format), one, "{format}: 2 threads");
         assert_eq!(run("5", format), one, "{format}: 5 threads");
     }
     let output = run_gblint(
@@ -313,26 +306,9 @@ fn one_unit_reports_the_same_with_its_rules_on_one_thread_and_on_many() {
         None,
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(stdout.lines().last(), Some("threads: 3 (--threads 3)"));
-    // No more threads than rules to run: `--select IPT003` runs it and the nine syntax
-    // rules that are always on.
-    let output = run_gblint(
-        &root,
-        &[
-            "check",
-            "tests/realworld",
-            "--show-settings",
-            "--threads",
-            "64",
-            "--select",
-            "IPT003",
-        ],
-        None,
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
         stdout.lines().last(),
-        Some("threads: 10 (--threads 64; one unit, no more than its 10 rules to run)")
+        Some("threads: 1 (--threads 3; no more than the 1 unit to check)")
     );
 }
 

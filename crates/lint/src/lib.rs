@@ -324,7 +324,7 @@ pub fn check_with_overlay(
     let merged = plan.iter().filter(|unit| unit.root.is_some()).count() > 1;
     let threads = units::Threads::for_run(options.threads, plan.len());
     let mut reports = units::run_parallel(plan.len(), threads.used, &|index| {
-        let report = check_unit(&plan[index], options, overlay, threads.rules)?;
+        let report = check_unit(&plan[index], options, overlay)?;
         Ok(if merged {
             units::without_documents(report)
         } else {
@@ -349,11 +349,7 @@ pub fn check_with_overlay(
     } else {
         units::merge(reports)
     };
-    // A unit's rules run on no more threads than there are rules (`lint`).
-    report.threads = units::Threads {
-        rules: threads.rules.min(report.enabled.len()).max(1),
-        ..threads
-    };
+    report.threads = threads;
     Ok(report)
 }
 
@@ -362,7 +358,6 @@ fn check_unit(
     unit: &units::Unit,
     options: &CheckOptions<'_>,
     overlay: Option<&HashMap<PathBuf, std::sync::Arc<str>>>,
-    rule_threads: usize,
 ) -> Result<Report, CheckError> {
     let setup = units::setup(unit, options)?;
     let mut sources = SourceMap::new();
@@ -390,7 +385,6 @@ fn check_unit(
         &setup.settings,
         setup.baseline.as_ref(),
         &rules,
-        rule_threads,
     );
     diagnostics.retain(|diagnostic| {
         finding_selected(
@@ -438,15 +432,14 @@ fn check_unit(
     })
 }
 
-/// Run `rules` over a discovered deployment on up to `threads` threads and post-process the
-/// findings: configured severities, inline suppressions, de-duplication and ordering.
+/// Run `rules` over a discovered deployment and post-process the findings: configured
+/// severities, inline suppressions, de-duplication and ordering.
 pub(crate) fn lint(
     deployment: &Deployment,
     sources: &SourceMap,
     settings: &Settings,
     baseline: Option<&Baseline>,
     rules: &[&'static dyn Rule],
-    threads: usize,
 ) -> Vec<Diagnostic> {
     let ctx = Context {
         deployment,
@@ -454,14 +447,13 @@ pub(crate) fn lint(
         sources,
         baseline,
     };
-    // Each rule reports into its own list and the lists are joined in rule order, so the
-    // findings are the same, in the same order, however many threads ran the rules.
-    let per_rule = units::run_parallel(rules.len(), threads.min(rules.len()), &|index| {
-        let mut found = Vec::new();
-        rules[index].check(&ctx, &mut found);
-        found
-    });
-    let mut diagnostics: Vec<Diagnostic> = per_rule.into_iter().flatten().collect();
+    // One thread: running one unit's rules side by side was slower in every measured case
+    // (spawning threads, per-thread allocator heaps, findings freed across threads; see
+    // docs/benchmarks-profile.md, round eight). Several units share the threads instead.
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for rule in rules {
+        rule.check(&ctx, &mut diagnostics);
+    }
     let enabled: HashSet<&str> = rules.iter().map(|rule| rule.meta().code).collect();
     if !settings.per_path_ignores.is_empty() {
         diagnostics = per_path_ignores(diagnostics, deployment, sources, settings);

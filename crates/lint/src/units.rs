@@ -171,10 +171,6 @@ pub struct Threads {
     pub cores: usize,
     /// Units the run had to check (deployment trees, and the files outside them).
     pub units: usize,
-    /// Threads one unit's rules run on, side by side: every thread the run may use when there
-    /// is a single unit to check (nothing else would use them), one when the units already
-    /// share the threads.
-    pub rules: usize,
 }
 
 impl Threads {
@@ -188,7 +184,6 @@ impl Threads {
             requested,
             cores,
             units,
-            rules: if units <= 1 { wanted } else { 1 },
         }
     }
 }
@@ -355,10 +350,6 @@ mod tests {
         assert_eq!(Threads::for_run(None, 500).used, cores.min(500));
         assert_eq!(Threads::for_run(None, 1).used, 1);
         assert_eq!(Threads::for_run(None, 500).requested, None);
-        // A lone unit runs its rules on every thread; several units run theirs on one each.
-        assert_eq!(Threads::for_run(Some(3), 1).rules, 3);
-        assert_eq!(Threads::for_run(Some(3), 2).rules, 1);
-        assert_eq!(Threads::for_run(None, 1).rules, cores);
     }
 
     /// One thread runs every unit on the calling thread; several keep the units' order.

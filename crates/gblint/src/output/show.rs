@@ -143,31 +143,24 @@ pub(crate) fn settings(out: &mut dyn Write, report: &Report) -> std::io::Result<
         )?;
     }
     writeln!(out)?;
-    writeln!(
-        out,
-        "threads: {}",
-        threads_line(&report.threads, report.enabled.len())
-    )?;
+    writeln!(out, "threads: {}", threads_line(&report.threads))?;
     out.flush()
 }
 
-/// How many threads checked the units (or, with one unit, ran its `rules` rules) and why:
-/// `2 (one per core)`, `1 (--threads 1)`, `3 (--threads 8; no more than the 3 units to
-/// check)`, or `10 (--threads 64; one unit, no more than its 10 rules to run)`.
-fn threads_line(threads: &Threads, rules: usize) -> String {
+/// How many threads checked the units and why: `2 (one per core)`, `1 (--threads 1)`, or
+/// `3 (--threads 8; no more than the 3 units to check)`.
+fn threads_line(threads: &Threads) -> String {
     let (wanted, why) = match threads.requested {
         Some(requested) => (requested, format!("--threads {requested}")),
         None => (threads.cores, "one per core".to_owned()),
     };
-    let used = threads.used * threads.rules;
-    if used >= wanted {
-        format!("{used} ({why})")
-    } else if threads.units <= 1 {
-        let plural = if rules == 1 { "" } else { "s" };
-        format!("{used} ({why}; one unit, no more than its {rules} rule{plural} to run)")
-    } else {
+    let used = threads.used;
+    if used < wanted {
         let units = threads.units;
-        format!("{used} ({why}; no more than the {units} units to check)")
+        let plural = if units == 1 { "" } else { "s" };
+        format!("{used} ({why}; no more than the {units} unit{plural} to check)")
+    } else {
+        format!("{used} ({why})")
     }
 }
 
