@@ -26,7 +26,7 @@ pub struct Cli {
 pub enum Command {
     /// Check files, folders or a deployment tree (default: the current folder).
     Check(CheckArgs),
-    /// FileKind Caddyfiles exactly as `caddy fmt` does, iptables rules in iptables-save form, and
+    /// Format Caddyfiles exactly as `caddy fmt` does, iptables rules in iptables-save form, and
     /// Corefiles (the file's indentation unit, blank lines tidied, tokens unchanged).
     Fmt(FmtArgs),
     /// Record the deployment's facts (site hosts per Caddyfile) in gblint.baseline.json.

@@ -109,13 +109,7 @@ fn read_shared_to_limit(mut file: impl Read, limit: u64, len: u64) -> Result<Arc
         return Ok(Arc::from(&buffer[..filled]));
     }
     let mut probe = [0u8; 8];
-    let extra = loop {
-        match file.read(&mut probe) {
-            Ok(n) => break n,
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(ReadError::Io(err)),
-        }
-    };
+    let extra = read_probe(&mut file, &mut probe)?;
     if extra == 0 {
         return Ok(shared);
     }
@@ -207,11 +201,18 @@ pub fn read_to_limit(
         return Ok(bytes);
     }
     // Exactly at the limit: one more byte means the file is (or became) larger.
-    let mut probe = [0u8; 8];
+    match read_probe(&mut reader, &mut [0u8; 8])? {
+        0 => Ok(bytes),
+        _ => Err(ReadError::Grew { limit }),
+    }
+}
+
+/// Reads once more past what was expected, into `probe`, retrying an interrupted read: how
+/// many bytes the reader still had (0 at its end).
+fn read_probe(reader: &mut impl Read, probe: &mut [u8]) -> Result<usize, ReadError> {
     loop {
-        match reader.read(&mut probe) {
-            Ok(0) => return Ok(bytes),
-            Ok(_) => return Err(ReadError::Grew { limit }),
+        match reader.read(probe) {
+            Ok(n) => return Ok(n),
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
             Err(err) => return Err(ReadError::Io(err)),
         }
