@@ -192,6 +192,12 @@ mod tests {
                 "*filter\n-A X -j \"a b\"\n-A X -i \"e th\" -j DROP\nCOMMIT\n",
                 "*filter\n-A X -j \"a b\"\n-A X -i \"e th\" -j DROP\nCOMMIT\n",
             ),
+            // And an option: restore reads a quote anywhere in a word, so `--co" -j A x"` is
+            // one option named `co -j A x`; printed bare, `-j A` read as a second target.
+            (
+                "*filter\n-A FORWARD -m ent --co\" -j ACCEPTsert x\" -j ACCEPT\nCOMMIT\n",
+                "*filter\n-A FORWARD -m ent \"--co -j ACCEPTsert x\" -j ACCEPT\nCOMMIT\n",
+            ),
         ] {
             let formatted = format(text);
             assert_eq!(formatted, expected);

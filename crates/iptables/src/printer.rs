@@ -122,7 +122,10 @@ pub fn print_target(target: TargetRef<'_>) -> String {
 }
 
 fn print_opt(option: OptRef<'_>) -> String {
-    let mut out = format!("{}--{}", bang(option.negated), option.name);
+    // The whole `--NAME` word is quoted when the name has blanks (restore reads a quote
+    // anywhere in a word, so `--a" b"` is one option named `a b`).
+    let name = format!("--{}", option.name);
+    let mut out = format!("{}{}", bang(option.negated), word(&name));
     for arg in option.args.iter() {
         out.push(' ');
         out.push_str(&word(arg));
