@@ -11,7 +11,7 @@ use gblint_diagnostics::TextRange;
 use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::rule::{Address, Family, MatchRef, Rule, TargetRef};
+use crate::rule::{AddrRef, Address, Family, MatchRef, Rule, TargetRef};
 use crate::ruleset::{Chain, Ruleset};
 use crate::values::parse_port_range;
 
@@ -819,19 +819,30 @@ pub fn rule_matches(rule: &Rule, packet: &Packet, direction: Direction) -> Tri {
     if rule.fragment() == Some(false) {
         result = Tri::False;
     }
-    for (field, class) in [(&rule.source, packet.src), (&rule.destination, packet.dst)] {
-        if let Some(neg) = field {
-            let value = neg
-                .value
-                .iter()
-                .map(|a| address_matches(a, class, packet.family))
-                .fold(Tri::False, |acc, t| match (acc, t) {
-                    (Tri::True, _) | (_, Tri::True) => Tri::True,
-                    (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
-                    _ => Tri::False,
-                });
-            result = result.and(with_negation(value, neg.negated));
-        }
+    for (field, class) in [
+        (rule.source_ref(), packet.src),
+        (rule.destination_ref(), packet.dst),
+    ] {
+        let (negated, value) = match field {
+            AddrRef::Absent => continue,
+            // One network, not negated: read in place (no list to build).
+            AddrRef::Net(net) => (
+                false,
+                address_matches(&Address::Net(net), class, packet.family),
+            ),
+            AddrRef::Other(neg) => (
+                neg.negated,
+                neg.value
+                    .iter()
+                    .map(|a| address_matches(a, class, packet.family))
+                    .fold(Tri::False, |acc, t| match (acc, t) {
+                        (Tri::True, _) | (_, Tri::True) => Tri::True,
+                        (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
+                        _ => Tri::False,
+                    }),
+            ),
+        };
+        result = result.and(with_negation(value, negated));
     }
     if result == Tri::False {
         return result;

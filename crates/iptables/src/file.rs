@@ -549,9 +549,12 @@ fn classify<'s>(
                     problem(ProblemKind::Risk, format!("unknown match `{}': iptables 1.8.9 has no such extension (`Couldn't load match`)", m.name), m.range);
                 }
             }
-            for field in [&command.rule.source, &command.rule.destination]
+            for field in [command.rule.source_ref(), command.rule.destination_ref()]
                 .into_iter()
-                .flatten()
+                .filter_map(|field| match field {
+                    crate::rule::AddrRef::Other(neg) => Some(neg),
+                    _ => None,
+                })
             {
                 for address in field.value.iter() {
                     if let crate::rule::Address::Host(host) = address {

@@ -35,6 +35,6 @@ pub mod values;
 
 pub use file::{parse, ChainLine, Dialect, Line, LineKind, Problem, ProblemKind, RulesFile};
 pub use rule::{
-    Address, Addresses, Args, Family, Field, Masked, MatchRef, Matches, Name, Neg, Opt, OptRef,
-    Options, Rule, TargetRef,
+    AddrRef, Address, Addresses, Args, Family, Field, Masked, MatchRef, Matches, Name, Neg, Opt,
+    OptRef, Options, Rule, TargetRef,
 };

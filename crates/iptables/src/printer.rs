@@ -21,8 +21,8 @@ pub fn rule_lines(chain: &str, rule: &Rule) -> Vec<String> {
 
 /// The rule specification (what follows `-A CHAIN`), one per address combination.
 pub fn specs(rule: &Rule) -> Vec<String> {
-    let sources = expand(rule.source.as_ref());
-    let destinations = expand(rule.destination.as_ref());
+    let sources = expand(rule.source().as_ref());
+    let destinations = expand(rule.destination().as_ref());
     let mut out = Vec::new();
     for source in &sources {
         for destination in &destinations {
@@ -137,7 +137,7 @@ fn print_opt(option: OptRef<'_>) -> String {
 /// normalising a line in place without changing what it does.
 pub fn spec_in_place(rule: &Rule) -> String {
     let mut joined = rule.clone();
-    let first = |field: &mut Option<Neg<Addresses>>| -> Option<String> {
+    let first = |field: Option<Neg<Addresses>>| -> Option<String> {
         let neg = field.as_ref()?;
         let list = neg
             .value
@@ -146,11 +146,12 @@ pub fn spec_in_place(rule: &Rule) -> String {
             .collect::<Vec<_>>()
             .join(",");
         let negated = neg.negated;
-        *field = None;
         Some(format!("{}{list}", bang(negated)))
     };
-    let source = first(&mut joined.source);
-    let destination = first(&mut joined.destination);
+    let source = first(joined.source());
+    let destination = first(joined.destination());
+    joined.set_source(None);
+    joined.set_destination(None);
     let rest = specs(&joined).pop().unwrap_or_default();
     let mut parts = Vec::new();
     if let Some(s) = source {

@@ -13,7 +13,7 @@ use crate::command::{Command, Op};
 use crate::file::{builtin_chains, ChainLine, LineKind, Problem, ProblemKind, RulesFile};
 use crate::modules;
 use crate::printer;
-use crate::rule::{Addresses, Family, Neg, Rule};
+use crate::rule::{AddrRef, Addresses, Family, Neg, Rule};
 
 /// A rule in a chain, with where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,8 +132,11 @@ pub fn is_standard_or_extension(name: &str) -> bool {
 
 /// Whether `-s` and `-d` name at most one address each (the rule expands to itself).
 fn single_addresses(rule: &Rule) -> bool {
-    let single = |field: &Option<Neg<Addresses>>| field.as_ref().is_none_or(|n| n.value.len() == 1);
-    single(&rule.source) && single(&rule.destination)
+    let single = |field: AddrRef<'_>| match field {
+        AddrRef::Other(n) => n.value.len() == 1,
+        AddrRef::Absent | AddrRef::Net(_) => true,
+    };
+    single(rule.source_ref()) && single(rule.destination_ref())
 }
 
 /// One rule per combination of `-s`/`-d` addresses, as iptables expands them (the rule
@@ -158,11 +161,11 @@ pub fn expand(rule: &Arc<Rule>) -> Vec<Arc<Rule>> {
         }
     };
     let mut out = Vec::new();
-    for source in split(&rule.source) {
-        for destination in split(&rule.destination) {
+    for source in split(&rule.source()) {
+        for destination in split(&rule.destination()) {
             let mut one = Rule::clone(rule);
-            one.source = source.clone();
-            one.destination = destination;
+            one.set_source(source.clone());
+            one.set_destination(destination);
             out.push(Arc::new(one));
         }
     }

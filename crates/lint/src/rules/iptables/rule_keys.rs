@@ -20,7 +20,7 @@ use std::collections::HashMap;
 
 use gblint_iptables::ruleset::PlacedRule;
 use gblint_iptables::values::parse_port_range;
-use gblint_iptables::{Address, Addresses, Field, MatchRef, Matches, Neg, OptRef, Rule};
+use gblint_iptables::{AddrRef, Address, Field, MatchRef, Matches, OptRef, Rule};
 use ipnet::IpNet;
 
 /// A map with foldhash's fixed-seed hasher (IPT003's interner and its indexes of earlier
@@ -378,20 +378,6 @@ pub fn is_terminal(rule: &Rule) -> bool {
         .is_some_and(|t| t.goto || matches!(t.name, "ACCEPT" | "DROP" | "REJECT" | "RETURN"))
 }
 
-/// The single network of `-s`/`-d` when it is one, not negated.
-pub fn single_net(field: Option<&Neg<Addresses>>) -> Option<IpNet> {
-    match field {
-        Some(Neg {
-            negated: false,
-            value,
-        }) if value.len() == 1 => match &value[0] {
-            Address::Net(net) => Some(*net),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// The bit of a match module in [`Probe::present`] and [`Gate::required`]: any fixed function of
 /// the name will do (rules with the same module get the same bit; a collision only lets a
 /// pair through to the full test), this one mixes every byte.
@@ -455,7 +441,7 @@ impl<'a> Keys<'a> {
         let rule: &'a Rule = &chain[self.rules.len()].rule;
         let in_iface = self.iface(rule.in_iface());
         let out_iface = self.iface(rule.out_iface());
-        let (destination, word) = self.address(rule.destination.as_ref());
+        let (destination, word) = self.address(rule.destination_ref());
         let (mut present, mut required) = (0u64, 0u64);
         for m in rule.matches() {
             let bit = module_bit(m.name);
@@ -518,23 +504,21 @@ impl<'a> Keys<'a> {
     }
 
     /// The form of `-d` and its payload word.
-    fn address(&mut self, field: Option<&'a Neg<Addresses>>) -> (AddrTag, Option<u32>) {
-        let Some(n) = field else {
-            return (AddrTag::Absent, None);
-        };
-        match single_net(Some(n)) {
-            Some(IpNet::V4(net)) => (
+    fn address(&mut self, field: AddrRef<'a>) -> (AddrTag, Option<u32>) {
+        match field {
+            AddrRef::Absent => (AddrTag::Absent, None),
+            AddrRef::Net(IpNet::V4(net)) => (
                 AddrTag::V4(net.prefix_len()),
                 Some(u32::from(net.network())),
             ),
-            Some(IpNet::V6(net)) => {
+            AddrRef::Net(IpNet::V6(net)) => {
                 self.v6.push(V6Interval {
                     start: halves(u128::from(net.network())),
                     end: halves(u128::from(net.broadcast())),
                 });
                 (AddrTag::V6, Some(at(&self.v6) - 1))
             }
-            None => (
+            AddrRef::Other(n) => (
                 AddrTag::Other { negated: n.negated },
                 Some(self.interner.addresses(&n.value)),
             ),

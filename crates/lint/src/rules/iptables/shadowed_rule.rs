@@ -5,7 +5,7 @@ use gblint_iptables::Rule as IptRule;
 use ipnet::IpNet;
 
 use super::readable;
-use super::rule_keys::{at, bounds, is_terminal, single_net, FastMap, Gate, Keys, PortGate, Probe};
+use super::rule_keys::{at, bounds, is_terminal, FastMap, Gate, Keys, PortGate, Probe};
 use crate::context::Context;
 use crate::declare_rule;
 use crate::file_kind::FileKind;
@@ -299,8 +299,9 @@ fn check_chain(
         keys.push();
         let mut found: Option<&PlacedRule> = None;
         let probe = keys.probe();
-        let source = single_net(later.rule.source.as_ref());
-        if source.is_some() || later.rule.source.is_none() {
+        let source_ref = later.rule.source_ref();
+        let source = source_ref.net();
+        if source.is_some() || source_ref.is_absent() {
             // No `-s` first, then only the prefix lengths some earlier rule was indexed
             // under, longest first: a /32 source would otherwise cost 33 hash lookups per
             // rule.
@@ -359,7 +360,7 @@ fn check_chain(
                     indexed_lengths[usize::from(net.prefix_len())] = true;
                     SourceKey::of(&net)
                 }
-                None if later.rule.source.is_none() => NO_SOURCE,
+                None if source_ref.is_absent() => NO_SOURCE,
                 None => continue,
             };
             let (at, gate) = (u32::try_from(index).unwrap_or(END), keys.gate());

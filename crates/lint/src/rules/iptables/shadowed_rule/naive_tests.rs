@@ -10,11 +10,11 @@ use std::collections::HashSet;
 use gblint_diagnostics::FileId;
 use gblint_iptables::ruleset::{replay, PlacedRule, ReplayOptions};
 use gblint_iptables::values::parse_port_range;
-use gblint_iptables::{Family, MatchRef, ProblemKind, Rule};
+use gblint_iptables::{Address, Addresses, Family, MatchRef, Neg, ProblemKind, Rule};
 use ipnet::IpNet;
 
 use super::{check_chain, BUDGET};
-use crate::rules::iptables::rule_keys::{is_terminal, single_net};
+use crate::rules::iptables::rule_keys::is_terminal;
 
 /// xorshift64*: a fixed sequence, so that a failure names a reproducible case.
 struct Rng(u64);
@@ -320,10 +320,10 @@ fn covers(wide: &Rule, narrow: &Rule) -> bool {
         return false;
     }
     for (a, b) in [
-        (&wide.source, &narrow.source),
-        (&wide.destination, &narrow.destination),
+        (wide.source(), narrow.source()),
+        (wide.destination(), narrow.destination()),
     ] {
-        let ok = match (a, b) {
+        let ok = match (&a, &b) {
             (None, _) => true,
             (Some(a), Some(b)) if a == b => true,
             (Some(_), Some(_)) => match (single_net(a.as_ref()), single_net(b.as_ref())) {
@@ -349,7 +349,8 @@ fn covers(wide: &Rule, narrow: &Rule) -> bool {
 /// is not searched (the flag says so).
 fn brute_force(rules: &[PlacedRule], mut budget: usize) -> (Vec<(usize, usize)>, bool) {
     let filed_key = |rule: &Rule| -> Option<Option<IpNet>> {
-        match (&rule.source, single_net(rule.source.as_ref())) {
+        let source = rule.source();
+        match (&source, single_net(source.as_ref())) {
             (None, _) => Some(None),
             (_, Some(net)) => Some(Some(net)),
             _ => None,
@@ -518,4 +519,18 @@ fn findings_equal_a_brute_force_search() {
         cut_short >= 100,
         "only {cut_short} runs stopped by a budget after a finding"
     );
+}
+
+/// The single network of `-s`/`-d` when it is one, not negated.
+fn single_net(field: Option<&Neg<Addresses>>) -> Option<IpNet> {
+    match field {
+        Some(Neg {
+            negated: false,
+            value,
+        }) if value.len() == 1 => match &value[0] {
+            Address::Net(net) => Some(*net),
+            _ => None,
+        },
+        _ => None,
+    }
 }
