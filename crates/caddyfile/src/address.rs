@@ -6,7 +6,9 @@
 //! in it. Caddy reads at most 4,096 bytes of an address, so the offsets fit in `u16`s and the
 //! whole address is 32 bytes; the five owned `String`s it replaced were 120 bytes plus three
 //! to five heap blocks per site. A site address of the typed view keeps only the offsets (16
-//! bytes) beside its key token, whose text the address is ([`crate::model::SiteAddress`]).
+//! bytes) beside its key token, whose text the address is ([`crate::model::SiteAddress`]),
+//! and hands out an [`AddressView`]: the same answers borrowed from the token's text, with no
+//! reference count touched.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -57,13 +59,12 @@ impl Parts {
 }
 
 impl Address {
-    fn part(&self, start: u16, end: u16) -> &str {
-        &self.text[usize::from(start)..usize::from(end)]
-    }
-
-    /// Where the parts lie in the text parsed.
-    pub(crate) fn parts(&self) -> Parts {
-        self.parts
+    /// The address as a borrowed [`AddressView`] of its text.
+    pub fn view(&self) -> AddressView<'_> {
+        AddressView {
+            text: &self.text,
+            parts: self.parts,
+        }
     }
 
     /// The address [`parse_address_text`] returned for `text` with these parts (which it
@@ -77,31 +78,106 @@ impl Address {
 
     /// The address as written (trimmed).
     pub fn original(&self) -> &str {
-        self.part(self.parts.start, self.parts.end)
+        self.view().original()
     }
 
     /// `http`, `https` (or another scheme, refused by [`check_address`]), or empty.
     pub fn scheme(&self) -> &str {
-        self.part(self.parts.start, self.parts.scheme_end)
+        self.view().scheme()
     }
 
     /// Host; empty for catch-all sites such as `:8080`.
     pub fn host(&self) -> &str {
-        self.part(self.parts.host_start, self.parts.host_end)
+        self.view().host()
     }
 
     /// Port digits; empty when none was given.
     pub fn port(&self) -> &str {
-        self.part(self.parts.port_start, self.parts.port_end)
+        self.view().port()
     }
 
     /// Path with its leading `/`, or empty.
     pub fn path(&self) -> &str {
-        self.part(self.parts.path_start, self.parts.end)
+        self.view().path()
     }
 
     /// Scheme, inferred from the port when not written (`:80` → http, everything else https).
     pub fn effective_scheme(&self) -> &str {
+        self.view().effective_scheme()
+    }
+
+    /// Port, inferred from the scheme when not written.
+    pub fn effective_port(&self) -> &str {
+        self.view().effective_port()
+    }
+
+    /// The host in lower case except inside placeholders, as Caddy normalises it; borrowed when
+    /// the host is already in that form.
+    pub fn normalized_host(&self) -> Cow<'_, str> {
+        self.view().normalized_host()
+    }
+
+    /// A key that is equal for two addresses Caddy would serve from the same site: scheme,
+    /// normalised host, port and path.
+    pub fn identity(&self) -> (&str, Cow<'_, str>, &str, &str) {
+        self.view().identity()
+    }
+
+    /// Whether the host is a real DNS name (not empty, an IP, `localhost`, a wildcard or a
+    /// placeholder) — the hosts that need a DNS record.
+    pub fn is_dns_name(&self) -> bool {
+        self.view().is_dns_name()
+    }
+}
+
+/// A parsed address borrowed from the text it was parsed from: what an [`Address`] answers,
+/// without a handle of its own on the text. A site address of the typed view hands one out
+/// ([`crate::SiteAddress::view`]), so a rule reading the addresses of every site touches no
+/// reference count and builds nothing.
+#[derive(Clone, Copy)]
+pub struct AddressView<'a> {
+    /// The text parsed (cut at [`MAX_ADDRESS_LEN`]); the parts are offsets into it.
+    text: &'a str,
+    parts: Parts,
+}
+
+impl<'a> AddressView<'a> {
+    /// The view of `text` (already cut where Caddy stops reading) with these parts.
+    pub(crate) fn new(text: &'a str, parts: Parts) -> Self {
+        AddressView { text, parts }
+    }
+
+    fn part(&self, start: u16, end: u16) -> &'a str {
+        &self.text[usize::from(start)..usize::from(end)]
+    }
+
+    /// The address as written (trimmed).
+    pub fn original(&self) -> &'a str {
+        self.part(self.parts.start, self.parts.end)
+    }
+
+    /// `http`, `https` (or another scheme, refused by [`check_address`]), or empty.
+    pub fn scheme(&self) -> &'a str {
+        self.part(self.parts.start, self.parts.scheme_end)
+    }
+
+    /// Host; empty for catch-all sites such as `:8080`.
+    pub fn host(&self) -> &'a str {
+        self.part(self.parts.host_start, self.parts.host_end)
+    }
+
+    /// Port digits; empty when none was given.
+    pub fn port(&self) -> &'a str {
+        self.part(self.parts.port_start, self.parts.port_end)
+    }
+
+    /// Path with its leading `/`, or empty.
+    pub fn path(&self) -> &'a str {
+        self.part(self.parts.path_start, self.parts.end)
+    }
+
+    /// Scheme, inferred from the port when not written (`:80` → http, everything else https).
+    pub fn effective_scheme(&self) -> &'a str {
         let scheme = self.scheme();
         if !scheme.is_empty() {
             scheme
@@ -113,7 +189,7 @@ impl Address {
     }
 
     /// Port, inferred from the scheme when not written.
-    pub fn effective_port(&self) -> &str {
+    pub fn effective_port(&self) -> &'a str {
         let port = self.port();
         if !port.is_empty() {
             port
@@ -126,17 +202,15 @@ impl Address {
 
     /// The host in lower case except inside placeholders, as Caddy normalises it; borrowed when
     /// the host is already in that form.
-    pub fn normalized_host(&self) -> Cow<'_, str> {
+    pub fn normalized_host(&self) -> Cow<'a, str> {
         let host = self.host();
-        // One pass decides the common case: ASCII, no placeholder, already lower case.
-        let mut upper = false;
-        let mut simple = true;
-        for byte in host.bytes() {
-            upper |= byte.is_ascii_uppercase();
-            simple &= byte.is_ascii() && byte != b'{';
-        }
-        if simple {
-            return if upper {
+        // One pass decides the common case: ASCII, no placeholder, already lower case (a
+        // table lookup per byte, read by every rule that compares hosts).
+        let class = host
+            .bytes()
+            .fold(0u8, |class, byte| class | HOST_BYTE[usize::from(byte)]);
+        if class & NOT_SIMPLE == 0 {
+            return if class & UPPER != 0 {
                 Cow::Owned(host.to_ascii_lowercase())
             } else {
                 Cow::Borrowed(host)
@@ -161,7 +235,7 @@ impl Address {
 
     /// A key that is equal for two addresses Caddy would serve from the same site: scheme,
     /// normalised host, port and path.
-    pub fn identity(&self) -> (&str, Cow<'_, str>, &str, &str) {
+    pub fn identity(&self) -> (&'a str, Cow<'a, str>, &'a str, &'a str) {
         (
             self.effective_scheme(),
             self.normalized_host(),
@@ -182,6 +256,49 @@ impl Address {
     }
 }
 
+/// [`HOST_BYTE`]: an ASCII upper-case letter.
+const UPPER: u8 = 1;
+/// [`HOST_BYTE`]: a byte that sends a host through the character-wise normalisation
+/// (non-ASCII, or the `{` of a placeholder).
+const NOT_SIMPLE: u8 = 2;
+
+/// What each byte of a host says about its normalisation ([`AddressView::normalized_host`]).
+const HOST_BYTE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = if !b.is_ascii() || b == b'{' {
+            NOT_SIMPLE
+        } else if b.is_ascii_uppercase() {
+            UPPER
+        } else {
+            0
+        };
+        byte += 1;
+    }
+    table
+};
+
+impl AddressView<'_> {
+    /// The parts, under the type name `name`: one `Debug` for the view and the address.
+    fn debug_as(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
+            .field("original", &self.original())
+            .field("scheme", &self.scheme())
+            .field("host", &self.host())
+            .field("port", &self.port())
+            .field("path", &self.path())
+            .finish()
+    }
+}
+
+impl fmt::Debug for AddressView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.debug_as("AddressView", f)
+    }
+}
+
 impl PartialEq for Address {
     /// Equal when every part is written the same (wherever the texts came from).
     fn eq(&self, other: &Self) -> bool {
@@ -197,13 +314,7 @@ impl Eq for Address {}
 
 impl fmt::Debug for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Address")
-            .field("original", &self.original())
-            .field("scheme", &self.scheme())
-            .field("host", &self.host())
-            .field("port", &self.port())
-            .field("path", &self.path())
-            .finish()
+        self.view().debug_as("Address", f)
     }
 }
 
@@ -216,7 +327,21 @@ pub fn parse_address(input: &str) -> Result<Address, String> {
 /// [`parse_address`] on a token's text, sharing it: no allocation unless the address is refused.
 pub fn parse_address_text(text: &TokenText) -> Result<Address, String> {
     let text = cut_text(text);
-    let whole: &str = &text;
+    let parts = parse_parts(&text)?;
+    Ok(Address { text, parts })
+}
+
+/// Where the parts of the address `whole` lie (`whole` already cut at [`MAX_ADDRESS_LEN`]), or
+/// Caddy's error.
+pub(crate) fn parse_parts(whole: &str) -> Result<Parts, String> {
+    match plain_host(whole) {
+        Some(parts) => Ok(parts),
+        None => parse_parts_fully(whole),
+    }
+}
+
+/// [`parse_parts`] without its shortcut for a bare host.
+fn parse_parts_fully(whole: &str) -> Result<Parts, String> {
     // Nearly every key starts and ends with a byte that is not (the start of) white space:
     // then there is nothing to trim and the Unicode-aware `trim` is skipped.
     let plain = |byte: Option<&u8>| {
@@ -269,18 +394,46 @@ pub fn parse_address_text(text: &TokenText) -> Result<Address, String> {
     }
     // Every offset is at most `cut` ≤ MAX_ADDRESS_LEN.
     let at = |offset: usize| u16::try_from(offset).unwrap_or(u16::MAX);
-    Ok(Address {
-        parts: Parts {
-            start: at(start),
-            end: at(end),
-            scheme_end: at(scheme_end),
-            host_start: at(rest_start + host_start),
-            host_end: at(rest_start + host_end),
-            port_start: at(rest_start + port_start),
-            port_end: at(rest_start + port_end),
-            path_start: at(path_start),
-        },
-        text,
+    Ok(Parts {
+        start: at(start),
+        end: at(end),
+        scheme_end: at(scheme_end),
+        host_start: at(rest_start + host_start),
+        host_end: at(rest_start + host_end),
+        port_start: at(rest_start + port_start),
+        port_end: at(rest_start + port_end),
+        path_start: at(path_start),
+    })
+}
+
+/// The parts of `whole` when it is a bare host (nearly every site key: `app.example.com`),
+/// found in one pass over its bytes; `None` sends it through the full parse. A text without
+/// `:`, `/`, `[` or `]` and without white space at either end has no scheme, port or path,
+/// and Go's `SplitHostPort` on it with a `:` appended (what [`parse_parts`] would try) gives
+/// the whole text as the host (what [`parse_parts_fully`] finds: tested).
+fn plain_host(whole: &str) -> Option<Parts> {
+    let bytes = whole.as_bytes();
+    let edge = |b: u8| b.is_ascii() && !b.is_ascii_whitespace() && b != b'\x0b';
+    if !edge(*bytes.first()?) || !edge(*bytes.last()?) {
+        return None;
+    }
+    if bytes
+        .iter()
+        .any(|&b| matches!(b, b':' | b'/' | b'[' | b']'))
+    {
+        return None;
+    }
+    // Cut at MAX_ADDRESS_LEN before this call, so the length fits.
+    let end = u16::try_from(bytes.len()).ok()?;
+    Some(Parts {
+        start: 0,
+        end,
+        scheme_end: 0,
+        host_start: 0,
+        host_end: end,
+        port_start: end,
+        port_end: end,
+        path_start: end,
     })
 }
 
@@ -295,7 +448,7 @@ fn cut_text(text: &TokenText) -> TokenText {
 }
 
 /// How many bytes of `input` Caddy reads: [`MAX_ADDRESS_LEN`], cut back to a character boundary.
-fn cut_len(input: &str) -> usize {
+pub(crate) fn cut_len(input: &str) -> usize {
     if input.len() <= MAX_ADDRESS_LEN {
         return input.len();
     }
@@ -321,6 +474,15 @@ fn has(text: &str, byte: u8) -> bool {
 
 /// The adapter's checks on a parsed address: supported schemes and the scheme/port convention.
 pub fn check_address(address: &Address, http_port: &str, https_port: &str) -> Result<(), String> {
+    check_view(address.view(), http_port, https_port)
+}
+
+/// [`check_address`] on a borrowed address.
+pub(crate) fn check_view(
+    address: AddressView<'_>,
+    http_port: &str,
+    https_port: &str,
+) -> Result<(), String> {
     let scheme = address.scheme();
     match scheme {
         "" | "http" | "https" => {}
@@ -451,6 +613,41 @@ mod tests {
         assert_eq!(parts(&parse_address("x]y").unwrap()), ("", "x]y", "", ""));
         assert_eq!(parts(&parse_address("[::1]").unwrap()), ("", "::1", "", ""));
         assert_eq!(std::mem::size_of::<Address>(), 32);
+    }
+
+    #[test]
+    fn the_bare_host_shortcut_agrees_with_the_full_parse() {
+        let mut shortcuts = 0;
+        for text in [
+            "example.com",
+            "a",
+            "*.example.com",
+            "{$HOST}",
+            "Example.COM",
+            "é.example",
+            "x é",
+            "",
+            " a",
+            "a ",
+            "a\u{b}",
+            "\u{a0}a",
+            "a:1",
+            "a/b",
+            "[::1]",
+            "x]y",
+            "http://a",
+            "a b",
+            "localhost",
+            "10.0.0.1",
+            "a\tb",
+            "<name>",
+        ] {
+            if let Some(parts) = plain_host(text) {
+                shortcuts += 1;
+                assert_eq!(Ok(parts), parse_parts_fully(text), "{text:?}");
+            }
+        }
+        assert_eq!(shortcuts, 10);
     }
 
     #[test]

@@ -57,7 +57,7 @@ use std::sync::Arc;
 
 use gblint_diagnostics::FileId;
 
-pub use address::{parse_address, Address};
+pub use address::{parse_address, Address, AddressView};
 pub use import::{ImportContext, SecretScan};
 pub use lexer::{tokenize, tokenize_shared, Lexed, Quote, RawToken};
 pub use model::{Directive, GlobalOptions, Model, NamedRoute, Site, SiteAddress};

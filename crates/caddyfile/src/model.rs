@@ -7,7 +7,10 @@ use std::sync::Arc;
 
 use gblint_diagnostics::{FileId, TextRange};
 
-use crate::address::{check_address, parse_address_text, Address, Parts};
+use crate::address::{
+    check_address, check_view, cut_len, parse_address_text, parse_parts, Address, AddressView,
+    Parts,
+};
 use crate::parser::{ParseError, ParseErrorKind, ServerBlock};
 use crate::token::{is_next_on_new_line, CaddyToken};
 
@@ -175,9 +178,9 @@ pub struct SiteAddress {
 impl SiteAddress {
     /// The site address of the key `token`, parsed and checked as Caddy's adapter does.
     fn new(token: CaddyToken) -> (SiteAddress, Result<(), String>) {
-        let parsed = site_address(&token);
-        let parts = parsed.as_ref().map_or(Parts::NONE, Address::parts);
-        (SiteAddress { token, parts }, parsed.map(|_| ()))
+        let checked = site_parts(&token.text);
+        let parts = checked.as_ref().map_or(Parts::NONE, |parts| *parts);
+        (SiteAddress { token, parts }, checked.map(|_| ()))
     }
 
     /// Whether Caddy refuses the address (then [`SiteAddress::parsed`] is its error); cheaper
@@ -194,12 +197,32 @@ impl SiteAddress {
         }
         Ok(Address::from_parts(&self.token.text, self.parts))
     }
+
+    /// The parsed address borrowed from the key token's text, or `None` when Caddy refuses it
+    /// ([`SiteAddress::parsed`] words the error). Nothing is built or shared: the way to read
+    /// the addresses of every site.
+    pub fn view(&self) -> Option<AddressView<'_>> {
+        if self.is_refused() {
+            return None;
+        }
+        let text: &str = &self.token.text;
+        Some(AddressView::new(&text[..cut_len(text)], self.parts))
+    }
 }
 
 /// Caddy's parse and check of the site key `key`.
 fn site_address(key: &CaddyToken) -> Result<Address, String> {
     parse_address_text(&key.text)
         .and_then(|address| check_address(&address, "80", "443").map(|()| address))
+}
+
+/// [`site_address`] without building the address: where its parts lie in `key`, or Caddy's
+/// error (the same error, the same parts).
+fn site_parts(key: &str) -> Result<Parts, String> {
+    let text = &key[..cut_len(key)];
+    let parts = parse_parts(text)?;
+    check_view(AddressView::new(text, parts), "80", "443")?;
+    Ok(parts)
 }
 
 /// A site block: its addresses and directives. Its braces are not kept (no rule reads them;

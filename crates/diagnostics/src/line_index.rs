@@ -124,12 +124,19 @@ impl LineIndex {
         self.start(line.min(self.line_count() - 1))
     }
 
-    /// Line and column of `offset` in `text`.
-    pub fn line_col(&self, offset: u32, text: &str) -> LineCol {
-        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
-        let line = self.line_of(offset);
-        let start = self.start(line) as usize;
-        let mut end = offset as usize;
+    /// [`LineIndex::line_col`] without an index: the lines before `offset` are counted (the
+    /// same answer, for a text not worth indexing for one or two offsets).
+    pub fn line_col_unindexed(offset: u32, text: &str) -> LineCol {
+        let offset = (offset as usize).min(text.len());
+        let before = &text.as_bytes()[..offset];
+        let line = memchr::memchr_iter(b'\n', before).count();
+        let start = memchr::memrchr(b'\n', before).map_or(0, |newline| newline + 1);
+        Self::column(text, line, start, offset)
+    }
+
+    /// The line and column of `offset`, on 0-based line `line` starting at `start`.
+    fn column(text: &str, line: usize, start: usize, offset: usize) -> LineCol {
+        let mut end = offset;
         while !text.is_char_boundary(end) {
             end -= 1;
         }
@@ -138,6 +145,13 @@ impl LineIndex {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
         }
+    }
+
+    /// Line and column of `offset` in `text`.
+    pub fn line_col(&self, offset: u32, text: &str) -> LineCol {
+        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let line = self.line_of(offset);
+        Self::column(text, line, self.start(line) as usize, offset as usize)
     }
 }
 
@@ -158,6 +172,13 @@ mod tests {
         assert_eq!(index.line_range(1, text), TextRange::new(3, 8));
         assert_eq!(index.line_range(3, text), TextRange::new(10, 11));
         assert!(matches!(index.starts, LineStarts::Compact { .. }));
+        for offset in 0..=12 {
+            assert_eq!(
+                LineIndex::line_col_unindexed(offset, text),
+                index.line_col(offset, text),
+                "{offset}"
+            );
+        }
     }
 
     /// The compact index answers as a list of every line start does, across block edges,

@@ -1,4 +1,5 @@
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::{LineCol, LineIndex, TextRange};
@@ -13,6 +14,8 @@ pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
     line_index: OnceLock<Arc<LineIndex>>,
+    /// Bytes [`SourceFile::line_col`] has counted lines over without the index.
+    scanned: AtomicU64,
     shown: OnceLock<Option<Arc<crate::escape::EscapedText>>>,
 }
 
@@ -23,6 +26,7 @@ impl SourceFile {
             path: path.into(),
             text: text.into(),
             line_index: OnceLock::new(),
+            scanned: AtomicU64::new(0),
             shown: OnceLock::new(),
         }
     }
@@ -65,7 +69,25 @@ impl SourceFile {
     }
 
     /// Line and column of a byte offset.
+    ///
+    /// Until the file's line index exists, the lines before `offset` are counted instead (a
+    /// SIMD count, a small fraction of what indexing every line costs), as long as all such
+    /// counts together have read at most four times the text (`DIRECT_SCAN_BUDGET`): a report
+    /// of a few findings in a large file then never indexes it, and one of many findings does
+    /// so once the counting would cost more.
     pub fn line_col(&self, offset: u32) -> LineCol {
+        if let Some(index) = self.line_index.get() {
+            return index.line_col(offset, &self.text);
+        }
+        let len = self.text.len() as u64;
+        let offset = offset.min(u32::try_from(len).unwrap_or(u32::MAX));
+        let scanned = self
+            .scanned
+            .fetch_add(u64::from(offset), Ordering::Relaxed)
+            .saturating_add(u64::from(offset));
+        if scanned <= len.saturating_mul(DIRECT_SCAN_BUDGET) {
+            return LineIndex::line_col_unindexed(offset, &self.text);
+        }
         self.line_index().line_col(offset, &self.text)
     }
 
@@ -74,6 +96,11 @@ impl SourceFile {
         self.text.get(range.as_range()).unwrap_or("")
     }
 }
+
+/// How many times its text [`SourceFile::line_col`] may read, counting lines, before it
+/// indexes the file: counting reads about a quarter of an instruction a byte, indexing
+/// several instructions a byte and allocates the index.
+const DIRECT_SCAN_BUDGET: u64 = 4;
 
 /// All files of one run, addressed by [`FileId`].
 #[derive(Debug, Default)]
