@@ -58,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
     let Some(change) = outcome.changes.iter().find(|c| c.target == Target::Stdin) else {
         return;
     };
-    assert_eq!(&*change.original, text.as_str());
+    assert_eq!(change.original.text(), Some(text.as_str()));
     let fixed = change.fixed.clone();
     let _ = gblint_lint::fix::unified_diff(change);
 

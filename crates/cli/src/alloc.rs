@@ -39,13 +39,44 @@ extern "C" {
     fn mi_option_set(option: c_int, value: c_long);
 }
 
-/// Set mimalloc's options; call first thing in `main`. `MIMALLOC_PURGE_DELAY`, when set,
-/// still wins (mimalloc reads it for options not set here).
+/// Set mimalloc's options; call first thing in `main`. `MIMALLOC_PURGE_DELAY` (in any case,
+/// or by its older name), when set, still wins (mimalloc reads it for options not set here).
 pub fn configure() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+    if !purge_delay_set_by_environment() {
         // SAFETY: `mi_option_set` stores a value in mimalloc's option table, which it reads
         // when it next purges; it may be called at any time, from any thread.
         unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) }
+    }
+}
+
+/// Whether the environment sets mimalloc's purge delay, which then wins over gblint's.
+///
+/// mimalloc looks its options up case-insensitively and also reads the purge delay's older
+/// name, `MIMALLOC_RESET_DELAY`, so any spelling of either counts.
+fn purge_delay_set_by_environment() -> bool {
+    std::env::vars_os().any(|(name, _)| names_purge_delay(&name))
+}
+
+/// Whether an environment variable's name is one mimalloc reads the purge delay from.
+fn names_purge_delay(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|name| {
+        name.eq_ignore_ascii_case("MIMALLOC_PURGE_DELAY")
+            || name.eq_ignore_ascii_case("MIMALLOC_RESET_DELAY")
+    })
+}
+
+/// Return freed memory to the system at once from here on (`MIMALLOC_PURGE_DELAY`, in any
+/// case or by its older name, still wins): for `check --fix` and `--diff`.
+///
+/// The fix loop frees a whole check (its parse is most of the peak) and then builds the new
+/// text, one block as large as the file. That block cannot reuse the small pages the check
+/// freed, so with the 50 ms delay the freed pages were still counted while it was built: on
+/// the 16.7 MB Caddyfile peak RSS was 90 MB, and 78 MB (that of a plain check) with
+/// freed memory returned at once. The time of that run did not change (1.0–1.1 s).
+pub fn purge_at_once() {
+    if !purge_delay_set_by_environment() {
+        // SAFETY: as in `configure`.
+        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
     }
 }
 
@@ -127,5 +158,32 @@ unsafe impl GlobalAlloc for Allocator {
         // SAFETY: forwarded with the caller's guarantees; on failure the old block is left
         // as it was, and the process exits.
         checked(unsafe { MiMalloc.realloc(pointer, layout, new_size) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_purge_delay;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn the_purge_delay_is_named_in_any_case_and_by_its_older_name() {
+        for name in [
+            "MIMALLOC_PURGE_DELAY",
+            "mimalloc_purge_delay",
+            "Mimalloc_Purge_Delay",
+            "MIMALLOC_RESET_DELAY",
+            "mimalloc_reset_delay",
+        ] {
+            assert!(names_purge_delay(OsStr::new(name)), "{name}");
+        }
+        for name in [
+            "MIMALLOC_PURGE_DELAYS",
+            "MIMALLOC_SHOW_STATS",
+            "PURGE_DELAY",
+            "",
+        ] {
+            assert!(!names_purge_delay(OsStr::new(name)), "{name}");
+        }
     }
 }

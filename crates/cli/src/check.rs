@@ -97,12 +97,21 @@ fn fix_run(
     threshold: Severity,
     backup: bool,
 ) -> anyhow::Result<ExitCode> {
+    // The loop frees each check before it builds the next texts: that memory must go back
+    // to the system then, not when mimalloc's purge delay is over (see `purge_at_once`).
+    crate::alloc::purge_at_once();
     let applicability = if args.unsafe_fixes {
         Applicability::Unsafe
     } else {
         Applicability::Safe
     };
-    let outcome = linter.fix(applicability)?;
+    // `--diff` shows the change from the text read, so it keeps that text; a write needs only
+    // its digest (and `--diff` never writes).
+    let outcome = if args.diff {
+        linter.fix_for_diff(applicability)?
+    } else {
+        linter.fix(applicability)?
+    };
     let anchor = std::fs::canonicalize(dir_of(&start_dir(
         &args.paths,
         args.stdin_filename.as_deref(),
@@ -119,7 +128,7 @@ fn fix_run(
     }
     let files = outcome.changed_files();
     if args.diff {
-        stdout.write_all(outcome.diff().as_bytes())?;
+        stdout.write_all(outcome.diff()?.as_bytes())?;
         writeln!(
             stderr,
             "Would fix {} problem{} in {files} file{}.",

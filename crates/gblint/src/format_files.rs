@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use gblint_lint::discovery::{discover, DiscoverOptions};
 use gblint_lint::fix::diff_texts;
+use gblint_lint::write::Expected;
 
 use crate::format::{can_format, format_as};
 use crate::write::{replace_all, Replacement, Written};
@@ -80,7 +81,7 @@ impl FormatRun {
                 Some(Replacement {
                     disk: file.disk.as_deref()?,
                     shown: &file.path,
-                    original: &file.original,
+                    expected: Expected::Bytes(file.original.as_bytes().into()),
                     text: &formatted.text,
                     fixes: &[],
                 })

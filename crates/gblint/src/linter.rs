@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use gblint_lint::write::Expected;
 use gblint_lint::{CheckOptions, FileKind, Input};
 
 use crate::config::{self, BaselineSource};
@@ -92,12 +93,29 @@ impl Linter {
     }
 
     /// Apply fixes until none applies (nothing is written): the fixed texts, and the check of
-    /// them.
+    /// them. Of each changed file only a digest of what was read is kept, for
+    /// [`Fixed::write`] to tell whether it changed since: [`Fixed::diff`] reads it again
+    /// (use [`Linter::fix_for_diff`] to show a diff from the text read).
     pub fn fix(&self, applicability: Applicability) -> Result<Fixed, Error> {
-        let outcome = gblint_lint::fix::fix(
+        self.fix_keeping(applicability, gblint_lint::fix::Keep::Digests)
+    }
+
+    /// [`Linter::fix`], keeping each changed file's text as read: [`Fixed::diff`] shows the
+    /// change from exactly that text (`--diff`), at the cost of holding it to the end.
+    pub fn fix_for_diff(&self, applicability: Applicability) -> Result<Fixed, Error> {
+        self.fix_keeping(applicability, gblint_lint::fix::Keep::Texts)
+    }
+
+    fn fix_keeping(
+        &self,
+        applicability: Applicability,
+        keep: gblint_lint::fix::Keep,
+    ) -> Result<Fixed, Error> {
+        let outcome = gblint_lint::fix::fix_with(
             &self.inputs,
             &self.options,
             applicability == Applicability::Unsafe,
+            keep,
         )?;
         Ok(Fixed::new(outcome))
     }
@@ -154,12 +172,33 @@ impl Fixed {
     }
 
     /// Every change as a unified diff (`a/PATH`, `b/PATH`), file after file (`--diff`).
-    pub fn diff(&self) -> String {
-        self.outcome
-            .changes
-            .iter()
-            .map(gblint_lint::fix::unified_diff)
-            .collect()
+    ///
+    /// From [`Linter::fix_for_diff`] the diffs are from the texts read. From
+    /// [`Linter::fix`] each file is read again, and a file that no longer holds what was read
+    /// is an error (as it would be for [`Fixed::write`]).
+    pub fn diff(&self) -> Result<String, Error> {
+        let mut diff = String::new();
+        for change in &self.outcome.changes {
+            match (&change.original, &change.target) {
+                (gblint_lint::fix::Original::Text(original), _) => diff.push_str(
+                    &gblint_lint::fix::diff_texts(&change.display, original, &change.fixed),
+                ),
+                (
+                    gblint_lint::fix::Original::Digest(digest),
+                    gblint_lint::fix::Target::Disk(path),
+                ) => {
+                    let original = reread(digest, path, &change.display)?;
+                    diff.push_str(&gblint_lint::fix::diff_texts(
+                        &change.display,
+                        &original,
+                        &change.fixed,
+                    ));
+                }
+                // Standard input's text is always kept.
+                (gblint_lint::fix::Original::Digest(_), gblint_lint::fix::Target::Stdin) => {}
+            }
+        }
+        Ok(diff)
     }
 
     /// Write every changed file on disk, all or nothing, each only if it still holds what was
@@ -180,7 +219,14 @@ impl Fixed {
                 gblint_lint::fix::Target::Disk(disk) => Some(Replacement {
                     disk,
                     shown,
-                    original: &change.original,
+                    expected: match &change.original {
+                        gblint_lint::fix::Original::Text(text) => {
+                            Expected::Bytes(text.as_bytes().into())
+                        }
+                        gblint_lint::fix::Original::Digest(digest) => {
+                            Expected::Digest(digest.clone())
+                        }
+                    },
                     text: &change.fixed,
                     fixes: &change.applied,
                 }),
@@ -196,6 +242,25 @@ impl Fixed {
             outcome,
             report: Report::new(engine),
         }
+    }
+}
+
+/// The text of the file at `path` if it still holds what the digest was made of.
+fn reread(
+    digest: &gblint_lint::write::Digest,
+    path: &Path,
+    display: &Path,
+) -> Result<String, Error> {
+    let changed = || {
+        Error::Discovery(format!(
+            "{}: changed after gblint read it (run gblint again)",
+            shown(display)
+        ))
+    };
+    match digest.reread(path) {
+        Ok(Some(bytes)) => String::from_utf8(bytes).map_err(|_| changed()),
+        Ok(None) => Err(changed()),
+        Err(err) => Err(Error::Discovery(format!("{}: {err}", shown(display)))),
     }
 }
 

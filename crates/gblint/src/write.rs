@@ -44,12 +44,12 @@ pub struct Written {
     pub fixes: Vec<&'static str>,
 }
 
-/// One replacement: the file on disk, how reports name it, what it must still hold, the new
-/// text, and the fixes that made it.
+/// One replacement: the file on disk, how reports name it, what it must still hold (the text
+/// read, or its digest), the new text, and the fixes that made it.
 pub(crate) struct Replacement<'a> {
     pub(crate) disk: &'a Path,
     pub(crate) shown: &'a str,
-    pub(crate) original: &'a str,
+    pub(crate) expected: Expected<'a>,
     pub(crate) text: &'a str,
     pub(crate) fixes: &'a [&'static str],
 }
@@ -66,7 +66,7 @@ pub(crate) fn replace_all(
                 r.disk,
                 Path::new(r.shown),
                 // Borrowed, not copied: the texts are as large as the files.
-                Expected::Bytes(r.original.as_bytes().into()),
+                r.expected.clone(),
                 r.text.as_bytes(),
             )
         })

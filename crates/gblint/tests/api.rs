@@ -96,7 +96,7 @@ fn fixes_are_shown_as_a_diff_and_written_together() {
     let fixed = linter.fix(gblint::Applicability::Unsafe).unwrap();
     assert_eq!(fixed.changed_files(), 1);
     assert_eq!(fixed.text_input(), None);
-    let diff = fixed.diff();
+    let diff = fixed.diff().unwrap();
     assert!(diff.starts_with("--- a/"), "{diff}");
     assert!(diff.contains("+\tstorage file_system"), "{diff}");
     // Nothing is written before `write`.
@@ -109,6 +109,44 @@ fn fixes_are_shown_as_a_diff_and_written_together() {
     assert_eq!(written.len(), 1);
     assert_eq!(written[0].fixes, ["CDY001"]);
     assert_eq!(written[0].backup, None);
+    assert!(std::fs::read_to_string(&caddyfile)
+        .unwrap()
+        .contains("storage file_system"));
+}
+
+/// `fix` keeps only a digest of what it read: a file edited since (same length) is neither
+/// diffed nor written; `fix_for_diff` diffs the text it read whatever the file holds now.
+#[test]
+fn a_file_edited_after_fix_read_it_is_neither_diffed_nor_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let caddyfile = dir.path().join("Caddyfile");
+    let read = "example.com {\n\trespond \"hi\"\n}\n";
+    std::fs::write(&caddyfile, read).unwrap();
+    let linter = gblint::Linter::discover(dir.path()).unwrap();
+    let fixed = linter.fix(gblint::Applicability::Unsafe).unwrap();
+    let for_diff = linter.fix_for_diff(gblint::Applicability::Unsafe).unwrap();
+    let edited = read.replace("hi", "ho");
+    assert_eq!(edited.len(), read.len());
+    std::fs::write(&caddyfile, &edited).unwrap();
+
+    let err = fixed.diff().unwrap_err().to_string();
+    assert!(err.contains("changed after gblint read it"), "{err}");
+    let err = fixed
+        .write(&gblint::WriteOptions::default().backup(false))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("changed after gblint read it"), "{err}");
+    assert_eq!(std::fs::read_to_string(&caddyfile).unwrap(), edited);
+    let diff = for_diff.diff().unwrap();
+    assert!(diff.contains(" \trespond \"hi\""), "{diff}");
+    assert!(diff.contains("+\tstorage file_system"), "{diff}");
+
+    // Put back as read, the digest matches again.
+    std::fs::write(&caddyfile, read).unwrap();
+    assert_eq!(fixed.diff().unwrap(), for_diff.diff().unwrap());
+    fixed
+        .write(&gblint::WriteOptions::default().backup(false))
+        .unwrap();
     assert!(std::fs::read_to_string(&caddyfile)
         .unwrap()
         .contains("storage file_system"));

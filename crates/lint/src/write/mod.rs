@@ -10,12 +10,14 @@
 //!   held as file descriptors; the target itself is opened with `O_NOFOLLOW`. A symbolic
 //!   link, or a folder swapped for one while gblint runs, stops the write.
 //! - **No lost update.** A file is locked (`flock`, against another gblint run) and must
-//!   still hold exactly the bytes gblint read, checked when staging and again just before
-//!   the rename; otherwise the run stops with exit 2 naming it.
+//!   still hold exactly the bytes gblint read — compared byte for byte, or with the
+//!   [`Digest`] of them that `check --fix` keeps instead of the text — checked when staging
+//!   and again just before the rename; otherwise the run stops with exit 2 naming it.
 //! - **Backups** are hard links to the replaced file (`<file>.bak-YYYYMMDDHHMM`, local time),
 //!   made before any rename and removed again when the write fails. Temporary names carry the
 //!   process id, so a later run removes those a killed run left.
 
+mod digest;
 mod dirs;
 mod keep;
 mod names;
@@ -28,6 +30,7 @@ use std::path::{Path, PathBuf};
 
 use rustix::fs::{fstat, fsync, linkat, renameat, statat, unlinkat, AtFlags};
 
+pub use digest::Digest;
 pub use names::{is_stale, owner_pid};
 pub use read::read_beneath;
 use stage::Staged;
@@ -42,6 +45,9 @@ pub enum Expected<'a> {
     Absent,
     /// It must still hold exactly these bytes (what gblint read).
     Bytes(Cow<'a, [u8]>),
+    /// It must still hold exactly the bytes of this digest (what gblint read, when it did
+    /// not keep them): read back a chunk at a time, never whole.
+    Digest(Digest),
 }
 
 /// One file to write.
@@ -219,7 +225,8 @@ pub fn remove_files(removals: &[FileRemoval], backup: bool) -> Result<Vec<Writte
     }
     let shown: Vec<PathBuf> = removals.iter().map(|r| r.shown.clone()).collect();
     for (index, (item, removal)) in staged.iter().zip(removals).enumerate() {
-        let removed = still_as_read(item, &removal.expected).and_then(|()| {
+        let expected = Expected::Bytes(Cow::Borrowed(&removal.expected));
+        let removed = still_as_read(item, &expected).and_then(|()| {
             unlinkat(&item.dir, item.name.as_os_str(), AtFlags::empty())
                 .map_err(|err| format!("cannot remove it: {err}"))
         });
@@ -269,9 +276,7 @@ fn nothing(files: usize) -> String {
 fn replace(item: &Staged, write: &FileWrite<'_>) -> Result<(), String> {
     match &item.original {
         Some(_) => {
-            if let Expected::Bytes(bytes) = &write.expected {
-                still_as_read(item, bytes)?;
-            }
+            still_as_read(item, &write.expected)?;
             renameat(
                 &item.dir,
                 item.temp.as_os_str(),
@@ -304,7 +309,7 @@ fn replace(item: &Staged, write: &FileWrite<'_>) -> Result<(), String> {
 
 /// Check again, just before it is replaced or removed, that the staged file's target is the
 /// file that was locked and still holds `expected`.
-fn still_as_read(item: &Staged, expected: &[u8]) -> Result<(), String> {
+fn still_as_read(item: &Staged, expected: &Expected<'_>) -> Result<(), String> {
     let Some((file, stat)) = &item.original else {
         return Ok(());
     };
@@ -511,5 +516,50 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, vec![std::ffi::OsString::from("a.caddyfile")]);
+    }
+
+    /// With only a digest of what was read (`check --fix`), an edit of the same length made
+    /// after the read is a lost update refused, and the unchanged file is replaced.
+    #[test]
+    fn a_digest_refuses_a_same_length_edit_and_passes_the_unchanged_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("Caddyfile");
+        // Longer than one read chunk, the edit past the first one.
+        let read: Vec<u8> = b"example.com {\n\trespond \"hi\"\n}\n"
+            .iter()
+            .copied()
+            .cycle()
+            .take(200_000)
+            .collect();
+        let mut edited = read.clone();
+        edited[150_000] = b'#';
+        assert_ne!(edited, read);
+        let options = WriteOptions {
+            backup: true,
+            create_dirs: false,
+        };
+        let write = FileWrite::new(
+            &path,
+            &path,
+            Expected::Digest(Digest::of(&read)),
+            &b"new\n"[..],
+        );
+
+        std::fs::write(&path, &edited).expect("write");
+        let err = write_files(std::slice::from_ref(&write), options).expect_err("lost update");
+        assert!(
+            err.message.contains("changed after gblint read it"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).expect("read"), edited);
+        assert!(leftovers(dir.path()).is_empty());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("read_dir").count(), 1);
+
+        std::fs::write(&path, &read).expect("write");
+        let written = write_files(&[write], options).expect("unchanged");
+        assert_eq!(std::fs::read(&path).expect("read"), b"new\n");
+        let backup = written[0].backup.as_ref().expect("backup");
+        assert_eq!(std::fs::read(backup).expect("read"), read);
+        assert!(leftovers(dir.path()).is_empty());
     }
 }

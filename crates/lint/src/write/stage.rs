@@ -14,6 +14,7 @@ use rustix::fs::{
 };
 use rustix::io::Errno;
 
+use super::digest::CHUNK;
 use super::dirs::{self, Created};
 use super::{keep, names, Expected, FileRemoval, FileWrite, WriteOptions};
 
@@ -87,7 +88,9 @@ pub(super) fn stage(
     }
     let name = name.to_os_string();
     let original = match &write.expected {
-        Expected::Bytes(bytes) => Some(open_original(&dir, &name, bytes)?),
+        Expected::Bytes(_) | Expected::Digest(_) => {
+            Some(open_original(&dir, &name, &write.expected)?)
+        }
         Expected::Absent => match statat(&dir, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW) {
             Err(Errno::NOENT) => None,
             Ok(_) => return Err("appeared after gblint looked (run gblint again)".into()),
@@ -139,7 +142,8 @@ pub(super) fn stage_removal(
         }
     })?;
     let name = name.to_os_string();
-    let original = open_original(&dir, &name, &removal.expected)?;
+    let expected = Expected::Bytes(std::borrow::Cow::Borrowed(&removal.expected));
+    let original = open_original(&dir, &name, &expected)?;
     let mut staged = Staged {
         temp: names::hidden(&name, "tmp"),
         dir,
@@ -157,7 +161,11 @@ pub(super) fn stage_removal(
 
 /// Open the file to be replaced without following a link, lock it against another gblint
 /// run, and check that it still holds `expected` and can be replaced whole.
-fn open_original(dir: &OwnedFd, name: &OsString, expected: &[u8]) -> Result<(File, Stat), String> {
+fn open_original(
+    dir: &OwnedFd,
+    name: &OsString,
+    expected: &Expected<'_>,
+) -> Result<(File, Stat), String> {
     let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
     let fd = match openat(dir, name.as_os_str(), flags, Mode::empty()) {
         Ok(fd) => fd,
@@ -193,10 +201,28 @@ fn open_original(dir: &OwnedFd, name: &OsString, expected: &[u8]) -> Result<(Fil
     Ok((file, stat))
 }
 
-/// Whether `file` still holds exactly `expected` (read from its start), compared one chunk at
-/// a time: reading it whole held a second copy of a large file, twice per write.
-pub(super) fn still_holds(mut file: &File, expected: &[u8]) -> Result<(), String> {
-    let changed = || "changed after gblint read it (run gblint again)".to_owned();
+/// Whether `file` still holds what gblint read (read from its start, one chunk at a time:
+/// reading it whole held a second copy of a large file, twice per write). A file that must
+/// be absent is not opened, so it holds nothing expected.
+pub(super) fn still_holds(file: &File, expected: &Expected<'_>) -> Result<(), String> {
+    match expected {
+        Expected::Bytes(bytes) => still_holds_bytes(file, bytes),
+        Expected::Digest(digest) => match digest.matches_file(file) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(changed()),
+            Err(err) => Err(err.to_string()),
+        },
+        Expected::Absent => Err("appeared after gblint looked (run gblint again)".into()),
+    }
+}
+
+/// The message of a file that no longer holds what gblint read.
+fn changed() -> String {
+    "changed after gblint read it (run gblint again)".to_owned()
+}
+
+/// Whether `file` still holds exactly `expected`, compared one chunk at a time.
+fn still_holds_bytes(mut file: &File, expected: &[u8]) -> Result<(), String> {
     file.rewind().map_err(|err| err.to_string())?;
     let mut chunk = vec![0u8; CHUNK];
     let mut rest = expected;
@@ -221,9 +247,6 @@ pub(super) fn still_holds(mut file: &File, expected: &[u8]) -> Result<(), String
         rest = &rest[read..];
     }
 }
-
-/// How much of a file [`still_holds`] reads at a time.
-const CHUNK: usize = 64 * 1024;
 
 /// Write the new text to the temporary file, give it the old file's metadata, and fsync it.
 fn fill(staged: &Staged, contents: &[u8]) -> Result<(), String> {
@@ -311,7 +334,7 @@ mod tests {
         let holds = |bytes: &[u8]| {
             std::fs::write(&path, bytes).expect("write");
             let file = File::open(&path).expect("open");
-            still_holds(&file, &expected)
+            still_holds_bytes(&file, &expected)
         };
         assert_eq!(holds(&expected), Ok(()));
         let mut grown = expected.clone();
@@ -325,10 +348,10 @@ mod tests {
         let one = &expected[..CHUNK];
         std::fs::write(&path, one).expect("write");
         let file = File::open(&path).expect("open");
-        assert_eq!(still_holds(&file, one), Ok(()));
+        assert_eq!(still_holds_bytes(&file, one), Ok(()));
         std::fs::write(&path, b"").expect("write");
         let file = File::open(&path).expect("open");
-        assert_eq!(still_holds(&file, b""), Ok(()));
-        assert!(still_holds(&file, b"x").is_err());
+        assert_eq!(still_holds_bytes(&file, b""), Ok(()));
+        assert!(still_holds_bytes(&file, b"x").is_err());
     }
 }
