@@ -546,12 +546,9 @@ impl<'a> CommandParser<'a> {
                     None
                 };
                 // Verdicts and known targets keep the spec's name instead of a copy.
-                let name = match (name, spec) {
-                    (_, Some(spec)) if spec.name == name => Name::Borrowed(spec.name),
-                    ("ACCEPT", _) => Name::Borrowed("ACCEPT"),
-                    ("DROP", _) => Name::Borrowed("DROP"),
-                    ("RETURN", _) => Name::Borrowed("RETURN"),
-                    ("QUEUE", _) => Name::Borrowed("QUEUE"),
+                let name = match (spec, modules::verdict(name)) {
+                    (Some(spec), _) if spec.name == name => Name::Borrowed(spec.name),
+                    (_, Some(verdict)) => Name::Borrowed(verdict),
                     _ => Name::Owned(name.to_owned()),
                 };
                 self.target = Some((
@@ -931,7 +928,8 @@ impl<'a> CommandParser<'a> {
         if let Some((t, options)) = &target {
             add(RuleBuilder::size(&t.name, options));
         }
-        let mut builder = RuleBuilder::with_capacity(size.0, size.1, range.start());
+        let known = crate::names::known(modules::known_names);
+        let mut builder = RuleBuilder::with_capacity(size.0, size.1, range.start(), Some(known));
         builder.fields(
             draft.in_iface,
             draft.out_iface,

@@ -6,7 +6,8 @@
 //!   canonical values for the common match and target modules ([`modules`], grouped by
 //!   extension family), over the value grammars both share ([`values`]: numbers, ports and
 //!   ranges, addresses, protocols). Layers only look down: `file` → `command` → `modules` →
-//!   `values` → `rule`/`lexer`.
+//!   `values` → `rule`/`lexer` → `names` (the module tables'
+//!   names as numbers, filled by `command` from `modules`).
 //! * [`printer`] prints rules in iptables-save's canonical form; [`formatter`] formats whole
 //!   files with it.
 //! * [`ruleset`] replays a file's commands (`-A`, `-I N`, `-D`, `-R`, `-F`, `-N`, `-X`, `-P`,
@@ -28,6 +29,7 @@ pub mod file;
 pub mod formatter;
 pub mod lexer;
 pub mod modules;
+mod names;
 pub mod printer;
 pub mod rule;
 pub mod ruleset;

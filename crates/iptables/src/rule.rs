@@ -7,6 +7,8 @@ use std::fmt;
 use gblint_diagnostics::TextRange;
 use ipnet::IpNet;
 
+use crate::names::KnownNames;
+
 /// IPv4 (`iptables`) or IPv6 (`ip6tables`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Family {
@@ -151,19 +153,19 @@ pub type Field<'r> = Neg<&'r str>;
 /// The rule part of a command.
 ///
 /// Everything textual (interface names, the protocol, every match, option, argument and the
-/// target) is packed into one record array and one string per rule, read through
+/// target) is packed into one allocation per rule, records then text, read through
 /// [`Rule::matches`], [`Rule::target`], [`Rule::in_iface`], [`Rule::out_iface`] and
 /// [`Rule::protocol`]. A rule used to hold a vector per match, a vector per option and a
 /// string per argument: on a 100,000-rule dump those allocations were most of gblint's
-/// memory. The record array's records are 16 bytes (offsets within the command rather than
-/// the file).
+/// memory. The records are 16 bytes (offsets within the command rather than the file); a
+/// name of the module tables (`conntrack`, `ctstate`, `ACCEPT`) is a number, not text.
 ///
 /// `-s` and `-d` are read through [`Rule::source_ref`] and [`Rule::destination_ref`]: one
 /// IPv4 network, not negated (nearly every address of a large dump) sits inline in five
 /// bytes; any other form (IPv6, negated, several addresses, a non-contiguous mask, a host
-/// name) is kept as parsed in a box shared with `-c`, which few rules have. The rule is 64
-/// bytes (with the `Arc` counters 80, an allocator size class); with the addresses inline as
-/// two 32-byte fields it was 112.
+/// name) is kept as parsed in a box shared with `-c`, which few rules have. The rule is 48
+/// bytes (with the `Arc` counters 64, an allocator size class); with the addresses inline as
+/// two 32-byte fields and records and text in two boxes it was 112.
 #[derive(Clone, Debug, Default)]
 pub struct Rule {
     body: Body,
@@ -277,15 +279,47 @@ enum Kind {
     Arg,
 }
 
+impl Kind {
+    fn from_byte(byte: u8) -> Kind {
+        match byte {
+            0 => Kind::Match,
+            1 => Kind::Target,
+            2 => Kind::Opt,
+            _ => Kind::Arg,
+        }
+    }
+
+    fn byte(self) -> u8 {
+        match self {
+            Kind::Match => 0,
+            Kind::Target => 1,
+            Kind::Opt => 2,
+            Kind::Arg => 3,
+        }
+    }
+}
+
+/// An [`Item::name_len`] with this bit set holds the number of a known name
+/// ([`crate::names`]) in the other bits, and the name is not in the text.
+const KNOWN_NAME: u16 = 1 << 15;
+
+/// The bytes of an [`Item`] in a rule's data.
+const ITEM_BYTES: usize = 16;
+
+/// The bytes of the record count at the start of a rule's data.
+const COUNT_BYTES: usize = 2;
+
 /// One match, target, option or extra argument of a rule: its name and value are runs of
-/// the rule's text, the value right after the name (empty names and values included), and
+/// the rule's text, the value right after the name (empty names and values included; a
+/// known name is a number instead, see [`KNOWN_NAME`]), and
 /// where it was written is an offset and a length from the start of its command (a line is
 /// at most 10,240 bytes, see [`crate::command::parse_command`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Item {
     /// Where the name starts in the text.
     start: u32,
-    /// The length of the match, target or option name (0 for an argument).
+    /// The length of the match, target or option name (0 for an argument), or
+    /// [`KNOWN_NAME`] and the name's number.
     name_len: u16,
     /// The length of an option's first argument, or of an argument (0 for a match or
     /// target).
@@ -300,6 +334,46 @@ struct Item {
     kind: Kind,
     /// A match: loaded implicitly; a target: `-g`; an option: negated.
     flag: bool,
+}
+
+impl Item {
+    /// Its bytes in a rule's data (little-endian fields in declaration order).
+    fn encode(&self) -> [u8; ITEM_BYTES] {
+        let mut bytes = [0; ITEM_BYTES];
+        bytes[0..4].copy_from_slice(&self.start.to_le_bytes());
+        bytes[4..6].copy_from_slice(&self.name_len.to_le_bytes());
+        bytes[6..8].copy_from_slice(&self.value_len.to_le_bytes());
+        bytes[8..10].copy_from_slice(&self.at.to_le_bytes());
+        bytes[10..12].copy_from_slice(&self.len.to_le_bytes());
+        bytes[12..14].copy_from_slice(&self.count.to_le_bytes());
+        bytes[14] = self.kind.byte();
+        bytes[15] = u8::from(self.flag);
+        bytes
+    }
+
+    /// Back from [`Item::encode`]'s bytes.
+    fn decode(bytes: &[u8; ITEM_BYTES]) -> Item {
+        let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]);
+        Item {
+            start: u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]),
+            name_len: u16_at(4),
+            value_len: u16_at(6),
+            at: u16_at(8),
+            len: u16_at(10),
+            count: u16_at(12),
+            kind: Kind::from_byte(bytes[14]),
+            flag: bytes[15] != 0,
+        }
+    }
+
+    /// How many bytes of the text its name takes (none for a known name).
+    fn text_name_len(&self) -> usize {
+        if self.name_len & KNOWN_NAME != 0 {
+            0
+        } else {
+            usize::from(self.name_len)
+        }
+    }
 }
 
 /// `-i`, `-o`, `-p` and `-f` given / negated, one bit each (see [`Body::flags`]).
@@ -321,12 +395,14 @@ const FIELD_BITS: [(u8, u8); 3] = [
 /// The packed text of a rule (see [`Rule`]).
 #[derive(Clone, Debug, Default)]
 struct Body {
-    /// The target and its options first (when there is one), then the matches in order,
-    /// each followed by its options.
-    items: Box<[Item]>,
-    /// `-i`, `-o` and `-p` (in that order, each as long as [`Self::lengths`] says), then
-    /// every name and argument, one after the other.
-    text: Box<str>,
+    /// One allocation: the number of records (two bytes, little-endian; kept here rather
+    /// than in a field, which made the rule a size class larger), the records of
+    /// [`ITEM_BYTES`] each (the target and its options first when there is one, then the
+    /// matches in order, each followed by its options), then the text: `-i`, `-o` and `-p` (in that order, each as long as
+    /// [`Self::lengths`] says), then every name not known by number and every argument, one
+    /// after the other. Records and text in separate boxes cost a second allocation and a
+    /// second 16-byte pointer per rule (on 100,000 rules ~2.4 MB).
+    data: Box<[u8]>,
     /// Where the command starts in the file: the items' positions are offsets from it.
     base: u32,
     /// The lengths of `-i`, `-o` and `-p` at the start of the text (an interface name is at
@@ -337,18 +413,59 @@ struct Body {
 }
 
 impl Body {
-    /// A run of the text (empty if out of range, which the builder never makes).
+    /// How many records there are.
+    fn len(&self) -> usize {
+        match *self.data {
+            [low, high, ..] => usize::from(u16::from_le_bytes([low, high])),
+            _ => 0,
+        }
+    }
+
+    /// Record `at` (below [`Self::len`]).
+    fn item(&self, at: usize) -> Item {
+        let start = COUNT_BYTES + at * ITEM_BYTES;
+        let bytes = self
+            .data
+            .get(start..start + ITEM_BYTES)
+            .and_then(|bytes| <&[u8; ITEM_BYTES]>::try_from(bytes).ok());
+        bytes.map(Item::decode).unwrap_or(Item {
+            start: 0,
+            name_len: 0,
+            value_len: 0,
+            at: 0,
+            len: 0,
+            count: 0,
+            kind: Kind::Arg,
+            flag: false,
+        })
+    }
+
+    /// The text after the records.
+    fn text(&self) -> &[u8] {
+        self.data
+            .get(COUNT_BYTES + self.len() * ITEM_BYTES..)
+            .unwrap_or_default()
+    }
+
+    /// A run of the text (empty if out of range or not UTF-8, which the builder never
+    /// makes: it copies the text from `&str`s, whole).
     fn slice(&self, start: usize, len: usize) -> &str {
-        self.text.get(start..start + len).unwrap_or_default()
+        self.text()
+            .get(start..start + len)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default()
     }
 
     fn name(&self, item: &Item) -> &str {
+        if item.name_len & KNOWN_NAME != 0 {
+            return crate::names::name(item.name_len & !KNOWN_NAME);
+        }
         self.slice(item.start as usize, usize::from(item.name_len))
     }
 
     fn value(&self, item: &Item) -> &str {
         self.slice(
-            item.start as usize + usize::from(item.name_len),
+            item.start as usize + item.text_name_len(),
             usize::from(item.value_len),
         )
     }
@@ -373,8 +490,11 @@ impl Body {
 
     /// The items of the target and its options (empty without a target).
     fn target_items(&self) -> usize {
-        match self.items.first() {
-            Some(item) if item.kind == Kind::Target => 1 + usize::from(item.count),
+        if self.len() == 0 {
+            return 0;
+        }
+        match self.item(0) {
+            item if item.kind == Kind::Target => 1 + usize::from(item.count),
             _ => 0,
         }
     }
@@ -387,6 +507,8 @@ pub(crate) struct RuleBuilder {
     base: u32,
     lengths: [u8; 3],
     flags: u8,
+    /// The module tables' names by number, when the caller has them.
+    known: Option<&'static KnownNames>,
 }
 
 /// A length or offset of a rule's packed text or record array: a line is at most 10,240 bytes
@@ -397,19 +519,26 @@ fn small<T: TryFrom<usize> + Default>(value: usize) -> T {
 }
 
 impl RuleBuilder {
-    /// Room for exactly `items` records and `text` bytes (see [`Self::size`]), for a command
-    /// that starts at `base`.
-    pub(crate) fn with_capacity(items: usize, text: usize, base: u32) -> Self {
+    /// Room for `items` records and `text` bytes (see [`Self::size`]), for a command that
+    /// starts at `base`; names `known` numbers are kept as numbers.
+    pub(crate) fn with_capacity(
+        items: usize,
+        text: usize,
+        base: u32,
+        known: Option<&'static KnownNames>,
+    ) -> Self {
         RuleBuilder {
             items: Vec::with_capacity(items),
             text: String::with_capacity(text),
             base,
             lengths: [0; 3],
             flags: 0,
+            known,
         }
     }
 
-    /// The records and text bytes a match or target with `options` takes.
+    /// The records and text bytes a match or target with `options` takes at most (known
+    /// names take none).
     pub(crate) fn size(name: &str, options: &[Opt]) -> (usize, usize) {
         let mut items = 1;
         let mut text = name.len();
@@ -462,19 +591,31 @@ impl RuleBuilder {
     fn push(
         &mut self,
         kind: Kind,
-        name: &str,
+        name: &Name,
         value: &str,
         range: TextRange,
         count: u16,
         flag: bool,
     ) {
         let start = small(self.text.len());
-        self.text.push_str(name);
+        // Only a name from a table (`Cow::Borrowed`) may be known: the others (user chains,
+        // unknown modules) are not looked up.
+        let known = match (self.known, name) {
+            (Some(known), Cow::Borrowed(name)) if !name.is_empty() => known.id_of_static(name),
+            _ => None,
+        };
+        let name_len = match known {
+            Some(id) => KNOWN_NAME | id,
+            None => {
+                self.text.push_str(name);
+                small(name.len())
+            }
+        };
         self.text.push_str(value);
         let (at, len) = self.offset(range);
         self.items.push(Item {
             start,
-            name_len: small(name.len()),
+            name_len,
             value_len: small(value.len()),
             at,
             len,
@@ -484,7 +625,14 @@ impl RuleBuilder {
         });
     }
 
-    fn push_head(&mut self, kind: Kind, name: &str, flag: bool, range: TextRange, options: &[Opt]) {
+    fn push_head(
+        &mut self,
+        kind: Kind,
+        name: &Name,
+        flag: bool,
+        range: TextRange,
+        options: &[Opt],
+    ) {
         let head = self.items.len();
         self.push(kind, name, "", range, 0, flag);
         for o in options {
@@ -499,7 +647,7 @@ impl RuleBuilder {
                 o.negated,
             );
             for arg in args {
-                self.push(Kind::Arg, "", arg, o.range, 0, false);
+                self.push(Kind::Arg, &Name::Borrowed(""), arg, o.range, 0, false);
             }
         }
         self.items[head].count = small(self.items.len() - head - 1);
@@ -508,7 +656,7 @@ impl RuleBuilder {
     /// The next match.
     pub(crate) fn push_match(
         &mut self,
-        name: &str,
+        name: &Name,
         implicit: bool,
         range: TextRange,
         options: &[Opt],
@@ -519,7 +667,7 @@ impl RuleBuilder {
     /// The target (before every match: see [`Body::items`]).
     pub(crate) fn push_target(
         &mut self,
-        name: &str,
+        name: &Name,
         goto: bool,
         range: TextRange,
         options: &[Opt],
@@ -536,8 +684,7 @@ impl RuleBuilder {
     ) -> Rule {
         let mut rule = Rule {
             body: Body {
-                items: self.items.into_boxed_slice(),
-                text: self.text.into_boxed_str(),
+                data: pack(&self.items, self.text.as_bytes()),
                 base: self.base,
                 lengths: self.lengths,
                 flags: self.flags,
@@ -566,6 +713,18 @@ impl RuleBuilder {
         }
         rule
     }
+}
+
+/// A rule's data: the number of `items`, the items encoded, then `text`, in one exact
+/// allocation (a record count fits 16 bits: a line of at most 10,240 bytes has fewer words).
+fn pack(items: &[Item], text: &[u8]) -> Box<[u8]> {
+    let mut data = Vec::with_capacity(COUNT_BYTES + items.len() * ITEM_BYTES + text.len());
+    data.extend_from_slice(&small::<u16>(items.len()).to_le_bytes());
+    for item in items {
+        data.extend_from_slice(&item.encode());
+    }
+    data.extend_from_slice(text);
+    data.into_boxed_slice()
 }
 
 impl Rule {
@@ -669,7 +828,7 @@ impl Rule {
         Matches {
             body: &self.body,
             at: self.body.target_items(),
-            end: self.body.items.len(),
+            end: self.body.len(),
         }
     }
 
@@ -680,11 +839,17 @@ impl Rule {
 
     /// `-j`/`-g`.
     pub fn target(&self) -> Option<TargetRef<'_>> {
-        let item = self.body.items.first().filter(|i| i.kind == Kind::Target)?;
+        if self.body.len() == 0 {
+            return None;
+        }
+        let item = self.body.item(0);
+        if item.kind != Kind::Target {
+            return None;
+        }
         Some(TargetRef {
-            name: self.body.name(item),
+            name: self.body.name(&item),
             goto: item.flag,
-            range: self.body.range(item),
+            range: self.body.range(&item),
             options: Options::of(&self.body, 0),
         })
     }
@@ -694,15 +859,15 @@ impl Rule {
         if self.body.target_items() == 0 {
             return;
         }
-        let mut text = String::with_capacity(self.body.text.len() + name.len());
-        text.push_str(&self.body.text);
+        let mut items: Vec<Item> = (0..self.body.len()).map(|at| self.body.item(at)).collect();
+        let mut text = self.body.text().to_vec();
         let start = small(text.len());
-        text.push_str(name);
-        self.body.text = text.into_boxed_str();
-        let target = &mut self.body.items[0];
+        text.extend_from_slice(name.as_bytes());
+        let target = &mut items[0];
         target.start = start;
         target.name_len = small(name.len());
         target.value_len = 0;
+        self.body.data = pack(&items, &text);
     }
 }
 
@@ -739,12 +904,12 @@ impl<'r> Iterator for Matches<'r> {
             return None;
         }
         let at = self.at;
-        let item = &self.body.items[at];
+        let item = self.body.item(at);
         self.at += 1 + usize::from(item.count);
         Some(MatchRef {
-            name: self.body.name(item),
+            name: self.body.name(&item),
             implicit: item.flag,
-            range: self.body.range(item),
+            range: self.body.range(&item),
             options: Options::of(self.body, at),
         })
     }
@@ -755,7 +920,7 @@ impl<'r> Iterator for Matches<'r> {
         let mut at = self.at;
         let mut count = 0;
         while at < self.end {
-            at += 1 + usize::from(self.body.items[at].count);
+            at += 1 + usize::from(self.body.item(at).count);
             count += 1;
         }
         (count, Some(count))
@@ -825,7 +990,7 @@ impl<'r> Options<'r> {
         Options {
             body,
             start: head + 1,
-            end: head + 1 + usize::from(body.items[head].count),
+            end: head + 1 + usize::from(body.item(head).count),
         }
     }
 
@@ -902,13 +1067,13 @@ impl<'r> Iterator for OptionIter<'r> {
             return None;
         }
         let at = self.at;
-        let item = &self.body.items[at];
+        let item = self.body.item(at);
         let count = usize::from(item.count);
         self.at += 1 + count.saturating_sub(1);
         Some(OptRef {
-            name: self.body.name(item),
+            name: self.body.name(&item),
             negated: item.flag,
-            range: self.body.range(item),
+            range: self.body.range(&item),
             args: Args {
                 body: self.body,
                 at,
@@ -953,7 +1118,7 @@ impl<'r> Args<'r> {
 
     /// Argument `index`.
     pub fn get(&self, index: usize) -> Option<&'r str> {
-        (index < self.len).then(|| self.body.value(&self.body.items[self.at + index]))
+        (index < self.len).then(|| self.body.value(&self.body.item(self.at + index)))
     }
 
     /// The first argument.
@@ -964,7 +1129,7 @@ impl<'r> Args<'r> {
     /// In order.
     pub fn iter(&self) -> impl Iterator<Item = &'r str> + Clone + 'r {
         let (body, at) = (self.body, self.at);
-        (0..self.len).map(move |i| body.value(&body.items[at + i]))
+        (0..self.len).map(move |i| body.value(&body.item(at + i)))
     }
 }
 
@@ -1067,6 +1232,44 @@ mod tests {
         assert_eq!(
             target.opt("log-prefix").and_then(|o| o.args.first()),
             Some("x")
+        );
+    }
+
+    #[test]
+    fn known_names_are_numbers_and_the_rest_is_text_that_reads_back() {
+        // An unknown module is a finding (a risk), but its rule is kept as written.
+        let text = "*filter\n:INPUT ACCEPT [0:0]\n:web - [0:0]\n-A INPUT -m conntrack \
+                    --ctstate NEW -m comment --comment \"é ü\" -m mystery --odd 1 -j web\n\
+                    COMMIT\n";
+        let file = parse(text, Family::V4);
+        let r = match &file.lines[3].kind {
+            LineKind::Command(command) => Rule::clone(&command.rule),
+            other => panic!("not a command: {other:?}"),
+        };
+        // `conntrack`, `ctstate`, `comment` (twice) are table names: not in the text, which
+        // holds the arguments, the unknown module's names and the chain target.
+        let text = std::str::from_utf8(r.body.text()).expect("UTF-8 text");
+        assert!(
+            !text.contains("conntrack") && !text.contains("ctstate"),
+            "{text}"
+        );
+        assert!(text.contains("mystery") && text.contains("odd") && text.contains("web"));
+        let names: Vec<&str> = r.matches().map(|m| m.name).collect();
+        assert_eq!(names, ["conntrack", "comment", "mystery"]);
+        let m = r.find_match("conntrack").expect("conntrack");
+        assert_eq!(m.opt("ctstate").and_then(|o| o.args.first()), Some("NEW"));
+        let comment = r.find_match("comment").and_then(|m| m.opt("comment"));
+        assert_eq!(comment.and_then(|o| o.args.first()), Some("\"é ü\""));
+        let odd = r.find_match("mystery").and_then(|m| m.opt("odd"));
+        assert_eq!(odd.and_then(|o| o.args.first()), Some("1"));
+        assert_eq!(r.target().map(|t| t.name), Some("web"));
+        // Renaming the target re-packs the rule; everything else reads as before.
+        let mut renamed = r.clone();
+        renamed.set_target_name("other");
+        assert_eq!(renamed.target().map(|t| t.name), Some("other"));
+        assert_eq!(
+            renamed.matches().collect::<Vec<_>>(),
+            r.matches().collect::<Vec<_>>()
         );
     }
 

@@ -157,6 +157,14 @@ pub fn is_verdict(name: &str) -> bool {
     matches!(name, "ACCEPT" | "DROP" | "RETURN" | "QUEUE")
 }
 
+/// The standard verdicts, each one `&'static str` that rules and [`known_names`] share.
+static VERDICTS: [&str; 4] = ["ACCEPT", "DROP", "RETURN", "QUEUE"];
+
+/// `name` as the standard verdict it is, if it is one.
+pub fn verdict(name: &str) -> Option<&'static str> {
+    VERDICTS.iter().copied().find(|verdict| *verdict == name)
+}
+
 /// Whether `name` names a target extension of any family (so `-j NAME` is never a chain).
 pub fn is_target_extension(name: &str) -> bool {
     if is_verdict(name) {
@@ -218,6 +226,20 @@ pub fn check_rule(rule: &Rule, chain: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Every name the module tables hold: each module's names, its options' names and the
+/// standard verdicts (what rules refer to by number instead of copying them).
+pub fn known_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = VERDICTS.to_vec();
+    for module in all() {
+        names.push(module.name);
+        names.extend(module.aliases.iter().copied());
+        for option in module.options {
+            names.extend(option.names.iter().copied());
+        }
+    }
+    names
 }
 
 #[cfg(test)]
