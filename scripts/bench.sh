@@ -6,6 +6,10 @@
 # Usage: scripts/bench.sh [SHARED_DIR]   (default ../shared)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each run below hides its output: a missing tool would end the script without a word.
+for tool in hyperfine caddy iptables-legacy-restore iptables-nft-restore fail2ban-client systemd-analyze; do
+    command -v "$tool" >/dev/null || { echo "bench.sh: $tool is not installed" >&2; exit 2; }
+done
 root=$(pwd)
 shared=${1:-$root/../shared}
 gen=$shared/bench/gen
