@@ -870,7 +870,8 @@ impl<'a> CommandParser<'a> {
             chain,
         };
         // Each module's and the target's own checks first, in the order iptables makes them;
-        // then the rule is packed (see `Rule`) with room for exactly what it holds.
+        // then the rule is packed (see `Rule`): built with room for at most what it holds
+        // (known names take no text), then copied into one exact allocation.
         let loaded = std::mem::take(&mut self.loaded);
         let mut matches = Vec::with_capacity(loaded.len());
         for module in loaded {
@@ -1184,6 +1185,28 @@ mod tests {
         let error = parse_line(&line).expect_err("too long");
         assert_eq!(error.message, "command longer than 65,535 bytes");
         assert_eq!(error.range, TextRange::from_usize(0, line.len()));
+    }
+
+    #[test]
+    fn a_long_name_kept_as_text_reads_back_as_written() {
+        // Names of 32,768 bytes and more once set the bit that marks a known name and read
+        // back as a verdict (found in review of the packed rule).
+        for len in [32_767, 32_768, 32_769, 40_000, 65_000] {
+            let chain = "x".repeat(len);
+            let command = parse_line(&format!("-A INPUT -j {chain}")).expect("jump");
+            assert_eq!(
+                command.rule.target().map(|t| t.name),
+                Some(&*chain),
+                "{len}"
+            );
+            let module = "m".repeat(len.min(65_000));
+            let command = parse_line(&format!("-A INPUT -m {module} -j ACCEPT")).expect("match");
+            let names: Vec<&str> = command.rule.matches().map(|m| m.name).collect();
+            assert_eq!(names, [&*module], "{len}");
+            let mut renamed = Rule::clone(&parse_line("-A INPUT -j web").expect("web").rule);
+            renamed.set_target_name(&chain);
+            assert_eq!(renamed.target().map(|t| t.name), Some(&*chain), "{len}");
+        }
     }
 
     #[test]

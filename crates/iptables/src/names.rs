@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 /// A name's number, below [`LIMIT`].
 pub(crate) type NameId = u16;
 
-/// Numbers are below this (a rule's record keeps one in 15 bits).
-pub(crate) const LIMIT: usize = 1 << 15;
+/// Numbers are below this (a rule's record keeps one in 16 bits).
+pub(crate) const LIMIT: usize = 1 << 16;
 
 /// The table (see the module documentation).
 pub(crate) struct KnownNames {

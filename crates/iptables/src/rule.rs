@@ -299,9 +299,9 @@ impl Kind {
     }
 }
 
-/// An [`Item::name_len`] with this bit set holds the number of a known name
-/// ([`crate::names`]) in the other bits, and the name is not in the text.
-const KNOWN_NAME: u16 = 1 << 15;
+/// Set in an encoded [`Item`]'s kind byte when its name is a known one ([`Item::known`]).
+/// Kept out of the name's length, whose 16 bits a text name may use whole.
+const KNOWN_NAME: u8 = 1 << 7;
 
 /// The bytes of an [`Item`] in a rule's data.
 const ITEM_BYTES: usize = 16;
@@ -311,15 +311,15 @@ const COUNT_BYTES: usize = 2;
 
 /// One match, target, option or extra argument of a rule: its name and value are runs of
 /// the rule's text, the value right after the name (empty names and values included; a
-/// known name is a number instead, see [`KNOWN_NAME`]), and
+/// known name is a number instead, see [`Item::known`]), and
 /// where it was written is an offset and a length from the start of its command (a line is
 /// at most 10,240 bytes, see [`crate::command::parse_command`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Item {
-    /// Where the name starts in the text.
+    /// Where the name starts in the text (the value, for a known name).
     start: u32,
-    /// The length of the match, target or option name (0 for an argument), or
-    /// [`KNOWN_NAME`] and the name's number.
+    /// The length of the match, target or option name (0 for an argument), or the name's
+    /// number when [`Self::known`].
     name_len: u16,
     /// The length of an option's first argument, or of an argument (0 for a match or
     /// target).
@@ -332,6 +332,9 @@ struct Item {
     /// in the `Arg` items after it).
     count: u16,
     kind: Kind,
+    /// The name is one the module tables know ([`crate::names`]): `name_len` is its number
+    /// and the text does not hold it.
+    known: bool,
     /// A match: loaded implicitly; a target: `-g`; an option: negated.
     flag: bool,
 }
@@ -346,7 +349,7 @@ impl Item {
         bytes[8..10].copy_from_slice(&self.at.to_le_bytes());
         bytes[10..12].copy_from_slice(&self.len.to_le_bytes());
         bytes[12..14].copy_from_slice(&self.count.to_le_bytes());
-        bytes[14] = self.kind.byte();
+        bytes[14] = self.kind.byte() | if self.known { KNOWN_NAME } else { 0 };
         bytes[15] = u8::from(self.flag);
         bytes
     }
@@ -361,14 +364,15 @@ impl Item {
             at: u16_at(8),
             len: u16_at(10),
             count: u16_at(12),
-            kind: Kind::from_byte(bytes[14]),
+            kind: Kind::from_byte(bytes[14] & !KNOWN_NAME),
+            known: bytes[14] & KNOWN_NAME != 0,
             flag: bytes[15] != 0,
         }
     }
 
     /// How many bytes of the text its name takes (none for a known name).
     fn text_name_len(&self) -> usize {
-        if self.name_len & KNOWN_NAME != 0 {
+        if self.known {
             0
         } else {
             usize::from(self.name_len)
@@ -436,6 +440,7 @@ impl Body {
             len: 0,
             count: 0,
             kind: Kind::Arg,
+            known: false,
             flag: false,
         })
     }
@@ -457,8 +462,8 @@ impl Body {
     }
 
     fn name(&self, item: &Item) -> &str {
-        if item.name_len & KNOWN_NAME != 0 {
-            return crate::names::name(item.name_len & !KNOWN_NAME);
+        if item.known {
+            return crate::names::name(item.name_len);
         }
         self.slice(item.start as usize, usize::from(item.name_len))
     }
@@ -511,9 +516,10 @@ pub(crate) struct RuleBuilder {
     known: Option<&'static KnownNames>,
 }
 
-/// A length or offset of a rule's packed text or record array: a line is at most 10,240 bytes
-/// (a longer command is refused before it is packed) and a word 1,023, far below the integer
-/// types' limits.
+/// A length or offset of a rule's packed text or record array: a command is at most 65,535
+/// bytes (`parse_command` refuses a longer one; a restore file's lines are at most 10,240), so
+/// every name, value, count and position within it fits 16 bits. A name given to
+/// [`Rule::set_target_name`] past that reads back empty.
 fn small<T: TryFrom<usize> + Default>(value: usize) -> T {
     T::try_from(value).unwrap_or_default()
 }
@@ -605,7 +611,9 @@ impl RuleBuilder {
             _ => None,
         };
         let name_len = match known {
-            Some(id) => KNOWN_NAME | id,
+            Some(id) => id,
+            // A name of up to 65,535 bytes (a command is at most that long: see
+            // `parse_command`).
             None => {
                 self.text.push_str(name);
                 small(name.len())
@@ -621,6 +629,7 @@ impl RuleBuilder {
             len,
             count,
             kind,
+            known: known.is_some(),
             flag,
         });
     }
@@ -664,7 +673,7 @@ impl RuleBuilder {
         self.push_head(Kind::Match, name, implicit, range, options);
     }
 
-    /// The target (before every match: see [`Body::items`]).
+    /// The target (before every match: see [`Body::data`]).
     pub(crate) fn push_target(
         &mut self,
         name: &Name,
@@ -866,6 +875,7 @@ impl Rule {
         let target = &mut items[0];
         target.start = start;
         target.name_len = small(name.len());
+        target.known = false;
         target.value_len = 0;
         self.body.data = pack(&items, &text);
     }

@@ -191,26 +191,38 @@ pub fn replay_onto(base: &Ruleset, file: &RulesFile, options: ReplayOptions) -> 
     replay_tables(base.tables.clone(), file, options)
 }
 
-/// How many rules each chain of a file receives (`-A` and `-I` commands, by table and
-/// chain), counted before the replay so that a chain's vector is allocated once at its size.
+/// How many rules each chain receives in each `*table` block of a file (`-A` and `-I`
+/// commands), counted before the replay so that a chain's vector is allocated once at its
+/// size.
 ///
 /// Grown by doubling and then shrunk, the vector of a 100,000-rule chain left ~6 MB of
-/// freed blocks behind, which the allocator still held when IPT003 reached its peak.
-struct ChainSizes(HashMap<(Option<TableName>, *const String), usize>);
+/// freed blocks behind, which the allocator still held when IPT003 reached its peak. Counted
+/// per block, not per file: a block flushes its table, and a file of many small blocks would
+/// otherwise reserve the whole file's count in each.
+struct ChainSizes(HashMap<SizeKey, usize>);
+
+/// A `*table` block (its number in the file), its table and a chain (its shared name).
+type SizeKey = (u32, Option<TableName>, *const String);
 
 impl ChainSizes {
     fn of(file: &RulesFile) -> Self {
         let mut sizes = HashMap::new();
+        let mut block = 0u32;
         // Commands for one chain mostly come in runs: counted in a run, stored at its end.
-        let mut run: Option<((Option<TableName>, *const String), usize)> = None;
+        let mut run: Option<(SizeKey, usize)> = None;
         for line in &file.lines {
-            let LineKind::Command(command) = &line.kind else {
-                continue;
+            let command = match &line.kind {
+                LineKind::Table(_) => {
+                    block += 1;
+                    continue;
+                }
+                LineKind::Command(command) => command,
+                _ => continue,
             };
             if !matches!(command.op, Op::Append | Op::Insert { .. }) {
                 continue;
             }
-            let key = (line.table, Arc::as_ptr(&command.chain));
+            let key = (block, line.table, Arc::as_ptr(&command.chain));
             match &mut run {
                 Some((at, count)) if *at == key => *count += 1,
                 _ => {
@@ -226,9 +238,9 @@ impl ChainSizes {
         ChainSizes(sizes)
     }
 
-    /// The rules `command`'s chain receives in the file (at least 1).
-    fn get(&self, table: Option<TableName>, command: &Command) -> usize {
-        let key = (table, Arc::as_ptr(&command.chain));
+    /// The rules `command`'s chain receives in block `block` (at least 1).
+    fn get(&self, block: u32, table: Option<TableName>, command: &Command) -> usize {
+        let key = (block, table, Arc::as_ptr(&command.chain));
         self.0.get(&key).copied().unwrap_or(1).max(1)
     }
 }
@@ -241,6 +253,8 @@ fn replay_tables(
     let mut problems = Vec::new();
     let mut current: Option<&'static str> = None;
     let sizes = ChainSizes::of(file);
+    // The `*table` block being replayed, numbered as `ChainSizes` numbers them.
+    let mut block = 0u32;
     for line in &file.lines {
         let mut problem = |message: String, range: TextRange| {
             problems.push(Problem {
@@ -252,6 +266,7 @@ fn replay_tables(
         };
         match &line.kind {
             LineKind::Table(name) => {
+                block += 1;
                 // Without --noflush the table is flushed and its user chains deleted.
                 if !options.fragment || !tables.contains_key(*name) {
                     tables.insert((*name).to_owned(), fresh_table(name, options.fragment));
@@ -302,7 +317,7 @@ fn replay_tables(
                     continue;
                 };
                 let table = tables.get_mut(table_name).expect("open table exists");
-                let expected = || sizes.get(line.table, command);
+                let expected = || sizes.get(block, line.table, command);
                 apply(
                     table,
                     command,
@@ -614,7 +629,7 @@ mod tests {
         let mut expected = Vec::new();
         for line in &file.lines {
             if let LineKind::Command(command) = &line.kind {
-                expected.push((command.chain.to_string(), sizes.get(line.table, command)));
+                expected.push((command.chain.to_string(), sizes.get(1, line.table, command)));
             }
         }
         assert!(expected
@@ -627,5 +642,23 @@ mod tests {
             assert_eq!(chain.rules.len(), count, "{name}");
             assert_eq!(chain.rules.capacity(), count, "{name}");
         }
+    }
+
+    #[test]
+    fn chains_are_counted_per_table_block() {
+        // Each `*filter` block flushes the table: a chain gets room for its block's rules,
+        // not for the whole file's.
+        let block = "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\n-A INPUT -j DROP\nCOMMIT\n";
+        let file = parse(&block.repeat(50), Family::V4);
+        let sizes = ChainSizes::of(&file);
+        let mut number = 0;
+        for line in &file.lines {
+            match &line.kind {
+                LineKind::Table(_) => number += 1,
+                LineKind::Command(command) => assert_eq!(sizes.get(number, line.table, command), 2),
+                _ => {}
+            }
+        }
+        assert_eq!(number, 50);
     }
 }
