@@ -250,13 +250,23 @@ pub fn parse(text: &str, family: Family) -> RulesFile {
     let mut dialect = Dialect::Unknown;
     let mut offset = 0usize;
     // Counted first (the text is in memory): the line vector is allocated once, exactly.
+    // Newlines are found with memchr's vector search, as the line index does.
     let count = if text.is_empty() {
         0
     } else {
-        body.bytes().filter(|&b| b == b'\n').count() + 1
+        memchr::memchr_iter(b'\n', body.as_bytes()).count() + 1
     };
     lines.reserve_exact(count);
-    for (index, raw) in body.split('\n').take(count).enumerate() {
+    let mut rest = body;
+    for index in 0..count {
+        let raw = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(at) => {
+                let line = &rest[..at];
+                rest = &rest[at + 1..];
+                line
+            }
+            None => std::mem::take(&mut rest),
+        };
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let range = TextRange::from_usize(offset, offset + raw.len());
         let has_newline = index + 1 < count || final_newline;

@@ -199,14 +199,14 @@ pub fn replay_onto(base: &Ruleset, file: &RulesFile, options: ReplayOptions) -> 
 /// freed blocks behind, which the allocator still held when IPT003 reached its peak. Counted
 /// per block, not per file: a block flushes its table, and a file of many small blocks would
 /// otherwise reserve the whole file's count in each.
-struct ChainSizes(HashMap<SizeKey, usize>);
+struct ChainSizes(HashMap<SizeKey, usize, foldhash::fast::FixedState>);
 
 /// A `*table` block (its number in the file), its table and a chain (its shared name).
 type SizeKey = (u32, Option<TableName>, *const String);
 
 impl ChainSizes {
     fn of(file: &RulesFile) -> Self {
-        let mut sizes = HashMap::new();
+        let mut sizes = HashMap::default();
         let mut block = 0u32;
         // Commands for one chain mostly come in runs: counted in a run, stored at its end.
         let mut run: Option<(SizeKey, usize)> = None;

@@ -8,6 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use ipnet::IpNet;
 
 use super::numbers::c_unsigned;
+use super::{split_ascii, split_once_ascii};
 use crate::rule::{Address, Family, Masked};
 
 /// A numeric IPv4 address as libxtables reads it: one to four base-0 parts of at most 255;
@@ -15,7 +16,7 @@ use crate::rule::{Address, Family, Masked};
 pub fn ipv4(text: &str, is_mask: bool) -> Option<Ipv4Addr> {
     let mut octets = [0u8; 4];
     let mut count = 0;
-    for part in text.split('.') {
+    for part in split_ascii(text, b'.') {
         let octet = octets.get_mut(count)?;
         *octet = u8::try_from(c_unsigned(part, 255)?).ok()?;
         count += 1;
@@ -31,14 +32,14 @@ pub fn parse_addresses(text: &str, family: Family) -> Result<Vec<Address>, Strin
     // Exact capacity: a collected `Vec` would hold room for four addresses where nearly every
     // rule has one, for the life of the model.
     let mut out = Vec::with_capacity(text.bytes().filter(|b| *b == b',').count() + 1);
-    for item in text.split(',') {
+    for item in split_ascii(text, b',') {
         out.push(parse_address(item, family)?);
     }
     Ok(out)
 }
 
 fn parse_address(text: &str, family: Family) -> Result<Address, String> {
-    let (addr_text, mask_text) = match text.split_once('/') {
+    let (addr_text, mask_text) = match split_once_ascii(text, b'/') {
         Some((a, m)) => (a, Some(m)),
         None => (text, None),
     };

@@ -7,6 +7,7 @@ mod addresses;
 mod numbers;
 mod ports;
 mod protocols;
+mod split;
 mod text;
 
 pub use addresses::{ipv4, parse_addresses};
@@ -16,4 +17,5 @@ pub use numbers::{
 };
 pub use ports::{canonical_port_range, parse_port_range, port_number, port_range_full};
 pub use protocols::{canonical_protocol, protocol_number};
+pub(crate) use split::{split_ascii, split_once_ascii};
 pub use text::{keyword_list, text};

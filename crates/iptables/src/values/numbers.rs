@@ -3,6 +3,8 @@
 //! reader some extensions use. Ranges `A:B` of numbers and of ports have one splitter,
 //! [`split_range`].
 
+use super::split_once_ascii;
+
 /// iptables' `xtables_strtoul` with base 0: decimal, `0x` hex or leading-`0` octal, no sign,
 /// at most `max`.
 pub fn parse_uint(text: &str, max: u64) -> Option<u64> {
@@ -66,7 +68,7 @@ pub enum RangeText<'a> {
 
 /// Split `A`, `A:B`, `A:`, `:B` or `:` at its first `:`.
 pub fn split_range(text: &str) -> RangeText<'_> {
-    match text.split_once(':') {
+    match split_once_ascii(text, b':') {
         None => RangeText::Single(text),
         Some((a, b)) => RangeText::Span((!a.is_empty()).then_some(a), (!b.is_empty()).then_some(b)),
     }
