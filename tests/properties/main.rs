@@ -138,6 +138,12 @@ fn balanced(lexed: &gblint_caddyfile::Lexed) -> bool {
     depth == 0
 }
 
+/// Whether some line's first character other than a blank is a `\` escape.
+fn escape_starts_a_line(text: &str) -> bool {
+    text.split('\n')
+        .any(|line| line.trim_start_matches([' ', '\t']).starts_with('\\'))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, .. ProptestConfig::default() })]
 
@@ -155,10 +161,18 @@ proptest! {
         // So is an escaped `#` at the start of a word: Caddy's lexer reads `\#c{$HOME}{ {` as
         // a comment (no tokens, so the braces look balanced), its formatter as a word and
         // two braces, and caddy 2.6.2 formats it to `\#c{$HOME}\n\n{\n`, then to `\#c{$HOME}\n`.
+        // And a heredoc after an escape that starts a line: Caddy's formatter is still at the
+        // line start after writing an escape, so it drops the blank after it (`\\ <<EOF`
+        // becomes `\\<<EOF`), which is no longer a heredoc opener on the second pass.
+        // And a `{` right before an escape: Caddy's formatter keeps the `{` pending and writes
+        // the escape first (caddy 2.6.2 turns `"q s"{\} "q s"` into `"q s"\}\n\n{\n\t"q s"\n`,
+        // then into `"q s"\} {\n\t"q s"\n`).
         if lexed.errors.is_empty() && balanced(&lexed) && !text.contains("\\<")
             && !text.contains("\\#")
             && !text.contains("\\\n")
             && !text.contains("\\\r")
+            && !(text.contains("<<") && escape_starts_a_line(&text))
+            && !text.contains("{\\")
         {
             let once = gblint_caddyfile::format::format(&text);
             prop_assert_eq!(gblint_caddyfile::format::format(&once), once.clone());
